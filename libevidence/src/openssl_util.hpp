@@ -1,0 +1,45 @@
+// The one RAII family for OpenSSL objects, and the error-queue drain. Business code never calls a
+// *_free function itself.
+#pragma once
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+
+#include <memory>
+#include <string>
+
+namespace evidence::ossl {
+
+template <auto FreeFn>
+struct Deleter {
+  template <typename T>
+  void operator()(T* p) const {
+    FreeFn(p);
+  }
+};
+
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX_free>>;
+using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
+using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX_free>>;
+using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
+using CipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, Deleter<EVP_CIPHER_CTX_free>>;
+using KdfPtr = std::unique_ptr<EVP_KDF, Deleter<EVP_KDF_free>>;
+using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, Deleter<EVP_KDF_CTX_free>>;
+
+// Empties OpenSSL's thread-local error queue and returns its reasons joined by "; ", so that a
+// failure message says what OpenSSL said instead of a bare "failed".
+inline std::string DrainErrors() {
+  std::string out;
+  unsigned long e;
+  while ((e = ERR_get_error()) != 0) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    if (!out.empty()) out += "; ";
+    out += buf;
+  }
+  return out.empty() ? std::string("no detail from OpenSSL") : out;
+}
+
+}  // namespace evidence::ossl
