@@ -1,2 +1,46 @@
-#include <cstdio>
-int main() { std::puts("evidence: under construction"); return 0; }
+// The `evidence` command line. Data goes to stdout, diagnostics to stderr with the prefix
+// "evidence: ", and the exit status says which kind of failure it was (DESIGN.md section 1).
+#include <iostream>
+
+#include "cli.hpp"
+
+namespace {
+constexpr const char* kVersion = "0.1.0";
+}
+
+int main(int argc, char** argv) {
+  using namespace evidence::cli;
+  CLI::App app{"evidence: keep evidence of stalking and harassment intact, with a custody ledger "
+               "anyone can check",
+               "evidence"};
+  app.set_version_flag("--version", std::string("evidence ") + kVersion);
+  Globals g;
+  app.add_option("-C,--case", g.case_dir,
+                 "case folder (default: $EVIDENCE_CASE, else $XDG_DATA_HOME/evidence/default)");
+  app.add_flag("--json", g.json, "machine-readable output on stdout");
+  app.add_flag("-q,--quiet", g.quiet, "print only errors");
+  app.add_option("--passphrase-file", g.passphrase_file,
+                 "read the case key's passphrase from this file (else $EVIDENCE_PASSPHRASE, else "
+                 "a prompt)");
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  Runner run;
+  AddCaseCommands(app, g, run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "evidence: error: " << e.what() << "\n";
+    std::cerr << "evidence: hint: run 'evidence --help' for the commands and options\n";
+    return kExitUsage;
+  }
+  if (!run) return kExitUsage;
+  return run();
+}

@@ -1,0 +1,164 @@
+// A case: the folder that holds one victim's evidence, its custody ledger and its signing key
+// (DESIGN.md section 2). Everything a user does to evidence goes through this class, and every such
+// action appends ledger entries and ends with a freshly signed checkpoint.
+//
+// Thread safety: a Case is used from one thread at a time. Several processes may open the same case;
+// writers are serialised by SQLite's lock and wait up to a few seconds before failing with kBusy.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "evidence/bytes.hpp"
+#include "evidence/hash.hpp"
+#include "evidence/ledger.hpp"
+#include "evidence/status.hpp"
+
+namespace evidence {
+
+// Supplies the passphrase of the case's key when (and only when) a signature is needed.
+using PassphraseProvider = std::function<Result<std::string>()>;
+
+struct CaseOptions {
+  std::string name;                     // human title of the case
+  std::string owner = "owner";          // who keeps the case; also the signing key's name (slugged)
+  std::string exhibit_prefix = "EX";    // exhibits are <PREFIX>-<NNNN>
+  std::optional<std::string> passphrase;  // nullopt: key stored unencrypted (init --no-passphrase)
+};
+
+struct CaseInfo {
+  int format = 1;
+  std::string uuid;
+  std::string name;
+  std::string owner;
+  std::string created;        // RFC 3339
+  std::string origin;         // checkpoint origin: evidence.case/<uuid>
+  std::string exhibit_prefix;
+  std::string key_name;
+  std::string key_fingerprint;  // SHA256:<hex of SHA-256 of the DER public key>
+  bool key_encrypted = false;
+};
+
+struct Item {
+  std::string exhibit;
+  Sha256Digest sha256{};
+  std::uint64_t size = 0;
+  std::string raw_name;   // the original file name's exact bytes (may be non-UTF-8)
+  std::string name;       // the same, displayable (invalid UTF-8 replaced by U+FFFD)
+  std::string kind;
+  std::string media_type;
+  std::optional<std::string> captured;
+  std::string ingested;
+  std::string note;
+  std::optional<std::string> parent;
+  std::uint64_t entry_seq = 0;
+  nlohmann::json metadata = nlohmann::json::object();
+};
+
+struct IngestOptions {
+  std::string note;
+  std::optional<std::string> kind;      // overrides the detected kind
+  std::optional<std::string> incident;  // INC-NNNN to link to (checked by the caller's layer)
+};
+
+struct IngestOutcome {
+  std::filesystem::path source;
+  std::string exhibit;
+  Sha256Digest sha256{};
+  std::uint64_t size = 0;
+  std::string kind;
+  bool duplicate = false;  // the bytes were already exhibit `exhibit`; nothing was recorded
+};
+
+struct LogFilter {
+  std::optional<std::string> item;
+  std::optional<std::string> incident;
+  std::optional<std::string> action;
+  std::optional<std::string> since;  // RFC 3339 lower bound on entry time (inclusive)
+  std::optional<std::string> until;  // upper bound (inclusive)
+};
+
+// What `verify` found. Each failure names what failed, which file/entry/checkpoint, and which check.
+struct VerifyReport {
+  std::uint64_t objects_checked = 0;
+  std::uint64_t bytes_hashed = 0;
+  std::uint64_t entries_checked = 0;
+  std::uint64_t checkpoints_checked = 0;
+  std::uint64_t items_checked = 0;
+  std::string key_fingerprint;
+  std::vector<std::string> failures;
+  std::vector<std::string> warnings;  // not evidence problems: leftovers of interrupted commands
+  bool ok() const { return failures.empty(); }
+};
+
+class Case {
+ public:
+  // Creates a new case in `dir` (which must not exist, or be an empty folder): case.json, the
+  // ledger with its case.created and key.added entries, the owner's key, and a first checkpoint.
+  // kAlreadyExists if `dir` already holds a case or anything else.
+  static Result<Case> Create(const std::filesystem::path& dir, const CaseOptions& options);
+
+  // Opens an existing case. kNotFound / kInvalidArgument when `dir` is not a case.
+  // `passphrase` is asked only if a command needs to sign.
+  static Result<Case> Open(const std::filesystem::path& dir, PassphraseProvider passphrase = {});
+
+  Case(Case&&) noexcept;
+  Case& operator=(Case&&) noexcept;
+  ~Case();
+
+  const CaseInfo& info() const;
+  const std::filesystem::path& dir() const;
+
+  // Ingests one regular file: copies it into the object store while hashing it, extracts metadata,
+  // and records the item with its entries in one transaction. A file already in the case is
+  // reported as a duplicate and records nothing. Call Seal() when the command is done.
+  Result<IngestOutcome> Ingest(const std::filesystem::path& file, const IngestOptions& options);
+
+  // Loads the signing key now (asking for the passphrase if it is encrypted), so that a command
+  // that will append fails on a wrong passphrase before it records anything.
+  Status Unlock();
+
+  // Signs a checkpoint over the whole ledger if entries were appended since the last one.
+  Status Seal();
+
+  Result<std::vector<Item>> Items() const;
+  // kNotFound if there is no such exhibit.
+  Result<Item> GetItem(std::string_view exhibit) const;
+
+  Result<std::vector<LedgerEntry>> Log(const LogFilter& filter) const;
+
+  // The newest signed checkpoint note, exactly as signed.
+  Result<std::string> LatestCheckpoint() const;
+
+  // Copies an original out to `dest_dir` under its original name, after checking its hash, and
+  // records an item.accessed entry. kAlreadyExists if the file exists and !overwrite.
+  Result<std::filesystem::path> Extract(std::string_view exhibit,
+                                        const std::filesystem::path& dest_dir, bool overwrite);
+
+  // The full check of DESIGN.md section 1 `verify`. The Status is about being unable to run the
+  // check (I/O); what does not verify is in the report.
+  Result<VerifyReport> Verify() const;
+
+  // The owner's public key, PEM.
+  Result<std::string> PublicKeyPem() const;
+  // The verifier key string "<name>+<key id>+<base64 key>" of the C2SP signed-note format.
+  Result<std::string> VerifierKey() const;
+
+ private:
+  struct State;
+  explicit Case(std::unique_ptr<State> state);
+  std::unique_ptr<State> s_;
+};
+
+// The default case folder: $EVIDENCE_CASE, else $XDG_DATA_HOME/evidence/default, else
+// ~/.local/share/evidence/default.
+std::filesystem::path DefaultCaseDir();
+
+}  // namespace evidence

@@ -1,0 +1,128 @@
+#include "file_system.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+namespace evidence {
+
+Status ErrnoStatus(int err, const fs::path& path, std::string_view what) {
+  std::string msg = path.string() + ": " + std::string(what) + ": " + std::strerror(err);
+  switch (err) {
+    case ENOENT:
+      return Status::NotFound(msg);
+    case EEXIST:
+      return Status::AlreadyExists(msg);
+    case ENOSPC:
+    case EDQUOT:
+      return Status::IoError(path.string() + ": " + std::string(what) + ": disk full");
+    default:
+      return Status::IoError(msg);
+  }
+}
+
+namespace {
+
+class PosixWritableFile : public WritableFile {
+ public:
+  PosixWritableFile(int fd, fs::path path) : fd_(fd), path_(std::move(path)) {}
+  ~PosixWritableFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status Append(ByteView data) override {
+    const std::uint8_t* p = data.data();
+    size_t left = data.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd_, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoStatus(errno, path_, "write");
+      }
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+    return Status::Ok();
+  }
+  Status Sync() override {
+    if (::fsync(fd_) != 0) return ErrnoStatus(errno, path_, "fsync");
+    return Status::Ok();
+  }
+  Status Close() override {
+    int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) return ErrnoStatus(errno, path_, "close");
+    return Status::Ok();
+  }
+
+ private:
+  int fd_;
+  fs::path path_;
+};
+
+class PosixFileSystem : public FileSystem {
+ public:
+  Result<std::unique_ptr<WritableFile>> NewWritableFile(const fs::path& path,
+                                                        unsigned mode) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0) return ErrnoStatus(errno, path, "create");
+    return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path));
+  }
+  Status Rename(const fs::path& from, const fs::path& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0) return ErrnoStatus(errno, to, "rename");
+    return Status::Ok();
+  }
+  Status SyncDir(const fs::path& dir) override {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return ErrnoStatus(errno, dir, "open folder");
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0) return ErrnoStatus(err, dir, "fsync folder");
+    return Status::Ok();
+  }
+  Status Remove(const fs::path& path) override {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoStatus(errno, path, "remove");
+    return Status::Ok();
+  }
+  Status CreateDir(const fs::path& dir, unsigned mode) override {
+    if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST) {
+      return ErrnoStatus(errno, dir, "create folder");
+    }
+    return Status::Ok();
+  }
+  Status SetMode(const fs::path& path, unsigned mode) override {
+    if (::chmod(path.c_str(), mode) != 0) return ErrnoStatus(errno, path, "chmod");
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+FileSystem& FileSystem::Default() {
+  static PosixFileSystem instance;
+  return instance;
+}
+
+Status WriteFileAtomically(FileSystem& fs, const fs::path& path, std::string_view content,
+                           unsigned mode) {
+  std::random_device rd;
+  fs::path tmp = path;
+  tmp += ".tmp-" + std::to_string(rd());
+  auto file = fs.NewWritableFile(tmp, mode);
+  if (!file.ok()) return file.status();
+  Status s = (*file)->Append(AsBytes(content));
+  if (s.ok()) s = (*file)->Sync();
+  if (s.ok()) s = (*file)->Close();
+  if (s.ok()) s = fs.Rename(tmp, path);
+  if (!s.ok()) {
+    (void)fs.Remove(tmp);
+    return s;
+  }
+  return fs.SyncDir(path.parent_path().empty() ? fs::path(".") : path.parent_path());
+}
+
+}  // namespace evidence

@@ -1,0 +1,52 @@
+// The thin seam between the case and the operating system for everything that WRITES into a case.
+// Production code uses FileSystem::Default(); fault-injection tests substitute an implementation
+// that fails the Nth write, fsync or rename, or drops unsynced data (STYLE.md, point 7).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "evidence/bytes.hpp"
+#include "evidence/status.hpp"
+
+namespace evidence {
+
+namespace fs = std::filesystem;
+
+// A file being written. Close() must be called for the data to count; the destructor only frees.
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  virtual Status Append(ByteView data) = 0;
+  virtual Status Sync() = 0;
+  virtual Status Close() = 0;
+};
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+
+  // The process-wide POSIX implementation (thread-safe).
+  static FileSystem& Default();
+
+  // Creates `path` for writing with mode `mode`; fails with kAlreadyExists if it exists.
+  virtual Result<std::unique_ptr<WritableFile>> NewWritableFile(const fs::path& path,
+                                                                unsigned mode) = 0;
+  // Atomically replaces `to` with `from` (rename(2)).
+  virtual Status Rename(const fs::path& from, const fs::path& to) = 0;
+  // Makes a directory's entries (a rename, a new file) durable.
+  virtual Status SyncDir(const fs::path& dir) = 0;
+  virtual Status Remove(const fs::path& path) = 0;
+  virtual Status CreateDir(const fs::path& dir, unsigned mode) = 0;
+  virtual Status SetMode(const fs::path& path, unsigned mode) = 0;
+};
+
+// Maps an errno from an operation on `path` to a Status: ENOSPC/EDQUOT/EIO/EACCES/EROFS and the like
+// are environment failures (kIoError), ENOENT kNotFound, EEXIST kAlreadyExists.
+Status ErrnoStatus(int err, const fs::path& path, std::string_view what);
+
+// Writes `content` to `path` atomically: a temp file beside it, fsync, rename, fsync of the folder.
+Status WriteFileAtomically(FileSystem& fs, const fs::path& path, std::string_view content,
+                           unsigned mode);
+
+}  // namespace evidence

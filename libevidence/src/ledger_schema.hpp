@@ -1,0 +1,5 @@
+#pragma once
+namespace evidence::internal {
+// The contents of schemas/ledger.sql.
+extern const char* const kLedgerSchemaSql;
+}

@@ -1,0 +1,215 @@
+#include "object_store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <random>
+
+#include "status_macros.hpp"
+
+namespace evidence {
+
+namespace {
+
+// Large blocks keep syscalls and hashing efficient while memory stays flat whatever the file size.
+constexpr size_t kBlockSize = 1 << 20;
+
+class ReadFd {
+ public:
+  explicit ReadFd(int fd) : fd_(fd) {}
+  ~ReadFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  ReadFd(const ReadFd&) = delete;
+  ReadFd& operator=(const ReadFd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// Reading a source the user named: failures are about their input, not our environment.
+Status SourceStatus(int err, const fs::path& path, std::string_view what) {
+  Status s = ErrnoStatus(err, path, what);
+  if (s.code() == StatusCode::kIoError && err != EIO) {
+    return Status::InvalidArgument(s.message());
+  }
+  return s;
+}
+
+fs::path TempName(const fs::path& dir) {
+  std::random_device rd;
+  return dir / ("ingest-" + std::to_string(rd()) + "-" + std::to_string(rd()) + ".part");
+}
+
+}  // namespace
+
+ObjectStore::ObjectStore(fs::path case_dir, FileSystem& fs)
+    : case_dir_(std::move(case_dir)), fs_(fs) {}
+
+fs::path ObjectStore::PathFor(const Sha256Digest& digest) const {
+  return case_dir_ / RelativePathFor(digest);
+}
+
+std::string ObjectStore::RelativePathFor(const Sha256Digest& digest) const {
+  std::string hex = DigestHex(digest);
+  return "objects/" + hex.substr(0, 2) + "/" + hex.substr(2);
+}
+
+Result<StagedObject> ObjectStore::Stage(const fs::path& source) const {
+  ReadFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  if (in.get() < 0) return SourceStatus(errno, source, "cannot read");
+  struct stat st;
+  if (::fstat(in.get(), &st) != 0) return SourceStatus(errno, source, "cannot read");
+  if (S_ISDIR(st.st_mode)) {
+    return Status::InvalidArgument(source.string() + ": is a folder (use -r to add folders)");
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return Status::InvalidArgument(source.string() + ": not a regular file");
+  }
+  ::posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+
+  StagedObject staged;
+  staged.temp_path = TempName(case_dir_ / "tmp");
+  EVIDENCE_ASSIGN_OR_RETURN(auto out, fs_.NewWritableFile(staged.temp_path, 0600));
+  Sha256 hasher;
+  std::vector<std::uint8_t> buf(kBlockSize);
+  Status s;
+  for (;;) {
+    ssize_t n = ::read(in.get(), buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      s = SourceStatus(errno, source, "cannot read");
+      break;
+    }
+    if (n == 0) break;
+    ByteView chunk(buf.data(), static_cast<size_t>(n));
+    hasher.Update(chunk);
+    s = out->Append(chunk);
+    if (!s.ok()) break;
+    staged.size += static_cast<std::uint64_t>(n);
+  }
+  if (s.ok()) s = out->Sync();
+  if (s.ok()) s = out->Close();
+  if (!s.ok()) {
+    out.reset();
+    (void)fs_.Remove(staged.temp_path);
+    return s;
+  }
+  staged.sha256 = hasher.Finish();
+  return staged;
+}
+
+Status ObjectStore::Commit(const StagedObject& staged) const {
+  fs::path dest = PathFor(staged.sha256);
+  std::error_code ec;
+  if (fs::exists(dest, ec)) {
+    Discard(staged);
+    return Status::Ok();
+  }
+  EVIDENCE_RETURN_IF_ERROR(fs_.CreateDir(dest.parent_path(), 0755));
+  EVIDENCE_RETURN_IF_ERROR(fs_.SetMode(staged.temp_path, 0444));
+  EVIDENCE_RETURN_IF_ERROR(fs_.Rename(staged.temp_path, dest));
+  EVIDENCE_RETURN_IF_ERROR(fs_.SyncDir(dest.parent_path()));
+  return fs_.SyncDir(case_dir_ / "objects");
+}
+
+void ObjectStore::Discard(const StagedObject& staged) const { (void)fs_.Remove(staged.temp_path); }
+
+Result<ObjectCheck> ObjectStore::Rehash(const Sha256Digest& digest) const {
+  fs::path path = PathFor(digest);
+  ReadFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (in.get() < 0) {
+    if (errno == ENOENT) return Status::NotFound(RelativePathFor(digest) + " is missing");
+    return ErrnoStatus(errno, path, "cannot read");
+  }
+  ::posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  ObjectCheck check;
+  Sha256 hasher;
+  std::vector<std::uint8_t> buf(kBlockSize);
+  for (;;) {
+    ssize_t n = ::read(in.get(), buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoStatus(errno, path, "cannot read");
+    }
+    if (n == 0) break;
+    hasher.Update(ByteView(buf.data(), static_cast<size_t>(n)));
+    check.size += static_cast<std::uint64_t>(n);
+  }
+  check.sha256 = hasher.Finish();
+  return check;
+}
+
+Status ObjectStore::CopyOut(const Sha256Digest& digest, const fs::path& dest) const {
+  fs::path path = PathFor(digest);
+  ReadFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (in.get() < 0) {
+    if (errno == ENOENT) {
+      return Status::VerificationFailed(RelativePathFor(digest) + " is missing from the case");
+    }
+    return ErrnoStatus(errno, path, "cannot read");
+  }
+  fs::path tmp = dest;
+  tmp += ".evidence-part";
+  EVIDENCE_ASSIGN_OR_RETURN(auto out, fs_.NewWritableFile(tmp, 0644));
+  Sha256 hasher;
+  std::vector<std::uint8_t> buf(kBlockSize);
+  Status s;
+  for (;;) {
+    ssize_t n = ::read(in.get(), buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      s = ErrnoStatus(errno, path, "cannot read");
+      break;
+    }
+    if (n == 0) break;
+    ByteView chunk(buf.data(), static_cast<size_t>(n));
+    hasher.Update(chunk);
+    s = out->Append(chunk);
+    if (!s.ok()) break;
+  }
+  if (s.ok()) s = out->Sync();
+  if (s.ok()) s = out->Close();
+  if (s.ok() && hasher.Finish() != digest) {
+    s = Status::VerificationFailed(RelativePathFor(digest) +
+                                   " no longer matches its SHA-256; nothing was copied");
+  }
+  if (s.ok()) s = fs_.Rename(tmp, dest);
+  if (!s.ok()) {
+    out.reset();
+    (void)fs_.Remove(tmp);
+  }
+  return s;
+}
+
+Result<std::vector<std::string>> ObjectStore::ListObjects() const {
+  std::vector<std::string> names;
+  std::error_code ec;
+  fs::path root = case_dir_ / "objects";
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    fs::path rel = it->path().lexically_relative(root);
+    std::string name;
+    for (const auto& part : rel) name += part.string();
+    names.push_back(name);
+  }
+  if (ec) return ErrnoStatus(ec.value(), root, "cannot list");
+  return names;
+}
+
+std::vector<fs::path> ObjectStore::LeftoverTempFiles() const {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(case_dir_ / "tmp", ec);
+       !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    out.push_back(it->path());
+  }
+  return out;
+}
+
+}  // namespace evidence
+

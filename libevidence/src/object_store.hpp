@@ -1,0 +1,65 @@
+// The content-addressed store of originals: CASE/objects/<2 hex>/<62 hex>, named by SHA-256, read
+// only. This is the one place that reads or writes evidence bytes, so that encryption at rest can
+// later be added here without touching the ledger, the items table or any caller.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "evidence/hash.hpp"
+#include "evidence/status.hpp"
+#include "file_system.hpp"
+
+namespace evidence {
+
+// A copy of a source file inside the case's tmp/ folder, hashed and fsynced, not yet evidence.
+struct StagedObject {
+  fs::path temp_path;
+  Sha256Digest sha256{};
+  std::uint64_t size = 0;
+};
+
+struct ObjectCheck {
+  Sha256Digest sha256{};
+  std::uint64_t size = 0;
+};
+
+class ObjectStore {
+ public:
+  ObjectStore(fs::path case_dir, FileSystem& fs);
+
+  // Copies `source` into tmp/, hashing every byte in the same pass (one read of the source, flat
+  // memory), and fsyncs the copy. Errors reading the source are kInvalidArgument/kNotFound (bad
+  // input); errors writing are kIoError (environment).
+  Result<StagedObject> Stage(const fs::path& source) const;
+
+  // Moves a staged copy to its content address, read-only, and makes the rename durable. If the
+  // object is already there, the staged copy is simply removed.
+  Status Commit(const StagedObject& staged) const;
+
+  // Removes a staged copy that will not be kept.
+  void Discard(const StagedObject& staged) const;
+
+  fs::path PathFor(const Sha256Digest& digest) const;
+  // Path relative to the case folder ("objects/ab/cd..."), for messages.
+  std::string RelativePathFor(const Sha256Digest& digest) const;
+
+  // Reads the object back and hashes it. kNotFound if it is missing.
+  Result<ObjectCheck> Rehash(const Sha256Digest& digest) const;
+
+  // Copies an object to `dest`, checking its hash on the way; `dest` only appears (by rename) when
+  // the hash matched. kVerificationFailed if the stored bytes no longer match.
+  Status CopyOut(const Sha256Digest& digest, const fs::path& dest) const;
+
+  // Names (64 hex digits) of every object present, and files in tmp/ left by interrupted commands.
+  Result<std::vector<std::string>> ListObjects() const;
+  std::vector<fs::path> LeftoverTempFiles() const;
+
+ private:
+  fs::path case_dir_;
+  FileSystem& fs_;
+};
+
+}  // namespace evidence

@@ -1,0 +1,173 @@
+#include "sqlite_util.hpp"
+
+#include <string>
+
+namespace evidence::sql {
+
+namespace {
+Status FromCode(sqlite3* db, std::string_view context, int rc) {
+  std::string msg(context);
+  msg += ": ";
+  msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Busy(msg);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_FORMAT:
+      return Status::Corruption(msg);
+    case SQLITE_CONSTRAINT:
+      return Status::InvalidArgument(msg);
+    default:
+      return Status::IoError(msg);
+  }
+}
+}  // namespace
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::operator=(Statement&& o) noexcept {
+  if (this != &o) {
+    sqlite3_finalize(stmt_);
+    db_ = o.db_;
+    stmt_ = o.stmt_;
+    o.stmt_ = nullptr;
+  }
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::int64_t value) {
+  int rc = sqlite3_bind_int64(stmt_, index, value);
+  if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = FromCode(db_, "bind", rc);
+  return *this;
+}
+Statement& Statement::Bind(int index, std::string_view text) {
+  int rc = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                             SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = FromCode(db_, "bind", rc);
+  return *this;
+}
+Statement& Statement::BindBlob(int index, ByteView blob) {
+  // A zero-length blob must still be a blob, not NULL: SQLite wants a non-null pointer for that.
+  static const std::uint8_t kEmpty = 0;
+  const void* p = blob.empty() ? &kEmpty : blob.data();
+  int rc = sqlite3_bind_blob(stmt_, index, p, static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = FromCode(db_, "bind", rc);
+  return *this;
+}
+Statement& Statement::BindNull(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+Statement& Statement::BindOptional(int index, const std::optional<std::string>& text) {
+  return text ? Bind(index, std::string_view(*text)) : BindNull(index);
+}
+
+Result<bool> Statement::Step() {
+  if (!bind_error_.ok()) return bind_error_;
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return FromCode(db_, "sqlite", rc);
+}
+
+Status Statement::Run() {
+  auto r = Step();
+  if (!r.ok()) return r.status();
+  return Reset();
+}
+
+Status Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  bind_error_ = Status::Ok();
+  return Status::Ok();
+}
+
+std::int64_t Statement::ColumnInt(int col) const { return sqlite3_column_int64(stmt_, col); }
+std::string Statement::ColumnText(int col) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+}
+Bytes Statement::ColumnBlob(int col) const {
+  const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, col));
+  int n = sqlite3_column_bytes(stmt_, col);
+  return p ? Bytes(p, p + n) : Bytes();
+}
+bool Statement::ColumnIsNull(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+std::optional<std::string> Statement::ColumnOptionalText(int col) const {
+  if (ColumnIsNull(col)) return std::nullopt;
+  return ColumnText(col);
+}
+
+Result<Database> Database::Open(const std::filesystem::path& path, bool create,
+                                int busy_timeout_ms) {
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  Database db(raw);
+  if (rc != SQLITE_OK) return FromCode(raw, "cannot open " + path.string(), rc);
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, busy_timeout_ms);
+  // FULL: a committed entry survives power loss; the custody chain is worth the fsyncs.
+  auto s = db.Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+  if (!s.ok()) return s;
+  return db;
+}
+
+Database::~Database() { sqlite3_close_v2(db_); }
+
+Database& Database::operator=(Database&& o) noexcept {
+  if (this != &o) {
+    sqlite3_close_v2(db_);
+    db_ = o.db_;
+    o.db_ = nullptr;
+  }
+  return *this;
+}
+
+Status Database::Exec(std::string_view sql) {
+  std::string s(sql);
+  int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return FromCode(db_, "sqlite", rc);
+  return Status::Ok();
+}
+
+Result<Statement> Database::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) return FromCode(db_, "sqlite prepare", rc);
+  return Statement(db_, stmt);
+}
+
+std::int64_t Database::Changes() const { return sqlite3_changes64(db_); }
+
+Status Database::LastError(std::string_view context, int rc) const {
+  return FromCode(db_, context, rc);
+}
+
+Result<Transaction> Transaction::Begin(Database& db) {
+  auto s = db.Exec("BEGIN IMMEDIATE");
+  if (!s.ok()) {
+    if (s.code() == StatusCode::kBusy) {
+      return Status::Busy("the case is in use by another evidence process (lock timeout)");
+    }
+    return s;
+  }
+  return Transaction(&db);
+}
+
+Transaction::~Transaction() {
+  if (!done_) (void)db_->Exec("ROLLBACK");
+}
+
+Status Transaction::Commit() {
+  auto s = db_->Exec("COMMIT");
+  if (s.ok()) done_ = true;
+  return s;
+}
+
+}  // namespace evidence::sql

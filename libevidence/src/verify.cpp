@@ -1,0 +1,280 @@
+// Case::Verify: the full check of a case. Every finding names the item, entry or checkpoint and the
+// check that failed, so a user (or an examiner) learns exactly what is wrong.
+#include <map>
+#include <set>
+
+#include "case_state.hpp"
+#include "evidence/canonical_json.hpp"
+#include "evidence/merkle.hpp"
+#include "status_macros.hpp"
+
+namespace evidence {
+
+namespace {
+
+struct IngestRecord {
+  std::uint64_t seq = 0;
+  std::string sha256;
+  std::uint64_t size = 0;
+  std::string name;
+};
+
+struct CheckpointRow {
+  std::int64_t id = 0;
+  std::uint64_t size = 0;
+  std::string note;
+};
+
+std::string Short(const std::string& hex) { return hex.substr(0, 16); }
+
+}  // namespace
+
+Result<VerifyReport> Case::Verify() const {
+  VerifyReport report;
+  report.key_fingerprint = s_->info.key_fingerprint;
+  auto fail = [&](std::string msg) { report.failures.push_back(std::move(msg)); };
+
+  // Checkpoints first, so their roots can be taken while the entries stream past once.
+  std::vector<CheckpointRow> checkpoints;
+  {
+    EVIDENCE_ASSIGN_OR_RETURN(auto st,
+                              s_->db.Prepare("SELECT id, size, note FROM checkpoints ORDER BY id"));
+    for (;;) {
+      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      checkpoints.push_back({st.ColumnInt(0), static_cast<std::uint64_t>(st.ColumnInt(1)),
+                             st.ColumnText(2)});
+    }
+  }
+  // Parse and verify each checkpoint's signature up front; the tree sizes they claim come from the
+  // signed text, never from the unsigned size column.
+  struct SignedInfo {
+    std::uint64_t size;
+    merkle::Hash root;
+  };
+  std::map<std::int64_t, SignedInfo> signed_checkpoints;
+  std::set<std::uint64_t> sizes_needed;
+  for (const auto& cp : checkpoints) {
+    std::string label = "checkpoint " + std::to_string(cp.id);
+    auto parsed = ParseCheckpointNote(cp.note);
+    if (!parsed.ok()) {
+      fail(label + ": malformed: " + parsed.status().message());
+      continue;
+    }
+    auto verified = VerifyCheckpointNote(cp.note, s_->info.key_name, s_->public_key);
+    if (!verified.ok()) {
+      fail(label + " (tree size " + std::to_string(parsed->checkpoint.size) +
+           "): signature check failed: " + verified.status().message());
+      continue;
+    }
+    if (verified->checkpoint.origin != s_->info.origin) {
+      fail(label + ": signed for origin \"" + verified->checkpoint.origin + "\", not this case's \"" +
+           s_->info.origin + "\"");
+      continue;
+    }
+    signed_checkpoints[cp.id] = {verified->checkpoint.size, verified->checkpoint.root};
+    sizes_needed.insert(verified->checkpoint.size);
+    report.checkpoints_checked++;
+  }
+
+  // One pass over the ledger: each entry's bytes, position and shape; roots at checkpoint sizes.
+  std::map<std::uint64_t, merkle::Hash> roots;
+  std::map<std::string, IngestRecord> ingested;
+  merkle::Accumulator acc;
+  if (sizes_needed.count(0)) roots[0] = acc.Root();
+  {
+    EVIDENCE_ASSIGN_OR_RETURN(
+        auto st, s_->db.Prepare("SELECT seq, entry, leaf_hash, item FROM entries ORDER BY seq"));
+    std::uint64_t position = 0;
+    for (;;) {
+      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      std::uint64_t seq = static_cast<std::uint64_t>(st.ColumnInt(0));
+      Bytes bytes = st.ColumnBlob(1);
+      Bytes stored_leaf = st.ColumnBlob(2);
+      std::string label = "entry " + std::to_string(position);
+      if (seq != position) {
+        fail(label + ": ledger has a gap: the entry stored next is numbered " +
+             std::to_string(seq) + " (entries were deleted)");
+        position = seq;
+        label = "entry " + std::to_string(position);
+      }
+      merkle::Hash leaf = merkle::LeafHash(bytes);
+      if (stored_leaf.size() != leaf.size() ||
+          !std::equal(leaf.begin(), leaf.end(), stored_leaf.begin())) {
+        fail(label + ": its bytes no longer match the leaf hash recorded when it was appended "
+                     "(the entry was altered)");
+      }
+      auto entry = ParseLedgerEntry(AsChars(bytes));
+      if (!entry.ok()) {
+        fail(label + ": malformed: " + entry.status().message());
+      } else {
+        if (entry->seq != position) {
+          fail(label + ": the entry stored here says it is entry " + std::to_string(entry->seq) +
+               " (entries were reordered or replaced)");
+        }
+        if (position == 0 && (entry->action != "case.created" ||
+                              entry->data.value("case", "") != s_->info.uuid)) {
+          fail("entry 0: is not the case.created entry of case " + s_->info.uuid);
+        }
+        if (entry->action == "item.ingested") {
+          const auto& d = entry->data;
+          IngestRecord rec;
+          rec.seq = position;
+          rec.sha256 = d.value("sha256", "");
+          rec.size = d.value("size", std::uint64_t{0});
+          rec.name = d.value("name", "");
+          std::string exhibit = d.value("item", "");
+          if (ingested.count(exhibit)) {
+            fail(label + ": exhibit " + exhibit + " is ingested a second time");
+          }
+          ingested[exhibit] = rec;
+        }
+      }
+      acc.Append(leaf);
+      position++;
+      if (sizes_needed.count(acc.size())) roots[acc.size()] = acc.Root();
+      report.entries_checked++;
+    }
+  }
+
+  // Every checkpoint must commit to exactly the entries there are; the newest must cover them all.
+  std::uint64_t previous_size = 0;
+  std::int64_t previous_id = 0;
+  for (const auto& [id, cp] : signed_checkpoints) {
+    std::string label = "checkpoint " + std::to_string(id) + " (tree size " +
+                        std::to_string(cp.size) + ")";
+    if (cp.size < previous_size) {
+      fail(label + ": is older than checkpoint " + std::to_string(previous_id) + " (tree size " +
+           std::to_string(previous_size) + "): a checkpoint was replaced by an older one");
+    }
+    previous_size = std::max(previous_size, cp.size);
+    previous_id = id;
+    auto it = roots.find(cp.size);
+    if (it == roots.end()) {
+      fail(label + ": the ledger holds only " + std::to_string(acc.size()) + " entries: entries " +
+           std::to_string(acc.size()) + " to " + std::to_string(cp.size - 1) +
+           " are missing (deleted after they were signed)");
+    } else if (it->second != cp.root) {
+      fail(label + ": the ledger's root at that size is " + Short(HexEncode(it->second)) +
+           "..., but the signed root is " + Short(HexEncode(cp.root)) +
+           "...: entries before " + std::to_string(cp.size) + " were altered, reordered or replaced");
+    }
+  }
+  if (checkpoints.empty()) {
+    fail("checkpoints: the case has no signed checkpoint");
+  } else if (previous_size < acc.size()) {
+    fail("checkpoints: entries " + std::to_string(previous_size) + " to " +
+         std::to_string(acc.size() - 1) + " are not covered by any signed checkpoint");
+  }
+
+  // Items: each row must agree with the entry that created it, and each entry must have a row.
+  std::set<std::string> referenced_objects;
+  {
+    EVIDENCE_ASSIGN_OR_RETURN(
+        auto st, s_->db.Prepare("SELECT exhibit, sha256, size, entry_seq FROM items ORDER BY number"));
+    std::set<std::string> seen;
+    for (;;) {
+      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      std::string exhibit = st.ColumnText(0);
+      std::string sha = st.ColumnText(1);
+      auto size = static_cast<std::uint64_t>(st.ColumnInt(2));
+      auto seq = static_cast<std::uint64_t>(st.ColumnInt(3));
+      seen.insert(exhibit);
+      report.items_checked++;
+      auto it = ingested.find(exhibit);
+      if (it == ingested.end()) {
+        fail(exhibit + ": in the items table but no item.ingested entry records it");
+        continue;
+      }
+      const IngestRecord& rec = it->second;
+      if (sha != rec.sha256) {
+        fail(exhibit + ": the items table says SHA-256 " + Short(sha) + "..., but its item.ingested entry " +
+             std::to_string(rec.seq) + " says " + Short(rec.sha256) + "... (the items table was edited)");
+      }
+      if (size != rec.size) {
+        fail(exhibit + ": the items table says " + std::to_string(size) + " bytes, but entry " +
+             std::to_string(rec.seq) + " says " + std::to_string(rec.size));
+      }
+      if (seq != rec.seq) {
+        fail(exhibit + ": the items table points at entry " + std::to_string(seq) +
+             ", but it was ingested by entry " + std::to_string(rec.seq));
+      }
+    }
+    for (const auto& [exhibit, rec] : ingested) {
+      if (!seen.count(exhibit)) {
+        fail(exhibit + ": ingested by entry " + std::to_string(rec.seq) +
+             " but missing from the items table");
+      }
+    }
+  }
+
+  // Objects: re-hash every original named by the ledger (the signed record, not the table).
+  for (const auto& [exhibit, rec] : ingested) {
+    auto digest = DigestFromHex(rec.sha256);
+    if (!digest.ok()) {
+      fail(exhibit + ": entry " + std::to_string(rec.seq) + " holds a malformed SHA-256");
+      continue;
+    }
+    referenced_objects.insert(rec.sha256);
+    std::string label = exhibit + " (" + rec.name + ")";
+    std::string where = s_->objects.RelativePathFor(*digest);
+    auto check = s_->objects.Rehash(*digest);
+    if (!check.ok()) {
+      if (check.status().code() == StatusCode::kNotFound) {
+        fail(label + ": object " + where + " is missing");
+        continue;
+      }
+      return check.status();
+    }
+    report.objects_checked++;
+    report.bytes_hashed += check->size;
+    if (check->sha256 != *digest) {
+      fail(label + ": object " + where + " now hashes to " + Short(DigestHex(check->sha256)) +
+           "..., not the recorded " + Short(rec.sha256) + "... (its bytes were changed)");
+    } else if (check->size != rec.size) {
+      fail(label + ": object " + where + " has " + std::to_string(check->size) +
+           " bytes, not the recorded " + std::to_string(rec.size));
+    }
+  }
+
+  // The key on disk must be the key the ledger introduced.
+  {
+    EVIDENCE_ASSIGN_OR_RETURN(
+        auto st, s_->db.Prepare("SELECT entry FROM entries WHERE action = 'key.added' ORDER BY seq"));
+    bool found = false;
+    for (;;) {
+      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      Bytes b = st.ColumnBlob(0);
+      auto e = ParseLedgerEntry(AsChars(b));
+      if (e.ok() && e->data.value("public_key", "") == Base64Encode(s_->public_key.raw())) {
+        found = true;
+      }
+    }
+    if (!found) {
+      fail("keys: the case's public key " + s_->info.key_fingerprint +
+           " is not the one introduced by a key.added entry");
+    }
+  }
+
+  // Leftovers are not evidence; they are reported so that nobody mistakes them for it.
+  auto objects = s_->objects.ListObjects();
+  if (objects.ok()) {
+    for (const auto& name : *objects) {
+      if (!referenced_objects.count(name)) {
+        report.warnings.push_back("objects/" + name.substr(0, 2) + "/" + name.substr(2) +
+                                  ": not referenced by any item (left by an interrupted command; "
+                                  "not evidence)");
+      }
+    }
+  }
+  for (const auto& p : s_->objects.LeftoverTempFiles()) {
+    report.warnings.push_back("tmp/" + p.filename().string() +
+                              ": temporary file left by an interrupted command (not evidence)");
+  }
+  return report;
+}
+
+}  // namespace evidence

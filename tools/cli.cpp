@@ -1,0 +1,136 @@
+#include "cli.hpp"
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "evidence/time.hpp"
+
+namespace evidence::cli {
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk:
+      return kExitOk;
+    case StatusCode::kVerificationFailed:
+    case StatusCode::kCorruption:
+      return kExitNotVerified;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kUnsupported:
+      return kExitUsage;
+    case StatusCode::kIoError:
+    case StatusCode::kBusy:
+      return kExitEnvironment;
+  }
+  return kExitEnvironment;
+}
+
+int ReportError(const Status& status) {
+  std::cerr << "evidence: error: " << status.message() << "\n";
+  if (status.code() == StatusCode::kBusy) {
+    PrintHint("another evidence command is using this case; try again when it has finished");
+  }
+  return ExitCodeFor(status);
+}
+
+void PrintHint(const std::string& hint) { std::cerr << "evidence: hint: " << hint << "\n"; }
+void PrintWarning(const std::string& warning) { std::cerr << "evidence: warning: " << warning << "\n"; }
+
+fs::path CaseDir(const Globals& g) {
+  if (!g.case_dir.empty()) return g.case_dir;
+  return DefaultCaseDir();
+}
+
+namespace {
+
+Result<std::string> PromptNoEcho(const std::string& prompt) {
+  FILE* tty = std::fopen("/dev/tty", "r+");
+  if (tty == nullptr) {
+    return Status::InvalidArgument(
+        "the case key needs a passphrase and there is no terminal to ask on (use "
+        "--passphrase-file or EVIDENCE_PASSPHRASE)");
+  }
+  int fd = fileno(tty);
+  termios old{};
+  bool restore = tcgetattr(fd, &old) == 0;
+  if (restore) {
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(fd, TCSAFLUSH, &quiet);
+  }
+  std::fputs(prompt.c_str(), tty);
+  std::fflush(tty);
+  std::string line;
+  int c;
+  while ((c = std::fgetc(tty)) != EOF && c != '\n') line.push_back(static_cast<char>(c));
+  if (restore) tcsetattr(fd, TCSAFLUSH, &old);
+  std::fputs("\n", tty);
+  std::fclose(tty);
+  return line;
+}
+
+}  // namespace
+
+Result<std::string> ReadPassphrase(const Globals& g, const std::string& prompt, bool confirm) {
+  if (!g.passphrase_file.empty()) {
+    std::ifstream in(g.passphrase_file, std::ios::binary);
+    if (!in) return Status::InvalidArgument(g.passphrase_file + ": cannot read the passphrase file");
+    std::string line;
+    std::getline(in, line);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) return Status::InvalidArgument(g.passphrase_file + ": the passphrase is empty");
+    return line;
+  }
+  if (const char* env = std::getenv("EVIDENCE_PASSPHRASE"); env && *env) return std::string(env);
+  auto first = PromptNoEcho(prompt);
+  if (!first.ok()) return first;
+  if (first->empty()) return Status::InvalidArgument("the passphrase is empty");
+  if (confirm) {
+    auto second = PromptNoEcho("Repeat the passphrase: ");
+    if (!second.ok()) return second;
+    if (*second != *first) return Status::InvalidArgument("the two passphrases differ");
+  }
+  return first;
+}
+
+Result<Case> OpenCase(const Globals& g) {
+  Globals copy = g;
+  return Case::Open(CaseDir(g), [copy]() {
+    return ReadPassphrase(copy, "Passphrase for the case key: ", false);
+  });
+}
+
+void PrintJson(const nlohmann::json& j) {
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+Result<std::string> TimeBound(const std::string& text, bool upper) {
+  auto t = ParseUserTime(text);
+  if (!t.ok()) return t.status();
+  std::int64_t ms = t->unix_ms;
+  if (upper && t->date_only) ms += 24LL * 3600 * 1000 - 1;
+  return FormatUtc(ms);
+}
+
+std::string HumanSize(std::uint64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 4) v /= 1024, u++;
+  char buf[32];
+  if (u == 0) {
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
+  }
+  return buf;
+}
+
+}  // namespace evidence::cli

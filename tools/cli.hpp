@@ -1,0 +1,64 @@
+// Shared pieces of the `evidence` command line: global options, the one place that maps library
+// errors to messages and exit statuses (DESIGN.md section 1), and output helpers.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "evidence/case.hpp"
+#include "evidence/status.hpp"
+
+namespace evidence::cli {
+
+namespace fs = std::filesystem;
+
+// Exit statuses of DESIGN.md section 1.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitNotVerified = 1,
+  kExitUsage = 2,
+  kExitEnvironment = 3,
+};
+
+struct Globals {
+  std::string case_dir;         // -C/--case
+  bool json = false;            // --json
+  bool quiet = false;           // -q/--quiet
+  std::string passphrase_file;  // --passphrase-file
+};
+
+int ExitCodeFor(const Status& status);
+
+// Prints "evidence: error: <message>" (and a hint where one helps) to stderr; returns the exit code.
+int ReportError(const Status& status);
+void PrintHint(const std::string& hint);
+void PrintWarning(const std::string& warning);
+
+fs::path CaseDir(const Globals& g);
+
+// The case key's passphrase: --passphrase-file, $EVIDENCE_PASSPHRASE, or a no-echo prompt on the
+// terminal. kInvalidArgument when none is available.
+Result<std::string> ReadPassphrase(const Globals& g, const std::string& prompt, bool confirm);
+
+// Opens the case named by the globals, with a passphrase provider for commands that sign.
+Result<Case> OpenCase(const Globals& g);
+
+// Prints JSON (pretty) on stdout.
+void PrintJson(const nlohmann::json& j);
+
+// A user time for --since/--until, as an RFC 3339 UTC bound; a bare date as `until` means the end
+// of that day.
+Result<std::string> TimeBound(const std::string& text, bool upper);
+
+std::string HumanSize(std::uint64_t bytes);
+
+// Each command registers itself on the app; the returned function runs it and gives the exit code.
+using Runner = std::function<int()>;
+void AddCaseCommands(CLI::App& app, Globals& g, Runner& run);
+
+}  // namespace evidence::cli

@@ -1,0 +1,485 @@
+// Commands about the case itself and its items: init, add, list, show, log, verify, checkpoint,
+// extract, key.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <set>
+
+#include "cli.hpp"
+#include "evidence/canonical_json.hpp"
+#include "evidence/checkpoint.hpp"
+
+namespace evidence::cli {
+
+namespace {
+
+const std::set<std::string> kKinds = {"photo",          "screenshot", "image",    "audio",
+                                      "video",          "message-export", "email", "document",
+                                      "other"};
+
+nlohmann::json ItemJson(const Item& it) {
+  nlohmann::json j = {{"exhibit", it.exhibit},
+                      {"sha256", DigestHex(it.sha256)},
+                      {"size", it.size},
+                      {"name", it.name},
+                      {"kind", it.kind},
+                      {"media_type", it.media_type},
+                      {"captured", it.captured ? nlohmann::json(*it.captured) : nlohmann::json()},
+                      {"ingested", it.ingested},
+                      {"entry", it.entry_seq},
+                      {"metadata", it.metadata}};
+  if (!IsValidUtf8(it.raw_name)) j["name_hex"] = HexEncode(AsBytes(it.raw_name));
+  if (!it.note.empty()) j["note"] = it.note;
+  if (it.parent) j["parent"] = *it.parent;
+  return j;
+}
+
+nlohmann::json EntryJson(const LedgerEntry& e) {
+  return {{"v", 1},          {"seq", e.seq},       {"time", e.time},
+          {"actor", e.actor}, {"action", e.action}, {"data", e.data}};
+}
+
+std::string ShortHash(const std::string& hex) { return hex.size() > 12 ? hex.substr(0, 12) + "…" : hex; }
+
+std::string Summary(const LedgerEntry& e) {
+  const auto& d = e.data;
+  auto s = [&](const char* k) { return d.contains(k) && d[k].is_string() ? d[k].get<std::string>() : std::string(); };
+  if (e.action == "case.created") return "case \"" + s("name") + "\" (" + s("case") + ")";
+  if (e.action == "key.added") return "key " + s("key") + " " + s("fingerprint");
+  if (e.action == "item.ingested") {
+    std::uint64_t size = d.value("size", std::uint64_t{0});
+    return s("item") + " " + s("name") + " (" + s("kind") + ", " + HumanSize(size) + ", sha256 " +
+           ShortHash(s("sha256")) + ")";
+  }
+  if (e.action == "item.metadata") {
+    std::string out = s("item") + " metadata";
+    if (d.contains("captured")) out += ", captured " + s("captured");
+    if (d.contains("errors")) out += " (with extraction errors)";
+    return out;
+  }
+  if (e.action == "item.accessed") return s("item") + " " + s("purpose") + " to " + s("to");
+  auto text = CanonicalJson(d);
+  return text.ok() ? *text : std::string("{}");
+}
+
+// Expands the paths of `add`, checking them all before anything is ingested, so that one bad
+// path leaves the case untouched.
+Result<std::vector<fs::path>> CollectFiles(const std::vector<std::string>& paths, bool recursive) {
+  std::vector<fs::path> files;
+  for (const auto& p : paths) {
+    fs::path path(p);
+    std::error_code ec;
+    auto st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) return Status::NotFound(p + ": no such file");
+    if (fs::is_directory(st)) {
+      if (!recursive) return Status::InvalidArgument(p + ": is a folder (use -r to add folders)");
+      std::vector<fs::path> found;
+      for (auto it = fs::recursive_directory_iterator(path, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        auto s = it->symlink_status(ec);
+        if (fs::is_symlink(s)) {
+          PrintWarning(it->path().string() + ": symbolic link skipped (add its target instead)");
+          continue;
+        }
+        if (fs::is_regular_file(s)) found.push_back(it->path());
+      }
+      if (ec) return Status::InvalidArgument(p + ": cannot read folder: " + ec.message());
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::is_regular_file(st)) {
+      files.push_back(path);
+    } else {
+      return Status::InvalidArgument(p + ": not a regular file");
+    }
+  }
+  for (const auto& f : files) {
+    if (::access(f.c_str(), R_OK) != 0) {
+      return Status::InvalidArgument(f.string() + ": cannot read: permission denied");
+    }
+  }
+  return files;
+}
+
+}  // namespace
+
+void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
+  // init
+  {
+    auto* cmd = app.add_subcommand("init", "create a case and its owner's signing key");
+    auto name = std::make_shared<std::string>();
+    auto owner = std::make_shared<std::string>("owner");
+    auto prefix = std::make_shared<std::string>("EX");
+    auto no_pass = std::make_shared<bool>(false);
+    cmd->add_option("--name", *name, "title of the case");
+    cmd->add_option("--owner", *owner, "who keeps the case (names the signing key)");
+    cmd->add_option("--exhibit-prefix", *prefix, "exhibit ids are PREFIX-NNNN (default EX)");
+    cmd->add_flag("--no-passphrase", *no_pass,
+                  "store the signing key unencrypted (anyone with the folder can sign)");
+    cmd->callback([&g, &run, name, owner, prefix, no_pass] {
+      run = [&g, name, owner, prefix, no_pass]() -> int {
+        CaseOptions opt;
+        opt.name = *name;
+        opt.owner = *owner;
+        opt.exhibit_prefix = *prefix;
+        if (!*no_pass) {
+          auto pass = ReadPassphrase(g, "Passphrase to protect the case key: ", true);
+          if (!pass.ok()) {
+            int code = ReportError(pass.status());
+            PrintHint("or pass --no-passphrase to keep the key unencrypted");
+            return code;
+          }
+          opt.passphrase = *pass;
+        }
+        fs::path dir = CaseDir(g);
+        auto c = Case::Create(dir, opt);
+        if (!c.ok()) return ReportError(c.status());
+        if (*no_pass) PrintWarning("the signing key is stored unencrypted in " + (dir / "keys").string());
+        if (g.json) {
+          PrintJson({{"case", dir.string()},
+                     {"uuid", c->info().uuid},
+                     {"key", c->info().key_name},
+                     {"fingerprint", c->info().key_fingerprint}});
+        } else if (!g.quiet) {
+          std::cout << "created case " << c->info().uuid << " in " << dir.string() << "\n"
+                    << "signing key " << c->info().key_name << " " << c->info().key_fingerprint
+                    << "\n";
+        }
+        return kExitOk;
+      };
+    });
+  }
+
+  // add
+  {
+    auto* cmd = app.add_subcommand("add", "ingest files: store, hash, extract metadata, record");
+    auto paths = std::make_shared<std::vector<std::string>>();
+    auto recursive = std::make_shared<bool>(false);
+    auto note = std::make_shared<std::string>();
+    auto incident = std::make_shared<std::string>();
+    auto kind = std::make_shared<std::string>();
+    cmd->add_option("paths", *paths, "files (and folders with -r)")->required();
+    cmd->add_flag("-r,--recursive", *recursive, "add the files in folders, recursively");
+    cmd->add_option("--note", *note, "a note recorded with each item");
+    cmd->add_option("--incident", *incident, "link the items to this diary entry (INC-NNNN)");
+    cmd->add_option("--kind", *kind, "override the detected kind")
+        ->check(CLI::IsMember(std::vector<std::string>(kKinds.begin(), kKinds.end())));
+    cmd->callback([&g, &run, paths, recursive, note, incident, kind] {
+      run = [&g, paths, recursive, note, incident, kind]() -> int {
+        auto c = OpenCase(g);
+        if (!c.ok()) return ReportError(c.status());
+        if (!incident->empty()) {
+          return ReportError(Status::NotFound("no incident " + *incident + " in this case"));
+        }
+        auto files = CollectFiles(*paths, *recursive);
+        if (!files.ok()) return ReportError(files.status());
+        if (Status s = c->Unlock(); !s.ok()) return ReportError(s);
+        IngestOptions opt;
+        opt.note = *note;
+        if (!kind->empty()) opt.kind = *kind;
+        bool progress = isatty(STDERR_FILENO) && !g.quiet && files->size() > 1;
+        nlohmann::json out = nlohmann::json::array();
+        int exit_code = kExitOk;
+        size_t n = 0;
+        for (const auto& f : *files) {
+          ++n;
+          if (progress) {
+            std::cerr << "\r[" << n << "/" << files->size() << "] " << f.filename().string()
+                      << "\x1b[K" << std::flush;
+          }
+          auto r = c->Ingest(f, opt);
+          if (!r.ok()) {
+            if (progress) std::cerr << "\n";
+            exit_code = ReportError(r.status());
+            break;
+          }
+          nlohmann::json j = {{"path", LossyUtf8(f.string())},
+                              {"exhibit", r->exhibit},
+                              {"sha256", DigestHex(r->sha256)},
+                              {"size", r->size},
+                              {"duplicate", r->duplicate}};
+          if (!r->duplicate) j["kind"] = r->kind;
+          out.push_back(j);
+          if (!g.json && !g.quiet) {
+            if (r->duplicate) {
+              std::cout << LossyUtf8(f.string()) << ": already in the case as " << r->exhibit
+                        << "; nothing recorded\n";
+            } else {
+              std::cout << r->exhibit << "  " << r->kind << "  " << HumanSize(r->size) << "  "
+                        << DigestHex(r->sha256) << "  " << LossyUtf8(f.string()) << "\n";
+            }
+          }
+        }
+        if (progress) std::cerr << "\r\x1b[K" << std::flush;
+        // Whatever was ingested before a failure is recorded; seal it either way.
+        if (Status s = c->Seal(); !s.ok()) return ReportError(s);
+        if (g.json) PrintJson(out);
+        return exit_code;
+      };
+    });
+  }
+
+  // list
+  {
+    auto* cmd = app.add_subcommand("list", "list the items of the case");
+    cmd->callback([&g, &run] {
+      run = [&g]() -> int {
+        auto c = OpenCase(g);
+        if (!c.ok()) return ReportError(c.status());
+        auto items = c->Items();
+        if (!items.ok()) return ReportError(items.status());
+        if (g.json) {
+          nlohmann::json arr = nlohmann::json::array();
+          for (const auto& it : *items) arr.push_back(ItemJson(it));
+          PrintJson(arr);
+          return kExitOk;
+        }
+        std::printf("%-9s %-14s %10s  %-64s  %-25s  %s\n", "EXHIBIT", "KIND", "SIZE", "SHA256",
+                    "CAPTURED", "NAME");
+        for (const auto& it : *items) {
+          std::printf("%-9s %-14s %10s  %-64s  %-25s  %s\n", it.exhibit.c_str(), it.kind.c_str(),
+                      HumanSize(it.size).c_str(), DigestHex(it.sha256).c_str(),
+                      it.captured.value_or("-").c_str(), it.name.c_str());
+        }
+        return kExitOk;
+      };
+    });
+  }
+
+  // show
+  {
+    auto* cmd = app.add_subcommand("show", "show one item with all its metadata and history");
+    auto id = std::make_shared<std::string>();
+    cmd->add_option("id", *id, "exhibit id, e.g. EX-0001")->required();
+    cmd->callback([&g, &run, id] {
+      run = [&g, id]() -> int {
+        auto c = OpenCase(g);
+        if (!c.ok()) return ReportError(c.status());
+        auto item = c->GetItem(*id);
+        if (!item.ok()) return ReportError(item.status());
+        LogFilter f;
+        f.item = item->exhibit;
+        auto history = c->Log(f);
+        if (!history.ok()) return ReportError(history.status());
+        if (g.json) {
+          nlohmann::json j = ItemJson(*item);
+          j["history"] = nlohmann::json::array();
+          for (const auto& e : *history) j["history"].push_back(EntryJson(e));
+          PrintJson(j);
+          return kExitOk;
+        }
+        std::cout << "exhibit:    " << item->exhibit << "\n"
+                  << "name:       " << item->name << "\n"
+                  << "kind:       " << item->kind << "\n"
+                  << "media type: " << item->media_type << "\n"
+                  << "size:       " << item->size << " bytes (" << HumanSize(item->size) << ")\n"
+                  << "sha256:     " << DigestHex(item->sha256) << "\n"
+                  << "captured:   " << item->captured.value_or("unknown") << "\n"
+                  << "ingested:   " << item->ingested << "\n";
+        if (!item->note.empty()) std::cout << "note:       " << item->note << "\n";
+        if (item->parent) std::cout << "parent:     " << *item->parent << "\n";
+        if (!item->metadata.empty()) {
+          std::cout << "metadata:\n";
+          for (const auto& [k, v] : item->metadata.items()) {
+            std::cout << "  " << k << ": "
+                      << (v.is_string() ? v.get<std::string>()
+                                        : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+                      << "\n";
+          }
+        }
+        std::cout << "history:\n";
+        for (const auto& e : *history) {
+          std::cout << "  " << e.seq << "  " << e.time << "  " << e.actor << "  " << e.action << "\n";
+        }
+        return kExitOk;
+      };
+    });
+  }
+
+  // log
+  {
+    auto* cmd = app.add_subcommand("log", "custody history from the ledger");
+    auto item = std::make_shared<std::string>();
+    auto incident = std::make_shared<std::string>();
+    auto action = std::make_shared<std::string>();
+    auto since = std::make_shared<std::string>();
+    auto until = std::make_shared<std::string>();
+    cmd->add_option("--item", *item, "only entries about this exhibit");
+    cmd->add_option("--incident", *incident, "only entries about this incident");
+    cmd->add_option("--action", *action, "only entries with this action (e.g. item.ingested)");
+    cmd->add_option("--since", *since, "only entries at or after this time");
+    cmd->add_option("--until", *until, "only entries at or before this time");
+    cmd->callback([&g, &run, item, incident, action, since, until] {
+      run = [&g, item, incident, action, since, until]() -> int {
+        LogFilter f;
+        if (!item->empty()) f.item = *item;
+        if (!incident->empty()) f.incident = *incident;
+        if (!action->empty()) {
+          if (!IsLedgerAction(*action)) {
+            return ReportError(Status::InvalidArgument("--action: unknown action \"" + *action + "\""));
+          }
+          f.action = *action;
+        }
+        if (!since->empty()) {
+          auto t = TimeBound(*since, false);
+          if (!t.ok()) return ReportError(t.status().WithContext("--since"));
+          f.since = *t;
+        }
+        if (!until->empty()) {
+          auto t = TimeBound(*until, true);
+          if (!t.ok()) return ReportError(t.status().WithContext("--until"));
+          f.until = *t;
+        }
+        auto c = OpenCase(g);
+        if (!c.ok()) return ReportError(c.status());
+        auto entries = c->Log(f);
+        if (!entries.ok()) return ReportError(entries.status());
+        if (g.json) {
+          nlohmann::json arr = nlohmann::json::array();
+          for (const auto& e : *entries) arr.push_back(EntryJson(e));
+          PrintJson(arr);
+          return kExitOk;
+        }
+        for (const auto& e : *entries) {
+          std::cout << e.seq << "  " << e.time << "  " << e.actor << "  " << e.action << "  "
+                    << Summary(e) << "\n";
+        }
+        return kExitOk;
+      };
+    });
+  }
+
+  // verify
+  {
+    auto* cmd = app.add_subcommand(
+        "verify", "check the whole case: objects, ledger, Merkle roots and checkpoint signatures");
+    cmd->callback([&g, &run] {
+      run = [&g]() -> int {
+        auto c = OpenCase(g);
+        if (!c.ok()) return ReportError(c.status());
+        auto r = c->Verify();
+        if (!r.ok()) return ReportError(r.status());
+        if (g.json) {
+          PrintJson({{"ok", r->ok()},
+                     {"objects_checked", r->objects_checked},
+                     {"bytes_hashed", r->bytes_hashed},
+                     {"entries_checked", r->entries_checked},
+                     {"checkpoints_checked", r->checkpoints_checked},
+                     {"items_checked", r->items_checked},
+                     {"key_fingerprint", r->key_fingerprint},
+                     {"failures", r->failures},
+                     {"warnings", r->warnings}});
+        } else {
+          for (const auto& w : r->warnings) PrintWarning(w);
+          for (const auto& f : r->failures) std::cout << "FAIL  " << f << "\n";
+          if (!g.quiet || !r->ok()) {
+            std::cout << (r->ok() ? "ok    " : "FAIL  ") << r->objects_checked << " objects re-hashed ("
+                      << HumanSize(r->bytes_hashed) << "), " << r->entries_checked << " entries, "
+                      << r->checkpoints_checked << " checkpoints, " << r->items_checked
+                      << " items checked; signing key " << r->key_fingerprint << "\n";
+            std::cout << (r->ok() ? "case verifies\n"
+                                  : "case does NOT verify: " + std::to_string(r->failures.size()) +
+                                        " problem(s)\n");
+          }
+        }
+        return r->ok() ? kExitOk : kExitNotVerified;
+      };
+    });
+  }
+
+  // checkpoint
+  {
+    auto* cmd = app.add_subcommand("checkpoint", "print the latest signed checkpoint");
+    cmd->callback([&g, &run] {
+      run = [&g]() -> int {
+        auto c = OpenCase(g);
+        if (!c.ok()) return ReportError(c.status());
+        auto note = c->LatestCheckpoint();
+        if (!note.ok()) return ReportError(note.status());
+        if (g.json) {
+          auto parsed = ParseCheckpointNote(*note);
+          if (!parsed.ok()) return ReportError(parsed.status().WithContext("checkpoint"));
+          PrintJson({{"origin", parsed->checkpoint.origin},
+                     {"size", parsed->checkpoint.size},
+                     {"root", HexEncode(parsed->checkpoint.root)},
+                     {"note", *note}});
+        } else {
+          std::cout << *note;
+        }
+        return kExitOk;
+      };
+    });
+  }
+
+  // extract
+  {
+    auto* cmd = app.add_subcommand("extract", "copy an original out (checked against its hash first)");
+    auto id = std::make_shared<std::string>();
+    auto to = std::make_shared<std::string>();
+    auto force = std::make_shared<bool>(false);
+    cmd->add_option("id", *id, "exhibit id")->required();
+    cmd->add_option("--to", *to, "folder to copy into")->required();
+    cmd->add_flag("--force", *force, "replace a file of the same name");
+    cmd->callback([&g, &run, id, to, force] {
+      run = [&g, id, to, force]() -> int {
+        auto c = OpenCase(g);
+        if (!c.ok()) return ReportError(c.status());
+        if (Status s = c->Unlock(); !s.ok()) return ReportError(s);
+        auto dest = c->Extract(*id, *to, *force);
+        if (!dest.ok()) return ReportError(dest.status());
+        if (g.json) {
+          PrintJson({{"exhibit", *id}, {"path", LossyUtf8(dest->string())}});
+        } else if (!g.quiet) {
+          std::cout << LossyUtf8(dest->string()) << "\n";
+        }
+        return kExitOk;
+      };
+    });
+  }
+
+  // key
+  {
+    auto* key = app.add_subcommand("key", "the case's signing identity");
+    key->require_subcommand(1);
+    auto* show = key->add_subcommand("show", "key name, fingerprint and verifier key");
+    show->callback([&g, &run] {
+      run = [&g]() -> int {
+        auto c = OpenCase(g);
+        if (!c.ok()) return ReportError(c.status());
+        auto pem = c->PublicKeyPem();
+        auto vkey = c->VerifierKey();
+        if (!pem.ok()) return ReportError(pem.status());
+        if (!vkey.ok()) return ReportError(vkey.status());
+        const CaseInfo& info = c->info();
+        if (g.json) {
+          PrintJson({{"name", info.key_name},
+                     {"fingerprint", info.key_fingerprint},
+                     {"vkey", *vkey},
+                     {"encrypted", info.key_encrypted},
+                     {"public_key_pem", *pem}});
+        } else {
+          std::cout << "name:        " << info.key_name << "\n"
+                    << "fingerprint: " << info.key_fingerprint << "\n"
+                    << "verifier:    " << *vkey << "\n"
+                    << "encrypted:   " << (info.key_encrypted ? "yes" : "no") << "\n"
+                    << *pem;
+        }
+        return kExitOk;
+      };
+    });
+    auto* exp = key->add_subcommand("export-public", "print the public key (PEM)");
+    exp->callback([&g, &run] {
+      run = [&g]() -> int {
+        auto c = OpenCase(g);
+        if (!c.ok()) return ReportError(c.status());
+        auto pem = c->PublicKeyPem();
+        if (!pem.ok()) return ReportError(pem.status());
+        std::cout << *pem;
+        return kExitOk;
+      };
+    });
+  }
+}
+
+}  // namespace evidence::cli
