@@ -16,11 +16,21 @@ namespace {
 void CheckOrAbort(bool ok) {
   if (!ok) std::abort();
 }
+
+// Fetched once: an implicit fetch on every init costs more than hashing a Merkle node.
+const EVP_MD* Sha256Md() {
+  static EVP_MD* md = [] {
+    EVP_MD* m = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    CheckOrAbort(m != nullptr);
+    return m;
+  }();
+  return md;
+}
 }  // namespace
 
 Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
   CheckOrAbort(impl_->ctx != nullptr);
-  CheckOrAbort(EVP_DigestInit_ex(impl_->ctx.get(), EVP_sha256(), nullptr) == 1);
+  CheckOrAbort(EVP_DigestInit_ex(impl_->ctx.get(), Sha256Md(), nullptr) == 1);
 }
 Sha256::~Sha256() = default;
 Sha256::Sha256(Sha256&&) noexcept = default;
@@ -34,15 +44,15 @@ Sha256Digest Sha256::Finish() {
   Sha256Digest out{};
   unsigned int len = 0;
   CheckOrAbort(EVP_DigestFinal_ex(impl_->ctx.get(), out.data(), &len) == 1 && len == out.size());
-  CheckOrAbort(EVP_DigestInit_ex(impl_->ctx.get(), EVP_sha256(), nullptr) == 1);
+  CheckOrAbort(EVP_DigestInit_ex(impl_->ctx.get(), Sha256Md(), nullptr) == 1);
   return out;
 }
 
 Sha256Digest Sha256::Of(ByteView data) {
-  Sha256Digest out{};
-  unsigned int len = 0;
-  CheckOrAbort(EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) == 1);
-  return out;
+  // One context per thread, reused, so hashing millions of small Merkle nodes allocates nothing.
+  thread_local Sha256 hasher;
+  hasher.Update(data);
+  return hasher.Finish();
 }
 
 Result<Sha256Digest> DigestFromHex(std::string_view hex) {

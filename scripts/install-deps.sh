@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages libevidence needs to build, test and run its demo. Idempotent:
+# does nothing when everything is present. As root it runs apt-get; otherwise it prints the exact
+# command to run and fails.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libssl-dev openssl libsqlite3-dev sqlite3
+  nlohmann-json3-dev libcli11-dev
+  libarchive-dev libarchive-tools
+  libexiv2-dev libtag1-dev libmagic-dev libmagic-mgc
+  libxml2-dev libgmime-3.0-dev
+  libjpeg-dev libpng-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-cryptography
+  file
+)
+# Extra packages named on the command line (e.g. clang for the fuzz targets).
+packages+=("$@")
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "evidence: these Debian packages are missing: ${missing[*]}" >&2
+  echo "evidence: hint: run as root: apt-get update && $cmd" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
