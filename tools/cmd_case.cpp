@@ -374,7 +374,7 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
           for (const auto& w : r->warnings) PrintWarning(w);
           for (const auto& f : r->failures) std::cout << "FAIL  " << f << "\n";
           if (!g.quiet || !r->ok()) {
-            std::cout << (r->ok() ? "ok    " : "FAIL  ") << r->objects_checked << " objects re-hashed ("
+            std::cout << "checked: " << r->objects_checked << " objects re-hashed ("
                       << HumanSize(r->bytes_hashed) << "), " << r->entries_checked << " entries, "
                       << r->checkpoints_checked << " checkpoints, " << r->items_checked
                       << " items checked; signing key " << r->key_fingerprint << "\n";

@@ -27,6 +27,12 @@ struct CheckpointRow {
 
 std::string Short(const std::string& hex) { return hex.substr(0, 16); }
 
+// "entry 4" or "entries 4 to 7".
+std::string EntryRange(std::uint64_t first, std::uint64_t last) {
+  if (first == last) return "entry " + std::to_string(first);
+  return "entries " + std::to_string(first) + " to " + std::to_string(last);
+}
+
 }  // namespace
 
 Result<VerifyReport> Case::Verify() const {
@@ -152,9 +158,9 @@ Result<VerifyReport> Case::Verify() const {
     previous_id = id;
     auto it = roots.find(cp.size);
     if (it == roots.end()) {
-      fail(label + ": the ledger holds only " + std::to_string(acc.size()) + " entries: entries " +
-           std::to_string(acc.size()) + " to " + std::to_string(cp.size - 1) +
-           " are missing (deleted after they were signed)");
+      fail(label + ": the ledger holds only " + std::to_string(acc.size()) + " entries: " +
+           EntryRange(acc.size(), cp.size - 1) + (cp.size - acc.size() == 1 ? " is" : " are") +
+           " missing (deleted after being signed)");
     } else if (it->second != cp.root) {
       fail(label + ": the ledger's root at that size is " + Short(HexEncode(it->second)) +
            "..., but the signed root is " + Short(HexEncode(cp.root)) +
@@ -164,8 +170,9 @@ Result<VerifyReport> Case::Verify() const {
   if (checkpoints.empty()) {
     fail("checkpoints: the case has no signed checkpoint");
   } else if (previous_size < acc.size()) {
-    fail("checkpoints: entries " + std::to_string(previous_size) + " to " +
-         std::to_string(acc.size() - 1) + " are not covered by any signed checkpoint");
+    fail("checkpoints: " + EntryRange(previous_size, acc.size() - 1) +
+         (acc.size() - previous_size == 1 ? " is" : " are") +
+         " not covered by any signed checkpoint");
   }
 
   // Items: each row must agree with the entry that created it, and each entry must have a row.
@@ -182,6 +189,7 @@ Result<VerifyReport> Case::Verify() const {
       auto size = static_cast<std::uint64_t>(st.ColumnInt(2));
       auto seq = static_cast<std::uint64_t>(st.ColumnInt(3));
       seen.insert(exhibit);
+      referenced_objects.insert(sha);
       report.items_checked++;
       auto it = ingested.find(exhibit);
       if (it == ingested.end()) {

@@ -1,0 +1,159 @@
+// Tampering with a case behind the tool's back: every kind must make `verify` exit 1 and say
+// exactly what is wrong. The attacker here has the folder and the sqlite3 shell, and knows to drop
+// the append-only triggers first.
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+#include "evidence/checkpoint.hpp"
+#include "evidence/hash.hpp"
+#include "evidence/merkle.hpp"
+#include "evidence/signing.hpp"
+
+namespace evidence::testing {
+namespace {
+
+class Tamper : public CliTest {
+ protected:
+  void SetUp() override {
+    InitCase();
+    // Three separate commands, so there are several checkpoints along the way.
+    for (const auto& [name, content] : std::vector<std::pair<std::string, std::string>>{
+             {"a.txt", "first message"}, {"b.txt", "second message"}, {"c.txt", "third message"}}) {
+      auto r = Ev({"add", WriteInput(name, content).string()});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    ASSERT_EQ(Ev({"verify"}).exit_code, 0);
+  }
+
+  fs::path ObjectOf(const std::string& content) {
+    std::string hex = DigestHex(Sha256::Of(std::string_view(content)));
+    return case_dir() / "objects" / hex.substr(0, 2) / hex.substr(2);
+  }
+
+  void DropTriggers() {
+    Sql("DROP TRIGGER entries_append_only_update; DROP TRIGGER entries_append_only_delete; "
+        "DROP TRIGGER checkpoints_append_only_update; DROP TRIGGER checkpoints_append_only_delete;");
+  }
+
+  // Runs verify and checks it fails with a line containing every one of `needles`.
+  void ExpectVerifyFails(const std::vector<std::string>& needles) {
+    auto r = Ev({"verify"});
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.out.find("case does NOT verify"), std::string::npos) << r.out;
+    bool found = false;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("FAIL  ", 0) != 0) continue;
+      bool all = true;
+      for (const auto& n : needles) all = all && line.find(n) != std::string::npos;
+      found = found || all;
+    }
+    EXPECT_TRUE(found) << "no FAIL line with all of the expected words in:\n" << r.out;
+  }
+};
+
+TEST_F(Tamper, ObjectBytesChanged) {
+  fs::path object = ObjectOf("second message");
+  fs::permissions(object, fs::perms::owner_write, fs::perm_options::add);
+  WriteFile(object, "second massage");
+  ExpectVerifyFails({"EX-0002", "b.txt", "bytes were changed"});
+}
+
+TEST_F(Tamper, ObjectDeleted) {
+  fs::remove(ObjectOf("third message"));
+  ExpectVerifyFails({"EX-0003", "c.txt", "is missing"});
+}
+
+TEST_F(Tamper, ItemRowHashEditedWithSqliteShell) {
+  std::string fake = DigestHex(Sha256::Of(std::string_view("something else")));
+  Sql("UPDATE items SET sha256 = '" + fake + "' WHERE exhibit = 'EX-0002';");
+  ExpectVerifyFails({"EX-0002", "items table", "edited"});
+}
+
+TEST_F(Tamper, LedgerEntryTextEdited) {
+  DropTriggers();
+  Sql("UPDATE entries SET entry = CAST(replace(CAST(entry AS TEXT), 'b.txt', 'x.txt') AS BLOB) "
+      "WHERE action = 'item.ingested' AND item = 'EX-0002';");
+  ExpectVerifyFails({"entry", "altered"});
+}
+
+TEST_F(Tamper, LedgerEntryTextAndLeafHashRewritten) {
+  // A careful attacker also rewrites the stored leaf hash; the signed roots still catch it.
+  DropTriggers();
+  std::string seq = Sql("SELECT seq FROM entries WHERE item = 'EX-0002' AND action = 'item.ingested';");
+  seq.erase(seq.find_last_not_of("\n") + 1);
+  std::string hex = Sql("SELECT hex(entry) FROM entries WHERE seq = " + seq + ";");
+  hex.erase(hex.find_last_not_of("\n") + 1);
+  auto bytes = HexDecode(hex);
+  ASSERT_TRUE(bytes.ok());
+  std::string entry(AsChars(*bytes));
+  entry.replace(entry.find("b.txt"), 5, "x.txt");
+  std::string leaf = HexEncode(merkle::LeafHash(AsBytes(entry)));
+  Sql("UPDATE entries SET entry = X'" + HexEncode(AsBytes(entry)) + "', leaf_hash = X'" + leaf +
+      "' WHERE seq = " + seq + ";");
+  ExpectVerifyFails({"checkpoint", "signed root", "altered"});
+}
+
+TEST_F(Tamper, NewestEntriesDeleted) {
+  DropTriggers();
+  Sql("DELETE FROM entries WHERE seq >= (SELECT max(seq) - 1 FROM entries);");
+  ExpectVerifyFails({"checkpoint", "missing"});
+}
+
+TEST_F(Tamper, TwoEntriesSwapped) {
+  DropTriggers();
+  // Swap whole rows (bytes and stored leaf hash) of the entries that ingested EX-0001 and EX-0002.
+  Sql("CREATE TEMP TABLE s AS SELECT seq, entry, leaf_hash, item FROM entries "
+      "WHERE action = 'item.ingested' AND item IN ('EX-0001', 'EX-0002');"
+      "UPDATE entries SET entry = (SELECT entry FROM s WHERE s.seq != entries.seq), "
+      "leaf_hash = (SELECT leaf_hash FROM s WHERE s.seq != entries.seq) "
+      "WHERE seq IN (SELECT seq FROM s);");
+  ExpectVerifyFails({"entry", "reordered"});
+}
+
+TEST_F(Tamper, CheckpointReplacedByAnOlderOne) {
+  DropTriggers();
+  Sql("UPDATE checkpoints SET note = (SELECT note FROM checkpoints ORDER BY id LIMIT 1 OFFSET 1) "
+      "WHERE id = (SELECT max(id) FROM checkpoints);");
+  ExpectVerifyFails({"checkpoint", "older"});
+  ExpectVerifyFails({"not covered by any signed checkpoint"});
+}
+
+TEST_F(Tamper, CheckpointSignedByAnotherKey) {
+  DropTriggers();
+  // A checkpoint with the right origin, size and root, under the right key name, but another key.
+  std::string note = Ev({"checkpoint"}).out;
+  auto parsed = ParseCheckpointNote(note);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  auto other = SigningKey::Generate();
+  ASSERT_TRUE(other.ok());
+  auto forged = SignCheckpoint(parsed->checkpoint, parsed->signatures[0].key_name, *other);
+  ASSERT_TRUE(forged.ok());
+  Sql("UPDATE checkpoints SET note = '" + *forged + "' WHERE id = (SELECT max(id) FROM checkpoints);");
+  ExpectVerifyFails({"checkpoint", "signature"});
+}
+
+TEST_F(Tamper, ItemRowDeletedBehindTheTriggers) {
+  Sql("DROP TRIGGER items_no_delete; DELETE FROM items WHERE exhibit = 'EX-0003';");
+  ExpectVerifyFails({"EX-0003", "missing from the items table"});
+}
+
+TEST_F(Tamper, VerifyJsonNamesEveryFailure) {
+  fs::remove(ObjectOf("first message"));
+  auto r = Ev({"--json", "verify"});
+  EXPECT_EQ(r.exit_code, 1);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(j["ok"].get<bool>());
+  ASSERT_EQ(j["failures"].size(), 1u);
+  EXPECT_NE(j["failures"][0].get<std::string>().find("EX-0001"), std::string::npos);
+}
+
+TEST_F(Tamper, LeftoverTempFileIsAWarningNotEvidence) {
+  WriteFile(case_dir() / "tmp" / "ingest-123.part", "half a file");
+  auto r = Ev({"verify"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.err.find("temporary file left by an interrupted command"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace evidence::testing
