@@ -60,5 +60,6 @@ std::string HumanSize(std::uint64_t bytes);
 // Each command registers itself on the app; the returned function runs it and gives the exit code.
 using Runner = std::function<int()>;
 void AddCaseCommands(CLI::App& app, Globals& g, Runner& run);
+void AddDiaryCommands(CLI::App& app, Globals& g, Runner& run);
 
 }  // namespace evidence::cli

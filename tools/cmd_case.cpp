@@ -60,6 +60,23 @@ std::string Summary(const LedgerEntry& e) {
     return out;
   }
   if (e.action == "item.accessed") return s("item") + " " + s("purpose") + " to " + s("to");
+  if (e.action == "item.linked") return s("item") + " linked to " + s("incident");
+  if (e.action == "incident.recorded") {
+    std::string behaviours;
+    if (d.contains("behaviours") && d["behaviours"].is_array()) {
+      for (const auto& b : d["behaviours"]) {
+        if (b.is_string()) behaviours += (behaviours.empty() ? "" : ",") + b.get<std::string>();
+      }
+    }
+    return s("incident") + " at " + s("at") + " (" + behaviours + ")";
+  }
+  if (e.action == "incident.amended") {
+    std::string fields;
+    if (d.contains("changes") && d["changes"].is_object()) {
+      for (const auto& [k, v] : d["changes"].items()) fields += (fields.empty() ? "" : ", ") + k;
+    }
+    return s("incident") + " amended: " + fields + (d.contains("reason") ? " (" + s("reason") + ")" : "");
+  }
   auto text = CanonicalJson(d);
   return text.ok() ? *text : std::string("{}");
 }
@@ -169,15 +186,20 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
       run = [&g, paths, recursive, note, incident, kind]() -> int {
         auto c = OpenCase(g);
         if (!c.ok()) return ReportError(c.status());
+        std::optional<std::string> incident_id;
         if (!incident->empty()) {
-          return ReportError(Status::NotFound("no incident " + *incident + " in this case"));
+          auto inc = c->GetIncident(*incident);
+          if (!inc.ok()) return ReportError(inc.status());
+          incident_id = inc->id;
         }
         auto files = CollectFiles(*paths, *recursive);
         if (!files.ok()) return ReportError(files.status());
         if (Status s = c->Unlock(); !s.ok()) return ReportError(s);
         IngestOptions opt;
         opt.note = *note;
+        opt.incident = incident_id;
         if (!kind->empty()) opt.kind = *kind;
+        std::vector<std::string> duplicates;
         bool progress = isatty(STDERR_FILENO) && !g.quiet && files->size() > 1;
         nlohmann::json out = nlohmann::json::array();
         int exit_code = kExitOk;
@@ -194,6 +216,7 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
             exit_code = ReportError(r.status());
             break;
           }
+          if (r->duplicate) duplicates.push_back(r->exhibit);
           nlohmann::json j = {{"path", LossyUtf8(f.string())},
                               {"exhibit", r->exhibit},
                               {"sha256", DigestHex(r->sha256)},
@@ -204,7 +227,8 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
           if (!g.json && !g.quiet) {
             if (r->duplicate) {
               std::cout << LossyUtf8(f.string()) << ": already in the case as " << r->exhibit
-                        << "; nothing recorded\n";
+                        << (incident_id ? "; linking it to " + *incident_id : "; nothing recorded")
+                        << "\n";
             } else {
               std::cout << r->exhibit << "  " << r->kind << "  " << HumanSize(r->size) << "  "
                         << DigestHex(r->sha256) << "  " << LossyUtf8(f.string()) << "\n";
@@ -212,6 +236,10 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
           }
         }
         if (progress) std::cerr << "\r\x1b[K" << std::flush;
+        // Evidence already in the case still belongs to the incident it was added for.
+        if (incident_id && !duplicates.empty() && exit_code == kExitOk) {
+          if (Status s = c->LinkItems(*incident_id, duplicates); !s.ok()) exit_code = ReportError(s);
+        }
         // Whatever was ingested before a failure is recorded; seal it either way.
         if (Status s = c->Seal(); !s.ok()) return ReportError(s);
         if (g.json) PrintJson(out);

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
 
   Runner run;
   AddCaseCommands(app, g, run);
+  AddDiaryCommands(app, g, run);
 
   try {
     app.parse(argc, argv);

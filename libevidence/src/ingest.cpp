@@ -34,6 +34,11 @@ Result<std::string> NextExhibit(sql::Database& db, const std::string& prefix, st
 Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& options) {
   IngestOutcome out;
   out.source = file;
+  std::optional<std::string> incident;
+  if (options.incident) {
+    EVIDENCE_ASSIGN_OR_RETURN(Incident inc, GetIncident(*options.incident));
+    incident = inc.id;
+  }
   std::string raw_name = file.filename().string();
   if (raw_name.empty()) return Status::InvalidArgument(file.string() + ": not a file name");
 
@@ -97,9 +102,9 @@ Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& op
     // Names that are not UTF-8 cannot be JSON strings; their exact bytes go in as hex.
     if (!IsValidUtf8(raw_name)) data["name_hex"] = HexEncode(AsBytes(raw_name));
     if (!options.note.empty()) data["note"] = options.note;
-    if (options.incident) data["incident"] = *options.incident;
+    if (incident) data["incident"] = *incident;
     EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t seq,
-                              s_->AppendEntry("item.ingested", data, out.exhibit, options.incident));
+                              s_->AppendEntry("item.ingested", data, out.exhibit, incident));
     std::optional<std::string> metadata_text;
     if (!desc.metadata.empty() || !desc.errors.empty() || desc.captured) {
       nlohmann::json meta = {{"item", out.exhibit},

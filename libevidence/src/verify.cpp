@@ -86,6 +86,7 @@ Result<VerifyReport> Case::Verify() const {
   // One pass over the ledger: each entry's bytes, position and shape; roots at checkpoint sizes.
   std::map<std::uint64_t, merkle::Hash> roots;
   std::map<std::string, IngestRecord> ingested;
+  std::set<std::string> incidents;
   merkle::Accumulator acc;
   if (sizes_needed.count(0)) roots[0] = acc.Root();
   {
@@ -122,6 +123,18 @@ Result<VerifyReport> Case::Verify() const {
         if (position == 0 && (entry->action != "case.created" ||
                               entry->data.value("case", "") != s_->info.uuid)) {
           fail("entry 0: is not the case.created entry of case " + s_->info.uuid);
+        }
+        // Diary entries may only speak of incidents and items recorded before them.
+        std::string inc = entry->data.value("incident", "");
+        if (entry->action == "incident.recorded") {
+          if (!incidents.insert(inc).second) fail(label + ": incident " + inc + " is recorded twice");
+        } else if ((entry->action == "incident.amended" || entry->action == "item.linked") &&
+                   !incidents.count(inc)) {
+          fail(label + ": refers to incident " + inc + ", which no earlier entry records");
+        }
+        if (entry->action == "item.linked" && !ingested.count(entry->data.value("item", ""))) {
+          fail(label + ": links exhibit " + entry->data.value("item", "") +
+               ", which no earlier entry ingests");
         }
         if (entry->action == "item.ingested") {
           const auto& d = entry->data;

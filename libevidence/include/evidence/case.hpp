@@ -18,6 +18,7 @@
 
 #include "evidence/bytes.hpp"
 #include "evidence/hash.hpp"
+#include "evidence/incident.hpp"
 #include "evidence/ledger.hpp"
 #include "evidence/status.hpp"
 
@@ -65,7 +66,7 @@ struct Item {
 struct IngestOptions {
   std::string note;
   std::optional<std::string> kind;      // overrides the detected kind
-  std::optional<std::string> incident;  // INC-NNNN to link to (checked by the caller's layer)
+  std::optional<std::string> incident;  // INC-NNNN to link to; must exist
 };
 
 struct IngestOutcome {
@@ -133,6 +134,22 @@ class Case {
   Result<Item> GetItem(std::string_view exhibit) const;
 
   Result<std::vector<LedgerEntry>> Log(const LogFilter& filter) const;
+
+  // Records a diary entry and returns its id (INC-NNNN). kInvalidArgument, recording nothing, for a
+  // time that cannot be read or lies in the future, `until` before `at`, an unknown behaviour, an
+  // empty account, or an unknown exhibit. Call Seal() when the command is done.
+  Result<std::string> RecordIncident(const IncidentInput& input);
+
+  // Appends an amendment; the original account stays in the ledger. Same checks as RecordIncident.
+  Status AmendIncident(std::string_view id, const IncidentChanges& changes);
+
+  // Links exhibits to an incident (one item.linked entry each; links already made are skipped).
+  // kNotFound for an unknown incident or exhibit, recording nothing.
+  Status LinkItems(std::string_view incident, const std::vector<std::string>& exhibits);
+
+  // All incidents ordered by `at`, folded from the ledger.
+  Result<std::vector<Incident>> Incidents() const;
+  Result<Incident> GetIncident(std::string_view id) const;
 
   // The newest signed checkpoint note, exactly as signed.
   Result<std::string> LatestCheckpoint() const;

@@ -1,0 +1,121 @@
+// The timeline and pattern report (DESIGN.md section 6): what happened, when, how often, and the
+// exhibits that show it. Pure: the case gathers a ReportData, and this module summarises and
+// renders it without touching the case, so a bundle can render the report of a selection.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "evidence/status.hpp"
+
+namespace evidence {
+
+// Times are text as the case stores them: "YYYY-MM-DD", optionally followed by "THH:MM[:SS[.f]]"
+// (or a space instead of 'T') and "Z" or "+hh:mm"/"-hh:mm". RenderReport rejects any other form
+// with kInvalidArgument; dates and weeks always come from the date part as written, never from a
+// conversion between zones, so a diary entry stays on the day the user lived it.
+
+// One version of an incident's account, oldest first: the original, then each amendment. Each
+// version is the whole account as it stood after that entry (not only the changed fields).
+struct ReportIncidentVersion {
+  std::string recorded;  // RFC 3339 UTC time of the ledger entry
+  std::uint64_t entry_seq = 0;
+  std::string what;
+  std::string where;
+  std::vector<std::string> witnesses;
+  std::string reason;  // why it was amended; empty for the original
+  // When and which behaviours, as of this version. Optional for the caller: an empty `at` (and
+  // empty `behaviours`) means "not given", and the report then shows only the fields above.
+  std::string at;
+  std::optional<std::string> until;
+  std::vector<std::string> behaviours;
+};
+
+struct ReportIncident {
+  std::string id;                       // INC-0001
+  std::string at;                       // RFC 3339 with the offset the user gave or had
+  std::optional<std::string> until;     // same form
+  std::vector<std::string> behaviours;  // from DESIGN.md section 6
+  std::string what;                     // current account (latest version)
+  std::string where;
+  std::vector<std::string> witnesses;
+  std::vector<std::string> items;               // linked exhibit ids
+  std::vector<ReportIncidentVersion> versions;  // at least one
+};
+
+struct ReportItem {
+  std::string exhibit;
+  std::string name;
+  std::string kind;
+  std::string media_type;
+  std::uint64_t size = 0;
+  std::string sha256;
+  std::optional<std::string> captured;  // RFC 3339 (with or without offset) from metadata
+  std::string ingested;
+};
+
+// Messages parsed out of exports, counted per local day and sender.
+struct ReportMessageCount {
+  std::string date;  // YYYY-MM-DD
+  std::string sender;
+  std::string item;  // the export's exhibit id
+  std::uint64_t count = 0;
+};
+
+// A dated thing on the timeline that is not an incident: a capture time or a message.
+struct ReportEvent {
+  std::string time;     // RFC 3339, or local "YYYY-MM-DDTHH:MM:SS" when the source had no zone
+  std::string kind;     // "capture" or "message"
+  std::string item;     // exhibit id
+  std::string summary;  // e.g. "photo gift-on-doorstep.jpg" or "Alex: Why are you ignoring me?"
+};
+
+struct ReportData {
+  std::string case_name;
+  std::string case_uuid;
+  std::string owner;
+  std::string generated;             // RFC 3339 UTC
+  std::optional<std::string> since;  // the window, as the user gave it
+  std::optional<std::string> until;
+  std::uint64_t ledger_size = 0;  // entries covered by the checkpoint below
+  std::string checkpoint_root;    // hex
+  std::string key_fingerprint;
+  std::vector<ReportIncident> incidents;  // ordered by `at`
+  std::vector<ReportItem> items;          // ordered by exhibit
+  std::vector<ReportMessageCount> message_counts;
+  std::vector<ReportEvent> events;  // not necessarily ordered
+};
+
+struct ReportSummary {
+  std::uint64_t incidents = 0;
+  std::optional<std::string> first_date;  // YYYY-MM-DD of the earliest incident
+  std::optional<std::string> last_date;
+  std::uint64_t separate_days = 0;  // distinct local dates with at least one incident
+  std::vector<std::pair<std::string, std::uint64_t>> by_behaviour;  // most frequent first
+  std::vector<std::pair<std::string, std::uint64_t>> by_week;       // ISO week "2026-W11", in order
+  std::uint64_t messages = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> messages_by_sender;  // most first
+  std::vector<std::pair<std::string, std::uint64_t>> messages_by_day;     // in date order
+  std::uint64_t exhibits = 0;
+};
+
+// Facts only: counts and dates; no legal conclusions.
+ReportSummary Summarize(const ReportData& data);
+
+enum class ReportFormat { kHtml, kMarkdown, kJson };
+
+// Parses "html", "md"/"markdown", "json". kInvalidArgument otherwise.
+Result<ReportFormat> ParseReportFormat(std::string_view name);
+
+// Renders the report. HTML is one self-contained file (inline CSS and SVG, no scripts, no remote
+// content, printable on A4) in which every piece of user or evidence text is escaped. JSON
+// validates against schemas/report.schema.json.
+Result<std::string> RenderReport(const ReportData& data, ReportFormat format);
+
+}  // namespace evidence

@@ -1,0 +1,274 @@
+// The incident diary: recorded, amended and linked only by appending ledger entries, and read back
+// by folding those entries in order.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "case_state.hpp"
+#include "evidence/canonical_json.hpp"
+#include "evidence/time.hpp"
+#include "status_macros.hpp"
+
+namespace evidence {
+
+bool IsBehaviour(std::string_view b) {
+  return std::find(std::begin(kBehaviours), std::end(kBehaviours), b) != std::end(kBehaviours);
+}
+
+namespace {
+
+// A diary entry may be written a little after the fact but never before it; a minute of slack
+// covers "now" typed by a person.
+constexpr std::int64_t kFutureSlackMs = 60 * 1000;
+
+Result<std::string> ValidTime(const std::string& text, const char* what) {
+  auto t = ParseUserTime(text);
+  if (!t.ok()) return t.status().WithContext(what);
+  if (t->unix_ms > NowUnixMs() + kFutureSlackMs) {
+    return Status::InvalidArgument(std::string(what) + ": " + text +
+                                   " is in the future; a diary records what has happened");
+  }
+  return FormatWithOffset(t->unix_ms, t->offset_minutes);
+}
+
+Status CheckOrder(const std::string& at, const std::optional<std::string>& until) {
+  if (!until) return Status::Ok();
+  auto a = ParseUserTime(at);
+  auto u = ParseUserTime(*until);
+  if (a.ok() && u.ok() && u->unix_ms < a->unix_ms) {
+    return Status::InvalidArgument("--until " + *until + " is before --at " + at);
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> ValidBehaviours(const std::vector<std::string>& in) {
+  if (in.empty()) return Status::InvalidArgument("--behaviour: give at least one behaviour");
+  std::vector<std::string> out;
+  for (const auto& b : in) {
+    if (!IsBehaviour(b)) {
+      std::string all;
+      for (auto k : kBehaviours) all += (all.empty() ? "" : ", ") + std::string(k);
+      return Status::InvalidArgument("--behaviour: unknown behaviour \"" + b + "\" (one of: " + all + ")");
+    }
+    if (std::find(out.begin(), out.end(), b) == out.end()) out.push_back(b);
+  }
+  return out;
+}
+
+Status ValidText(const std::string& s, const char* what, bool required) {
+  if (required && s.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Status::InvalidArgument(std::string(what) + ": must not be empty");
+  }
+  if (!IsValidUtf8(s)) return Status::InvalidArgument(std::string(what) + ": not valid UTF-8");
+  return Status::Ok();
+}
+
+std::vector<std::string> Strings(const nlohmann::json& j) {
+  std::vector<std::string> out;
+  if (j.is_array()) {
+    for (const auto& v : j) {
+      if (v.is_string()) out.push_back(v.get<std::string>());
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> OptString(const nlohmann::json& d, const char* key) {
+  if (d.contains(key) && d[key].is_string()) return d[key].get<std::string>();
+  return std::nullopt;
+}
+
+// Orders incidents by the instant they happened, then by id.
+std::int64_t InstantOf(const std::string& at) {
+  auto t = ParseUserTime(at);
+  return t.ok() ? t->unix_ms : 0;
+}
+
+}  // namespace
+
+Result<std::vector<Incident>> Case::Incidents() const {
+  EVIDENCE_ASSIGN_OR_RETURN(
+      auto st, s_->db.Prepare(
+                   "SELECT entry FROM entries WHERE action IN ('incident.recorded', "
+                   "'incident.amended', 'item.linked') OR (action = 'item.ingested' AND incident "
+                   "IS NOT NULL) ORDER BY seq"));
+  std::map<std::string, Incident> by_id;
+  for (;;) {
+    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    Bytes b = st.ColumnBlob(0);
+    auto e = ParseLedgerEntry(AsChars(b));
+    if (!e.ok()) return e.status().WithContext("ledger");
+    const auto& d = e->data;
+    std::string id = d.value("incident", "");
+    if (e->action == "incident.recorded") {
+      Incident inc;
+      inc.id = id;
+      inc.at = d.value("at", "");
+      inc.until = OptString(d, "until");
+      inc.behaviours = d.contains("behaviours") ? Strings(d["behaviours"]) : std::vector<std::string>();
+      inc.what = d.value("what", "");
+      inc.where = d.value("where", "");
+      inc.witnesses = d.contains("witnesses") ? Strings(d["witnesses"]) : std::vector<std::string>();
+      IncidentVersion v{e->seq, e->time, e->action, inc.at, inc.until, inc.behaviours,
+                        inc.what, inc.where, inc.witnesses, ""};
+      inc.versions.push_back(std::move(v));
+      by_id[id] = std::move(inc);
+      continue;
+    }
+    auto it = by_id.find(id);
+    if (it == by_id.end()) continue;  // verify reports dangling references; reading skips them
+    Incident& inc = it->second;
+    if (e->action == "incident.amended") {
+      static const nlohmann::json kNone = nlohmann::json::object();
+      const nlohmann::json& c = d.contains("changes") ? d["changes"] : kNone;
+      if (auto v = OptString(c, "at")) inc.at = *v;
+      if (auto v = OptString(c, "until")) inc.until = *v;
+      if (c.contains("behaviours")) inc.behaviours = Strings(c["behaviours"]);
+      if (auto v = OptString(c, "what")) inc.what = *v;
+      if (auto v = OptString(c, "where")) inc.where = *v;
+      if (c.contains("witnesses")) inc.witnesses = Strings(c["witnesses"]);
+      IncidentVersion v{e->seq, e->time, e->action, inc.at, inc.until, inc.behaviours,
+                        inc.what, inc.where, inc.witnesses, d.value("reason", "")};
+      inc.versions.push_back(std::move(v));
+    } else {
+      std::string item = d.value("item", "");
+      if (std::find(inc.items.begin(), inc.items.end(), item) == inc.items.end()) {
+        inc.items.push_back(item);
+      }
+    }
+  }
+  std::vector<Incident> out;
+  for (auto& [id, inc] : by_id) out.push_back(std::move(inc));
+  std::stable_sort(out.begin(), out.end(), [](const Incident& a, const Incident& b) {
+    return InstantOf(a.at) < InstantOf(b.at);
+  });
+  return out;
+}
+
+Result<Incident> Case::GetIncident(std::string_view id) const {
+  EVIDENCE_ASSIGN_OR_RETURN(auto all, Incidents());
+  for (auto& inc : all) {
+    if (inc.id.size() == id.size() &&
+        std::equal(inc.id.begin(), inc.id.end(), id.begin(),
+                   [](char a, char b) { return std::toupper(a) == std::toupper(b); })) {
+      return std::move(inc);
+    }
+  }
+  return Status::NotFound("no incident " + std::string(id) + " in this case");
+}
+
+Result<std::string> Case::RecordIncident(const IncidentInput& in) {
+  EVIDENCE_ASSIGN_OR_RETURN(std::string at, ValidTime(in.at, "--at"));
+  std::optional<std::string> until;
+  if (in.until) {
+    EVIDENCE_ASSIGN_OR_RETURN(until, ValidTime(*in.until, "--until"));
+    EVIDENCE_RETURN_IF_ERROR(CheckOrder(at, until));
+  }
+  EVIDENCE_ASSIGN_OR_RETURN(auto behaviours, ValidBehaviours(in.behaviours));
+  EVIDENCE_RETURN_IF_ERROR(ValidText(in.what, "--what", true));
+  EVIDENCE_RETURN_IF_ERROR(ValidText(in.where, "--where", false));
+  for (const auto& w : in.witnesses) EVIDENCE_RETURN_IF_ERROR(ValidText(w, "--witness", true));
+  std::vector<Item> items;
+  for (const auto& x : in.items) {
+    EVIDENCE_ASSIGN_OR_RETURN(Item item, GetItem(x));
+    items.push_back(std::move(item));
+  }
+  EVIDENCE_RETURN_IF_ERROR(Unlock());
+
+  EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
+  EVIDENCE_ASSIGN_OR_RETURN(
+      auto count, s_->db.Prepare("SELECT count(*) FROM entries WHERE action = 'incident.recorded'"));
+  EVIDENCE_ASSIGN_OR_RETURN(bool row, count.Step());
+  (void)row;
+  char id[32];
+  std::snprintf(id, sizeof id, "INC-%04lld", static_cast<long long>(count.ColumnInt(0) + 1));
+  nlohmann::json data = {{"incident", id},
+                         {"at", at},
+                         {"behaviours", behaviours},
+                         {"what", in.what},
+                         {"witnesses", in.witnesses}};
+  if (until) data["until"] = *until;
+  if (!in.where.empty()) data["where"] = in.where;
+  EVIDENCE_RETURN_IF_ERROR(
+      s_->AppendEntry("incident.recorded", data, std::nullopt, std::string(id)).status());
+  std::set<std::string> linked;
+  for (const auto& item : items) {
+    if (!linked.insert(item.exhibit).second) continue;
+    nlohmann::json link = {{"item", item.exhibit}, {"incident", id}, {"sha256", DigestHex(item.sha256)}};
+    EVIDENCE_RETURN_IF_ERROR(
+        s_->AppendEntry("item.linked", link, item.exhibit, std::string(id)).status());
+  }
+  EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
+  EVIDENCE_RETURN_IF_ERROR(txn.Commit());
+  return std::string(id);
+}
+
+Status Case::AmendIncident(std::string_view id, const IncidentChanges& ch) {
+  EVIDENCE_ASSIGN_OR_RETURN(Incident inc, GetIncident(id));
+  nlohmann::json changes = nlohmann::json::object();
+  std::string at = inc.at;
+  std::optional<std::string> until = inc.until;
+  if (ch.at) {
+    EVIDENCE_ASSIGN_OR_RETURN(at, ValidTime(*ch.at, "--at"));
+    changes["at"] = at;
+  }
+  if (ch.until) {
+    EVIDENCE_ASSIGN_OR_RETURN(until, ValidTime(*ch.until, "--until"));
+    changes["until"] = *until;
+  }
+  EVIDENCE_RETURN_IF_ERROR(CheckOrder(at, until));
+  if (ch.behaviours) {
+    EVIDENCE_ASSIGN_OR_RETURN(auto b, ValidBehaviours(*ch.behaviours));
+    changes["behaviours"] = b;
+  }
+  if (ch.what) {
+    EVIDENCE_RETURN_IF_ERROR(ValidText(*ch.what, "--what", true));
+    changes["what"] = *ch.what;
+  }
+  if (ch.where) {
+    EVIDENCE_RETURN_IF_ERROR(ValidText(*ch.where, "--where", false));
+    changes["where"] = *ch.where;
+  }
+  if (ch.witnesses) {
+    for (const auto& w : *ch.witnesses) EVIDENCE_RETURN_IF_ERROR(ValidText(w, "--witness", true));
+    changes["witnesses"] = *ch.witnesses;
+  }
+  if (changes.empty()) {
+    return Status::InvalidArgument("incident amend: nothing to change (give --what, --where, "
+                                   "--witness, --at, --until or --behaviour)");
+  }
+  EVIDENCE_RETURN_IF_ERROR(ValidText(ch.reason, "--reason", false));
+  EVIDENCE_RETURN_IF_ERROR(Unlock());
+  EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
+  nlohmann::json data = {{"incident", inc.id}, {"changes", changes}};
+  if (!ch.reason.empty()) data["reason"] = ch.reason;
+  EVIDENCE_RETURN_IF_ERROR(
+      s_->AppendEntry("incident.amended", data, std::nullopt, inc.id).status());
+  EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
+  return txn.Commit();
+}
+
+Status Case::LinkItems(std::string_view incident, const std::vector<std::string>& exhibits) {
+  EVIDENCE_ASSIGN_OR_RETURN(Incident inc, GetIncident(incident));
+  std::vector<Item> items;
+  for (const auto& x : exhibits) {
+    EVIDENCE_ASSIGN_OR_RETURN(Item item, GetItem(x));
+    bool already = std::find(inc.items.begin(), inc.items.end(), item.exhibit) != inc.items.end();
+    bool twice = std::any_of(items.begin(), items.end(),
+                             [&](const Item& i) { return i.exhibit == item.exhibit; });
+    if (!already && !twice) items.push_back(std::move(item));
+  }
+  if (items.empty()) return Status::Ok();
+  EVIDENCE_RETURN_IF_ERROR(Unlock());
+  EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
+  for (const auto& item : items) {
+    nlohmann::json link = {{"item", item.exhibit}, {"incident", inc.id}, {"sha256", DigestHex(item.sha256)}};
+    EVIDENCE_RETURN_IF_ERROR(s_->AppendEntry("item.linked", link, item.exhibit, inc.id).status());
+  }
+  EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
+  return txn.Commit();
+}
+
+}  // namespace evidence
