@@ -61,5 +61,7 @@ std::string HumanSize(std::uint64_t bytes);
 using Runner = std::function<int()>;
 void AddCaseCommands(CLI::App& app, Globals& g, Runner& run);
 void AddDiaryCommands(CLI::App& app, Globals& g, Runner& run);
+void AddReportCommands(CLI::App& app, Globals& g, Runner& run);
+void AddBundleCommands(CLI::App& app, Globals& g, Runner& run);
 
 }  // namespace evidence::cli

@@ -19,23 +19,6 @@ const std::set<std::string> kKinds = {"photo",          "screenshot", "image",  
                                       "video",          "message-export", "email", "document",
                                       "other"};
 
-nlohmann::json ItemJson(const Item& it) {
-  nlohmann::json j = {{"exhibit", it.exhibit},
-                      {"sha256", DigestHex(it.sha256)},
-                      {"size", it.size},
-                      {"name", it.name},
-                      {"kind", it.kind},
-                      {"media_type", it.media_type},
-                      {"captured", it.captured ? nlohmann::json(*it.captured) : nlohmann::json()},
-                      {"ingested", it.ingested},
-                      {"entry", it.entry_seq},
-                      {"metadata", it.metadata}};
-  if (!IsValidUtf8(it.raw_name)) j["name_hex"] = HexEncode(AsBytes(it.raw_name));
-  if (!it.note.empty()) j["note"] = it.note;
-  if (it.parent) j["parent"] = *it.parent;
-  return j;
-}
-
 nlohmann::json EntryJson(const LedgerEntry& e) {
   return {{"v", 1},          {"seq", e.seq},       {"time", e.time},
           {"actor", e.actor}, {"action", e.action}, {"data", e.data}};
@@ -259,7 +242,7 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         if (!items.ok()) return ReportError(items.status());
         if (g.json) {
           nlohmann::json arr = nlohmann::json::array();
-          for (const auto& it : *items) arr.push_back(ItemJson(it));
+          for (const auto& it : *items) arr.push_back(ItemToJson(it));
           PrintJson(arr);
           return kExitOk;
         }
@@ -291,7 +274,7 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         auto history = c->Log(f);
         if (!history.ok()) return ReportError(history.status());
         if (g.json) {
-          nlohmann::json j = ItemJson(*item);
+          nlohmann::json j = ItemToJson(*item);
           j["history"] = nlohmann::json::array();
           for (const auto& e : *history) j["history"].push_back(EntryJson(e));
           PrintJson(j);

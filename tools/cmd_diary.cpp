@@ -7,24 +7,6 @@ namespace evidence::cli {
 
 namespace {
 
-nlohmann::json IncidentJson(const Incident& inc) {
-  nlohmann::json versions = nlohmann::json::array();
-  for (const auto& v : inc.versions) {
-    nlohmann::json j = {{"entry", v.entry_seq}, {"recorded", v.recorded}, {"action", v.action},
-                        {"at", v.at},           {"behaviours", v.behaviours}, {"what", v.what},
-                        {"where", v.where},     {"witnesses", v.witnesses}};
-    if (v.until) j["until"] = *v.until;
-    if (!v.reason.empty()) j["reason"] = v.reason;
-    versions.push_back(j);
-  }
-  nlohmann::json j = {{"id", inc.id},         {"at", inc.at},
-                      {"behaviours", inc.behaviours}, {"what", inc.what},
-                      {"where", inc.where},   {"witnesses", inc.witnesses},
-                      {"items", inc.items},   {"versions", versions}};
-  j["until"] = inc.until ? nlohmann::json(*inc.until) : nlohmann::json();
-  return j;
-}
-
 std::string Join(const std::vector<std::string>& v, const char* sep = ", ") {
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
@@ -123,7 +105,7 @@ void AddDiaryCommands(CLI::App& app, Globals& g, Runner& run) {
         if (g.json) {
           auto inc = c->GetIncident(*id);
           if (!inc.ok()) return ReportError(inc.status());
-          PrintJson(IncidentJson(*inc));
+          PrintJson(IncidentToJson(*inc));
         } else if (!g.quiet) {
           std::cout << *id << "\n";
         }
@@ -141,7 +123,7 @@ void AddDiaryCommands(CLI::App& app, Globals& g, Runner& run) {
         if (!all.ok()) return ReportError(all.status());
         if (g.json) {
           nlohmann::json arr = nlohmann::json::array();
-          for (const auto& inc : *all) arr.push_back(IncidentJson(inc));
+          for (const auto& inc : *all) arr.push_back(IncidentToJson(inc));
           PrintJson(arr);
           return kExitOk;
         }
@@ -166,7 +148,7 @@ void AddDiaryCommands(CLI::App& app, Globals& g, Runner& run) {
         auto inc = c->GetIncident(*id);
         if (!inc.ok()) return ReportError(inc.status());
         if (g.json) {
-          PrintJson(IncidentJson(*inc));
+          PrintJson(IncidentToJson(*inc));
         } else {
           PrintIncident(*inc);
         }
@@ -197,7 +179,7 @@ void AddDiaryCommands(CLI::App& app, Globals& g, Runner& run) {
         auto inc = c->GetIncident(*id);
         if (!inc.ok()) return ReportError(inc.status());
         if (g.json) {
-          PrintJson(IncidentJson(*inc));
+          PrintJson(IncidentToJson(*inc));
         } else if (!g.quiet) {
           std::cout << inc->id << " amended (version " << inc->versions.size() << ")\n";
         }
@@ -228,7 +210,7 @@ void AddDiaryCommands(CLI::App& app, Globals& g, Runner& run) {
         auto inc = c->GetIncident(*id);
         if (!inc.ok()) return ReportError(inc.status());
         if (g.json) {
-          PrintJson(IncidentJson(*inc));
+          PrintJson(IncidentToJson(*inc));
         } else if (!g.quiet) {
           std::cout << inc->id << ": " << Join(inc->items) << "\n";
         }

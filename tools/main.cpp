@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   Runner run;
   AddCaseCommands(app, g, run);
   AddDiaryCommands(app, g, run);
+  AddReportCommands(app, g, run);
+  AddBundleCommands(app, g, run);
 
   try {
     app.parse(argc, argv);

@@ -363,6 +363,23 @@ Result<Item> ReadItemRow(const sql::Statement& st) {
 
 }  // namespace
 
+nlohmann::json ItemToJson(const Item& it) {
+  nlohmann::json j = {{"exhibit", it.exhibit},
+                      {"sha256", DigestHex(it.sha256)},
+                      {"size", it.size},
+                      {"name", it.name},
+                      {"kind", it.kind},
+                      {"media_type", it.media_type},
+                      {"captured", it.captured ? nlohmann::json(*it.captured) : nlohmann::json()},
+                      {"ingested", it.ingested},
+                      {"entry", it.entry_seq},
+                      {"metadata", it.metadata}};
+  if (!IsValidUtf8(it.raw_name)) j["name_hex"] = HexEncode(AsBytes(it.raw_name));
+  if (!it.note.empty()) j["note"] = it.note;
+  if (it.parent) j["parent"] = *it.parent;
+  return j;
+}
+
 Result<std::vector<Item>> Case::Items() const {
   EVIDENCE_ASSIGN_OR_RETURN(
       auto st, s_->db.Prepare(std::string("SELECT ") + kItemColumns + " FROM items ORDER BY number"));

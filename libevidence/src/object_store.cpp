@@ -143,7 +143,8 @@ Result<ObjectCheck> ObjectStore::Rehash(const Sha256Digest& digest) const {
   return check;
 }
 
-Status ObjectStore::CopyOut(const Sha256Digest& digest, const fs::path& dest) const {
+Status ObjectStore::Stream(const Sha256Digest& digest,
+                           const std::function<Status(ByteView)>& sink) const {
   fs::path path = PathFor(digest);
   ReadFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) {
@@ -152,31 +153,34 @@ Status ObjectStore::CopyOut(const Sha256Digest& digest, const fs::path& dest) co
     }
     return ErrnoStatus(errno, path, "cannot read");
   }
-  fs::path tmp = dest;
-  tmp += ".evidence-part";
-  EVIDENCE_ASSIGN_OR_RETURN(auto out, fs_.NewWritableFile(tmp, 0644));
+  ::posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   Sha256 hasher;
   std::vector<std::uint8_t> buf(kBlockSize);
-  Status s;
   for (;;) {
     ssize_t n = ::read(in.get(), buf.data(), buf.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      s = ErrnoStatus(errno, path, "cannot read");
-      break;
+      return ErrnoStatus(errno, path, "cannot read");
     }
     if (n == 0) break;
     ByteView chunk(buf.data(), static_cast<size_t>(n));
     hasher.Update(chunk);
-    s = out->Append(chunk);
-    if (!s.ok()) break;
+    EVIDENCE_RETURN_IF_ERROR(sink(chunk));
   }
+  if (hasher.Finish() != digest) {
+    return Status::VerificationFailed(RelativePathFor(digest) +
+                                      " no longer matches its SHA-256; nothing was copied");
+  }
+  return Status::Ok();
+}
+
+Status ObjectStore::CopyOut(const Sha256Digest& digest, const fs::path& dest) const {
+  fs::path tmp = dest;
+  tmp += ".evidence-part";
+  EVIDENCE_ASSIGN_OR_RETURN(auto out, fs_.NewWritableFile(tmp, 0644));
+  Status s = Stream(digest, [&](ByteView chunk) { return out->Append(chunk); });
   if (s.ok()) s = out->Sync();
   if (s.ok()) s = out->Close();
-  if (s.ok() && hasher.Finish() != digest) {
-    s = Status::VerificationFailed(RelativePathFor(digest) +
-                                   " no longer matches its SHA-256; nothing was copied");
-  }
   if (s.ok()) s = fs_.Rename(tmp, dest);
   if (!s.ok()) {
     out.reset();

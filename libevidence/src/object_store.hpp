@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,13 @@ class ObjectStore {
 
   // Reads the object back and hashes it. kNotFound if it is missing.
   Result<ObjectCheck> Rehash(const Sha256Digest& digest) const;
+
+  // Streams an object's bytes to `sink` in large blocks, hashing them on the way; after the last
+  // block, kVerificationFailed if the bytes no longer match `digest` (the sink has then seen bytes
+  // that are not the evidence, and must discard what it made of them). kVerificationFailed too if
+  // the object is missing.
+  Status Stream(const Sha256Digest& digest,
+                const std::function<Status(ByteView)>& sink) const;
 
   // Copies an object to `dest`, checking its hash on the way; `dest` only appears (by rename) when
   // the hash matched. kVerificationFailed if the stored bytes no longer match.

@@ -16,10 +16,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evidence/bundle.hpp"
 #include "evidence/bytes.hpp"
 #include "evidence/hash.hpp"
 #include "evidence/incident.hpp"
 #include "evidence/ledger.hpp"
+#include "evidence/report.hpp"
 #include "evidence/status.hpp"
 
 namespace evidence {
@@ -62,6 +64,9 @@ struct Item {
   std::uint64_t entry_seq = 0;
   nlohmann::json metadata = nlohmann::json::object();
 };
+
+// The JSON form used by `list --json` and a bundle's items.json (without `path`).
+nlohmann::json ItemToJson(const Item& item);
 
 struct IngestOptions {
   std::string note;
@@ -151,6 +156,18 @@ class Case {
   Result<std::vector<Incident>> Incidents() const;
   Result<Incident> GetIncident(std::string_view id) const;
 
+  // Everything the pattern report shows, for the whole case or a window (RFC 3339 UTC bounds,
+  // inclusive): incidents that happened in it, the exhibits they link and those captured in it,
+  // capture times and messages in it, and the newest checkpoint as the integrity anchor.
+  Result<ReportData> GatherReport(const std::optional<std::string>& since,
+                                  const std::optional<std::string>& until) const;
+
+  // Writes a bundle (docs/bundle.md) of the selection to options.out and records it with an
+  // export.created entry. The entry is committed only once the archive is complete, and the
+  // archive appears (by rename) only then: a failed export leaves neither behind.
+  // kNotFound for an unknown item or incident; kAlreadyExists if `out` exists and !force.
+  Result<ExportOutcome> Export(const ExportOptions& options);
+
   // The newest signed checkpoint note, exactly as signed.
   Result<std::string> LatestCheckpoint() const;
 
@@ -171,6 +188,9 @@ class Case {
  private:
   struct State;
   explicit Case(std::unique_ptr<State> state);
+  // Adds message counts and message events in the window (bounds in Unix ms) to `data`.
+  Status GatherMessages(std::optional<std::int64_t> since, std::optional<std::int64_t> until,
+                        ReportData* data) const;
   std::unique_ptr<State> s_;
 };
 

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "evidence/status.hpp"
 
 namespace evidence {
@@ -71,5 +73,8 @@ struct Incident {
   std::vector<std::string> items;         // linked exhibits, in link order
   std::vector<IncidentVersion> versions;  // original first, then each amendment
 };
+
+// The JSON form used by `incident show --json` and a bundle's incidents.json.
+nlohmann::json IncidentToJson(const Incident& incident);
 
 }  // namespace evidence

@@ -1,0 +1,470 @@
+// Case::Export: a BagIt bundle of a selection, with the disclosed ledger entries, their inclusion
+// proofs against a fresh checkpoint, and a signature over the tag manifest (docs/bundle.md).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
+#include "archive_util.hpp"
+#include "bagit.hpp"
+#include "case_state.hpp"
+#include "evidence/canonical_json.hpp"
+#include "evidence/merkle.hpp"
+#include "evidence/time.hpp"
+#include "ledger_source.hpp"
+#include "status_macros.hpp"
+
+namespace evidence {
+
+namespace {
+
+enum class ArchiveKind { kZip, kTar, kTarGz };
+
+Result<ArchiveKind> KindFor(const fs::path& out) {
+  std::string name = out.filename().string();
+  auto ends = [&](std::string_view suffix) {
+    return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (ends(".tar.gz") || ends(".tgz")) return ArchiveKind::kTarGz;
+  if (ends(".tar")) return ArchiveKind::kTar;
+  if (ends(".zip")) return ArchiveKind::kZip;
+  return Status::InvalidArgument(out.string() + ": the bundle must end in .zip, .tar or .tar.gz");
+}
+
+std::string TopFolderFor(const fs::path& out) {
+  std::string name = out.filename().string();
+  for (std::string_view suffix : {".tar.gz", ".tgz", ".tar", ".zip"}) {
+    if (name.size() > suffix.size() &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      name.resize(name.size() - suffix.size());
+      break;
+    }
+  }
+  std::string safe;
+  for (unsigned char c : name) {
+    safe.push_back(std::isalnum(c) || c == '-' || c == '_' || c == '.' ? static_cast<char>(c) : '_');
+  }
+  return safe.empty() || safe == "." || safe == ".." ? "bundle" : safe;
+}
+
+// docs/bundle.md "Payload file names".
+std::string PayloadName(const std::string& raw) {
+  bool plain = IsValidUtf8(raw) && raw != "." && raw != ".." && !raw.empty() &&
+               raw.find('/') == std::string::npos && raw.find('\0') == std::string::npos;
+  if (plain) return raw;
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  std::string lossy_check;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(raw[i]);
+    bool bad = c == '/' || c == 0 || c == '%' || c >= 0x80;
+    if (bad) {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  if (out.empty() || out == "." || out == "..") out = "%2E" + out.substr(std::min<size_t>(1, out.size()));
+  return out;
+}
+
+std::string HumanBytes(std::uint64_t n) {
+  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  std::uint64_t whole = n, tenths = 0;
+  while (whole >= 1024 && u < 4) {
+    tenths = (whole % 1024) * 10 / 1024;
+    whole /= 1024;
+    ++u;
+  }
+  return u == 0 ? std::to_string(n) + " bytes"
+                : std::to_string(whole) + "." + std::to_string(tenths) + " " + units[u];
+}
+
+// Writes the archive to a temporary file beside its destination; Finish() fsyncs it, and the
+// caller renames it into place only after the ledger has committed.
+class BundleWriter {
+ public:
+  static Result<BundleWriter> Open(const fs::path& temp, ArchiveKind kind, std::int64_t mtime) {
+    BundleWriter w;
+    w.path_ = temp;
+    w.mtime_ = mtime;
+    w.a_.reset(archive_write_new());
+    if (!w.a_) return Status::IoError("libarchive: out of memory");
+    int rc = ARCHIVE_OK;
+    if (kind == ArchiveKind::kZip) {
+      rc = archive_write_set_format_zip(w.a_.get());
+      // Photos, audio and video do not compress; storing keeps export at the speed of the disk.
+      if (rc == ARCHIVE_OK) rc = archive_write_set_format_option(w.a_.get(), "zip", "compression", "store");
+    } else {
+      rc = archive_write_set_format_pax_restricted(w.a_.get());
+      if (rc == ARCHIVE_OK && kind == ArchiveKind::kTarGz) rc = archive_write_add_filter_gzip(w.a_.get());
+    }
+    if (rc == ARCHIVE_OK) rc = archive_write_open_filename(w.a_.get(), temp.c_str());
+    if (rc != ARCHIVE_OK) return w.Error("cannot create");
+    return w;
+  }
+
+  Status AddFile(const std::string& path, std::string_view content) {
+    EVIDENCE_RETURN_IF_ERROR(Header(path, content.size()));
+    if (!content.empty() &&
+        archive_write_data(a_.get(), content.data(), content.size()) != static_cast<la_ssize_t>(content.size())) {
+      return Error("cannot write " + path);
+    }
+    return Status::Ok();
+  }
+
+  Status Header(const std::string& path, std::uint64_t size) {
+    arch::EntryPtr e(archive_entry_new());
+    archive_entry_set_pathname_utf8(e.get(), path.c_str());
+    archive_entry_set_size(e.get(), static_cast<la_int64_t>(size));
+    archive_entry_set_filetype(e.get(), AE_IFREG);
+    archive_entry_set_perm(e.get(), 0644);
+    archive_entry_set_mtime(e.get(), mtime_, 0);
+    archive_entry_set_uid(e.get(), 0);
+    archive_entry_set_gid(e.get(), 0);
+    if (archive_write_header(a_.get(), e.get()) != ARCHIVE_OK) return Error("cannot add " + path);
+    return Status::Ok();
+  }
+
+  Status Data(ByteView chunk, const std::string& path) {
+    if (archive_write_data(a_.get(), chunk.data(), chunk.size()) != static_cast<la_ssize_t>(chunk.size())) {
+      return Error("cannot write " + path);
+    }
+    return Status::Ok();
+  }
+
+  Status Finish() {
+    if (archive_write_close(a_.get()) != ARCHIVE_OK) return Error("cannot finish");
+    a_.reset();
+    int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return ErrnoStatus(errno, path_, "cannot reopen");
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0) return ErrnoStatus(err, path_, "fsync");
+    return Status::Ok();
+  }
+
+ private:
+  Status Error(const std::string& what) {
+    const char* msg = a_ ? archive_error_string(a_.get()) : nullptr;
+    int err = a_ ? archive_errno(a_.get()) : 0;
+    std::string detail = msg ? msg : "unknown error";
+    if (err == ENOSPC) detail = "disk full";
+    return Status::IoError(path_.string() + ": " + what + ": " + detail);
+  }
+  arch::WritePtr a_;
+  fs::path path_;
+  std::int64_t mtime_ = 0;
+};
+
+std::string VerifyingText(const std::string& top, const CaseInfo& info, std::uint64_t tree_size,
+                          const std::string& archive_name);
+
+}  // namespace
+
+Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
+  EVIDENCE_ASSIGN_OR_RETURN(ArchiveKind kind, KindFor(opt.out));
+  std::error_code ec;
+  fs::path parent = opt.out.parent_path().empty() ? fs::path(".") : opt.out.parent_path();
+  if (!fs::is_directory(parent, ec)) return Status::NotFound(parent.string() + ": no such folder");
+  if (fs::exists(opt.out, ec) && !opt.force) {
+    return Status::AlreadyExists(opt.out.string() + ": exists (use --force to replace it)");
+  }
+  if (!IsValidUtf8(opt.recipient)) return Status::InvalidArgument("--recipient: not valid UTF-8");
+
+  // The selection: explicit items and incidents, a window, or (none of these) everything.
+  EVIDENCE_ASSIGN_OR_RETURN(auto all_items, Items());
+  EVIDENCE_ASSIGN_OR_RETURN(auto all_incidents, Incidents());
+  std::set<std::string> items, incidents;
+  bool everything = opt.items.empty() && opt.incidents.empty() && !opt.since && !opt.until;
+  for (const auto& x : opt.items) {
+    EVIDENCE_ASSIGN_OR_RETURN(Item it, GetItem(x));
+    items.insert(it.exhibit);
+  }
+  for (const auto& x : opt.incidents) {
+    EVIDENCE_ASSIGN_OR_RETURN(Incident inc, GetIncident(x));
+    incidents.insert(inc.id);
+  }
+  if (everything) {
+    for (const auto& it : all_items) items.insert(it.exhibit);
+    for (const auto& inc : all_incidents) incidents.insert(inc.id);
+  } else if (opt.since || opt.until) {
+    EVIDENCE_ASSIGN_OR_RETURN(ReportData window, GatherReport(opt.since, opt.until));
+    for (const auto& inc : window.incidents) incidents.insert(inc.id);
+    for (const auto& it : window.items) items.insert(it.exhibit);
+  }
+  for (const auto& inc : all_incidents) {
+    if (incidents.count(inc.id)) items.insert(inc.items.begin(), inc.items.end());
+  }
+  std::vector<Item> chosen;
+  for (auto& it : all_items) {
+    if (items.count(it.exhibit)) chosen.push_back(std::move(it));
+  }
+  std::vector<Incident> chosen_incidents;
+  for (auto& inc : all_incidents) {
+    if (incidents.count(inc.id)) chosen_incidents.push_back(std::move(inc));
+  }
+
+  // The report of exactly this selection.
+  EVIDENCE_ASSIGN_OR_RETURN(ReportData report, GatherReport(std::nullopt, std::nullopt));
+  report.since = opt.since;
+  report.until = opt.until;
+  std::erase_if(report.incidents, [&](const ReportIncident& r) { return !incidents.count(r.id); });
+  std::erase_if(report.items, [&](const ReportItem& r) { return !items.count(r.exhibit); });
+  std::erase_if(report.events, [&](const ReportEvent& e) { return !items.count(e.item); });
+  std::erase_if(report.message_counts,
+                [&](const ReportMessageCount& m) { return !items.count(m.item); });
+
+  // Payload and its manifest, known before anything is recorded.
+  const std::string top = TopFolderFor(opt.out);
+  std::vector<bagit::ManifestLine> manifest_lines;
+  std::map<std::string, std::string> payload_path;  // exhibit -> path under the top folder
+  std::uint64_t payload_bytes = 0;
+  for (const auto& it : chosen) {
+    std::string path = "data/items/" + it.exhibit + "/" + PayloadName(it.raw_name);
+    payload_path[it.exhibit] = path;
+    manifest_lines.push_back({DigestHex(it.sha256), path});
+    payload_bytes += it.size;
+  }
+  const std::string manifest = bagit::FormatManifest(manifest_lines);
+  const std::string manifest_sha256 = DigestHex(Sha256::Of(std::string_view(manifest)));
+
+  EVIDENCE_RETURN_IF_ERROR(Unlock());
+  EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
+
+  // The export is itself an entry, disclosed with the rest and covered by the new checkpoint.
+  nlohmann::json export_data = {{"bundle", top},
+                                {"manifest_sha256", manifest_sha256},
+                                {"items", std::vector<std::string>(items.begin(), items.end())},
+                                {"incidents", std::vector<std::string>(incidents.begin(), incidents.end())}};
+  if (!opt.recipient.empty()) export_data["recipient"] = opt.recipient;
+  EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t export_seq,
+                            s_->AppendEntry("export.created", export_data, std::nullopt, std::nullopt));
+  EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
+  EVIDENCE_ASSIGN_OR_RETURN(std::string checkpoint, LatestCheckpoint());
+  EVIDENCE_ASSIGN_OR_RETURN(SignedCheckpoint cp, ParseCheckpointNote(checkpoint));
+  const std::uint64_t tree_size = cp.checkpoint.size;
+
+  // Disclosed entries: the case's identity and keys, everything about the chosen items and
+  // incidents, and this export.
+  std::string ledger_jsonl;
+  nlohmann::json proofs = nlohmann::json::array();
+  std::string export_time;
+  {
+    EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource source, LedgerHashSource::Load(s_->db, tree_size));
+    EVIDENCE_ASSIGN_OR_RETURN(
+        auto st, s_->db.Prepare("SELECT seq, entry, action, item, incident FROM entries ORDER BY seq"));
+    for (;;) {
+      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      auto seq = static_cast<std::uint64_t>(st.ColumnInt(0));
+      std::string action = st.ColumnText(2);
+      auto item = st.ColumnOptionalText(3);
+      auto incident = st.ColumnOptionalText(4);
+      bool disclose = seq == 0 || action == "key.added" || seq == export_seq ||
+                      (item && items.count(*item)) || (incident && incidents.count(*incident));
+      if (!disclose) continue;
+      Bytes bytes = st.ColumnBlob(1);
+      if (seq == export_seq) {
+        auto e = ParseLedgerEntry(AsChars(bytes));
+        if (e.ok()) export_time = e->time;
+      }
+      ledger_jsonl.append(AsChars(bytes));
+      ledger_jsonl.push_back('\n');
+      EVIDENCE_ASSIGN_OR_RETURN(auto path, merkle::InclusionProof(source, seq, tree_size));
+      nlohmann::json hexes = nlohmann::json::array();
+      for (const auto& h : path) hexes.push_back(HexEncode(h));
+      EVIDENCE_ASSIGN_OR_RETURN(merkle::Hash leaf, source.LeafHash(seq));
+      proofs.push_back({{"seq", seq}, {"leaf_hash", HexEncode(leaf)}, {"inclusion_path", hexes}});
+    }
+  }
+  std::int64_t mtime = NowUnixMs() / 1000;
+  if (auto t = ParseUserTime(export_time); t.ok()) mtime = t->unix_ms / 1000;
+
+  // evidence/ files.
+  nlohmann::json items_json = nlohmann::json::array();
+  for (const auto& it : chosen) {
+    nlohmann::json j = ItemToJson(it);
+    j.erase("note");
+    if (!it.note.empty()) j["note"] = it.note;
+    j["path"] = payload_path[it.exhibit];
+    items_json.push_back(j);
+  }
+  nlohmann::json incidents_json = nlohmann::json::array();
+  for (const auto& inc : chosen_incidents) incidents_json.push_back(IncidentToJson(inc));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string report_html, RenderReport(report, ReportFormat::kHtml));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string proofs_text,
+                            CanonicalJson({{"tree_size", tree_size}, {"entries", proofs}}));
+  auto pretty = [](const nlohmann::json& j) {
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  };
+  std::vector<std::pair<std::string, std::string>> evidence_files = {
+      {"evidence/items.json", pretty(items_json)},
+      {"evidence/incidents.json", pretty(incidents_json)},
+      {"evidence/ledger.jsonl", ledger_jsonl},
+      {"evidence/proofs.json", proofs_text + "\n"},
+      {"evidence/checkpoint", checkpoint},
+      {"evidence/signer.pub.pem", s_->public_key.ToPem()},
+      {"evidence/report.html", report_html},
+      {"evidence/VERIFYING.txt",
+       VerifyingText(top, s_->info, tree_size, opt.out.filename().string())},
+  };
+
+  std::string bagging_date = FormatUtc(mtime * 1000).substr(0, 10);
+  std::string description = "Evidence bundle of case \"" + s_->info.name + "\": " +
+                            std::to_string(chosen.size()) + " item(s), " +
+                            std::to_string(chosen_incidents.size()) + " incident(s)";
+  std::vector<std::pair<std::string, std::string>> info_fields = {
+      {"Bagging-Date", bagging_date},
+      {"Payload-Oxum", bagit::PayloadOxum(payload_bytes, chosen.size())},
+      {"Bag-Size", HumanBytes(payload_bytes)},
+      {"External-Identifier", s_->info.uuid},
+      {"Contact-Name", s_->info.owner},
+      {"Internal-Sender-Description", description},
+      {"Bag-Software-Agent", std::string("libevidence ") + EVIDENCE_VERSION}};
+  if (!opt.recipient.empty()) info_fields.emplace_back("Evidence-Recipient", opt.recipient);
+  info_fields.emplace_back("Evidence-Checkpoint-Size", std::to_string(tree_size));
+  info_fields.emplace_back("Evidence-Signer-Fingerprint", s_->info.key_fingerprint);
+  const std::string bag_info = bagit::FormatBagInfo(info_fields);
+
+  std::vector<bagit::ManifestLine> tag_lines = {
+      {DigestHex(Sha256::Of(bagit::kBagitTxt)), "bagit.txt"},
+      {DigestHex(Sha256::Of(std::string_view(bag_info))), "bag-info.txt"},
+      {manifest_sha256, "manifest-sha256.txt"}};
+  for (const auto& [path, content] : evidence_files) {
+    tag_lines.push_back({DigestHex(Sha256::Of(std::string_view(content))), path});
+  }
+  const std::string tagmanifest = bagit::FormatManifest(tag_lines);
+  EVIDENCE_ASSIGN_OR_RETURN(const SigningKey* key, s_->Key());
+  EVIDENCE_ASSIGN_OR_RETURN(auto signature, key->Sign(AsBytes(tagmanifest)));
+
+  // The archive: tag files first so a streaming verifier knows the manifests before the payload.
+  std::random_device rd;
+  fs::path temp = opt.out;
+  temp += ".part-" + std::to_string(rd());
+  struct TempGuard {
+    fs::path path;
+    bool keep = false;
+    ~TempGuard() {
+      std::error_code e;
+      if (!keep) fs::remove(path, e);
+    }
+  } guard{temp};
+  {
+    EVIDENCE_ASSIGN_OR_RETURN(BundleWriter w, BundleWriter::Open(temp, kind, mtime));
+    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/bagit.txt", bagit::kBagitTxt));
+    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/bag-info.txt", bag_info));
+    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/manifest-sha256.txt", manifest));
+    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/tagmanifest-sha256.txt", tagmanifest));
+    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/tagmanifest-sha256.sig", AsChars(signature)));
+    for (const auto& [path, content] : evidence_files) {
+      EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + path, content));
+    }
+    std::vector<const Item*> in_manifest_order;
+    for (const auto& it : chosen) in_manifest_order.push_back(&it);
+    std::sort(in_manifest_order.begin(), in_manifest_order.end(), [&](const Item* a, const Item* b) {
+      return payload_path[a->exhibit] < payload_path[b->exhibit];
+    });
+    for (const Item* it : in_manifest_order) {
+      const std::string path = top + "/" + payload_path[it->exhibit];
+      EVIDENCE_RETURN_IF_ERROR(w.Header(path, it->size));
+      // Re-checked on the way out: a bundle never carries bytes that are not the evidence.
+      Status s = s_->objects.Stream(it->sha256, [&](ByteView chunk) { return w.Data(chunk, path); });
+      if (!s.ok()) return s.WithContext(it->exhibit);
+    }
+    EVIDENCE_RETURN_IF_ERROR(w.Finish());
+  }
+  EVIDENCE_RETURN_IF_ERROR(txn.Commit());
+  EVIDENCE_RETURN_IF_ERROR(s_->fs->Rename(temp, opt.out));
+  guard.keep = true;
+  (void)s_->fs->SyncDir(parent);
+
+  ExportOutcome out;
+  out.file = opt.out;
+  out.top_folder = top;
+  out.items = chosen.size();
+  out.incidents = chosen_incidents.size();
+  out.entries = proofs.size();
+  out.payload_bytes = payload_bytes;
+  out.manifest_sha256 = manifest_sha256;
+  out.export_entry = export_seq;
+  out.tree_size = tree_size;
+  return out;
+}
+
+namespace {
+
+std::string VerifyingText(const std::string& top, const CaseInfo& info, std::uint64_t tree_size,
+                          const std::string& archive_name) {
+  std::string t;
+  t += "HOW TO CHECK THIS BUNDLE BY HAND\n";
+  t += "===============================\n\n";
+  t += "This bundle was exported from evidence case " + info.uuid + " (\"" + info.name + "\")\n";
+  t += "by " + info.owner + ", whose signing key has the fingerprint\n  " + info.key_fingerprint +
+       "\nConfirm that fingerprint with the sender by another channel (phone, in person).\n\n";
+  t += "`evidence verify-bundle " + archive_name + "` runs every check below in one command.\n";
+  t += "Without that program, use only sha256sum, openssl and python3:\n\n";
+  t += "0. Unpack the bundle and enter its folder:\n";
+  t += "     unzip " + archive_name + "      (or: tar -xf " + archive_name + ")\n";
+  t += "     cd " + top + "\n\n";
+  t += "1. Every file is the file that was signed (BagIt manifests, RFC 8493):\n";
+  t += "     sha256sum -c tagmanifest-sha256.txt\n";
+  t += "     sha256sum -c manifest-sha256.txt\n";
+  t += "   Every line must say OK. (A file name holding %, CR or LF is written %25, %0D, %0A there.)\n\n";
+  t += "2. The exporter signed the tag manifest, and so everything it lists:\n";
+  t += "     openssl pkey -pubin -in evidence/signer.pub.pem -outform DER | sha256sum\n";
+  t += "   must print the fingerprint above (without the SHA256: prefix), and\n";
+  t += "     openssl pkeyutl -verify -pubin -inkey evidence/signer.pub.pem -rawin \\\n";
+  t += "       -in tagmanifest-sha256.txt -sigfile tagmanifest-sha256.sig\n";
+  t += "   must print \"Signature Verified Successfully\".\n\n";
+  t += "3. The checkpoint (the signed root of the whole custody ledger, " + std::to_string(tree_size) +
+       " entries) is signed by the same key:\n";
+  t += "     head -n 3 evidence/checkpoint > /tmp/checkpoint-body\n";
+  t += "     sed -n 's/^\xE2\x80\x94 [^ ]* //p' evidence/checkpoint | base64 -d | tail -c 64 > /tmp/checkpoint-sig\n";
+  t += "     openssl pkeyutl -verify -pubin -inkey evidence/signer.pub.pem -rawin \\\n";
+  t += "       -in /tmp/checkpoint-body -sigfile /tmp/checkpoint-sig\n\n";
+  t += "4. Each disclosed ledger entry is in that signed ledger (RFC 9162 inclusion proofs):\n";
+  t += "     python3 - <<'EOF'\n";
+  t += "     import base64, hashlib, json\n";
+  t += "     H = lambda b: hashlib.sha256(b).digest()\n";
+  t += "     lines = open('evidence/ledger.jsonl', 'rb').read().split(b'\\n')[:-1]\n";
+  t += "     proofs = json.load(open('evidence/proofs.json'))\n";
+  t += "     cp = open('evidence/checkpoint', 'rb').read().split(b'\\n')\n";
+  t += "     size, root = int(cp[1]), base64.b64decode(cp[2])\n";
+  t += "     assert proofs['tree_size'] == size\n";
+  t += "     for line, p in zip(lines, proofs['entries']):\n";
+  t += "         assert json.loads(line)['seq'] == p['seq']\n";
+  t += "         r, fn, sn = H(b'\\x00' + line), p['seq'], size - 1\n";
+  t += "         for x in map(bytes.fromhex, p['inclusion_path']):\n";
+  t += "             assert sn > 0, 'proof too long'\n";
+  t += "             if fn & 1 or fn == sn:\n";
+  t += "                 r = H(b'\\x01' + x + r)\n";
+  t += "                 while fn and not fn & 1:\n";
+  t += "                     fn, sn = fn >> 1, sn >> 1\n";
+  t += "             else:\n";
+  t += "                 r = H(b'\\x01' + r + x)\n";
+  t += "             fn, sn = fn >> 1, sn >> 1\n";
+  t += "         print('entry', p['seq'], 'OK' if sn == 0 and r == root else 'DOES NOT VERIFY')\n";
+  t += "     EOF\n\n";
+  t += "5. Each original is the one recorded when it was ingested: for every item in\n";
+  t += "   evidence/items.json, its sha256 must equal the sha256 in manifest-sha256.txt and in its\n";
+  t += "   item.ingested entry in evidence/ledger.jsonl:\n";
+  t += "     grep '\"action\":\"item.ingested\"' evidence/ledger.jsonl\n\n";
+  t += "6. The export itself is recorded in the ledger: the export.created entry's manifest_sha256\n";
+  t += "   must equal the output of\n";
+  t += "     sha256sum manifest-sha256.txt\n";
+  t += "     grep '\"action\":\"export.created\"' evidence/ledger.jsonl\n\n";
+  t += "The formats are described in docs/bundle.md of the libevidence project.\n";
+  return t;
+}
+
+}  // namespace
+
+}  // namespace evidence

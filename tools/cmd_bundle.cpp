@@ -1,0 +1,104 @@
+// Bundles: export (the victim's hand-over), verify-bundle (the officer's check), receive.
+#include <iostream>
+
+#include "cli.hpp"
+
+namespace evidence::cli {
+
+void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
+  {
+    auto* cmd = app.add_subcommand("export", "write a bundle for investigators (BagIt .zip/.tar/.tar.gz)");
+    auto opt = std::make_shared<ExportOptions>();
+    auto out = std::make_shared<std::string>();
+    auto since = std::make_shared<std::string>();
+    auto until = std::make_shared<std::string>();
+    cmd->add_option("--out", *out, "the bundle to write: FILE.zip, FILE.tar or FILE.tar.gz")->required();
+    cmd->add_option("--item", opt->items, "an exhibit to include (repeat; default: everything)");
+    cmd->add_option("--incident", opt->incidents, "an incident to include, with its evidence (repeat)");
+    cmd->add_option("--since", *since, "include what happened at or after this time");
+    cmd->add_option("--until", *until, "include what happened at or before this time");
+    cmd->add_option("--recipient", opt->recipient, "who the bundle is for (recorded in the ledger)");
+    cmd->add_flag("--force", opt->force, "replace an existing bundle file");
+    cmd->callback([&g, &run, opt, out, since, until] {
+      run = [&g, opt, out, since, until]() -> int {
+        opt->out = *out;
+        if (!since->empty()) {
+          auto t = TimeBound(*since, false);
+          if (!t.ok()) return ReportError(t.status().WithContext("--since"));
+          opt->since = *t;
+        }
+        if (!until->empty()) {
+          auto t = TimeBound(*until, true);
+          if (!t.ok()) return ReportError(t.status().WithContext("--until"));
+          opt->until = *t;
+        }
+        auto c = OpenCase(g);
+        if (!c.ok()) return ReportError(c.status());
+        auto r = c->Export(*opt);
+        if (!r.ok()) return ReportError(r.status());
+        if (g.json) {
+          PrintJson({{"file", r->file.string()},
+                     {"top_folder", r->top_folder},
+                     {"items", r->items},
+                     {"incidents", r->incidents},
+                     {"entries", r->entries},
+                     {"payload_bytes", r->payload_bytes},
+                     {"manifest_sha256", r->manifest_sha256},
+                     {"export_entry", r->export_entry},
+                     {"tree_size", r->tree_size},
+                     {"fingerprint", c->info().key_fingerprint}});
+        } else if (!g.quiet) {
+          std::cout << "wrote " << r->file.string() << ": " << r->items << " item(s), "
+                    << r->incidents << " incident(s), " << r->entries
+                    << " ledger entries with proofs against checkpoint " << r->tree_size << "\n"
+                    << "recorded as ledger entry " << r->export_entry << "; manifest sha256 "
+                    << r->manifest_sha256 << "\n"
+                    << "signer fingerprint " << c->info().key_fingerprint
+                    << " (tell the recipient by another channel)\n";
+        }
+        return kExitOk;
+      };
+    });
+  }
+  {
+    auto* cmd = app.add_subcommand("verify-bundle",
+                                   "check a bundle offline, without unpacking it (no case needed)");
+    auto file = std::make_shared<std::string>();
+    auto trust = std::make_shared<std::string>();
+    auto tsa_ca = std::make_shared<std::string>();
+    auto since_cp = std::make_shared<std::string>();
+    cmd->add_option("file", *file, "the bundle (.zip, .tar, .tar.gz)")->required();
+    cmd->add_option("--trust", *trust,
+                    "the exporter's public key (PEM file) or fingerprint (SHA256:...) to require");
+    cmd->add_option("--tsa-ca", *tsa_ca, "CA certificate(s) of the time-stamp authority (PEM)");
+    cmd->add_option("--since-checkpoint", *since_cp,
+                    "an older checkpoint of the same case: require that the ledger only grew since");
+    cmd->callback([&g, &run, file, trust, tsa_ca, since_cp] {
+      run = [&g, file, trust, tsa_ca, since_cp]() -> int {
+        VerifyBundleOptions opt;
+        if (!trust->empty()) opt.trust = *trust;
+        if (!tsa_ca->empty()) opt.tsa_ca = *tsa_ca;
+        if (!since_cp->empty()) opt.since_checkpoint = *since_cp;
+        auto r = VerifyBundle(*file, opt);
+        if (!r.ok()) return ReportError(r.status());
+        if (g.json) {
+          PrintJson(BundleReportJson(*r));
+        } else {
+          for (const auto& c : r->checks) {
+            std::cout << (c.ok ? "ok    " : "FAIL  ") << c.check << "  " << c.subject
+                      << (c.detail.empty() ? "" : ": " + c.detail) << "\n";
+          }
+          for (const auto& s : r->signers) {
+            std::cout << "signer  " << s.role << "  " << s.key_name << "  " << s.fingerprint
+                      << "  case " << s.case_uuid << "  tree size " << s.tree_size << "\n";
+          }
+          std::cout << (r->ok() ? "bundle verifies" : "bundle does NOT verify") << ": "
+                    << r->items << " item(s), " << r->payload_bytes << " payload bytes\n";
+        }
+        return r->ok() ? kExitOk : kExitNotVerified;
+      };
+    });
+  }
+}
+
+}  // namespace evidence::cli
