@@ -6,7 +6,9 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
+#include <openssl/crypto.h>
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -41,5 +43,19 @@ inline std::string DrainErrors() {
   }
   return out.empty() ? std::string("no detail from OpenSSL") : out;
 }
+
+// Wipes a buffer that held secret bytes (a seed, a derived key) when the scope ends, on every
+// return path; OPENSSL_cleanse is not optimised away like a plain memset can be.
+class ScopedCleanse {
+ public:
+  ScopedCleanse(void* data, std::size_t size) : data_(data), size_(size) {}
+  ~ScopedCleanse() { OPENSSL_cleanse(data_, size_); }
+  ScopedCleanse(const ScopedCleanse&) = delete;
+  ScopedCleanse& operator=(const ScopedCleanse&) = delete;
+
+ private:
+  void* data_;
+  std::size_t size_;
+};
 
 }  // namespace evidence::ossl
