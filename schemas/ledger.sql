@@ -28,7 +28,7 @@ CREATE INDEX IF NOT EXISTS entries_action ON entries(action);
 
 CREATE TABLE IF NOT EXISTS items (
   exhibit    TEXT PRIMARY KEY,          -- <PREFIX>-<NNNN>, never reused
-  number     INTEGER NOT NULL UNIQUE,   -- the NNNN part
+  number     INTEGER NOT NULL,          -- the NNNN part (items received from another case keep theirs)
   sha256     TEXT NOT NULL UNIQUE,      -- lower-case hex; the object's name in objects/
   size       INTEGER NOT NULL,
   name       BLOB NOT NULL,             -- original file name, exact bytes (may be non-UTF-8)

@@ -382,7 +382,7 @@ nlohmann::json ItemToJson(const Item& it) {
 
 Result<std::vector<Item>> Case::Items() const {
   EVIDENCE_ASSIGN_OR_RETURN(
-      auto st, s_->db.Prepare(std::string("SELECT ") + kItemColumns + " FROM items ORDER BY number"));
+      auto st, s_->db.Prepare(std::string("SELECT ") + kItemColumns + " FROM items ORDER BY entry_seq"));
   std::vector<Item> items;
   for (;;) {
     EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());

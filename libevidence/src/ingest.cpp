@@ -20,7 +20,10 @@ Result<std::optional<std::string>> ExistingExhibit(sql::Database& db, const Sha2
 }
 
 Result<std::string> NextExhibit(sql::Database& db, const std::string& prefix, std::int64_t* number) {
-  EVIDENCE_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT coalesce(max(number), 0) FROM items"));
+  // Numbers count per prefix: exhibits received from another case keep that case's ids.
+  EVIDENCE_ASSIGN_OR_RETURN(
+      auto st, db.Prepare("SELECT coalesce(max(number), 0) FROM items WHERE substr(exhibit, 1, ?) = ?"));
+  st.Bind(1, static_cast<std::int64_t>(prefix.size() + 1)).Bind(2, prefix + "-");
   EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
   (void)row;
   *number = st.ColumnInt(0) + 1;

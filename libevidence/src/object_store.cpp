@@ -70,27 +70,30 @@ Result<StagedObject> ObjectStore::Stage(const fs::path& source) const {
     return Status::InvalidArgument(source.string() + ": not a regular file");
   }
   ::posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  return StageFrom([&](const std::function<Status(ByteView)>& sink) -> Status {
+    std::vector<std::uint8_t> buf(kBlockSize);
+    for (;;) {
+      ssize_t n = ::read(in.get(), buf.data(), buf.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return SourceStatus(errno, source, "cannot read");
+      }
+      if (n == 0) return Status::Ok();
+      EVIDENCE_RETURN_IF_ERROR(sink(ByteView(buf.data(), static_cast<size_t>(n))));
+    }
+  });
+}
 
+Result<StagedObject> ObjectStore::StageFrom(const Producer& producer) const {
   StagedObject staged;
   staged.temp_path = TempName(case_dir_ / "tmp");
   EVIDENCE_ASSIGN_OR_RETURN(auto out, fs_.NewWritableFile(staged.temp_path, 0600));
   Sha256 hasher;
-  std::vector<std::uint8_t> buf(kBlockSize);
-  Status s;
-  for (;;) {
-    ssize_t n = ::read(in.get(), buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      s = SourceStatus(errno, source, "cannot read");
-      break;
-    }
-    if (n == 0) break;
-    ByteView chunk(buf.data(), static_cast<size_t>(n));
+  Status s = producer([&](ByteView chunk) -> Status {
     hasher.Update(chunk);
-    s = out->Append(chunk);
-    if (!s.ok()) break;
-    staged.size += static_cast<std::uint64_t>(n);
-  }
+    staged.size += chunk.size();
+    return out->Append(chunk);
+  });
   if (s.ok()) s = out->Sync();
   if (s.ok()) s = out->Close();
   if (!s.ok()) {

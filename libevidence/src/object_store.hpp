@@ -36,6 +36,11 @@ class ObjectStore {
   // input); errors writing are kIoError (environment).
   Result<StagedObject> Stage(const fs::path& source) const;
 
+  // Like Stage, for bytes that come from elsewhere (an archive member): `producer` is called once
+  // and pushes the bytes, in order, into the sink it is given.
+  using Producer = std::function<Status(const std::function<Status(ByteView)>& sink)>;
+  Result<StagedObject> StageFrom(const Producer& producer) const;
+
   // Moves a staged copy to its content address, read-only, and makes the rename durable. If the
   // object is already there, the staged copy is simply removed.
   Status Commit(const StagedObject& staged) const;

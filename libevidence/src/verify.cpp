@@ -192,7 +192,7 @@ Result<VerifyReport> Case::Verify() const {
   std::set<std::string> referenced_objects;
   {
     EVIDENCE_ASSIGN_OR_RETURN(
-        auto st, s_->db.Prepare("SELECT exhibit, sha256, size, entry_seq FROM items ORDER BY number"));
+        auto st, s_->db.Prepare("SELECT exhibit, sha256, size, entry_seq FROM items ORDER BY entry_seq"));
     std::set<std::string> seen;
     for (;;) {
       EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
