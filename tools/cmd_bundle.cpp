@@ -99,6 +99,42 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
       };
     });
   }
+  {
+    auto* cmd = app.add_subcommand("receive", "take a verified bundle into this case; custody continues");
+    auto file = std::make_shared<std::string>();
+    auto note = std::make_shared<std::string>();
+    auto trust = std::make_shared<std::string>();
+    cmd->add_option("file", *file, "the bundle")->required();
+    cmd->add_option("--note", *note, "a note recorded with the receipt");
+    cmd->add_option("--trust", *trust, "require this exporter key (PEM file or SHA256:...)");
+    cmd->callback([&g, &run, file, note, trust] {
+      run = [&g, file, note, trust]() -> int {
+        auto c = OpenCase(g);
+        if (!c.ok()) return ReportError(c.status());
+        VerifyBundleOptions opt;
+        if (!trust->empty()) opt.trust = *trust;
+        auto r = c->Receive(*file, *note, opt);
+        if (!r.ok()) return ReportError(r.status());
+        if (g.json) {
+          nlohmann::json j = BundleReportJson(r->report);
+          j["imported"] = r->imported;
+          j["already"] = r->already;
+          j["custody"] = r->custody;
+          j["entry"] = r->entry;
+          PrintJson(j);
+        } else if (!g.quiet) {
+          for (const auto& s : r->report.signers) {
+            std::cout << "signer  " << s.role << "  " << s.key_name << "  " << s.fingerprint << "\n";
+          }
+          for (const auto& x : r->imported) std::cout << "received " << x << "\n";
+          for (const auto& x : r->already) std::cout << "already held " << x << "\n";
+          std::cout << "recorded as ledger entry " << r->entry << "; the sender's records are in custody/"
+                    << r->custody << "\n";
+        }
+        return kExitOk;
+      };
+    });
+  }
 }
 
 }  // namespace evidence::cli

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -257,6 +258,7 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   std::string ledger_jsonl;
   nlohmann::json proofs = nlohmann::json::array();
   std::string export_time;
+  std::set<std::uint64_t> custody_folders;  // CASE/custody/<k> the disclosed items came through
   {
     EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource source, LedgerHashSource::Load(s_->db, tree_size));
     EVIDENCE_ASSIGN_OR_RETURN(
@@ -270,8 +272,22 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
       auto incident = st.ColumnOptionalText(4);
       bool disclose = seq == 0 || action == "key.added" || seq == export_seq ||
                       (item && items.count(*item)) || (incident && incidents.count(*incident));
-      if (!disclose) continue;
       Bytes bytes = st.ColumnBlob(1);
+      if (action == "bundle.received") {
+        // Disclosed with the received items it brought, together with the sender's records.
+        auto e = ParseLedgerEntry(AsChars(bytes));
+        if (!e.ok()) return e.status().WithContext("entry " + std::to_string(seq));
+        for (const auto& x : e->data.value("items", nlohmann::json::array())) {
+          if (x.is_string() && items.count(x.get<std::string>())) disclose = true;
+        }
+        if (disclose) {
+          custody_folders.insert(e->data.value("custody", std::uint64_t{0}));
+          for (const auto& k : e->data.value("custody_carried", nlohmann::json::array())) {
+            if (k.is_number_unsigned()) custody_folders.insert(k.get<std::uint64_t>());
+          }
+        }
+      }
+      if (!disclose) continue;
       if (seq == export_seq) {
         auto e = ParseLedgerEntry(AsChars(bytes));
         if (e.ok()) export_time = e->time;
@@ -316,6 +332,32 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
       {"evidence/VERIFYING.txt",
        VerifyingText(top, s_->info, tree_size, opt.out.filename().string())},
   };
+
+  // Earlier custodians' records, renumbered 1, 2, ... oldest first.
+  {
+    std::uint64_t n = 0;
+    for (std::uint64_t k : custody_folders) {
+      fs::path dir = s_->dir / "custody" / std::to_string(k);
+      if (!fs::is_directory(dir, ec)) {
+        return Status::Corruption("custody/" + std::to_string(k) + " is missing from the case");
+      }
+      ++n;
+      std::vector<fs::path> files;
+      for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec)) {
+        if (it->is_regular_file()) files.push_back(it->path());
+      }
+      std::sort(files.begin(), files.end());
+      for (const auto& f : files) {
+        std::ifstream in(f, std::ios::binary);
+        std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (!in.good() && !in.eof()) return ErrnoStatus(errno, f, "cannot read");
+        evidence_files.emplace_back("evidence/custody/" + std::to_string(n) + "/" +
+                                        f.lexically_relative(dir).generic_string(),
+                                    content);
+      }
+    }
+  }
 
   std::string bagging_date = FormatUtc(mtime * 1000).substr(0, 10);
   std::string description = "Evidence bundle of case \"" + s_->info.name + "\": " +

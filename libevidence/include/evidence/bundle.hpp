@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "evidence/status.hpp"
 
 namespace evidence {
@@ -38,8 +40,9 @@ struct ExportOutcome {
 
 // One line of the verification report.
 struct BundleCheck {
-  std::string check;    // "archive", "bagit", "payload", "signature", "checkpoint", "proof",
-                        // "item", "export", "custody", "timestamp", "trust", "consistency"
+  std::string check;    // "archive", "bagit", "payload", "signature", "checkpoint", "ledger",
+                        // "proof", "item", "incident", "export", "custody", "timestamp", "trust",
+                        // "consistency"
   std::string subject;  // what was checked: a file, an exhibit, "entry 12", "custody 1"...
   bool ok = false;
   std::string detail;   // what was found; for a failure, what is wrong
@@ -73,6 +76,14 @@ struct BundleReport {
   }
 };
 
+struct ReceiveOutcome {
+  BundleReport report;                 // the verification that came first
+  std::vector<std::string> imported;   // exhibit ids stored in this case
+  std::vector<std::string> already;    // exhibits whose bytes this case already held
+  std::uint64_t custody = 0;           // CASE/custody/<k> holding the sender's records
+  std::uint64_t entry = 0;             // seq of the bundle.received entry
+};
+
 struct VerifyBundleOptions {
   // A PEM file path, or "SHA256:<hex>": the exporter must be this key.
   std::optional<std::string> trust;
@@ -83,10 +94,21 @@ struct VerifyBundleOptions {
 };
 
 // Reads the archive once as a stream, never writing members to disk, and checks everything
-// docs/bundle.md lists. A non-OK Status means the file could not be read or is not a bundle at all
-// (kNotFound, kInvalidArgument, kUnsupported); everything else, including hostile or malformed
-// archives, is reported as failing checks in the report.
+// docs/bundle.md lists (docs/verify-bundle.md describes the checks, the limits and the report).
+// A non-OK Status means the file could not be read or is not a bundle at all (kNotFound,
+// kInvalidArgument, kUnsupported), or an option is unusable (a --trust or --since-checkpoint file
+// that is missing or malformed); everything else, including hostile or malformed archives, is
+// reported as failing checks in the report. Subjects and details are printable UTF-8 (control
+// characters from hostile member names are shown as \xNN). Memory stays bounded: payload is hashed
+// in 1 MiB blocks; tag files are kept (at most 64 MiB each, 256 MiB together).
 Result<BundleReport> VerifyBundle(const std::filesystem::path& file,
                                   const VerifyBundleOptions& options);
+
+// The report as the `verify-bundle --json` object, which validates against
+// schemas/verification-report.schema.json: {"file", "top_folder", "case_uuid", "exported",
+// "verdict": "verified" | "not verified", "ok", "items", "payload_bytes", "signers": [{"role",
+// "key_name", "fingerprint", "case_uuid", "tree_size"}], "checks": [{"check", "subject", "ok",
+// "detail"}]}. Strings are made valid UTF-8, so dump() never throws. tag_files is not included.
+nlohmann::json BundleReportJson(const BundleReport& report);
 
 }  // namespace evidence

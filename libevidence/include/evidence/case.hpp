@@ -168,6 +168,13 @@ class Case {
   // kNotFound for an unknown item or incident; kAlreadyExists if `out` exists and !force.
   Result<ExportOutcome> Export(const ExportOptions& options);
 
+  // Verifies a bundle and, only if it verifies, takes its items into this case under their
+  // original hashes and exhibit ids, keeps the sender's records (custody/<k>/) and appends a
+  // bundle.received entry. kVerificationFailed (recording nothing) if the bundle does not verify;
+  // kAlreadyExists if an exhibit id is taken here by other bytes.
+  Result<ReceiveOutcome> Receive(const std::filesystem::path& bundle, const std::string& note,
+                                 const VerifyBundleOptions& options);
+
   // The newest signed checkpoint note, exactly as signed.
   Result<std::string> LatestCheckpoint() const;
 
