@@ -1,0 +1,652 @@
+// Message exports: format detection, dispatch to the per-format parsers, and the small pure
+// helpers they share (UTF-8 hygiene, time formatting, the RFC 5322 date grammar).
+#include "evidence/messages.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <new>
+#include <system_error>
+
+#include "messages_internal.hpp"
+
+namespace evidence {
+
+namespace mi = messages_internal;
+
+namespace messages_internal {
+
+// ---------------------------------------------------------------------------------------------
+// Text.
+
+size_t DecodeUtf8(std::string_view s, size_t pos, char32_t* cp) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + pos;
+  const size_t left = s.size() - pos;
+  if (left == 0) return 0;
+  const unsigned char b0 = p[0];
+  if (b0 < 0x80) {
+    *cp = b0;
+    return 1;
+  }
+  size_t len;
+  char32_t min;
+  char32_t v;
+  if ((b0 & 0xE0) == 0xC0) {
+    len = 2, min = 0x80, v = b0 & 0x1F;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3, min = 0x800, v = b0 & 0x0F;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4, min = 0x10000, v = b0 & 0x07;
+  } else {
+    return 0;
+  }
+  if (left < len) return 0;
+  for (size_t i = 1; i < len; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+    v = (v << 6) | (p[i] & 0x3F);
+  }
+  // Overlong forms, UTF-16 surrogates and values past U+10FFFF are not UTF-8.
+  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+  *cp = v;
+  return len;
+}
+
+std::string SanitizeUtf8(std::string_view text, size_t* replaced) {
+  std::string out;
+  out.reserve(text.size());
+  size_t count = 0;
+  size_t run = 0;  // start of the valid bytes not yet copied
+  for (size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    char32_t cp;
+    const size_t n = DecodeUtf8(text, i, &cp);
+    if (n != 0) {
+      i += n;
+      continue;
+    }
+    out.append(text.substr(run, i - run));
+    out += "\xEF\xBF\xBD";
+    ++count;
+    run = ++i;
+  }
+  out.append(text.substr(run));
+  if (replaced != nullptr) *replaced = count;
+  return out;
+}
+
+bool IsInvisibleMark(char32_t cp) {
+  return cp == 0x200E || cp == 0x200F || cp == 0x061C || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200B || cp == 0xFEFF;
+}
+
+namespace {
+bool IsBlankCodePoint(char32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == 0x00A0 || cp == 0x202F || cp == 0x2009;
+}
+
+// Length of the code point that ends at `end` (exclusive), or 0 if the bytes there are invalid.
+size_t LastCodePoint(std::string_view s, size_t end, char32_t* cp) {
+  for (size_t len = 1; len <= 4 && len <= end; ++len) {
+    if (DecodeUtf8(s, end - len, cp) == len) return len;
+  }
+  return 0;
+}
+
+template <typename Pred>
+std::string_view TrimIf(std::string_view text, Pred pred) {
+  size_t b = 0;
+  size_t e = text.size();
+  while (b < e) {
+    char32_t cp;
+    const size_t n = DecodeUtf8(text, b, &cp);
+    if (n == 0 || !pred(cp)) break;
+    b += n;
+  }
+  while (e > b) {
+    char32_t cp;
+    const size_t n = LastCodePoint(text, e, &cp);
+    if (n == 0 || !pred(cp)) break;
+    e -= n;
+  }
+  return text.substr(b, e - b);
+}
+}  // namespace
+
+std::string_view TrimMarks(std::string_view text) { return TrimIf(text, IsInvisibleMark); }
+
+std::string_view TrimBlanksAndMarks(std::string_view text) {
+  return TrimIf(text, [](char32_t cp) { return IsInvisibleMark(cp) || IsBlankCodePoint(cp); });
+}
+
+std::string StripMarks(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    char32_t cp;
+    const size_t n = DecodeUtf8(text, i, &cp);
+    if (n == 0) {
+      out += text[i++];
+      continue;
+    }
+    if (!IsInvisibleMark(cp)) out.append(text.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+void AddWarning(ExportSummary* summary, std::string warning) {
+  constexpr size_t kMaxWarnings = 1000;
+  if (summary->warnings.size() < kMaxWarnings) {
+    summary->warnings.push_back(std::move(warning));
+  } else if (summary->warnings.size() == kMaxWarnings) {
+    summary->warnings.push_back("further warnings were not listed");
+  }
+}
+
+bool TruncateUtf8(std::string& text, uint64_t max_bytes) {
+  if (text.size() <= max_bytes) return false;
+  size_t cut = static_cast<size_t>(max_bytes);
+  // Step back over continuation bytes so the cut falls on a code point boundary.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return true;
+}
+
+std::string MediaTypeForName(std::string_view name) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 34> kTypes = {{
+      {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},
+      {"png", "image/png"},
+      {"gif", "image/gif"},
+      {"webp", "image/webp"},
+      {"heic", "image/heic"},
+      {"heif", "image/heif"},
+      {"bmp", "image/bmp"},
+      {"tif", "image/tiff"},
+      {"tiff", "image/tiff"},
+      {"mp4", "video/mp4"},
+      {"m4v", "video/mp4"},
+      {"mov", "video/quicktime"},
+      {"3gp", "video/3gpp"},
+      {"webm", "video/webm"},
+      {"mkv", "video/x-matroska"},
+      {"opus", "audio/ogg"},
+      {"ogg", "audio/ogg"},
+      {"oga", "audio/ogg"},
+      {"mp3", "audio/mpeg"},
+      {"m4a", "audio/mp4"},
+      {"aac", "audio/aac"},
+      {"amr", "audio/amr"},
+      {"wav", "audio/wav"},
+      {"pdf", "application/pdf"},
+      {"vcf", "text/vcard"},
+      {"txt", "text/plain"},
+      {"csv", "text/csv"},
+      {"html", "text/html"},
+      {"zip", "application/zip"},
+      {"doc", "application/msword"},
+      {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+      {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+      {"pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+  }};
+  const size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot + 1 >= name.size()) return "application/octet-stream";
+  std::string ext(name.substr(dot + 1));
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& [suffix, type] : kTypes) {
+    if (ext == suffix) return std::string(type);
+  }
+  return "application/octet-stream";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Times.
+
+bool IsValidCivilDate(int year, int month, int day) {
+  if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  const int limit = (month == 2 && leap) ? 29 : kDays[month - 1];
+  return day <= limit;
+}
+
+std::string FormatLocalTime(int year, int month, int day, int hour, int minute, int second) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", year, month, day, hour, minute,
+                second);
+  return buf;
+}
+
+std::optional<std::string> FormatUnixMillisUtc(int64_t millis) {
+  using namespace std::chrono;
+  // Keep well inside four-digit years: 0001-01-01 .. 9999-12-31.
+  constexpr int64_t kMin = -62135596800000;
+  constexpr int64_t kMax = 253402300799999;
+  if (millis < kMin || millis > kMax) return std::nullopt;
+  const sys_time<milliseconds> tp{milliseconds{millis}};
+  const auto day = floor<days>(tp);
+  const year_month_day ymd{day};
+  const hh_mm_ss<milliseconds> hms{tp - day};
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
+                static_cast<int>(hms.subseconds().count()));
+  return std::string(buf);
+}
+
+namespace {
+
+// Splits an RFC 5322 date into tokens: runs of letters, runs of digits, and single punctuation
+// characters (",", ":", "+", "-"); comments "( ... )" (nested) and white space separate tokens.
+std::optional<std::vector<std::string>> TokenizeDate(std::string_view v) {
+  std::vector<std::string> tokens;
+  size_t i = 0;
+  while (i < v.size()) {
+    const unsigned char c = static_cast<unsigned char>(v[i]);
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++i;
+    } else if (c == '(') {
+      int depth = 0;
+      for (; i < v.size(); ++i) {
+        if (v[i] == '\\') {
+          ++i;
+          continue;
+        }
+        if (v[i] == '(') ++depth;
+        if (v[i] == ')' && --depth == 0) {
+          ++i;
+          break;
+        }
+      }
+      if (depth != 0) return std::nullopt;
+    } else if (std::isalpha(c)) {
+      size_t j = i;
+      while (j < v.size() && std::isalpha(static_cast<unsigned char>(v[j]))) ++j;
+      tokens.emplace_back(v.substr(i, j - i));
+      i = j;
+    } else if (std::isdigit(c)) {
+      size_t j = i;
+      while (j < v.size() && std::isdigit(static_cast<unsigned char>(v[j]))) ++j;
+      tokens.emplace_back(v.substr(i, j - i));
+      i = j;
+    } else if (c == ',' || c == ':' || c == '+' || c == '-' || c == '.') {
+      tokens.emplace_back(1, static_cast<char>(c));
+      ++i;
+    } else {
+      return std::nullopt;
+    }
+    if (tokens.size() > 32) return std::nullopt;
+  }
+  return tokens;
+}
+
+bool IsDigits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+int MonthFromName(const std::string& name) {
+  static constexpr std::array<std::string_view, 12> kShort = {
+      "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+  static constexpr std::array<std::string_view, 12> kLong = {
+      "january", "february", "march",     "april",   "may",      "june",
+      "july",    "august",   "september", "october", "november", "december"};
+  const std::string n = Lower(name);
+  for (size_t i = 0; i < 12; ++i) {
+    if (n == kShort[i] || n == kLong[i]) return static_cast<int>(i) + 1;
+  }
+  return 0;
+}
+
+bool IsDayName(const std::string& name) {
+  static constexpr std::array<std::string_view, 14> kDays = {
+      "mon",    "tue",     "wed",       "thu",      "fri",    "sat",      "sun",
+      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+  const std::string n = Lower(name);
+  return std::find(kDays.begin(), kDays.end(), n) != kDays.end();
+}
+
+// Offset in minutes for a named zone; nullopt if unknown. `unknown` is set for zones RFC 5322
+// says carry no offset information (military letters).
+std::optional<int> NamedZoneOffset(const std::string& name, bool* unknown) {
+  const std::string n = Lower(name);
+  *unknown = false;
+  if (n == "ut" || n == "gmt" || n == "utc" || n == "z") return 0;
+  if (n == "edt") return -4 * 60;
+  if (n == "est" || n == "cdt") return -5 * 60;
+  if (n == "cst" || n == "mdt") return -6 * 60;
+  if (n == "mst" || n == "pdt") return -7 * 60;
+  if (n == "pst") return -8 * 60;
+  if (n.size() == 1 && n[0] >= 'a' && n[0] <= 'z' && n[0] != 'j') {
+    *unknown = true;
+    return 0;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> ParseRfc5322Date(std::string_view value) {
+  auto tokens_or = TokenizeDate(value);
+  if (!tokens_or) return std::nullopt;
+  const std::vector<std::string>& t = *tokens_or;
+  size_t i = 0;
+  auto at = [&](size_t k) -> const std::string& {
+    static const std::string kEmpty;
+    return k < t.size() ? t[k] : kEmpty;
+  };
+  if (i < t.size() && !IsDigits(t[i])) {
+    if (!IsDayName(t[i])) return std::nullopt;
+    ++i;
+    if (at(i) == ",") ++i;
+  }
+  if (!IsDigits(at(i)) || at(i).size() > 2) return std::nullopt;
+  const int day = std::stoi(at(i++));
+  const int month = MonthFromName(at(i++));
+  if (month == 0) return std::nullopt;
+  if (!IsDigits(at(i)) || at(i).size() < 2 || at(i).size() > 4) return std::nullopt;
+  int year = std::stoi(at(i));
+  // RFC 5322 4.3: two-digit years 00-49 are 20xx, 50-99 are 19xx; three digits add 1900.
+  if (at(i).size() == 2) year += year < 50 ? 2000 : 1900;
+  if (at(i).size() == 3) year += 1900;
+  ++i;
+  if (!IsDigits(at(i)) || at(i).size() > 2) return std::nullopt;
+  const int hour = std::stoi(at(i++));
+  if (at(i++) != ":") return std::nullopt;
+  if (!IsDigits(at(i)) || at(i).size() != 2) return std::nullopt;
+  const int minute = std::stoi(at(i++));
+  int second = 0;
+  if (at(i) == ":") {
+    ++i;
+    if (!IsDigits(at(i)) || at(i).size() != 2) return std::nullopt;
+    second = std::stoi(at(i++));
+  }
+  if (!IsValidCivilDate(year, month, day) || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  int offset = 0;
+  bool unknown_offset = false;
+  if (at(i) == "+" || at(i) == "-") {
+    const bool negative = at(i) == "-";
+    ++i;
+    if (!IsDigits(at(i)) || at(i).size() != 4) return std::nullopt;
+    const int hh = std::stoi(at(i).substr(0, 2));
+    const int mm = std::stoi(at(i).substr(2, 2));
+    if (hh > 23 || mm > 59) return std::nullopt;
+    offset = hh * 60 + mm;
+    if (negative) offset = -offset;
+    // "-0000" means "UTC, local offset unknown" (RFC 5322 3.3), which RFC 3339 spells "-00:00".
+    unknown_offset = negative && offset == 0;
+    ++i;
+  } else if (!at(i).empty() && std::isalpha(static_cast<unsigned char>(at(i)[0]))) {
+    auto named = NamedZoneOffset(at(i), &unknown_offset);
+    if (!named) return std::nullopt;
+    offset = *named;
+    ++i;
+  } else {
+    return std::nullopt;  // A date without a zone cannot be placed in time.
+  }
+  if (i != t.size()) return std::nullopt;
+  char buf[96];
+  const int abs_off = offset < 0 ? -offset : offset;
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", year, month, day, hour,
+                minute, second, (offset < 0 || unknown_offset) ? '-' : '+', abs_off / 60,
+                abs_off % 60);
+  return std::string(buf);
+}
+
+}  // namespace messages_internal
+
+// ---------------------------------------------------------------------------------------------
+// Public API.
+
+std::string_view ExportFormatName(ExportFormat format) {
+  switch (format) {
+    case ExportFormat::kWhatsAppText:
+      return "whatsapp-text";
+    case ExportFormat::kWhatsAppZip:
+      return "whatsapp-zip";
+    case ExportFormat::kSmsBackupXml:
+      return "sms-backup-xml";
+    case ExportFormat::kEml:
+      return "eml";
+    case ExportFormat::kMbox:
+      return "mbox";
+  }
+  return "unknown";
+}
+
+Result<DateOrder> ParseDateOrder(std::string_view text) {
+  if (text == "day-first") return DateOrder::kDayFirst;
+  if (text == "month-first") return DateOrder::kMonthFirst;
+  return Status::InvalidArgument("date order: expected day-first or month-first, got \"" +
+                                 mi::SanitizeUtf8(text) + "\"");
+}
+
+namespace {
+
+constexpr size_t kHeadBytes = 64 * 1024;
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
+}
+
+bool EndsWithNoCase(std::string_view s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  for (size_t i = 0; i < suffix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) !=
+        std::tolower(static_cast<unsigned char>(suffix[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<std::string> ReadHead(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(st)) {
+    return Status::NotFound("message export: " + path.string() + ": no such file");
+  }
+  if (!std::filesystem::is_regular_file(st)) {
+    return Status::InvalidArgument("message export: " + path.string() + ": not a regular file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError("message export: " + path.string() + ": cannot open");
+  std::string head(kHeadBytes, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  if (in.bad()) return Status::IoError("message export: " + path.string() + ": read failed");
+  head.resize(static_cast<size_t>(in.gcount()));
+  return head;
+}
+
+// The name of the first element of an XML document, skipping the declaration, processing
+// instructions, comments and a DOCTYPE; "" if none is found in `head`.
+std::string XmlRootName(std::string_view head) {
+  size_t i = 0;
+  while (i < head.size()) {
+    const size_t lt = head.find('<', i);
+    if (lt == std::string_view::npos || lt + 1 >= head.size()) return "";
+    const char next = head[lt + 1];
+    if (next == '?') {
+      const size_t end = head.find("?>", lt);
+      if (end == std::string_view::npos) return "";
+      i = end + 2;
+    } else if (StartsWith(head.substr(lt), "<!--")) {
+      const size_t end = head.find("-->", lt);
+      if (end == std::string_view::npos) return "";
+      i = end + 3;
+    } else if (next == '!') {
+      const size_t end = head.find('>', lt);
+      if (end == std::string_view::npos) return "";
+      i = end + 1;
+    } else {
+      size_t j = lt + 1;
+      while (j < head.size() && !std::isspace(static_cast<unsigned char>(head[j])) &&
+             head[j] != '>' && head[j] != '/') {
+        ++j;
+      }
+      return std::string(head.substr(lt + 1, j - lt - 1));
+    }
+  }
+  return "";
+}
+
+// True if `head` opens with an RFC 5322 header block: every line up to the first blank line (or
+// the end of `head`) is a "Name: value" field or a folded continuation, and at least one field is
+// one a message carries.
+bool LooksLikeEmailHeaders(std::string_view head) {
+  static constexpr std::array<std::string_view, 12> kKnown = {
+      "from",        "to",           "subject",      "date",         "message-id", "received",
+      "return-path", "mime-version", "content-type", "delivered-to", "x-mailer",   "reply-to"};
+  bool known = false;
+  size_t fields = 0;
+  size_t pos = 0;
+  while (pos < head.size()) {
+    size_t eol = head.find('\n', pos);
+    const bool complete = eol != std::string_view::npos;
+    if (!complete) eol = head.size();
+    std::string_view line = head.substr(pos, eol - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    pos = eol + 1;
+    if (line.empty()) break;
+    if (line[0] == ' ' || line[0] == '\t') {
+      if (fields == 0) return false;
+      continue;
+    }
+    const size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon > 76) {
+      return !complete && fields > 0 && known;  // a cut last line in a long header block
+    }
+    std::string name;
+    for (char c : line.substr(0, colon)) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u <= 32 || u >= 127) return false;
+      name += static_cast<char>(std::tolower(u));
+    }
+    ++fields;
+    if (std::find(kKnown.begin(), kKnown.end(), name) != kKnown.end()) known = true;
+  }
+  return fields > 0 && known;
+}
+
+bool LooksLikeJson(std::string_view s) {
+  if (StartsWith(s, "{")) return true;
+  if (!StartsWith(s, "[")) return false;
+  s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  return !s.empty() &&
+         (s.front() == '{' || s.front() == '[' || s.front() == '"' || s.front() == ']');
+}
+
+Result<ExportFormat> DetectImpl(const std::filesystem::path& path, std::string_view name_hint) {
+  auto head_or = ReadHead(path);
+  if (!head_or.ok()) return head_or.status();
+  std::string_view head = *head_or;
+  if (head.empty()) return Status::Unsupported("message export: empty file");
+  if (StartsWith(head, "PK\x03\x04") || StartsWith(head, std::string_view("PK\x05\x06", 4))) {
+    auto has_chat = mi::ZipHoldsWhatsAppChat(path);
+    if (!has_chat.ok()) return has_chat.status();
+    if (!*has_chat) {
+      return Status::Unsupported("message export: a zip archive without a WhatsApp chat text");
+    }
+    return ExportFormat::kWhatsAppZip;
+  }
+  if (StartsWith(head, std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))) {
+    return Status::Unsupported(
+        "message export: an OLE compound file (Outlook .msg) is not supported; save the message "
+        "as .eml");
+  }
+  if (StartsWith(head, "\xFF\xFE") || StartsWith(head, "\xFE\xFF")) {
+    return Status::Unsupported("message export: UTF-16 text is not supported");
+  }
+  if (StartsWith(head, "\xEF\xBB\xBF")) head.remove_prefix(3);
+  if (mi::LooksLikeWhatsAppText(head)) return ExportFormat::kWhatsAppText;
+  if (StartsWith(head, "From ")) {
+    return EndsWithNoCase(name_hint, ".eml") ? ExportFormat::kEml : ExportFormat::kMbox;
+  }
+  std::string_view trimmed = head;
+  while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) {
+    trimmed.remove_prefix(1);
+  }
+  if (StartsWith(trimmed, "<")) {
+    const std::string root = XmlRootName(trimmed);
+    if (root == "smses") return ExportFormat::kSmsBackupXml;
+    return Status::Unsupported("message export: an xml document whose root is <" +
+                               mi::SanitizeUtf8(root.substr(0, 64)) +
+                               ">, not an sms backup & restore <smses>");
+  }
+  if (LooksLikeEmailHeaders(head)) return ExportFormat::kEml;
+  if (LooksLikeJson(trimmed)) {
+    return Status::Unsupported(
+        "message export: json (a Telegram or other chat export) is not supported");
+  }
+  return Status::Unsupported(
+      "message export: not a format this library reads (WhatsApp .txt/.zip, SMS Backup & "
+      "Restore .xml, .eml, .mbox)");
+}
+
+Result<ExportSummary> ParseImpl(const std::filesystem::path& path, std::string_view name_hint,
+                                const ParseOptions& options,
+                                const std::function<Status(Message&&)>& on_message,
+                                const MediaSink* on_media) {
+  auto format = DetectImpl(path, name_hint);
+  if (!format.ok()) return format.status();
+  switch (*format) {
+    case ExportFormat::kWhatsAppText:
+      return mi::ParseWhatsAppText(path, options, on_message);
+    case ExportFormat::kWhatsAppZip:
+      return mi::ParseWhatsAppZip(path, options, on_message, on_media);
+    case ExportFormat::kSmsBackupXml:
+      return mi::ParseSmsBackup(path, options, on_message);
+    case ExportFormat::kEml:
+    case ExportFormat::kMbox:
+      return mi::ParseEmail(path, *format, options, on_message);
+  }
+  return Status::Unsupported("message export: unknown format");
+}
+
+}  // namespace
+
+Result<ExportFormat> DetectExportFormat(const std::filesystem::path& path,
+                                        std::string_view name_hint) {
+  // Exceptions stop here: nothing thrown by a library or by memory exhaustion crosses the API.
+  try {
+    return DetectImpl(path, name_hint);
+  } catch (const std::bad_alloc&) {
+    return Status::IoError("message export: out of memory");
+  } catch (const std::exception& e) {
+    return Status::Corruption(std::string("message export: ") + e.what());
+  }
+}
+
+Result<ExportSummary> ParseExport(const std::filesystem::path& path, std::string_view name_hint,
+                                  const ParseOptions& options,
+                                  const std::function<Status(Message&&)>& on_message,
+                                  const MediaSink* on_media) {
+  try {
+    return ParseImpl(path, name_hint, options, on_message, on_media);
+  } catch (const std::bad_alloc&) {
+    return Status::IoError("message export: out of memory");
+  } catch (const std::exception& e) {
+    return Status::Corruption(std::string("message export: ") + e.what());
+  }
+}
+
+}  // namespace evidence

@@ -1,0 +1,114 @@
+// Private pieces shared by the message-export parsers (messages*.cpp), exposed here so the tests
+// can reach the pure parts directly: text sanitising, time formatting, the WhatsApp header-line
+// grammar and the RFC 5322 date grammar.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "evidence/messages.hpp"
+#include "evidence/status.hpp"
+
+namespace evidence::messages_internal {
+
+using MessageCallback = std::function<Status(Message&&)>;
+
+// ---------------------------------------------------------------------------------------------
+// Text.
+
+// Returns `text` with every invalid UTF-8 sequence replaced by U+FFFD, so the result can go into
+// JSON; `replaced` (optional) counts the replacements.
+std::string SanitizeUtf8(std::string_view text, size_t* replaced = nullptr);
+
+// Decodes one UTF-8 code point at `pos`; returns its length (1-4), or 0 when the bytes there are
+// not valid UTF-8 (then `cp` is unspecified).
+size_t DecodeUtf8(std::string_view s, size_t pos, char32_t* cp);
+
+// Invisible formatting marks some WhatsApp locales put around times, names and placeholders:
+// LRM/RLM (U+200E/F), ALM (U+061C), embeddings and overrides (U+202A-U+202E), isolates
+// (U+2066-U+2069), zero-width space and BOM.
+bool IsInvisibleMark(char32_t cp);
+
+// Removes invisible marks from both ends of `text` (interior marks stay: they are the sender's).
+std::string_view TrimMarks(std::string_view text);
+// Removes invisible marks everywhere (used for names, never for message text).
+std::string StripMarks(std::string_view text);
+// Trims ASCII blanks, NBSP and narrow NBSP, and invisible marks, at both ends.
+std::string_view TrimBlanksAndMarks(std::string_view text);
+
+// Appends a warning to `summary`, keeping at most 1000 (then one line saying more were dropped),
+// so hostile input cannot grow the summary without bound.
+void AddWarning(ExportSummary* summary, std::string warning);
+
+// Cuts `text` to at most `max_bytes` without splitting a UTF-8 sequence; returns true if it cut.
+bool TruncateUtf8(std::string& text, uint64_t max_bytes);
+
+// Lower-case media type guessed from a file name's suffix ("application/octet-stream" if unknown).
+std::string MediaTypeForName(std::string_view name);
+
+// ---------------------------------------------------------------------------------------------
+// Times.
+
+bool IsValidCivilDate(int year, int month, int day);
+// "YYYY-MM-DDTHH:MM:SS" (no zone).
+std::string FormatLocalTime(int year, int month, int day, int hour, int minute, int second);
+// RFC 3339 UTC with milliseconds, "2017-12-02T14:49:27.463Z". Requires a year in 0..9999.
+std::optional<std::string> FormatUnixMillisUtc(int64_t millis);
+
+// Parses an RFC 5322 date-time (with the obsolete forms of section 4.3: two-digit years, named
+// zones, comments, missing seconds, one-digit hours) into RFC 3339 with its offset, e.g.
+// "Sat, 22 Nov 2008 15:04:59 +1100" -> "2008-11-22T15:04:59+11:00". The unknown offset "-0000" and
+// military zones give "-00:00" (RFC 3339's "offset unknown"). nullopt when it is not a date.
+std::optional<std::string> ParseRfc5322Date(std::string_view value);
+
+// ---------------------------------------------------------------------------------------------
+// WhatsApp header lines ("18/03/2022, 14:56 - Name: text" and "[3/18/22, 14:56:01] Name: text").
+
+struct WhatsAppHeader {
+  bool bracketed = false;   // iOS layout "[date, time] ..."
+  bool time_first = false;  // "[14:56:01, 3/18/22]" (Vietnamese iOS)
+  bool year_first = false;  // "2019/01/20" and the like
+  char date_separator = '/';
+  int field1 = 0,
+      field2 = 0;  // the two non-year date fields as written (or month, day if year_first)
+  int year = 0;    // Gregorian year, already converted from era or Buddhist calendars
+  const char* calendar = "gregorian";  // "gregorian", "buddhist", "japanese"
+  int hour = 0, minute = 0, second = 0;
+  bool has_seconds = false;
+  bool twelve_hour = false;  // an AM/PM marker was present (hour already converted to 0-23)
+  size_t rest_offset = 0;    // where "sender: text" (or a system notice) starts in the line
+};
+
+// Parses the timestamp prefix of a WhatsApp line. nullopt when the line is not a message header
+// (then it continues the previous message). Does not decide the order of day and month.
+std::optional<WhatsAppHeader> ParseWhatsAppHeader(std::string_view line);
+
+// ---------------------------------------------------------------------------------------------
+// Format entry points (called by ParseExport after detection). `name_hint` is only informative.
+
+Result<ExportSummary> ParseWhatsAppText(const std::filesystem::path& path,
+                                        const ParseOptions& options,
+                                        const MessageCallback& on_message);
+Result<ExportSummary> ParseWhatsAppZip(const std::filesystem::path& path,
+                                       const ParseOptions& options,
+                                       const MessageCallback& on_message,
+                                       const MediaSink* on_media);
+// Detection helper: true if the zip holds a WhatsApp chat text. kCorruption if it is not a zip
+// that can be read.
+Result<bool> ZipHoldsWhatsAppChat(const std::filesystem::path& path);
+// Detection helper: true if `head` (the first bytes of a file) starts with a WhatsApp header line.
+bool LooksLikeWhatsAppText(std::string_view head);
+
+Result<ExportSummary> ParseSmsBackup(const std::filesystem::path& path, const ParseOptions& options,
+                                     const MessageCallback& on_message);
+
+// Parses one message (.eml) or a mailbox (.mbox); `format` is what the summary reports.
+Result<ExportSummary> ParseEmail(const std::filesystem::path& path, ExportFormat format,
+                                 const ParseOptions& options, const MessageCallback& on_message);
+
+}  // namespace evidence::messages_internal
