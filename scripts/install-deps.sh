@@ -15,6 +15,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-cryptography
   file tzdata
+  chromium python3-jsonschema
 )
 # Extra packages named on the command line (e.g. clang for the fuzz targets).
 packages+=("$@")

@@ -32,9 +32,10 @@ struct ReportIncidentVersion {
   std::string reason;  // why it was amended; empty for the original
   // When and which behaviours, as of this version. Optional for the caller: an empty `at` (and
   // empty `behaviours`) means "not given", and the report then shows only the fields above.
-  std::string at;
-  std::optional<std::string> until;
-  std::vector<std::string> behaviours;
+  // (The initialisers keep brace-initialisation of the six fields above warning-free.)
+  std::string at = {};
+  std::optional<std::string> until = {};
+  std::vector<std::string> behaviours = {};
 };
 
 struct ReportIncident {
@@ -84,7 +85,7 @@ struct ReportData {
   std::optional<std::string> since;  // the window, as the user gave it
   std::optional<std::string> until;
   std::uint64_t ledger_size = 0;  // entries covered by the checkpoint below
-  std::string checkpoint_root;    // hex
+  std::string checkpoint_root;    // 64 lower-case hex digits
   std::string key_fingerprint;
   std::vector<ReportIncident> incidents;  // ordered by `at`
   std::vector<ReportItem> items;          // ordered by exhibit
@@ -92,20 +93,29 @@ struct ReportData {
   std::vector<ReportEvent> events;  // not necessarily ordered
 };
 
+// Dates here are the local dates written in each incident's `at` (see the note on times above).
 struct ReportSummary {
   std::uint64_t incidents = 0;
   std::optional<std::string> first_date;  // YYYY-MM-DD of the earliest incident
   std::optional<std::string> last_date;
   std::uint64_t separate_days = 0;  // distinct local dates with at least one incident
-  std::vector<std::pair<std::string, std::uint64_t>> by_behaviour;  // most frequent first
-  std::vector<std::pair<std::string, std::uint64_t>> by_week;       // ISO week "2026-W11", in order
+  // Incidents per behaviour (an incident counts once for each behaviour it names), most frequent
+  // first, ties by name.
+  std::vector<std::pair<std::string, std::uint64_t>> by_behaviour;
+  // ISO 8601 weeks ("2026-W11") from the first incident's week to the last's, every week listed,
+  // empty ones with 0, in order.
+  std::vector<std::pair<std::string, std::uint64_t>> by_week;
   std::uint64_t messages = 0;
-  std::vector<std::pair<std::string, std::uint64_t>> messages_by_sender;  // most first
-  std::vector<std::pair<std::string, std::uint64_t>> messages_by_day;     // in date order
+  // Most first, ties by name; "" is a sender the export does not name.
+  std::vector<std::pair<std::string, std::uint64_t>> messages_by_sender;
+  // Days that have messages, in date order (renderers fill the silent days in for charts).
+  std::vector<std::pair<std::string, std::uint64_t>> messages_by_day;
   std::uint64_t exhibits = 0;
 };
 
-// Facts only: counts and dates; no legal conclusions.
+// Facts only: counts and dates; no legal conclusions. Pure and total: an incident whose `at` does
+// not start with a real date is counted in `incidents` and `by_behaviour` but in no date or week
+// (RenderReport refuses such data before it summarises).
 ReportSummary Summarize(const ReportData& data);
 
 enum class ReportFormat { kHtml, kMarkdown, kJson };
@@ -113,9 +123,16 @@ enum class ReportFormat { kHtml, kMarkdown, kJson };
 // Parses "html", "md"/"markdown", "json". kInvalidArgument otherwise.
 Result<ReportFormat> ParseReportFormat(std::string_view name);
 
-// Renders the report. HTML is one self-contained file (inline CSS and SVG, no scripts, no remote
-// content, printable on A4) in which every piece of user or evidence text is escaped. JSON
-// validates against schemas/report.schema.json.
+// Renders the report (docs/report.md). HTML is one self-contained file (inline CSS and SVG, no
+// scripts, no remote content, a restrictive Content-Security-Policy, printable on A4) in which
+// every piece of user or evidence text is escaped; Markdown escapes markup and table pipes; JSON
+// (integers and strings only) validates against schemas/report.schema.json.
+// kInvalidArgument, naming the record, when the data breaks what the schema promises: a time
+// outside the grammar above (`generated`, `at`, `until`, `recorded`, `captured`, `ingested`,
+// event times; version `at` may be empty), a message-count date that is not YYYY-MM-DD, a
+// checkpoint root or sha256 that is not 64 lower-case hex digits, a behaviour not in
+// kBehaviours (incident.hpp), an incident without versions or id, or an event kind other than
+// "capture" and "message". Pure: no I/O; safe to call from several threads.
 Result<std::string> RenderReport(const ReportData& data, ReportFormat format);
 
 }  // namespace evidence

@@ -1,0 +1,123 @@
+// The JSON report: the data and its summary for other programs, in the shape fixed by
+// schemas/report.schema.json. Integers and strings only, never floating-point numbers, like the
+// ledger; keys in a fixed, readable order.
+#include <nlohmann/json.hpp>
+
+#include "report_internal.hpp"
+
+namespace evidence::report_internal {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json Strings(const std::vector<std::string>& v) {
+  Json a = Json::array();
+  for (const auto& s : v) a.push_back(s);
+  return a;
+}
+
+Json Counts(const std::vector<std::pair<std::string, std::uint64_t>>& v, const char* name_key,
+            const char* count_key) {
+  Json a = Json::array();
+  for (const auto& [name, n] : v) a.push_back(Json{{name_key, name}, {count_key, n}});
+  return a;
+}
+
+Json Version(const ReportIncidentVersion& v) {
+  Json j;
+  j["recorded"] = v.recorded;
+  j["entry_seq"] = v.entry_seq;
+  if (!v.at.empty()) j["at"] = v.at;
+  if (v.until) j["until"] = *v.until;
+  if (!v.behaviours.empty()) j["behaviours"] = Strings(v.behaviours);
+  j["what"] = v.what;
+  j["where"] = v.where;
+  j["witnesses"] = Strings(v.witnesses);
+  if (!v.reason.empty()) j["reason"] = v.reason;
+  return j;
+}
+
+}  // namespace
+
+std::string RenderJson(const ReportData& data, const ReportSummary& summary) {
+  Json j;
+  j["report_version"] = 1;
+  j["case"] = Json{{"name", data.case_name}, {"uuid", data.case_uuid}, {"owner", data.owner}};
+  j["generated"] = data.generated;
+  Json window = Json::object();
+  if (data.since) window["since"] = *data.since;
+  if (data.until) window["until"] = *data.until;
+  j["window"] = window;
+  j["integrity"] = Json{{"ledger_size", data.ledger_size},
+                        {"checkpoint_root", data.checkpoint_root},
+                        {"key_fingerprint", data.key_fingerprint}};
+
+  Json s;
+  s["incidents"] = summary.incidents;
+  if (summary.first_date) s["first_date"] = *summary.first_date;
+  if (summary.last_date) s["last_date"] = *summary.last_date;
+  s["separate_days"] = summary.separate_days;
+  s["by_behaviour"] = Counts(summary.by_behaviour, "behaviour", "incidents");
+  s["by_week"] = Counts(summary.by_week, "week", "incidents");
+  s["messages"] = summary.messages;
+  s["messages_by_sender"] = Counts(summary.messages_by_sender, "sender", "messages");
+  s["messages_by_day"] = Counts(summary.messages_by_day, "date", "messages");
+  s["exhibits"] = summary.exhibits;
+  j["summary"] = s;
+
+  Json incidents = Json::array();
+  for (const auto& inc : data.incidents) {
+    Json i;
+    i["id"] = inc.id;
+    i["at"] = inc.at;
+    if (inc.until) i["until"] = *inc.until;
+    i["behaviours"] = Strings(inc.behaviours);
+    i["what"] = inc.what;
+    i["where"] = inc.where;
+    i["witnesses"] = Strings(inc.witnesses);
+    i["items"] = Strings(inc.items);
+    Json versions = Json::array();
+    for (const auto& v : inc.versions) versions.push_back(Version(v));
+    i["versions"] = versions;
+    incidents.push_back(i);
+  }
+  j["incidents"] = incidents;
+
+  Json items = Json::array();
+  for (const auto& it : data.items) {
+    Json i;
+    i["exhibit"] = it.exhibit;
+    i["name"] = it.name;
+    i["kind"] = it.kind;
+    i["media_type"] = it.media_type;
+    i["size"] = it.size;
+    i["sha256"] = it.sha256;
+    if (it.captured && !it.captured->empty()) i["captured"] = *it.captured;
+    i["ingested"] = it.ingested;
+    items.push_back(i);
+  }
+  j["items"] = items;
+
+  Json counts = Json::array();
+  for (const auto& mc : data.message_counts) {
+    counts.push_back(
+        Json{{"date", mc.date}, {"sender", mc.sender}, {"item", mc.item}, {"messages", mc.count}});
+  }
+  j["message_counts"] = counts;
+
+  // Events in timeline order, so that a reader of the JSON sees the same sequence as the HTML.
+  Json events = Json::array();
+  for (const auto& row : BuildTimeline(data)) {
+    if (row.event == nullptr) continue;
+    const ReportEvent& ev = *row.event;
+    events.push_back(
+        Json{{"time", ev.time}, {"kind", ev.kind}, {"item", ev.item}, {"summary", ev.summary}});
+  }
+  j["events"] = events;
+
+  // Ill-formed UTF-8 from a damaged source becomes U+FFFD rather than an exception.
+  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace evidence::report_internal

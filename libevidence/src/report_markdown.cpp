@@ -1,0 +1,232 @@
+// The Markdown report: the same content as the HTML, readable as plain text in an e-mail or a
+// terminal and rendered sensibly by any CommonMark viewer with tables. User and evidence text is
+// escaped so that it can neither break a table row nor become a link, image or raw HTML.
+#include <algorithm>
+
+#include "report_internal.hpp"
+
+namespace evidence::report_internal {
+
+namespace {
+
+std::string Num(std::uint64_t n) { return GroupDigits(n); }
+
+std::string C(std::string_view s) { return MarkdownCell(s); }
+
+std::string CellOr(std::string_view s, std::string_view none) {
+  return s.empty() ? "*" + std::string(none) + "*" : C(s);
+}
+
+std::string When(std::string_view time) {
+  if (!IsReportTime(time)) return C(time) + " *(as the source wrote it)*";
+  std::string zone = ZonePart(time);
+  return C(WallClockText(time)) + (zone.empty() ? "" : " " + C(zone));
+}
+
+std::string Span(std::string_view at, const std::optional<std::string>& until) {
+  std::string out = When(at);
+  if (until) out += " – " + When(*until);
+  return out;
+}
+
+std::string List(const std::vector<std::string>& v, std::string_view none) {
+  if (v.empty()) return "*" + std::string(none) + "*";
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i > 0 ? ", " : "") + C(v[i]);
+  return out;
+}
+
+// A text bar for the plain charts: one block per unit, scaled down past 40.
+std::string Bar(std::uint64_t n, std::uint64_t max) {
+  std::uint64_t len = max <= 40 ? n : (n * 40 + max - 1) / max;
+  std::string out;
+  for (std::uint64_t i = 0; i < len; ++i) out += "\u2588";
+  return out;
+}
+
+// Account text as a block quote, so that the user's lines stay lines and cannot escape it.
+std::string Quote(std::string_view text) {
+  if (text.empty()) return "> *no account given*\n";
+  std::string body = MarkdownText(text);
+  std::string out = "> ";
+  for (char c : body) {
+    out += c;
+    if (c == '\n') out += "> ";
+  }
+  return out + "\n";
+}
+
+std::string SenderCell(std::string_view sender) {
+  return sender.empty() ? "*(no sender named)*" : C(sender);
+}
+
+}  // namespace
+
+std::string RenderMarkdown(const ReportData& data, const ReportSummary& s) {
+  std::string out;
+  out +=
+      "# Incident timeline and pattern report: " + CellOr(data.case_name, "untitled case") + "\n\n";
+  std::string window = "the whole case";
+  if (data.since && data.until) {
+    window = "from " + C(*data.since) + " to " + C(*data.until);
+  } else if (data.since) {
+    window = "from " + C(*data.since) + " onwards";
+  } else if (data.until) {
+    window = "up to " + C(*data.until);
+  }
+  out += "| | |\n|---|---|\n";
+  out += "| Case | " + CellOr(data.case_name, "no name") + " (" + C(data.case_uuid) + ") |\n";
+  out += "| Owner | " + CellOr(data.owner, "not named") + " |\n";
+  out += "| Generated | " + When(data.generated) + " |\n";
+  out += "| Period covered | " + window + " |\n\n";
+
+  out += "## Integrity anchor\n\n| | |\n|---|---|\n";
+  out += "| Ledger size | " + Num(data.ledger_size) +
+         (data.ledger_size == 1 ? " entry" : " entries") + " |\n";
+  out += "| Checkpoint root hash | `" + C(data.checkpoint_root) + "` |\n";
+  out += "| Signing key fingerprint | " + CellOr(data.key_fingerprint, "not given") + " |\n\n";
+  out += MarkdownText(VerifySentence()) + "\n\n";
+
+  out += "## Summary\n\n";
+  for (const auto& sentence : SummarySentences(data, s)) out += "- " + C(sentence) + "\n";
+  out +=
+      "\nThis report sets out what was recorded, with dates and counts. It draws no "
+      "conclusions.\n\n";
+
+  out += "## Incidents per week\n\n";
+  if (s.by_week.empty()) {
+    out += "No incidents in the period covered.\n\n";
+  } else {
+    std::uint64_t max = 0;
+    for (const auto& [w, n] : s.by_week) max = std::max(max, n);
+    out +=
+        "ISO 8601 weeks (Monday to Sunday), by the local date written in each incident; weeks "
+        "without incidents are listed.\n\n| Week | Incidents | |\n|---|--:|---|\n";
+    for (const auto& [w, n] : s.by_week) {
+      out += "| " + C(w) + " | " + Num(n) + " | " + Bar(n, max) + " |\n";
+    }
+    out += "\n";
+  }
+
+  out += "## Incidents by behaviour\n\n";
+  if (s.by_behaviour.empty()) {
+    out += "No behaviours recorded.\n\n";
+  } else {
+    std::uint64_t max = s.by_behaviour.front().second;
+    out +=
+        "An incident with several behaviours counts once for each.\n\n"
+        "| Behaviour | Incidents | |\n|---|--:|---|\n";
+    for (const auto& [b, n] : s.by_behaviour) {
+      out += "| " + C(b) + " | " + Num(n) + " | " + Bar(n, max) + " |\n";
+    }
+    out += "\n";
+  }
+
+  out += "## Timeline\n\n";
+  auto rows = BuildTimeline(data);
+  if (rows.empty()) {
+    out += "Nothing dated in the period covered.\n\n";
+  } else {
+    out += "| Time | Entry | Details |\n|---|---|---|\n";
+    for (const auto& row : rows) {
+      out += "| " + When(row.time) + " | ";
+      if (row.incident != nullptr) {
+        const auto& inc = *row.incident;
+        out += "Incident " + C(inc.id) + " | " + List(inc.behaviours, "no behaviour") +
+               (inc.where.empty() ? "" : " at " + C(inc.where)) + ": " + C(inc.what) +
+               (inc.versions.size() > 1 ? " *(amended)*" : "") + " |\n";
+      } else {
+        const auto& ev = *row.event;
+        out += std::string(row.kind == TimelineRow::Kind::kMessage ? "Message " : "Capture ") +
+               C(ev.item) + " | " + C(ev.summary) + " |\n";
+      }
+    }
+    out += "\n";
+  }
+
+  out += "## Incidents\n\n";
+  if (data.incidents.empty()) out += "No incidents in the period covered.\n\n";
+  for (const auto& inc : data.incidents) {
+    out += "### " + C(inc.id) + " · " + Span(inc.at, inc.until) + "\n\n";
+    out += "| | |\n|---|---|\n";
+    out += "| Behaviours | " + List(inc.behaviours, "none") + " |\n";
+    out += "| Where | " + CellOr(inc.where, "not given") + " |\n";
+    out += "| Witnesses | " + List(inc.witnesses, "none named") + " |\n";
+    out += "| Evidence | " + List(inc.items, "none linked") + " |\n";
+    if (inc.versions.size() == 1) {
+      const auto& v = inc.versions.front();
+      out += "| Recorded | " + When(v.recorded) + ", ledger entry " + Num(v.entry_seq) + " |\n\n";
+      out += Quote(inc.what) + "\n";
+      continue;
+    }
+    out += "\n**Amended " + Num(inc.versions.size() - 1) +
+           (inc.versions.size() == 2 ? " time" : " times") +
+           ".** Every version stays in the ledger and is shown here, oldest first.\n\n";
+    for (size_t i = 0; i < inc.versions.size(); ++i) {
+      const auto& v = inc.versions[i];
+      out += "#### " + (i == 0 ? std::string("Original account") : "Amendment " + Num(i)) +
+             (i + 1 == inc.versions.size() ? " (current)" : "") + " · recorded " +
+             When(v.recorded) + " · ledger entry " + Num(v.entry_seq) + "\n\n";
+      out += "| | |\n|---|---|\n";
+      if (i > 0) out += "| Reason given | " + CellOr(v.reason, "none given") + " |\n";
+      if (!v.at.empty()) out += "| When | " + Span(v.at, v.until) + " |\n";
+      if (!v.behaviours.empty()) out += "| Behaviours | " + List(v.behaviours, "none") + " |\n";
+      out += "| Where | " + CellOr(v.where, "not given") + " |\n";
+      out += "| Witnesses | " + List(v.witnesses, "none named") + " |\n\n";
+      out += Quote(v.what) + "\n";
+    }
+  }
+
+  out += "## Messages\n\n";
+  if (data.message_counts.empty()) {
+    out += "No messages from parsed exports in the period covered.\n\n";
+  } else {
+    out += "### By sender\n\n| Sender | Messages |\n|---|--:|\n";
+    for (const auto& [sender, n] : s.messages_by_sender) {
+      out += "| " + SenderCell(sender) + " | " + Num(n) + " |\n";
+    }
+    std::uint64_t max = 0;
+    for (const auto& [d, n] : s.messages_by_day) max = std::max(max, n);
+    out += "\n### By day\n\n| Date | Messages | |\n|---|--:|---|\n";
+    for (const auto& [d, n] : s.messages_by_day) {
+      out += "| " + C(d) + " | " + Num(n) + " | " + Bar(n, max) + " |\n";
+    }
+    std::vector<const ReportMessageCount*> rows_by_day;
+    for (const auto& mc : data.message_counts) rows_by_day.push_back(&mc);
+    std::stable_sort(rows_by_day.begin(), rows_by_day.end(), [](const auto* a, const auto* b) {
+      if (a->date != b->date) return a->date < b->date;
+      if (a->sender != b->sender) return a->sender < b->sender;
+      return a->item < b->item;
+    });
+    out += "\n### By day and sender\n\n| Date | Sender | Export | Messages |\n|---|---|---|--:|\n";
+    for (const auto* mc : rows_by_day) {
+      out += "| " + C(mc->date) + " | " + SenderCell(mc->sender) + " | " + C(mc->item) + " | " +
+             Num(mc->count) + " |\n";
+    }
+    out += "\n";
+  }
+
+  out += "## Exhibits\n\n";
+  if (data.items.empty()) {
+    out += "No exhibits in the period covered.\n\n";
+  } else {
+    out +=
+        "| Exhibit | Name | Kind | Captured | Ingested | Size (bytes) | SHA-256 |\n"
+        "|---|---|---|---|---|--:|---|\n";
+    for (const auto& it : data.items) {
+      out +=
+          "| " + C(it.exhibit) + " | " + CellOr(it.name, "no name") + " | " + C(it.kind) +
+          (it.media_type.empty() ? "" : " (" + C(it.media_type) + ")") + " | " +
+          (it.captured && !it.captured->empty() ? When(*it.captured) : std::string("*not known*")) +
+          " | " + When(it.ingested) + " | " + Num(it.size) + " | `" + C(it.sha256) + "` |\n";
+    }
+    out += "\n";
+  }
+  out +=
+      "---\n\nTimes are shown as written: an offset such as +01:00 is the local zone at that "
+      "moment, UTC marks times recorded in UTC, and a time with neither is the device's local "
+      "time as the source gave it.\n";
+  return out;
+}
+
+}  // namespace evidence::report_internal
