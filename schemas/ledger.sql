@@ -42,6 +42,22 @@ CREATE TABLE IF NOT EXISTS items (
   metadata   TEXT                       -- canonical JSON of the extracted metadata
 ) STRICT;
 
+-- Messages parsed out of a message export (WhatsApp, SMS backup, email). Derived from the export's
+-- bytes; the item.metadata entry of the export records their count and the SHA-256 of their
+-- canonical JSON lines, so `verify` can tell if a row was edited.
+CREATE TABLE IF NOT EXISTS messages (
+  item      TEXT NOT NULL REFERENCES items(exhibit),
+  idx       INTEGER NOT NULL,           -- order within the export
+  time      TEXT,                       -- RFC 3339, or local time without offset (WhatsApp)
+  sender    TEXT NOT NULL,
+  direction TEXT NOT NULL,
+  system    INTEGER NOT NULL,
+  message   TEXT NOT NULL,              -- canonical JSON of the whole parsed message
+  PRIMARY KEY (item, idx)
+) STRICT;
+CREATE INDEX IF NOT EXISTS messages_sender ON messages(sender);
+CREATE INDEX IF NOT EXISTS messages_time ON messages(time);
+
 CREATE TABLE IF NOT EXISTS checkpoints (
   id      INTEGER PRIMARY KEY,
   size    INTEGER NOT NULL,             -- tree size the checkpoint commits to
@@ -55,6 +71,8 @@ CREATE TRIGGER IF NOT EXISTS entries_append_only_delete BEFORE DELETE ON entries
 BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS items_no_delete BEFORE DELETE ON items
 BEGIN SELECT RAISE(ABORT, 'items are never deleted'); END;
+CREATE TRIGGER IF NOT EXISTS messages_no_update BEFORE UPDATE ON messages
+BEGIN SELECT RAISE(ABORT, 'messages are never changed'); END;
 CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_update BEFORE UPDATE ON checkpoints
 BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS checkpoints_append_only_delete BEFORE DELETE ON checkpoints

@@ -10,6 +10,7 @@
 #include "cli.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/checkpoint.hpp"
+#include "evidence/time.hpp"
 
 namespace evidence::cli {
 
@@ -159,14 +160,23 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
     auto note = std::make_shared<std::string>();
     auto incident = std::make_shared<std::string>();
     auto kind = std::make_shared<std::string>();
+    auto date_order = std::make_shared<std::string>();
     cmd->add_option("paths", *paths, "files (and folders with -r)")->required();
+    cmd->add_option("--date-order", *date_order,
+                    "for chat exports whose dates do not show it: day-first or month-first");
     cmd->add_flag("-r,--recursive", *recursive, "add the files in folders, recursively");
     cmd->add_option("--note", *note, "a note recorded with each item");
     cmd->add_option("--incident", *incident, "link the items to this diary entry (INC-NNNN)");
     cmd->add_option("--kind", *kind, "override the detected kind")
         ->check(CLI::IsMember(std::vector<std::string>(kKinds.begin(), kKinds.end())));
-    cmd->callback([&g, &run, paths, recursive, note, incident, kind] {
-      run = [&g, paths, recursive, note, incident, kind]() -> int {
+    cmd->callback([&g, &run, paths, recursive, note, incident, kind, date_order] {
+      run = [&g, paths, recursive, note, incident, kind, date_order]() -> int {
+        DateOrder order = DateOrder::kUnknown;
+        if (!date_order->empty()) {
+          auto o = ParseDateOrder(*date_order);
+          if (!o.ok()) return ReportError(o.status().WithContext("--date-order"));
+          order = *o;
+        }
         auto c = OpenCase(g);
         if (!c.ok()) return ReportError(c.status());
         std::optional<std::string> incident_id;
@@ -181,6 +191,7 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         IngestOptions opt;
         opt.note = *note;
         opt.incident = incident_id;
+        opt.date_order = order;
         if (!kind->empty()) opt.kind = *kind;
         std::vector<std::string> duplicates;
         bool progress = isatty(STDERR_FILENO) && !g.quiet && files->size() > 1;
@@ -197,7 +208,14 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
           if (!r.ok()) {
             if (progress) std::cerr << "\n";
             exit_code = ReportError(r.status());
+            if (r.status().message().find("--date-order") != std::string::npos) {
+              PrintHint("look at the dates in the file and add it again with --date-order day-first "
+                        "or --date-order month-first");
+            }
             break;
+          }
+          for (const auto& e : r->errors) {
+            PrintWarning(LossyUtf8(f.string()) + ": kept, but " + e);
           }
           if (r->duplicate) duplicates.push_back(r->exhibit);
           nlohmann::json j = {{"path", LossyUtf8(f.string())},
@@ -205,7 +223,12 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
                               {"sha256", DigestHex(r->sha256)},
                               {"size", r->size},
                               {"duplicate", r->duplicate}};
-          if (!r->duplicate) j["kind"] = r->kind;
+          if (!r->duplicate) {
+            j["kind"] = r->kind;
+            j["messages"] = r->messages;
+            j["children"] = r->children;
+            j["errors"] = r->errors;
+          }
           out.push_back(j);
           if (!g.json && !g.quiet) {
             if (r->duplicate) {
@@ -214,7 +237,12 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
                         << "\n";
             } else {
               std::cout << r->exhibit << "  " << r->kind << "  " << HumanSize(r->size) << "  "
-                        << DigestHex(r->sha256) << "  " << LossyUtf8(f.string()) << "\n";
+                        << DigestHex(r->sha256) << "  " << LossyUtf8(f.string());
+              if (r->messages) std::cout << "  (" << r->messages << " messages)";
+              std::cout << "\n";
+              for (const auto& child : r->children) {
+                std::cout << "  " << child << "  media inside " << r->exhibit << "\n";
+              }
             }
           }
         }
@@ -302,6 +330,70 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         std::cout << "history:\n";
         for (const auto& e : *history) {
           std::cout << "  " << e.seq << "  " << e.time << "  " << e.actor << "  " << e.action << "\n";
+        }
+        return kExitOk;
+      };
+    });
+  }
+
+  // messages
+  {
+    auto* cmd = app.add_subcommand("messages", "messages parsed out of chat, SMS and email exports");
+    auto item = std::make_shared<std::string>();
+    auto from = std::make_shared<std::string>();
+    auto since = std::make_shared<std::string>();
+    auto until = std::make_shared<std::string>();
+    cmd->add_option("id", *item, "only the messages of this export (exhibit id)");
+    cmd->add_option("--from", *from, "only messages whose sender contains this text");
+    cmd->add_option("--since", *since, "only messages at or after this time");
+    cmd->add_option("--until", *until, "only messages at or before this time");
+    cmd->callback([&g, &run, item, from, since, until] {
+      run = [&g, item, from, since, until]() -> int {
+        MessageFilter f;
+        if (!item->empty()) f.item = *item;
+        if (!from->empty()) f.sender = *from;
+        for (auto [text, bound, upper] : {std::tuple{since, &f.since, false}, std::tuple{until, &f.until, true}}) {
+          if (text->empty()) continue;
+          auto t = ParseUserTime(*text);
+          if (!t.ok()) return ReportError(t.status().WithContext(upper ? "--until" : "--since"));
+          std::int64_t ms = t->unix_ms + (upper && t->date_only ? 24LL * 3600 * 1000 - 1 : 0);
+          *bound = FormatUtc(ms);
+        }
+        auto c = OpenCase(g);
+        if (!c.ok()) return ReportError(c.status());
+        if (f.item) {
+          auto it = c->GetItem(*f.item);
+          if (!it.ok()) return ReportError(it.status());
+          f.item = it->exhibit;
+        }
+        auto msgs = c->Messages(f);
+        if (!msgs.ok()) return ReportError(msgs.status());
+        if (g.json) {
+          nlohmann::json arr = nlohmann::json::array();
+          for (const auto& sm : *msgs) {
+            const Message& m = sm.message;
+            nlohmann::json atts = nlohmann::json::array();
+            for (const auto& a : m.attachments) atts.push_back({{"name", a.name}, {"media_type", a.media_type}});
+            arr.push_back({{"item", sm.item},
+                           {"index", m.index},
+                           {"time", m.time ? nlohmann::json(*m.time) : nlohmann::json()},
+                           {"sender", m.sender},
+                           {"recipients", m.recipients},
+                           {"direction", m.direction},
+                           {"system", m.system},
+                           {"text", m.text},
+                           {"attachments", atts},
+                           {"extra", m.extra}});
+          }
+          PrintJson(arr);
+          return kExitOk;
+        }
+        for (const auto& sm : *msgs) {
+          const Message& m = sm.message;
+          std::cout << sm.item << "#" << m.index << "  " << m.time.value_or("(no time)") << "  "
+                    << (m.system ? "(system)" : m.sender) << ": " << m.text;
+          for (const auto& a : m.attachments) std::cout << " [attachment " << a.name << "]";
+          std::cout << "\n";
         }
         return kExitOk;
       };

@@ -93,9 +93,5 @@ Result<ReportData> Case::GatherReport(const std::optional<std::string>& since,
   return data;
 }
 
-Status Case::GatherMessages(std::optional<std::int64_t>, std::optional<std::int64_t>,
-                            ReportData*) const {
-  return Status::Ok();
-}
 
 }  // namespace evidence

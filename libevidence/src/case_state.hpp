@@ -8,6 +8,7 @@
 #include "evidence/case.hpp"
 #include "evidence/checkpoint.hpp"
 #include "evidence/signing.hpp"
+#include "describe.hpp"
 #include "file_system.hpp"
 #include "object_store.hpp"
 #include "sqlite_util.hpp"
@@ -16,6 +17,19 @@ namespace evidence {
 
 // How long a writer waits for another process's lock before giving up with kBusy.
 inline constexpr int kLockTimeoutMs = 5000;
+
+// Everything one item needs in the database (see State::RecordItem).
+struct ItemRecord {
+  std::string exhibit;
+  std::int64_t number = 0;
+  const StagedObject* staged = nullptr;
+  std::string raw_name;
+  Description desc;
+  std::string note;
+  std::optional<std::string> incident;
+  std::optional<std::string> parent;
+  nlohmann::json extra_entry_data = nlohmann::json::object();
+};
 
 struct Case::State {
   fs::path dir;
@@ -37,6 +51,12 @@ struct Case::State {
   Result<std::uint64_t> AppendEntry(std::string_view action, nlohmann::json data,
                                     const std::optional<std::string>& item,
                                     const std::optional<std::string>& incident);
+
+  // Appends the item.ingested entry and inserts the items row, inside the caller's transaction.
+  Result<std::uint64_t> RecordItem(const ItemRecord& record);
+  // Appends item.metadata when there is anything to say; `messages` may be null.
+  Status RecordMetadata(const std::string& exhibit, const Sha256Digest& sha256,
+                        const Description& desc, const nlohmann::json& messages);
 
   // Loads (and if needed decrypts) the signing key.
   Result<const SigningKey*> Key();

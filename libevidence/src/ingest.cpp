@@ -1,6 +1,7 @@
 // Case::Ingest: one read of the source (hash while copying into the case), metadata from the copy,
-// then the item and its entries in one transaction.
+// then the item, its entries, and for a message export its messages and media, in one transaction.
 #include <cstdio>
+#include <map>
 
 #include "case_state.hpp"
 #include "describe.hpp"
@@ -32,7 +33,75 @@ Result<std::string> NextExhibit(sql::Database& db, const std::string& prefix, st
   return prefix + buf;
 }
 
+nlohmann::json MessageJson(const Message& m) {
+  nlohmann::json atts = nlohmann::json::array();
+  for (const auto& a : m.attachments) {
+    nlohmann::json j = {{"name", a.name}, {"media_type", a.media_type}};
+    if (a.size) j["size"] = *a.size;
+    if (a.sha256) j["sha256"] = *a.sha256;
+    atts.push_back(j);
+  }
+  nlohmann::json j = {{"index", m.index},         {"sender", m.sender},
+                      {"recipients", m.recipients}, {"direction", m.direction},
+                      {"text", m.text},           {"system", m.system},
+                      {"attachments", atts},      {"extra", m.extra}};
+  j["time"] = m.time ? nlohmann::json(*m.time) : nlohmann::json();
+  return j;
+}
+
 }  // namespace
+
+Result<std::uint64_t> Case::State::RecordItem(const ItemRecord& r) {
+  State& s = *this;
+  nlohmann::json data = {{"item", r.exhibit},
+                         {"sha256", DigestHex(r.staged->sha256)},
+                         {"size", r.staged->size},
+                         {"name", LossyUtf8(r.raw_name)},
+                         {"kind", r.desc.kind},
+                         {"media_type", r.desc.media_type}};
+  // Names that are not UTF-8 cannot be JSON strings; their exact bytes go in as hex.
+  if (!IsValidUtf8(r.raw_name)) data["name_hex"] = HexEncode(AsBytes(r.raw_name));
+  if (!r.note.empty()) data["note"] = r.note;
+  if (r.incident) data["incident"] = *r.incident;
+  if (r.parent) data["parent"] = *r.parent;
+  for (const auto& [k, v] : r.extra_entry_data.items()) data[k] = v;
+  EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t seq,
+                            s.AppendEntry("item.ingested", data, r.exhibit, r.incident));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string metadata_text, CanonicalJson(r.desc.metadata));
+  EVIDENCE_ASSIGN_OR_RETURN(
+      auto insert,
+      s.db.Prepare("INSERT INTO items(exhibit, number, sha256, size, name, kind, media_type, "
+                   "captured, ingested, note, parent, entry_seq, metadata) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  insert.Bind(1, r.exhibit)
+      .Bind(2, r.number)
+      .Bind(3, DigestHex(r.staged->sha256))
+      .Bind(4, static_cast<std::int64_t>(r.staged->size))
+      .BindBlob(5, AsBytes(r.raw_name))
+      .Bind(6, r.desc.kind)
+      .Bind(7, r.desc.media_type)
+      .BindOptional(8, r.desc.captured)
+      .Bind(9, NowRfc3339())
+      .BindOptional(10, r.note.empty() ? std::optional<std::string>() : r.note)
+      .BindOptional(11, r.parent)
+      .Bind(12, static_cast<std::int64_t>(seq))
+      .Bind(13, metadata_text);
+  EVIDENCE_RETURN_IF_ERROR(insert.Run());
+  return seq;
+}
+
+Status Case::State::RecordMetadata(const std::string& exhibit, const Sha256Digest& sha,
+                                   const Description& desc, const nlohmann::json& messages) {
+  State& s = *this;
+  if (desc.metadata.empty() && desc.errors.empty() && !desc.captured && messages.is_null()) {
+    return Status::Ok();
+  }
+  nlohmann::json meta = {{"item", exhibit}, {"sha256", DigestHex(sha)}, {"metadata", desc.metadata}};
+  if (desc.captured) meta["captured"] = *desc.captured;
+  if (!desc.errors.empty()) meta["errors"] = desc.errors;
+  if (!messages.is_null()) meta["messages"] = messages;
+  return s.AppendEntry("item.metadata", meta, exhibit, std::nullopt).status();
+}
 
 Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& options) {
   IngestOutcome out;
@@ -46,15 +115,28 @@ Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& op
   if (raw_name.empty()) return Status::InvalidArgument(file.string() + ": not a file name");
 
   EVIDENCE_ASSIGN_OR_RETURN(StagedObject staged, s_->objects.Stage(file));
-  // Whatever happens below, the staged copy does not outlive this call unless committed.
-  struct StagedGuard {
-    const ObjectStore& store;
-    const StagedObject& staged;
-    bool keep = false;
-    ~StagedGuard() {
-      if (!keep) store.Discard(staged);
+  // Every staged copy is discarded unless committed; every object this call adds is removed again
+  // if the transaction does not commit, so a failed ingest leaves the case as it was.
+  std::vector<StagedObject> pending;
+  std::vector<fs::path> new_objects;
+  bool committed = false;
+  struct Cleanup {
+    State& s;
+    StagedObject& staged;
+    std::vector<StagedObject>& pending;
+    std::vector<fs::path>& new_objects;
+    bool& committed;
+    ~Cleanup() {
+      s.objects.Discard(staged);
+      for (const auto& p : pending) s.objects.Discard(p);
+      if (committed) return;
+      std::error_code ec;
+      for (const auto& p : new_objects) {
+        fs::permissions(p, fs::perms::owner_write, fs::perm_options::add, ec);
+        (void)s.fs->Remove(p);
+      }
     }
-  } guard{s_->objects, staged};
+  } cleanup{*s_, staged, pending, new_objects, committed};
 
   out.sha256 = staged.sha256;
   out.size = staged.size;
@@ -68,20 +150,17 @@ Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& op
   Description desc = DescribeFile(staged.temp_path, raw_name);
   if (options.kind) desc.kind = *options.kind;
   out.kind = desc.kind;
+  // A message export is parsed only if its format is recognised; --kind cannot make one.
+  auto format = DetectExportFormat(staged.temp_path, raw_name);
 
-  std::error_code ec;
-  bool object_was_new = !fs::exists(s_->objects.PathFor(staged.sha256), ec);
-  EVIDENCE_RETURN_IF_ERROR(s_->objects.Commit(staged));
-  guard.keep = true;
-  auto forget_object = [&] {
-    // Nothing references an object we just added if the transaction failed; remove it again so
-    // a failed ingest leaves the case exactly as it was.
-    if (object_was_new) {
-      fs::path p = s_->objects.PathFor(staged.sha256);
-      fs::permissions(p, fs::perms::owner_write, fs::perm_options::add, ec);
-      (void)s_->fs->Remove(p);
-    }
+  auto commit_object = [&](const StagedObject& st) -> Status {
+    std::error_code ec;
+    bool is_new = !fs::exists(s_->objects.PathFor(st.sha256), ec);
+    EVIDENCE_RETURN_IF_ERROR(s_->objects.Commit(st));
+    if (is_new) new_objects.push_back(s_->objects.PathFor(st.sha256));
+    return Status::Ok();
   };
+  EVIDENCE_RETURN_IF_ERROR(commit_object(staged));
 
   Status recorded = [&]() -> Status {
     EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
@@ -90,60 +169,108 @@ Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& op
     if (again) {
       out.duplicate = true;
       out.exhibit = *again;
-      object_was_new = false;
+      new_objects.clear();
       return Status::Ok();
     }
-    std::int64_t number = 0;
-    EVIDENCE_ASSIGN_OR_RETURN(out.exhibit, NextExhibit(s_->db, s_->info.exhibit_prefix, &number));
-    std::string ingested = NowRfc3339();
-    nlohmann::json data = {{"item", out.exhibit},
-                           {"sha256", DigestHex(staged.sha256)},
-                           {"size", staged.size},
-                           {"name", LossyUtf8(raw_name)},
-                           {"kind", desc.kind},
-                           {"media_type", desc.media_type}};
-    // Names that are not UTF-8 cannot be JSON strings; their exact bytes go in as hex.
-    if (!IsValidUtf8(raw_name)) data["name_hex"] = HexEncode(AsBytes(raw_name));
-    if (!options.note.empty()) data["note"] = options.note;
-    if (incident) data["incident"] = *incident;
-    EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t seq,
-                              s_->AppendEntry("item.ingested", data, out.exhibit, incident));
-    std::optional<std::string> metadata_text;
-    if (!desc.metadata.empty() || !desc.errors.empty() || desc.captured) {
-      nlohmann::json meta = {{"item", out.exhibit},
-                             {"sha256", DigestHex(staged.sha256)},
-                             {"metadata", desc.metadata}};
-      if (desc.captured) meta["captured"] = *desc.captured;
-      if (!desc.errors.empty()) meta["errors"] = desc.errors;
-      EVIDENCE_RETURN_IF_ERROR(
-          s_->AppendEntry("item.metadata", meta, out.exhibit, std::nullopt).status());
-      EVIDENCE_ASSIGN_OR_RETURN(std::string m, CanonicalJson(desc.metadata));
-      metadata_text = std::move(m);
+    ItemRecord rec;
+    EVIDENCE_ASSIGN_OR_RETURN(rec.exhibit, NextExhibit(s_->db, s_->info.exhibit_prefix, &rec.number));
+    out.exhibit = rec.exhibit;
+    rec.staged = &staged;
+    rec.raw_name = raw_name;
+    rec.desc = desc;
+    rec.note = options.note;
+    rec.incident = incident;
+    EVIDENCE_RETURN_IF_ERROR(s_->RecordItem(rec).status());
+
+    nlohmann::json messages_summary;  // null unless this is a message export
+    if (format.ok()) {
+      EVIDENCE_ASSIGN_OR_RETURN(
+          auto insert, s_->db.Prepare("INSERT INTO messages(item, idx, time, sender, direction, "
+                                      "system, message) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+      Sha256 lines_hash;
+      std::uint64_t count = 0;
+      std::map<std::string, std::string> media_exhibits;  // member name -> exhibit
+      auto on_message = [&](Message&& m) -> Status {
+        nlohmann::json j = MessageJson(m);
+        for (auto& a : j["attachments"]) {
+          auto it = media_exhibits.find(a.value("name", ""));
+          if (it != media_exhibits.end()) a["exhibit"] = it->second;
+        }
+        EVIDENCE_ASSIGN_OR_RETURN(std::string line, CanonicalJson(j));
+        lines_hash.Update(std::string_view(line));
+        lines_hash.Update(std::string_view("\n"));
+        insert.Bind(1, rec.exhibit)
+            .Bind(2, static_cast<std::int64_t>(m.index))
+            .BindOptional(3, m.time)
+            .Bind(4, m.sender)
+            .Bind(5, m.direction)
+            .Bind(6, static_cast<std::int64_t>(m.system ? 1 : 0))
+            .Bind(7, line);
+        ++count;
+        return insert.Run();
+      };
+      MediaSink on_media = [&](const Attachment& member, MediaReader& reader) -> Status {
+        EVIDENCE_ASSIGN_OR_RETURN(StagedObject child, s_->objects.StageFrom(
+            [&](const std::function<Status(ByteView)>& sink) -> Status {
+              std::vector<std::uint8_t> buf(1 << 20);
+              for (;;) {
+                EVIDENCE_ASSIGN_OR_RETURN(size_t n, reader.Read(buf));
+                if (n == 0) return Status::Ok();
+                EVIDENCE_RETURN_IF_ERROR(sink(ByteView(buf.data(), n)));
+              }
+            }));
+        pending.push_back(child);
+        EVIDENCE_ASSIGN_OR_RETURN(auto held, ExistingExhibit(s_->db, child.sha256));
+        if (held) {
+          media_exhibits[member.name] = *held;
+          return Status::Ok();
+        }
+        ItemRecord c;
+        EVIDENCE_ASSIGN_OR_RETURN(c.exhibit, NextExhibit(s_->db, s_->info.exhibit_prefix, &c.number));
+        c.staged = &pending.back();
+        std::string base = member.name.substr(member.name.find_last_of('/') + 1);
+        c.raw_name = base.empty() ? "attachment" : base;
+        c.desc = DescribeFile(child.temp_path, c.raw_name);
+        c.parent = rec.exhibit;
+        c.incident = incident;
+        c.extra_entry_data = {{"member", member.name}};
+        EVIDENCE_RETURN_IF_ERROR(commit_object(child));
+        EVIDENCE_RETURN_IF_ERROR(s_->RecordItem(c).status());
+        EVIDENCE_RETURN_IF_ERROR(s_->RecordMetadata(c.exhibit, child.sha256, c.desc, nullptr));
+        media_exhibits[member.name] = c.exhibit;
+        out.children.push_back(c.exhibit);
+        return Status::Ok();
+      };
+      ParseOptions popt;
+      popt.date_order = options.date_order;
+      auto summary = ParseExport(s_->objects.PathFor(staged.sha256), raw_name, popt, on_message,
+                                 &on_media);
+      if (!summary.ok() && summary.status().code() == StatusCode::kInvalidArgument) {
+        // Not knowing the order of day and month is for the user to settle, never to guess.
+        return summary.status();
+      }
+      // A damaged export is still evidence: the messages before the damage are kept, and the
+      // damage is recorded beside them.
+      messages_summary = {{"format", std::string(ExportFormatName(*format))},
+                          {"count", count},
+                          {"sha256", DigestHex(lines_hash.Finish())},
+                          {"complete", summary.ok()}};
+      if (summary.ok()) {
+        messages_summary["fields"] = summary->fields;
+        if (!summary->warnings.empty()) messages_summary["warnings"] = summary->warnings;
+      } else {
+        desc.errors.push_back("messages: " + summary.status().message() + " (" +
+                              std::to_string(count) + " messages before it were kept)");
+      }
+      out.messages = count;
     }
-    EVIDENCE_ASSIGN_OR_RETURN(
-        auto insert,
-        s_->db.Prepare("INSERT INTO items(exhibit, number, sha256, size, name, kind, media_type, "
-                       "captured, ingested, note, parent, entry_seq, metadata) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)"));
-    insert.Bind(1, out.exhibit)
-        .Bind(2, number)
-        .Bind(3, DigestHex(staged.sha256))
-        .Bind(4, static_cast<std::int64_t>(staged.size))
-        .BindBlob(5, AsBytes(raw_name))
-        .Bind(6, desc.kind)
-        .Bind(7, desc.media_type)
-        .BindOptional(8, desc.captured)
-        .Bind(9, ingested)
-        .BindOptional(10, options.note.empty() ? std::optional<std::string>() : options.note)
-        .Bind(11, static_cast<std::int64_t>(seq))
-        .BindOptional(12, metadata_text);
-    EVIDENCE_RETURN_IF_ERROR(insert.Run());
+    EVIDENCE_RETURN_IF_ERROR(
+        s_->RecordMetadata(rec.exhibit, staged.sha256, desc, messages_summary));
+    out.errors = desc.errors;
     return txn.Commit();
   }();
-  if (!recorded.ok()) {
-    forget_object();
-    return recorded.WithContext(file.string());
-  }
+  if (!recorded.ok()) return recorded.WithContext(file.string());
+  committed = true;
   return out;
 }
 

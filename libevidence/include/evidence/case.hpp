@@ -21,6 +21,7 @@
 #include "evidence/hash.hpp"
 #include "evidence/incident.hpp"
 #include "evidence/ledger.hpp"
+#include "evidence/messages.hpp"
 #include "evidence/report.hpp"
 #include "evidence/status.hpp"
 
@@ -72,6 +73,8 @@ struct IngestOptions {
   std::string note;
   std::optional<std::string> kind;      // overrides the detected kind
   std::optional<std::string> incident;  // INC-NNNN to link to; must exist
+  // For message exports whose dates do not show whether the day or the month comes first.
+  DateOrder date_order = DateOrder::kUnknown;
 };
 
 struct IngestOutcome {
@@ -81,6 +84,22 @@ struct IngestOutcome {
   std::uint64_t size = 0;
   std::string kind;
   bool duplicate = false;  // the bytes were already exhibit `exhibit`; nothing was recorded
+  std::uint64_t messages = 0;             // parsed out of a message export
+  std::vector<std::string> children;      // media inside an export, stored as child items
+  std::vector<std::string> errors;        // extraction problems (the item is kept regardless)
+};
+
+// One parsed message as stored in the case.
+struct StoredMessage {
+  std::string item;  // the export's exhibit id
+  Message message;
+};
+
+struct MessageFilter {
+  std::optional<std::string> item;
+  std::optional<std::string> sender;  // case-insensitive substring
+  std::optional<std::string> since;   // compared with the message time as written
+  std::optional<std::string> until;
 };
 
 struct LogFilter {
@@ -151,6 +170,9 @@ class Case {
   // Links exhibits to an incident (one item.linked entry each; links already made are skipped).
   // kNotFound for an unknown incident or exhibit, recording nothing.
   Status LinkItems(std::string_view incident, const std::vector<std::string>& exhibits);
+
+  // Messages parsed out of exports, in export order.
+  Result<std::vector<StoredMessage>> Messages(const MessageFilter& filter) const;
 
   // All incidents ordered by `at`, folded from the ledger.
   Result<std::vector<Incident>> Incidents() const;

@@ -1,0 +1,235 @@
+// export -> verify-bundle -> receive -> export -> verify-bundle, through the real binary, and the
+// manual check of VERIFYING.txt with sha256sum, openssl and python3 only.
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+#include "fixtures.hpp"
+
+namespace evidence::testing {
+namespace {
+
+using nlohmann::json;
+
+class Bundle : public CliTest {
+ protected:
+  void SetUp() override {
+    InitCase();
+    fs::path in = tmp().path() / "input";
+    fs::create_directories(in);
+    WriteJpegWithExif(in / "gift.jpg");
+    WriteText(in / "note.txt", "He waited outside again.\n");
+    WriteWav(in / "voicemail.wav", 1.0);
+    ASSERT_EQ(Ev({"add", "-r", in.string()}).exit_code, 0);
+    auto inc = Ev({"incident", "add", "--at", "2026-03-01 07:50", "--behaviour", "gift,visit-home",
+                   "--what", "A box on the doorstep", "--item", "EX-0001"});
+    ASSERT_EQ(inc.exit_code, 0) << inc.err;
+  }
+  fs::path Out(const std::string& name) { return tmp().path() / name; }
+};
+
+TEST_F(Bundle, ExportVerifiesInEveryFormat) {
+  for (const std::string name : {"b.zip", "b.tar", "b.tar.gz"}) {
+    auto e = Ev({"export", "--out", Out(name).string(), "--recipient", "PC Smith"});
+    ASSERT_EQ(e.exit_code, 0) << e.err;
+    auto v = RunEvidence({"verify-bundle", Out(name).string()});
+    EXPECT_EQ(v.exit_code, 0) << name << "\n" << v.out << v.err;
+    EXPECT_NE(v.out.find("bundle verifies"), std::string::npos) << v.out;
+    auto j = RunEvidence({"--json", "verify-bundle", Out(name).string()});
+    ASSERT_EQ(j.exit_code, 0);
+    EXPECT_TRUE(json::parse(j.out)["ok"].get<bool>());
+  }
+  auto log = json::parse(Ev({"--json", "log", "--action", "export.created"}).out);
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0]["data"]["recipient"], "PC Smith");
+  EXPECT_EQ(Ev({"verify"}).exit_code, 0);
+}
+
+TEST_F(Bundle, ExportNeverOverwritesAndRefusesUnknownSelections) {
+  ASSERT_EQ(Ev({"export", "--out", Out("b.zip").string()}).exit_code, 0);
+  std::string before = Snapshot();
+  auto again = Ev({"export", "--out", Out("b.zip").string()});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("use --force"), std::string::npos);
+  auto bad_item = Ev({"export", "--out", Out("c.zip").string(), "--item", "EX-0099"});
+  EXPECT_EQ(bad_item.exit_code, 2);
+  auto bad_ext = Ev({"export", "--out", Out("c.rar").string()});
+  EXPECT_EQ(bad_ext.exit_code, 2);
+  EXPECT_NE(bad_ext.err.find(".zip, .tar or .tar.gz"), std::string::npos);
+  EXPECT_FALSE(fs::exists(Out("c.zip")));
+  EXPECT_EQ(Snapshot(), before);
+}
+
+TEST_F(Bundle, SelectiveExportDisclosesOnlyTheIncidentAndItsEvidence) {
+  auto e = Ev({"--json", "export", "--out", Out("inc.zip").string(), "--incident", "INC-0001"});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  auto out = json::parse(e.out);
+  EXPECT_EQ(out["items"], 1);
+  EXPECT_EQ(out["incidents"], 1);
+  fs::path dir = tmp().path() / "unpacked";
+  fs::create_directories(dir);
+  ASSERT_EQ(RunProgram({"bsdtar", "-xf", Out("inc.zip").string(), "-C", dir.string()}).exit_code, 0);
+  std::string ledger = ReadFile(dir / "inc" / "evidence" / "ledger.jsonl");
+  EXPECT_NE(ledger.find("EX-0001"), std::string::npos);
+  EXPECT_EQ(ledger.find("EX-0002"), std::string::npos) << "undisclosed item leaked";
+  EXPECT_NE(ledger.find("export.created"), std::string::npos);
+  EXPECT_EQ(RunEvidence({"verify-bundle", Out("inc.zip").string()}).exit_code, 0);
+}
+
+TEST_F(Bundle, SamePayloadAndManifestsForTheSameSelection) {
+  ASSERT_EQ(Ev({"export", "--out", (tmp().path() / "one" / "b.tar").string()}).exit_code, 2);  // no folder
+  fs::create_directories(tmp().path() / "one");
+  fs::create_directories(tmp().path() / "two");
+  ASSERT_EQ(Ev({"export", "--out", (tmp().path() / "one" / "b.tar").string(), "--item", "EX-0002"}).exit_code, 0);
+  ASSERT_EQ(Ev({"export", "--out", (tmp().path() / "two" / "b.tar").string(), "--item", "EX-0002"}).exit_code, 0);
+  for (auto d : {"one", "two"}) {
+    ASSERT_EQ(RunProgram({"bsdtar", "-xf", (tmp().path() / d / "b.tar").string(), "-C",
+                          (tmp().path() / d).string()}).exit_code, 0);
+  }
+  EXPECT_EQ(ReadFile(tmp().path() / "one" / "b" / "manifest-sha256.txt"),
+            ReadFile(tmp().path() / "two" / "b" / "manifest-sha256.txt"));
+  EXPECT_EQ(ReadFile(tmp().path() / "one" / "b" / "data" / "items" / "EX-0002" / "note.txt"),
+            "He waited outside again.\n");
+}
+
+TEST_F(Bundle, VerifyingTxtWorksWithStandardToolsOnly) {
+  ASSERT_EQ(Ev({"export", "--out", Out("hand.tar.gz").string()}).exit_code, 0);
+  fs::path dir = tmp().path() / "byhand";
+  fs::create_directories(dir);
+  ASSERT_EQ(RunProgram({"tar", "-xzf", Out("hand.tar.gz").string(), "-C", dir.string()}).exit_code, 0);
+  fs::path top = dir / "hand";
+  std::string cd = "cd '" + top.string() + "' && ";
+  auto sh = [&](const std::string& cmd) { return RunProgram({"sh", "-c", cd + cmd}); };
+  auto tags = sh("sha256sum -c tagmanifest-sha256.txt");
+  EXPECT_EQ(tags.exit_code, 0) << tags.out << tags.err;
+  auto payload = sh("sha256sum -c manifest-sha256.txt");
+  EXPECT_EQ(payload.exit_code, 0) << payload.out << payload.err;
+  auto sig = sh("openssl pkeyutl -verify -pubin -inkey evidence/signer.pub.pem -rawin "
+                "-in tagmanifest-sha256.txt -sigfile tagmanifest-sha256.sig");
+  EXPECT_EQ(sig.exit_code, 0) << sig.out << sig.err;
+  EXPECT_NE(sig.out.find("Signature Verified Successfully"), std::string::npos);
+  auto fp = sh("openssl pkey -pubin -in evidence/signer.pub.pem -outform DER | sha256sum");
+  std::string fingerprint = json::parse(Ev({"--json", "key", "show"}).out)["fingerprint"];
+  EXPECT_EQ(fp.out.substr(0, 64), fingerprint.substr(7));
+  auto cp = sh("head -n 3 evidence/checkpoint > cp-body && "
+               "sed -n 's/^\xE2\x80\x94 [^ ]* //p' evidence/checkpoint | base64 -d | tail -c 64 > cp-sig && "
+               "openssl pkeyutl -verify -pubin -inkey evidence/signer.pub.pem -rawin -in cp-body "
+               "-sigfile cp-sig");
+  EXPECT_EQ(cp.exit_code, 0) << cp.out << cp.err;
+  // The python3 snippet, exactly as VERIFYING.txt prints it.
+  std::string text = ReadFile(top / "evidence" / "VERIFYING.txt");
+  auto start = text.find("python3 - <<'EOF'\n");
+  auto end = text.find("     EOF\n", start);
+  ASSERT_NE(start, std::string::npos);
+  ASSERT_NE(end, std::string::npos);
+  std::string script;
+  std::istringstream lines(text.substr(start + 18, end - start - 18));
+  for (std::string line; std::getline(lines, line);) script += line.substr(std::min<size_t>(5, line.size())) + "\n";
+  auto py = RunProgram({"sh", "-c", cd + "python3 -"}, script);
+  EXPECT_EQ(py.exit_code, 0) << py.err;
+  EXPECT_NE(py.out.find("OK"), std::string::npos) << py.out;
+  EXPECT_EQ(py.out.find("DOES NOT VERIFY"), std::string::npos) << py.out;
+  // Step 6: export.created names the manifest's hash.
+  auto manifest_hash = sh("sha256sum manifest-sha256.txt");
+  EXPECT_NE(ReadFile(top / "evidence" / "ledger.jsonl").find(manifest_hash.out.substr(0, 64)),
+            std::string::npos);
+  // items.json follows its schema.
+  auto schema = RunProgram({"/usr/bin/python3", "-c",
+                            "import json,sys,jsonschema;"
+                            "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])),"
+                            "cls=jsonschema.Draft202012Validator)",
+                            (top / "evidence" / "items.json").string(),
+                            std::string(EVIDENCE_SOURCE_DIR) + "/schemas/items.schema.json"});
+  EXPECT_EQ(schema.exit_code, 0) << schema.err;
+}
+
+TEST_F(Bundle, TamperedBundleFailsAndNamesTheCulprit) {
+  ASSERT_EQ(Ev({"export", "--out", Out("t.tar").string()}).exit_code, 0);
+  fs::path dir = tmp().path() / "t";
+  fs::create_directories(dir);
+  ASSERT_EQ(RunProgram({"tar", "-xf", Out("t.tar").string(), "-C", dir.string()}).exit_code, 0);
+  fs::path victim = dir / "t" / "data" / "items" / "EX-0002" / "note.txt";
+  WriteFile(victim, "He waited outside again!\n");
+  ASSERT_EQ(RunProgram({"tar", "-cf", Out("t2.tar").string(), "-C", dir.string(), "t"}).exit_code, 0);
+  auto v = RunEvidence({"verify-bundle", Out("t2.tar").string()});
+  EXPECT_EQ(v.exit_code, 1) << v.out;
+  EXPECT_NE(v.out.find("FAIL"), std::string::npos);
+  EXPECT_NE(v.out.find("EX-0002"), std::string::npos) << v.out;
+}
+
+TEST_F(Bundle, NotABundleIsUnusableInput) {
+  WriteFile(Out("x.zip"), "this is not an archive");
+  auto v = RunEvidence({"verify-bundle", Out("x.zip").string()});
+  EXPECT_EQ(v.exit_code, 2) << v.out << v.err;
+  auto missing = RunEvidence({"verify-bundle", Out("nope.zip").string()});
+  EXPECT_EQ(missing.exit_code, 2);
+}
+
+TEST_F(Bundle, TrustRequiresTheExpectedSigner) {
+  ASSERT_EQ(Ev({"export", "--out", Out("b.zip").string()}).exit_code, 0);
+  std::string fp = json::parse(Ev({"--json", "key", "show"}).out)["fingerprint"];
+  EXPECT_EQ(RunEvidence({"verify-bundle", Out("b.zip").string(), "--trust", fp}).exit_code, 0);
+  auto other = RunEvidence({"verify-bundle", Out("b.zip").string(), "--trust",
+                            "SHA256:" + std::string(64, '0')});
+  EXPECT_EQ(other.exit_code, 1) << other.out;
+  EXPECT_NE(other.out.find("trust"), std::string::npos);
+}
+
+TEST_F(Bundle, ReceiveThenExportCarriesBothSigners) {
+  ASSERT_EQ(Ev({"export", "--out", Out("victim.zip").string(), "--recipient", "PC Smith"}).exit_code, 0);
+  fs::path officer = tmp().path() / "officer";
+  auto init = RunEvidence({"-C", officer.string(), "init", "--no-passphrase", "--owner", "PC Smith",
+                           "--exhibit-prefix", "PS"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  auto recv = RunEvidence({"-C", officer.string(), "receive", Out("victim.zip").string(), "--note",
+                           "handed over at the station"});
+  ASSERT_EQ(recv.exit_code, 0) << recv.out << recv.err;
+  auto items = json::parse(RunEvidence({"-C", officer.string(), "--json", "list"}).out);
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0]["exhibit"], "EX-0001");
+  EXPECT_EQ(RunEvidence({"-C", officer.string(), "verify"}).exit_code, 0);
+  auto received = json::parse(
+      RunEvidence({"-C", officer.string(), "--json", "log", "--action", "bundle.received"}).out);
+  ASSERT_EQ(received.size(), 1u);
+  std::string victim_fp = json::parse(Ev({"--json", "key", "show"}).out)["fingerprint"];
+  EXPECT_EQ(received[0]["data"]["signer_fingerprint"], victim_fp);
+
+  // The officer's own export carries the victim's signed history as well.
+  auto e = RunEvidence({"-C", officer.string(), "export", "--out", Out("officer.tar.gz").string()});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  auto v = RunEvidence({"--json", "verify-bundle", Out("officer.tar.gz").string()});
+  EXPECT_EQ(v.exit_code, 0) << v.out;
+  auto report = json::parse(v.out);
+  std::string officer_fp =
+      json::parse(RunEvidence({"-C", officer.string(), "--json", "key", "show"}).out)["fingerprint"];
+  std::set<std::string> signers;
+  for (const auto& s : report["signers"]) signers.insert(s["fingerprint"].get<std::string>());
+  EXPECT_TRUE(signers.count(victim_fp)) << v.out;
+  EXPECT_TRUE(signers.count(officer_fp)) << v.out;
+
+  // Receiving the same bundle again adds no items; a tampered one records nothing.
+  std::string before = ReadFile(officer / "case.json");
+  auto again = RunEvidence({"-C", officer.string(), "--json", "receive", Out("victim.zip").string()});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(json::parse(again.out)["imported"].size(), 0u);
+}
+
+TEST_F(Bundle, ReceiveRefusesABundleThatDoesNotVerify) {
+  ASSERT_EQ(Ev({"export", "--out", Out("v.tar").string()}).exit_code, 0);
+  fs::path dir = tmp().path() / "v";
+  fs::create_directories(dir);
+  ASSERT_EQ(RunProgram({"tar", "-xf", Out("v.tar").string(), "-C", dir.string()}).exit_code, 0);
+  WriteFile(dir / "v" / "data" / "items" / "EX-0002" / "note.txt", "forged\n");
+  ASSERT_EQ(RunProgram({"tar", "-cf", Out("forged.tar").string(), "-C", dir.string(), "v"}).exit_code, 0);
+  fs::path officer = tmp().path() / "officer";
+  ASSERT_EQ(RunEvidence({"-C", officer.string(), "init", "--no-passphrase"}).exit_code, 0);
+  std::string entries_before =
+      RunEvidence({"-C", officer.string(), "--json", "log"}).out;
+  auto r = RunEvidence({"-C", officer.string(), "receive", Out("forged.tar").string()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("does not verify"), std::string::npos) << r.err;
+  EXPECT_EQ(RunEvidence({"-C", officer.string(), "--json", "log"}).out, entries_before);
+  EXPECT_TRUE(fs::is_empty(officer / "objects"));
+}
+
+}  // namespace
+}  // namespace evidence::testing
