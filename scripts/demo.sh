@@ -30,6 +30,25 @@ step "The items of the case" "$ev" -C "$case_dir" list
 step "One item in full" "$ev" -C "$case_dir" show EX-0001
 step "The custody log (every action is a ledger entry)" "$ev" -C "$case_dir" log
 step "The signed checkpoint over the whole ledger" "$ev" -C "$case_dir" checkpoint
+step "Messages parsed out of the WhatsApp export" "$ev" -C "$case_dir" messages --from Daniel
+step "A diary entry, linked to the photo of the gift" \
+  "$ev" -C "$case_dir" incident add --at "2026-03-01 07:50" --behaviour gift,visit-home \
+  --what "A wrapped box on the doorstep again; no note" --where "home" --witness "neighbour (Ana)" \
+  --item EX-0001
+step "Another, amended the next day (the original account stays in the ledger)" \
+  "$ev" -C "$case_dir" incident add --at "2026-03-02 21:10" --behaviour voicemail,threat \
+  --what "Voicemail: 'you can't ignore me forever'" --item EX-0004
+"$ev" -C "$case_dir" -q incident amend INC-0002 --what "Voicemail at 21:10: 'you can't ignore me forever, I know where you work'" \
+  --reason "listened to it again"
+step "The diary" "$ev" -C "$case_dir" incident list
 step "Verify everything: objects re-hashed, Merkle roots, signatures, entries" \
   "$ev" -C "$case_dir" verify
+step "A bundle for the police (BagIt zip with signed custody records)" \
+  "$ev" -C "$case_dir" export --out "$work/for-the-police.zip" --recipient "PC Smith"
+step "The officer checks it offline, in one command" \
+  "$ev" verify-bundle "$work/for-the-police.zip"
+step "and takes it into custody in the officer's own case" \
+  sh -c "'$ev' -C '$work/officer' -q init --no-passphrase --owner 'PC Smith' 2>/dev/null && '$ev' -C '$work/officer' receive '$work/for-the-police.zip'"
+"$ev" -C "$case_dir" -q report --out "$work/report.html"
 printf '\nThe demo case is in %s\n' "$case_dir"
+printf 'The pattern report is %s\n' "$work/report.html"
