@@ -87,6 +87,7 @@ Result<VerifyReport> Case::Verify() const {
   std::map<std::uint64_t, merkle::Hash> roots;
   std::map<std::string, IngestRecord> ingested;
   std::set<std::string> incidents;
+  std::map<std::string, std::pair<std::string, std::uint64_t>> message_digests;  // item -> sha, count
   merkle::Accumulator acc;
   if (sizes_needed.count(0)) roots[0] = acc.Root();
   {
@@ -135,6 +136,12 @@ Result<VerifyReport> Case::Verify() const {
         if (entry->action == "item.linked" && !ingested.count(entry->data.value("item", ""))) {
           fail(label + ": links exhibit " + entry->data.value("item", "") +
                ", which no earlier entry ingests");
+        }
+        if (entry->action == "item.metadata" && entry->data.contains("messages") &&
+            entry->data["messages"].is_object()) {
+          const auto& m = entry->data["messages"];
+          message_digests[entry->data.value("item", "")] = {m.value("sha256", ""),
+                                                            m.value("count", std::uint64_t{0})};
         }
         if (entry->action == "item.ingested") {
           const auto& d = entry->data;
@@ -257,6 +264,27 @@ Result<VerifyReport> Case::Verify() const {
     } else if (check->size != rec.size) {
       fail(label + ": object " + where + " has " + std::to_string(check->size) +
            " bytes, not the recorded " + std::to_string(rec.size));
+    }
+  }
+
+  // Parsed messages must be exactly the ones the signed item.metadata entry counted and hashed.
+  for (const auto& [exhibit, digest] : message_digests) {
+    EVIDENCE_ASSIGN_OR_RETURN(
+        auto st, s_->db.Prepare("SELECT message FROM messages WHERE item = ? ORDER BY idx"));
+    st.Bind(1, exhibit);
+    Sha256 h;
+    std::uint64_t n = 0;
+    for (;;) {
+      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      h.Update(std::string_view(st.ColumnText(0)));
+      h.Update(std::string_view("\n"));
+      ++n;
+    }
+    if (n != digest.second || DigestHex(h.Finish()) != digest.first) {
+      fail(exhibit + ": its " + std::to_string(n) + " stored messages are not the " +
+           std::to_string(digest.second) +
+           " its item.metadata entry recorded (the messages table was edited)");
     }
   }
 

@@ -157,3 +157,26 @@ TEST_F(Tamper, LeftoverTempFileIsAWarningNotEvidence) {
 
 }  // namespace
 }  // namespace evidence::testing
+
+namespace evidence::testing {
+namespace {
+
+TEST_F(CliTest, TamperMessageRowEdited) {
+  InitCase();
+  fs::path chat = tmp().path() / "input" / "chat.txt";
+  fs::create_directories(chat.parent_path());
+  WriteFile(chat,
+            "27/02/2026, 09:14 - Daniel: Why are you ignoring me?\n"
+            "28/02/2026, 21:47 - Daniel: I saw you at the station today\n");
+  auto add = Ev({"add", chat.string()});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  ASSERT_EQ(Ev({"verify"}).exit_code, 0);
+  Sql("DROP TRIGGER messages_no_update; UPDATE messages SET message = replace(message, 'station', "
+      "'library') WHERE idx = 1;");
+  auto r = Ev({"verify"});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("messages table was edited"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace evidence::testing
