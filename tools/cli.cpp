@@ -41,7 +41,9 @@ int ReportError(const Status& status) {
 }
 
 void PrintHint(const std::string& hint) { std::cerr << "evidence: hint: " << hint << "\n"; }
-void PrintWarning(const std::string& warning) { std::cerr << "evidence: warning: " << warning << "\n"; }
+void PrintWarning(const std::string& warning) {
+  std::cerr << "evidence: warning: " << warning << "\n";
+}
 
 fs::path CaseDir(const Globals& g) {
   if (!g.case_dir.empty()) return g.case_dir;
@@ -81,11 +83,13 @@ Result<std::string> PromptNoEcho(const std::string& prompt) {
 Result<std::string> ReadPassphrase(const Globals& g, const std::string& prompt, bool confirm) {
   if (!g.passphrase_file.empty()) {
     std::ifstream in(g.passphrase_file, std::ios::binary);
-    if (!in) return Status::InvalidArgument(g.passphrase_file + ": cannot read the passphrase file");
+    if (!in)
+      return Status::InvalidArgument(g.passphrase_file + ": cannot read the passphrase file");
     std::string line;
     std::getline(in, line);
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) return Status::InvalidArgument(g.passphrase_file + ": the passphrase is empty");
+    if (line.empty())
+      return Status::InvalidArgument(g.passphrase_file + ": the passphrase is empty");
     return line;
   }
   if (const char* env = std::getenv("EVIDENCE_PASSPHRASE"); env && *env) return std::string(env);

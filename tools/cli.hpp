@@ -34,7 +34,8 @@ struct Globals {
 
 int ExitCodeFor(const Status& status);
 
-// Prints "evidence: error: <message>" (and a hint where one helps) to stderr; returns the exit code.
+// Prints "evidence: error: <message>" (and a hint where one helps) to stderr; returns the exit
+// code.
 int ReportError(const Status& status);
 void PrintHint(const std::string& hint);
 void PrintWarning(const std::string& warning);

@@ -7,17 +7,21 @@ namespace evidence::cli {
 
 void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
   {
-    auto* cmd = app.add_subcommand("export", "write a bundle for investigators (BagIt .zip/.tar/.tar.gz)");
+    auto* cmd =
+        app.add_subcommand("export", "write a bundle for investigators (BagIt .zip/.tar/.tar.gz)");
     auto opt = std::make_shared<ExportOptions>();
     auto out = std::make_shared<std::string>();
     auto since = std::make_shared<std::string>();
     auto until = std::make_shared<std::string>();
-    cmd->add_option("--out", *out, "the bundle to write: FILE.zip, FILE.tar or FILE.tar.gz")->required();
+    cmd->add_option("--out", *out, "the bundle to write: FILE.zip, FILE.tar or FILE.tar.gz")
+        ->required();
     cmd->add_option("--item", opt->items, "an exhibit to include (repeat; default: everything)");
-    cmd->add_option("--incident", opt->incidents, "an incident to include, with its evidence (repeat)");
+    cmd->add_option("--incident", opt->incidents,
+                    "an incident to include, with its evidence (repeat)");
     cmd->add_option("--since", *since, "include what happened at or after this time");
     cmd->add_option("--until", *until, "include what happened at or before this time");
-    cmd->add_option("--recipient", opt->recipient, "who the bundle is for (recorded in the ledger)");
+    cmd->add_option("--recipient", opt->recipient,
+                    "who the bundle is for (recorded in the ledger)");
     cmd->add_flag("--force", opt->force, "replace an existing bundle file");
     cmd->callback([&g, &run, opt, out, since, until] {
       run = [&g, opt, out, since, until]() -> int {
@@ -71,8 +75,9 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
     cmd->add_option("--trust", *trust,
                     "the exporter's public key (PEM file) or fingerprint (SHA256:...) to require");
     cmd->add_option("--tsa-ca", *tsa_ca, "CA certificate(s) of the time-stamp authority (PEM)");
-    cmd->add_option("--since-checkpoint", *since_cp,
-                    "an older checkpoint of the same case: require that the ledger only grew since");
+    cmd->add_option(
+        "--since-checkpoint", *since_cp,
+        "an older checkpoint of the same case: require that the ledger only grew since");
     cmd->callback([&g, &run, file, trust, tsa_ca, since_cp] {
       run = [&g, file, trust, tsa_ca, since_cp]() -> int {
         VerifyBundleOptions opt;
@@ -92,15 +97,16 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
             std::cout << "signer  " << s.role << "  " << s.key_name << "  " << s.fingerprint
                       << "  case " << s.case_uuid << "  tree size " << s.tree_size << "\n";
           }
-          std::cout << (r->ok() ? "bundle verifies" : "bundle does NOT verify") << ": "
-                    << r->items << " item(s), " << r->payload_bytes << " payload bytes\n";
+          std::cout << (r->ok() ? "bundle verifies" : "bundle does NOT verify") << ": " << r->items
+                    << " item(s), " << r->payload_bytes << " payload bytes\n";
         }
         return r->ok() ? kExitOk : kExitNotVerified;
       };
     });
   }
   {
-    auto* cmd = app.add_subcommand("receive", "take a verified bundle into this case; custody continues");
+    auto* cmd =
+        app.add_subcommand("receive", "take a verified bundle into this case; custody continues");
     auto file = std::make_shared<std::string>();
     auto note = std::make_shared<std::string>();
     auto trust = std::make_shared<std::string>();
@@ -124,12 +130,13 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
           PrintJson(j);
         } else if (!g.quiet) {
           for (const auto& s : r->report.signers) {
-            std::cout << "signer  " << s.role << "  " << s.key_name << "  " << s.fingerprint << "\n";
+            std::cout << "signer  " << s.role << "  " << s.key_name << "  " << s.fingerprint
+                      << "\n";
           }
           for (const auto& x : r->imported) std::cout << "received " << x << "\n";
           for (const auto& x : r->already) std::cout << "already held " << x << "\n";
-          std::cout << "recorded as ledger entry " << r->entry << "; the sender's records are in custody/"
-                    << r->custody << "\n";
+          std::cout << "recorded as ledger entry " << r->entry
+                    << "; the sender's records are in custody/" << r->custody << "\n";
         }
         return kExitOk;
       };

@@ -16,20 +16,23 @@ namespace evidence::cli {
 
 namespace {
 
-const std::set<std::string> kKinds = {"photo",          "screenshot", "image",    "audio",
-                                      "video",          "message-export", "email", "document",
-                                      "other"};
+const std::set<std::string> kKinds = {"photo",          "screenshot", "image",    "audio", "video",
+                                      "message-export", "email",      "document", "other"};
 
 nlohmann::json EntryJson(const LedgerEntry& e) {
-  return {{"v", 1},          {"seq", e.seq},       {"time", e.time},
+  return {{"v", 1},           {"seq", e.seq},       {"time", e.time},
           {"actor", e.actor}, {"action", e.action}, {"data", e.data}};
 }
 
-std::string ShortHash(const std::string& hex) { return hex.size() > 12 ? hex.substr(0, 12) + "…" : hex; }
+std::string ShortHash(const std::string& hex) {
+  return hex.size() > 12 ? hex.substr(0, 12) + "…" : hex;
+}
 
 std::string Summary(const LedgerEntry& e) {
   const auto& d = e.data;
-  auto s = [&](const char* k) { return d.contains(k) && d[k].is_string() ? d[k].get<std::string>() : std::string(); };
+  auto s = [&](const char* k) {
+    return d.contains(k) && d[k].is_string() ? d[k].get<std::string>() : std::string();
+  };
   if (e.action == "case.created") return "case \"" + s("name") + "\" (" + s("case") + ")";
   if (e.action == "key.added") return "key " + s("key") + " " + s("fingerprint");
   if (e.action == "item.ingested") {
@@ -59,7 +62,8 @@ std::string Summary(const LedgerEntry& e) {
     if (d.contains("changes") && d["changes"].is_object()) {
       for (const auto& [k, v] : d["changes"].items()) fields += (fields.empty() ? "" : ", ") + k;
     }
-    return s("incident") + " amended: " + fields + (d.contains("reason") ? " (" + s("reason") + ")" : "");
+    return s("incident") + " amended: " + fields +
+           (d.contains("reason") ? " (" + s("reason") + ")" : "");
   }
   auto text = CanonicalJson(d);
   return text.ok() ? *text : std::string("{}");
@@ -136,7 +140,8 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         fs::path dir = CaseDir(g);
         auto c = Case::Create(dir, opt);
         if (!c.ok()) return ReportError(c.status());
-        if (*no_pass) PrintWarning("the signing key is stored unencrypted in " + (dir / "keys").string());
+        if (*no_pass)
+          PrintWarning("the signing key is stored unencrypted in " + (dir / "keys").string());
         if (g.json) {
           PrintJson({{"case", dir.string()},
                      {"uuid", c->info().uuid},
@@ -209,8 +214,9 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
             if (progress) std::cerr << "\n";
             exit_code = ReportError(r.status());
             if (r.status().message().find("--date-order") != std::string::npos) {
-              PrintHint("look at the dates in the file and add it again with --date-order day-first "
-                        "or --date-order month-first");
+              PrintHint(
+                  "look at the dates in the file and add it again with --date-order day-first "
+                  "or --date-order month-first");
             }
             break;
           }
@@ -249,7 +255,8 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         if (progress) std::cerr << "\r\x1b[K" << std::flush;
         // Evidence already in the case still belongs to the incident it was added for.
         if (incident_id && !duplicates.empty() && exit_code == kExitOk) {
-          if (Status s = c->LinkItems(*incident_id, duplicates); !s.ok()) exit_code = ReportError(s);
+          if (Status s = c->LinkItems(*incident_id, duplicates); !s.ok())
+            exit_code = ReportError(s);
         }
         // Whatever was ingested before a failure is recorded; seal it either way.
         if (Status s = c->Seal(); !s.ok()) return ReportError(s);
@@ -322,14 +329,16 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
           std::cout << "metadata:\n";
           for (const auto& [k, v] : item->metadata.items()) {
             std::cout << "  " << k << ": "
-                      << (v.is_string() ? v.get<std::string>()
-                                        : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+                      << (v.is_string()
+                              ? v.get<std::string>()
+                              : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
                       << "\n";
           }
         }
         std::cout << "history:\n";
         for (const auto& e : *history) {
-          std::cout << "  " << e.seq << "  " << e.time << "  " << e.actor << "  " << e.action << "\n";
+          std::cout << "  " << e.seq << "  " << e.time << "  " << e.actor << "  " << e.action
+                    << "\n";
         }
         return kExitOk;
       };
@@ -338,7 +347,8 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
 
   // messages
   {
-    auto* cmd = app.add_subcommand("messages", "messages parsed out of chat, SMS and email exports");
+    auto* cmd =
+        app.add_subcommand("messages", "messages parsed out of chat, SMS and email exports");
     auto item = std::make_shared<std::string>();
     auto from = std::make_shared<std::string>();
     auto since = std::make_shared<std::string>();
@@ -352,7 +362,8 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         MessageFilter f;
         if (!item->empty()) f.item = *item;
         if (!from->empty()) f.sender = *from;
-        for (auto [text, bound, upper] : {std::tuple{since, &f.since, false}, std::tuple{until, &f.until, true}}) {
+        for (auto [text, bound, upper] :
+             {std::tuple{since, &f.since, false}, std::tuple{until, &f.until, true}}) {
           if (text->empty()) continue;
           auto t = ParseUserTime(*text);
           if (!t.ok()) return ReportError(t.status().WithContext(upper ? "--until" : "--since"));
@@ -373,7 +384,8 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
           for (const auto& sm : *msgs) {
             const Message& m = sm.message;
             nlohmann::json atts = nlohmann::json::array();
-            for (const auto& a : m.attachments) atts.push_back({{"name", a.name}, {"media_type", a.media_type}});
+            for (const auto& a : m.attachments)
+              atts.push_back({{"name", a.name}, {"media_type", a.media_type}});
             arr.push_back({{"item", sm.item},
                            {"index", m.index},
                            {"time", m.time ? nlohmann::json(*m.time) : nlohmann::json()},
@@ -420,7 +432,8 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         if (!incident->empty()) f.incident = *incident;
         if (!action->empty()) {
           if (!IsLedgerAction(*action)) {
-            return ReportError(Status::InvalidArgument("--action: unknown action \"" + *action + "\""));
+            return ReportError(
+                Status::InvalidArgument("--action: unknown action \"" + *action + "\""));
           }
           f.action = *action;
         }
@@ -517,7 +530,8 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
 
   // extract
   {
-    auto* cmd = app.add_subcommand("extract", "copy an original out (checked against its hash first)");
+    auto* cmd =
+        app.add_subcommand("extract", "copy an original out (checked against its hash first)");
     auto id = std::make_shared<std::string>();
     auto to = std::make_shared<std::string>();
     auto force = std::make_shared<bool>(false);

@@ -20,7 +20,8 @@ std::vector<std::string> SplitBehaviours(const std::vector<std::string>& raw) {
     size_t start = 0;
     while (start <= r.size()) {
       size_t comma = r.find(',', start);
-      std::string part = r.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      std::string part =
+          r.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       part.erase(0, part.find_first_not_of(' '));
       part.erase(part.find_last_not_of(' ') + 1);
       if (!part.empty()) out.push_back(part);
@@ -37,7 +38,8 @@ struct IncidentArgs {
 };
 
 void AddIncidentOptions(CLI::App* cmd, IncidentArgs& a, bool amend) {
-  auto* at = cmd->add_option("--at", a.at, "when it happened: 2026-03-14 18:20 or 2026-03-14T18:20+01:00");
+  auto* at =
+      cmd->add_option("--at", a.at, "when it happened: 2026-03-14 18:20 or 2026-03-14T18:20+01:00");
   cmd->add_option("--until", a.until, "when it ended, if it went on");
   auto* b = cmd->add_option("--behaviour,--behavior", a.behaviours,
                             "what kind of behaviour (comma-separated or repeated; see `evidence "
@@ -85,7 +87,8 @@ void AddDiaryCommands(CLI::App& app, Globals& g, Runner& run) {
   incident->require_subcommand(1);
 
   {
-    auto* cmd = incident->add_subcommand("add", "record what happened: when, where, what, who saw it");
+    auto* cmd =
+        incident->add_subcommand("add", "record what happened: when, where, what, who saw it");
     auto a = std::make_shared<IncidentArgs>();
     AddIncidentOptions(cmd, *a, false);
     cmd->callback([&g, &run, a] {

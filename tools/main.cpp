@@ -10,9 +10,10 @@ constexpr const char* kVersion = "0.1.0";
 
 int main(int argc, char** argv) {
   using namespace evidence::cli;
-  CLI::App app{"evidence: keep evidence of stalking and harassment intact, with a custody ledger "
-               "anyone can check",
-               "evidence"};
+  CLI::App app{
+      "evidence: keep evidence of stalking and harassment intact, with a custody ledger "
+      "anyone can check",
+      "evidence"};
   app.set_version_flag("--version", std::string("evidence ") + kVersion);
   Globals g;
   app.add_option("-C,--case", g.case_dir,

@@ -1,6 +1,7 @@
 #include "bagit.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 namespace evidence::bagit {
@@ -30,7 +31,8 @@ Result<std::string> DecodePath(std::string_view s) {
       continue;
     }
     std::string code(s.substr(i + 1, 2));
-    std::transform(code.begin(), code.end(), code.begin(), ::toupper);
+    // Through unsigned char: toupper of a negative char (a UTF-8 byte) is undefined behaviour.
+    for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (code == "25") {
       out.push_back('%');
     } else if (code == "0D") {
@@ -59,8 +61,8 @@ bool SafeRelativePath(std::string_view p) {
   size_t start = 0;
   while (start <= p.size()) {
     size_t slash = p.find('/', start);
-    std::string_view part = p.substr(start, slash == std::string_view::npos ? std::string_view::npos
-                                                                             : slash - start);
+    std::string_view part =
+        p.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (part.empty() || part == "." || part == "..") return false;
     if (slash == std::string_view::npos) break;
     start = slash + 1;
@@ -121,24 +123,31 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseBagInfo(std::strin
   while (pos < text.size()) {
     ++line_no;
     size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    std::string_view line =
+        text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     pos = nl == std::string_view::npos ? text.size() : nl + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;
     if (line[0] == ' ' || line[0] == '\t') {
-      if (out.empty()) return Status::Corruption("bag-info.txt line 1: continuation without a label");
+      if (out.empty()) {
+        return Status::Corruption("bag-info.txt line " + std::to_string(line_no) +
+                                  ": continuation without a label");
+      }
       size_t s = line.find_first_not_of(" \t");
-      out.back().second += " " + std::string(line.substr(s == std::string_view::npos ? line.size() : s));
+      out.back().second +=
+          " " + std::string(line.substr(s == std::string_view::npos ? line.size() : s));
       continue;
     }
     size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) {
-      return Status::Corruption("bag-info.txt line " + std::to_string(line_no) + ": no \"Label: value\"");
+      return Status::Corruption("bag-info.txt line " + std::to_string(line_no) +
+                                ": no \"Label: value\"");
     }
     std::string_view value = line.substr(colon + 1);
     size_t s = value.find_first_not_of(" \t");
-    out.emplace_back(std::string(line.substr(0, colon)),
-                     std::string(s == std::string_view::npos ? std::string_view() : value.substr(s)));
+    out.emplace_back(
+        std::string(line.substr(0, colon)),
+        std::string(s == std::string_view::npos ? std::string_view() : value.substr(s)));
   }
   return out;
 }

@@ -27,7 +27,8 @@ enum class ArchiveKind { kZip, kTar, kTarGz };
 Result<ArchiveKind> KindFor(const fs::path& out) {
   std::string name = out.filename().string();
   auto ends = [&](std::string_view suffix) {
-    return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return name.size() > suffix.size() &&
+           name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   if (ends(".tar.gz") || ends(".tgz")) return ArchiveKind::kTarGz;
   if (ends(".tar")) return ArchiveKind::kTar;
@@ -46,7 +47,8 @@ std::string TopFolderFor(const fs::path& out) {
   }
   std::string safe;
   for (unsigned char c : name) {
-    safe.push_back(std::isalnum(c) || c == '-' || c == '_' || c == '.' ? static_cast<char>(c) : '_');
+    safe.push_back(std::isalnum(c) || c == '-' || c == '_' || c == '.' ? static_cast<char>(c)
+                                                                       : '_');
   }
   return safe.empty() || safe == "." || safe == ".." ? "bundle" : safe;
 }
@@ -70,7 +72,8 @@ std::string PayloadName(const std::string& raw) {
       out.push_back(static_cast<char>(c));
     }
   }
-  if (out.empty() || out == "." || out == "..") out = "%2E" + out.substr(std::min<size_t>(1, out.size()));
+  if (out.empty() || out == "." || out == "..")
+    out = "%2E" + out.substr(std::min<size_t>(1, out.size()));
   return out;
 }
 
@@ -101,10 +104,12 @@ class BundleWriter {
     if (kind == ArchiveKind::kZip) {
       rc = archive_write_set_format_zip(w.a_.get());
       // Photos, audio and video do not compress; storing keeps export at the speed of the disk.
-      if (rc == ARCHIVE_OK) rc = archive_write_set_format_option(w.a_.get(), "zip", "compression", "store");
+      if (rc == ARCHIVE_OK)
+        rc = archive_write_set_format_option(w.a_.get(), "zip", "compression", "store");
     } else {
       rc = archive_write_set_format_pax_restricted(w.a_.get());
-      if (rc == ARCHIVE_OK && kind == ArchiveKind::kTarGz) rc = archive_write_add_filter_gzip(w.a_.get());
+      if (rc == ARCHIVE_OK && kind == ArchiveKind::kTarGz)
+        rc = archive_write_add_filter_gzip(w.a_.get());
     }
     if (rc == ARCHIVE_OK) rc = archive_write_open_filename(w.a_.get(), temp.c_str());
     if (rc != ARCHIVE_OK) return w.Error("cannot create");
@@ -113,8 +118,8 @@ class BundleWriter {
 
   Status AddFile(const std::string& path, std::string_view content) {
     EVIDENCE_RETURN_IF_ERROR(Header(path, content.size()));
-    if (!content.empty() &&
-        archive_write_data(a_.get(), content.data(), content.size()) != static_cast<la_ssize_t>(content.size())) {
+    if (!content.empty() && archive_write_data(a_.get(), content.data(), content.size()) !=
+                                static_cast<la_ssize_t>(content.size())) {
       return Error("cannot write " + path);
     }
     return Status::Ok();
@@ -134,7 +139,8 @@ class BundleWriter {
   }
 
   Status Data(ByteView chunk, const std::string& path) {
-    if (archive_write_data(a_.get(), chunk.data(), chunk.size()) != static_cast<la_ssize_t>(chunk.size())) {
+    if (archive_write_data(a_.get(), chunk.data(), chunk.size()) !=
+        static_cast<la_ssize_t>(chunk.size())) {
       return Error("cannot write " + path);
     }
     return Status::Ok();
@@ -241,13 +247,14 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
 
   // The export is itself an entry, disclosed with the rest and covered by the new checkpoint.
-  nlohmann::json export_data = {{"bundle", top},
-                                {"manifest_sha256", manifest_sha256},
-                                {"items", std::vector<std::string>(items.begin(), items.end())},
-                                {"incidents", std::vector<std::string>(incidents.begin(), incidents.end())}};
+  nlohmann::json export_data = {
+      {"bundle", top},
+      {"manifest_sha256", manifest_sha256},
+      {"items", std::vector<std::string>(items.begin(), items.end())},
+      {"incidents", std::vector<std::string>(incidents.begin(), incidents.end())}};
   if (!opt.recipient.empty()) export_data["recipient"] = opt.recipient;
-  EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t export_seq,
-                            s_->AppendEntry("export.created", export_data, std::nullopt, std::nullopt));
+  EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t export_seq, s_->AppendEntry("export.created", export_data,
+                                                                      std::nullopt, std::nullopt));
   EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
   EVIDENCE_ASSIGN_OR_RETURN(std::string checkpoint, LatestCheckpoint());
   EVIDENCE_ASSIGN_OR_RETURN(SignedCheckpoint cp, ParseCheckpointNote(checkpoint));
@@ -262,7 +269,8 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   {
     EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource source, LedgerHashSource::Load(s_->db, tree_size));
     EVIDENCE_ASSIGN_OR_RETURN(
-        auto st, s_->db.Prepare("SELECT seq, entry, action, item, incident FROM entries ORDER BY seq"));
+        auto st,
+        s_->db.Prepare("SELECT seq, entry, action, item, incident FROM entries ORDER BY seq"));
     for (;;) {
       EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
@@ -343,8 +351,8 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
       }
       ++n;
       std::vector<fs::path> files;
-      for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec)) {
+      for (auto it = fs::recursive_directory_iterator(dir, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (it->is_regular_file()) files.push_back(it->path());
       }
       std::sort(files.begin(), files.end());
@@ -360,8 +368,8 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   }
 
   std::string bagging_date = FormatUtc(mtime * 1000).substr(0, 10);
-  std::string description = "Evidence bundle of case \"" + s_->info.name + "\": " +
-                            std::to_string(chosen.size()) + " item(s), " +
+  std::string description = "Evidence bundle of case \"" + s_->info.name +
+                            "\": " + std::to_string(chosen.size()) + " item(s), " +
                             std::to_string(chosen_incidents.size()) + " incident(s)";
   std::vector<std::pair<std::string, std::string>> info_fields = {
       {"Bagging-Date", bagging_date},
@@ -411,14 +419,16 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
     }
     std::vector<const Item*> in_manifest_order;
     for (const auto& it : chosen) in_manifest_order.push_back(&it);
-    std::sort(in_manifest_order.begin(), in_manifest_order.end(), [&](const Item* a, const Item* b) {
-      return payload_path[a->exhibit] < payload_path[b->exhibit];
-    });
+    std::sort(in_manifest_order.begin(), in_manifest_order.end(),
+              [&](const Item* a, const Item* b) {
+                return payload_path[a->exhibit] < payload_path[b->exhibit];
+              });
     for (const Item* it : in_manifest_order) {
       const std::string path = top + "/" + payload_path[it->exhibit];
       EVIDENCE_RETURN_IF_ERROR(w.Header(path, it->size));
       // Re-checked on the way out: a bundle never carries bytes that are not the evidence.
-      Status s = s_->objects.Stream(it->sha256, [&](ByteView chunk) { return w.Data(chunk, path); });
+      Status s =
+          s_->objects.Stream(it->sha256, [&](ByteView chunk) { return w.Data(chunk, path); });
       if (!s.ok()) return s.WithContext(it->exhibit);
     }
     EVIDENCE_RETURN_IF_ERROR(w.Finish());
@@ -459,17 +469,19 @@ std::string VerifyingText(const std::string& top, const CaseInfo& info, std::uin
   t += "1. Every file is the file that was signed (BagIt manifests, RFC 8493):\n";
   t += "     sha256sum -c tagmanifest-sha256.txt\n";
   t += "     sha256sum -c manifest-sha256.txt\n";
-  t += "   Every line must say OK. (A file name holding %, CR or LF is written %25, %0D, %0A there.)\n\n";
+  t += "   Every line must say OK. (A file name holding %, CR or LF is written %25, %0D, %0A "
+       "there.)\n\n";
   t += "2. The exporter signed the tag manifest, and so everything it lists:\n";
   t += "     openssl pkey -pubin -in evidence/signer.pub.pem -outform DER | sha256sum\n";
   t += "   must print the fingerprint above (without the SHA256: prefix), and\n";
   t += "     openssl pkeyutl -verify -pubin -inkey evidence/signer.pub.pem -rawin \\\n";
   t += "       -in tagmanifest-sha256.txt -sigfile tagmanifest-sha256.sig\n";
   t += "   must print \"Signature Verified Successfully\".\n\n";
-  t += "3. The checkpoint (the signed root of the whole custody ledger, " + std::to_string(tree_size) +
-       " entries) is signed by the same key:\n";
+  t += "3. The checkpoint (the signed root of the whole custody ledger, " +
+       std::to_string(tree_size) + " entries) is signed by the same key:\n";
   t += "     head -n 3 evidence/checkpoint > /tmp/checkpoint-body\n";
-  t += "     sed -n 's/^\xE2\x80\x94 [^ ]* //p' evidence/checkpoint | base64 -d | tail -c 64 > /tmp/checkpoint-sig\n";
+  t += "     sed -n 's/^\xE2\x80\x94 [^ ]* //p' evidence/checkpoint | base64 -d | tail -c 64 > "
+       "/tmp/checkpoint-sig\n";
   t += "     openssl pkeyutl -verify -pubin -inkey evidence/signer.pub.pem -rawin \\\n";
   t += "       -in /tmp/checkpoint-body -sigfile /tmp/checkpoint-sig\n\n";
   t += "4. Each disclosed ledger entry is in that signed ledger (RFC 9162 inclusion proofs):\n";
@@ -496,10 +508,12 @@ std::string VerifyingText(const std::string& top, const CaseInfo& info, std::uin
   t += "         print('entry', p['seq'], 'OK' if sn == 0 and r == root else 'DOES NOT VERIFY')\n";
   t += "     EOF\n\n";
   t += "5. Each original is the one recorded when it was ingested: for every item in\n";
-  t += "   evidence/items.json, its sha256 must equal the sha256 in manifest-sha256.txt and in its\n";
+  t += "   evidence/items.json, its sha256 must equal the sha256 in manifest-sha256.txt and in "
+       "its\n";
   t += "   item.ingested entry in evidence/ledger.jsonl:\n";
   t += "     grep '\"action\":\"item.ingested\"' evidence/ledger.jsonl\n\n";
-  t += "6. The export itself is recorded in the ledger: the export.created entry's manifest_sha256\n";
+  t += "6. The export itself is recorded in the ledger: the export.created entry's "
+       "manifest_sha256\n";
   t += "   must equal the output of\n";
   t += "     sha256sum manifest-sha256.txt\n";
   t += "     grep '\"action\":\"export.created\"' evidence/ledger.jsonl\n\n";

@@ -32,8 +32,8 @@ Result<nlohmann::json> JsonFile(const BundleReport& r, const std::string& path) 
 }
 
 // Streams the payload members named in `wanted` into the object store.
-Status StagePayload(const fs::path& file, const std::string& top, std::map<std::string, Incoming*>& wanted,
-                    const ObjectStore& objects) {
+Status StagePayload(const fs::path& file, const std::string& top,
+                    std::map<std::string, Incoming*>& wanted, const ObjectStore& objects) {
   arch::ReadPtr a(archive_read_new());
   archive_read_support_format_zip(a.get());
   archive_read_support_format_tar(a.get());
@@ -47,8 +47,9 @@ Status StagePayload(const fs::path& file, const std::string& top, std::map<std::
     int rc = archive_read_next_header(a.get(), &e);
     if (rc == ARCHIVE_EOF) break;
     if (rc != ARCHIVE_OK) {
-      return Status::VerificationFailed(file.string() + ": changed or damaged since it was verified: " +
-                                        archive_error_string(a.get()));
+      return Status::VerificationFailed(
+          file.string() +
+          ": changed or damaged since it was verified: " + archive_error_string(a.get()));
     }
     const char* name = archive_entry_pathname_utf8(e);
     if (name == nullptr) name = archive_entry_pathname(e);
@@ -65,15 +66,17 @@ Status StagePayload(const fs::path& file, const std::string& top, std::map<std::
         if (n < 0) return Status::VerificationFailed(path + ": " + archive_error_string(a.get()));
         if (n == 0) return Status::Ok();
         total += static_cast<std::uint64_t>(n);
-        if (total > in->size) return Status::VerificationFailed(path + ": larger than its manifest says");
+        if (total > in->size)
+          return Status::VerificationFailed(path + ": larger than its manifest says");
         EVIDENCE_RETURN_IF_ERROR(sink(ByteView(buf.data(), static_cast<size_t>(n))));
       }
     });
     if (!staged.ok()) return staged.status();
     if (staged->sha256 != in->sha256 || staged->size != in->size) {
       objects.Discard(*staged);
-      return Status::VerificationFailed(in->exhibit + ": " + path +
-                                        " no longer matches its verified SHA-256 (the bundle changed)");
+      return Status::VerificationFailed(
+          in->exhibit + ": " + path +
+          " no longer matches its verified SHA-256 (the bundle changed)");
     }
     in->staged = std::move(staged).value();
   }
@@ -93,8 +96,8 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
   if (!r.ok()) {
     for (const auto& c : r.checks) {
       if (!c.ok) {
-        return Status::VerificationFailed(file.string() + ": the bundle does not verify (" + c.check +
-                                          " " + c.subject + ": " + c.detail +
+        return Status::VerificationFailed(file.string() + ": the bundle does not verify (" +
+                                          c.check + " " + c.subject + ": " + c.detail +
                                           "); nothing was received");
       }
     }
@@ -134,14 +137,15 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
     auto held = GetItem(in.exhibit);
     if (held.ok()) {
       if (held->sha256 != in.sha256) {
-        return Status::AlreadyExists(in.exhibit + " is already another item in this case; receive "
+        return Status::AlreadyExists(in.exhibit +
+                                     " is already another item in this case; receive "
                                      "this bundle into a separate case");
       }
       out.already.push_back(in.exhibit);
       continue;
     }
-    EVIDENCE_ASSIGN_OR_RETURN(
-        auto st, s_->db.Prepare("SELECT exhibit FROM items WHERE sha256 = ?"));
+    EVIDENCE_ASSIGN_OR_RETURN(auto st,
+                              s_->db.Prepare("SELECT exhibit FROM items WHERE sha256 = ?"));
     st.Bind(1, DigestHex(in.sha256));
     EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
     if (row) {
@@ -255,11 +259,13 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
                               s_->AppendEntry("item.ingested", data, in.exhibit, std::nullopt));
     std::optional<std::string> metadata_text;
     if (j.contains("metadata") && j["metadata"].is_object() && !j["metadata"].empty()) {
-      nlohmann::json meta = {{"item", in.exhibit}, {"sha256", DigestHex(in.sha256)}, {"metadata", j["metadata"]}};
+      nlohmann::json meta = {
+          {"item", in.exhibit}, {"sha256", DigestHex(in.sha256)}, {"metadata", j["metadata"]}};
       if (j.contains("captured") && j["captured"].is_string()) meta["captured"] = j["captured"];
       auto canonical = CanonicalJson(meta);
       if (canonical.ok()) {
-        EVIDENCE_RETURN_IF_ERROR(s_->AppendEntry("item.metadata", meta, in.exhibit, std::nullopt).status());
+        EVIDENCE_RETURN_IF_ERROR(
+            s_->AppendEntry("item.metadata", meta, in.exhibit, std::nullopt).status());
         metadata_text = *CanonicalJson(j["metadata"]);
       }
     }
@@ -271,7 +277,8 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
                        "captured, ingested, note, parent, entry_seq, metadata) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)"));
     std::optional<std::string> captured;
-    if (j.contains("captured") && j["captured"].is_string()) captured = j["captured"].get<std::string>();
+    if (j.contains("captured") && j["captured"].is_string())
+      captured = j["captured"].get<std::string>();
     insert.Bind(1, in.exhibit)
         .Bind(2, number)
         .Bind(3, DigestHex(in.sha256))
@@ -307,11 +314,13 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
       {"custody", out.custody},
       {"custody_carried", carried}};
   if (!note.empty()) data["note"] = note;
-  EVIDENCE_ASSIGN_OR_RETURN(out.entry, s_->AppendEntry("bundle.received", data, std::nullopt, std::nullopt));
+  EVIDENCE_ASSIGN_OR_RETURN(out.entry,
+                            s_->AppendEntry("bundle.received", data, std::nullopt, std::nullopt));
   EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
   // The custody records take their place just before the commit that refers to them.
   for (const auto& [k, files] : to_write) {
-    EVIDENCE_RETURN_IF_ERROR(s_->fs->Rename(staging / std::to_string(k), s_->dir / "custody" / std::to_string(k)));
+    EVIDENCE_RETURN_IF_ERROR(
+        s_->fs->Rename(staging / std::to_string(k), s_->dir / "custody" / std::to_string(k)));
     custody_dirs.push_back(s_->dir / "custody" / std::to_string(k));
   }
   (void)s_->fs->SyncDir(s_->dir / "custody");

@@ -69,7 +69,8 @@ Result<std::string> ReadSmallFile(const fs::path& path) {
 Result<CaseInfo> ParseCaseJson(const fs::path& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    return Status::NotFound(dir.string() + ": no such case folder (create one with `evidence init`)");
+    return Status::NotFound(dir.string() +
+                            ": no such case folder (create one with `evidence init`)");
   }
   if (!fs::exists(CaseJsonPath(dir), ec)) {
     return Status::InvalidArgument(dir.string() + ": not an evidence case (no case.json)");
@@ -98,17 +99,22 @@ Result<CaseInfo> ParseCaseJson(const fs::path& dir) {
 }
 
 std::string CaseJsonText(const CaseInfo& info) {
-  nlohmann::json j = {{"format", info.format},   {"uuid", info.uuid},
-                      {"name", info.name},       {"owner", info.owner},
-                      {"created", info.created}, {"origin", info.origin},
-                      {"exhibit_prefix", info.exhibit_prefix}, {"key_name", info.key_name}};
+  nlohmann::json j = {{"format", info.format},
+                      {"uuid", info.uuid},
+                      {"name", info.name},
+                      {"owner", info.owner},
+                      {"created", info.created},
+                      {"origin", info.origin},
+                      {"exhibit_prefix", info.exhibit_prefix},
+                      {"key_name", info.key_name}};
   return j.dump(2) + "\n";
 }
 
 // Removes what Create made, so that a failed init leaves nothing behind.
 class CreateRollback {
  public:
-  explicit CreateRollback(fs::path dir, bool remove_dir) : dir_(std::move(dir)), remove_dir_(remove_dir) {}
+  explicit CreateRollback(fs::path dir, bool remove_dir)
+      : dir_(std::move(dir)), remove_dir_(remove_dir) {}
   ~CreateRollback() {
     if (armed_) {
       std::error_code ec;
@@ -318,7 +324,10 @@ Status Case::State::SealLocked() {
   EVIDENCE_ASSIGN_OR_RETURN(std::string note, SignCheckpoint(cp, info.key_name, *key));
   EVIDENCE_ASSIGN_OR_RETURN(
       auto insert, db.Prepare("INSERT INTO checkpoints(size, note, created) VALUES (?, ?, ?)"));
-  return insert.Bind(1, static_cast<std::int64_t>(cp.size)).Bind(2, note).Bind(3, NowRfc3339()).Run();
+  return insert.Bind(1, static_cast<std::int64_t>(cp.size))
+      .Bind(2, note)
+      .Bind(3, NowRfc3339())
+      .Run();
 }
 
 Status Case::Unlock() { return s_->Key().status(); }
@@ -381,8 +390,8 @@ nlohmann::json ItemToJson(const Item& it) {
 }
 
 Result<std::vector<Item>> Case::Items() const {
-  EVIDENCE_ASSIGN_OR_RETURN(
-      auto st, s_->db.Prepare(std::string("SELECT ") + kItemColumns + " FROM items ORDER BY entry_seq"));
+  EVIDENCE_ASSIGN_OR_RETURN(auto st, s_->db.Prepare(std::string("SELECT ") + kItemColumns +
+                                                    " FROM items ORDER BY entry_seq"));
   std::vector<Item> items;
   for (;;) {
     EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -394,9 +403,9 @@ Result<std::vector<Item>> Case::Items() const {
 }
 
 Result<Item> Case::GetItem(std::string_view exhibit) const {
-  EVIDENCE_ASSIGN_OR_RETURN(
-      auto st, s_->db.Prepare(std::string("SELECT ") + kItemColumns +
-                              " FROM items WHERE exhibit = ?1 COLLATE NOCASE"));
+  EVIDENCE_ASSIGN_OR_RETURN(auto st,
+                            s_->db.Prepare(std::string("SELECT ") + kItemColumns +
+                                           " FROM items WHERE exhibit = ?1 COLLATE NOCASE"));
   st.Bind(1, exhibit);
   EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::NotFound("no item " + std::string(exhibit) + " in this case");
@@ -430,15 +439,14 @@ Result<std::vector<LedgerEntry>> Case::Log(const LogFilter& f) const {
 }
 
 Result<std::string> Case::LatestCheckpoint() const {
-  EVIDENCE_ASSIGN_OR_RETURN(auto st,
-                            s_->db.Prepare("SELECT note FROM checkpoints ORDER BY id DESC LIMIT 1"));
+  EVIDENCE_ASSIGN_OR_RETURN(
+      auto st, s_->db.Prepare("SELECT note FROM checkpoints ORDER BY id DESC LIMIT 1"));
   EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::Corruption("the case has no signed checkpoint");
   return st.ColumnText(0);
 }
 
-Result<fs::path> Case::Extract(std::string_view exhibit, const fs::path& dest_dir,
-                               bool overwrite) {
+Result<fs::path> Case::Extract(std::string_view exhibit, const fs::path& dest_dir, bool overwrite) {
   EVIDENCE_ASSIGN_OR_RETURN(Item item, GetItem(exhibit));
   std::error_code ec;
   if (!fs::is_directory(dest_dir, ec)) {
@@ -451,7 +459,8 @@ Result<fs::path> Case::Extract(std::string_view exhibit, const fs::path& dest_di
     }
   }
   // The access is recorded in the same transaction that is committed only once the copy is
-  // complete and checked, so the ledger never claims an access that did not happen (nor misses one).
+  // complete and checked, so the ledger never claims an access that did not happen (nor misses
+  // one).
   EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
   nlohmann::json data = {{"item", item.exhibit},
                          {"sha256", DigestHex(item.sha256)},

@@ -28,8 +28,10 @@ Message FromJson(const nlohmann::json& j) {
       Attachment at;
       at.name = a.value("name", "");
       at.media_type = a.value("media_type", "");
-      if (a.contains("size") && a["size"].is_number_unsigned()) at.size = a["size"].get<std::uint64_t>();
-      if (a.contains("sha256") && a["sha256"].is_string()) at.sha256 = a["sha256"].get<std::string>();
+      if (a.contains("size") && a["size"].is_number_unsigned())
+        at.size = a["size"].get<std::uint64_t>();
+      if (a.contains("sha256") && a["sha256"].is_string())
+        at.sha256 = a["sha256"].get<std::string>();
       m.attachments.push_back(at);
     }
   }

@@ -93,5 +93,4 @@ Result<ReportData> Case::GatherReport(const std::optional<std::string>& since,
   return data;
 }
 
-
 }  // namespace evidence

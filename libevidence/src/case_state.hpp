@@ -5,10 +5,10 @@
 #include <optional>
 #include <string>
 
+#include "describe.hpp"
 #include "evidence/case.hpp"
 #include "evidence/checkpoint.hpp"
 #include "evidence/signing.hpp"
-#include "describe.hpp"
 #include "file_system.hpp"
 #include "object_store.hpp"
 #include "sqlite_util.hpp"

@@ -41,8 +41,8 @@ class FileSystem {
   virtual Status SetMode(const fs::path& path, unsigned mode) = 0;
 };
 
-// Maps an errno from an operation on `path` to a Status: ENOSPC/EDQUOT/EIO/EACCES/EROFS and the like
-// are environment failures (kIoError), ENOENT kNotFound, EEXIST kAlreadyExists.
+// Maps an errno from an operation on `path` to a Status: ENOSPC/EDQUOT/EIO/EACCES/EROFS and the
+// like are environment failures (kIoError), ENOENT kNotFound, EEXIST kAlreadyExists.
 Status ErrnoStatus(int err, const fs::path& path, std::string_view what);
 
 // Writes `content` to `path` atomically: a temp file beside it, fsync, rename, fsync of the folder.

@@ -49,7 +49,8 @@ Result<std::vector<std::string>> ValidBehaviours(const std::vector<std::string>&
     if (!IsBehaviour(b)) {
       std::string all;
       for (auto k : kBehaviours) all += (all.empty() ? "" : ", ") + std::string(k);
-      return Status::InvalidArgument("--behaviour: unknown behaviour \"" + b + "\" (one of: " + all + ")");
+      return Status::InvalidArgument("--behaviour: unknown behaviour \"" + b +
+                                     "\" (one of: " + all + ")");
     }
     if (std::find(out.begin(), out.end(), b) == out.end()) out.push_back(b);
   }
@@ -90,27 +91,26 @@ std::int64_t InstantOf(const std::string& at) {
 nlohmann::json IncidentToJson(const Incident& inc) {
   nlohmann::json versions = nlohmann::json::array();
   for (const auto& v : inc.versions) {
-    nlohmann::json j = {{"entry", v.entry_seq}, {"recorded", v.recorded}, {"action", v.action},
+    nlohmann::json j = {{"entry", v.entry_seq}, {"recorded", v.recorded},     {"action", v.action},
                         {"at", v.at},           {"behaviours", v.behaviours}, {"what", v.what},
                         {"where", v.where},     {"witnesses", v.witnesses}};
     if (v.until) j["until"] = *v.until;
     if (!v.reason.empty()) j["reason"] = v.reason;
     versions.push_back(j);
   }
-  nlohmann::json j = {{"id", inc.id},         {"at", inc.at},
-                      {"behaviours", inc.behaviours}, {"what", inc.what},
-                      {"where", inc.where},   {"witnesses", inc.witnesses},
-                      {"items", inc.items},   {"versions", versions}};
+  nlohmann::json j = {{"id", inc.id},       {"at", inc.at},        {"behaviours", inc.behaviours},
+                      {"what", inc.what},   {"where", inc.where},  {"witnesses", inc.witnesses},
+                      {"items", inc.items}, {"versions", versions}};
   j["until"] = inc.until ? nlohmann::json(*inc.until) : nlohmann::json();
   return j;
 }
 
 Result<std::vector<Incident>> Case::Incidents() const {
   EVIDENCE_ASSIGN_OR_RETURN(
-      auto st, s_->db.Prepare(
-                   "SELECT entry FROM entries WHERE action IN ('incident.recorded', "
-                   "'incident.amended', 'item.linked') OR (action = 'item.ingested' AND incident "
-                   "IS NOT NULL) ORDER BY seq"));
+      auto st,
+      s_->db.Prepare("SELECT entry FROM entries WHERE action IN ('incident.recorded', "
+                     "'incident.amended', 'item.linked') OR (action = 'item.ingested' AND incident "
+                     "IS NOT NULL) ORDER BY seq"));
   std::map<std::string, Incident> by_id;
   for (;;) {
     EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -125,12 +125,14 @@ Result<std::vector<Incident>> Case::Incidents() const {
       inc.id = id;
       inc.at = d.value("at", "");
       inc.until = OptString(d, "until");
-      inc.behaviours = d.contains("behaviours") ? Strings(d["behaviours"]) : std::vector<std::string>();
+      inc.behaviours =
+          d.contains("behaviours") ? Strings(d["behaviours"]) : std::vector<std::string>();
       inc.what = d.value("what", "");
       inc.where = d.value("where", "");
-      inc.witnesses = d.contains("witnesses") ? Strings(d["witnesses"]) : std::vector<std::string>();
-      IncidentVersion v{e->seq, e->time, e->action, inc.at, inc.until, inc.behaviours,
-                        inc.what, inc.where, inc.witnesses, ""};
+      inc.witnesses =
+          d.contains("witnesses") ? Strings(d["witnesses"]) : std::vector<std::string>();
+      IncidentVersion v{e->seq,         e->time,  e->action, inc.at,        inc.until,
+                        inc.behaviours, inc.what, inc.where, inc.witnesses, ""};
       inc.versions.push_back(std::move(v));
       by_id[id] = std::move(inc);
       continue;
@@ -147,8 +149,8 @@ Result<std::vector<Incident>> Case::Incidents() const {
       if (auto v = OptString(c, "what")) inc.what = *v;
       if (auto v = OptString(c, "where")) inc.where = *v;
       if (c.contains("witnesses")) inc.witnesses = Strings(c["witnesses"]);
-      IncidentVersion v{e->seq, e->time, e->action, inc.at, inc.until, inc.behaviours,
-                        inc.what, inc.where, inc.witnesses, d.value("reason", "")};
+      IncidentVersion v{e->seq,         e->time,  e->action, inc.at,        inc.until,
+                        inc.behaviours, inc.what, inc.where, inc.witnesses, d.value("reason", "")};
       inc.versions.push_back(std::move(v));
     } else {
       std::string item = d.value("item", "");
@@ -197,7 +199,8 @@ Result<std::string> Case::RecordIncident(const IncidentInput& in) {
 
   EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
   EVIDENCE_ASSIGN_OR_RETURN(
-      auto count, s_->db.Prepare("SELECT count(*) FROM entries WHERE action = 'incident.recorded'"));
+      auto count,
+      s_->db.Prepare("SELECT count(*) FROM entries WHERE action = 'incident.recorded'"));
   EVIDENCE_ASSIGN_OR_RETURN(bool row, count.Step());
   (void)row;
   char id[32];
@@ -214,7 +217,8 @@ Result<std::string> Case::RecordIncident(const IncidentInput& in) {
   std::set<std::string> linked;
   for (const auto& item : items) {
     if (!linked.insert(item.exhibit).second) continue;
-    nlohmann::json link = {{"item", item.exhibit}, {"incident", id}, {"sha256", DigestHex(item.sha256)}};
+    nlohmann::json link = {
+        {"item", item.exhibit}, {"incident", id}, {"sha256", DigestHex(item.sha256)}};
     EVIDENCE_RETURN_IF_ERROR(
         s_->AppendEntry("item.linked", link, item.exhibit, std::string(id)).status());
   }
@@ -254,8 +258,9 @@ Status Case::AmendIncident(std::string_view id, const IncidentChanges& ch) {
     changes["witnesses"] = *ch.witnesses;
   }
   if (changes.empty()) {
-    return Status::InvalidArgument("incident amend: nothing to change (give --what, --where, "
-                                   "--witness, --at, --until or --behaviour)");
+    return Status::InvalidArgument(
+        "incident amend: nothing to change (give --what, --where, "
+        "--witness, --at, --until or --behaviour)");
   }
   EVIDENCE_RETURN_IF_ERROR(ValidText(ch.reason, "--reason", false));
   EVIDENCE_RETURN_IF_ERROR(Unlock());
@@ -282,7 +287,8 @@ Status Case::LinkItems(std::string_view incident, const std::vector<std::string>
   EVIDENCE_RETURN_IF_ERROR(Unlock());
   EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
   for (const auto& item : items) {
-    nlohmann::json link = {{"item", item.exhibit}, {"incident", inc.id}, {"sha256", DigestHex(item.sha256)}};
+    nlohmann::json link = {
+        {"item", item.exhibit}, {"incident", inc.id}, {"sha256", DigestHex(item.sha256)}};
     EVIDENCE_RETURN_IF_ERROR(s_->AppendEntry("item.linked", link, item.exhibit, inc.id).status());
   }
   EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());

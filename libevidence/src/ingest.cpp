@@ -20,10 +20,12 @@ Result<std::optional<std::string>> ExistingExhibit(sql::Database& db, const Sha2
   return std::optional<std::string>(st.ColumnText(0));
 }
 
-Result<std::string> NextExhibit(sql::Database& db, const std::string& prefix, std::int64_t* number) {
+Result<std::string> NextExhibit(sql::Database& db, const std::string& prefix,
+                                std::int64_t* number) {
   // Numbers count per prefix: exhibits received from another case keep that case's ids.
   EVIDENCE_ASSIGN_OR_RETURN(
-      auto st, db.Prepare("SELECT coalesce(max(number), 0) FROM items WHERE substr(exhibit, 1, ?) = ?"));
+      auto st,
+      db.Prepare("SELECT coalesce(max(number), 0) FROM items WHERE substr(exhibit, 1, ?) = ?"));
   st.Bind(1, static_cast<std::int64_t>(prefix.size() + 1)).Bind(2, prefix + "-");
   EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
   (void)row;
@@ -41,10 +43,10 @@ nlohmann::json MessageJson(const Message& m) {
     if (a.sha256) j["sha256"] = *a.sha256;
     atts.push_back(j);
   }
-  nlohmann::json j = {{"index", m.index},         {"sender", m.sender},
-                      {"recipients", m.recipients}, {"direction", m.direction},
-                      {"text", m.text},           {"system", m.system},
-                      {"attachments", atts},      {"extra", m.extra}};
+  nlohmann::json j = {
+      {"index", m.index},         {"sender", m.sender}, {"recipients", m.recipients},
+      {"direction", m.direction}, {"text", m.text},     {"system", m.system},
+      {"attachments", atts},      {"extra", m.extra}};
   j["time"] = m.time ? nlohmann::json(*m.time) : nlohmann::json();
   return j;
 }
@@ -53,12 +55,9 @@ nlohmann::json MessageJson(const Message& m) {
 
 Result<std::uint64_t> Case::State::RecordItem(const ItemRecord& r) {
   State& s = *this;
-  nlohmann::json data = {{"item", r.exhibit},
-                         {"sha256", DigestHex(r.staged->sha256)},
-                         {"size", r.staged->size},
-                         {"name", LossyUtf8(r.raw_name)},
-                         {"kind", r.desc.kind},
-                         {"media_type", r.desc.media_type}};
+  nlohmann::json data = {{"item", r.exhibit},      {"sha256", DigestHex(r.staged->sha256)},
+                         {"size", r.staged->size}, {"name", LossyUtf8(r.raw_name)},
+                         {"kind", r.desc.kind},    {"media_type", r.desc.media_type}};
   // Names that are not UTF-8 cannot be JSON strings; their exact bytes go in as hex.
   if (!IsValidUtf8(r.raw_name)) data["name_hex"] = HexEncode(AsBytes(r.raw_name));
   if (!r.note.empty()) data["note"] = r.note;
@@ -96,7 +95,8 @@ Status Case::State::RecordMetadata(const std::string& exhibit, const Sha256Diges
   if (desc.metadata.empty() && desc.errors.empty() && !desc.captured && messages.is_null()) {
     return Status::Ok();
   }
-  nlohmann::json meta = {{"item", exhibit}, {"sha256", DigestHex(sha)}, {"metadata", desc.metadata}};
+  nlohmann::json meta = {
+      {"item", exhibit}, {"sha256", DigestHex(sha)}, {"metadata", desc.metadata}};
   if (desc.captured) meta["captured"] = *desc.captured;
   if (!desc.errors.empty()) meta["errors"] = desc.errors;
   if (!messages.is_null()) meta["messages"] = messages;
@@ -173,7 +173,8 @@ Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& op
       return Status::Ok();
     }
     ItemRecord rec;
-    EVIDENCE_ASSIGN_OR_RETURN(rec.exhibit, NextExhibit(s_->db, s_->info.exhibit_prefix, &rec.number));
+    EVIDENCE_ASSIGN_OR_RETURN(rec.exhibit,
+                              NextExhibit(s_->db, s_->info.exhibit_prefix, &rec.number));
     out.exhibit = rec.exhibit;
     rec.staged = &staged;
     rec.raw_name = raw_name;
@@ -210,8 +211,9 @@ Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& op
         return insert.Run();
       };
       MediaSink on_media = [&](const Attachment& member, MediaReader& reader) -> Status {
-        EVIDENCE_ASSIGN_OR_RETURN(StagedObject child, s_->objects.StageFrom(
-            [&](const std::function<Status(ByteView)>& sink) -> Status {
+        EVIDENCE_ASSIGN_OR_RETURN(
+            StagedObject child,
+            s_->objects.StageFrom([&](const std::function<Status(ByteView)>& sink) -> Status {
               std::vector<std::uint8_t> buf(1 << 20);
               for (;;) {
                 EVIDENCE_ASSIGN_OR_RETURN(size_t n, reader.Read(buf));
@@ -226,7 +228,8 @@ Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& op
           return Status::Ok();
         }
         ItemRecord c;
-        EVIDENCE_ASSIGN_OR_RETURN(c.exhibit, NextExhibit(s_->db, s_->info.exhibit_prefix, &c.number));
+        EVIDENCE_ASSIGN_OR_RETURN(c.exhibit,
+                                  NextExhibit(s_->db, s_->info.exhibit_prefix, &c.number));
         c.staged = &pending.back();
         std::string base = member.name.substr(member.name.find_last_of('/') + 1);
         c.raw_name = base.empty() ? "attachment" : base;
@@ -243,8 +246,8 @@ Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& op
       };
       ParseOptions popt;
       popt.date_order = options.date_order;
-      auto summary = ParseExport(s_->objects.PathFor(staged.sha256), raw_name, popt, on_message,
-                                 &on_media);
+      auto summary =
+          ParseExport(s_->objects.PathFor(staged.sha256), raw_name, popt, on_message, &on_media);
       if (!summary.ok() && summary.status().code() == StatusCode::kInvalidArgument) {
         // Not knowing the order of day and month is for the user to settle, never to guess.
         return summary.status();

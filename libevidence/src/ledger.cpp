@@ -13,7 +13,7 @@ bool IsLedgerAction(std::string_view action) {
 }
 
 Result<std::string> LedgerEntry::Encode() const {
-  nlohmann::json j = {{"v", 1}, {"seq", seq},       {"time", time},
+  nlohmann::json j = {{"v", 1},         {"seq", seq},       {"time", time},
                       {"actor", actor}, {"action", action}, {"data", data}};
   return CanonicalJson(j);
 }
@@ -23,7 +23,8 @@ Result<LedgerEntry> ParseLedgerEntry(std::string_view bytes) {
   if (!parsed.ok()) return parsed.status();
   const nlohmann::json& j = *parsed;
   if (!j.is_object()) return Status::Corruption("entry is not a JSON object");
-  if (j.size() != 6) return Status::Corruption("entry must have exactly v, seq, time, actor, action, data");
+  if (j.size() != 6)
+    return Status::Corruption("entry must have exactly v, seq, time, actor, action, data");
   auto field = [&](const char* name) -> const nlohmann::json* {
     auto it = j.find(name);
     return it == j.end() ? nullptr : &*it;

@@ -2,4 +2,4 @@
 namespace evidence::internal {
 // The contents of schemas/ledger.sql.
 extern const char* const kLedgerSchemaSql;
-}
+}  // namespace evidence::internal

@@ -7,8 +7,8 @@ namespace evidence {
 Result<LedgerHashSource> LedgerHashSource::Load(sql::Database& db, std::uint64_t size) {
   LedgerHashSource src;
   src.leaves_.reserve(size);
-  EVIDENCE_ASSIGN_OR_RETURN(auto st,
-                            db.Prepare("SELECT seq, leaf_hash FROM entries WHERE seq < ? ORDER BY seq"));
+  EVIDENCE_ASSIGN_OR_RETURN(
+      auto st, db.Prepare("SELECT seq, leaf_hash FROM entries WHERE seq < ? ORDER BY seq"));
   st.Bind(1, static_cast<std::int64_t>(size));
   for (;;) {
     EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -16,14 +16,16 @@ Result<LedgerHashSource> LedgerHashSource::Load(sql::Database& db, std::uint64_t
     Bytes b = st.ColumnBlob(1);
     merkle::Hash h{};
     if (static_cast<std::uint64_t>(st.ColumnInt(0)) != src.leaves_.size() || b.size() != h.size()) {
-      return Status::Corruption("ledger: entries are not contiguous or a leaf hash is malformed "
-                                "(run `evidence verify`)");
+      return Status::Corruption(
+          "ledger: entries are not contiguous or a leaf hash is malformed "
+          "(run `evidence verify`)");
     }
     std::copy(b.begin(), b.end(), h.begin());
     src.leaves_.push_back(h);
   }
   if (src.leaves_.size() != size) {
-    return Status::Corruption("ledger: holds fewer entries than its checkpoint (run `evidence verify`)");
+    return Status::Corruption(
+        "ledger: holds fewer entries than its checkpoint (run `evidence verify`)");
   }
   return src;
 }

@@ -219,4 +219,3 @@ std::vector<fs::path> ObjectStore::LeftoverTempFiles() const {
 }
 
 }  // namespace evidence
-

@@ -59,8 +59,7 @@ class ObjectStore {
   // block, kVerificationFailed if the bytes no longer match `digest` (the sink has then seen bytes
   // that are not the evidence, and must discard what it made of them). kVerificationFailed too if
   // the object is missing.
-  Status Stream(const Sha256Digest& digest,
-                const std::function<Status(ByteView)>& sink) const;
+  Status Stream(const Sha256Digest& digest, const std::function<Status(ByteView)>& sink) const;
 
   // Copies an object to `dest`, checking its hash on the way; `dest` only appears (by rename) when
   // the hash matched. kVerificationFailed if the stored bytes no longer match.

@@ -3,10 +3,10 @@
 #pragma once
 
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
-#include <openssl/crypto.h>
 
 #include <cstddef>
 #include <memory>

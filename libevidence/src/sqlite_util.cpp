@@ -43,8 +43,8 @@ Statement& Statement::Bind(int index, std::int64_t value) {
   return *this;
 }
 Statement& Statement::Bind(int index, std::string_view text) {
-  int rc = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                             SQLITE_TRANSIENT);
+  int rc =
+      sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = FromCode(db_, "bind", rc);
   return *this;
 }

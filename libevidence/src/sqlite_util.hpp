@@ -56,8 +56,7 @@ class Statement {
 class Database {
  public:
   // Opens (never creates unless `create`) the database at `path` with a busy timeout.
-  static Result<Database> Open(const std::filesystem::path& path, bool create,
-                               int busy_timeout_ms);
+  static Result<Database> Open(const std::filesystem::path& path, bool create, int busy_timeout_ms);
   Database() = default;
   ~Database();
   Database(Database&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }

@@ -7,9 +7,9 @@
 #define EVIDENCE_CONCAT_(a, b) EVIDENCE_CONCAT_INNER_(a, b)
 
 // Returns the Status of `expr` from the enclosing function if it is not OK.
-#define EVIDENCE_RETURN_IF_ERROR(expr)               \
-  do {                                               \
-    ::evidence::Status evidence_status_ = (expr);    \
+#define EVIDENCE_RETURN_IF_ERROR(expr)                   \
+  do {                                                   \
+    ::evidence::Status evidence_status_ = (expr);        \
     if (!evidence_status_.ok()) return evidence_status_; \
   } while (0)
 

@@ -45,7 +45,8 @@ Result<ParsedTime> ParseUserTime(std::string_view text) {
   if (pos == text.size()) {
     out.date_only = true;
   } else {
-    if (text[pos] != ' ' && text[pos] != 'T' && text[pos] != 't') return bad("unexpected text after the date");
+    if (text[pos] != ' ' && text[pos] != 'T' && text[pos] != 't')
+      return bad("unexpected text after the date");
     pos++;
     if (!Digits(text, pos, 2, &h) || pos + 2 >= text.size() + 0 || text[pos + 2] != ':' ||
         !Digits(text, pos + 3, 2, &mi)) {

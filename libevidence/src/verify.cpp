@@ -48,8 +48,8 @@ Result<VerifyReport> Case::Verify() const {
     for (;;) {
       EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
-      checkpoints.push_back({st.ColumnInt(0), static_cast<std::uint64_t>(st.ColumnInt(1)),
-                             st.ColumnText(2)});
+      checkpoints.push_back(
+          {st.ColumnInt(0), static_cast<std::uint64_t>(st.ColumnInt(1)), st.ColumnText(2)});
     }
   }
   // Parse and verify each checkpoint's signature up front; the tree sizes they claim come from the
@@ -74,8 +74,8 @@ Result<VerifyReport> Case::Verify() const {
       continue;
     }
     if (verified->checkpoint.origin != s_->info.origin) {
-      fail(label + ": signed for origin \"" + verified->checkpoint.origin + "\", not this case's \"" +
-           s_->info.origin + "\"");
+      fail(label + ": signed for origin \"" + verified->checkpoint.origin +
+           "\", not this case's \"" + s_->info.origin + "\"");
       continue;
     }
     signed_checkpoints[cp.id] = {verified->checkpoint.size, verified->checkpoint.root};
@@ -87,7 +87,8 @@ Result<VerifyReport> Case::Verify() const {
   std::map<std::uint64_t, merkle::Hash> roots;
   std::map<std::string, IngestRecord> ingested;
   std::set<std::string> incidents;
-  std::map<std::string, std::pair<std::string, std::uint64_t>> message_digests;  // item -> sha, count
+  std::map<std::string, std::pair<std::string, std::uint64_t>>
+      message_digests;  // item -> sha, count
   merkle::Accumulator acc;
   if (sizes_needed.count(0)) roots[0] = acc.Root();
   {
@@ -110,8 +111,9 @@ Result<VerifyReport> Case::Verify() const {
       merkle::Hash leaf = merkle::LeafHash(bytes);
       if (stored_leaf.size() != leaf.size() ||
           !std::equal(leaf.begin(), leaf.end(), stored_leaf.begin())) {
-        fail(label + ": its bytes no longer match the leaf hash recorded when it was appended "
-                     "(the entry was altered)");
+        fail(label +
+             ": its bytes no longer match the leaf hash recorded when it was appended "
+             "(the entry was altered)");
       }
       auto entry = ParseLedgerEntry(AsChars(bytes));
       if (!entry.ok()) {
@@ -121,14 +123,15 @@ Result<VerifyReport> Case::Verify() const {
           fail(label + ": the entry stored here says it is entry " + std::to_string(entry->seq) +
                " (entries were reordered or replaced)");
         }
-        if (position == 0 && (entry->action != "case.created" ||
-                              entry->data.value("case", "") != s_->info.uuid)) {
+        if (position == 0 &&
+            (entry->action != "case.created" || entry->data.value("case", "") != s_->info.uuid)) {
           fail("entry 0: is not the case.created entry of case " + s_->info.uuid);
         }
         // Diary entries may only speak of incidents and items recorded before them.
         std::string inc = entry->data.value("incident", "");
         if (entry->action == "incident.recorded") {
-          if (!incidents.insert(inc).second) fail(label + ": incident " + inc + " is recorded twice");
+          if (!incidents.insert(inc).second)
+            fail(label + ": incident " + inc + " is recorded twice");
         } else if ((entry->action == "incident.amended" || entry->action == "item.linked") &&
                    !incidents.count(inc)) {
           fail(label + ": refers to incident " + inc + ", which no earlier entry records");
@@ -168,8 +171,8 @@ Result<VerifyReport> Case::Verify() const {
   std::uint64_t previous_size = 0;
   std::int64_t previous_id = 0;
   for (const auto& [id, cp] : signed_checkpoints) {
-    std::string label = "checkpoint " + std::to_string(id) + " (tree size " +
-                        std::to_string(cp.size) + ")";
+    std::string label =
+        "checkpoint " + std::to_string(id) + " (tree size " + std::to_string(cp.size) + ")";
     if (cp.size < previous_size) {
       fail(label + ": is older than checkpoint " + std::to_string(previous_id) + " (tree size " +
            std::to_string(previous_size) + "): a checkpoint was replaced by an older one");
@@ -178,13 +181,13 @@ Result<VerifyReport> Case::Verify() const {
     previous_id = id;
     auto it = roots.find(cp.size);
     if (it == roots.end()) {
-      fail(label + ": the ledger holds only " + std::to_string(acc.size()) + " entries: " +
-           EntryRange(acc.size(), cp.size - 1) + (cp.size - acc.size() == 1 ? " is" : " are") +
-           " missing (deleted after being signed)");
+      fail(label + ": the ledger holds only " + std::to_string(acc.size()) +
+           " entries: " + EntryRange(acc.size(), cp.size - 1) +
+           (cp.size - acc.size() == 1 ? " is" : " are") + " missing (deleted after being signed)");
     } else if (it->second != cp.root) {
       fail(label + ": the ledger's root at that size is " + Short(HexEncode(it->second)) +
-           "..., but the signed root is " + Short(HexEncode(cp.root)) +
-           "...: entries before " + std::to_string(cp.size) + " were altered, reordered or replaced");
+           "..., but the signed root is " + Short(HexEncode(cp.root)) + "...: entries before " +
+           std::to_string(cp.size) + " were altered, reordered or replaced");
     }
   }
   if (checkpoints.empty()) {
@@ -199,7 +202,8 @@ Result<VerifyReport> Case::Verify() const {
   std::set<std::string> referenced_objects;
   {
     EVIDENCE_ASSIGN_OR_RETURN(
-        auto st, s_->db.Prepare("SELECT exhibit, sha256, size, entry_seq FROM items ORDER BY entry_seq"));
+        auto st,
+        s_->db.Prepare("SELECT exhibit, sha256, size, entry_seq FROM items ORDER BY entry_seq"));
     std::set<std::string> seen;
     for (;;) {
       EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -218,8 +222,9 @@ Result<VerifyReport> Case::Verify() const {
       }
       const IngestRecord& rec = it->second;
       if (sha != rec.sha256) {
-        fail(exhibit + ": the items table says SHA-256 " + Short(sha) + "..., but its item.ingested entry " +
-             std::to_string(rec.seq) + " says " + Short(rec.sha256) + "... (the items table was edited)");
+        fail(exhibit + ": the items table says SHA-256 " + Short(sha) +
+             "..., but its item.ingested entry " + std::to_string(rec.seq) + " says " +
+             Short(rec.sha256) + "... (the items table was edited)");
       }
       if (size != rec.size) {
         fail(exhibit + ": the items table says " + std::to_string(size) + " bytes, but entry " +
@@ -291,7 +296,8 @@ Result<VerifyReport> Case::Verify() const {
   // The key on disk must be the key the ledger introduced.
   {
     EVIDENCE_ASSIGN_OR_RETURN(
-        auto st, s_->db.Prepare("SELECT entry FROM entries WHERE action = 'key.added' ORDER BY seq"));
+        auto st,
+        s_->db.Prepare("SELECT entry FROM entries WHERE action = 'key.added' ORDER BY seq"));
     bool found = false;
     for (;;) {
       EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());

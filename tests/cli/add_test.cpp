@@ -109,7 +109,8 @@ TEST_F(Add, UnreadableFileIsRefusedAndCaseUnchanged) {
   std::vector<std::string> args = {EVIDENCE_BIN, "-C", case_dir().string(), "add", secret.string()};
   if (geteuid() == 0) {
     // Root reads everything; run the command as an unprivileged user who owns the case.
-    fs::permissions(tmp().path(), fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    fs::permissions(tmp().path(),
+                    fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
     fs::permissions(tmp().path() / "input",
                     fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
     ASSERT_EQ(RunProgram({"chown", "-R", "65534:65534", case_dir().string()}).exit_code, 0);

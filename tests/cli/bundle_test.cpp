@@ -67,7 +67,8 @@ TEST_F(Bundle, SelectiveExportDisclosesOnlyTheIncidentAndItsEvidence) {
   EXPECT_EQ(out["incidents"], 1);
   fs::path dir = tmp().path() / "unpacked";
   fs::create_directories(dir);
-  ASSERT_EQ(RunProgram({"bsdtar", "-xf", Out("inc.zip").string(), "-C", dir.string()}).exit_code, 0);
+  ASSERT_EQ(RunProgram({"bsdtar", "-xf", Out("inc.zip").string(), "-C", dir.string()}).exit_code,
+            0);
   std::string ledger = ReadFile(dir / "inc" / "evidence" / "ledger.jsonl");
   EXPECT_NE(ledger.find("EX-0001"), std::string::npos);
   EXPECT_EQ(ledger.find("EX-0002"), std::string::npos) << "undisclosed item leaked";
@@ -76,14 +77,21 @@ TEST_F(Bundle, SelectiveExportDisclosesOnlyTheIncidentAndItsEvidence) {
 }
 
 TEST_F(Bundle, SamePayloadAndManifestsForTheSameSelection) {
-  ASSERT_EQ(Ev({"export", "--out", (tmp().path() / "one" / "b.tar").string()}).exit_code, 2);  // no folder
+  ASSERT_EQ(Ev({"export", "--out", (tmp().path() / "one" / "b.tar").string()}).exit_code,
+            2);  // no folder
   fs::create_directories(tmp().path() / "one");
   fs::create_directories(tmp().path() / "two");
-  ASSERT_EQ(Ev({"export", "--out", (tmp().path() / "one" / "b.tar").string(), "--item", "EX-0002"}).exit_code, 0);
-  ASSERT_EQ(Ev({"export", "--out", (tmp().path() / "two" / "b.tar").string(), "--item", "EX-0002"}).exit_code, 0);
+  ASSERT_EQ(Ev({"export", "--out", (tmp().path() / "one" / "b.tar").string(), "--item", "EX-0002"})
+                .exit_code,
+            0);
+  ASSERT_EQ(Ev({"export", "--out", (tmp().path() / "two" / "b.tar").string(), "--item", "EX-0002"})
+                .exit_code,
+            0);
   for (auto d : {"one", "two"}) {
     ASSERT_EQ(RunProgram({"bsdtar", "-xf", (tmp().path() / d / "b.tar").string(), "-C",
-                          (tmp().path() / d).string()}).exit_code, 0);
+                          (tmp().path() / d).string()})
+                  .exit_code,
+              0);
   }
   EXPECT_EQ(ReadFile(tmp().path() / "one" / "b" / "manifest-sha256.txt"),
             ReadFile(tmp().path() / "two" / "b" / "manifest-sha256.txt"));
@@ -95,7 +103,8 @@ TEST_F(Bundle, VerifyingTxtWorksWithStandardToolsOnly) {
   ASSERT_EQ(Ev({"export", "--out", Out("hand.tar.gz").string()}).exit_code, 0);
   fs::path dir = tmp().path() / "byhand";
   fs::create_directories(dir);
-  ASSERT_EQ(RunProgram({"tar", "-xzf", Out("hand.tar.gz").string(), "-C", dir.string()}).exit_code, 0);
+  ASSERT_EQ(RunProgram({"tar", "-xzf", Out("hand.tar.gz").string(), "-C", dir.string()}).exit_code,
+            0);
   fs::path top = dir / "hand";
   std::string cd = "cd '" + top.string() + "' && ";
   auto sh = [&](const std::string& cmd) { return RunProgram({"sh", "-c", cd + cmd}); };
@@ -103,17 +112,19 @@ TEST_F(Bundle, VerifyingTxtWorksWithStandardToolsOnly) {
   EXPECT_EQ(tags.exit_code, 0) << tags.out << tags.err;
   auto payload = sh("sha256sum -c manifest-sha256.txt");
   EXPECT_EQ(payload.exit_code, 0) << payload.out << payload.err;
-  auto sig = sh("openssl pkeyutl -verify -pubin -inkey evidence/signer.pub.pem -rawin "
-                "-in tagmanifest-sha256.txt -sigfile tagmanifest-sha256.sig");
+  auto sig =
+      sh("openssl pkeyutl -verify -pubin -inkey evidence/signer.pub.pem -rawin "
+         "-in tagmanifest-sha256.txt -sigfile tagmanifest-sha256.sig");
   EXPECT_EQ(sig.exit_code, 0) << sig.out << sig.err;
   EXPECT_NE(sig.out.find("Signature Verified Successfully"), std::string::npos);
   auto fp = sh("openssl pkey -pubin -in evidence/signer.pub.pem -outform DER | sha256sum");
   std::string fingerprint = json::parse(Ev({"--json", "key", "show"}).out)["fingerprint"];
   EXPECT_EQ(fp.out.substr(0, 64), fingerprint.substr(7));
-  auto cp = sh("head -n 3 evidence/checkpoint > cp-body && "
-               "sed -n 's/^\xE2\x80\x94 [^ ]* //p' evidence/checkpoint | base64 -d | tail -c 64 > cp-sig && "
-               "openssl pkeyutl -verify -pubin -inkey evidence/signer.pub.pem -rawin -in cp-body "
-               "-sigfile cp-sig");
+  auto cp = sh(
+      "head -n 3 evidence/checkpoint > cp-body && "
+      "sed -n 's/^\xE2\x80\x94 [^ ]* //p' evidence/checkpoint | base64 -d | tail -c 64 > cp-sig && "
+      "openssl pkeyutl -verify -pubin -inkey evidence/signer.pub.pem -rawin -in cp-body "
+      "-sigfile cp-sig");
   EXPECT_EQ(cp.exit_code, 0) << cp.out << cp.err;
   // The python3 snippet, exactly as VERIFYING.txt prints it.
   std::string text = ReadFile(top / "evidence" / "VERIFYING.txt");
@@ -123,7 +134,8 @@ TEST_F(Bundle, VerifyingTxtWorksWithStandardToolsOnly) {
   ASSERT_NE(end, std::string::npos);
   std::string script;
   std::istringstream lines(text.substr(start + 18, end - start - 18));
-  for (std::string line; std::getline(lines, line);) script += line.substr(std::min<size_t>(5, line.size())) + "\n";
+  for (std::string line; std::getline(lines, line);)
+    script += line.substr(std::min<size_t>(5, line.size())) + "\n";
   auto py = RunProgram({"sh", "-c", cd + "python3 -"}, script);
   EXPECT_EQ(py.exit_code, 0) << py.err;
   EXPECT_NE(py.out.find("OK"), std::string::npos) << py.out;
@@ -133,12 +145,13 @@ TEST_F(Bundle, VerifyingTxtWorksWithStandardToolsOnly) {
   EXPECT_NE(ReadFile(top / "evidence" / "ledger.jsonl").find(manifest_hash.out.substr(0, 64)),
             std::string::npos);
   // items.json follows its schema.
-  auto schema = RunProgram({"/usr/bin/python3", "-c",
-                            "import json,sys,jsonschema;"
-                            "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])),"
-                            "cls=jsonschema.Draft202012Validator)",
-                            (top / "evidence" / "items.json").string(),
-                            std::string(EVIDENCE_SOURCE_DIR) + "/schemas/items.schema.json"});
+  auto schema =
+      RunProgram({"/usr/bin/python3", "-c",
+                  "import json,sys,jsonschema;"
+                  "jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])),"
+                  "cls=jsonschema.Draft202012Validator)",
+                  (top / "evidence" / "items.json").string(),
+                  std::string(EVIDENCE_SOURCE_DIR) + "/schemas/items.schema.json"});
   EXPECT_EQ(schema.exit_code, 0) << schema.err;
 }
 
@@ -149,7 +162,8 @@ TEST_F(Bundle, TamperedBundleFailsAndNamesTheCulprit) {
   ASSERT_EQ(RunProgram({"tar", "-xf", Out("t.tar").string(), "-C", dir.string()}).exit_code, 0);
   fs::path victim = dir / "t" / "data" / "items" / "EX-0002" / "note.txt";
   WriteFile(victim, "He waited outside again!\n");
-  ASSERT_EQ(RunProgram({"tar", "-cf", Out("t2.tar").string(), "-C", dir.string(), "t"}).exit_code, 0);
+  ASSERT_EQ(RunProgram({"tar", "-cf", Out("t2.tar").string(), "-C", dir.string(), "t"}).exit_code,
+            0);
   auto v = RunEvidence({"verify-bundle", Out("t2.tar").string()});
   EXPECT_EQ(v.exit_code, 1) << v.out;
   EXPECT_NE(v.out.find("FAIL"), std::string::npos);
@@ -168,14 +182,15 @@ TEST_F(Bundle, TrustRequiresTheExpectedSigner) {
   ASSERT_EQ(Ev({"export", "--out", Out("b.zip").string()}).exit_code, 0);
   std::string fp = json::parse(Ev({"--json", "key", "show"}).out)["fingerprint"];
   EXPECT_EQ(RunEvidence({"verify-bundle", Out("b.zip").string(), "--trust", fp}).exit_code, 0);
-  auto other = RunEvidence({"verify-bundle", Out("b.zip").string(), "--trust",
-                            "SHA256:" + std::string(64, '0')});
+  auto other = RunEvidence(
+      {"verify-bundle", Out("b.zip").string(), "--trust", "SHA256:" + std::string(64, '0')});
   EXPECT_EQ(other.exit_code, 1) << other.out;
   EXPECT_NE(other.out.find("trust"), std::string::npos);
 }
 
 TEST_F(Bundle, ReceiveThenExportCarriesBothSigners) {
-  ASSERT_EQ(Ev({"export", "--out", Out("victim.zip").string(), "--recipient", "PC Smith"}).exit_code, 0);
+  ASSERT_EQ(
+      Ev({"export", "--out", Out("victim.zip").string(), "--recipient", "PC Smith"}).exit_code, 0);
   fs::path officer = tmp().path() / "officer";
   auto init = RunEvidence({"-C", officer.string(), "init", "--no-passphrase", "--owner", "PC Smith",
                            "--exhibit-prefix", "PS"});
@@ -199,8 +214,8 @@ TEST_F(Bundle, ReceiveThenExportCarriesBothSigners) {
   auto v = RunEvidence({"--json", "verify-bundle", Out("officer.tar.gz").string()});
   EXPECT_EQ(v.exit_code, 0) << v.out;
   auto report = json::parse(v.out);
-  std::string officer_fp =
-      json::parse(RunEvidence({"-C", officer.string(), "--json", "key", "show"}).out)["fingerprint"];
+  std::string officer_fp = json::parse(
+      RunEvidence({"-C", officer.string(), "--json", "key", "show"}).out)["fingerprint"];
   std::set<std::string> signers;
   for (const auto& s : report["signers"]) signers.insert(s["fingerprint"].get<std::string>());
   EXPECT_TRUE(signers.count(victim_fp)) << v.out;
@@ -208,7 +223,8 @@ TEST_F(Bundle, ReceiveThenExportCarriesBothSigners) {
 
   // Receiving the same bundle again adds no items; a tampered one records nothing.
   std::string before = ReadFile(officer / "case.json");
-  auto again = RunEvidence({"-C", officer.string(), "--json", "receive", Out("victim.zip").string()});
+  auto again =
+      RunEvidence({"-C", officer.string(), "--json", "receive", Out("victim.zip").string()});
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(json::parse(again.out)["imported"].size(), 0u);
 }
@@ -219,11 +235,11 @@ TEST_F(Bundle, ReceiveRefusesABundleThatDoesNotVerify) {
   fs::create_directories(dir);
   ASSERT_EQ(RunProgram({"tar", "-xf", Out("v.tar").string(), "-C", dir.string()}).exit_code, 0);
   WriteFile(dir / "v" / "data" / "items" / "EX-0002" / "note.txt", "forged\n");
-  ASSERT_EQ(RunProgram({"tar", "-cf", Out("forged.tar").string(), "-C", dir.string(), "v"}).exit_code, 0);
+  ASSERT_EQ(
+      RunProgram({"tar", "-cf", Out("forged.tar").string(), "-C", dir.string(), "v"}).exit_code, 0);
   fs::path officer = tmp().path() / "officer";
   ASSERT_EQ(RunEvidence({"-C", officer.string(), "init", "--no-passphrase"}).exit_code, 0);
-  std::string entries_before =
-      RunEvidence({"-C", officer.string(), "--json", "log"}).out;
+  std::string entries_before = RunEvidence({"-C", officer.string(), "--json", "log"}).out;
   auto r = RunEvidence({"-C", officer.string(), "receive", Out("forged.tar").string()});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("does not verify"), std::string::npos) << r.err;

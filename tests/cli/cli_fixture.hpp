@@ -34,7 +34,8 @@ class CliTest : public ::testing::Test {
     return p;
   }
 
-  // Runs SQL against the case's ledger with the sqlite3 shell, as an attacker with the folder would.
+  // Runs SQL against the case's ledger with the sqlite3 shell, as an attacker with the folder
+  // would.
   std::string Sql(const std::string& sql) {
     auto r = RunProgram({"sqlite3", (case_dir() / "ledger.sqlite").string(), sql});
     EXPECT_EQ(r.exit_code, 0) << "sqlite3: " << r.err;
@@ -43,10 +44,10 @@ class CliTest : public ::testing::Test {
 
   // Everything that makes up the case's evidence state: the ledger rows and the stored objects.
   std::string Snapshot() {
-    std::string s = Sql(
-        "SELECT seq, hex(entry) FROM entries ORDER BY seq; SELECT '--'; "
-        "SELECT exhibit, sha256 FROM items ORDER BY exhibit; SELECT '--'; "
-        "SELECT id, note FROM checkpoints ORDER BY id;");
+    std::string s =
+        Sql("SELECT seq, hex(entry) FROM entries ORDER BY seq; SELECT '--'; "
+            "SELECT exhibit, sha256 FROM items ORDER BY exhibit; SELECT '--'; "
+            "SELECT id, note FROM checkpoints ORDER BY id;");
     std::vector<std::string> files;
     for (auto& e : fs::recursive_directory_iterator(case_dir())) {
       auto rel = fs::relative(e.path(), case_dir()).string();

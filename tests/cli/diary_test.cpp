@@ -42,11 +42,13 @@ TEST_F(Diary, RecordsAnIncidentWithLocalOffsetAndLinks) {
   EXPECT_EQ(inc["behaviours"], json({"gift", "visit-home"}));
   EXPECT_EQ(inc["witnesses"], json({"Sam", "Ana"}));
   EXPECT_EQ(inc["items"], json({"EX-0001"}));
-  auto summer = AddIncident({"--at", "2026-07-01 09:00", "--behaviour", "following", "--what", "x"});
+  auto summer =
+      AddIncident({"--at", "2026-07-01 09:00", "--behaviour", "following", "--what", "x"});
   ASSERT_EQ(summer.exit_code, 0) << summer.err;
   EXPECT_EQ(json::parse(Ev({"--json", "incident", "show", "INC-0002"}).out)["at"],
             "2026-07-01T09:00:00+01:00");
-  auto explicit_offset = AddIncident({"--at", "2026-03-15T08:00-05:00", "--behaviour", "email", "--what", "y"});
+  auto explicit_offset =
+      AddIncident({"--at", "2026-03-15T08:00-05:00", "--behaviour", "email", "--what", "y"});
   ASSERT_EQ(explicit_offset.exit_code, 0);
   EXPECT_EQ(json::parse(Ev({"--json", "incident", "show", "INC-0003"}).out)["at"],
             "2026-03-15T08:00:00-05:00");
@@ -64,7 +66,8 @@ TEST_F(Diary, RecordsAnIncidentWithLocalOffsetAndLinks) {
 }
 
 TEST_F(Diary, FutureIncidentIsRefused) {
-  ExpectRefused({"--at", "2099-01-01 10:00", "--behaviour", "gift", "--what", "x"}, "in the future");
+  ExpectRefused({"--at", "2099-01-01 10:00", "--behaviour", "gift", "--what", "x"},
+                "in the future");
 }
 
 TEST_F(Diary, UntilBeforeAtIsRefused) {
@@ -79,8 +82,9 @@ TEST_F(Diary, UnknownBehaviourIsRefused) {
 }
 
 TEST_F(Diary, UnknownItemIsRefused) {
-  ExpectRefused({"--at", "2026-03-14 18:20", "--behaviour", "gift", "--what", "x", "--item", "EX-0077"},
-                "no item EX-0077");
+  ExpectRefused(
+      {"--at", "2026-03-14 18:20", "--behaviour", "gift", "--what", "x", "--item", "EX-0077"},
+      "no item EX-0077");
 }
 
 TEST_F(Diary, UnreadableTimeIsRefused) {
@@ -88,7 +92,8 @@ TEST_F(Diary, UnreadableTimeIsRefused) {
 }
 
 TEST_F(Diary, EmptyAccountIsRefused) {
-  ExpectRefused({"--at", "2026-03-14 18:20", "--behaviour", "gift", "--what", "  "}, "must not be empty");
+  ExpectRefused({"--at", "2026-03-14 18:20", "--behaviour", "gift", "--what", "  "},
+                "must not be empty");
 }
 
 TEST_F(Diary, MissingRequiredOptionIsAUsageError) {
@@ -99,9 +104,12 @@ TEST_F(Diary, MissingRequiredOptionIsAUsageError) {
 
 TEST_F(Diary, AmendmentKeepsTheOriginalAndShowsBothInOrder) {
   ASSERT_EQ(AddIncident({"--at", "2026-03-14 18:20", "--behaviour", "following", "--what",
-                         "He followed me from the station"}).exit_code, 0);
-  auto a = Ev({"incident", "amend", "INC-0001", "--what", "He followed me from the station to my door",
-               "--witness", "Sam", "--reason", "remembered more the next day"});
+                         "He followed me from the station"})
+                .exit_code,
+            0);
+  auto a =
+      Ev({"incident", "amend", "INC-0001", "--what", "He followed me from the station to my door",
+          "--witness", "Sam", "--reason", "remembered more the next day"});
   ASSERT_EQ(a.exit_code, 0) << a.err;
   auto b = Ev({"incident", "amend", "INC-0001", "--behaviour", "following,watching"});
   ASSERT_EQ(b.exit_code, 0) << b.err;
@@ -126,7 +134,9 @@ TEST_F(Diary, AmendmentKeepsTheOriginalAndShowsBothInOrder) {
 }
 
 TEST_F(Diary, AmendErrorsRecordNothing) {
-  ASSERT_EQ(AddIncident({"--at", "2026-03-14 18:20", "--behaviour", "following", "--what", "x"}).exit_code, 0);
+  ASSERT_EQ(AddIncident({"--at", "2026-03-14 18:20", "--behaviour", "following", "--what", "x"})
+                .exit_code,
+            0);
   std::string before = Snapshot();
   auto none = Ev({"incident", "amend", "INC-0001"});
   EXPECT_EQ(none.exit_code, 2);
@@ -142,11 +152,13 @@ TEST_F(Diary, AmendErrorsRecordNothing) {
 }
 
 TEST_F(Diary, LinkAndAddWithIncident) {
-  ASSERT_EQ(AddIncident({"--at", "2026-03-14 18:20", "--behaviour", "gift", "--what", "x"}).exit_code, 0);
+  ASSERT_EQ(
+      AddIncident({"--at", "2026-03-14 18:20", "--behaviour", "gift", "--what", "x"}).exit_code, 0);
   auto add = Ev({"add", "--incident", "INC-0001", WriteInput("photo.txt", "photo").string(),
                  WriteInput("again.txt", "flowers again").string()});
   ASSERT_EQ(add.exit_code, 0) << add.err;
-  EXPECT_NE(add.out.find("already in the case as EX-0001; linking it to INC-0001"), std::string::npos)
+  EXPECT_NE(add.out.find("already in the case as EX-0001; linking it to INC-0001"),
+            std::string::npos)
       << add.out;
   auto inc = json::parse(Ev({"--json", "incident", "show", "INC-0001"}).out);
   EXPECT_EQ(inc["items"], json({"EX-0002", "EX-0001"}));

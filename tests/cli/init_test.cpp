@@ -119,7 +119,8 @@ TEST_F(Init, DefaultCaseComesFromEnvironment) {
   auto r = RunEvidence({"init", "--no-passphrase"}, {{"EVIDENCE_CASE", case_dir().string()}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::exists(case_dir() / "case.json"));
-  auto xdg = RunEvidence({"init", "--no-passphrase"}, {{"XDG_DATA_HOME", (tmp().path() / "xdg").string()}});
+  auto xdg = RunEvidence({"init", "--no-passphrase"},
+                         {{"XDG_DATA_HOME", (tmp().path() / "xdg").string()}});
   ASSERT_EQ(xdg.exit_code, 0) << xdg.err;
   EXPECT_TRUE(fs::exists(tmp().path() / "xdg" / "evidence" / "default" / "case.json"));
 }

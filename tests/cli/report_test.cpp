@@ -19,11 +19,13 @@ class Report : public CliTest {
     WriteWhatsAppExport(in / "chat.txt");
     auto add = Ev({"add", "-r", in.string()});
     ASSERT_EQ(add.exit_code, 0) << add.err;
-    auto inc = Ev({"incident", "add", "--at", "2026-03-01 07:50", "--behaviour", "gift",
-                   "--what", "<script>alert(1)</script> left a box", "--item", "EX-0002"});
+    auto inc = Ev({"incident", "add", "--at", "2026-03-01 07:50", "--behaviour", "gift", "--what",
+                   "<script>alert(1)</script> left a box", "--item", "EX-0002"});
     ASSERT_EQ(inc.exit_code, 0) << inc.err;
-    ASSERT_EQ(Ev({"incident", "add", "--at", "2026-03-09 18:00", "--behaviour", "following,watching",
-                  "--what", "Followed me home"}).exit_code, 0);
+    ASSERT_EQ(Ev({"incident", "add", "--at", "2026-03-09 18:00", "--behaviour",
+                  "following,watching", "--what", "Followed me home"})
+                  .exit_code,
+              0);
   }
 };
 
@@ -31,12 +33,13 @@ TEST_F(Report, JsonCountsTheCase) {
   auto r = Ev({"report", "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = json::parse(r.out);
-  auto schema = RunProgram({"/usr/bin/python3", "-c",
-                            "import json,sys,jsonschema;"
-                            "jsonschema.validate(json.loads(sys.stdin.read()), json.load(open(sys.argv[1])),"
-                            "cls=jsonschema.Draft202012Validator)",
-                            std::string(EVIDENCE_SOURCE_DIR) + "/schemas/report.schema.json"},
-                           r.out);
+  auto schema =
+      RunProgram({"/usr/bin/python3", "-c",
+                  "import json,sys,jsonschema;"
+                  "jsonschema.validate(json.loads(sys.stdin.read()), json.load(open(sys.argv[1])),"
+                  "cls=jsonschema.Draft202012Validator)",
+                  std::string(EVIDENCE_SOURCE_DIR) + "/schemas/report.schema.json"},
+                 r.out);
   EXPECT_EQ(schema.exit_code, 0) << schema.err;
   EXPECT_NE(r.out.find("INC-0001"), std::string::npos);
   EXPECT_NE(r.out.find("INC-0002"), std::string::npos);

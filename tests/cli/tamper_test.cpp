@@ -32,7 +32,8 @@ class Tamper : public CliTest {
 
   void DropTriggers() {
     Sql("DROP TRIGGER entries_append_only_update; DROP TRIGGER entries_append_only_delete; "
-        "DROP TRIGGER checkpoints_append_only_update; DROP TRIGGER checkpoints_append_only_delete;");
+        "DROP TRIGGER checkpoints_append_only_update; DROP TRIGGER "
+        "checkpoints_append_only_delete;");
   }
 
   // Runs verify and checks it fails with a line containing every one of `needles`.
@@ -80,7 +81,8 @@ TEST_F(Tamper, LedgerEntryTextEdited) {
 TEST_F(Tamper, LedgerEntryTextAndLeafHashRewritten) {
   // A careful attacker also rewrites the stored leaf hash; the signed roots still catch it.
   DropTriggers();
-  std::string seq = Sql("SELECT seq FROM entries WHERE item = 'EX-0002' AND action = 'item.ingested';");
+  std::string seq =
+      Sql("SELECT seq FROM entries WHERE item = 'EX-0002' AND action = 'item.ingested';");
   seq.erase(seq.find_last_not_of("\n") + 1);
   std::string hex = Sql("SELECT hex(entry) FROM entries WHERE seq = " + seq + ";");
   hex.erase(hex.find_last_not_of("\n") + 1);
@@ -129,7 +131,8 @@ TEST_F(Tamper, CheckpointSignedByAnotherKey) {
   ASSERT_TRUE(other.ok());
   auto forged = SignCheckpoint(parsed->checkpoint, parsed->signatures[0].key_name, *other);
   ASSERT_TRUE(forged.ok());
-  Sql("UPDATE checkpoints SET note = '" + *forged + "' WHERE id = (SELECT max(id) FROM checkpoints);");
+  Sql("UPDATE checkpoints SET note = '" + *forged +
+      "' WHERE id = (SELECT max(id) FROM checkpoints);");
   ExpectVerifyFails({"checkpoint", "signature"});
 }
 
@@ -152,7 +155,8 @@ TEST_F(Tamper, LeftoverTempFileIsAWarningNotEvidence) {
   WriteFile(case_dir() / "tmp" / "ingest-123.part", "half a file");
   auto r = Ev({"verify"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.err.find("temporary file left by an interrupted command"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("temporary file left by an interrupted command"), std::string::npos)
+      << r.err;
 }
 
 }  // namespace

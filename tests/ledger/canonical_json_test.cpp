@@ -35,12 +35,12 @@ TEST(CanonicalJson, RejectsInvalidUtf8) {
 
 TEST(CanonicalJson, ParseAcceptsOnlyCanonicalText) {
   EXPECT_TRUE(ParseCanonicalJson("{\"a\":1,\"b\":[true]}").ok());
-  EXPECT_FALSE(ParseCanonicalJson("{\"b\":1,\"a\":2}").ok());     // unsorted
-  EXPECT_FALSE(ParseCanonicalJson("{\"a\": 1}").ok());            // whitespace
-  EXPECT_FALSE(ParseCanonicalJson("{\"a\":1,\"a\":1}").ok());     // duplicate key
-  EXPECT_FALSE(ParseCanonicalJson("{\"a\":1.5}").ok());           // float
-  EXPECT_FALSE(ParseCanonicalJson("{\"a\":\"\\u0041\"}").ok());   // needless escape
-  EXPECT_FALSE(ParseCanonicalJson("{\"a\":1}\n").ok());           // trailing newline
+  EXPECT_FALSE(ParseCanonicalJson("{\"b\":1,\"a\":2}").ok());    // unsorted
+  EXPECT_FALSE(ParseCanonicalJson("{\"a\": 1}").ok());           // whitespace
+  EXPECT_FALSE(ParseCanonicalJson("{\"a\":1,\"a\":1}").ok());    // duplicate key
+  EXPECT_FALSE(ParseCanonicalJson("{\"a\":1.5}").ok());          // float
+  EXPECT_FALSE(ParseCanonicalJson("{\"a\":\"\\u0041\"}").ok());  // needless escape
+  EXPECT_FALSE(ParseCanonicalJson("{\"a\":1}\n").ok());          // trailing newline
   EXPECT_EQ(ParseCanonicalJson("nope").status().code(), StatusCode::kCorruption);
 }
 
@@ -51,7 +51,10 @@ TEST(Utf8, ValidatesPerRfc3629) {
   EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // UTF-16 surrogate
   EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
   EXPECT_FALSE(IsValidUtf8("\xE2\x80"));          // truncated
-  EXPECT_EQ(LossyUtf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(LossyUtf8("a\xFF"
+                      "b"),
+            "a\xEF\xBF\xBD"
+            "b");
 }
 
 }  // namespace

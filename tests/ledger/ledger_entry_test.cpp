@@ -20,7 +20,8 @@ TEST(LedgerEntry, EncodesTheDocumentedFieldsCanonically) {
   ASSERT_TRUE(bytes.ok());
   EXPECT_EQ(*bytes,
             "{\"action\":\"item.ingested\",\"actor\":\"jane-doe\",\"data\":{\"item\":\"EX-0001\","
-            "\"sha256\":\"" + std::string(64, 'a') +
+            "\"sha256\":\"" +
+                std::string(64, 'a') +
                 "\",\"size\":12},\"seq\":7,\"time\":\"2026-03-14T17:20:00.000Z\",\"v\":1}");
 }
 

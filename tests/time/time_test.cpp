@@ -19,7 +19,10 @@ class WithTz {
     tzset();
   }
   ~WithTz() {
-    if (had_) setenv("TZ", old_.c_str(), 1); else unsetenv("TZ");
+    if (had_)
+      setenv("TZ", old_.c_str(), 1);
+    else
+      unsetenv("TZ");
     tzset();
   }
 

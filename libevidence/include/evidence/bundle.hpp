@@ -45,11 +45,11 @@ struct BundleCheck {
                         // "consistency"
   std::string subject;  // what was checked: a file, an exhibit, "entry 12", "custody 1"...
   bool ok = false;
-  std::string detail;   // what was found; for a failure, what is wrong
+  std::string detail;  // what was found; for a failure, what is wrong
 };
 
 struct BundleSigner {
-  std::string role;         // "exporter" or "custodian <k>"
+  std::string role;  // "exporter" or "custodian <k>"
   std::string key_name;
   std::string fingerprint;  // SHA256:<hex>
   std::string case_uuid;
@@ -77,11 +77,11 @@ struct BundleReport {
 };
 
 struct ReceiveOutcome {
-  BundleReport report;                 // the verification that came first
-  std::vector<std::string> imported;   // exhibit ids stored in this case
-  std::vector<std::string> already;    // exhibits whose bytes this case already held
-  std::uint64_t custody = 0;           // CASE/custody/<k> holding the sender's records
-  std::uint64_t entry = 0;             // seq of the bundle.received entry
+  BundleReport report;                // the verification that came first
+  std::vector<std::string> imported;  // exhibit ids stored in this case
+  std::vector<std::string> already;   // exhibits whose bytes this case already held
+  std::uint64_t custody = 0;          // CASE/custody/<k> holding the sender's records
+  std::uint64_t entry = 0;            // seq of the bundle.received entry
 };
 
 struct VerifyBundleOptions {

@@ -2,8 +2,9 @@
 // (DESIGN.md section 2). Everything a user does to evidence goes through this class, and every such
 // action appends ledger entries and ends with a freshly signed checkpoint.
 //
-// Thread safety: a Case is used from one thread at a time. Several processes may open the same case;
-// writers are serialised by SQLite's lock and wait up to a few seconds before failing with kBusy.
+// Thread safety: a Case is used from one thread at a time. Several processes may open the same
+// case; writers are serialised by SQLite's lock and wait up to a few seconds before failing with
+// kBusy.
 #pragma once
 
 #include <cstdint>
@@ -31,9 +32,9 @@ namespace evidence {
 using PassphraseProvider = std::function<Result<std::string>()>;
 
 struct CaseOptions {
-  std::string name;                     // human title of the case
-  std::string owner = "owner";          // who keeps the case; also the signing key's name (slugged)
-  std::string exhibit_prefix = "EX";    // exhibits are <PREFIX>-<NNNN>
+  std::string name;                   // human title of the case
+  std::string owner = "owner";        // who keeps the case; also the signing key's name (slugged)
+  std::string exhibit_prefix = "EX";  // exhibits are <PREFIX>-<NNNN>
   std::optional<std::string> passphrase;  // nullopt: key stored unencrypted (init --no-passphrase)
 };
 
@@ -42,8 +43,8 @@ struct CaseInfo {
   std::string uuid;
   std::string name;
   std::string owner;
-  std::string created;        // RFC 3339
-  std::string origin;         // checkpoint origin: evidence.case/<uuid>
+  std::string created;  // RFC 3339
+  std::string origin;   // checkpoint origin: evidence.case/<uuid>
   std::string exhibit_prefix;
   std::string key_name;
   std::string key_fingerprint;  // SHA256:<hex of SHA-256 of the DER public key>
@@ -54,8 +55,8 @@ struct Item {
   std::string exhibit;
   Sha256Digest sha256{};
   std::uint64_t size = 0;
-  std::string raw_name;   // the original file name's exact bytes (may be non-UTF-8)
-  std::string name;       // the same, displayable (invalid UTF-8 replaced by U+FFFD)
+  std::string raw_name;  // the original file name's exact bytes (may be non-UTF-8)
+  std::string name;      // the same, displayable (invalid UTF-8 replaced by U+FFFD)
   std::string kind;
   std::string media_type;
   std::optional<std::string> captured;
@@ -83,10 +84,10 @@ struct IngestOutcome {
   Sha256Digest sha256{};
   std::uint64_t size = 0;
   std::string kind;
-  bool duplicate = false;  // the bytes were already exhibit `exhibit`; nothing was recorded
-  std::uint64_t messages = 0;             // parsed out of a message export
-  std::vector<std::string> children;      // media inside an export, stored as child items
-  std::vector<std::string> errors;        // extraction problems (the item is kept regardless)
+  bool duplicate = false;      // the bytes were already exhibit `exhibit`; nothing was recorded
+  std::uint64_t messages = 0;  // parsed out of a message export
+  std::vector<std::string> children;  // media inside an export, stored as child items
+  std::vector<std::string> errors;    // extraction problems (the item is kept regardless)
 };
 
 // One parsed message as stored in the case.
@@ -110,7 +111,8 @@ struct LogFilter {
   std::optional<std::string> until;  // upper bound (inclusive)
 };
 
-// What `verify` found. Each failure names what failed, which file/entry/checkpoint, and which check.
+// What `verify` found. Each failure names what failed, which file/entry/checkpoint, and which
+// check.
 struct VerifyReport {
   std::uint64_t objects_checked = 0;
   std::uint64_t bytes_hashed = 0;

@@ -16,14 +16,34 @@
 namespace evidence {
 
 // The behaviours of DESIGN.md section 6, the words police and helplines use.
-inline constexpr std::string_view kBehaviours[] = {
-    "phone-call",          "silent-call",       "voicemail",         "text-message",
-    "messaging-app",       "email",             "letter",            "social-media",
-    "gift",                "following",         "loitering",         "watching",
-    "approach",            "visit-home",        "visit-work",        "entering-property",
-    "online-monitoring",   "publishing-material", "account-access",  "ordering-goods",
-    "cancelling-services", "complaints-to-authorities", "contacting-others", "property-damage",
-    "graffiti",            "threat",            "violence",          "other"};
+inline constexpr std::string_view kBehaviours[] = {"phone-call",
+                                                   "silent-call",
+                                                   "voicemail",
+                                                   "text-message",
+                                                   "messaging-app",
+                                                   "email",
+                                                   "letter",
+                                                   "social-media",
+                                                   "gift",
+                                                   "following",
+                                                   "loitering",
+                                                   "watching",
+                                                   "approach",
+                                                   "visit-home",
+                                                   "visit-work",
+                                                   "entering-property",
+                                                   "online-monitoring",
+                                                   "publishing-material",
+                                                   "account-access",
+                                                   "ordering-goods",
+                                                   "cancelling-services",
+                                                   "complaints-to-authorities",
+                                                   "contacting-others",
+                                                   "property-damage",
+                                                   "graffiti",
+                                                   "threat",
+                                                   "violence",
+                                                   "other"};
 
 bool IsBehaviour(std::string_view b);
 

@@ -14,10 +14,9 @@ namespace evidence {
 
 // The actions of DESIGN.md section 3. Anything else in a ledger is corruption.
 inline constexpr std::string_view kLedgerActions[] = {
-    "case.created",      "key.added",        "item.ingested",     "item.metadata",
-    "item.annotated",    "item.linked",      "item.accessed",     "incident.recorded",
-    "incident.amended",  "export.created",   "bundle.verified",   "bundle.received",
-    "timestamp.attached"};
+    "case.created",    "key.added",       "item.ingested",     "item.metadata",    "item.annotated",
+    "item.linked",     "item.accessed",   "incident.recorded", "incident.amended", "export.created",
+    "bundle.verified", "bundle.received", "timestamp.attached"};
 
 bool IsLedgerAction(std::string_view action);
 
@@ -32,8 +31,8 @@ struct LedgerEntry {
   Result<std::string> Encode() const;
 };
 
-// Parses the canonical bytes of one entry and checks its shape: v == 1, every field present with its
-// type, a known action, nothing else. kCorruption naming the first problem.
+// Parses the canonical bytes of one entry and checks its shape: v == 1, every field present with
+// its type, a known action, nothing else. kCorruption naming the first problem.
 Result<LedgerEntry> ParseLedgerEntry(std::string_view bytes);
 
 // RFC 3339 UTC with milliseconds, for the current time.

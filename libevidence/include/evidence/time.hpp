@@ -10,10 +10,10 @@
 namespace evidence {
 
 struct ParsedTime {
-  std::int64_t unix_ms = 0;    // the instant
-  int offset_minutes = 0;      // the offset the user gave, or the local zone's at that instant
-  bool had_offset = false;     // the text carried "Z" or "+hh:mm"
-  bool date_only = false;      // the text was just "YYYY-MM-DD" (midnight local time)
+  std::int64_t unix_ms = 0;  // the instant
+  int offset_minutes = 0;    // the offset the user gave, or the local zone's at that instant
+  bool had_offset = false;   // the text carried "Z" or "+hh:mm"
+  bool date_only = false;    // the text was just "YYYY-MM-DD" (midnight local time)
 };
 
 // Accepts "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS[.fff]]" (or with 'T'), optionally followed by "Z" or
