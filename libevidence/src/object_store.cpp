@@ -121,39 +121,14 @@ Status ObjectStore::Commit(const StagedObject& staged) const {
 
 void ObjectStore::Discard(const StagedObject& staged) const { (void)fs_.Remove(staged.temp_path); }
 
-Result<ObjectCheck> ObjectStore::Rehash(const Sha256Digest& digest) const {
+// Reads the object named `digest` in large blocks into `sink`, hashing every byte on the way.
+// A missing object is kNotFound; `check` gets the digest and size of what was read.
+Status ObjectStore::ReadObject(const Sha256Digest& digest, ObjectCheck* check,
+                               const std::function<Status(ByteView)>& sink) const {
   fs::path path = PathFor(digest);
   ReadFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) {
     if (errno == ENOENT) return Status::NotFound(RelativePathFor(digest) + " is missing");
-    return ErrnoStatus(errno, path, "cannot read");
-  }
-  ::posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
-  ObjectCheck check;
-  Sha256 hasher;
-  std::vector<std::uint8_t> buf(kBlockSize);
-  for (;;) {
-    ssize_t n = ::read(in.get(), buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoStatus(errno, path, "cannot read");
-    }
-    if (n == 0) break;
-    hasher.Update(ByteView(buf.data(), static_cast<size_t>(n)));
-    check.size += static_cast<std::uint64_t>(n);
-  }
-  check.sha256 = hasher.Finish();
-  return check;
-}
-
-Status ObjectStore::Stream(const Sha256Digest& digest,
-                           const std::function<Status(ByteView)>& sink) const {
-  fs::path path = PathFor(digest);
-  ReadFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (in.get() < 0) {
-    if (errno == ENOENT) {
-      return Status::VerificationFailed(RelativePathFor(digest) + " is missing from the case");
-    }
     return ErrnoStatus(errno, path, "cannot read");
   }
   ::posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -168,9 +143,28 @@ Status ObjectStore::Stream(const Sha256Digest& digest,
     if (n == 0) break;
     ByteView chunk(buf.data(), static_cast<size_t>(n));
     hasher.Update(chunk);
-    EVIDENCE_RETURN_IF_ERROR(sink(chunk));
+    check->size += chunk.size();
+    if (sink) EVIDENCE_RETURN_IF_ERROR(sink(chunk));
   }
-  if (hasher.Finish() != digest) {
+  check->sha256 = hasher.Finish();
+  return Status::Ok();
+}
+
+Result<ObjectCheck> ObjectStore::Rehash(const Sha256Digest& digest) const {
+  ObjectCheck check;
+  EVIDENCE_RETURN_IF_ERROR(ReadObject(digest, &check, nullptr));
+  return check;
+}
+
+Status ObjectStore::Stream(const Sha256Digest& digest,
+                           const std::function<Status(ByteView)>& sink) const {
+  ObjectCheck check;
+  Status s = ReadObject(digest, &check, sink);
+  if (s.code() == StatusCode::kNotFound) {
+    return Status::VerificationFailed(RelativePathFor(digest) + " is missing from the case");
+  }
+  EVIDENCE_RETURN_IF_ERROR(s);
+  if (check.sha256 != digest) {
     return Status::VerificationFailed(RelativePathFor(digest) +
                                       " no longer matches its SHA-256; nothing was copied");
   }

@@ -70,6 +70,8 @@ class ObjectStore {
   std::vector<fs::path> LeftoverTempFiles() const;
 
  private:
+  Status ReadObject(const Sha256Digest& digest, ObjectCheck* check,
+                    const std::function<Status(ByteView)>& sink) const;
   fs::path case_dir_;
   FileSystem& fs_;
 };

@@ -1,0 +1,221 @@
+#include "evidence/metadata.hpp"
+
+#include <mutex>
+#include <string>
+
+#include "metadata_audio.hpp"
+#include "metadata_filetype.hpp"
+#include "metadata_image.hpp"
+#include "metadata_internal.hpp"
+#include "metadata_util.hpp"
+
+namespace evidence {
+
+namespace metadata_internal {
+
+namespace {
+
+constexpr std::size_t kMaxErrors = 64;
+constexpr std::size_t kMaxErrorBytes = 512;
+
+bool IsKnownKind(std::string_view kind) {
+  for (std::string_view k : kMetadataKinds) {
+    if (k == kind) return true;
+  }
+  return false;
+}
+
+// libmagic answers "type/subtype"; anything else (an error text) is not a media type.
+bool IsMediaType(std::string_view t) {
+  std::size_t slash = t.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == t.size()) return false;
+  for (char c : t) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '/' || c == '-' || c == '+' || c == '.' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Replaces floating-point numbers and booleans (which the ledger's canonical JSON must not
+// carry, by contract) with strings, and invalid UTF-8 in strings and keys.
+void ScrubJson(nlohmann::json& j) {
+  if (j.is_object()) {
+    nlohmann::json clean = nlohmann::json::object();
+    for (auto& [k, v] : j.items()) {
+      ScrubJson(v);
+      clean[CleanText(k, kMaxKeyBytes)] = std::move(v);
+    }
+    j = std::move(clean);
+  } else if (j.is_array()) {
+    for (auto& v : j) ScrubJson(v);
+  } else if (j.is_number_float() || j.is_boolean()) {
+    j = j.dump();
+  } else if (j.is_string()) {
+    j = CleanText(j.get<std::string>(), 64 * 1024);
+  }
+}
+
+std::string DumpForPipe(const Metadata& md) {
+  return MetadataToJson(md).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+void InitMetadataLibraries() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    PreloadMagic();
+    InitImageLibrary();
+    InitAudioLibrary();
+  });
+}
+
+nlohmann::json MetadataToJson(const Metadata& md) {
+  nlohmann::json j = {{"media_type", md.media_type},
+                      {"kind", md.kind},
+                      {"fields", md.fields},
+                      {"errors", md.errors}};
+  j["captured"] = md.captured ? nlohmann::json(*md.captured) : nlohmann::json(nullptr);
+  return j;
+}
+
+Result<Metadata> MetadataFromJson(const nlohmann::json& j) {
+  if (!j.is_object()) return Status::Corruption("metadata: result is not an object");
+  auto str = [&](const char* key) -> const nlohmann::json* {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? &*it : nullptr;
+  };
+  const nlohmann::json* media = str("media_type");
+  const nlohmann::json* kind = str("kind");
+  auto fields = j.find("fields");
+  auto errors = j.find("errors");
+  auto captured = j.find("captured");
+  if (media == nullptr || kind == nullptr || fields == j.end() || !fields->is_object() ||
+      errors == j.end() || !errors->is_array() || captured == j.end() ||
+      !(captured->is_null() || captured->is_string())) {
+    return Status::Corruption("metadata: result has the wrong shape");
+  }
+  Metadata md;
+  md.media_type = media->get<std::string>();
+  md.kind = kind->get<std::string>();
+  md.fields = *fields;
+  for (const auto& e : *errors) {
+    if (e.is_string()) md.errors.push_back(e.get<std::string>());
+  }
+  if (captured->is_string()) md.captured = captured->get<std::string>();
+  return md;
+}
+
+void NormalizeMetadata(Metadata& md) {
+  if (!IsMediaType(md.media_type)) md.media_type = "application/octet-stream";
+  if (!IsKnownKind(md.kind)) md.kind = "other";
+  if (!md.fields.is_object()) md.fields = nlohmann::json::object();
+  ScrubJson(md.fields);
+  if (md.captured) md.captured = CleanText(*md.captured, 64);
+  std::vector<std::string> errors;
+  for (const std::string& e : md.errors) {
+    std::string clean = CleanText(e, kMaxErrorBytes);
+    if (!errors.empty() && errors.back() == clean) continue;
+    if (errors.size() == kMaxErrors) {
+      errors.push_back("metadata: further problems not listed");
+      break;
+    }
+    errors.push_back(std::move(clean));
+  }
+  md.errors = std::move(errors);
+}
+
+Metadata ExtractMetadataInProcess(const std::filesystem::path& path, std::string_view name_hint,
+                                  const std::function<void(const Metadata&)>* checkpoint) {
+  Metadata md;
+  try {
+    auto file = RandomAccessFile::Open(path);
+    if (!file.ok()) {
+      md.errors.push_back("file: " + file.status().message());
+      NormalizeMetadata(md);
+      return md;
+    }
+    auto type = DetectMediaType(path);
+    if (type.ok() && IsMediaType(*type)) {
+      md.media_type = *type;
+    } else {
+      md.errors.push_back(type.ok() ? "libmagic: unexpected answer '" + CleanText(*type, 64) + "'"
+                                    : type.status().message());
+    }
+    Classify(path, *file, name_hint, md);
+    if (checkpoint != nullptr) {
+      Metadata partial = md;
+      NormalizeMetadata(partial);
+      (*checkpoint)(partial);
+    }
+    if (md.kind == "image") {
+      ExtractImage(path, *file, name_hint, md);
+    } else if (md.kind == "audio" || md.kind == "video") {
+      ExtractAudioVideo(path, *file, md);
+    }
+  } catch (const std::exception& e) {
+    md.errors.push_back("metadata: " + CleanText(e.what()));
+  } catch (...) {
+    md.errors.push_back("metadata: unknown exception");
+  }
+  NormalizeMetadata(md);
+  return md;
+}
+
+Metadata ExtractMetadataIsolated(const std::filesystem::path& path, std::string_view name_hint,
+                                 const SandboxLimits& limits) {
+  Metadata md;
+  try {
+    InitMetadataLibraries();
+    const std::string hint(name_hint);
+    auto work = [&](const SandboxSend& send) {
+      std::function<void(const Metadata&)> checkpoint = [&](const Metadata& partial) {
+        send(DumpForPipe(partial));
+      };
+      send(DumpForPipe(ExtractMetadataInProcess(path, hint, &checkpoint)));
+    };
+    SandboxOutcome outcome = RunSandboxed(work, limits);
+    if (outcome.end == SandboxOutcome::End::kNotStarted) {
+      // No isolation available (out of processes or memory): detect the type only, which does
+      // not involve the image and audio parsers.
+      md.errors.push_back("metadata: cannot start the isolated extractor (" + outcome.detail +
+                          "); file type only");
+      auto file = RandomAccessFile::Open(path);
+      auto type = DetectMediaType(path);
+      if (type.ok() && IsMediaType(*type)) md.media_type = *type;
+      if (file.ok()) Classify(path, *file, name_hint, md);
+      NormalizeMetadata(md);
+      return md;
+    }
+    if (outcome.last_message) {
+      nlohmann::json j = nlohmann::json::parse(*outcome.last_message, nullptr, false);
+      auto parsed = MetadataFromJson(j);
+      if (parsed.ok()) {
+        md = std::move(*parsed);
+      } else {
+        md.errors.push_back(parsed.status().message());
+      }
+    }
+    bool finished = outcome.end == SandboxOutcome::End::kExited && outcome.code == 0;
+    if (!finished) {
+      md.errors.push_back("metadata: extractor stopped (" + outcome.detail +
+                          ") while reading this file; only what was read before is recorded");
+    }
+  } catch (const std::exception& e) {
+    md.errors.push_back("metadata: " + CleanText(e.what()));
+  } catch (...) {
+    md.errors.push_back("metadata: unknown exception");
+  }
+  NormalizeMetadata(md);
+  return md;
+}
+
+}  // namespace metadata_internal
+
+Metadata ExtractMetadata(const std::filesystem::path& stored_file, std::string_view name_hint) {
+  return metadata_internal::ExtractMetadataIsolated(stored_file, name_hint,
+                                                    metadata_internal::SandboxLimits{});
+}
+
+}  // namespace evidence

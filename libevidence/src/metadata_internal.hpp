@@ -1,0 +1,40 @@
+// The parts of the metadata module behind ExtractMetadata, for tests and fuzz targets: the
+// in-process extraction the child runs, the isolated run with explicit limits, and the JSON form
+// that carries a result from the child to the parent.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "evidence/metadata.hpp"
+#include "evidence/status.hpp"
+#include "metadata_sandbox.hpp"
+
+namespace evidence::metadata_internal {
+
+// Detects, classifies and extracts in the calling process, with no isolation: a parser crash
+// or hang here is the caller's. `checkpoint`, when given, receives the result of type detection
+// and classification before any parser library runs. Never throws.
+Metadata ExtractMetadataInProcess(const std::filesystem::path& path, std::string_view name_hint,
+                                  const std::function<void(const Metadata&)>* checkpoint = nullptr);
+
+// ExtractMetadata with explicit sandbox limits.
+Metadata ExtractMetadataIsolated(const std::filesystem::path& path, std::string_view name_hint,
+                                 const SandboxLimits& limits);
+
+// Loads libmagic's database and sets up Exiv2 and TagLib once per process, so that forked
+// children inherit them. Idempotent and thread-safe.
+void InitMetadataLibraries();
+
+nlohmann::json MetadataToJson(const Metadata& md);
+// kCorruption when `j` is not the shape MetadataToJson produces.
+Result<Metadata> MetadataFromJson(const nlohmann::json& j);
+
+// Puts `md` in its contract shape: a known kind, an object of fields without floating-point
+// numbers or booleans (turned into strings), clean errors (at most 64).
+void NormalizeMetadata(Metadata& md);
+
+}  // namespace evidence::metadata_internal
