@@ -408,6 +408,7 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
     }
   } guard{temp};
   {
+    arch::ScopedUtf8Locale utf8;
     EVIDENCE_ASSIGN_OR_RETURN(BundleWriter w, BundleWriter::Open(temp, kind, mtime));
     EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/bagit.txt", bagit::kBagitTxt));
     EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/bag-info.txt", bag_info));

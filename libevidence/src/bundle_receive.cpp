@@ -34,6 +34,7 @@ Result<nlohmann::json> JsonFile(const BundleReport& r, const std::string& path) 
 // Streams the payload members named in `wanted` into the object store.
 Status StagePayload(const fs::path& file, const std::string& top,
                     std::map<std::string, Incoming*>& wanted, const ObjectStore& objects) {
+  arch::ScopedUtf8Locale utf8;
   arch::ReadPtr a(archive_read_new());
   archive_read_support_format_zip(a.get());
   archive_read_support_format_tar(a.get());

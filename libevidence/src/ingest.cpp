@@ -134,6 +134,7 @@ Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& op
       for (const auto& p : new_objects) {
         fs::permissions(p, fs::perms::owner_write, fs::perm_options::add, ec);
         (void)s.fs->Remove(p);
+        fs::remove(p.parent_path(), ec);  // only if now empty: the folder was made for it
       }
     }
   } cleanup{*s_, staged, pending, new_objects, committed};
