@@ -14,7 +14,7 @@ packages=(
   libjpeg-dev libpng-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-cryptography
-  file tzdata
+  file tzdata time
   chromium python3-jsonschema
 )
 # Extra packages named on the command line (e.g. clang for the fuzz targets).

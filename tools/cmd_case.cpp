@@ -235,7 +235,7 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
             j["children"] = r->children;
             j["errors"] = r->errors;
           }
-          out.push_back(j);
+          if (g.json) out.push_back(j);  // kept only when printed: memory stays flat
           if (!g.json && !g.quiet) {
             if (r->duplicate) {
               std::cout << LossyUtf8(f.string()) << ": already in the case as " << r->exhibit

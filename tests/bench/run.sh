@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# Benchmarks the evidence CLI against `openssl dgst -sha256` over the same files and prints one
+# Markdown table with the goals from the issues (PASS/MISS). Every row is measured side by side in
+# the same run; the figure is the median of 3 runs (1 with --quick).
+#
+# usage: tests/bench/run.sh BUILD_DIR [--quick]
+#
+# Needs BUILD_DIR/tools/evidence and BUILD_DIR/tests/evidence-make-samples (built), openssl and
+# python3. Corpora and cases live in BUILD_DIR/bench-work, removed at the end. Full mode writes
+# about 4 GiB there and takes a few minutes on 2 cores; --quick (64 MiB, 2,000 small files) under
+# a minute. Progress goes to stderr, the report to stdout.
+set -euo pipefail
+
+die() {
+  echo "bench: error: $*" >&2
+  exit 2
+}
+
+usage() {
+  echo "usage: $0 BUILD_DIR [--quick]" >&2
+  exit 2
+}
+
+build_arg=""
+quick=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    -h | --help) usage ;;
+    -*) die "unknown option $arg" ;;
+    *) [ -z "$build_arg" ] || usage; build_arg="$arg" ;;
+  esac
+done
+[ -n "$build_arg" ] || usage
+[ -d "$build_arg" ] || die "$build_arg is not a folder (build the project first)"
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+build="$(cd "$build_arg" && pwd)"
+evidence="$build/tools/evidence"
+make_samples="$build/tests/evidence-make-samples"
+for tool in "$evidence" "$make_samples"; do
+  [ -x "$tool" ] || die "$tool is missing; build it first:" \
+    "cmake --build $build --target evidence_cli evidence-make-samples"
+done
+command -v openssl >/dev/null || die "openssl is not installed"
+command -v python3 >/dev/null || die "python3 is not installed"
+
+if [ "$quick" -eq 1 ]; then
+  mode="quick"
+  big_bytes=$((64 << 20)) big_label="64 MiB"
+  small_files=2000
+  runs=1
+  # A run that goes past its limit is stopped and its rate taken from the files it finished.
+  big_limit=20 small_limit=15
+else
+  mode="full"
+  big_bytes=$((1 << 30)) big_label="1 GiB"
+  small_files=20000
+  runs=3
+  big_limit=120 small_limit=60
+fi
+big_files=200
+small_min=4096 small_max=65536
+
+work="$build/bench-work"
+rm -rf "$work"
+mkdir -p "$work/results"
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+
+avail_kib=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
+need_kib=$(((big_bytes * 2 + small_files * small_max * 2) / 1024 + (256 << 10)))
+[ "$avail_kib" -ge "$need_kib" ] ||
+  die "$work needs about $((need_kib >> 20)) GiB free, has $((avail_kib >> 20)) GiB"
+
+progress() { echo "bench: $*" >&2; }
+
+# Runs a setup command quietly; shows its output only when it fails.
+quietly() {
+  local log="$work/quiet.log"
+  if ! "$@" >"$log" 2>&1; then
+    cat "$log" >&2
+    die "setup step failed: $*"
+  fi
+}
+
+# measure RESULT_NAME [measure.py options] -- COMMAND...: appends "wall rss stopped" to the file.
+measure() {
+  local name="$1"
+  shift
+  python3 "$here/measure.py" --out "$work/results/$name" "$@" ||
+    die "measured command failed (see above)"
+}
+
+# Number of items the case records (how far a stopped ingest got).
+count_items() {
+  local case_dir="$1" n
+  if n=$("$evidence" -C "$case_dir" --json list 2>/dev/null |
+    python3 -c 'import json, sys; print(len(json.load(sys.stdin)))' 2>/dev/null); then
+    echo "$n"
+  else
+    # The interrupted command may have left the case unreadable for list; count stored objects.
+    find "$case_dir/objects" -type f | wc -l
+  fi
+}
+
+# Ingests CORPUS into a fresh case CASE; appends the measurement to RESULT_NAME, with the wall
+# time projected to the whole corpus when the run was stopped at LIMIT (the done count is kept in
+# RESULT_NAME.done).
+measure_ingest() {
+  local name="$1" corpus="$2" case_dir="$3" total="$4" limit="$5"
+  rm -rf "$case_dir"
+  quietly "$evidence" -C "$case_dir" -q init --no-passphrase
+  measure "$name.raw" --limit "$limit" -- "$evidence" -C "$case_dir" -q add -r "$corpus"
+  local line wall rss stopped finished
+  line=$(tail -n 1 "$work/results/$name.raw")
+  read -r wall rss stopped <<<"$line"
+  finished=$(count_items "$case_dir")
+  if [ "$stopped" -eq 0 ] && [ "$finished" -ne "$total" ]; then
+    die "evidence add recorded $finished items for $total files"
+  fi
+  [ "$finished" -gt 0 ] || die "evidence add recorded nothing within ${limit} s"
+  awk -v w="$wall" -v r="$rss" -v s="$stopped" -v d="$finished" -v t="$total" \
+    'BEGIN { printf "%.6f %d %d\n", w * t / d, r, s }' >>"$work/results/$name"
+  echo "$finished" >>"$work/results/$name.done"
+}
+
+# One openssl process over every file of CORPUS, named relative to it (short command line).
+measure_openssl() {
+  local name="$1" corpus="$2"
+  local -a files
+  mapfile -t files < <(cd "$corpus" && find . -maxdepth 1 -type f -name 'file-*.bin' | sort)
+  [ "${#files[@]}" -gt 0 ] || die "no file-*.bin in $corpus"
+  measure "$name" --cwd "$corpus" -- openssl dgst -sha256 "${files[@]}"
+}
+
+# Column N (1-based) of RESULT_NAME: its median, and its maximum.
+median() {
+  sort -g -k "$2,$2" "$work/results/$1" |
+    awk -v c="$2" '{ v[NR] = $c } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+maximum() { awk -v c="$2" 'NR == 1 || $c > m { m = $c } END { print m }' "$work/results/$1"; }
+samples() { awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 }' "$work/results/$1"; }
+
+# Median latency of fsync after a 4 KiB write in the work folder, in ms: ingest is durable (every
+# copy and every commit is synced), so this sets its floor on a given disk.
+fsync_ms() {
+  python3 - "$work/fsync-probe" <<'PY'
+import os, statistics, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+latencies = []
+for i in range(50):
+    os.pwrite(fd, b"x" * 4096, i * 4096)
+    start = time.perf_counter()
+    os.fsync(fd)
+    latencies.append(time.perf_counter() - start)
+os.close(fd)
+os.unlink(sys.argv[1])
+print(f"{statistics.median(latencies) * 1000:.1f}")
+PY
+}
+
+start_seconds=$SECONDS
+load_at_start=$(cut -d' ' -f1 /proc/loadavg)
+fsync_at_start=$(fsync_ms)
+
+# ---- corpora ----
+progress "writing $big_label in $big_files files and $small_files small files to $work"
+quietly "$make_samples" --corpus "$work/big" --files "$big_files" --total-bytes "$big_bytes"
+quietly "$make_samples" --small-corpus "$work/small" --files "$small_files" \
+  --min "$small_min" --max "$small_max"
+small_bytes=$(find "$work/small" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+# Page caches cannot be dropped without disturbing the machine; instead every input is read once
+# here, so both sides read their input from memory.
+cat "$work"/big/* >/dev/null
+find "$work/small" -type f -exec cat {} + >/dev/null
+
+# ---- ingest of the large corpus, and verify of the case it made ----
+for run in $(seq "$runs"); do
+  progress "ingest $big_label: run $run of $runs"
+  measure_ingest ingest_big "$work/big" "$work/case-big" "$big_files" "$big_limit"
+  measure_openssl ingest_big.openssl "$work/big"
+done
+big_stopped=$(maximum ingest_big 3)
+if [ "$big_stopped" -eq 0 ]; then
+  find "$work/case-big" -type f -exec cat {} + >/dev/null
+  for run in $(seq "$runs"); do
+    progress "verify: run $run of $runs"
+    measure verify_big -- "$evidence" -C "$work/case-big" -q verify
+    measure_openssl verify_big.openssl "$work/big"
+  done
+fi
+rm -rf "$work/case-big"
+
+# ---- ingest of many small files ----
+for run in $(seq "$runs"); do
+  progress "ingest $small_files small files: run $run of $runs"
+  measure_ingest ingest_small "$work/small" "$work/case-small" "$small_files" "$small_limit"
+  measure_openssl ingest_small.openssl "$work/small"
+done
+rm -rf "$work/case-small"
+
+# ---- report ----
+fsync_at_end=$(fsync_ms)
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+grep -qw sha_ni /proc/cpuinfo && cpu="$cpu, SHA extensions"
+mem_gib=$(awk '/^MemTotal/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)
+fs_type=$(df -PT "$work" | awk 'NR == 2 { print $2 }')
+fmt() { awk -v v="$1" "BEGIN { printf \"$2\", v }"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+verdict() { awk -v v="$1" -v lim="$3" "BEGIN { print (v $2 lim) ? \"PASS\" : \"MISS\" }"; }
+mib() { awk -v k="$1" 'BEGIN { if (k < 0) print "n/a"; else printf "%.1f MiB", k / 1024 }'; }
+mb_per_s() { awk -v b="$1" -v t="$2" 'BEGIN { printf "%.0f MB/s", b / t / 1e6 }'; }
+grouped() { echo "$1" | sed ':a; s/\B[0-9]\{3\}\>/,&/; ta'; }
+
+if [ "$runs" -gt 1 ]; then
+  echo "## evidence benchmark ($mode mode, median of $runs runs)"
+else
+  echo "## evidence benchmark ($mode mode, 1 run)"
+fi
+echo
+echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "- machine: $(nproc) cores ($cpu), $mem_gib GiB memory, $fs_type file system;" \
+  "load average $load_at_start at start, $(cut -d' ' -f1 /proc/loadavg) at end"
+echo "- disk: fsync after a 4 KiB write takes $fsync_at_start ms at start, $fsync_at_end ms at end" \
+  "(median of 50)"
+echo "- peak RSS: $(python3 "$here/measure.py" --describe)"
+echo "- tools: $("$evidence" --version 2>&1 | head -n 1), $(openssl version | awk '{ print $1, $2 }')"
+echo "- caches: not dropped (that would disturb the whole machine); every corpus and the case were read" \
+  "once before timing, so both sides read from the page cache. evidence also writes and fsyncs" \
+  "its copies; openssl only reads."
+echo
+
+ev=$(median ingest_big 1)
+os=$(median ingest_big.openssl 1)
+rss_big=$(maximum ingest_big 2)
+echo "| benchmark | evidence | openssl dgst | ratio | evidence rate | evidence peak RSS | goal | result |"
+echo "|---|---:|---:|---:|---:|---:|---|---|"
+mark=""
+[ "$big_stopped" -eq 1 ] && mark=" (*)"
+echo "| ingest $big_label in $big_files files (\`add -r\`) | $(fmt "$ev" '%.2f s')$mark |" \
+  "$(fmt "$os" '%.2f s') | $(ratio "$ev" "$os") | $(mb_per_s "$big_bytes" "$ev") |" \
+  "$(mib "$rss_big") | <= 1.5x openssl |" \
+  "$(verdict "$ev" "<=" "$(awk -v o="$os" 'BEGIN { print 1.5 * o }')") |"
+rss_all=$rss_big
+if [ "$big_stopped" -eq 0 ]; then
+  ev=$(median verify_big 1)
+  os=$(median verify_big.openssl 1)
+  rss=$(maximum verify_big 2)
+  [ "$rss" -gt "$rss_all" ] && rss_all=$rss
+  echo "| verify that case (\`verify\`) | $(fmt "$ev" '%.2f s') | $(fmt "$os" '%.2f s') |" \
+    "$(ratio "$ev" "$os") |" \
+    "$(mb_per_s "$big_bytes" "$ev") | $(mib "$rss") | <= 1.0x openssl |" \
+    "$(verdict "$ev" "<=" "$os") |"
+else
+  echo "| verify that case (\`verify\`) | - | - | - | - | - | <= 1.0x openssl | not run (*) |"
+fi
+ev=$(median ingest_small 1)
+os=$(median ingest_small.openssl 1)
+rss=$(maximum ingest_small 2)
+[ "$rss" -gt "$rss_all" ] && rss_all=$rss
+small_stopped=$(maximum ingest_small 3)
+rate=$(awk -v n="$small_files" -v t="$ev" 'BEGIN { printf "%.0f", n / t }')
+mark=""
+[ "$small_stopped" -eq 1 ] && mark=" (*)"
+echo "| ingest $(grouped "$small_files") files of 4-64 KiB (\`add -r\`) |" \
+  "$(fmt "$ev" '%.2f s')$mark | $(fmt "$os" '%.2f s') | $(ratio "$ev" "$os") |" \
+  "$(grouped "$rate") files/s | $(mib "$rss") |" \
+  ">= 2,000 files/s | $(verdict "$rate" ">=" 2000) |"
+echo "| peak RSS of every evidence run above | | | | |" \
+  "$(mib "$rss_all") | < 64 MiB |" \
+  "$([ "$rss_all" -ge 0 ] && verdict "$rss_all" "<" $((64 << 10)) || echo "n/a") |"
+echo
+echo "Each run in seconds (evidence / openssl):" \
+  "ingest $(samples ingest_big) / $(samples ingest_big.openssl);" \
+  "$([ "$big_stopped" -eq 0 ] && echo "verify $(samples verify_big) / $(samples verify_big.openssl);")" \
+  "small files $(samples ingest_small) / $(samples ingest_small.openssl)." \
+  "Small corpus: $(awk -v b="$small_bytes" 'BEGIN { printf "%.0f MiB", b / 1048576 }')."
+for name in ingest_big ingest_small; do
+  if [ "$(maximum "$name" 3)" -eq 1 ]; then
+    label="ingest $big_label" total=$big_files limit=$big_limit
+    [ "$name" = ingest_small ] && label="ingest small files" total=$small_files limit=$small_limit
+    echo
+    echo "(*) $label: each run was stopped after $limit s, with" \
+      "$(paste -sd/ "$work/results/$name.done") of $(grouped "$total") files recorded; its time" \
+      "above is projected linearly to all files, and its peak RSS is that of the part that ran."
+  fi
+done
+rm -rf "$work"
+progress "done in $((SECONDS - start_seconds)) s"
