@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "archive_util.hpp"
 #include "evidence/hash.hpp"
 #include "evidence/messages.hpp"
 #include "messages_internal.hpp"
@@ -32,10 +33,7 @@ bool EndsWith(std::string_view s, std::string_view p) {
 // ---------------------------------------------------------------------------------------------
 // Zip archives (libarchive, streaming).
 
-struct ArchiveDeleter {
-  void operator()(struct archive* a) const { archive_read_free(a); }
-};
-using ArchivePtr = std::unique_ptr<struct archive, ArchiveDeleter>;
+using ArchivePtr = arch::ReadPtr;
 
 std::string EntryName(struct archive_entry* e) {
   const char* utf8 = archive_entry_pathname_utf8(e);

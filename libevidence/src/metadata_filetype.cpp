@@ -10,6 +10,8 @@
 #include <optional>
 #include <type_traits>
 
+#include "archive_util.hpp"
+
 namespace evidence::metadata_internal {
 
 namespace {
@@ -19,10 +21,7 @@ struct MagicCloser {
 };
 using MagicPtr = std::unique_ptr<std::remove_pointer_t<magic_t>, MagicCloser>;
 
-struct ArchiveReadCloser {
-  void operator()(struct archive* a) const { archive_read_free(a); }
-};
-using ArchiveReadPtr = std::unique_ptr<struct archive, ArchiveReadCloser>;
+using ArchiveReadPtr = arch::ReadPtr;
 
 // The default libmagic database, loaded once; libmagic handles are not thread-safe, hence the
 // mutex.
