@@ -1,31 +1,15 @@
-// Calendar arithmetic for the report: dates as written, ISO 8601 weeks, and the time grammar.
-// Written out here rather than taken from <chrono> so that no time zone database, and no local
-// zone of the machine that renders the report, can move an entry to another day or week.
+// Calendar arithmetic for the report: dates as written and ISO 8601 weeks (the time grammar is
+// time_text.hpp). Written out here rather than taken from <chrono> so that no time zone database,
+// and no local zone of the machine that renders the report, can move an entry to another day or
+// week.
 #include <cstdio>
 
 #include "report_internal.hpp"
+#include "time_text.hpp"
 
 namespace evidence::report_internal {
 
 namespace {
-
-bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
-  return true;
-}
-
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int DaysInMonth(int y, int m) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return kDays[m - 1] + (m == 2 && IsLeap(y) ? 1 : 0);
-}
 
 // Floor division, for days before the epoch.
 std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
@@ -35,50 +19,13 @@ std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
 }  // namespace
 
 std::optional<CivilDate> DatePart(std::string_view text) {
-  CivilDate d;
-  if (text.size() < 10 || text[4] != '-' || text[7] != '-' || !Digits(text, 0, 4, &d.year) ||
-      !Digits(text, 5, 2, &d.month) || !Digits(text, 8, 2, &d.day)) {
-    return std::nullopt;
-  }
-  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > DaysInMonth(d.year, d.month)) {
-    return std::nullopt;
-  }
-  return d;
+  // Only the first ten characters matter here; ScanTimeText checks the rest where it is needed.
+  auto fields = ScanTimeText(text.substr(0, 10));
+  if (!fields) return std::nullopt;
+  return CivilDate{fields->year, fields->month, fields->day};
 }
 
-bool IsReportTime(std::string_view text) {
-  if (!DatePart(text)) return false;
-  size_t pos = 10;
-  if (pos == text.size()) return true;  // a date alone carries no zone
-  if (text[pos] == 'T' || text[pos] == ' ') {
-    int h = 0, m = 0, s = 0;
-    if (!Digits(text, pos + 1, 2, &h) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
-        !Digits(text, pos + 4, 2, &m) || h > 23 || m > 59) {
-      return false;
-    }
-    pos += 6;
-    if (pos < text.size() && text[pos] == ':') {
-      // 60 allows a leap second, as RFC 3339 does.
-      if (!Digits(text, pos + 1, 2, &s) || s > 60) return false;
-      pos += 3;
-      if (pos < text.size() && text[pos] == '.') {
-        size_t start = ++pos;
-        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') pos++;
-        if (pos == start) return false;
-      }
-    }
-  } else {
-    return false;
-  }
-  if (pos == text.size()) return true;
-  if (text[pos] == 'Z') return pos + 1 == text.size();
-  if (text[pos] == '+' || text[pos] == '-') {
-    int oh = 0, om = 0;
-    return pos + 6 == text.size() && Digits(text, pos + 1, 2, &oh) && text[pos + 3] == ':' &&
-           Digits(text, pos + 4, 2, &om) && oh <= 23 && om <= 59;
-  }
-  return false;
-}
+bool IsReportTime(std::string_view text) { return ScanTimeText(text).has_value(); }
 
 // The classic era-based conversion (400-year cycles of 146097 days), shifted so that the year
 // starts in March and the leap day falls at its end.
