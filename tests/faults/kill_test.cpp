@@ -1,0 +1,138 @@
+// SIGKILL at pseudo-random moments of a real `evidence add`, then `evidence verify`
+// (docs/reliability.md).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "child_process.hpp"
+#include "fixtures.hpp"
+#include "testing.hpp"
+
+namespace evidence::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string Sha(const fs::path& p) {
+  auto r = RunProgram({"sha256sum", p.string()});
+  return r.out.substr(0, 64);
+}
+
+// Items in the case as `list --json` shows them: sha256 -> exhibit.
+std::map<std::string, std::string> ListItems(const fs::path& case_dir) {
+  auto r = RunEvidence({"-C", case_dir.string(), "--json", "list"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, std::string> out;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  if (j.is_object() && j.contains("items")) j = j["items"];
+  if (!j.is_array()) {
+    ADD_FAILURE() << "list --json: " << r.out;
+    return out;
+  }
+  for (const auto& it : j) out[it.value("sha256", "")] = it.value("exhibit", "");
+  return out;
+}
+
+TEST(KillTest, AddSurvivesSigkillAtRandomMoments) {
+  TempDir tmp;
+  const fs::path case_dir = tmp / "case";
+  auto init = RunEvidence({"-C", case_dir.string(), "init", "--name", "Kill test", "--owner",
+                           "Owner", "--no-passphrase"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+
+  const std::uint64_t seed = 20261130;
+  std::mt19937_64 rng(seed);
+  std::set<std::string> all_shas;
+  int file_no = 0;
+  // A batch of new files each round (photos and raw bytes of varied size), so every kill lands in
+  // real work rather than in duplicate checks.
+  auto make_batch = [&](int n) {
+    std::vector<std::string> paths;
+    for (int i = 0; i < n; ++i) {
+      ++file_no;
+      fs::path p;
+      if (file_no % 3 == 0) {
+        p = tmp / "in" / ("IMG_" + std::to_string(file_no) + ".jpg");
+        fs::create_directories(p.parent_path());
+        JpegOptions o;
+        o.seed = static_cast<std::uint64_t>(file_no);
+        WriteJpegWithExif(p, o);
+      } else {
+        p = tmp / "in" / ("note-" + std::to_string(file_no) + ".bin");
+        fs::create_directories(p.parent_path());
+        WriteRandomFile(p, 1000 + rng() % 300000, static_cast<std::uint64_t>(file_no));
+      }
+      all_shas.insert(Sha(p));
+      paths.push_back(p.string());
+    }
+    return paths;
+  };
+
+  // How long an uninterrupted add of one batch takes here: kills land uniformly inside it.
+  auto start = Clock::now();
+  {
+    auto batch = make_batch(8);
+    std::vector<std::string> args = {"-C", case_dir.string(), "-q", "add"};
+    args.insert(args.end(), batch.begin(), batch.end());
+    auto r = RunEvidence(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  const auto batch_time =
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+  ASSERT_GT(batch_time.count(), 0);
+
+  const auto deadline = Clock::now() + std::chrono::seconds(240);
+  int kills = 0, finished = 0, rounds = 0;
+  // Kills land uniformly in [0, window); the window shrinks when a run finishes first and grows
+  // slowly when kills land, so most rounds end in a kill whatever the speed of the machine.
+  double window_us = static_cast<double>(batch_time.count());
+  while (kills < 60 && Clock::now() < deadline) {
+    ++rounds;
+    auto batch = make_batch(8);
+    std::vector<std::string> args = {"-C", case_dir.string(), "-q", "add"};
+    args.insert(args.end(), batch.begin(), batch.end());
+    std::uint64_t delay_us = rng() % (static_cast<std::uint64_t>(window_us) + 1);
+    Child child = StartEvidence(args, tmp / ("add-" + std::to_string(rounds)));
+    // The delay only picks the moment of the kill; nothing below depends on its length.
+    std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
+    kill(child.pid, SIGKILL);
+    int status = WaitChild(child);
+    if (status == -SIGKILL) {
+      ++kills;
+      window_us *= 1.03;
+    } else {
+      window_us *= 0.8;
+      ASSERT_EQ(status, 0) << ReadFile(child.err);
+      ++finished;
+    }
+    auto v = RunEvidence({"-C", case_dir.string(), "verify"});
+    ASSERT_EQ(v.exit_code, 0) << "after round " << rounds << " (killed after " << delay_us
+                              << " us, seed " << seed << "):\n"
+                              << v.out << v.err;
+    // Every item is one of our files, whole (verify re-hashed its object against its entry).
+    for (const auto& [sha, exhibit] : ListItems(case_dir)) {
+      EXPECT_TRUE(all_shas.count(sha)) << exhibit << " " << sha;
+    }
+  }
+  std::cout << "[faults] kill test: kills survived: " << kills << " (" << finished
+            << " runs finished before their kill, " << rounds << " rounds, seed " << seed << ")\n";
+  EXPECT_GE(kills, 50);
+
+  // Adding everything again, uninterrupted, completes the case: nothing was lost for good.
+  std::vector<std::string> args = {"-C", case_dir.string(),    "-q", "add",
+                                   "-r", (tmp / "in").string()};
+  auto r = RunEvidence(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ListItems(case_dir).size(), all_shas.size());
+  auto v = RunEvidence({"-C", case_dir.string(), "verify"});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+}
+
+}  // namespace
+}  // namespace evidence::testing
