@@ -120,7 +120,12 @@ void OnParserWarning(gint64 offset, GMimeParserWarning code, const gchar* item, 
     if (log->items.size() >= 32) return;  // enough to tell what is wrong
     std::string text(WarningName(code));
     if (offset >= 0) text += " at byte " + std::to_string(offset);
-    if (item != nullptr && *item != '\0') text += " (" + Str(item).substr(0, 80) + ")";
+    if (item != nullptr && *item != '\0') {
+      // Cut at a character boundary: a byte cut could split a UTF-8 sequence (fuzz finding).
+      std::string shown = Str(item);
+      TruncateUtf8(shown, 80);
+      text += " (" + shown + ")";
+    }
     // GMime repeats a warning once per nesting level; one line says it.
     if (std::find(log->items.begin(), log->items.end(), text) == log->items.end()) {
       log->items.push_back(std::move(text));
@@ -429,9 +434,11 @@ class EmailParser {
         m->time = *t;
       } else {
         m->extra["date_error"] = "unparsable Date header";
+        std::string shown = *date;
+        TruncateUtf8(shown, 80);  // at a character boundary (fuzz finding)
         AddWarning(&summary_, "email: byte " + std::to_string(start) + ": message " +
                                   std::to_string(index_) + " has an unparsable Date header \"" +
-                                  date->substr(0, 80) + "\"");
+                                  shown + "\"");
       }
     } else {
       m->extra["date_error"] = "no Date header";
