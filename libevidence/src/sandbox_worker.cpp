@@ -1,0 +1,293 @@
+#include "sandbox_worker.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <thread>
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define EVIDENCE_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+#define EVIDENCE_SANITIZED 1
+#endif
+#endif
+
+namespace evidence::metadata_internal {
+
+namespace {
+
+// Frames both ways: 8-byte little-endian length, then the bytes. From the child, the first byte
+// of a frame says what it is: a message for the parent to keep, or the end of the request.
+constexpr char kMessage = 'm';
+constexpr char kDone = 'd';
+constexpr std::size_t kMaxRequestBytes = 1 << 20;
+
+bool WriteAll(int fd, const void* data, std::size_t n) {
+  const char* p = static_cast<const char*>(data);
+  while (n > 0) {
+    ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
+bool ReadAll(int fd, void* data, std::size_t n) {
+  char* p = static_cast<char*>(data);
+  while (n > 0) {
+    ssize_t r = ::read(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<std::size_t>(r);
+  }
+  return true;
+}
+
+void EncodeLength(std::uint64_t n, unsigned char out[8]) {
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<unsigned char>(n >> (8 * i));
+}
+
+std::uint64_t DecodeLength(const unsigned char* in) {
+  std::uint64_t n = 0;
+  for (int i = 0; i < 8; ++i) n |= std::uint64_t{in[i]} << (8 * i);
+  return n;
+}
+
+bool WriteFrame(int fd, char kind, std::string_view payload) {
+  unsigned char len[8];
+  EncodeLength(payload.size() + 1, len);
+  return WriteAll(fd, len, sizeof len) && WriteAll(fd, &kind, 1) &&
+         WriteAll(fd, payload.data(), payload.size());
+}
+
+void SetLimit(int resource, rlim_t soft, rlim_t hard) {
+  struct rlimit rl {};
+  rl.rlim_cur = soft;
+  rl.rlim_max = hard;
+  (void)::setrlimit(resource, &rl);
+}
+
+// CPU seconds this process has used so far, rounded up.
+rlim_t CpuSecondsUsed() {
+  struct rusage ru {};
+  (void)::getrusage(RUSAGE_SELF, &ru);
+  return static_cast<rlim_t>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + 1);
+}
+
+[[noreturn]] void Serve(int sock, const SandboxHandler& handler, const SandboxLimits& limits,
+                        pid_t parent) {
+  (void)::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(111);
+  ::signal(SIGPIPE, SIG_IGN);
+  SetLimit(RLIMIT_CORE, 0, 0);
+  SetLimit(RLIMIT_FSIZE, 0, 0);
+#ifndef EVIDENCE_SANITIZED
+  SetLimit(RLIMIT_AS, limits.max_address_space, limits.max_address_space);
+#endif
+  // CPU: a per-request budget behind the parent's wall-clock limit. The soft limit moves up with
+  // each request (SIGXCPU ends the child when one request overruns); the hard limit stays.
+  const rlim_t budget = static_cast<rlim_t>(limits.timeout.count() / 1000 + 2);
+  struct rlimit cpu {};
+  (void)::getrlimit(RLIMIT_CPU, &cpu);
+  SandboxSend send = [sock](std::string_view message) {
+    if (!WriteFrame(sock, kMessage, message)) ::_exit(112);
+  };
+  std::string request;
+  for (;;) {
+    unsigned char len[8];
+    if (!ReadAll(sock, len, sizeof len)) ::_exit(0);  // the parent is done with us
+    std::uint64_t n = DecodeLength(len);
+    if (n > kMaxRequestBytes) ::_exit(114);
+    request.resize(n);
+    if (!ReadAll(sock, request.data(), n)) ::_exit(0);
+    rlim_t soft = CpuSecondsUsed() + budget;
+    if (cpu.rlim_max != RLIM_INFINITY && soft > cpu.rlim_max) ::_exit(115);
+    SetLimit(RLIMIT_CPU, soft, cpu.rlim_max);
+    try {
+      handler(request, send);
+    } catch (...) {
+      ::_exit(113);
+    }
+    if (!WriteFrame(sock, kDone, {})) ::_exit(112);
+  }
+}
+
+std::string SignalText(int sig) {
+  const char* name = ::strsignal(sig);
+  return "killed by signal " + std::to_string(sig) +
+         (name != nullptr ? std::string(" (") + name + ")" : "");
+}
+
+}  // namespace
+
+SandboxWorker::SandboxWorker(SandboxHandler handler, SandboxLimits limits, std::size_t max_requests)
+    : handler_(std::move(handler)), limits_(limits), max_requests_(max_requests) {}
+
+SandboxWorker::~SandboxWorker() { Stop(); }
+
+bool SandboxWorker::Start(std::string* detail) {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    *detail = std::string("socketpair: ") + std::strerror(errno);
+    return false;
+  }
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    *detail = std::string("fork: ") + std::strerror(errno);
+    ::close(sv[0]);
+    ::close(sv[1]);
+    return false;
+  }
+  if (pid == 0) {
+    ::close(sv[0]);
+    Serve(sv[1], handler_, limits_, parent);
+  }
+  ::close(sv[1]);
+  pid_ = pid;
+  sock_ = sv[0];
+  served_ = 0;
+  ++started_;
+  return true;
+}
+
+void SandboxWorker::Stop() {
+  if (pid_ < 0) return;
+  ::close(sock_);
+  sock_ = -1;
+  // The child holds nothing worth a clean exit (it only reads, and writes nothing), so it is
+  // ended at once rather than waited for.
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+}
+
+void SandboxWorker::Reap(SandboxOutcome* out, bool killed) {
+  ::close(sock_);
+  sock_ = -1;
+  int status = 0;
+  pid_t w;
+  const auto deadline = std::chrono::steady_clock::now() + limits_.timeout;
+  for (;;) {
+    w = ::waitpid(pid_, &status, killed ? 0 : WNOHANG);
+    if (w == pid_) break;
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) {  // ECHILD: reaped elsewhere (SIGCHLD ignored by the host program)
+      pid_ = -1;
+      if (!killed) {
+        out->end = SandboxOutcome::End::kExited;
+        out->code = -1;
+        out->detail = "ended without answering";
+      }
+      return;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::kill(pid_, SIGKILL);
+      killed = true;
+      out->end = SandboxOutcome::End::kTimedOut;
+      continue;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  pid_ = -1;
+  if (killed) return;
+  if (WIFSIGNALED(status)) {
+    out->end = SandboxOutcome::End::kSignaled;
+    out->code = WTERMSIG(status);
+    out->detail = SignalText(out->code);
+  } else {
+    out->end = SandboxOutcome::End::kExited;
+    out->code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    // A child that exits with 0 before its answer still did not answer.
+    if (out->code == 0) out->code = -1;
+    out->detail =
+        "exited with status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  }
+}
+
+SandboxOutcome SandboxWorker::Call(std::string_view request) {
+  SandboxOutcome out;
+  if (request.size() > kMaxRequestBytes) {
+    out.detail = "request too large";
+    return out;
+  }
+  if (pid_ >= 0 && served_ >= max_requests_) Stop();
+  if (pid_ < 0 && !Start(&out.detail)) return out;
+  ++served_;
+  unsigned char len[8];
+  EncodeLength(request.size(), len);
+  if (!WriteAll(sock_, len, sizeof len) || !WriteAll(sock_, request.data(), request.size())) {
+    // The child died between requests (killed from outside): its answer is the way it ended.
+    Reap(&out, false);
+    return out;
+  }
+
+  const auto deadline = std::chrono::steady_clock::now() + limits_.timeout;
+  std::string buffer;
+  char chunk[64 * 1024];
+  auto kill_child = [&](SandboxOutcome::End why, std::string detail) {
+    ::kill(pid_, SIGKILL);
+    out.end = why;
+    out.detail = std::move(detail);
+    Reap(&out, true);
+    return out;
+  };
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return kill_child(SandboxOutcome::End::kTimedOut,
+                        "timed out after " + std::to_string(limits_.timeout.count()) + " ms");
+    }
+    struct pollfd p {};
+    p.fd = sock_;
+    p.events = POLLIN;
+    int r = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (r < 0 && errno == EINTR) continue;
+    if (r == 0) continue;
+    if (r < 0) {
+      return kill_child(SandboxOutcome::End::kTimedOut,
+                        std::string("poll: ") + std::strerror(errno));
+    }
+    ssize_t got = ::read(sock_, chunk, sizeof chunk);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {  // the child died mid-request
+      Reap(&out, false);
+      return out;
+    }
+    buffer.append(chunk, static_cast<std::size_t>(got));
+    while (buffer.size() >= 8) {
+      std::uint64_t n = DecodeLength(reinterpret_cast<const unsigned char*>(buffer.data()));
+      if (n == 0 || n - 1 > limits_.max_message_bytes) {
+        return kill_child(SandboxOutcome::End::kTooMuchOutput, "message larger than the limit");
+      }
+      if (buffer.size() - 8 < n) break;
+      char kind = buffer[8];
+      if (kind == kDone) {
+        out.end = SandboxOutcome::End::kExited;
+        out.code = 0;
+        return out;
+      }
+      out.last_message = buffer.substr(9, n - 1);
+      buffer.erase(0, 8 + n);
+    }
+  }
+}
+
+}  // namespace evidence::metadata_internal

@@ -1,0 +1,55 @@
+// A long-lived sandboxed child that serves many requests, so that a command over thousands of
+// files forks once instead of once per file. Same limits as RunSandboxed (metadata_sandbox.hpp):
+// a wall-clock limit per request, a CPU budget per request, an address-space limit, no core
+// dumps, no file writes. A child that crashes, hangs or floods costs the request it was serving
+// an error; the next request starts a fresh child.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "metadata_sandbox.hpp"
+
+namespace evidence::metadata_internal {
+
+// Runs in the child for each request; reports with `send` (the parent keeps the last message).
+using SandboxHandler = std::function<void(std::string_view request, const SandboxSend& send)>;
+
+class SandboxWorker {
+ public:
+  // `handler` is copied into every child this worker starts. Requests after `max_requests` go
+  // to a fresh child, so that what a parser library leaks does not pile up.
+  SandboxWorker(SandboxHandler handler, SandboxLimits limits, std::size_t max_requests = 512);
+  // Ends the child and reaps it.
+  ~SandboxWorker();
+  SandboxWorker(const SandboxWorker&) = delete;
+  SandboxWorker& operator=(const SandboxWorker&) = delete;
+
+  // Serves one request. kExited with code 0 when the handler returned; otherwise what ended the
+  // child (kSignaled, kTimedOut, kTooMuchOutput, kExited with the status of an early exit), or
+  // kNotStarted if no child could be started. Not thread-safe: one worker per thread.
+  SandboxOutcome Call(std::string_view request);
+
+  // How many children this worker has started (for tests: restarts after a crash).
+  std::size_t children_started() const { return started_; }
+
+ private:
+  bool Start(std::string* detail);
+  void Stop();
+  // Reaps the dead or dying child into `out` (end, code, detail).
+  void Reap(SandboxOutcome* out, bool killed);
+
+  SandboxHandler handler_;
+  SandboxLimits limits_;
+  std::size_t max_requests_;
+  pid_t pid_ = -1;
+  int sock_ = -1;
+  std::size_t served_ = 0;
+  std::size_t started_ = 0;
+};
+
+}  // namespace evidence::metadata_internal

@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# Ledger-scale and parser-memory benchmarks (issue 8): a 1,000,000-entry ledger (append rate,
+# `verify`, proofs, an export of 10,000 items from it) and the `add` of a 100 MB WhatsApp export
+# and of a 500 MB mbox, each with its peak RSS. Prints one Markdown table with the goals
+# (PASS/MISS). Called by run.sh (`make bench`); runs on its own too.
+#
+# usage: tests/bench/ledger.sh BUILD_DIR [--quick]
+#
+# Needs BUILD_DIR/tools/evidence and BUILD_DIR/tests/bench/evidence-ledger-bench (built), python3
+# and, for exact peak RSS, GNU time. Everything is generated in BUILD_DIR/bench-ledger-work and
+# removed at the end: about 2.5 GiB and a few minutes in full mode; --quick (100,000 entries,
+# 10 MB and 50 MB exports) takes well under a minute. Progress goes to stderr, the table to stdout.
+set -euo pipefail
+
+die() {
+  echo "bench-ledger: error: $*" >&2
+  exit 2
+}
+usage() {
+  echo "usage: $0 BUILD_DIR [--quick]" >&2
+  exit 2
+}
+
+build_arg=""
+quick=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    -h | --help) usage ;;
+    -*) die "unknown option $arg" ;;
+    *) [ -z "$build_arg" ] || usage; build_arg="$arg" ;;
+  esac
+done
+[ -n "$build_arg" ] || usage
+[ -d "$build_arg" ] || die "$build_arg is not a folder (build the project first)"
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+build="$(cd "$build_arg" && pwd)"
+evidence="$build/tools/evidence"
+ledger_bench="$build/tests/bench/evidence-ledger-bench"
+for tool in "$evidence" "$ledger_bench"; do
+  [ -x "$tool" ] || die "$tool is missing; build it first:" \
+    "cmake --build $build --target evidence_cli evidence-ledger-bench"
+done
+command -v python3 >/dev/null || die "python3 is not installed"
+
+if [ "$quick" -eq 1 ]; then
+  mode="quick"
+  entries=100000 items=1000 proofs=2000
+  whatsapp_mb=10 mbox_mb=50
+else
+  mode="full"
+  entries=1000000 items=10000 proofs=10000
+  whatsapp_mb=100 mbox_mb=500
+fi
+rss_goal_kib=$((128 << 10))
+verify_goal=10
+
+work="$build/bench-ledger-work"
+rm -rf "$work"
+mkdir -p "$work/results"
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+
+avail_kib=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
+need_kib=$(((whatsapp_mb * 2 + mbox_mb * 2 + entries / 1000 + 512) << 10))
+[ "$avail_kib" -ge "$need_kib" ] ||
+  die "$work needs about $((need_kib >> 20)) GiB free, has $((avail_kib >> 20)) GiB"
+
+progress() { echo "bench-ledger: $*" >&2; }
+measure() {
+  local name="$1"
+  shift
+  python3 "$here/measure.py" --out "$work/results/$name" "$@" ||
+    die "measured command failed (see above)"
+}
+field() { awk -v c="$2" '{ print $c }' "$work/results/$1" | tail -n 1; }
+fmt() { awk -v v="$1" "BEGIN { printf \"$2\", v }"; }
+mib() { awk -v k="$1" 'BEGIN { if (k < 0) print "n/a"; else printf "%.1f MiB", k / 1024 }'; }
+verdict() { awk -v v="$1" -v lim="$3" "BEGIN { print (v $2 lim) ? \"PASS\" : \"MISS\" }"; }
+rss_verdict() { [ "$1" -ge 0 ] && verdict "$1" "<" "$rss_goal_kib" || echo "n/a"; }
+grouped() { echo "$1" | sed ':a; s/\B[0-9]\{3\}\>/,&/; ta'; }
+
+start_seconds=$SECONDS
+load_at_start=$(cut -d' ' -f1 /proc/loadavg)
+
+# ---- the large ledger ----
+progress "building a ledger of $(grouped "$entries") entries ($(grouped "$items") items)"
+"$ledger_bench" build "$work/case" --entries "$entries" --items "$items" >"$work/results/build"
+append_rate=$(awk '$1 == "append_rate" { print $2 }' "$work/results/build")
+seal_seconds=$(awk '$1 == "seal_seconds" { print $2 }' "$work/results/build")
+# Read once, so that verify measures the work and not the disk.
+cat "$work/case/ledger.sqlite"* >/dev/null
+
+progress "verify of that case"
+measure verify -- "$evidence" -C "$work/case" -q verify
+
+progress "$(grouped "$proofs") inclusion proofs"
+"$ledger_bench" prove "$work/case" --proofs "$proofs" >"$work/results/prove"
+proof_ms=$(awk '$1 == "proof_ms" { print $2 }' "$work/results/prove")
+
+progress "export of all $(grouped "$items") items"
+measure export -- "$evidence" -C "$work/case" -q export --out "$work/items.tar"
+rm -f "$work/items.tar"
+rm -rf "$work/case"
+
+# ---- message exports ----
+progress "writing a $whatsapp_mb MB WhatsApp export and a $mbox_mb MB mbox"
+python3 - "$work/chat.txt" "$whatsapp_mb" "$work/inbox.mbox" "$mbox_mb" <<'PY'
+import datetime, random, sys
+
+rng = random.Random(8)
+words = ("why are you ignoring me I saw you at the station today please stop messaging "
+         "I just want to explain you never gave me a chance wait after work").split()
+
+def sentence(n):
+    return " ".join(rng.choice(words) for _ in range(n))
+
+# WhatsApp (day first: days past the 12th settle the order), with some multi-line messages.
+path, limit = sys.argv[1], int(sys.argv[2]) * 1000 * 1000
+t = datetime.datetime(2024, 1, 1, 8, 0)
+count = 0
+with open(path, "w", encoding="utf-8") as out:
+    size = 0
+    while size < limit:
+        t += datetime.timedelta(minutes=rng.randint(1, 9))
+        sender = "Daniel Marsh" if rng.random() < 0.7 else "Alex Doe"
+        text = sentence(rng.randint(3, 25))
+        if rng.random() < 0.05:
+            text += "\n" + sentence(rng.randint(3, 12))
+        line = f"{t:%d/%m/%Y, %H:%M} - {sender}: {text}\n"
+        out.write(line)
+        size += len(line.encode())
+        count += 1
+with open(path + ".count", "w") as out:
+    out.write(f"{count}\n")
+
+# mbox of plain-text mails of 1-12 KB.
+path, limit = sys.argv[3], int(sys.argv[4]) * 1000 * 1000
+t = datetime.datetime(2023, 1, 1, 8, 0, tzinfo=datetime.timezone.utc)
+with open(path, "w", encoding="ascii") as out:
+    size = 0
+    n = 0
+    while size < limit:
+        n += 1
+        t += datetime.timedelta(minutes=rng.randint(5, 90))
+        body = "\n".join(sentence(12) for _ in range(rng.randint(10, 150)))
+        mail = (f"From stalker@example.net {t:%a %b %d %H:%M:%S %Y}\n"
+                f"From: Daniel Marsh <stalker@example.net>\n"
+                f"To: Alex Doe <alex@example.org>\n"
+                f"Subject: message {n}\n"
+                f"Date: {t:%a, %d %b %Y %H:%M:%S +0000}\n"
+                f"Message-ID: <{n}@example.net>\n"
+                f"MIME-Version: 1.0\n"
+                f"Content-Type: text/plain; charset=us-ascii\n\n"
+                f"{body}\n\n")
+        out.write(mail)
+        size += len(mail)
+with open(path + ".count", "w") as out:
+    out.write(f"{n}\n")
+PY
+whatsapp_bytes=$(stat -c %s "$work/chat.txt")
+mbox_bytes=$(stat -c %s "$work/inbox.mbox")
+wa_messages=$(cat "$work/chat.txt.count")
+mbox_messages=$(cat "$work/inbox.mbox.count")
+cat "$work/chat.txt" "$work/inbox.mbox" >/dev/null
+
+progress "add of the WhatsApp export"
+"$evidence" -C "$work/case-wa" -q init --no-passphrase >/dev/null
+measure whatsapp -- "$evidence" -C "$work/case-wa" -q add "$work/chat.txt"
+rm -rf "$work/case-wa" "$work/chat.txt"
+
+progress "add of the mbox"
+"$evidence" -C "$work/case-mbox" -q init --no-passphrase >/dev/null
+measure mbox -- "$evidence" -C "$work/case-mbox" -q add "$work/inbox.mbox"
+rm -rf "$work/case-mbox" "$work/inbox.mbox"
+
+# ---- report ----
+verify_s=$(field verify 1) verify_rss=$(field verify 2)
+export_s=$(field export 1) export_rss=$(field export 2)
+wa_s=$(field whatsapp 1) wa_rss=$(field whatsapp 2)
+mbox_s=$(field mbox 1) mbox_rss=$(field mbox 2)
+
+echo "## ledger and parser benchmark ($mode mode, 1 run)"
+echo
+echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores; load average $load_at_start at" \
+  "start, $(cut -d' ' -f1 /proc/loadavg) at end"
+echo "- peak RSS: $(python3 "$here/measure.py" --describe)"
+echo
+echo "| benchmark | time | rate | peak RSS | goal | result |"
+echo "|---|---:|---:|---:|---|---|"
+echo "| append $(grouped "$entries") entries (library append path, 100,000 per transaction)" \
+  "| $(fmt "$(awk -v n="$entries" -v r="$append_rate" 'BEGIN { print n / r }')" '%.2f s') |" \
+  "$(grouped "$append_rate") entries/s | | | |"
+echo "| sign a checkpoint over them (\`Seal\`) | $(fmt "$seal_seconds" '%.2f s') | | | | |"
+echo "| \`verify\` of that case | $(fmt "$verify_s" '%.2f s') |" \
+  "$(grouped "$(awk -v n="$entries" -v t="$verify_s" 'BEGIN { printf "%.0f", n / t }')") entries/s |" \
+  "$(mib "$verify_rss") | < ${verify_goal} s, < 128 MiB |" \
+  "$(verdict "$verify_s" "<" "$verify_goal") $(rss_verdict "$verify_rss") |"
+echo "| inclusion proof of a random entry, checked against the signed root | $(fmt "$proof_ms" '%.3f ms') |" \
+  "$(grouped "$(awk -v m="$proof_ms" 'BEGIN { printf "%.0f", 1000 / m }')") proofs/s | | O(log n) | |"
+echo "| \`export\` of its $(grouped "$items") items (one bundle) | $(fmt "$export_s" '%.2f s') | | $(mib "$export_rss") |" \
+  "seconds, < 128 MiB | $(verdict "$export_s" "<" 10) $(rss_verdict "$export_rss") |"
+echo "| \`add\` of a $(fmt "$whatsapp_bytes" '%d' | awk '{ printf "%.0f MB", $1 / 1e6 }') WhatsApp export ($(grouped "$wa_messages") messages) |" \
+  "$(fmt "$wa_s" '%.2f s') | $(awk -v b="$whatsapp_bytes" -v t="$wa_s" 'BEGIN { printf "%.1f MB/s", b / t / 1e6 }') |" \
+  "$(mib "$wa_rss") | < 128 MiB | $(rss_verdict "$wa_rss") |"
+echo "| \`add\` of a $(awk -v b="$mbox_bytes" 'BEGIN { printf "%.0f MB", b / 1e6 }') mbox ($(grouped "$mbox_messages") mails) |" \
+  "$(fmt "$mbox_s" '%.2f s') | $(awk -v b="$mbox_bytes" -v t="$mbox_s" 'BEGIN { printf "%.1f MB/s", b / t / 1e6 }') |" \
+  "$(mib "$mbox_rss") | < 128 MiB | $(rss_verdict "$mbox_rss") |"
+rm -rf "$work"
+progress "done in $((SECONDS - start_seconds)) s"

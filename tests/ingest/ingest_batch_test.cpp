@@ -1,0 +1,150 @@
+// Case::IngestFiles, the parallel batch ingest behind `evidence add`: a metadata extractor child
+// that dies mid-batch costs one file its metadata, never the batch, and a file that cannot be
+// read stops the command there with the files before it recorded and the case whole.
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "evidence/case.hpp"
+#include "testing.hpp"
+
+namespace evidence {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Processes whose parent is this one: the sandboxed metadata extractors.
+std::vector<pid_t> ChildProcesses() {
+  std::vector<pid_t> out;
+  DIR* d = ::opendir("/proc");
+  if (d == nullptr) return out;
+  while (dirent* e = ::readdir(d)) {
+    pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
+    if (pid <= 0) continue;
+    std::ifstream stat("/proc/" + std::string(e->d_name) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    char state = 0;
+    int ppid = 0;
+    if (std::sscanf(line.c_str() + close + 1, " %c %d", &state, &ppid) == 2 && ppid == ::getpid()) {
+      out.push_back(pid);
+    }
+  }
+  ::closedir(d);
+  return out;
+}
+
+class IngestFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CaseOptions o;
+    o.name = "batch";
+    auto c = Case::Create(tmp_.path() / "case", o);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    case_ = std::make_unique<Case>(std::move(*c));
+  }
+
+  std::vector<fs::path> WriteNotes(int n) {
+    std::vector<fs::path> files;
+    for (int i = 0; i < n; ++i) {
+      fs::path p = tmp_.path() / "input" / ("note-" + std::to_string(i) + ".txt");
+      fs::create_directories(p.parent_path());
+      testing::WriteFile(p, "a plain note, number " + std::to_string(i) + "\n");
+      files.push_back(p);
+    }
+    return files;
+  }
+
+  testing::TempDir tmp_;
+  std::unique_ptr<Case> case_;
+};
+
+TEST_F(IngestFiles, ExtractorDyingMidBatchCostsOneFileItsMetadataOnly) {
+  auto files = WriteNotes(600);
+  std::vector<IngestOutcome> seen;
+  int killed = 0;
+  Status s = case_->IngestFiles(files, IngestOptions{}, [&](const IngestOutcome& r) {
+    seen.push_back(r);
+    // After the first batch is recorded, kill every extractor child while the workers still
+    // have hundreds of files to go.
+    if (seen.size() == 1) {
+      for (pid_t pid : ChildProcesses()) {
+        if (::kill(pid, SIGKILL) == 0) ++killed;
+      }
+    }
+  });
+  ASSERT_TRUE(s.ok()) << s.message();
+  ASSERT_GT(killed, 0);
+  ASSERT_TRUE(case_->Seal().ok());
+
+  auto items = case_->Items();
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), 600u);
+  int stopped = 0;
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    const Item& item = (*items)[i];
+    EXPECT_EQ(item.name, files[i].filename().string());
+    EXPECT_EQ(seen[i].exhibit, item.exhibit);
+    if (!seen[i].errors.empty()) {
+      ++stopped;
+      EXPECT_NE(seen[i].errors[0].find("extractor stopped (killed by signal 9"), std::string::npos)
+          << seen[i].errors[0];
+    } else {
+      EXPECT_EQ(item.media_type, "text/plain") << item.exhibit;
+    }
+  }
+  // One file per killed child at most; every other file has its metadata.
+  EXPECT_GE(stopped, 1);
+  EXPECT_LE(stopped, killed);
+  auto report = case_->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << (report->failures.empty() ? "" : report->failures[0]);
+  EXPECT_TRUE(report->warnings.empty()) << report->warnings[0];
+}
+
+TEST_F(IngestFiles, FileThatVanishesStopsThereAndKeepsTheOnesBefore) {
+  auto files = WriteNotes(300);
+  fs::remove(files[270]);
+  std::vector<std::string> exhibits;
+  Status s = case_->IngestFiles(files, IngestOptions{},
+                                [&](const IngestOutcome& r) { exhibits.push_back(r.exhibit); });
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("note-270.txt"), std::string::npos) << s.message();
+  ASSERT_EQ(exhibits.size(), 270u);
+  EXPECT_EQ(exhibits.front(), "EX-0001");
+  EXPECT_EQ(exhibits.back(), "EX-0270");
+  ASSERT_TRUE(case_->Seal().ok());
+  auto items = case_->Items();
+  ASSERT_TRUE(items.ok());
+  EXPECT_EQ(items->size(), 270u);
+  // No staged copy of the files after it is left behind, and the case verifies.
+  EXPECT_TRUE(fs::is_empty(tmp_.path() / "case" / "tmp"));
+  auto report = case_->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok());
+}
+
+TEST_F(IngestFiles, SameBytesTwiceInOneBatchNameTheFirstExhibit) {
+  auto files = WriteNotes(5);
+  fs::path again = tmp_.path() / "input" / "again.txt";
+  fs::copy_file(files[2], again);
+  files.push_back(again);
+  std::vector<IngestOutcome> seen;
+  ASSERT_TRUE(
+      case_->IngestFiles(files, IngestOptions{}, [&](const IngestOutcome& r) { seen.push_back(r); })
+          .ok());
+  ASSERT_EQ(seen.size(), 6u);
+  EXPECT_TRUE(seen[5].duplicate);
+  EXPECT_EQ(seen[5].exhibit, "EX-0003");
+  EXPECT_EQ(case_->Items()->size(), 5u);
+}
+
+}  // namespace
+}  // namespace evidence

@@ -1,0 +1,137 @@
+// The long-lived sandboxed child that serves many files: one fork for many requests, and a child
+// that crashes, hangs or floods on one request costs that request only; the next one gets a
+// fresh child with the same limits.
+#include "sandbox_worker.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+
+#include "metadata_internal.hpp"
+#include "testing.hpp"
+
+namespace evidence::metadata_internal {
+namespace {
+
+using End = SandboxOutcome::End;
+using std::chrono::milliseconds;
+
+// Echoes the request, or misbehaves when asked to.
+void Handler(std::string_view request, const SandboxSend& send) {
+  send("partial");
+  if (request == "crash") ::raise(SIGSEGV);
+  if (request == "hang") ::pause();
+  if (request == "spin") {
+    volatile unsigned long spins = 0;
+    for (;;) spins = spins + 1;
+  }
+  if (request == "flood") send(std::string(2 << 20, 'x'));
+  if (request == "pid") {
+    send(std::to_string(::getpid()));
+    return;
+  }
+  send("echo:" + std::string(request));
+}
+
+TEST(SandboxWorker, OneChildServesManyRequests) {
+  SandboxWorker worker(Handler, SandboxLimits{});
+  for (int i = 0; i < 50; ++i) {
+    SandboxOutcome out = worker.Call("r" + std::to_string(i));
+    ASSERT_EQ(out.end, End::kExited) << out.detail;
+    EXPECT_EQ(out.code, 0);
+    EXPECT_EQ(out.last_message, "echo:r" + std::to_string(i));
+  }
+  EXPECT_EQ(worker.children_started(), 1u);
+  EXPECT_NE(worker.Call("pid").last_message, std::to_string(::getpid()));
+}
+
+TEST(SandboxWorker, CrashCostsOneRequestAndTheNextGetsAFreshChild) {
+  SandboxWorker worker(Handler, SandboxLimits{});
+  EXPECT_EQ(worker.Call("a").last_message, "echo:a");
+  SandboxOutcome crashed = worker.Call("crash");
+  EXPECT_EQ(crashed.end, End::kSignaled);
+  EXPECT_EQ(crashed.code, SIGSEGV);
+  EXPECT_EQ(crashed.last_message, "partial");  // what was sent before the crash is kept
+  SandboxOutcome next = worker.Call("b");
+  EXPECT_EQ(next.end, End::kExited);
+  EXPECT_EQ(next.last_message, "echo:b");
+  EXPECT_EQ(worker.children_started(), 2u);
+}
+
+TEST(SandboxWorker, HangIsKilledAtTheTimeLimitPerRequest) {
+  SandboxLimits limits;
+  limits.timeout = milliseconds(300);
+  SandboxWorker worker(Handler, limits);
+  SandboxOutcome out = worker.Call("hang");
+  EXPECT_EQ(out.end, End::kTimedOut);
+  EXPECT_EQ(out.last_message, "partial");
+  EXPECT_EQ(worker.Call("c").last_message, "echo:c");
+}
+
+TEST(SandboxWorker, BusyLoopIsStopped) {
+  SandboxLimits limits;
+  limits.timeout = milliseconds(300);
+  SandboxWorker worker(Handler, limits);
+  SandboxOutcome out = worker.Call("spin");
+  EXPECT_TRUE(out.end == End::kTimedOut || out.end == End::kSignaled) << out.detail;
+  EXPECT_EQ(worker.Call("d").last_message, "echo:d");
+}
+
+TEST(SandboxWorker, OversizedMessageIsRefused) {
+  SandboxLimits limits;
+  limits.max_message_bytes = 1 << 20;
+  SandboxWorker worker(Handler, limits);
+  EXPECT_EQ(worker.Call("flood").end, End::kTooMuchOutput);
+  EXPECT_EQ(worker.Call("e").last_message, "echo:e");
+}
+
+TEST(SandboxWorker, ChildKilledBetweenRequestsCostsTheNextRequestOnly) {
+  SandboxWorker worker(Handler, SandboxLimits{});
+  auto pid = worker.Call("pid").last_message;
+  ASSERT_TRUE(pid.has_value());
+  ASSERT_EQ(::kill(std::stoi(*pid), SIGKILL), 0);
+  SandboxOutcome out = worker.Call("f");
+  if (out.end == End::kExited && out.code == 0) {
+    ADD_FAILURE() << "a dead child answered";
+  }
+  EXPECT_EQ(worker.Call("g").last_message, "echo:g");
+}
+
+TEST(SandboxWorker, ChildrenAreRecycledAfterTheirQuota) {
+  SandboxWorker worker(Handler, SandboxLimits{}, /*max_requests=*/3);
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(worker.Call("x").last_message, "echo:x");
+  EXPECT_EQ(worker.children_started(), 3u);
+}
+
+TEST(SandboxWorker, ChildCannotWriteFiles) {
+  testing::TempDir dir;
+  std::string p = (dir.path() / "written").string();
+  SandboxWorker worker(
+      [](std::string_view path, const SandboxSend& send) {
+        FILE* f = std::fopen(std::string(path).c_str(), "w");
+        bool wrote = f != nullptr && std::fputs("data", f) >= 0 && std::fflush(f) == 0;
+        send(wrote ? "wrote" : "refused");
+      },
+      SandboxLimits{});
+  SandboxOutcome out = worker.Call(p);
+  EXPECT_NE(out.last_message, "wrote");
+}
+
+TEST(MetadataExtractor, ManyFilesOneChild) {
+  testing::TempDir dir;
+  MetadataExtractor extractor;
+  for (int i = 0; i < 20; ++i) {
+    std::filesystem::path p = dir.path() / ("note-" + std::to_string(i) + ".txt");
+    testing::WriteFile(p, "a plain note number " + std::to_string(i) + "\n");
+    Metadata md = extractor.Extract(p, p.filename().string());
+    EXPECT_EQ(md.media_type, "text/plain");
+    EXPECT_TRUE(md.errors.empty());
+  }
+  EXPECT_EQ(extractor.children_started(), 1u);
+}
+
+}  // namespace
+}  // namespace evidence::metadata_internal
