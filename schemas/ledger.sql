@@ -26,6 +26,19 @@ CREATE INDEX IF NOT EXISTS entries_item ON entries(item);
 CREATE INDEX IF NOT EXISTS entries_incident ON entries(incident);
 CREATE INDEX IF NOT EXISTS entries_action ON entries(action);
 
+-- A cache of the Merkle tree (docs/merkle.md): the root of every complete subtree of 2^level
+-- leaves (level >= 1; level 0 is entries.leaf_hash), keyed by the tree size at which it completes,
+-- (index + 1) * 2^level, so that rows sort in the order appends complete them. Written in the same
+-- transaction as the entry that completes each node; rebuilt from the entries when missing. It
+-- makes roots and proofs O(log n) reads. It is derived data and never trusted: `verify` recomputes
+-- the tree from the entries and reports rows that differ.
+CREATE TABLE IF NOT EXISTS nodes (
+  size  INTEGER NOT NULL,               -- tree size at which the subtree completes
+  level INTEGER NOT NULL,               -- the subtree covers 2^level leaves ending at size
+  hash  BLOB NOT NULL,                  -- MTH of those leaves
+  PRIMARY KEY (size, level)
+) STRICT, WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS items (
   exhibit    TEXT PRIMARY KEY,          -- <PREFIX>-<NNNN>, never reused
   number     INTEGER NOT NULL,          -- the NNNN part (items received from another case keep theirs)

@@ -16,8 +16,10 @@ packages=(
   python3 python3-cryptography
   file tzdata time
   chromium python3-jsonschema
+  # clang, its libFuzzer and sanitizer runtimes, llvm-symbolizer: make test-asan, the fuzz targets
+  clang-14 libclang-rt-14-dev llvm-14
 )
-# Extra packages named on the command line (e.g. clang for the fuzz targets).
+# Extra packages named on the command line.
 packages+=("$@")
 
 missing=()

@@ -64,5 +64,9 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run);
 void AddDiaryCommands(CLI::App& app, Globals& g, Runner& run);
 void AddReportCommands(CLI::App& app, Globals& g, Runner& run);
 void AddBundleCommands(CLI::App& app, Globals& g, Runner& run);
+void AddProveCommands(CLI::App& app, Globals& g, Runner& run);
+// Adds `key rotate` to the `key` command; call after AddCaseCommands.
+void AddKeyRotateCommand(CLI::App& app, Globals& g, Runner& run);
+void AddTimestampCommands(CLI::App& app, Globals& g, Runner& run);
 
 }  // namespace evidence::cli

@@ -23,9 +23,14 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
     cmd->add_option("--recipient", opt->recipient,
                     "who the bundle is for (recorded in the ledger)");
     cmd->add_flag("--force", opt->force, "replace an existing bundle file");
-    cmd->callback([&g, &run, opt, out, since, until] {
-      run = [&g, opt, out, since, until]() -> int {
+    auto since_cp = std::make_shared<std::string>();
+    cmd->add_option("--since-checkpoint", *since_cp,
+                    "an older checkpoint file of this case: also carry the proof that the ledger "
+                    "only grew since");
+    cmd->callback([&g, &run, opt, out, since, until, since_cp] {
+      run = [&g, opt, out, since, until, since_cp]() -> int {
         opt->out = *out;
+        if (!since_cp->empty()) opt->since_checkpoint = *since_cp;
         if (!since->empty()) {
           auto t = TimeBound(*since, false);
           if (!t.ok()) return ReportError(t.status().WithContext("--since"));
@@ -50,6 +55,7 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
                      {"manifest_sha256", r->manifest_sha256},
                      {"export_entry", r->export_entry},
                      {"tree_size", r->tree_size},
+                     {"consistency_proofs", r->consistency_proofs},
                      {"fingerprint", c->info().key_fingerprint}});
         } else if (!g.quiet) {
           std::cout << "wrote " << r->file.string() << ": " << r->items << " item(s), "

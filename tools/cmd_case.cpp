@@ -65,6 +65,10 @@ std::string Summary(const LedgerEntry& e) {
     return s("incident") + " amended: " + fields +
            (d.contains("reason") ? " (" + s("reason") + ")" : "");
   }
+  if (e.action == "timestamp.attached") {
+    return "checkpoint " + std::to_string(d.value("checkpoint_size", std::uint64_t{0})) +
+           " existed at " + s("gen_time") + " (TSA: " + s("tsa") + ", " + s("token") + ")";
+  }
   auto text = CanonicalJson(d);
   return text.ok() ? *text : std::string("{}");
 }
@@ -203,53 +207,54 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         nlohmann::json out = nlohmann::json::array();
         int exit_code = kExitOk;
         size_t n = 0;
-        for (const auto& f : *files) {
+        // Files are staged in parallel but reported here in the order given, as they are
+        // recorded.
+        Status ingested = c->IngestFiles(*files, opt, [&](const IngestOutcome& r) {
+          const fs::path& f = r.source;
           ++n;
           if (progress) {
             std::cerr << "\r[" << n << "/" << files->size() << "] " << f.filename().string()
                       << "\x1b[K" << std::flush;
           }
-          auto r = c->Ingest(f, opt);
-          if (!r.ok()) {
-            if (progress) std::cerr << "\n";
-            exit_code = ReportError(r.status());
-            if (r.status().message().find("--date-order") != std::string::npos) {
-              PrintHint(
-                  "look at the dates in the file and add it again with --date-order day-first "
-                  "or --date-order month-first");
-            }
-            break;
-          }
-          for (const auto& e : r->errors) {
+          for (const auto& e : r.errors) {
             PrintWarning(LossyUtf8(f.string()) + ": kept, but " + e);
           }
-          if (r->duplicate) duplicates.push_back(r->exhibit);
+          if (r.duplicate) duplicates.push_back(r.exhibit);
           nlohmann::json j = {{"path", LossyUtf8(f.string())},
-                              {"exhibit", r->exhibit},
-                              {"sha256", DigestHex(r->sha256)},
-                              {"size", r->size},
-                              {"duplicate", r->duplicate}};
-          if (!r->duplicate) {
-            j["kind"] = r->kind;
-            j["messages"] = r->messages;
-            j["children"] = r->children;
-            j["errors"] = r->errors;
+                              {"exhibit", r.exhibit},
+                              {"sha256", DigestHex(r.sha256)},
+                              {"size", r.size},
+                              {"duplicate", r.duplicate}};
+          if (!r.duplicate) {
+            j["kind"] = r.kind;
+            j["messages"] = r.messages;
+            j["children"] = r.children;
+            j["errors"] = r.errors;
           }
           if (g.json) out.push_back(j);  // kept only when printed: memory stays flat
           if (!g.json && !g.quiet) {
-            if (r->duplicate) {
-              std::cout << LossyUtf8(f.string()) << ": already in the case as " << r->exhibit
+            if (r.duplicate) {
+              std::cout << LossyUtf8(f.string()) << ": already in the case as " << r.exhibit
                         << (incident_id ? "; linking it to " + *incident_id : "; nothing recorded")
                         << "\n";
             } else {
-              std::cout << r->exhibit << "  " << r->kind << "  " << HumanSize(r->size) << "  "
-                        << DigestHex(r->sha256) << "  " << LossyUtf8(f.string());
-              if (r->messages) std::cout << "  (" << r->messages << " messages)";
+              std::cout << r.exhibit << "  " << r.kind << "  " << HumanSize(r.size) << "  "
+                        << DigestHex(r.sha256) << "  " << LossyUtf8(f.string());
+              if (r.messages) std::cout << "  (" << r.messages << " messages)";
               std::cout << "\n";
-              for (const auto& child : r->children) {
-                std::cout << "  " << child << "  media inside " << r->exhibit << "\n";
+              for (const auto& child : r.children) {
+                std::cout << "  " << child << "  media inside " << r.exhibit << "\n";
               }
             }
+          }
+        });
+        if (!ingested.ok()) {
+          if (progress) std::cerr << "\n";
+          exit_code = ReportError(ingested);
+          if (ingested.message().find("--date-order") != std::string::npos) {
+            PrintHint(
+                "look at the dates in the file and add it again with --date-order day-first "
+                "or --date-order month-first");
           }
         }
         if (progress) std::cerr << "\r\x1b[K" << std::flush;
@@ -258,8 +263,12 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
           if (Status s = c->LinkItems(*incident_id, duplicates); !s.ok())
             exit_code = ReportError(s);
         }
-        // Whatever was ingested before a failure is recorded; seal it either way.
-        if (Status s = c->Seal(); !s.ok()) return ReportError(s);
+        // Every batch is signed in its own transaction; this only catches up a ledger left
+        // unsigned by an older version. Not after a failure: a busy lock or a full disk would
+        // only fail again, a second error line after a second wait.
+        if (exit_code == kExitOk) {
+          if (Status s = c->Seal(); !s.ok()) return ReportError(s);
+        }
         if (g.json) PrintJson(out);
         return exit_code;
       };

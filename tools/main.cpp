@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
   AddDiaryCommands(app, g, run);
   AddReportCommands(app, g, run);
   AddBundleCommands(app, g, run);
+  AddProveCommands(app, g, run);
+  AddKeyRotateCommand(app, g, run);
+  AddTimestampCommands(app, g, run);
 
   try {
     app.parse(argc, argv);

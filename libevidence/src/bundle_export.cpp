@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <memory>
 #include <fstream>
 #include <map>
 #include <random>
@@ -17,6 +19,8 @@
 #include "evidence/time.hpp"
 #include "ledger_source.hpp"
 #include "status_macros.hpp"
+#include "thread_pool.hpp"
+#include "timestamp_store.hpp"
 
 namespace evidence {
 
@@ -111,8 +115,14 @@ class BundleWriter {
       if (rc == ARCHIVE_OK && kind == ArchiveKind::kTarGz)
         rc = archive_write_add_filter_gzip(w.a_.get());
     }
+    // Large writes (libarchive's default is 10 KiB); a regular file gets no padding after the
+    // archive's own end, so the bytes are the same as with any block size.
+    if (rc == ARCHIVE_OK) rc = archive_write_set_bytes_per_block(w.a_.get(), 1 << 20);
+    if (rc == ARCHIVE_OK) rc = archive_write_set_bytes_in_last_block(w.a_.get(), 1);
     if (rc == ARCHIVE_OK) rc = archive_write_open_filename(w.a_.get(), temp.c_str());
     if (rc != ARCHIVE_OK) return w.Error("cannot create");
+    // A second handle on the file, to start writing back what is written as it goes (see Data).
+    w.sync_file_.reset(std::fopen(temp.c_str(), "rbe"));
     return w;
   }
 
@@ -143,6 +153,13 @@ class BundleWriter {
         static_cast<la_ssize_t>(chunk.size())) {
       return Error("cannot write " + path);
     }
+    // Start writeback of every 32 MiB written, without waiting for it: the disk works while the
+    // next objects are read and hashed, and the fsync in Finish has little left to do.
+    unflushed_ += chunk.size();
+    if (unflushed_ >= (32u << 20) && sync_file_) {
+      (void)::sync_file_range(::fileno(sync_file_.get()), 0, 0, SYNC_FILE_RANGE_WRITE);
+      unflushed_ = 0;
+    }
     return Status::Ok();
   }
 
@@ -169,10 +186,32 @@ class BundleWriter {
   arch::WritePtr a_;
   fs::path path_;
   std::int64_t mtime_ = 0;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> sync_file_{nullptr, &std::fclose};
+  std::uint64_t unflushed_ = 0;
 };
 
 std::string VerifyingText(const std::string& top, const CaseInfo& info, std::uint64_t tree_size,
                           const std::string& archive_name);
+std::string ConsistencySteps();
+
+// export --since-checkpoint: a usage error (exit 2) when the file is missing or not a checkpoint.
+Result<std::string> ReadCheckpointFile(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) {
+    return Status::NotFound("--since-checkpoint: " + path.string() + ": no such file");
+  }
+  if (fs::file_size(path, ec) > kMaxNoteSize) {
+    return Status::InvalidArgument("--since-checkpoint: " + path.string() + ": larger than 1 MiB");
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string note((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) return ErrnoStatus(errno, path, "cannot read");
+  if (auto parsed = ParseCheckpointNote(note); !parsed.ok()) {
+    return Status::InvalidArgument("--since-checkpoint: " + path.string() +
+                                   ": not a signed checkpoint: " + parsed.status().message());
+  }
+  return note;
+}
 
 }  // namespace
 
@@ -185,6 +224,10 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
     return Status::AlreadyExists(opt.out.string() + ": exists (use --force to replace it)");
   }
   if (!IsValidUtf8(opt.recipient)) return Status::InvalidArgument("--recipient: not valid UTF-8");
+  std::optional<std::string> since_note;
+  if (opt.since_checkpoint) {
+    EVIDENCE_ASSIGN_OR_RETURN(since_note, ReadCheckpointFile(*opt.since_checkpoint));
+  }
 
   // The selection: explicit items and incidents, a window, or (none of these) everything.
   EVIDENCE_ASSIGN_OR_RETURN(auto all_items, Items());
@@ -302,7 +345,9 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
       }
       ledger_jsonl.append(AsChars(bytes));
       ledger_jsonl.push_back('\n');
-      EVIDENCE_ASSIGN_OR_RETURN(auto path, merkle::InclusionProof(source, seq, tree_size));
+      // Checked against the signed root, so a damaged node cache cannot reach the bundle.
+      EVIDENCE_ASSIGN_OR_RETURN(auto path,
+                                CheckedInclusionProof(s_->db, source, seq, cp.checkpoint.root));
       nlohmann::json hexes = nlohmann::json::array();
       for (const auto& h : path) hexes.push_back(HexEncode(h));
       EVIDENCE_ASSIGN_OR_RETURN(merkle::Hash leaf, source.LeafHash(seq));
@@ -311,6 +356,12 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   }
   std::int64_t mtime = NowUnixMs() / 1000;
   if (auto t = ParseUserTime(export_time); t.ok()) mtime = t->unix_ms / 1000;
+  // That the ledger only grew since every checkpoint handed out before (case_prove.cpp).
+  std::uint64_t consistency_count = 0;
+  EVIDENCE_ASSIGN_OR_RETURN(
+      std::string consistency_json,
+      s_->BundleConsistencyJson(cp.checkpoint, export_seq, since_note, &consistency_count));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string keys_json, s_->BundleKeysJson());
 
   // evidence/ files.
   nlohmann::json items_json = nlohmann::json::array();
@@ -340,6 +391,18 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
       {"evidence/VERIFYING.txt",
        VerifyingText(top, s_->info, tree_size, opt.out.filename().string())},
   };
+  if (!consistency_json.empty()) {
+    evidence_files.emplace_back("evidence/consistency.json", consistency_json);
+  }
+  if (!keys_json.empty()) evidence_files.emplace_back("evidence/keys.json", keys_json);
+  // RFC 3161 tokens, each with the earlier checkpoint it covers (case_timestamp.cpp).
+  EVIDENCE_ASSIGN_OR_RETURN(auto timestamp_files, timestamp_store::BundleFiles(s_->db, s_->dir));
+  if (!timestamp_files.empty()) {
+    for (auto& [path, content] : evidence_files) {
+      if (path == "evidence/VERIFYING.txt") content = timestamp_store::WithVerifyingStep(content);
+    }
+    for (auto& f : timestamp_files) evidence_files.push_back(std::move(f));
+  }
 
   // Earlier custodians' records, renumbered 1, 2, ... oldest first.
   {
@@ -424,20 +487,61 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
               [&](const Item* a, const Item* b) {
                 return payload_path[a->exhibit] < payload_path[b->exhibit];
               });
-    for (const Item* it : in_manifest_order) {
-      const std::string path = top + "/" + payload_path[it->exhibit];
-      EVIDENCE_RETURN_IF_ERROR(w.Header(path, it->size));
-      // Re-checked on the way out: a bundle never carries bytes that are not the evidence.
-      Status s =
-          s_->objects.Stream(it->sha256, [&](ByteView chunk) { return w.Data(chunk, path); });
-      if (!s.ok()) return s.WithContext(it->exhibit);
+    // Re-checked on the way out: a bundle never carries bytes that are not the evidence. Objects
+    // up to kPrefetchBytes are read and re-hashed whole by the pool, ahead of the writer, so
+    // that hashing uses every core; the writer takes them in manifest order and writes exactly
+    // the bytes that were hashed. Larger objects are streamed (and hashed) here, in blocks.
+    constexpr std::uint64_t kPrefetchBytes = 8u << 20;
+    struct Loaded {
+      bool loaded = false;
+      Status status = Status::Ok();
+      std::vector<std::uint8_t> bytes;
+    };
+    Status payload_status = Status::Ok();
+    {
+      ThreadPool pool(std::min(ThreadPool::DefaultWorkers(),
+                               std::max<std::size_t>(in_manifest_order.size(), 1)),
+                      /*queue_capacity=*/8);
+      RunOrdered(
+          pool, in_manifest_order.size(), 2 * pool.workers(),
+          [&](std::size_t i) {
+            Loaded l;
+            const Item* it = in_manifest_order[i];
+            if (it->size > kPrefetchBytes) return l;
+            l.loaded = true;
+            l.bytes.reserve(it->size);
+            l.status = s_->objects.Stream(it->sha256, [&](ByteView chunk) {
+              l.bytes.insert(l.bytes.end(), chunk.begin(), chunk.end());
+              return Status::Ok();
+            });
+            return l;
+          },
+          [&](std::size_t i, Loaded l) {
+            const Item* it = in_manifest_order[i];
+            const std::string path = top + "/" + payload_path[it->exhibit];
+            payload_status = w.Header(path, it->size);
+            if (!payload_status.ok()) return false;
+            Status st = l.loaded ? l.status : Status::Ok();
+            if (st.ok()) {
+              st = l.loaded ? w.Data(ByteView(l.bytes.data(), l.bytes.size()), path)
+                            : s_->objects.Stream(it->sha256, [&](ByteView chunk) {
+                                return w.Data(chunk, path);
+                              });
+            }
+            if (!st.ok()) payload_status = st.WithContext(it->exhibit);
+            return st.ok();
+          },
+          [](Loaded) {});
     }
+    EVIDENCE_RETURN_IF_ERROR(payload_status);
     EVIDENCE_RETURN_IF_ERROR(w.Finish());
   }
   EVIDENCE_RETURN_IF_ERROR(txn.Commit());
   EVIDENCE_RETURN_IF_ERROR(s_->fs->Rename(temp, opt.out));
   guard.keep = true;
-  (void)s_->fs->SyncDir(parent);
+  // The entry is committed; still, a bundle whose name may vanish in a power cut is not reported
+  // as made.
+  EVIDENCE_RETURN_IF_ERROR(s_->fs->SyncDir(parent));
 
   ExportOutcome out;
   out.file = opt.out;
@@ -449,10 +553,49 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   out.manifest_sha256 = manifest_sha256;
   out.export_entry = export_seq;
   out.tree_size = tree_size;
+  out.consistency_proofs = consistency_count;
   return out;
 }
 
 namespace {
+
+// VERIFYING.txt on evidence/consistency.json and evidence/keys.json (RFC 9162 section 2.1.4.2).
+std::string ConsistencySteps() {
+  std::string t;
+  t += "7. If there is evidence/consistency.json: this ledger only grew since the checkpoints\n";
+  t += "   the case handed out before. Compare each from_size and from_root with a checkpoint you\n";
+  t += "   hold from an earlier bundle (its root is base64 there: base64 -d | xxd -p -c 32), then:\n";
+  t += "     python3 - <<'EOF'\n";
+  t += "     import base64, hashlib, json\n";
+  t += "     H = lambda b: hashlib.sha256(b).digest()\n";
+  t += "     cp = open('evidence/checkpoint', 'rb').read().split(b'\\n')\n";
+  t += "     size, root = int(cp[1]), base64.b64decode(cp[2])\n";
+  t += "     for p in json.load(open('evidence/consistency.json')):\n";
+  t += "         m, n, old = p['from_size'], p['to_size'], bytes.fromhex(p['from_root'])\n";
+  t += "         path = [bytes.fromhex(x) for x in p['path']]\n";
+  t += "         if m & (m - 1) == 0:\n";
+  t += "             path = [old] + path\n";
+  t += "         fn, sn = m - 1, n - 1\n";
+  t += "         while fn & 1:\n";
+  t += "             fn, sn = fn >> 1, sn >> 1\n";
+  t += "         fr = sr = path[0]\n";
+  t += "         for c in path[1:]:\n";
+  t += "             assert sn > 0, 'proof too long'\n";
+  t += "             if fn & 1 or fn == sn:\n";
+  t += "                 fr, sr = H(b'\\x01' + c + fr), H(b'\\x01' + c + sr)\n";
+  t += "                 while fn and not fn & 1:\n";
+  t += "                     fn, sn = fn >> 1, sn >> 1\n";
+  t += "             else:\n";
+  t += "                 sr = H(b'\\x01' + sr + c)\n";
+  t += "             fn, sn = fn >> 1, sn >> 1\n";
+  t += "         ok = n == size and sn == 0 and fr == old and sr == root\n";
+  t += "         print('from size', m, 'OK' if ok else 'DOES NOT VERIFY')\n";
+  t += "     EOF\n\n";
+  t += "8. If there is evidence/keys.json, the case's key was rotated: each later key was signed\n";
+  t += "   over by the one before it in a key.added entry of evidence/ledger.jsonl (its\n";
+  t += "   \"endorsement\"; docs/case-format.md). signer.pub.pem is the last key.\n\n";
+  return t;
+}
 
 std::string VerifyingText(const std::string& top, const CaseInfo& info, std::uint64_t tree_size,
                           const std::string& archive_name) {
@@ -518,6 +661,7 @@ std::string VerifyingText(const std::string& top, const CaseInfo& info, std::uin
   t += "   must equal the output of\n";
   t += "     sha256sum manifest-sha256.txt\n";
   t += "     grep '\"action\":\"export.created\"' evidence/ledger.jsonl\n\n";
+  t += ConsistencySteps();
   t += "The formats are described in docs/bundle.md of the libevidence project.\n";
   return t;
 }

@@ -324,9 +324,13 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
         s_->fs->Rename(staging / std::to_string(k), s_->dir / "custody" / std::to_string(k)));
     custody_dirs.push_back(s_->dir / "custody" / std::to_string(k));
   }
-  (void)s_->fs->SyncDir(s_->dir / "custody");
-  EVIDENCE_RETURN_IF_ERROR(txn.Commit());
+  // Durable before the entry that names them is: a power cut must not keep one without the other.
+  EVIDENCE_RETURN_IF_ERROR(s_->fs->SyncDir(s_->dir / "custody"));
+  // A COMMIT that reports an error may still have reached the disk (SQLite recovers a written
+  // commit frame whose fsync failed): keep what it names; if it did not commit, verify reports
+  // the objects and custody folder as leftovers.
   undo.done = true;
+  EVIDENCE_RETURN_IF_ERROR(txn.Commit());
   fs::remove_all(staging, ec);
   return out;
 }

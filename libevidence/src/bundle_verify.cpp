@@ -12,8 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include "bagit.hpp"
+#include "bundle_verify_history.hpp"
 #include "bundle_verify_records.hpp"
 #include "bundle_verify_scan.hpp"
+#include "bundle_verify_timestamps.hpp"
 #include "evidence/bundle.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/checkpoint.hpp"
@@ -287,7 +289,7 @@ std::optional<PublicKey> CheckSignature(const ScanResult& s, Checks& c) {
 }
 
 void CheckTrust(const std::optional<PublicKey>& key, const std::optional<std::string>& trusted,
-                const std::string& trust_option, Checks& c) {
+                const std::string& trust_option, const std::vector<KeyEpoch>& epochs, Checks& c) {
   if (!key) {
     c.Fail("trust", kSignerPem, "not checked: the bundle has no usable signer key");
     return;
@@ -297,6 +299,9 @@ void CheckTrust(const std::optional<PublicKey>& key, const std::optional<std::st
     c.Ok("trust", kSignerPem, "not checked: confirm the fingerprint " + fp + " with the sender");
   } else if (*trusted == fp) {
     c.Ok("trust", kSignerPem, "the exporter is the trusted key " + fp);
+  } else if (auto chain = bundle_internal::Endorsement(epochs, *trusted, fp)) {
+    // The trusted key signed the rotation to the signer (key.added entries, disclosed and proven).
+    c.Ok("trust", kSignerPem, *chain);
   } else {
     c.Fail("trust", kSignerPem,
            "the exporter's key " + fp + " is not the trusted key " + *trusted + " (--trust " +
@@ -642,59 +647,6 @@ BundleSigner SignerOf(const Records& r, std::string role) {
   return s;
 }
 
-// ---- Timestamps and --since-checkpoint: a later issue ----
-
-void CheckTimestamps(const ScanResult& s, Checks& c) {
-  // TODO(timestamps): verify each RFC 3161 token (imprint = SHA-256 of the checkpoint, TSA
-  // signature, and the chain against --tsa-ca when given). Until then a token is listed but never
-  // counts for or against the bundle.
-  for (const auto& [path, bytes] : s.tag_files) {
-    bool ts =
-        path.rfind("evidence/timestamps/", 0) == 0 ||
-        (path.rfind("evidence/custody/", 0) == 0 && path.find("/timestamps/") != std::string::npos);
-    if (ts) c.Ok("timestamp", path, "not checked (not supported yet)");
-  }
-}
-
-void CheckSinceCheckpoint(const std::string& note, const std::string& option, const Records& main,
-                          Checks& c) {
-  std::string subject = option;
-  if (!main.key || !main.checkpoint_verified) {
-    c.Fail("consistency", subject, "not checked: the bundle's own checkpoint does not verify");
-    return;
-  }
-  auto old = VerifyCheckpointNote(note, main.key_name, *main.key);
-  if (!old.ok()) {
-    c.Fail("consistency", subject,
-           "the older checkpoint is not signed by the bundle's signer: " + old.status().message());
-    return;
-  }
-  const Checkpoint& was = old->checkpoint;
-  const Checkpoint& now = main.checkpoint->checkpoint;
-  if (was.origin != now.origin) {
-    c.Fail("consistency", subject,
-           "the older checkpoint is of " + was.origin + ", the bundle of " + now.origin);
-  } else if (was.size > now.size) {
-    c.Fail("consistency", subject,
-           "the older checkpoint has " + std::to_string(was.size) + " entries, the bundle's only " +
-               std::to_string(now.size) + ": the ledger shrank");
-  } else if (was.size == now.size) {
-    if (was.root != now.root) {
-      c.Fail("consistency", subject,
-             "both checkpoints have size " + std::to_string(now.size) +
-                 " but different roots: the ledger was rewritten");
-    } else {
-      c.Ok("consistency", subject, "the same tree of size " + std::to_string(now.size));
-    }
-  } else {
-    // TODO(consistency): bundles carry no consistency proof yet; once they do, verify it with
-    // merkle::VerifyConsistency from was.size to now.size.
-    c.Ok("consistency", subject,
-         "size " + std::to_string(was.size) + " to " + std::to_string(now.size) +
-             ": not checked (not supported yet)");
-  }
-}
-
 }  // namespace
 
 Result<BundleReport> VerifyBundle(const fs::path& file, const VerifyBundleOptions& options) {
@@ -712,11 +664,9 @@ Result<BundleReport> VerifyBundle(const fs::path& file, const VerifyBundleOption
                                      ": " + parsed.status().message());
     }
   }
+  std::optional<std::string> tsa_ca_pem;
   if (options.tsa_ca) {
-    std::error_code ec;
-    if (!fs::exists(*options.tsa_ca, ec)) {
-      return Status::NotFound("--tsa-ca: " + options.tsa_ca->string() + ": no such file");
-    }
+    EVIDENCE_ASSIGN_OR_RETURN(tsa_ca_pem, bundle_internal::ReadTsaCa(*options.tsa_ca));
   }
 
   EVIDENCE_ASSIGN_OR_RETURN(ScanResult scan, bundle_internal::ScanArchive(file));
@@ -740,9 +690,10 @@ Result<BundleReport> VerifyBundle(const fs::path& file, const VerifyBundleOption
     CheckManifest(scan, bag, c);
 
     std::optional<PublicKey> key = CheckSignature(scan, c);
-    CheckTrust(key, trusted, options.trust.value_or(""), c);
 
     Records main = bundle_internal::CheckRecords(scan.tag_files, "evidence/", "", c);
+    std::vector<KeyEpoch> epochs = bundle_internal::CheckKeyHistory(main, c);
+    CheckTrust(key, trusted, options.trust.value_or(""), epochs, c);
     report.case_uuid = main.case_uuid;
     report.signers.push_back(SignerOf(main, "exporter"));
     CheckBagInfoAgainstRecords(bag, main, c);
@@ -771,9 +722,12 @@ Result<BundleReport> VerifyBundle(const fs::path& file, const VerifyBundleOption
     for (const auto& r : custody) all.push_back(&r);
     CheckReceivedItems(all, c);
 
-    CheckTimestamps(scan, c);
+    bundle_internal::CheckTimestamps(scan.tag_files, all, epochs, tsa_ca_pem, c,
+                                     &report.timestamps);
+    auto carried = bundle_internal::CheckConsistencyProofs(scan.tag_files, main, c);
     if (since_note) {
-      CheckSinceCheckpoint(*since_note, options.since_checkpoint->string(), main, c);
+      bundle_internal::CheckSinceCheckpoint(*since_note, options.since_checkpoint->string(), main,
+                                            epochs, carried, c);
     }
   }
   if (!scan.refusal) {

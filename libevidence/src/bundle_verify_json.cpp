@@ -25,6 +25,18 @@ nlohmann::json BundleReportJson(const BundleReport& report) {
                       {"ok", c.ok},
                       {"detail", text(c.detail)}});
   }
+  nlohmann::json timestamps = nlohmann::json::array();
+  for (const auto& t : report.timestamps) {
+    timestamps.push_back({{"file", text(t.file)},
+                          {"checkpoint_size", t.checkpoint_size},
+                          {"gen_time", text(t.gen_time)},
+                          {"tsa", text(t.tsa)},
+                          {"serial", text(t.serial)},
+                          {"policy", text(t.policy)},
+                          {"chain_checked", t.chain_checked},
+                          {"consistent", t.consistent},
+                          {"ok", t.ok}});
+  }
   bool ok = report.ok();
   return {{"file", text(report.file)},
           {"top_folder", text(report.top_folder)},
@@ -35,6 +47,7 @@ nlohmann::json BundleReportJson(const BundleReport& report) {
           {"items", report.items},
           {"payload_bytes", report.payload_bytes},
           {"signers", std::move(signers)},
+          {"timestamps", std::move(timestamps)},
           {"checks", std::move(checks)}};
 }
 

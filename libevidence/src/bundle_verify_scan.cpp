@@ -457,7 +457,7 @@ Result<ScanResult> ScanArchive(const fs::path& file, const ScanLimits& limits) {
       archive_read_support_format_zip(a.get()) != ARCHIVE_OK) {
     return Status::IoError(file.string() + ": libarchive: " + ArchiveError(a.get()));
   }
-  if (archive_read_open_filename(a.get(), file.c_str(), 64 * 1024) != ARCHIVE_OK) {
+  if (archive_read_open_filename(a.get(), file.c_str(), 1 << 20) != ARCHIVE_OK) {
     return Status::InvalidArgument(
         file.string() + ": not a .zip, .tar or .tar.gz bundle: " + ArchiveError(a.get()));
   }

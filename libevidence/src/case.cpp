@@ -12,6 +12,7 @@
 #include "evidence/key_file.hpp"
 #include "evidence/merkle.hpp"
 #include "ledger_schema.hpp"
+#include "ledger_source.hpp"
 #include "status_macros.hpp"
 
 namespace evidence {
@@ -133,6 +134,21 @@ class CreateRollback {
   bool armed_ = true;
 };
 
+// A case made before the ledger kept its Merkle nodes (or whose nodes table was dropped) gets them
+// now, from its entries, so that proofs are O(log n) reads from here on. Best effort: a case that
+// cannot be written (read-only media, another writer holding the lock) is used without the cache,
+// which only makes proofs slower.
+Status EnsureNodeCache(sql::Database& db) {
+  EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t size, LedgerSize(db));
+  EVIDENCE_ASSIGN_OR_RETURN(bool complete, NodeCacheLooksComplete(db, size));
+  if (complete) return Status::Ok();
+  if (!db.Exec(internal::kLedgerSchemaSql).ok()) return Status::Ok();
+  auto txn = sql::Transaction::Begin(db);
+  if (!txn.ok()) return Status::Ok();
+  if (RebuildNodeCache(db).ok()) (void)txn->Commit();
+  return Status::Ok();
+}
+
 }  // namespace
 
 Case::Case(std::unique_ptr<State> state) : s_(std::move(state)) {}
@@ -193,6 +209,7 @@ Result<Case> Case::Create(const fs::path& dir, const CaseOptions& options) {
   EVIDENCE_RETURN_IF_ERROR(db.Exec(internal::kLedgerSchemaSql));
   auto state = std::make_unique<State>(dir, std::move(db), pub);
   state->info = info;
+  state->key_file = KeyFilePath(dir, info.key_name);
   state->signing_key = std::move(key);
   {
     EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(state->db));
@@ -236,16 +253,19 @@ Result<Case> Case::Open(const fs::path& dir, PassphraseProvider passphrase) {
   if (!row || stmt.ColumnText(0) != info.uuid) {
     return Status::Corruption(dir.string() + ": ledger.sqlite belongs to another case");
   }
-  EVIDENCE_ASSIGN_OR_RETURN(std::string key_text, ReadSmallFile(KeyFilePath(dir, info.key_name)));
+  EVIDENCE_RETURN_IF_ERROR(EnsureNodeCache(db));
+  // After `key rotate` the key in force is the last key.added entry's, not the first file.
+  EVIDENCE_ASSIGN_OR_RETURN(fs::path key_file, CurrentKeyFile(db, dir, info));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string key_text, ReadSmallFile(key_file));
   EVIDENCE_ASSIGN_OR_RETURN(KeyFileInfo key_info, InspectKeyFile(key_text));
   if (key_info.case_uuid != info.uuid) {
-    return Status::Corruption(KeyFilePath(dir, info.key_name).string() +
-                              ": key file belongs to another case");
+    return Status::Corruption(key_file.string() + ": key file belongs to another case");
   }
   info.key_fingerprint = key_info.public_key.Fingerprint();
   info.key_encrypted = key_info.encrypted;
   auto state = std::make_unique<State>(dir, std::move(db), key_info.public_key);
   state->info = std::move(info);
+  state->key_file = std::move(key_file);
   state->passphrase = std::move(passphrase);
   return Case(std::move(state));
 }
@@ -253,35 +273,23 @@ Result<Case> Case::Open(const fs::path& dir, PassphraseProvider passphrase) {
 Result<std::uint64_t> Case::State::AppendEntry(std::string_view action, nlohmann::json data,
                                                const std::optional<std::string>& item,
                                                const std::optional<std::string>& incident) {
-  EVIDENCE_ASSIGN_OR_RETURN(auto count, db.Prepare("SELECT count(*) FROM entries"));
-  EVIDENCE_ASSIGN_OR_RETURN(bool row, count.Step());
-  (void)row;
+  // The appender also writes the Merkle nodes this entry completes (schemas/ledger.sql `nodes`).
+  EVIDENCE_ASSIGN_OR_RETURN(LedgerAppender appender, LedgerAppender::Begin(db));
   LedgerEntry e;
-  e.seq = static_cast<std::uint64_t>(count.ColumnInt(0));
+  e.seq = appender.size();
   e.time = NowRfc3339();
   e.actor = info.key_name;
   e.action = std::string(action);
   e.data = std::move(data);
   EVIDENCE_ASSIGN_OR_RETURN(std::string bytes, e.Encode());
-  merkle::Hash leaf = merkle::LeafHash(AsBytes(bytes));
-  EVIDENCE_ASSIGN_OR_RETURN(
-      auto insert,
-      db.Prepare("INSERT INTO entries(seq, entry, leaf_hash, time, action, item, incident) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)"));
-  insert.Bind(1, static_cast<std::int64_t>(e.seq))
-      .BindBlob(2, AsBytes(bytes))
-      .BindBlob(3, leaf)
-      .Bind(4, e.time)
-      .Bind(5, e.action)
-      .BindOptional(6, item)
-      .BindOptional(7, incident);
-  EVIDENCE_RETURN_IF_ERROR(insert.Run());
+  EVIDENCE_RETURN_IF_ERROR(
+      appender.Append(AsBytes(bytes), e.time, e.action, item, incident).status());
   return e.seq;
 }
 
 Result<const SigningKey*> Case::State::Key() {
   if (signing_key) return &*signing_key;
-  fs::path path = KeyFilePath(dir, info.key_name);
+  const fs::path& path = key_file;
   EVIDENCE_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path));
   std::optional<std::string> pass;
   if (info.key_encrypted) {
@@ -300,27 +308,40 @@ Result<const SigningKey*> Case::State::Key() {
 }
 
 Status Case::State::SealLocked() {
-  EVIDENCE_ASSIGN_OR_RETURN(auto last, db.Prepare("SELECT max(size) FROM checkpoints"));
-  EVIDENCE_ASSIGN_OR_RETURN(bool has_row, last.Step());
-  std::uint64_t signed_size =
-      has_row && !last.ColumnIsNull(0) ? static_cast<std::uint64_t>(last.ColumnInt(0)) : 0;
-  bool any_checkpoint = has_row && !last.ColumnIsNull(0);
-
-  merkle::Accumulator acc;
-  EVIDENCE_ASSIGN_OR_RETURN(auto leaves, db.Prepare("SELECT leaf_hash FROM entries ORDER BY seq"));
-  for (;;) {
-    EVIDENCE_ASSIGN_OR_RETURN(bool row, leaves.Step());
-    if (!row) break;
-    Bytes b = leaves.ColumnBlob(0);
-    merkle::Hash h{};
-    if (b.size() != h.size()) return Status::Corruption("ledger: a stored leaf hash is malformed");
-    std::copy(b.begin(), b.end(), h.begin());
-    acc.Append(h);
+  EVIDENCE_ASSIGN_OR_RETURN(
+      auto last, db.Prepare("SELECT note FROM checkpoints ORDER BY size DESC, id DESC LIMIT 1"));
+  EVIDENCE_ASSIGN_OR_RETURN(bool has_checkpoint, last.Step());
+  std::optional<Checkpoint> previous;
+  if (has_checkpoint) {
+    auto parsed = ParseCheckpointNote(last.ColumnText(0));
+    if (parsed.ok()) previous = parsed->checkpoint;
   }
-  if (any_checkpoint && acc.size() == signed_size) return Status::Ok();
+  EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t size, LedgerSize(db));
+  if (has_checkpoint && previous && previous->size == size) return Status::Ok();
+
+  // The root comes from the cache only where the previous signed checkpoint vouches for it (a
+  // consistency proof from that checkpoint must verify); what was appended since is hashed from
+  // the entries. If the cache disagrees with the signed root it is rebuilt from the entries.
+  merkle::Hash root{};
+  bool from_cache = false;
+  if (previous && previous->size > 0 && previous->size < size) {
+    EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource source,
+                              LedgerHashSource::LoadTrustingCacheBelow(db, size, previous->size));
+    EVIDENCE_ASSIGN_OR_RETURN(root, merkle::RootAt(source, size));
+    EVIDENCE_ASSIGN_OR_RETURN(auto proof, merkle::ConsistencyProof(source, previous->size, size));
+    from_cache = merkle::VerifyConsistency(previous->size, size, previous->root, root, proof).ok();
+    if (!from_cache) EVIDENCE_RETURN_IF_ERROR(RebuildNodeCache(db));
+  }
+  if (!from_cache) {
+    // Streams the entries (O(log n) memory). An altered ledger is signed as it stands, as it
+    // always was: `verify` reports the older checkpoint's mismatch.
+    EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource source,
+                              LedgerHashSource::LoadTrustingCacheBelow(db, size, 0));
+    EVIDENCE_ASSIGN_OR_RETURN(root, merkle::RootAt(source, size));
+  }
 
   EVIDENCE_ASSIGN_OR_RETURN(const SigningKey* key, Key());
-  Checkpoint cp{info.origin, acc.size(), acc.Root()};
+  Checkpoint cp{info.origin, size, root};
   EVIDENCE_ASSIGN_OR_RETURN(std::string note, SignCheckpoint(cp, info.key_name, *key));
   EVIDENCE_ASSIGN_OR_RETURN(
       auto insert, db.Prepare("INSERT INTO checkpoints(size, note, created) VALUES (?, ?, ?)"));

@@ -9,7 +9,9 @@
 #include "evidence/case.hpp"
 #include "evidence/checkpoint.hpp"
 #include "evidence/signing.hpp"
+#include "evidence/merkle.hpp"
 #include "file_system.hpp"
+#include "key_history.hpp"
 #include "object_store.hpp"
 #include "sqlite_util.hpp"
 
@@ -38,7 +40,8 @@ struct Case::State {
   FileSystem* fs = &FileSystem::Default();
   ObjectStore objects;
   PassphraseProvider passphrase;
-  PublicKey public_key;
+  PublicKey public_key;                   // the current key (the last key.added entry's)
+  fs::path key_file;                      // its sealed private key (case_keys.cpp)
   std::optional<SigningKey> signing_key;  // loaded on the first signature
 
   State(fs::path d, sql::Database database, PublicKey key)
@@ -64,6 +67,18 @@ struct Case::State {
   // Signs a checkpoint over all entries inside the caller's open transaction, if any were added
   // since the newest checkpoint.
   Status SealLocked();
+
+  // evidence/consistency.json of a bundle whose checkpoint is `now` (export.created entry
+  // `export_seq`): proofs from every checkpoint handed out before (by earlier exports, or
+  // time-stamped) and from `extra_note` when given (case_prove.cpp). Empty when there is nothing
+  // to prove.
+  Result<std::string> BundleConsistencyJson(const Checkpoint& now, std::uint64_t export_seq,
+                                            const std::optional<std::string>& extra_note,
+                                            std::uint64_t* count);
+
+  // evidence/keys.json of a bundle: every key the case has had, oldest first. Empty when the case
+  // never rotated its key.
+  Result<std::string> BundleKeysJson();
 };
 
 // Paths inside a case.
@@ -75,5 +90,33 @@ inline fs::path KeyFilePath(const fs::path& dir, std::string_view key_name) {
 inline fs::path PublicKeyPath(const fs::path& dir, std::string_view key_name) {
   return dir / "keys" / (std::string(key_name) + ".pub.pem");
 }
+// A key made by `key rotate` is stored beside the first, named by its fingerprint.
+fs::path RotatedKeyFilePath(const fs::path& dir, std::string_view key_name,
+                            std::string_view fingerprint, std::string_view extension);
+
+// ---- Keys and proofs (case_keys.cpp, case_prove.cpp) ----
+
+// The case's keys in ledger order, from its key.added entries. An entry that does not read, or a
+// rotation whose endorsement does not verify, is described in `problems` and skipped.
+struct KeyHistory {
+  std::vector<KeyEpoch> epochs;
+  std::vector<std::string> problems;
+};
+Result<KeyHistory> LoadKeyHistory(sql::Database& db, const std::string& case_uuid);
+
+// The private key file of the key in force: the last key.added entry's (case.json names the key,
+// the ledger says which of its keys is current).
+Result<fs::path> CurrentKeyFile(sql::Database& db, const fs::path& dir, const CaseInfo& info);
+
+// Verifies a checkpoint note of this case: it must be signed by the key in force at its size.
+// kVerificationFailed naming the key that signed it and the key that should have.
+Result<SignedCheckpoint> VerifyCaseCheckpoint(const KeyHistory& keys, std::string_view note);
+
+// Case::ProveConsistency against the ledger seen through `source` (size() leaves, root
+// `new_root`).
+Result<ConsistencyProofs> ConsistencyFrom(const CaseInfo& info, const KeyHistory& keys,
+                                          const merkle::HashSource& source,
+                                          const Sha256Digest& new_root,
+                                          std::string_view old_note);
 
 }  // namespace evidence

@@ -1,11 +1,13 @@
 #include "describe.hpp"
 
 #include "evidence/metadata.hpp"
+#include "metadata_internal.hpp"
 
 namespace evidence {
 
-Description DescribeFile(const std::filesystem::path& stored_copy, std::string_view name_hint) {
-  Metadata m = ExtractMetadata(stored_copy, name_hint);
+namespace {
+
+Description FromMetadata(Metadata m) {
   Description d;
   d.kind = m.kind;
   d.media_type = m.media_type;
@@ -13,6 +15,20 @@ Description DescribeFile(const std::filesystem::path& stored_copy, std::string_v
   d.metadata = std::move(m.fields);
   d.errors = std::move(m.errors);
   return d;
+}
+
+}  // namespace
+
+Description DescribeFile(const std::filesystem::path& stored_copy, std::string_view name_hint) {
+  return FromMetadata(ExtractMetadata(stored_copy, name_hint));
+}
+
+Describer::Describer() : extractor_(std::make_unique<metadata_internal::MetadataExtractor>()) {}
+Describer::~Describer() = default;
+
+Description Describer::Describe(const std::filesystem::path& stored_copy,
+                                std::string_view name_hint) {
+  return FromMetadata(extractor_->Extract(stored_copy, name_hint));
 }
 
 }  // namespace evidence

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,10 @@
 #include <nlohmann/json.hpp>
 
 namespace evidence {
+
+namespace metadata_internal {
+class MetadataExtractor;
+}
 
 struct Description {
   std::string kind = "other";
@@ -21,5 +26,19 @@ struct Description {
 
 // Never fails; problems are listed in `errors` and the file is still ingested.
 Description DescribeFile(const std::filesystem::path& stored_copy, std::string_view name_hint);
+
+// DescribeFile for many files: one long-lived sandboxed extractor instead of a fork per file.
+// Not thread-safe; one per worker thread.
+class Describer {
+ public:
+  Describer();
+  ~Describer();
+  Describer(const Describer&) = delete;
+  Describer& operator=(const Describer&) = delete;
+  Description Describe(const std::filesystem::path& stored_copy, std::string_view name_hint);
+
+ private:
+  std::unique_ptr<metadata_internal::MetadataExtractor> extractor_;
+};
 
 }  // namespace evidence

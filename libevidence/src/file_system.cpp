@@ -4,9 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <random>
+
+#include "file_system_override.hpp"
 
 namespace evidence {
 
@@ -19,7 +22,9 @@ Status ErrnoStatus(int err, const fs::path& path, std::string_view what) {
       return Status::AlreadyExists(msg);
     case ENOSPC:
     case EDQUOT:
-      return Status::IoError(path.string() + ": " + std::string(what) + ": disk full");
+      // The words of strerror(ENOSPC), which users search for, whatever the libc's locale.
+      return Status::IoError(path.string() + ": " + std::string(what) +
+                             ": no space left on device (disk full)");
     default:
       return Status::IoError(msg);
   }
@@ -102,9 +107,22 @@ class PosixFileSystem : public FileSystem {
 
 }  // namespace
 
+namespace {
+// Set only by ScopedFileSystemOverride (tests): cases opened while it is set write through it.
+std::atomic<FileSystem*> g_override{nullptr};
+}  // namespace
+
 FileSystem& FileSystem::Default() {
   static PosixFileSystem instance;
+  if (FileSystem* o = g_override.load(std::memory_order_acquire)) return *o;
   return instance;
+}
+
+ScopedFileSystemOverride::ScopedFileSystemOverride(FileSystem& fs)
+    : previous_(g_override.exchange(&fs, std::memory_order_acq_rel)) {}
+
+ScopedFileSystemOverride::~ScopedFileSystemOverride() {
+  g_override.store(previous_, std::memory_order_release);
 }
 
 Status WriteFileAtomically(FileSystem& fs, const fs::path& path, std::string_view content,

@@ -26,7 +26,8 @@ class FileSystem {
  public:
   virtual ~FileSystem() = default;
 
-  // The process-wide POSIX implementation (thread-safe).
+  // The process-wide POSIX implementation (thread-safe), or the test's substitute while a
+  // ScopedFileSystemOverride (file_system_override.hpp) is alive.
   static FileSystem& Default();
 
   // Creates `path` for writing with mode `mode`; fails with kAlreadyExists if it exists.

@@ -211,13 +211,20 @@ Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& op
         ++count;
         return insert.Run();
       };
-      MediaSink on_media = [&](const Attachment& member, MediaReader& reader) -> Status {
+      // Damage in the export (a member that does not read) is recorded beside its messages; a
+      // failure of our own (a disk error storing a member, the ledger) fails the whole ingest,
+      // never leaves an export recorded without a media it holds.
+      Status media_failure;
+      bool reader_failed = false;
+      MediaSink store_media = [&](const Attachment& member, MediaReader& reader) -> Status {
         EVIDENCE_ASSIGN_OR_RETURN(
             StagedObject child,
             s_->objects.StageFrom([&](const std::function<Status(ByteView)>& sink) -> Status {
               std::vector<std::uint8_t> buf(1 << 20);
               for (;;) {
-                EVIDENCE_ASSIGN_OR_RETURN(size_t n, reader.Read(buf));
+                auto read = reader.Read(buf);
+                reader_failed = !read.ok();
+                EVIDENCE_ASSIGN_OR_RETURN(size_t n, std::move(read));
                 if (n == 0) return Status::Ok();
                 EVIDENCE_RETURN_IF_ERROR(sink(ByteView(buf.data(), n)));
               }
@@ -245,10 +252,17 @@ Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& op
         out.children.push_back(c.exhibit);
         return Status::Ok();
       };
+      MediaSink on_media = [&](const Attachment& member, MediaReader& reader) -> Status {
+        reader_failed = false;
+        Status st = store_media(member, reader);
+        if (!st.ok() && !reader_failed) media_failure = st;
+        return st;
+      };
       ParseOptions popt;
       popt.date_order = options.date_order;
       auto summary =
           ParseExport(s_->objects.PathFor(staged.sha256), raw_name, popt, on_message, &on_media);
+      if (!media_failure.ok()) return media_failure;
       if (!summary.ok() && summary.status().code() == StatusCode::kInvalidArgument) {
         // Not knowing the order of day and month is for the user to settle, never to guess.
         return summary.status();
@@ -271,6 +285,12 @@ Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& op
     EVIDENCE_RETURN_IF_ERROR(
         s_->RecordMetadata(rec.exhibit, staged.sha256, desc, messages_summary));
     out.errors = desc.errors;
+    // Signed in the same transaction: a crash can never leave entries no checkpoint covers.
+    EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
+    // Once COMMIT is sent its outcome is unknown if it fails (SQLite may have written the commit
+    // frame before its fsync failed, and the next open recovers it), so the objects stay; if the
+    // commit did not happen they are only leftovers that verify reports.
+    committed = true;
     return txn.Commit();
   }();
   if (!recorded.ok()) return recorded.WithContext(file.string());

@@ -1,5 +1,8 @@
 #include "evidence/metadata.hpp"
 
+#include <unistd.h>
+
+#include <cstdint>
 #include <mutex>
 #include <string>
 
@@ -7,6 +10,7 @@
 #include "metadata_filetype.hpp"
 #include "metadata_image.hpp"
 #include "metadata_internal.hpp"
+#include "sandbox_worker.hpp"
 #include "metadata_util.hpp"
 
 namespace evidence {
@@ -163,45 +167,113 @@ Metadata ExtractMetadataInProcess(const std::filesystem::path& path, std::string
   return md;
 }
 
+namespace {
+
+// What an isolated run brought back, as metadata: the child's last complete message, and when it
+// did not finish, why, as an error of this file.
+Metadata MetadataFromOutcome(const SandboxOutcome& outcome, const std::filesystem::path& path,
+                             std::string_view name_hint) {
+  Metadata md;
+  if (outcome.end == SandboxOutcome::End::kNotStarted) {
+    // No isolation available (out of processes or memory): detect the type only, which does
+    // not involve the image and audio parsers.
+    md.errors.push_back("metadata: cannot start the isolated extractor (" + outcome.detail +
+                        "); file type only");
+    auto file = RandomAccessFile::Open(path);
+    auto type = DetectMediaType(path);
+    if (type.ok() && IsMediaType(*type)) md.media_type = *type;
+    if (file.ok()) Classify(path, *file, name_hint, md);
+    NormalizeMetadata(md);
+    return md;
+  }
+  if (outcome.last_message) {
+    nlohmann::json j = nlohmann::json::parse(*outcome.last_message, nullptr, false);
+    auto parsed = MetadataFromJson(j);
+    if (parsed.ok()) {
+      md = std::move(*parsed);
+    } else {
+      md.errors.push_back(parsed.status().message());
+    }
+  }
+  bool finished = outcome.end == SandboxOutcome::End::kExited && outcome.code == 0;
+  if (!finished) {
+    md.errors.push_back("metadata: extractor stopped (" + outcome.detail +
+                        ") while reading this file; only what was read before is recorded");
+  }
+  return md;
+}
+
+// The work a sandboxed child does for one file: a checkpoint after type detection, then all.
+void ExtractAndSend(const std::filesystem::path& path, const std::string& hint,
+                    const SandboxSend& send) {
+  std::function<void(const Metadata&)> checkpoint = [&](const Metadata& partial) {
+    send(DumpForPipe(partial));
+  };
+  send(DumpForPipe(ExtractMetadataInProcess(path, hint, &checkpoint)));
+}
+
+// A request to a long-lived extractor: 8-byte little-endian length of the path, the path, then
+// the name hint (both raw bytes: names need not be UTF-8).
+std::string EncodeRequest(const std::filesystem::path& path, std::string_view hint) {
+  const std::string& p = path.native();
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(std::uint64_t{p.size()} >> (8 * i));
+  out += p;
+  out += hint;
+  return out;
+}
+
+bool DecodeRequest(std::string_view req, std::string* path, std::string* hint) {
+  if (req.size() < 8) return false;
+  std::uint64_t n = 0;
+  for (int i = 0; i < 8; ++i)
+    n |= std::uint64_t{static_cast<unsigned char>(req[i])} << (8 * i);
+  if (n > req.size() - 8) return false;
+  *path = std::string(req.substr(8, n));
+  *hint = std::string(req.substr(8 + n));
+  return true;
+}
+
+}  // namespace
+
 Metadata ExtractMetadataIsolated(const std::filesystem::path& path, std::string_view name_hint,
                                  const SandboxLimits& limits) {
   Metadata md;
   try {
     InitMetadataLibraries();
     const std::string hint(name_hint);
-    auto work = [&](const SandboxSend& send) {
-      std::function<void(const Metadata&)> checkpoint = [&](const Metadata& partial) {
-        send(DumpForPipe(partial));
-      };
-      send(DumpForPipe(ExtractMetadataInProcess(path, hint, &checkpoint)));
-    };
-    SandboxOutcome outcome = RunSandboxed(work, limits);
-    if (outcome.end == SandboxOutcome::End::kNotStarted) {
-      // No isolation available (out of processes or memory): detect the type only, which does
-      // not involve the image and audio parsers.
-      md.errors.push_back("metadata: cannot start the isolated extractor (" + outcome.detail +
-                          "); file type only");
-      auto file = RandomAccessFile::Open(path);
-      auto type = DetectMediaType(path);
-      if (type.ok() && IsMediaType(*type)) md.media_type = *type;
-      if (file.ok()) Classify(path, *file, name_hint, md);
-      NormalizeMetadata(md);
-      return md;
-    }
-    if (outcome.last_message) {
-      nlohmann::json j = nlohmann::json::parse(*outcome.last_message, nullptr, false);
-      auto parsed = MetadataFromJson(j);
-      if (parsed.ok()) {
-        md = std::move(*parsed);
-      } else {
-        md.errors.push_back(parsed.status().message());
-      }
-    }
-    bool finished = outcome.end == SandboxOutcome::End::kExited && outcome.code == 0;
-    if (!finished) {
-      md.errors.push_back("metadata: extractor stopped (" + outcome.detail +
-                          ") while reading this file; only what was read before is recorded");
-    }
+    SandboxOutcome outcome =
+        RunSandboxed([&](const SandboxSend& send) { ExtractAndSend(path, hint, send); }, limits);
+    md = MetadataFromOutcome(outcome, path, name_hint);
+  } catch (const std::exception& e) {
+    md.errors.push_back("metadata: " + CleanText(e.what()));
+  } catch (...) {
+    md.errors.push_back("metadata: unknown exception");
+  }
+  NormalizeMetadata(md);
+  return md;
+}
+
+MetadataExtractor::MetadataExtractor(const SandboxLimits& limits) {
+  InitMetadataLibraries();
+  worker_ = std::make_unique<SandboxWorker>(
+      [](std::string_view request, const SandboxSend& send) {
+        std::string path, hint;
+        if (!DecodeRequest(request, &path, &hint)) ::_exit(116);
+        ExtractAndSend(path, hint, send);
+      },
+      limits);
+}
+
+MetadataExtractor::~MetadataExtractor() = default;
+
+std::size_t MetadataExtractor::children_started() const { return worker_->children_started(); }
+
+Metadata MetadataExtractor::Extract(const std::filesystem::path& path, std::string_view name_hint) {
+  Metadata md;
+  try {
+    SandboxOutcome outcome = worker_->Call(EncodeRequest(path, name_hint));
+    md = MetadataFromOutcome(outcome, path, name_hint);
   } catch (const std::exception& e) {
     md.errors.push_back("metadata: " + CleanText(e.what()));
   } catch (...) {

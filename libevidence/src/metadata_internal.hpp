@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -24,6 +25,25 @@ Metadata ExtractMetadataInProcess(const std::filesystem::path& path, std::string
 // ExtractMetadata with explicit sandbox limits.
 Metadata ExtractMetadataIsolated(const std::filesystem::path& path, std::string_view name_hint,
                                  const SandboxLimits& limits);
+
+class SandboxWorker;
+
+// ExtractMetadata for many files with one long-lived sandboxed child instead of a fork per file
+// (the same limits per file). A file that kills or hangs the child gets the error, and the next
+// file gets a fresh child. Not thread-safe: one extractor per thread.
+class MetadataExtractor {
+ public:
+  explicit MetadataExtractor(const SandboxLimits& limits = SandboxLimits{});
+  ~MetadataExtractor();
+  MetadataExtractor(const MetadataExtractor&) = delete;
+  MetadataExtractor& operator=(const MetadataExtractor&) = delete;
+  Metadata Extract(const std::filesystem::path& path, std::string_view name_hint);
+  // Children started so far (a crash or a time-out costs a restart).
+  std::size_t children_started() const;
+
+ private:
+  std::unique_ptr<SandboxWorker> worker_;
+};
 
 // Loads libmagic's database and sets up Exiv2 and TagLib once per process, so that forked
 // children inherit them. Idempotent and thread-safe.

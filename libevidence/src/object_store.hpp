@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,13 @@ struct StagedObject {
   fs::path temp_path;
   Sha256Digest sha256{};
   std::uint64_t size = 0;
+};
+
+// A staged copy whose fsync is still to come: the file stays open until CommitBatch syncs it
+// together with the others of its batch (group commit), or DiscardUnsynced drops it.
+struct UnsyncedObject {
+  StagedObject staged;
+  std::unique_ptr<WritableFile> file;
 };
 
 struct ObjectCheck {
@@ -40,6 +48,19 @@ class ObjectStore {
   // and pushes the bytes, in order, into the sink it is given.
   using Producer = std::function<Status(const std::function<Status(ByteView)>& sink)>;
   Result<StagedObject> StageFrom(const Producer& producer) const;
+
+  // Stage without the fsync, for group commit. Thread-safe (one source per call).
+  Result<UnsyncedObject> StageUnsynced(const fs::path& source) const;
+
+  // Makes a batch of staged copies durable and moves them to their content addresses: fsync of
+  // each copy, rename into place (read-only), then one SyncDir per objects/xx folder touched and
+  // one of objects/ only when a folder was created. Copies whose object already exists are
+  // removed. `added` receives the objects that were not there before, even on failure, so that
+  // the caller can remove them when it does not record them. Every copy in `batch` is consumed.
+  Status CommitBatch(std::vector<UnsyncedObject>& batch, std::vector<fs::path>* added) const;
+
+  // Closes and removes a copy that will not be kept.
+  void DiscardUnsynced(UnsyncedObject& object) const;
 
   // Moves a staged copy to its content address, read-only, and makes the rename durable. If the
   // object is already there, the staged copy is simply removed.

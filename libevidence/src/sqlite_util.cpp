@@ -6,6 +6,12 @@ namespace evidence::sql {
 
 namespace {
 Status FromCode(sqlite3* db, std::string_view context, int rc) {
+  if ((rc & 0xff) == SQLITE_FULL) {
+    // One line naming the file, in the words users search for (DESIGN.md exit status 3).
+    const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+    return Status::IoError(std::string(file && *file ? file : "ledger.sqlite") +
+                           ": no space left on device (disk full)");
+  }
   std::string msg(context);
   msg += ": ";
   msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -153,7 +159,8 @@ Result<Transaction> Transaction::Begin(Database& db) {
   auto s = db.Exec("BEGIN IMMEDIATE");
   if (!s.ok()) {
     if (s.code() == StatusCode::kBusy) {
-      return Status::Busy("the case is in use by another evidence process (lock timeout)");
+      return Status::Busy(
+          "the case is busy: another evidence process held its lock for the whole lock timeout");
     }
     return s;
   }

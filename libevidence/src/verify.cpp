@@ -1,12 +1,17 @@
 // Case::Verify: the full check of a case. Every finding names the item, entry or checkpoint and the
 // check that failed, so a user (or an examiner) learns exactly what is wrong.
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "case_state.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/merkle.hpp"
+#include "ledger_source.hpp"
 #include "status_macros.hpp"
+#include "thread_pool.hpp"
+#include "timestamp_store.hpp"
 
 namespace evidence {
 
@@ -60,6 +65,9 @@ Result<VerifyReport> Case::Verify() const {
   };
   std::map<std::int64_t, SignedInfo> signed_checkpoints;
   std::set<std::uint64_t> sizes_needed;
+  // Each checkpoint must be signed by the key in force at its size (keys rotate, in order).
+  EVIDENCE_ASSIGN_OR_RETURN(KeyHistory keys, LoadKeyHistory(s_->db, s_->info.uuid));
+  for (const auto& problem : keys.problems) fail("keys: " + problem);
   for (const auto& cp : checkpoints) {
     std::string label = "checkpoint " + std::to_string(cp.id);
     auto parsed = ParseCheckpointNote(cp.note);
@@ -67,7 +75,7 @@ Result<VerifyReport> Case::Verify() const {
       fail(label + ": malformed: " + parsed.status().message());
       continue;
     }
-    auto verified = VerifyCheckpointNote(cp.note, s_->info.key_name, s_->public_key);
+    auto verified = VerifyCaseCheckpoint(keys, cp.note);
     if (!verified.ok()) {
       fail(label + " (tree size " + std::to_string(parsed->checkpoint.size) +
            "): signature check failed: " + verified.status().message());
@@ -90,6 +98,8 @@ Result<VerifyReport> Case::Verify() const {
   std::map<std::string, std::pair<std::string, std::uint64_t>>
       message_digests;  // item -> sha, count
   merkle::Accumulator acc;
+  std::set<std::string> custody_folders;  // named by bundle.received entries
+  EVIDENCE_ASSIGN_OR_RETURN(NodeCacheCheck node_cache, NodeCacheCheck::Begin(s_->db));
   if (sizes_needed.count(0)) roots[0] = acc.Root();
   {
     EVIDENCE_ASSIGN_OR_RETURN(
@@ -146,6 +156,19 @@ Result<VerifyReport> Case::Verify() const {
           message_digests[entry->data.value("item", "")] = {m.value("sha256", ""),
                                                             m.value("count", std::uint64_t{0})};
         }
+        if (entry->action == "bundle.received") {
+          // The custody folders a receive committed; any other is left by an interrupted one.
+          const auto& d = entry->data;
+          if (d.contains("custody") && d["custody"].is_number_unsigned()) {
+            custody_folders.insert(std::to_string(d["custody"].get<std::uint64_t>()));
+          }
+          if (d.contains("custody_carried") && d["custody_carried"].is_array()) {
+            for (const auto& k : d["custody_carried"]) {
+              if (!k.is_number_unsigned()) continue;
+              custody_folders.insert(std::to_string(k.get<std::uint64_t>()));
+            }
+          }
+        }
         if (entry->action == "item.ingested") {
           const auto& d = entry->data;
           IngestRecord rec;
@@ -161,11 +184,15 @@ Result<VerifyReport> Case::Verify() const {
         }
       }
       acc.Append(leaf);
+      EVIDENCE_RETURN_IF_ERROR(node_cache.Add(leaf));
       position++;
       if (sizes_needed.count(acc.size())) roots[acc.size()] = acc.Root();
       report.entries_checked++;
     }
   }
+
+  EVIDENCE_ASSIGN_OR_RETURN(auto cache_problems, node_cache.Finish());
+  for (auto& problem : cache_problems) report.warnings.push_back(std::move(problem));
 
   // Every checkpoint must commit to exactly the entries there are; the newest must cover them all.
   std::uint64_t previous_size = 0;
@@ -243,34 +270,64 @@ Result<VerifyReport> Case::Verify() const {
     }
   }
 
-  // Objects: re-hash every original named by the ledger (the signed record, not the table).
-  for (const auto& [exhibit, rec] : ingested) {
-    auto digest = DigestFromHex(rec.sha256);
-    if (!digest.ok()) {
-      fail(exhibit + ": entry " + std::to_string(rec.seq) + " holds a malformed SHA-256");
-      continue;
-    }
-    referenced_objects.insert(rec.sha256);
-    std::string label = exhibit + " (" + rec.name + ")";
-    std::string where = s_->objects.RelativePathFor(*digest);
-    auto check = s_->objects.Rehash(*digest);
-    if (!check.ok()) {
-      if (check.status().code() == StatusCode::kNotFound) {
-        fail(label + ": object " + where + " is missing");
-        continue;
-      }
-      return check.status();
-    }
-    report.objects_checked++;
-    report.bytes_hashed += check->size;
-    if (check->sha256 != *digest) {
-      fail(label + ": object " + where + " now hashes to " + Short(DigestHex(check->sha256)) +
-           "..., not the recorded " + Short(rec.sha256) + "... (its bytes were changed)");
-    } else if (check->size != rec.size) {
-      fail(label + ": object " + where + " has " + std::to_string(check->size) +
-           " bytes, not the recorded " + std::to_string(rec.size));
-    }
+  // Objects: re-hash every original named by the ledger (the signed record, not the table), on
+  // every core; findings are reported in exhibit order all the same.
+  std::vector<std::pair<const std::string*, const IngestRecord*>> to_hash;
+  to_hash.reserve(ingested.size());
+  for (const auto& [exhibit, rec] : ingested) to_hash.emplace_back(&exhibit, &rec);
+  struct Hashed {
+    std::optional<Sha256Digest> digest;  // nullopt: the entry's SHA-256 is malformed
+    std::optional<Result<ObjectCheck>> check;
+  };
+  Status hash_error = Status::Ok();
+  {
+    ThreadPool pool(std::min(ThreadPool::DefaultWorkers(),
+                             std::max<std::size_t>(to_hash.size(), 1)),
+                    /*queue_capacity=*/16);
+    RunOrdered(
+        pool, to_hash.size(), 4 * pool.workers(),
+        [&](std::size_t i) {
+          Hashed h;
+          auto digest = DigestFromHex(to_hash[i].second->sha256);
+          if (!digest.ok()) return h;
+          h.digest = *digest;
+          h.check = s_->objects.Rehash(*digest);
+          return h;
+        },
+        [&](std::size_t i, Hashed h) {
+          const std::string& exhibit = *to_hash[i].first;
+          const IngestRecord& rec = *to_hash[i].second;
+          if (!h.digest) {
+            fail(exhibit + ": entry " + std::to_string(rec.seq) + " holds a malformed SHA-256");
+            return true;
+          }
+          referenced_objects.insert(rec.sha256);
+          std::string label = exhibit + " (" + rec.name + ")";
+          std::string where = s_->objects.RelativePathFor(*h.digest);
+          auto& check = *h.check;
+          if (!check.ok()) {
+            if (check.status().code() == StatusCode::kNotFound) {
+              fail(label + ": object " + where + " is missing");
+              return true;
+            }
+            hash_error = check.status();
+            return false;
+          }
+          report.objects_checked++;
+          report.bytes_hashed += check->size;
+          if (check->sha256 != *h.digest) {
+            fail(label + ": object " + where + " now hashes to " +
+                 Short(DigestHex(check->sha256)) + "..., not the recorded " + Short(rec.sha256) +
+                 "... (its bytes were changed)");
+          } else if (check->size != rec.size) {
+            fail(label + ": object " + where + " has " + std::to_string(check->size) +
+                 " bytes, not the recorded " + std::to_string(rec.size));
+          }
+          return true;
+        },
+        [](Hashed) {});
   }
+  EVIDENCE_RETURN_IF_ERROR(hash_error);
 
   // Parsed messages must be exactly the ones the signed item.metadata entry counted and hashed.
   for (const auto& [exhibit, digest] : message_digests) {
@@ -293,26 +350,15 @@ Result<VerifyReport> Case::Verify() const {
     }
   }
 
-  // The key on disk must be the key the ledger introduced.
-  {
-    EVIDENCE_ASSIGN_OR_RETURN(
-        auto st,
-        s_->db.Prepare("SELECT entry FROM entries WHERE action = 'key.added' ORDER BY seq"));
-    bool found = false;
-    for (;;) {
-      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      Bytes b = st.ColumnBlob(0);
-      auto e = ParseLedgerEntry(AsChars(b));
-      if (e.ok() && e->data.value("public_key", "") == Base64Encode(s_->public_key.raw())) {
-        found = true;
-      }
-    }
-    if (!found) {
-      fail("keys: the case's public key " + s_->info.key_fingerprint +
-           " is not the one introduced by a key.added entry");
-    }
+  // The key on disk must be the key the ledger put in force last.
+  if (keys.epochs.empty() || !(keys.epochs.back().key == s_->public_key)) {
+    fail("keys: the case's current key " + s_->info.key_fingerprint +
+         " is not the key of its last key.added entry" +
+         (keys.epochs.empty() ? std::string() : " (" + keys.epochs.back().fingerprint + ")"));
   }
+
+  // RFC 3161 tokens: stored unchanged and still proving their checkpoints.
+  EVIDENCE_RETURN_IF_ERROR(timestamp_store::CheckStoredTokens(s_->db, s_->dir, &report.failures));
 
   // Leftovers are not evidence; they are reported so that nobody mistakes them for it.
   auto objects = s_->objects.ListObjects();
@@ -323,6 +369,15 @@ Result<VerifyReport> Case::Verify() const {
                                   ": not referenced by any item (left by an interrupted command; "
                                   "not evidence)");
       }
+    }
+  }
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(s_->dir / "custody", ec);
+       !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    if (!custody_folders.count(it->path().filename().string())) {
+      report.warnings.push_back("custody/" + it->path().filename().string() +
+                                ": not named by any bundle.received entry (left by an "
+                                "interrupted receive; not evidence)");
     }
   }
   for (const auto& p : s_->objects.LeftoverTempFiles()) {

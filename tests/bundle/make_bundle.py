@@ -15,6 +15,7 @@ Mutations (--mutate, repeatable):
   oversize:EX            items.json declares EX 1000 bytes (the file is larger)
   older-checkpoint       evidence/checkpoint is an older signed checkpoint (size N-1)
   proof-bit:SEQ          one bit of entry SEQ's inclusion path changed (properly signed)
+  consistency-bit        one bit of the consistency proof changed (needs --consistency)
   received-checkpoint    the last bundle.received entry names another checkpoint (needs --custody)
   manifest-outside-data  manifest-sha256.txt also lists bagit.txt (properly signed)
   manifest-dotdot        manifest-sha256.txt lists data/../../etc/passwd (properly signed)
@@ -83,6 +84,17 @@ def mth(leaves):
         return leaves[0]
     k = split(len(leaves))
     return sha256(b"\x01" + mth(leaves[:k]) + mth(leaves[k:]))
+
+
+def subproof(m, leaves, whole):
+    # RFC 9162 section 2.1.4.1, SUBPROOF(m, D[0:n], b).
+    n = len(leaves)
+    if m == n:
+        return [] if whole else [mth(leaves)]
+    k = split(n)
+    if m <= k:
+        return subproof(m, leaves[:k], whole) + [mth(leaves[k:])]
+    return subproof(m - k, leaves[k:], False) + [mth(leaves[:k])]
 
 
 def inclusion_path(m, leaves):
@@ -258,6 +270,35 @@ ITEMS = [  # exhibit, name, size, kind, media type, metadata
 ]
 
 
+def rfc3161_token(data):
+    """A TimeStampResp (DER) over SHA-256(data) from a throw-away `openssl ts -reply` TSA."""
+    import subprocess
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        cnf = os.path.join(d, "openssl.cnf")
+        with open(cnf, "w") as f:
+            f.write("[ req ]\ndistinguished_name = dn\nprompt = no\n[ dn ]\nCN = x\n"
+                    "[ v3_tsa ]\nbasicConstraints = critical, CA:false\n"
+                    "keyUsage = critical, digitalSignature\n"
+                    "extendedKeyUsage = critical, timeStamping\n"
+                    "[ tsa ]\ndir = %s\nserial = $dir/serial\nsigner_cert = $dir/tsa.pem\n"
+                    "signer_key = $dir/tsa.key\nsigner_digest = sha256\n"
+                    "default_policy = 1.2.3.4.1\ndigests = sha256\ness_cert_id_alg = sha256\n" % d)
+        with open(os.path.join(d, "serial"), "w") as f:
+            f.write("01\n")
+        run = lambda *a: subprocess.run(["openssl"] + list(a), check=True, capture_output=True)
+        run("req", "-x509", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-keyout", os.path.join(d, "tsa.key"), "-out", os.path.join(d, "tsa.pem"),
+            "-days", "3650", "-subj", "/CN=make_bundle TSA", "-config", cnf,
+            "-extensions", "v3_tsa")
+        run("ts", "-query", "-digest", hashlib.sha256(data).hexdigest(), "-sha256", "-cert",
+            "-out", os.path.join(d, "q.tsq"))
+        run("ts", "-reply", "-queryfile", os.path.join(d, "q.tsq"), "-config", cnf,
+            "-section", "tsa", "-out", os.path.join(d, "r.tsr"))
+        with open(os.path.join(d, "r.tsr"), "rb") as f:
+            return f.read()
+
+
 def build_chain(custody, wrong_received):
     """Cases 0..custody: case i receives EX-0001 from case i-1; the last one exports."""
     cases = []
@@ -401,8 +442,23 @@ def build(args):
     tags["evidence/signer.pub.pem"] = key.pem
     tags["evidence/report.html"] = b"<!doctype html><title>Report</title><p>3 exhibits</p>\n"
     tags["evidence/VERIFYING.txt"] = b"sha256sum -c manifest-sha256.txt\n"
+    if args.consistency:
+        # RFC 9162 consistency proof from older.checkpoint (size N-1) to the checkpoint (size N).
+        leaves = [leaf_hash(e) for e in case.entries[:size]]
+        path = [h.hex() for h in subproof(size - 1, leaves, True)]
+        if "consistency-bit" in mutations:
+            h = bytearray.fromhex(path[0])
+            h[0] ^= 0x01
+            path[0] = h.hex()
+        tags["evidence/consistency.json"] = json.dumps(
+            [{"from_size": size - 1, "from_root": mth(leaves[:size - 1]).hex(), "to_size": size,
+              "path": path}], indent=2).encode()
     if args.timestamp:
-        tags["evidence/timestamps/1.tsr"] = b"\x30\x03\x02\x01\x00"
+        # A real RFC 3161 token over the exported checkpoint, from an openssl TSA made on the spot.
+        size = int(checkpoint.split(b"\n")[1])
+        body = b"\n".join(checkpoint.split(b"\n")[:3]) + b"\n"
+        tags["evidence/timestamps/%d.tsr" % size] = rfc3161_token(body)
+        tags["evidence/timestamps/%d.checkpoint" % size] = checkpoint
     for k, (bundle_name, _, _, _, (c_ledger, c_proofs, c_checkpoint, c_pem)) in enumerate(sent, 1):
         tags["evidence/custody/%d/ledger.jsonl" % k] = c_ledger
         tags["evidence/custody/%d/proofs.json" % k] = json.dumps(c_proofs).encode()
@@ -735,7 +791,10 @@ def main():
     p.add_argument("out")
     p.add_argument("--custody", type=int, default=0,
                    help="number of earlier custodians EX-0001 passed through")
-    p.add_argument("--timestamp", action="store_true", help="add evidence/timestamps/1.tsr")
+    p.add_argument("--timestamp", action="store_true",
+                   help="add an RFC 3161 token over the checkpoint (evidence/timestamps/N.tsr)")
+    p.add_argument("--consistency", action="store_true",
+                   help="add evidence/consistency.json: the proof from older.checkpoint")
     p.add_argument("--order", choices=["tags-first", "payload-first", "reverse"],
                    default="tags-first")
     p.add_argument("--mutate", action="append", default=[])

@@ -214,16 +214,24 @@ TEST(Custody, BundleReceivedNamingAnotherCheckpointFails) {
       << Describe(r);
 }
 
-TEST(Timestamps, AreListedAsNotCheckedWithoutFailing) {
+TEST(Timestamps, ATokenOverTheCheckpointSaysWhenItExisted) {
   TempDir dir;
   Built b = MakeBundle(dir, "b.tar", {"--timestamp"});
   ASSERT_TRUE(b.ok);
   BundleReport r = MustVerify(b.file);
   EXPECT_TRUE(r.ok()) << Describe(r);
-  const BundleCheck* t = FindCheck(r, "timestamp", "evidence/timestamps/1.tsr");
+  ASSERT_EQ(r.timestamps.size(), 1u) << Describe(r);
+  const BundleTimestamp& ts = r.timestamps[0];
+  const BundleCheck* t = FindCheck(r, "timestamp", ts.file);
   ASSERT_NE(t, nullptr) << Describe(r);
   EXPECT_TRUE(t->ok);
-  EXPECT_EQ(t->detail, "not checked (not supported yet)");
+  EXPECT_NE(t->detail.find("checkpoint of size " + std::to_string(ts.checkpoint_size) +
+                           " existed at "),
+            std::string::npos)
+      << t->detail;
+  EXPECT_NE(t->detail.find("TSA: CN=make_bundle TSA"), std::string::npos) << t->detail;
+  EXPECT_FALSE(ts.chain_checked);
+  EXPECT_TRUE(ts.consistent);  // it covers the bundle's own checkpoint
 }
 
 TEST(SinceCheckpoint, OlderOrSameCheckpointOfTheCase) {
@@ -233,10 +241,10 @@ TEST(SinceCheckpoint, OlderOrSameCheckpointOfTheCase) {
   VerifyBundleOptions options;
   options.since_checkpoint = b.keys / "older.checkpoint";
   BundleReport r = MustVerify(b.file, options);
-  EXPECT_TRUE(r.ok()) << Describe(r);
-  const BundleCheck* c = FindCheck(r, "consistency", options.since_checkpoint->string());
-  ASSERT_NE(c, nullptr) << Describe(r);
-  EXPECT_NE(c->detail.find("not checked (not supported yet)"), std::string::npos);
+  // Without a carried consistency proof, growth is not shown.
+  EXPECT_TRUE(Fails(r, "consistency", options.since_checkpoint->string(),
+                    "carries no consistency proof from size"))
+      << Describe(r);
 
   options.since_checkpoint = b.keys / "same.checkpoint";
   r = MustVerify(b.file, options);
@@ -247,6 +255,28 @@ TEST(SinceCheckpoint, OlderOrSameCheckpointOfTheCase) {
   EXPECT_EQ(VerifyBundle(b.file, options).status().code(), StatusCode::kInvalidArgument);
   options.since_checkpoint = dir / "missing.checkpoint";
   EXPECT_EQ(VerifyBundle(b.file, options).status().code(), StatusCode::kNotFound);
+}
+
+// The proof written by make_bundle.py (an independent Python implementation of RFC 9162
+// section 2.1.4.1) verifies; one flipped bit in it does not.
+TEST(SinceCheckpoint, CarriedConsistencyProofShowsTheLedgerOnlyGrew) {
+  TempDir dir;
+  Built b = MakeBundle(dir, "b.zip", {"--consistency"});
+  Built bad = MakeBundle(dir, "bad.zip", {"--consistency", "--mutate", "consistency-bit"});
+  ASSERT_TRUE(b.ok && bad.ok);
+  VerifyBundleOptions options;
+  options.since_checkpoint = b.keys / "older.checkpoint";
+  BundleReport r = MustVerify(b.file, options);
+  EXPECT_TRUE(r.ok()) << Describe(r);
+  const BundleCheck* c = FindCheck(r, "consistency", options.since_checkpoint->string());
+  ASSERT_NE(c, nullptr) << Describe(r);
+  EXPECT_NE(c->detail.find("the consistency proof verifies"), std::string::npos) << c->detail;
+
+  options.since_checkpoint = bad.keys / "older.checkpoint";
+  r = MustVerify(bad.file, options);
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(Fails(r, "consistency", options.since_checkpoint->string(), "does not verify"))
+      << Describe(r);
 }
 
 TEST(SinceCheckpoint, ACheckpointOfAnotherSignerFails) {

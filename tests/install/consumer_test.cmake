@@ -91,12 +91,22 @@ if(EXISTS "${prefix}/bin/evidence")
            COMMAND ${run_env} "${prefix}/bin/evidence" --version)
 endif()
 
+# A sanitizer build's library needs the consumer built by the same compiler with the sanitizer
+# runtime (CONSUMER_CXX, CONSUMER_LINK_FLAGS; both optional).
+set(consumer_args)
+if(CONSUMER_CXX)
+  list(APPEND consumer_args "-DCMAKE_CXX_COMPILER=${CONSUMER_CXX}")
+endif()
+if(CONSUMER_LINK_FLAGS)
+  list(APPEND consumer_args "-DCMAKE_EXE_LINKER_FLAGS=${CONSUMER_LINK_FLAGS}")
+endif()
+
 # 4. The consumer through the CMake package.
 set(config_build "${WORK_DIR}/consumer-config")
 run_step("configure consumer (find_package)" out
          COMMAND "${CMAKE_COMMAND}" -S "${consumer_source}" -B "${config_build}"
                  -DCMAKE_BUILD_TYPE=Release -DCONSUMER_USE_PKGCONFIG=OFF
-                 "-DCMAKE_PREFIX_PATH=${prefix}" "-DEXPECTED_PREFIX=${prefix}")
+                 "-DCMAKE_PREFIX_PATH=${prefix}" "-DEXPECTED_PREFIX=${prefix}" ${consumer_args})
 run_step("build consumer (find_package)" out
          COMMAND "${CMAKE_COMMAND}" --build "${config_build}" -j 2)
 run_step("run consumer (find_package)" config_out
@@ -109,7 +119,7 @@ run_step("configure consumer (pkg-config)" out
          COMMAND "${CMAKE_COMMAND}" -E env "PKG_CONFIG_PATH=${libdir}/pkgconfig"
                  "${CMAKE_COMMAND}" -S "${consumer_source}" -B "${pc_build}"
                  -DCMAKE_BUILD_TYPE=Release -DCONSUMER_USE_PKGCONFIG=ON
-                 "-DEXPECTED_PREFIX=${prefix}")
+                 "-DEXPECTED_PREFIX=${prefix}" ${consumer_args})
 run_step("build consumer (pkg-config)" out
          COMMAND "${CMAKE_COMMAND}" --build "${pc_build}" -j 2)
 run_step("run consumer (pkg-config)" pc_out

@@ -24,6 +24,9 @@ struct ExportOptions {
   std::optional<std::string> until;
   std::string recipient;
   bool force = false;  // replace an existing `out`
+  // An older checkpoint file of this case: the bundle also carries the consistency proof from it
+  // (the export fails, recording nothing, if the ledger does not extend it).
+  std::optional<std::filesystem::path> since_checkpoint;
 };
 
 struct ExportOutcome {
@@ -36,13 +39,14 @@ struct ExportOutcome {
   std::string manifest_sha256;
   std::uint64_t export_entry = 0;  // seq of the export.created entry
   std::uint64_t tree_size = 0;     // of the checkpoint the proofs lead to
+  std::uint64_t consistency_proofs = 0;  // carried in evidence/consistency.json
 };
 
 // One line of the verification report.
 struct BundleCheck {
   std::string check;    // "archive", "bagit", "payload", "signature", "checkpoint", "ledger",
                         // "proof", "item", "incident", "export", "custody", "timestamp", "trust",
-                        // "consistency"
+                        // "consistency", "key"
   std::string subject;  // what was checked: a file, an exhibit, "entry 12", "custody 1"...
   bool ok = false;
   std::string detail;  // what was found; for a failure, what is wrong
@@ -56,6 +60,20 @@ struct BundleSigner {
   std::uint64_t tree_size = 0;
 };
 
+// An RFC 3161 token found in the bundle and what it proves (also reported as a "timestamp"
+// check line).
+struct BundleTimestamp {
+  std::string file;                   // path in the bundle, e.g. evidence/timestamps/5.tsr
+  std::uint64_t checkpoint_size = 0;  // of the checkpoint it covers
+  std::string gen_time;               // RFC 3339 UTC: the checkpoint existed at this time
+  std::string tsa;                    // the TSA certificate's subject
+  std::string serial;                 // hex
+  std::string policy;                 // OID
+  bool chain_checked = false;         // the TSA certificate chains to --tsa-ca
+  bool consistent = false;            // a consistency proof ties it to the bundle's checkpoint
+  bool ok = false;
+};
+
 struct BundleReport {
   std::string file;
   std::string top_folder;
@@ -65,6 +83,7 @@ struct BundleReport {
   std::vector<BundleCheck> checks;
   std::uint64_t items = 0;
   std::uint64_t payload_bytes = 0;
+  std::vector<BundleTimestamp> timestamps;
   // The small files of the bundle (every tag file and everything under evidence/), by path
   // relative to the top folder, for callers that go on to use them (receive).
   std::map<std::string, std::string> tag_files;
@@ -107,8 +126,10 @@ Result<BundleReport> VerifyBundle(const std::filesystem::path& file,
 // The report as the `verify-bundle --json` object, which validates against
 // schemas/verification-report.schema.json: {"file", "top_folder", "case_uuid", "exported",
 // "verdict": "verified" | "not verified", "ok", "items", "payload_bytes", "signers": [{"role",
-// "key_name", "fingerprint", "case_uuid", "tree_size"}], "checks": [{"check", "subject", "ok",
-// "detail"}]}. Strings are made valid UTF-8, so dump() never throws. tag_files is not included.
+// "key_name", "fingerprint", "case_uuid", "tree_size"}], "timestamps": [{"file", "checkpoint_size",
+// "gen_time", "tsa", "serial", "policy", "chain_checked", "consistent", "ok"}], "checks":
+// [{"check", "subject", "ok", "detail"}]}. Strings are made valid UTF-8, so dump() never throws.
+// tag_files is not included.
 nlohmann::json BundleReportJson(const BundleReport& report);
 
 }  // namespace evidence

@@ -25,6 +25,7 @@
 #include "evidence/messages.hpp"
 #include "evidence/report.hpp"
 #include "evidence/status.hpp"
+#include "evidence/timestamp.hpp"
 
 namespace evidence {
 
@@ -125,6 +126,60 @@ struct VerifyReport {
   bool ok() const { return failures.empty(); }
 };
 
+// One ledger entry with its RFC 9162 inclusion proof (`prove ID`).
+struct EntryProof {
+  std::uint64_t seq = 0;
+  std::string entry;  // the entry's exact canonical bytes: the Merkle leaf
+  Sha256Digest leaf_hash{};
+  std::vector<Sha256Digest> inclusion_path;  // PATH(seq, D[0:tree_size]), leaf to root
+};
+
+// An item's or an incident's entries, each proven against the newest signed checkpoint.
+struct InclusionProofs {
+  std::string id;          // the exhibit or incident id as the case spells it
+  std::string checkpoint;  // the newest signed checkpoint note, exactly as signed
+  std::uint64_t tree_size = 0;
+  Sha256Digest root{};
+  std::vector<EntryProof> entries;
+};
+
+// RFC 9162 consistency proof from an older checkpoint of this case to the newest one.
+struct ConsistencyProofs {
+  std::uint64_t old_size = 0;
+  Sha256Digest old_root{};
+  std::string old_signer;  // fingerprint of the key that signed the older checkpoint
+  std::uint64_t new_size = 0;
+  Sha256Digest new_root{};
+  std::vector<Sha256Digest> path;  // PROOF(old_size, D[0:new_size])
+  std::string checkpoint;          // the newest signed checkpoint note
+};
+
+// What `key rotate` did.
+struct KeyRotation {
+  std::string key_name;
+  std::string old_fingerprint;
+  std::string new_fingerprint;
+  std::uint64_t entry = 0;  // seq of the key.added entry
+};
+
+// A time-stamp request made for the latest checkpoint (Case::RequestTimestamp).
+struct TimestampRequestOutcome {
+  Bytes request;                  // DER TimeStampReq, to send to a TSA
+  std::uint64_t tree_size = 0;    // of the checkpoint it covers
+  Sha256Digest imprint{};         // SHA-256 of that checkpoint's signed body
+  std::string nonce;              // hex
+  std::filesystem::path pending;  // the copy kept in the case until the response is attached
+};
+
+// A response taken into the case (Case::AttachTimestamp).
+struct TimestampAttachOutcome {
+  TimestampToken token;
+  std::uint64_t tree_size = 0;   // of the checkpoint the token covers
+  std::string token_sha256;      // of the stored .tsr
+  std::filesystem::path stored;  // CASE/timestamps/<size>.tsr
+  std::uint64_t entry = 0;       // seq of the timestamp.attached entry
+};
+
 class Case {
  public:
   // Creates a new case in `dir` (which must not exist, or be an empty folder): case.json, the
@@ -145,8 +200,19 @@ class Case {
 
   // Ingests one regular file: copies it into the object store while hashing it, extracts metadata,
   // and records the item with its entries in one transaction. A file already in the case is
-  // reported as a duplicate and records nothing. Call Seal() when the command is done.
+  // reported as a duplicate and records nothing. The transaction also signs a checkpoint over
+  // its entries, so no crash can leave entries that no checkpoint covers.
   Result<IngestOutcome> Ingest(const std::filesystem::path& file, const IngestOptions& options);
+
+  // Ingests `files` as Ingest does each, in that order, using every core: files are staged and
+  // hashed in parallel, then recorded in batches (one group fsync and one transaction per batch of
+  // up to 256 files or 0.5 s). Exhibit ids follow the order of `files`, never thread timing.
+  // `on_item` is called in that order once each file is recorded (or found a duplicate, with the
+  // exhibit it already is). The first file that cannot be ingested stops the command: the files
+  // before it stay recorded, it and those after it are not, and the error names it. Each batch's
+  // transaction signs a checkpoint over its entries.
+  Status IngestFiles(const std::vector<std::filesystem::path>& files, const IngestOptions& options,
+                     const std::function<void(const IngestOutcome&)>& on_item);
 
   // Loads the signing key now (asking for the passphrase if it is encrypted), so that a command
   // that will append fails on a wrong passphrase before it records anything.
@@ -199,6 +265,22 @@ class Case {
   Result<ReceiveOutcome> Receive(const std::filesystem::path& bundle, const std::string& note,
                                  const VerifyBundleOptions& options);
 
+  // Builds an RFC 3161 request over the latest checkpoint's signed body (case_timestamp.cpp) and
+  // keeps a copy under CASE/timestamps/pending/ so that the response can be checked against it.
+  // Records no ledger entry: that would make the checkpoint it covers stale at once.
+  Result<TimestampRequestOutcome> RequestTimestamp();
+
+  // Checks a TSA's response (DER TimeStampResp in `response`) against the pending request it
+  // answers (imprint, nonce, signature; with `tsa_ca_pem`, a PEM file, also the chain), then
+  // stores it as CASE/timestamps/<size>.tsr and appends a timestamp.attached entry, sealed by a
+  // new checkpoint in the same transaction (call Unlock() first). On any failure nothing is
+  // recorded or stored: kInvalidArgument for an unusable file (garbage, a refused request, no
+  // pending request), kVerificationFailed when it does not answer a pending request or its
+  // signature or chain does not verify, kAlreadyExists when that checkpoint already has a token.
+  Result<TimestampAttachOutcome> AttachTimestamp(
+      const std::filesystem::path& response,
+      const std::optional<std::filesystem::path>& tsa_ca_pem);
+
   // The newest signed checkpoint note, exactly as signed.
   Result<std::string> LatestCheckpoint() const;
 
@@ -210,6 +292,24 @@ class Case {
   // The full check of DESIGN.md section 1 `verify`. The Status is about being unable to run the
   // check (I/O); what does not verify is in the report.
   Result<VerifyReport> Verify() const;
+
+  // The entries about exhibit or incident `id`, each with its inclusion proof against the newest
+  // checkpoint (docs/merkle.md). kNotFound when the case has no such exhibit or incident;
+  // kCorruption when the ledger no longer matches its newest checkpoint.
+  Result<InclusionProofs> Prove(std::string_view id) const;
+
+  // The consistency proof from `old_checkpoint` (a signed note) to the newest checkpoint.
+  // kInvalidArgument when the note is malformed or of another case (origin); kVerificationFailed,
+  // naming what, when it is not signed by the key this case had at its size, when it is larger
+  // than the ledger, or when its root is not this ledger's root at its size (the ledger was
+  // rewritten since).
+  Result<ConsistencyProofs> ProveConsistency(std::string_view old_checkpoint) const;
+
+  // Makes a new signing key, stored like the current one (encrypted with `passphrase`, or
+  // unencrypted for std::nullopt), and appends a key.added entry endorsed by the current key, which
+  // must unlock (a wrong passphrase changes nothing). Checkpoints from then on are signed by the
+  // new key; the old private key file is removed once the rotation is committed.
+  Result<KeyRotation> RotateKey(const std::optional<std::string>& passphrase);
 
   // The owner's public key, PEM.
   Result<std::string> PublicKeyPem() const;
