@@ -6,33 +6,18 @@
 #include "case_state.hpp"
 #include "describe.hpp"
 #include "evidence/canonical_json.hpp"
+#include "exhibits.hpp"
 #include "status_macros.hpp"
 
 namespace evidence {
 
 namespace {
 
-Result<std::optional<std::string>> ExistingExhibit(sql::Database& db, const Sha256Digest& d) {
-  EVIDENCE_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT exhibit FROM items WHERE sha256 = ?"));
-  st.Bind(1, DigestHex(d));
-  EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<std::string>();
-  return std::optional<std::string>(st.ColumnText(0));
-}
-
 Result<std::string> NextExhibit(sql::Database& db, const std::string& prefix,
                                 std::int64_t* number) {
-  // Numbers count per prefix: exhibits received from another case keep that case's ids.
-  EVIDENCE_ASSIGN_OR_RETURN(
-      auto st,
-      db.Prepare("SELECT coalesce(max(number), 0) FROM items WHERE substr(exhibit, 1, ?) = ?"));
-  st.Bind(1, static_cast<std::int64_t>(prefix.size() + 1)).Bind(2, prefix + "-");
-  EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-  (void)row;
-  *number = st.ColumnInt(0) + 1;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "-%04lld", static_cast<long long>(*number));
-  return prefix + buf;
+  EVIDENCE_ASSIGN_OR_RETURN(std::int64_t last, LastExhibitNumber(db, prefix));
+  *number = last + 1;
+  return ExhibitId(prefix, *number);
 }
 
 nlohmann::json MessageJson(const Message& m) {

@@ -12,14 +12,7 @@
 #include <cstring>
 #include <thread>
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define EVIDENCE_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-    __has_feature(memory_sanitizer)
-#define EVIDENCE_SANITIZED 1
-#endif
-#endif
+#include "sanitizer.hpp"
 
 namespace evidence::metadata_internal {
 
