@@ -118,13 +118,17 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
     auto trust = std::make_shared<std::string>();
     cmd->add_option("file", *file, "the bundle")->required();
     cmd->add_option("--note", *note, "a note recorded with the receipt");
+    auto tsa_ca = std::make_shared<std::string>();
     cmd->add_option("--trust", *trust, "require this exporter key (PEM file or SHA256:...)");
-    cmd->callback([&g, &run, file, note, trust] {
-      run = [&g, file, note, trust]() -> int {
+    cmd->add_option("--tsa-ca", *tsa_ca,
+                    "CA certificate(s) the bundle's time-stamp tokens must chain to (PEM)");
+    cmd->callback([&g, &run, file, note, trust, tsa_ca] {
+      run = [&g, file, note, trust, tsa_ca]() -> int {
         auto c = OpenCase(g);
         if (!c.ok()) return ReportError(c.status());
         VerifyBundleOptions opt;
         if (!trust->empty()) opt.trust = *trust;
+        if (!tsa_ca->empty()) opt.tsa_ca = *tsa_ca;
         auto r = c->Receive(*file, *note, opt);
         if (!r.ok()) return ReportError(r.status());
         if (g.json) {

@@ -212,6 +212,7 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
   for (const auto& [path, content] : r.tag_files) {
     if (path == "evidence/ledger.jsonl" || path == "evidence/proofs.json" ||
         path == "evidence/checkpoint" || path == "evidence/signer.pub.pem" ||
+        path == "evidence/consistency.json" || path == "evidence/keys.json" ||
         path.rfind("evidence/timestamps/", 0) == 0) {
       own.emplace_back(path.substr(9), content);
     }

@@ -255,7 +255,15 @@ TEST_F(TimestampCli, ReceivedTokensTravelOnInTheCustodyRecords) {
   ASSERT_EQ(RunEvidence({"-C", officer.string(), "init", "--owner", "PC Smith", "--no-passphrase"})
                 .exit_code,
             0);
-  auto rec = RunEvidence({"-C", officer.string(), "receive", In("b.zip").string()});
+  // receive --tsa-ca makes the chain check mandatory: a token of another TSA refuses the bundle
+  // and records nothing.
+  LocalTsa other("Other");
+  auto refused = RunEvidence({"-C", officer.string(), "receive", In("b.zip").string(), "--tsa-ca",
+                              other.ca_pem().string()});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_FALSE(fs::exists(officer / "custody" / "1"));
+  auto rec = RunEvidence({"-C", officer.string(), "receive", In("b.zip").string(), "--tsa-ca",
+                          tsa_.ca_pem().string()});
   ASSERT_EQ(rec.exit_code, 0) << rec.err;
   auto e = RunEvidence({"-C", officer.string(), "export", "--out", In("b2.zip").string()});
   ASSERT_EQ(e.exit_code, 0) << e.err;
@@ -266,6 +274,9 @@ TEST_F(TimestampCli, ReceivedTokensTravelOnInTheCustodyRecords) {
                        ".tsr: checkpoint of size " + std::to_string(size) + " existed at "),
             std::string::npos)
       << v.out;
+  // The sender's consistency proofs travel with their records, so the custody token is still tied
+  // to the sender's checkpoint.
+  EXPECT_NE(v.out.find("the bundle's ledger extends that checkpoint"), std::string::npos) << v.out;
 }
 
 }  // namespace
