@@ -12,36 +12,13 @@
 # 10 MB and 50 MB exports) takes well under a minute. Progress goes to stderr, the table to stdout.
 set -euo pipefail
 
-die() {
-  echo "bench-ledger: error: $*" >&2
-  exit 2
-}
-usage() {
-  echo "usage: $0 BUILD_DIR [--quick]" >&2
-  exit 2
-}
-
-build_arg=""
-quick=0
-for arg in "$@"; do
-  case "$arg" in
-    --quick) quick=1 ;;
-    -h | --help) usage ;;
-    -*) die "unknown option $arg" ;;
-    *) [ -z "$build_arg" ] || usage; build_arg="$arg" ;;
-  esac
-done
-[ -n "$build_arg" ] || usage
-[ -d "$build_arg" ] || die "$build_arg is not a folder (build the project first)"
-
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-build="$(cd "$build_arg" && pwd)"
-evidence="$build/tools/evidence"
+bench_name=bench-ledger
+# shellcheck source=tests/bench/common.sh
+. "$here/common.sh"
+parse_bench_args "$@"
 ledger_bench="$build/tests/bench/evidence-ledger-bench"
-for tool in "$evidence" "$ledger_bench"; do
-  [ -x "$tool" ] || die "$tool is missing; build it first:" \
-    "cmake --build $build --target evidence_cli evidence-ledger-bench"
-done
+require_built "evidence_cli evidence-ledger-bench" "$evidence" "$ledger_bench"
 command -v python3 >/dev/null || die "python3 is not installed"
 
 if [ "$quick" -eq 1 ]; then

@@ -13,37 +13,13 @@
 # table; it needs BUILD_DIR/tests/bench/evidence-ledger-bench as well.
 set -euo pipefail
 
-die() {
-  echo "bench: error: $*" >&2
-  exit 2
-}
-
-usage() {
-  echo "usage: $0 BUILD_DIR [--quick]" >&2
-  exit 2
-}
-
-build_arg=""
-quick=0
-for arg in "$@"; do
-  case "$arg" in
-    --quick) quick=1 ;;
-    -h | --help) usage ;;
-    -*) die "unknown option $arg" ;;
-    *) [ -z "$build_arg" ] || usage; build_arg="$arg" ;;
-  esac
-done
-[ -n "$build_arg" ] || usage
-[ -d "$build_arg" ] || die "$build_arg is not a folder (build the project first)"
-
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-build="$(cd "$build_arg" && pwd)"
-evidence="$build/tools/evidence"
+bench_name=bench
+# shellcheck source=tests/bench/common.sh
+. "$here/common.sh"
+parse_bench_args "$@"
 make_samples="$build/tests/evidence-make-samples"
-for tool in "$evidence" "$make_samples"; do
-  [ -x "$tool" ] || die "$tool is missing; build it first:" \
-    "cmake --build $build --target evidence_cli evidence-make-samples"
-done
+require_built "evidence_cli evidence-make-samples" "$evidence" "$make_samples"
 command -v openssl >/dev/null || die "openssl is not installed"
 command -v python3 >/dev/null || die "python3 is not installed"
 command -v bsdtar >/dev/null || die "bsdtar is not installed (Debian package libarchive-tools)"
