@@ -10,8 +10,8 @@
 #include "metadata_filetype.hpp"
 #include "metadata_image.hpp"
 #include "metadata_internal.hpp"
-#include "sandbox_worker.hpp"
 #include "metadata_util.hpp"
+#include "sandbox_worker.hpp"
 
 namespace evidence {
 
@@ -226,8 +226,7 @@ std::string EncodeRequest(const std::filesystem::path& path, std::string_view hi
 bool DecodeRequest(std::string_view req, std::string* path, std::string* hint) {
   if (req.size() < 8) return false;
   std::uint64_t n = 0;
-  for (int i = 0; i < 8; ++i)
-    n |= std::uint64_t{static_cast<unsigned char>(req[i])} << (8 * i);
+  for (int i = 0; i < 8; ++i) n |= std::uint64_t{static_cast<unsigned char>(req[i])} << (8 * i);
   if (n > req.size() - 8) return false;
   *path = std::string(req.substr(8, n));
   *hint = std::string(req.substr(8 + n));
@@ -236,14 +235,13 @@ bool DecodeRequest(std::string_view req, std::string* path, std::string* hint) {
 
 }  // namespace
 
-Metadata ExtractMetadataIsolated(const std::filesystem::path& path, std::string_view name_hint,
-                                 const SandboxLimits& limits) {
+// Runs one sandboxed extraction and turns its outcome into Metadata. Nothing thrown on the
+// parent's side (decoding the child's messages) may escape the module.
+template <typename RunChild>
+Metadata Guarded(const std::filesystem::path& path, std::string_view name_hint, RunChild run) {
   Metadata md;
   try {
-    InitMetadataLibraries();
-    const std::string hint(name_hint);
-    SandboxOutcome outcome =
-        RunSandboxed([&](const SandboxSend& send) { ExtractAndSend(path, hint, send); }, limits);
+    SandboxOutcome outcome = run();
     md = MetadataFromOutcome(outcome, path, name_hint);
   } catch (const std::exception& e) {
     md.errors.push_back("metadata: " + CleanText(e.what()));
@@ -252,6 +250,15 @@ Metadata ExtractMetadataIsolated(const std::filesystem::path& path, std::string_
   }
   NormalizeMetadata(md);
   return md;
+}
+
+Metadata ExtractMetadataIsolated(const std::filesystem::path& path, std::string_view name_hint,
+                                 const SandboxLimits& limits) {
+  return Guarded(path, name_hint, [&] {
+    InitMetadataLibraries();
+    const std::string hint(name_hint);
+    return RunSandboxed([&](const SandboxSend& send) { ExtractAndSend(path, hint, send); }, limits);
+  });
 }
 
 MetadataExtractor::MetadataExtractor(const SandboxLimits& limits) {
@@ -270,17 +277,7 @@ MetadataExtractor::~MetadataExtractor() = default;
 std::size_t MetadataExtractor::children_started() const { return worker_->children_started(); }
 
 Metadata MetadataExtractor::Extract(const std::filesystem::path& path, std::string_view name_hint) {
-  Metadata md;
-  try {
-    SandboxOutcome outcome = worker_->Call(EncodeRequest(path, name_hint));
-    md = MetadataFromOutcome(outcome, path, name_hint);
-  } catch (const std::exception& e) {
-    md.errors.push_back("metadata: " + CleanText(e.what()));
-  } catch (...) {
-    md.errors.push_back("metadata: unknown exception");
-  }
-  NormalizeMetadata(md);
-  return md;
+  return Guarded(path, name_hint, [&] { return worker_->Call(EncodeRequest(path, name_hint)); });
 }
 
 }  // namespace metadata_internal
