@@ -91,7 +91,8 @@ std::string RenderMarkdown(const ReportData& data, const ReportSummary& summary)
 std::string RenderJson(const ReportData& data, const ReportSummary& summary);
 
 // Timeline rows, incidents and events together in wall-clock order; events whose time is not a
-// report time come last, in input order.
+// report time come last, in input order. Rows point into `data`, so it must outlive them; the
+// deleted overload keeps a temporary from being passed (the use-after-free ASan found in a test).
 struct TimelineRow {
   std::string time;  // as written
   enum class Kind { kIncident, kCapture, kMessage } kind = Kind::kIncident;
@@ -99,6 +100,7 @@ struct TimelineRow {
   const ReportEvent* event = nullptr;        // otherwise
 };
 std::vector<TimelineRow> BuildTimeline(const ReportData& data);
+std::vector<TimelineRow> BuildTimeline(const ReportData&& data) = delete;
 
 // Messages per day over the whole span of days that have any, with empty days filled in, so that
 // a chart shows silences too. Empty when there are no messages.

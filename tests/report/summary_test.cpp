@@ -197,7 +197,8 @@ TEST(Summarize, SendersWithEqualCountsSortByName) {
 }
 
 TEST(Timeline, IncidentsAndEventsInWallClockOrder) {
-  auto rows = ri::BuildTimeline(RealisticCase());
+  const ReportData data = RealisticCase();  // the rows point into it
+  auto rows = ri::BuildTimeline(data);
   ASSERT_EQ(rows.size(), 16u);
   for (size_t i = 1; i < rows.size(); ++i) {
     EXPECT_LE(ri::WallClockKey(rows[i - 1].time), ri::WallClockKey(rows[i].time)) << i;
@@ -221,6 +222,29 @@ TEST(Timeline, UnreadableEvidenceTimesComeLastInInputOrder) {
   ASSERT_NE(rows[17].event, nullptr);
   EXPECT_EQ(rows[16].event->summary, "first odd");
   EXPECT_EQ(rows[17].event->summary, "second odd");
+}
+
+// Regression: the test above once passed a temporary and read its rows after it was freed
+// (heap-use-after-free under ASan). Rows must point into the caller's data, which a temporary
+// cannot be: that overload is deleted.
+template <class T>
+concept TimelineAccepts = requires(T&& data) { ri::BuildTimeline(std::forward<T>(data)); };
+static_assert(TimelineAccepts<const ReportData&>);
+static_assert(!TimelineAccepts<ReportData>);
+
+TEST(Timeline, RowsPointIntoTheCallersDataNotACopy) {
+  const ReportData data = RealisticCase();
+  auto rows = ri::BuildTimeline(data);
+  for (const auto& row : rows) {
+    if (row.incident != nullptr) {
+      EXPECT_GE(row.incident, data.incidents.data());
+      EXPECT_LT(row.incident, data.incidents.data() + data.incidents.size());
+    } else {
+      ASSERT_NE(row.event, nullptr);
+      EXPECT_GE(row.event, data.events.data());
+      EXPECT_LT(row.event, data.events.data() + data.events.size());
+    }
+  }
 }
 
 TEST(ParseReportFormat, KnownAndUnknownNames) {
