@@ -306,7 +306,12 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   // Disclosed entries: the case's identity and keys, everything about the chosen items and
   // incidents, and this export.
   std::string ledger_jsonl;
-  nlohmann::json proofs = nlohmann::json::array();
+  // proofs.json is written one entry at a time: the canonical form of
+  // {"entries":[...],"tree_size":N} is the entries' canonical forms joined by commas, and holding
+  // one entry's JSON tree at a time (not all of them, then a copy of their text) keeps an export of
+  // 10,000 items from a 1,000,000-entry ledger well inside the memory budget.
+  std::string proofs_text = "{\"entries\":[";
+  std::uint64_t proof_count = 0;
   std::string export_time;
   std::set<std::uint64_t> custody_folders;  // CASE/custody/<k> the disclosed items came through
   {
@@ -351,7 +356,11 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
       nlohmann::json hexes = nlohmann::json::array();
       for (const auto& h : path) hexes.push_back(HexEncode(h));
       EVIDENCE_ASSIGN_OR_RETURN(merkle::Hash leaf, source.LeafHash(seq));
-      proofs.push_back({{"seq", seq}, {"leaf_hash", HexEncode(leaf)}, {"inclusion_path", hexes}});
+      EVIDENCE_ASSIGN_OR_RETURN(
+          std::string proof,
+          CanonicalJson({{"seq", seq}, {"leaf_hash", HexEncode(leaf)}, {"inclusion_path", hexes}}));
+      if (proof_count++ > 0) proofs_text.push_back(',');
+      proofs_text += proof;
     }
   }
   std::int64_t mtime = NowUnixMs() / 1000;
@@ -375,26 +384,29 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   nlohmann::json incidents_json = nlohmann::json::array();
   for (const auto& inc : chosen_incidents) incidents_json.push_back(IncidentToJson(inc));
   EVIDENCE_ASSIGN_OR_RETURN(std::string report_html, RenderReport(report, ReportFormat::kHtml));
-  EVIDENCE_ASSIGN_OR_RETURN(std::string proofs_text,
-                            CanonicalJson({{"tree_size", tree_size}, {"entries", proofs}}));
+  proofs_text += "],\"tree_size\":" + std::to_string(tree_size) + "}\n";
   auto pretty = [](const nlohmann::json& j) {
     return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   };
-  std::vector<std::pair<std::string, std::string>> evidence_files = {
-      {"evidence/items.json", pretty(items_json)},
-      {"evidence/incidents.json", pretty(incidents_json)},
-      {"evidence/ledger.jsonl", ledger_jsonl},
-      {"evidence/proofs.json", proofs_text + "\n"},
-      {"evidence/checkpoint", checkpoint},
-      {"evidence/signer.pub.pem", s_->public_key.ToPem()},
-      {"evidence/report.html", report_html},
-      {"evidence/VERIFYING.txt",
-       VerifyingText(top, s_->info, tree_size, opt.out.filename().string())},
+  // Added one by one, not from an initializer list, whose elements can only be copied: the
+  // proofs and ledger excerpt of a large export are tens of MiB each.
+  std::vector<std::pair<std::string, std::string>> evidence_files;
+  auto add_file = [&](std::string path, std::string content) {
+    evidence_files.emplace_back(std::move(path), std::move(content));
   };
+  add_file("evidence/items.json", pretty(items_json));
+  add_file("evidence/incidents.json", pretty(incidents_json));
+  add_file("evidence/ledger.jsonl", std::move(ledger_jsonl));
+  add_file("evidence/proofs.json", std::move(proofs_text));
+  add_file("evidence/checkpoint", checkpoint);
+  add_file("evidence/signer.pub.pem", s_->public_key.ToPem());
+  add_file("evidence/report.html", std::move(report_html));
+  add_file("evidence/VERIFYING.txt",
+           VerifyingText(top, s_->info, tree_size, opt.out.filename().string()));
   if (!consistency_json.empty()) {
-    evidence_files.emplace_back("evidence/consistency.json", consistency_json);
+    add_file("evidence/consistency.json", std::move(consistency_json));
   }
-  if (!keys_json.empty()) evidence_files.emplace_back("evidence/keys.json", keys_json);
+  if (!keys_json.empty()) add_file("evidence/keys.json", std::move(keys_json));
   // RFC 3161 tokens, each with the earlier checkpoint it covers (case_timestamp.cpp).
   EVIDENCE_ASSIGN_OR_RETURN(auto timestamp_files, timestamp_store::BundleFiles(s_->db, s_->dir));
   if (!timestamp_files.empty()) {
@@ -423,9 +435,9 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
         std::ifstream in(f, std::ios::binary);
         std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         if (!in.good() && !in.eof()) return ErrnoStatus(errno, f, "cannot read");
-        evidence_files.emplace_back("evidence/custody/" + std::to_string(n) + "/" +
-                                        f.lexically_relative(dir).generic_string(),
-                                    content);
+        add_file("evidence/custody/" + std::to_string(n) + "/" +
+                     f.lexically_relative(dir).generic_string(),
+                 std::move(content));
       }
     }
   }
@@ -548,7 +560,7 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   out.top_folder = top;
   out.items = chosen.size();
   out.incidents = chosen_incidents.size();
-  out.entries = proofs.size();
+  out.entries = proof_count;
   out.payload_bytes = payload_bytes;
   out.manifest_sha256 = manifest_sha256;
   out.export_entry = export_seq;

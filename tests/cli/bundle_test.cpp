@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "evidence/canonical_json.hpp"
 #include "fixtures.hpp"
 
 namespace evidence::testing {
@@ -97,6 +98,30 @@ TEST_F(Bundle, SamePayloadAndManifestsForTheSameSelection) {
             ReadFile(tmp().path() / "two" / "b" / "manifest-sha256.txt"));
   EXPECT_EQ(ReadFile(tmp().path() / "one" / "b" / "data" / "items" / "EX-0002" / "note.txt"),
             "He waited outside again.\n");
+}
+
+// proofs.json is assembled one entry at a time (to bound memory); it must still be exactly the
+// canonical JSON of the whole document, with one proof per disclosed entry, in ledger order.
+TEST_F(Bundle, ProofsJsonIsCanonicalWithOneProofPerDisclosedEntry) {
+  ASSERT_EQ(Ev({"export", "--out", Out("p.tar").string()}).exit_code, 0);
+  ASSERT_EQ(
+      RunProgram({"bsdtar", "-xf", Out("p.tar").string(), "-C", tmp().path().string()}).exit_code,
+      0);
+  const std::string text = ReadFile(tmp().path() / "p" / "evidence" / "proofs.json");
+  json proofs = json::parse(text);
+  auto canonical = CanonicalJson(proofs);
+  ASSERT_TRUE(canonical.ok());
+  EXPECT_EQ(text, *canonical + "\n");
+  std::istringstream ledger(ReadFile(tmp().path() / "p" / "evidence" / "ledger.jsonl"));
+  std::vector<std::uint64_t> seqs;
+  for (std::string line; std::getline(ledger, line);) seqs.push_back(json::parse(line)["seq"]);
+  ASSERT_EQ(proofs["entries"].size(), seqs.size());
+  ASSERT_GT(seqs.size(), 2u);
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    EXPECT_EQ(proofs["entries"][i]["seq"], seqs[i]) << i;
+    EXPECT_FALSE(proofs["entries"][i]["inclusion_path"].empty()) << i;
+  }
+  EXPECT_GT(proofs["tree_size"].get<std::uint64_t>(), seqs.back());
 }
 
 TEST_F(Bundle, VerifyingTxtWorksWithStandardToolsOnly) {
