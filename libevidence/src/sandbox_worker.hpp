@@ -1,8 +1,8 @@
 // A long-lived sandboxed child that serves many requests, so that a command over thousands of
-// files forks once instead of once per file. Same limits as RunSandboxed (metadata_sandbox.hpp):
-// a wall-clock limit per request, a CPU budget per request, an address-space limit, no core
-// dumps, no file writes. A child that crashes, hangs or floods costs the request it was serving
-// an error; the next request starts a fresh child.
+// files forks once instead of once per file (RunSandboxed, metadata_sandbox.hpp, is a worker that
+// serves one request). The limits: a wall-clock limit per request, a CPU budget per request, an
+// address-space limit, no core dumps, no file writes. A child that crashes, hangs or floods costs
+// the request it was serving an error; the next request starts a fresh child.
 #pragma once
 
 #include <sys/types.h>
