@@ -5,9 +5,10 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <memory>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <random>
 #include <set>
 
@@ -503,11 +504,27 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
     // up to kPrefetchBytes are read and re-hashed whole by the pool, ahead of the writer, so
     // that hashing uses every core; the writer takes them in manifest order and writes exactly
     // the bytes that were hashed. Larger objects are streamed (and hashed) here, in blocks.
+    // The prefetch buffers are reused: each is faulted in once, and objects are read straight
+    // into them.
     constexpr std::uint64_t kPrefetchBytes = 8u << 20;
     struct Loaded {
-      bool loaded = false;
       Status status = Status::Ok();
-      std::vector<std::uint8_t> bytes;
+      std::unique_ptr<std::uint8_t[]> buffer;  // null: stream the object instead
+    };
+    std::mutex free_mu;
+    std::vector<std::unique_ptr<std::uint8_t[]>> free_buffers;
+    auto take_buffer = [&] {
+      std::lock_guard<std::mutex> lock(free_mu);
+      if (free_buffers.empty())
+        return std::unique_ptr<std::uint8_t[]>(new std::uint8_t[kPrefetchBytes]);
+      auto b = std::move(free_buffers.back());
+      free_buffers.pop_back();
+      return b;
+    };
+    auto give_back = [&](Loaded& l) {
+      if (!l.buffer) return;
+      std::lock_guard<std::mutex> lock(free_mu);
+      free_buffers.push_back(std::move(l.buffer));
     };
     Status payload_status = Status::Ok();
     {
@@ -520,30 +537,27 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
             Loaded l;
             const Item* it = in_manifest_order[i];
             if (it->size > kPrefetchBytes) return l;
-            l.loaded = true;
-            l.bytes.reserve(it->size);
-            l.status = s_->objects.Stream(it->sha256, [&](ByteView chunk) {
-              l.bytes.insert(l.bytes.end(), chunk.begin(), chunk.end());
-              return Status::Ok();
-            });
+            l.buffer = take_buffer();
+            l.status = s_->objects.ReadInto(it->sha256, {l.buffer.get(), it->size});
             return l;
           },
           [&](std::size_t i, Loaded l) {
             const Item* it = in_manifest_order[i];
             const std::string path = top + "/" + payload_path[it->exhibit];
             payload_status = w.Header(path, it->size);
-            if (!payload_status.ok()) return false;
-            Status st = l.loaded ? l.status : Status::Ok();
-            if (st.ok()) {
-              st = l.loaded ? w.Data(ByteView(l.bytes.data(), l.bytes.size()), path)
-                            : s_->objects.Stream(it->sha256, [&](ByteView chunk) {
-                                return w.Data(chunk, path);
-                              });
+            if (payload_status.ok()) {
+              Status st = l.status;
+              if (st.ok() && l.buffer) st = w.Data(ByteView(l.buffer.get(), it->size), path);
+              if (st.ok() && !l.buffer) {
+                st = s_->objects.Stream(it->sha256,
+                                        [&](ByteView chunk) { return w.Data(chunk, path); });
+              }
+              if (!st.ok()) payload_status = st.WithContext(it->exhibit);
             }
-            if (!st.ok()) payload_status = st.WithContext(it->exhibit);
-            return st.ok();
+            give_back(l);
+            return payload_status.ok();
           },
-          [](Loaded) {});
+          [&](Loaded l) { give_back(l); });
     }
     EVIDENCE_RETURN_IF_ERROR(payload_status);
     EVIDENCE_RETURN_IF_ERROR(w.Finish());
@@ -575,8 +589,10 @@ namespace {
 std::string ConsistencySteps() {
   std::string t;
   t += "7. If there is evidence/consistency.json: this ledger only grew since the checkpoints\n";
-  t += "   the case handed out before. Compare each from_size and from_root with a checkpoint you\n";
-  t += "   hold from an earlier bundle (its root is base64 there: base64 -d | xxd -p -c 32), then:\n";
+  t +=
+      "   the case handed out before. Compare each from_size and from_root with a checkpoint you\n";
+  t += "   hold from an earlier bundle (its root is base64 there: base64 -d | xxd -p -c 32), "
+       "then:\n";
   t += "     python3 - <<'EOF'\n";
   t += "     import base64, hashlib, json\n";
   t += "     H = lambda b: hashlib.sha256(b).digest()\n";

@@ -219,7 +219,8 @@ void ObjectStore::Discard(const StagedObject& staged) const { (void)fs_.Remove(s
 // Reads the object named `digest` in large blocks into `sink`, hashing every byte on the way.
 // A missing object is kNotFound; `check` gets the digest and size of what was read.
 Status ObjectStore::ReadObject(const Sha256Digest& digest, ObjectCheck* check,
-                               const std::function<Status(ByteView)>& sink) const {
+                               const std::function<Status(ByteView)>& sink,
+                               std::span<std::uint8_t> into) const {
   fs::path path = PathFor(digest);
   ReadFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) {
@@ -228,15 +229,23 @@ Status ObjectStore::ReadObject(const Sha256Digest& digest, ObjectCheck* check,
   }
   ::posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   Sha256 hasher;
-  std::uint8_t* buf = BlockBuffer();
+  std::uint8_t* block = BlockBuffer();
   for (;;) {
-    ssize_t n = ::read(in.get(), buf, kBlockSize);
+    // Straight into the caller's buffer while it has room; anything beyond goes to the block
+    // buffer, only to be hashed and counted (the caller then sees the wrong length).
+    std::uint8_t* dest = block;
+    std::size_t want = kBlockSize;
+    if (check->size < into.size()) {
+      dest = into.data() + check->size;
+      want = std::min<std::size_t>(kBlockSize, into.size() - check->size);
+    }
+    ssize_t n = ::read(in.get(), dest, want);
     if (n < 0) {
       if (errno == EINTR) continue;
       return ErrnoStatus(errno, path, "cannot read");
     }
     if (n == 0) break;
-    ByteView chunk(buf, static_cast<size_t>(n));
+    ByteView chunk(dest, static_cast<size_t>(n));
     hasher.Update(chunk);
     check->size += chunk.size();
     if (sink) EVIDENCE_RETURN_IF_ERROR(sink(chunk));
@@ -247,19 +256,34 @@ Status ObjectStore::ReadObject(const Sha256Digest& digest, ObjectCheck* check,
 
 Result<ObjectCheck> ObjectStore::Rehash(const Sha256Digest& digest) const {
   ObjectCheck check;
-  EVIDENCE_RETURN_IF_ERROR(ReadObject(digest, &check, nullptr));
+  EVIDENCE_RETURN_IF_ERROR(ReadObject(digest, &check, nullptr, {}));
   return check;
 }
 
 Status ObjectStore::Stream(const Sha256Digest& digest,
                            const std::function<Status(ByteView)>& sink) const {
   ObjectCheck check;
-  Status s = ReadObject(digest, &check, sink);
-  if (s.code() == StatusCode::kNotFound) {
+  return CheckedRead(digest, &check, ReadObject(digest, &check, sink, {}));
+}
+
+Status ObjectStore::ReadInto(const Sha256Digest& digest, std::span<std::uint8_t> out) const {
+  ObjectCheck check;
+  EVIDENCE_RETURN_IF_ERROR(CheckedRead(digest, &check, ReadObject(digest, &check, nullptr, out)));
+  if (check.size != out.size()) {
+    return Status::VerificationFailed(RelativePathFor(digest) + " is " +
+                                      std::to_string(check.size) + " bytes, not the " +
+                                      std::to_string(out.size()) + " recorded");
+  }
+  return Status::Ok();
+}
+
+Status ObjectStore::CheckedRead(const Sha256Digest& digest, const ObjectCheck* check,
+                                Status read) const {
+  if (read.code() == StatusCode::kNotFound) {
     return Status::VerificationFailed(RelativePathFor(digest) + " is missing from the case");
   }
-  EVIDENCE_RETURN_IF_ERROR(s);
-  if (check.sha256 != digest) {
+  EVIDENCE_RETURN_IF_ERROR(read);
+  if (check->sha256 != digest) {
     return Status::VerificationFailed(RelativePathFor(digest) +
                                       " no longer matches its SHA-256; nothing was copied");
   }

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,11 @@ class ObjectStore {
   // the object is missing.
   Status Stream(const Sha256Digest& digest, const std::function<Status(ByteView)>& sink) const;
 
+  // Reads a whole object into `out`, which holds exactly its recorded size, hashing it on the
+  // way: the checks of Stream, and kVerificationFailed too when the object's length differs.
+  // For callers that hold whole objects anyway: no copy through an intermediate buffer.
+  Status ReadInto(const Sha256Digest& digest, std::span<std::uint8_t> out) const;
+
   // Copies an object to `dest`, checking its hash on the way; `dest` only appears (by rename) when
   // the hash matched. kVerificationFailed if the stored bytes no longer match.
   Status CopyOut(const Sha256Digest& digest, const fs::path& dest) const;
@@ -91,8 +97,14 @@ class ObjectStore {
   std::vector<fs::path> LeftoverTempFiles() const;
 
  private:
+  // Reads and hashes an object, passing each block to `sink` (if any); the first bytes go
+  // straight into `into` (if not empty).
   Status ReadObject(const Sha256Digest& digest, ObjectCheck* check,
-                    const std::function<Status(ByteView)>& sink) const;
+                    const std::function<Status(ByteView)>& sink,
+                    std::span<std::uint8_t> into) const;
+  // The result of a read that must match `digest`: a missing or changed object is
+  // kVerificationFailed.
+  Status CheckedRead(const Sha256Digest& digest, const ObjectCheck* check, Status read) const;
   fs::path case_dir_;
   FileSystem& fs_;
 };
