@@ -26,6 +26,8 @@ Description DescribeFile(const std::filesystem::path& stored_copy, std::string_v
 Describer::Describer() : extractor_(std::make_unique<metadata_internal::MetadataExtractor>()) {}
 Describer::~Describer() = default;
 
+void Describer::StartExtractor() { extractor_->StartNow(); }
+
 Description Describer::Describe(const std::filesystem::path& stored_copy,
                                 std::string_view name_hint) {
   return FromMetadata(extractor_->Extract(stored_copy, name_hint));

@@ -36,6 +36,9 @@ class Describer {
   Describer(const Describer&) = delete;
   Describer& operator=(const Describer&) = delete;
   Description Describe(const std::filesystem::path& stored_copy, std::string_view name_hint);
+  // Starts the sandboxed extractor now, before the caller starts its threads: a child forked
+  // while other threads run can inherit their locks held.
+  void StartExtractor();
 
  private:
   std::unique_ptr<metadata_internal::MetadataExtractor> extractor_;

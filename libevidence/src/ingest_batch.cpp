@@ -53,10 +53,16 @@ Status Case::IngestFiles(const std::vector<fs::path>& files, const IngestOptions
   }
   State& s = *s_;
 
-  ThreadPool pool(std::min(ThreadPool::DefaultWorkers(), std::max<std::size_t>(files.size(), 1)),
-                  /*queue_capacity=*/16);
-  // One sandboxed extractor per worker, started by the worker that uses it.
-  std::vector<std::unique_ptr<Describer>> describers(pool.workers());
+  const std::size_t workers =
+      std::min(ThreadPool::DefaultWorkers(), std::max<std::size_t>(files.size(), 1));
+  // One sandboxed extractor per worker, its child forked here before any thread starts (see
+  // SandboxWorker::StartNow). A child that dies is restarted by its worker.
+  std::vector<std::unique_ptr<Describer>> describers(workers);
+  for (auto& d : describers) {
+    d = std::make_unique<Describer>();
+    d->StartExtractor();
+  }
+  ThreadPool pool(workers, /*queue_capacity=*/16);
 
   auto prepare_file = [&](std::size_t i) -> Prepared {
     Prepared p;
@@ -77,9 +83,8 @@ Status Case::IngestFiles(const std::vector<fs::path>& files, const IngestOptions
       p.is_export = true;
       return p;
     }
-    auto& describer = describers[ThreadPool::CurrentWorker()];
-    if (!describer) describer = std::make_unique<Describer>();
-    p.desc = describer->Describe(p.object.staged.temp_path, p.raw_name);
+    p.desc =
+        describers[ThreadPool::CurrentWorker()]->Describe(p.object.staged.temp_path, p.raw_name);
     if (options.kind) p.desc.kind = *options.kind;
     return p;
   };

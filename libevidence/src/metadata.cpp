@@ -274,6 +274,8 @@ MetadataExtractor::MetadataExtractor(const SandboxLimits& limits) {
 
 MetadataExtractor::~MetadataExtractor() = default;
 
+void MetadataExtractor::StartNow() { worker_->StartNow(); }
+
 std::size_t MetadataExtractor::children_started() const { return worker_->children_started(); }
 
 Metadata MetadataExtractor::Extract(const std::filesystem::path& path, std::string_view name_hint) {

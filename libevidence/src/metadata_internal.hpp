@@ -38,6 +38,8 @@ class MetadataExtractor {
   MetadataExtractor(const MetadataExtractor&) = delete;
   MetadataExtractor& operator=(const MetadataExtractor&) = delete;
   Metadata Extract(const std::filesystem::path& path, std::string_view name_hint);
+  // Starts the child before the first Extract (SandboxWorker::StartNow).
+  void StartNow();
   // Children started so far (a crash or a time-out costs a restart).
   std::size_t children_started() const;
 

@@ -158,6 +158,11 @@ bool SandboxWorker::Start(std::string* detail) {
   return true;
 }
 
+void SandboxWorker::StartNow() {
+  std::string ignored;
+  if (pid_ < 0) (void)Start(&ignored);
+}
+
 void SandboxWorker::Stop() {
   if (pid_ < 0) return;
   ::close(sock_);

@@ -34,6 +34,13 @@ class SandboxWorker {
   // kNotStarted if no child could be started. Not thread-safe: one worker per thread.
   SandboxOutcome Call(std::string_view request);
 
+  // Starts the child now rather than at the first Call. A child forked from a process whose
+  // other threads are busy inherits their locks held (POSIX allows only async-signal-safe calls
+  // after such a fork; glibc's malloc copes, clang's ASan allocator does not), so callers that
+  // are about to start threads start their children first, while the process is quiet. A
+  // failure here is left for Call to report.
+  void StartNow();
+
   // How many children this worker has started (for tests: restarts after a crash).
   std::size_t children_started() const { return started_; }
 

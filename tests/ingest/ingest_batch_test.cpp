@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "evidence/case.hpp"
+#include "sanitizer.hpp"
 #include "testing.hpp"
 
 namespace evidence {
@@ -88,20 +89,31 @@ TEST_F(IngestFiles, ExtractorDyingMidBatchCostsOneFileItsMetadataOnly) {
   ASSERT_TRUE(items.ok());
   ASSERT_EQ(items->size(), 600u);
   int stopped = 0;
+  int hung = 0;
   for (std::size_t i = 0; i < seen.size(); ++i) {
     const Item& item = (*items)[i];
     EXPECT_EQ(item.name, files[i].filename().string());
     EXPECT_EQ(seen[i].exhibit, item.exhibit);
-    if (!seen[i].errors.empty()) {
-      ++stopped;
-      EXPECT_NE(seen[i].errors[0].find("extractor stopped (killed by signal 9"), std::string::npos)
-          << seen[i].errors[0];
-    } else {
+    if (seen[i].errors.empty()) {
       EXPECT_EQ(item.media_type, "text/plain") << item.exhibit;
+      continue;
     }
+    const std::string& error = seen[i].errors[0];
+#ifdef EVIDENCE_SANITIZED
+    // The children restarted after the kill are forked while the other worker runs. clang-14's
+    // ASan allocator, unlike glibc's malloc, does not take its locks across fork, so such a
+    // child can wait forever on a lock held by a thread it does not have; the time limit then
+    // ends it, and that file's metadata is lost the same way.
+    if (error.find("extractor stopped (timed out after") != std::string::npos) {
+      ++hung;
+      continue;
+    }
+#endif
+    ++stopped;
+    EXPECT_NE(error.find("extractor stopped (killed by signal 9"), std::string::npos) << error;
   }
   // One file per killed child at most; every other file has its metadata.
-  EXPECT_GE(stopped, 1);
+  EXPECT_GE(stopped + hung, 1);
   EXPECT_LE(stopped, killed);
   auto report = case_->Verify();
   ASSERT_TRUE(report.ok());
