@@ -89,6 +89,15 @@ class PosixFileSystem : public FileSystem {
     if (rc != 0) return ErrnoStatus(err, dir, "fsync folder");
     return Status::Ok();
   }
+  Status SyncFileSystem(const fs::path& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return ErrnoStatus(errno, path, "open folder");
+    int rc = ::syncfs(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0) return ErrnoStatus(err, path, "sync the file system of");
+    return Status::Ok();
+  }
   Status Remove(const fs::path& path) override {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoStatus(errno, path, "remove");
     return Status::Ok();

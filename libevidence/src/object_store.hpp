@@ -53,11 +53,11 @@ class ObjectStore {
   // Stage without the fsync, for group commit. Thread-safe (one source per call).
   Result<UnsyncedObject> StageUnsynced(const fs::path& source) const;
 
-  // Makes a batch of staged copies durable and moves them to their content addresses: fsync of
-  // each copy, rename into place (read-only), then one SyncDir per objects/xx folder touched and
-  // one of objects/ only when a folder was created. Copies whose object already exists are
-  // removed. `added` receives the objects that were not there before, even on failure, so that
-  // the caller can remove them when it does not record them. Every copy in `batch` is consumed.
+  // Makes a batch of staged copies durable and moves them to their content addresses: one
+  // SyncFileSystem for all the copies, rename of each into place (read-only), then one more
+  // SyncFileSystem for the renames. Copies whose object already exists are removed. `added`
+  // receives the objects that were not there before, even on failure, so that the caller can remove
+  // them when it does not record them. Every copy in `batch` is consumed.
   Status CommitBatch(std::vector<UnsyncedObject>& batch, std::vector<fs::path>* added) const;
 
   // Closes and removes a copy that will not be kept.

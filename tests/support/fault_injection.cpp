@@ -76,6 +76,14 @@ class FaultFileSystem : public FileSystem {
     if (s.ok()) inj_.NoteSyncDir(dir);
     return s;
   }
+  Status SyncFileSystem(const fs::path& path) override {
+    if (int err = inj_.Check("syncfs " + path.string())) {
+      return ErrnoStatus(err, path, "sync the file system of");
+    }
+    Status s = base_.SyncFileSystem(path);
+    if (s.ok()) inj_.NoteSyncFileSystem();
+    return s;
+  }
   Status Remove(const fs::path& path) override {
     if (int err = inj_.Check("remove " + path.string())) return ErrnoStatus(err, path, "remove");
     Status s = base_.Remove(path);
@@ -428,6 +436,13 @@ void FaultInjector::NoteSyncDir(const fs::path& dir) {
   std::lock_guard<std::mutex> l(mu_);
   fs::path d = Norm(dir);
   std::erase_if(dir_events_, [&](const DirEvent& e) { return e.dir == d; });
+}
+void FaultInjector::NoteSyncFileSystem() {
+  // The tests keep everything on one file system, so syncfs makes everything durable.
+  std::lock_guard<std::mutex> l(mu_);
+  for (auto& [path, f] : files_) f.synced = f.size;
+  dir_events_.clear();
+  sql_undo_.clear();
 }
 void FaultInjector::NoteRemove(const fs::path& path) {
   std::lock_guard<std::mutex> l(mu_);

@@ -1,8 +1,8 @@
 // Fault injection for crash-safety tests (docs/reliability.md): one counter over every operation
 // that changes a case on disk — the library's FileSystem seam (create, append, fsync, close,
-// rename, folder fsync, mkdir, chmod, remove) and SQLite's own writes (xWrite, xSync, xTruncate
-// through a VFS shim) — so a test can fail the Nth of them, or "crash" there and drop what was not
-// synced, the way LevelDB's fault_injection_test and SQLite's crash tests do.
+// rename, folder fsync, syncfs, mkdir, chmod, remove) and SQLite's own writes (xWrite, xSync,
+// xTruncate through a VFS shim) — so a test can fail the Nth of them, or "crash" there and drop
+// what was not synced, the way LevelDB's fault_injection_test and SQLite's crash tests do.
 #pragma once
 
 #include <cerrno>
@@ -67,6 +67,7 @@ class FaultInjector {
   void NoteSync(const std::filesystem::path& path);
   void NoteRename(const std::filesystem::path& from, const std::filesystem::path& to);
   void NoteSyncDir(const std::filesystem::path& dir);
+  void NoteSyncFileSystem();
   void NoteRemove(const std::filesystem::path& path);
   struct SqlUndo {
     std::int64_t offset = 0;
