@@ -148,7 +148,9 @@ Metadata ExtractMetadataInProcess(const std::filesystem::path& path, std::string
                                     : type.status().message());
     }
     Classify(path, *file, name_hint, md);
-    if (checkpoint != nullptr) {
+    const bool parsed = md.kind == "image" || md.kind == "audio" || md.kind == "video";
+    // What is known before a parser library reads the file, kept should that parser crash.
+    if (checkpoint != nullptr && parsed) {
       Metadata partial = md;
       NormalizeMetadata(partial);
       (*checkpoint)(partial);

@@ -97,7 +97,9 @@ Result<UnsyncedObject> ObjectStore::StageUnsynced(const fs::path& source) const 
   ::posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   UnsyncedObject u;
   u.staged.temp_path = TempName(case_dir_ / "tmp");
-  EVIDENCE_ASSIGN_OR_RETURN(u.file, fs_.NewWritableFile(u.staged.temp_path, 0600));
+  // Read-only from the start (the descriptor still writes): the object's final mode without a
+  // chmod per file at commit.
+  EVIDENCE_ASSIGN_OR_RETURN(u.file, fs_.NewWritableFile(u.staged.temp_path, 0444));
   Sha256 hasher;
   Status s = [&]() -> Status {
     std::uint8_t* buf = BlockBuffer();
@@ -162,7 +164,6 @@ Status ObjectStore::CommitBatch(std::vector<UnsyncedObject>& batch,
     }
     fs::path folder = dest.parent_path();
     if (!fs::exists(folder, ec)) s = fs_.CreateDir(folder, 0755);
-    if (s.ok()) s = fs_.SetMode(u.staged.temp_path, 0444);
     if (s.ok()) s = fs_.Rename(u.staged.temp_path, dest);
     if (!s.ok()) {
       (void)fs_.Remove(u.staged.temp_path);
@@ -180,7 +181,7 @@ Status ObjectStore::CommitBatch(std::vector<UnsyncedObject>& batch,
 Result<StagedObject> ObjectStore::StageFrom(const Producer& producer) const {
   StagedObject staged;
   staged.temp_path = TempName(case_dir_ / "tmp");
-  EVIDENCE_ASSIGN_OR_RETURN(auto out, fs_.NewWritableFile(staged.temp_path, 0600));
+  EVIDENCE_ASSIGN_OR_RETURN(auto out, fs_.NewWritableFile(staged.temp_path, 0444));
   Sha256 hasher;
   Status s = producer([&](ByteView chunk) -> Status {
     hasher.Update(chunk);
@@ -206,7 +207,6 @@ Status ObjectStore::Commit(const StagedObject& staged) const {
     return Status::Ok();
   }
   EVIDENCE_RETURN_IF_ERROR(fs_.CreateDir(dest.parent_path(), 0755));
-  EVIDENCE_RETURN_IF_ERROR(fs_.SetMode(staged.temp_path, 0444));
   EVIDENCE_RETURN_IF_ERROR(fs_.Rename(staged.temp_path, dest));
   EVIDENCE_RETURN_IF_ERROR(fs_.SyncDir(dest.parent_path()));
   return fs_.SyncDir(case_dir_ / "objects");
