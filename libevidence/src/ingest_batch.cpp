@@ -62,7 +62,10 @@ Status Case::IngestFiles(const std::vector<fs::path>& files, const IngestOptions
     d = std::make_unique<Describer>();
     d->StartExtractor();
   }
-  ThreadPool pool(workers, /*queue_capacity=*/16);
+  // Staged files waiting to be recorded, beyond the batch: while this thread syncs and commits a
+  // batch, the workers stage up to a batch more instead of waiting for it.
+  const std::size_t window = kBatchItems;
+  ThreadPool pool(workers, /*queue_capacity=*/window);
 
   auto prepare_file = [&](std::size_t i) -> Prepared {
     Prepared p;
@@ -234,7 +237,7 @@ Status Case::IngestFiles(const std::vector<fs::path>& files, const IngestOptions
     if (p.status.ok()) s.objects.DiscardUnsynced(p.object);
   };
 
-  bool all = RunOrdered(pool, files.size(), 4 * pool.workers(), prepare, consume, drop);
+  bool all = RunOrdered(pool, files.size(), window, prepare, consume, drop);
   if (all) result = flush();
   discard_batch();
   return result;

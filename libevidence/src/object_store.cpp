@@ -72,18 +72,15 @@ std::string ObjectStore::RelativePathFor(const Sha256Digest& digest) const {
 }
 
 Result<StagedObject> ObjectStore::Stage(const fs::path& source) const {
-  EVIDENCE_ASSIGN_OR_RETURN(UnsyncedObject u, StageUnsynced(source));
-  Status s = u.file->Sync();
-  if (s.ok()) s = u.file->Close();
-  if (!s.ok()) {
-    DiscardUnsynced(u);
-    return s;
-  }
-  u.file.reset();
+  EVIDENCE_ASSIGN_OR_RETURN(UnsyncedObject u, CopyIn(source, /*sync=*/true));
   return u.staged;
 }
 
 Result<UnsyncedObject> ObjectStore::StageUnsynced(const fs::path& source) const {
+  return CopyIn(source, /*sync=*/false);
+}
+
+Result<UnsyncedObject> ObjectStore::CopyIn(const fs::path& source, bool sync) const {
   ReadFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) return SourceStatus(errno, source, "cannot read");
   struct stat st;
@@ -99,7 +96,7 @@ Result<UnsyncedObject> ObjectStore::StageUnsynced(const fs::path& source) const 
   u.staged.temp_path = TempName(case_dir_ / "tmp");
   // Read-only from the start (the descriptor still writes): the object's final mode without a
   // chmod per file at commit.
-  EVIDENCE_ASSIGN_OR_RETURN(u.file, fs_.NewWritableFile(u.staged.temp_path, 0444));
+  EVIDENCE_ASSIGN_OR_RETURN(auto file, fs_.NewWritableFile(u.staged.temp_path, 0444));
   Sha256 hasher;
   Status s = [&]() -> Status {
     std::uint8_t* buf = BlockBuffer();
@@ -113,17 +110,22 @@ Result<UnsyncedObject> ObjectStore::StageUnsynced(const fs::path& source) const 
       ByteView chunk(buf, static_cast<size_t>(n));
       hasher.Update(chunk);
       u.staged.size += chunk.size();
-      EVIDENCE_RETURN_IF_ERROR(u.file->Append(chunk));
+      EVIDENCE_RETURN_IF_ERROR(file->Append(chunk));
     }
   }();
+  if (s.ok() && sync) s = file->Sync();
+  // Closed now even when the sync is the batch's (syncfs needs no descriptor): a worker may stage
+  // hundreds of files ahead of the batch being committed.
+  if (s.ok()) s = file->Close();
   if (!s.ok()) {
+    file.reset();
     DiscardUnsynced(u);
     return s;
   }
   u.staged.sha256 = hasher.Finish();
   // Large copies start their writeback now, while the worker goes on to the next file, so that
-  // the batch's fsync later finds little left to write. Small ones are left to that fsync.
-  if (u.staged.size >= kBlockSize) {
+  // the batch's sync later finds little left to write. Small ones are left to that sync.
+  if (!sync && u.staged.size >= kBlockSize) {
     int fd = ::open(u.staged.temp_path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
       (void)::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
@@ -134,7 +136,6 @@ Result<UnsyncedObject> ObjectStore::StageUnsynced(const fs::path& source) const 
 }
 
 void ObjectStore::DiscardUnsynced(UnsyncedObject& object) const {
-  object.file.reset();
   (void)fs_.Remove(object.staged.temp_path);
 }
 
@@ -146,16 +147,12 @@ Status ObjectStore::CommitBatch(std::vector<UnsyncedObject>& batch,
   // writeback and inode write that the disk makes us wait for, and a batch of 256 small files
   // paid for about 400 of them (docs/performance.md, small-file ingest).
   Status s = Status::Ok();
-  for (auto& u : batch) {
-    if (s.ok()) s = u.file->Close();
-  }
-  if (s.ok() && !batch.empty()) s = fs_.SyncFileSystem(case_dir_);
+  if (!batch.empty()) s = fs_.SyncFileSystem(case_dir_);
   for (auto& u : batch) {
     if (!s.ok()) {
       DiscardUnsynced(u);
       continue;
     }
-    u.file.reset();
     fs::path dest = PathFor(u.staged.sha256);
     std::error_code ec;
     if (fs::exists(dest, ec)) {

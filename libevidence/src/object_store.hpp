@@ -24,11 +24,10 @@ struct StagedObject {
   std::uint64_t size = 0;
 };
 
-// A staged copy whose fsync is still to come: the file stays open until CommitBatch syncs it
-// together with the others of its batch (group commit), or DiscardUnsynced drops it.
+// A staged copy, written and closed, whose sync is still to come: CommitBatch syncs it together
+// with the others of its batch (group commit), or DiscardUnsynced drops it.
 struct UnsyncedObject {
   StagedObject staged;
-  std::unique_ptr<WritableFile> file;
 };
 
 struct ObjectCheck {
@@ -97,6 +96,8 @@ class ObjectStore {
   std::vector<fs::path> LeftoverTempFiles() const;
 
  private:
+  // Copies `source` into tmp/ (hashing in the same pass), fsyncs the copy if `sync`, closes it.
+  Result<UnsyncedObject> CopyIn(const fs::path& source, bool sync) const;
   // Reads and hashes an object, passing each block to `sink` (if any); the first bytes go
   // straight into `into` (if not empty).
   Status ReadObject(const Sha256Digest& digest, ObjectCheck* check,
