@@ -107,6 +107,40 @@ TEST_F(FaultSweep, AddPhoto) {
   Expect(Sweep(template_dir(), work(), cmd));
 }
 
+// `add -r`: the files of one batch are synced with one syncfs before their renames and one after
+// (ObjectStore::CommitBatch) and recorded in one transaction. A fault while a file is staged
+// stops the command there with the files before it recorded; a fault in the commit leaves none
+// of the batch. Either way the items are the first files, in order. The fourth file repeats the
+// first one's bytes.
+TEST_F(FaultSweep, AddFourFilesInOneBatch) {
+  MakeTemplate();
+  std::vector<fs::path> files;
+  for (int i = 0; i < 3; ++i) {
+    files.push_back(Input("note-" + std::to_string(i) + ".txt"));
+    WriteFile(files.back(), "a note about the car outside, number " + std::to_string(i) + "\n");
+  }
+  files.push_back(Input("note-0 copy.txt"));
+  WriteFile(files.back(), "a note about the car outside, number 0\n");
+  SweepCommand cmd{"add -r (4 files, one batch)",
+                   [&](Case& c, int) {
+                     Status s = c.IngestFiles(files, IngestOptions{}, [](const IngestOutcome&) {});
+                     return s.ok() ? c.Seal() : s;
+                   },
+                   [&](Case& c, bool reported_ok) {
+                     auto items = c.Items();
+                     ASSERT_TRUE(items.ok());
+                     if (reported_ok) {
+                       ASSERT_EQ(items->size(), 3u);
+                     }
+                     ASSERT_LE(items->size(), 3u);
+                     for (std::size_t i = 0; i < items->size(); ++i) {
+                       EXPECT_EQ((*items)[i].name, files[i].filename().string());
+                     }
+                     EXPECT_EQ(CountEntries(c, "item.ingested"), items->size());
+                   }};
+  Expect(Sweep(template_dir(), work(), cmd));
+}
+
 TEST_F(FaultSweep, AddWhatsAppZipWithMedia) {
   MakeTemplate();
   fs::path zip = Input("WhatsApp Chat - Loris.zip");
