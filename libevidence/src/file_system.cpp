@@ -68,6 +68,17 @@ class PosixWritableFile : public WritableFile {
   fs::path path_;
 };
 
+// Opens the folder `dir` and calls `sync` (fsync or syncfs) on it.
+Status SyncThrough(const fs::path& dir, int (*sync)(int), std::string_view what) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(errno, dir, "open folder");
+  int rc = sync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) return ErrnoStatus(err, dir, what);
+  return Status::Ok();
+}
+
 class PosixFileSystem : public FileSystem {
  public:
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const fs::path& path,
@@ -80,23 +91,9 @@ class PosixFileSystem : public FileSystem {
     if (::rename(from.c_str(), to.c_str()) != 0) return ErrnoStatus(errno, to, "rename");
     return Status::Ok();
   }
-  Status SyncDir(const fs::path& dir) override {
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return ErrnoStatus(errno, dir, "open folder");
-    int rc = ::fsync(fd);
-    int err = errno;
-    ::close(fd);
-    if (rc != 0) return ErrnoStatus(err, dir, "fsync folder");
-    return Status::Ok();
-  }
+  Status SyncDir(const fs::path& dir) override { return SyncThrough(dir, ::fsync, "fsync folder"); }
   Status SyncFileSystem(const fs::path& path) override {
-    int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return ErrnoStatus(errno, path, "open folder");
-    int rc = ::syncfs(fd);
-    int err = errno;
-    ::close(fd);
-    if (rc != 0) return ErrnoStatus(err, path, "sync the file system of");
-    return Status::Ok();
+    return SyncThrough(path, ::syncfs, "sync the file system of");
   }
   Status Remove(const fs::path& path) override {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoStatus(errno, path, "remove");
