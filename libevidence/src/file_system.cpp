@@ -105,10 +105,6 @@ class PosixFileSystem : public FileSystem {
     }
     return Status::Ok();
   }
-  Status SetMode(const fs::path& path, unsigned mode) override {
-    if (::chmod(path.c_str(), mode) != 0) return ErrnoStatus(errno, path, "chmod");
-    return Status::Ok();
-  }
 };
 
 }  // namespace

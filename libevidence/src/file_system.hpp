@@ -43,7 +43,6 @@ class FileSystem {
   virtual Status SyncFileSystem(const fs::path& path) = 0;
   virtual Status Remove(const fs::path& path) = 0;
   virtual Status CreateDir(const fs::path& dir, unsigned mode) = 0;
-  virtual Status SetMode(const fs::path& path, unsigned mode) = 0;
 };
 
 // Maps an errno from an operation on `path` to a Status: ENOSPC/EDQUOT/EIO/EACCES/EROFS and the

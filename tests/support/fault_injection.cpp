@@ -95,10 +95,6 @@ class FaultFileSystem : public FileSystem {
       return ErrnoStatus(err, dir, "create folder");
     return base_.CreateDir(dir, mode);
   }
-  Status SetMode(const fs::path& path, unsigned mode) override {
-    if (int err = inj_.Check("chmod " + path.string())) return ErrnoStatus(err, path, "chmod");
-    return base_.SetMode(path, mode);
-  }
 
  private:
   FaultInjector& inj_;

@@ -1,6 +1,6 @@
 // Fault injection for crash-safety tests (docs/reliability.md): one counter over every operation
 // that changes a case on disk — the library's FileSystem seam (create, append, fsync, close,
-// rename, folder fsync, syncfs, mkdir, chmod, remove) and SQLite's own writes (xWrite, xSync,
+// rename, folder fsync, syncfs, mkdir, remove) and SQLite's own writes (xWrite, xSync,
 // xTruncate through a VFS shim) — so a test can fail the Nth of them, or "crash" there and drop
 // what was not synced, the way LevelDB's fault_injection_test and SQLite's crash tests do.
 #pragma once
