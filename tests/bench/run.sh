@@ -7,7 +7,7 @@
 #
 # Needs BUILD_DIR/tools/evidence and BUILD_DIR/tests/evidence-make-samples (built), openssl,
 # bsdtar, sha256sum and python3. Corpora and cases live in BUILD_DIR/bench-work, removed at the end. Full mode writes
-# about 4 GiB there and takes a few minutes on 2 cores; --quick (64 MiB, 2,000 small files) under
+# about 9 GiB there and takes a few minutes on 2 cores; --quick (64 MiB, 2,000 small files) under
 # a minute. Progress goes to stderr, the report to stdout.
 # Then tests/bench/ledger.sh (a 1,000,000-entry ledger, message-export parsing) prints its own
 # table; it needs BUILD_DIR/tests/bench/evidence-ledger-bench as well.
@@ -49,8 +49,9 @@ trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 avail_kib=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
-# The corpora, three ingested copies of each (see measure_ingest), the bundle and a margin.
-need_kib=$(((big_bytes * 5 + small_files * small_max * 4) / 1024 + (256 << 10)))
+# The corpora, three ingested copies and three plain copies of each (see measure_ingest and
+# measure_copy, both keep theirs until the section ends), the bundle and a margin.
+need_kib=$(((big_bytes * 8 + small_files * small_max * 4) / 1024 + (256 << 10)))
 [ "$avail_kib" -ge "$need_kib" ] ||
   die "$work needs about $((need_kib >> 20)) GiB free, has $((avail_kib >> 20)) GiB"
 
@@ -107,6 +108,18 @@ measure_openssl() {
   measure "$name" --cwd "$corpus" -- openssl dgst -sha256 "${files[@]}"
 }
 
+# The like-for-like reference for ingest: `cp` of every file of CORPUS into a fresh folder, then
+# `sync -f` of that file system, the least a careful user does to keep a durable copy by hand.
+# The copy is moved aside after the run, as the cases are (see measure_ingest).
+measure_copy() {
+  local name="$1" corpus="$2"
+  local dest="$work/copy"
+  measure "$name" -- sh -c 'mkdir "$2" && cp "$1"/file-*.bin "$2"/ && sync -f "$2"' \
+    sh "$corpus" "$dest"
+  mkdir -p "$work/old-cases"
+  mv "$dest" "$(mktemp -d "$work/old-cases/copy-XXXXXX")/copy"
+}
+
 # Column N (1-based) of RESULT_NAME: its median, and its maximum.
 median() {
   sort -g -k "$2,$2" "$work/results/$1" |
@@ -156,6 +169,7 @@ for run in $(seq "$runs"); do
   progress "ingest $big_label: run $run of $runs"
   measure_ingest ingest_big "$work/big" "$work/case-big" "$big_files" "$big_limit"
   measure_openssl ingest_big.openssl "$work/big"
+  measure_copy ingest_big.copy "$work/big"
 done
 find "$work/case-big" -type f -exec cat {} + >/dev/null
 for run in $(seq "$runs"); do
@@ -200,6 +214,7 @@ for run in $(seq "$runs"); do
   progress "ingest $small_files small files: run $run of $runs"
   measure_ingest ingest_small "$work/small" "$work/case-small" "$small_files" "$small_limit"
   measure_openssl ingest_small.openssl "$work/small"
+  measure_copy ingest_small.copy "$work/small"
 done
 rm -rf "$work/case-small" "$work/old-cases"
 
@@ -244,6 +259,10 @@ echo "| ingest $big_label in $big_files files (\`add -r\`) | $(fmt "$ev" '%.2f s
   "$(mib "$rss_big") | <= 1.0x openssl |" \
   "$(verdict "$ev" "<=" "$os") |"
 rss_all=$rss_big
+cp_big=$(median ingest_big.copy 1)
+echo "| (reference) the same ingest against \`cp\` of the files followed by \`sync -f\` |" \
+  "$(fmt "$ev" '%.2f s') | cp + sync: $(fmt "$cp_big" '%.2f s') | $(ratio "$ev" "$cp_big") | | |" \
+  "(reference, no goal) | |"
 ev=$(median verify_big 1)
 os=$(median verify_big.openssl 1)
 rss=$(maximum verify_big 2)
@@ -261,6 +280,11 @@ echo "| ingest $(grouped "$small_files") files of 4-64 KiB (\`add -r\`) |" \
   "$(fmt "$ev" '%.2f s') | $(fmt "$os" '%.2f s') | $(ratio "$ev" "$os") |" \
   "$(grouped "$rate") files/s | $(mib "$rss") |" \
   ">= 2,000 files/s | $(verdict "$rate" ">=" 2000) |"
+cp_small=$(median ingest_small.copy 1)
+echo "| (reference) the same ingest against \`cp\` of the files followed by \`sync -f\` |" \
+  "$(fmt "$ev" '%.2f s') | cp + sync: $(fmt "$cp_small" '%.2f s') |" \
+  "$(ratio "$ev" "$cp_small") | $(grouped "$(awk -v n="$small_files" -v t="$cp_small" 'BEGIN { printf "%.0f", n / t }')") files/s (cp) | |" \
+  "(reference, no goal) | |"
 # Export and verify-bundle: the other tool's column names the tool.
 ev=$(median export_tar 1)
 os=$(median export_tar.bsdtar 1)
@@ -288,9 +312,9 @@ echo "| peak RSS of every evidence run above | | | | |" \
   "$([ "$rss_all" -ge 0 ] && verdict "$rss_all" "<" $((128 << 10)) || echo "n/a") |"
 echo
 echo "Each run in seconds (evidence / other):" \
-  "ingest $(samples ingest_big) / $(samples ingest_big.openssl);" \
+  "ingest $(samples ingest_big) / $(samples ingest_big.openssl) / cp $(samples ingest_big.copy);" \
   "verify $(samples verify_big) / $(samples verify_big.openssl);" \
-  "small files $(samples ingest_small) / $(samples ingest_small.openssl);" \
+  "small files $(samples ingest_small) / $(samples ingest_small.openssl) / cp $(samples ingest_small.copy);" \
   "export $(samples export_tar) / bsdtar $(samples export_tar.bsdtar);" \
   "verify-bundle $(samples verify_bundle) / openssl $(samples verify_bundle.openssl)" \
   "/ sha256sum -c $(samples verify_bundle.sha256sum)." \
