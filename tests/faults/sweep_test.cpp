@@ -1,7 +1,5 @@
 // Fault sweeps over the commands that write into a case: add (a photo; a WhatsApp zip export with
 // media children), incident add, export and receive. See sweep.hpp and docs/reliability.md.
-#include <archive.h>
-#include <archive_entry.h>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -23,26 +21,6 @@ CaseOptions Options(const std::string& owner = "Test Owner") {
 }
 
 std::string Sha(const fs::path& p) { return DigestHex(Sha256::Of(std::string_view(ReadFile(p)))); }
-
-void WriteZip(const fs::path& path, const std::vector<std::pair<std::string, std::string>>& m) {
-  struct archive* a = archive_write_new();
-  ASSERT_NE(a, nullptr);
-  ASSERT_EQ(archive_write_set_format_zip(a), ARCHIVE_OK);
-  ASSERT_EQ(archive_write_open_filename(a, path.c_str()), ARCHIVE_OK);
-  for (const auto& [name, data] : m) {
-    struct archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, name.c_str());
-    archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, 0644);
-    ASSERT_EQ(archive_write_header(a, e), ARCHIVE_OK);
-    ASSERT_EQ(archive_write_data(a, data.data(), data.size()),
-              static_cast<la_ssize_t>(data.size()));
-    archive_entry_free(e);
-  }
-  ASSERT_EQ(archive_write_close(a), ARCHIVE_OK);
-  archive_write_free(a);
-}
 
 std::size_t CountEntries(Case& c, const std::string& action) {
   LogFilter f;

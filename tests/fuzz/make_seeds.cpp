@@ -2,8 +2,6 @@
 // from the project's own fixture writers and a small case exported on the spot. Same bytes on
 // every run except what depends on the clock and fresh keys (the exported bundle and its
 // checkpoints). Exit status: 0 success, 2 usage error, 3 a seed could not be written.
-#include <archive.h>
-#include <archive_entry.h>
 
 #include <cstdio>
 #include <exception>
@@ -39,31 +37,6 @@ T Check(evidence::Result<T> r, const char* what) {
 }
 void Check(const evidence::Status& s, const char* what) {
   if (!s.ok()) throw std::runtime_error(std::string(what) + ": " + s.message());
-}
-
-// A .zip of (name, bytes) members; `store` keeps them uncompressed, which mutates better.
-void WriteZip(const fs::path& path, const std::vector<std::pair<std::string, std::string>>& members,
-              bool store) {
-  struct archive* a = archive_write_new();
-  archive_write_set_format_zip(a);
-  if (store) archive_write_zip_set_compression_store(a);
-  if (archive_write_open_filename(a, path.c_str()) != ARCHIVE_OK) {
-    archive_write_free(a);
-    throw std::runtime_error("cannot write " + path.string());
-  }
-  for (const auto& [name, bytes] : members) {
-    struct archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, name.c_str());
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, 0644);
-    archive_entry_set_size(e, static_cast<la_int64_t>(bytes.size()));
-    archive_entry_set_mtime(e, 1772400000, 0);
-    archive_write_header(a, e);
-    archive_write_data(a, bytes.data(), bytes.size());
-    archive_entry_free(e);
-  }
-  archive_write_close(a);
-  archive_write_free(a);
 }
 
 std::string IosChat() {
@@ -178,12 +151,12 @@ void WriteSeeds(const fs::path& out) {
       "3/18/22, 2:56 PM - Daniel: one\r\n3/18/22, 2:57 PM - Daniel: two\r\n");
 
   fs::create_directories(out / "whatsapp_zip");
-  WriteZip(out / "whatsapp_zip" / "stored.zip",
-           {{"WhatsApp Chat with Daniel Marsh.txt", chat}, {"IMG-20260301-WA0001.jpg", jpeg}},
-           /*store=*/true);
-  WriteZip(out / "whatsapp_zip" / "deflated.zip",
-           {{"_chat.txt", IosChat()}, {"00000012-PHOTO-2026-03-02-00-00-01.jpg", jpeg}},
-           /*store=*/false);
+  et::WriteZip(out / "whatsapp_zip" / "stored.zip",
+               {{"WhatsApp Chat with Daniel Marsh.txt", chat}, {"IMG-20260301-WA0001.jpg", jpeg}},
+               et::ZipMethod::kStore);
+  et::WriteZip(out / "whatsapp_zip" / "deflated.zip",
+               {{"_chat.txt", IosChat()}, {"00000012-PHOTO-2026-03-02-00-00-01.jpg", jpeg}},
+               et::ZipMethod::kDeflate);
 
   Put(out / "sms", "backup.xml", SmsBackup(png));
   Put(out / "email", "message.eml", Eml());

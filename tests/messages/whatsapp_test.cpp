@@ -1,7 +1,5 @@
 // WhatsApp chat exports: the header-line grammar, the date-order rule, and whole exports (.txt and
 // .zip) generated here.
-#include <archive.h>
-#include <archive_entry.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -10,6 +8,7 @@
 
 #include "evidence/hash.hpp"
 #include "evidence/messages.hpp"
+#include "fixtures.hpp"
 #include "messages_internal.hpp"
 #include "testing.hpp"
 
@@ -19,6 +18,7 @@ namespace {
 using messages_internal::ParseWhatsAppHeader;
 using testing::TempDir;
 using testing::WriteFile;
+using testing::WriteZip;
 
 struct Parsed {
   Result<ExportSummary> summary = Status::Unsupported("not run");
@@ -36,28 +36,6 @@ Parsed Parse(const std::filesystem::path& path, ParseOptions options = {},
       },
       sink);
   return p;
-}
-
-// Writes a zip with the given members (name, bytes) through libarchive.
-void WriteZip(const std::filesystem::path& path,
-              const std::vector<std::pair<std::string, std::string>>& members) {
-  struct archive* a = archive_write_new();
-  ASSERT_NE(a, nullptr);
-  ASSERT_EQ(archive_write_set_format_zip(a), ARCHIVE_OK);
-  ASSERT_EQ(archive_write_open_filename(a, path.c_str()), ARCHIVE_OK);
-  for (const auto& [name, data] : members) {
-    struct archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, name.c_str());
-    archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, 0644);
-    ASSERT_EQ(archive_write_header(a, e), ARCHIVE_OK);
-    ASSERT_EQ(archive_write_data(a, data.data(), data.size()),
-              static_cast<la_ssize_t>(data.size()));
-    archive_entry_free(e);
-  }
-  ASSERT_EQ(archive_write_close(a), ARCHIVE_OK);
-  archive_write_free(a);
 }
 
 // ---------------------------------------------------------------------------------------------

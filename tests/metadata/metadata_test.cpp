@@ -3,8 +3,6 @@
 // exports, e-mail, archives, and broken and mutated variants of all of them.
 #include "evidence/metadata.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -17,6 +15,7 @@
 #include <vector>
 
 #include "evidence/canonical_json.hpp"
+#include "fixtures.hpp"
 #include "metadata_internal.hpp"
 #include "testing.hpp"
 
@@ -25,6 +24,7 @@ namespace {
 
 using evidence::testing::TempDir;
 using evidence::testing::WriteFile;
+using evidence::testing::WriteZip;
 
 std::string Be16s(std::uint32_t v) { return {char(v >> 8), char(v)}; }
 std::string Be32s(std::uint32_t v) { return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)}; }
@@ -448,26 +448,6 @@ TEST_F(Fixture, EmailAndMbox) {
   // "key: value" text is not mail.
   Metadata yaml = Extract("name: x\nversion: 2\ndescription: y\n\nmore\n", "config.eml");
   EXPECT_EQ(yaml.kind, "document");
-}
-
-void WriteZip(const std::filesystem::path& path,
-              const std::vector<std::pair<std::string, std::string>>& entries) {
-  struct archive* a = archive_write_new();
-  ASSERT_NE(a, nullptr);
-  archive_write_set_format_zip(a);
-  ASSERT_EQ(archive_write_open_filename(a, path.c_str()), ARCHIVE_OK);
-  for (const auto& [name, data] : entries) {
-    struct archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, name.c_str());
-    archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, 0644);
-    ASSERT_EQ(archive_write_header(a, e), ARCHIVE_OK);
-    archive_write_data(a, data.data(), data.size());
-    archive_entry_free(e);
-  }
-  archive_write_close(a);
-  archive_write_free(a);
 }
 
 TEST_F(Fixture, WhatsAppZipExport) {

@@ -1,5 +1,8 @@
 #include "fixtures.hpp"
 
+#include <archive.h>
+#include <archive_entry.h>
+
 // libjpeg and libpng report errors through a callback that must not return; both are driven from
 // small functions that hold only trivially destructible locals, so that longjmp is well defined.
 #include <png.h>
@@ -655,6 +658,34 @@ std::string WhatsAppExportText(const std::string& sender, const std::string& rec
 void WriteWhatsAppExport(const fs::path& path, const std::string& sender,
                          const std::string& recipient) {
   WriteText(path, WhatsAppExportText(sender, recipient));
+}
+
+void WriteZip(const fs::path& path, const std::vector<std::pair<std::string, std::string>>& members,
+              ZipMethod method) {
+  std::unique_ptr<struct archive, decltype(&archive_write_free)> a(archive_write_new(),
+                                                                   &archive_write_free);
+  if (!a) Fail(path.string(), "archive_write_new failed");
+  auto check = [&](int r) {
+    if (r != ARCHIVE_OK) Fail(path.string(), archive_error_string(a.get()));
+  };
+  check(archive_write_set_format_zip(a.get()));
+  if (method == ZipMethod::kStore) check(archive_write_zip_set_compression_store(a.get()));
+  check(archive_write_open_filename(a.get(), path.c_str()));
+  for (const auto& [name, bytes] : members) {
+    std::unique_ptr<struct archive_entry, decltype(&archive_entry_free)> e(archive_entry_new(),
+                                                                           &archive_entry_free);
+    archive_entry_set_pathname(e.get(), name.c_str());
+    archive_entry_set_filetype(e.get(), AE_IFREG);
+    archive_entry_set_perm(e.get(), 0644);
+    archive_entry_set_size(e.get(), static_cast<la_int64_t>(bytes.size()));
+    archive_entry_set_mtime(e.get(), 1772400000, 0);  // 1 March 2026
+    check(archive_write_header(a.get(), e.get()));
+    if (archive_write_data(a.get(), bytes.data(), bytes.size()) !=
+        static_cast<la_ssize_t>(bytes.size())) {
+      Fail(path.string(), archive_error_string(a.get()));
+    }
+  }
+  check(archive_write_close(a.get()));
 }
 
 }  // namespace evidence::testing

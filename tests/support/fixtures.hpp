@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace evidence::testing {
 
@@ -101,5 +103,14 @@ inline constexpr const char* kWhatsAppExportLastDay = "02/03/2026";
 // "WhatsApp Chat with <sender>.txt").
 void WriteWhatsAppExport(const fs::path& path, const std::string& sender = "Daniel Marsh",
                          const std::string& recipient = "Sam");
+
+// How WriteZip stores its members.
+enum class ZipMethod { kDeflate, kStore };
+
+// Writes a zip archive through libarchive with the given members (name, bytes), in order, each a
+// regular file of mode 0644 with a fixed time, so that the same members always make the same
+// bytes. Throws std::runtime_error naming the path if libarchive refuses anything.
+void WriteZip(const fs::path& path, const std::vector<std::pair<std::string, std::string>>& members,
+              ZipMethod method = ZipMethod::kDeflate);
 
 }  // namespace evidence::testing
