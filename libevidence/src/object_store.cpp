@@ -10,6 +10,7 @@
 #include <random>
 
 #include "status_macros.hpp"
+#include "unique_fd.hpp"
 
 namespace evidence {
 
@@ -17,20 +18,6 @@ namespace {
 
 // Large blocks keep syscalls and hashing efficient while memory stays flat whatever the file size.
 constexpr size_t kBlockSize = 1 << 20;
-
-class ReadFd {
- public:
-  explicit ReadFd(int fd) : fd_(fd) {}
-  ~ReadFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  ReadFd(const ReadFd&) = delete;
-  ReadFd& operator=(const ReadFd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // Reading a source the user named: failures are about their input, not our environment.
 Status SourceStatus(int err, const fs::path& path, std::string_view what) {
@@ -81,7 +68,7 @@ Result<UnsyncedObject> ObjectStore::StageUnsynced(const fs::path& source) const 
 }
 
 Result<UnsyncedObject> ObjectStore::CopyIn(const fs::path& source, bool sync) const {
-  ReadFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) return SourceStatus(errno, source, "cannot read");
   struct stat st;
   if (::fstat(in.get(), &st) != 0) return SourceStatus(errno, source, "cannot read");
@@ -217,7 +204,7 @@ Status ObjectStore::ReadObject(const Sha256Digest& digest, ObjectCheck* check,
                                const std::function<Status(ByteView)>& sink,
                                std::span<std::uint8_t> into) const {
   fs::path path = PathFor(digest);
-  ReadFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) {
     if (errno == ENOENT) return Status::NotFound(RelativePathFor(digest) + " is missing");
     return ErrnoStatus(errno, path, "cannot read");

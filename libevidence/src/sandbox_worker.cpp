@@ -12,8 +12,11 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <thread>
 
+#include "fork_server.hpp"
+#include "sandbox_io.hpp"
 #include "sanitizer.hpp"
 
 namespace evidence::metadata_internal {
@@ -25,30 +28,6 @@ namespace {
 constexpr char kMessage = 'm';
 constexpr char kDone = 'd';
 constexpr std::size_t kMaxRequestBytes = 1 << 20;
-
-bool WriteAll(int fd, const void* data, std::size_t n) {
-  const char* p = static_cast<const char*>(data);
-  while (n > 0) {
-    ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w;
-    n -= static_cast<std::size_t>(w);
-  }
-  return true;
-}
-
-bool ReadAll(int fd, void* data, std::size_t n) {
-  char* p = static_cast<char*>(data);
-  while (n > 0) {
-    ssize_t r = ::read(fd, p, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    p += r;
-    n -= static_cast<std::size_t>(r);
-  }
-  return true;
-}
 
 void EncodeLength(std::uint64_t n, unsigned char out[8]) {
   for (int i = 0; i < 8; ++i) out[i] = static_cast<unsigned char>(n >> (8 * i));
@@ -89,6 +68,7 @@ rlim_t CpuSecondsUsed() {
   return static_cast<rlim_t>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + 1);
 }
 
+// The child's loop. `parent` is the process that forked it: the worker's, or its fork server.
 [[noreturn]] void Serve(int sock, const SandboxHandler& handler, const SandboxLimits& limits,
                         pid_t parent) {
   (void)::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -141,6 +121,24 @@ SandboxWorker::SandboxWorker(SandboxHandler handler, SandboxLimits limits, std::
 SandboxWorker::~SandboxWorker() { Stop(); }
 
 bool SandboxWorker::Start(std::string* detail) {
+  if (server_ != nullptr && !server_->gone()) {
+    std::optional<ForkServer::Child> child = server_->Spawn(detail);
+    if (child) {
+      pid_ = child->pid;
+      pid_from_server_ = true;
+      sock_ = child->sock.release();
+      served_ = 0;
+      ++started_;
+      return true;
+    }
+    if (!server_->gone()) return false;  // out of processes there: a fork here would fail alike
+  }
+  // Without a fork server (a worker never started early, such as RunSandboxed's one request, or
+  // one whose fork server has died) the child is forked from this process, maybe while other
+  // threads run. That is the lesser evil: a child that inherits a lock held costs one request
+  // its answer at the time limit, and the next request gets another child; not forking would
+  // cost every request its answer. A new fork server would be no better: it would be forked from
+  // the same busy process, and its children would inherit the same locks.
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
     *detail = std::string("socketpair: ") + std::strerror(errno);
@@ -160,6 +158,7 @@ bool SandboxWorker::Start(std::string* detail) {
   }
   ::close(sv[1]);
   pid_ = pid;
+  pid_from_server_ = false;
   sock_ = sv[0];
   served_ = 0;
   ++started_;
@@ -167,8 +166,29 @@ bool SandboxWorker::Start(std::string* detail) {
 }
 
 void SandboxWorker::StartNow() {
+  if (pid_ >= 0) return;
   std::string ignored;
-  if (pid_ < 0) (void)Start(&ignored);
+  if (server_ == nullptr) {
+    server_ = ForkServer::Start(
+        [this](int sock, pid_t parent) { Serve(sock, handler_, limits_, parent); }, &ignored);
+  }
+  (void)Start(&ignored);
+}
+
+void SandboxWorker::KillChild() {
+  // A child of the fork server keeps its pid until the server reaps it; once the server is gone
+  // (and its children with it, PR_SET_PDEATHSIG), the pid may already be another process's.
+  if (pid_from_server_ && server_->gone()) return;
+  ::kill(pid_, SIGKILL);
+}
+
+pid_t SandboxWorker::WaitChild(int* status, bool block) {
+  if (pid_from_server_) return server_->Wait(pid_, status, block);
+  pid_t w;
+  do {
+    w = ::waitpid(pid_, status, block ? 0 : WNOHANG);
+  } while (w < 0 && errno == EINTR);
+  return w;
 }
 
 void SandboxWorker::Stop() {
@@ -177,10 +197,9 @@ void SandboxWorker::Stop() {
   sock_ = -1;
   // The child holds nothing worth a clean exit (it only reads, and writes nothing), so it is
   // ended at once rather than waited for.
-  ::kill(pid_, SIGKILL);
+  KillChild();
   int status = 0;
-  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-  }
+  (void)WaitChild(&status, true);
   pid_ = -1;
 }
 
@@ -191,20 +210,22 @@ void SandboxWorker::Reap(SandboxOutcome* out, bool killed) {
   pid_t w;
   const auto deadline = std::chrono::steady_clock::now() + limits_.timeout;
   for (;;) {
-    w = ::waitpid(pid_, &status, killed ? 0 : WNOHANG);
+    w = WaitChild(&status, killed);
     if (w == pid_) break;
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) {  // ECHILD: reaped elsewhere (SIGCHLD ignored by the host program)
+    // ECHILD: reaped elsewhere (SIGCHLD ignored by the host program), or the fork server died,
+    // and its child with it.
+    if (w < 0) {
+      const bool server_died = pid_from_server_ && server_->gone();
       pid_ = -1;
       if (!killed) {
         out->end = SandboxOutcome::End::kExited;
         out->code = -1;
-        out->detail = "ended without answering";
+        out->detail = server_died ? "ended with its fork server" : "ended without answering";
       }
       return;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      ::kill(pid_, SIGKILL);
+      KillChild();
       killed = true;
       out->end = SandboxOutcome::End::kTimedOut;
       continue;
@@ -247,7 +268,7 @@ SandboxOutcome SandboxWorker::Call(std::string_view request) {
   std::string buffer;
   char chunk[64 * 1024];
   auto kill_child = [&](SandboxOutcome::End why, std::string detail) {
-    ::kill(pid_, SIGKILL);
+    KillChild();
     out.end = why;
     out.detail = std::move(detail);
     Reap(&out, true);

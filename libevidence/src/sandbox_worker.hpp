@@ -9,12 +9,15 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "metadata_sandbox.hpp"
 
 namespace evidence::metadata_internal {
+
+class ForkServer;
 
 // Runs in the child for each request; reports with `send` (the parent keeps the last message).
 using SandboxHandler = std::function<void(std::string_view request, const SandboxSend& send)>;
@@ -34,10 +37,14 @@ class SandboxWorker {
   // kNotStarted if no child could be started. Not thread-safe: one worker per thread.
   SandboxOutcome Call(std::string_view request);
 
-  // Starts the child now rather than at the first Call. A child forked from a process whose
-  // other threads are busy inherits their locks held (POSIX allows only async-signal-safe calls
-  // after such a fork; glibc's malloc copes, clang's ASan allocator does not), so callers that
-  // are about to start threads start their children first, while the process is quiet. A
+  // Starts the fork server and, through it, the child now rather than at the first Call. Call it
+  // while the process has one thread, from a thread that outlives the worker (the fork server
+  // dies with the thread that started it). A child forked from a process whose other threads are
+  // busy inherits their locks held (POSIX allows only async-signal-safe calls after such a fork;
+  // glibc's malloc copes, clang's ASan allocator and other libraries' locks do not), so from then
+  // on every child of this worker, a restart after a crash or a rotation after `max_requests`
+  // included, is forked by the fork server (fork_server.hpp), never by this process. A worker
+  // never started early forks its children itself, as does one whose fork server has died. A
   // failure here is left for Call to report.
   void StartNow();
 
@@ -49,11 +56,16 @@ class SandboxWorker {
   void Stop();
   // Reaps the dead or dying child into `out` (end, code, detail).
   void Reap(SandboxOutcome* out, bool killed);
+  void KillChild();
+  // waitpid for the child, by this process or by the fork server that forked it.
+  pid_t WaitChild(int* status, bool block);
 
   SandboxHandler handler_;
   SandboxLimits limits_;
   std::size_t max_requests_;
+  std::unique_ptr<ForkServer> server_;  // set by StartNow
   pid_t pid_ = -1;
+  bool pid_from_server_ = false;  // the child was forked by server_, which reaps it
   int sock_ = -1;
   std::size_t served_ = 0;
   std::size_t started_ = 0;

@@ -5,10 +5,14 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <future>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "metadata_internal.hpp"
 #include "testing.hpp"
@@ -18,6 +22,10 @@ namespace {
 
 using End = SandboxOutcome::End;
 using std::chrono::milliseconds;
+
+// Free in the test process when its worker starts; another thread holds it when the worker
+// restarts its child.
+std::mutex g_lock;
 
 // Echoes the request, or misbehaves when asked to.
 void Handler(std::string_view request, const SandboxSend& send) {
@@ -36,6 +44,17 @@ void Handler(std::string_view request, const SandboxSend& send) {
   if (request == "flood") send(std::string(2 << 20, 'x'));
   if (request == "pid") {
     send(std::to_string(::getpid()));
+    return;
+  }
+  if (request == "ppid") {
+    send(std::to_string(::getppid()));
+    return;
+  }
+  if (request == "kill-self") ::raise(SIGKILL);
+  if (request == "try-lock") {
+    bool free = g_lock.try_lock();
+    if (free) g_lock.unlock();
+    send(free ? "free" : "held");
     return;
   }
   send("echo:" + std::string(request));
@@ -125,6 +144,95 @@ TEST(SandboxWorker, ChildrenAreRecycledAfterTheirQuota) {
   SandboxWorker worker(Handler, SandboxLimits{}, /*max_requests=*/3);
   for (int i = 0; i < 7; ++i) EXPECT_EQ(worker.Call("x").last_message, "echo:x");
   EXPECT_EQ(worker.children_started(), 3u);
+}
+
+// Regression for a restarted extractor child that hung under ASan until the time limit: it was
+// forked while another ingest thread held the ASan allocator's lock, and inherited it held.
+// Restarts now come from the fork server, forked while the process had one thread.
+TEST(SandboxWorker, ChildRestartedWhileAnotherThreadHoldsALockDoesNotInheritIt) {
+  SandboxWorker worker(Handler, SandboxLimits{});
+  worker.StartNow();  // one thread, g_lock free
+  EXPECT_EQ(worker.Call("try-lock").last_message, "free");
+  EXPECT_EQ(worker.Call("crash").end, End::kSignaled);
+
+  std::promise<void> locked;
+  std::promise<void> release;
+  std::thread holder([&] {
+    std::lock_guard<std::mutex> hold(g_lock);
+    locked.set_value();
+    release.get_future().wait();
+  });
+  locked.get_future().wait();
+  SandboxOutcome out = worker.Call("try-lock");  // served by a child started now
+  release.set_value();
+  holder.join();
+  ASSERT_EQ(out.end, End::kExited) << out.detail;
+  EXPECT_EQ(out.last_message, "free");
+  EXPECT_EQ(worker.children_started(), 2u);
+}
+
+TEST(SandboxWorker, RestartsAfterACrashAKillAndTheQuotaComeFromTheForkServer) {
+  SandboxWorker worker(Handler, SandboxLimits{}, /*max_requests=*/3);
+  worker.StartNow();
+  auto server = worker.Call("ppid").last_message;
+  ASSERT_TRUE(server.has_value());
+  EXPECT_NE(*server, std::to_string(::getpid()));
+  EXPECT_EQ(worker.Call("crash").end, End::kSignaled);  // restart after a crash
+
+  EXPECT_EQ(worker.Call("ppid").last_message, server);
+  SandboxOutcome killed = worker.Call("kill-self");  // restart after a kill
+  EXPECT_EQ(killed.end, End::kSignaled);
+  EXPECT_EQ(killed.code, SIGKILL);
+  EXPECT_EQ(killed.detail, "killed by signal 9 (Killed)");
+
+  auto pid = worker.Call("pid").last_message;
+  EXPECT_EQ(worker.Call("ppid").last_message, server);
+  EXPECT_EQ(worker.Call("x").last_message, "echo:x");
+  EXPECT_EQ(worker.Call("ppid").last_message, server);  // quota (3) reached: a new child
+  EXPECT_NE(worker.Call("pid").last_message, pid);
+  EXPECT_EQ(worker.children_started(), 4u);
+}
+
+// What the ingest test does: the extractor child, a child of the fork server, killed from outside.
+TEST(SandboxWorker, ChildOfTheForkServerKilledFromOutsideIsReportedAsKilled) {
+  SandboxWorker worker(Handler, SandboxLimits{});
+  worker.StartNow();
+  auto server = worker.Call("ppid").last_message;
+  auto pid = worker.Call("pid").last_message;
+  ASSERT_TRUE(server.has_value() && pid.has_value());
+  EXPECT_NE(*server, std::to_string(::getpid()));
+  ASSERT_EQ(::kill(std::stoi(*pid), SIGKILL), 0);
+  SandboxOutcome out = worker.Call("f");
+  EXPECT_EQ(out.end, End::kSignaled);
+  EXPECT_EQ(out.detail, "killed by signal 9 (Killed)");
+  EXPECT_EQ(worker.Call("ppid").last_message, server);
+  EXPECT_EQ(worker.children_started(), 2u);
+}
+
+TEST(SandboxWorker, ForkServerKilledFromOutsideCostsOneRequestThenChildrenAreForkedDirectly) {
+  SandboxWorker worker(Handler, SandboxLimits{});
+  worker.StartNow();
+  auto server = worker.Call("ppid").last_message;
+  ASSERT_TRUE(server.has_value());
+  const pid_t server_pid = std::stoi(*server);
+  ASSERT_NE(server_pid, ::getpid());
+  ASSERT_EQ(::kill(server_pid, SIGKILL), 0);
+  // Wait until the server is dead, without reaping it (the worker does): its child has been sent
+  // SIGKILL by then (PR_SET_PDEATHSIG), so the next request is the one lost.
+  siginfo_t info{};
+  ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(server_pid), &info, WEXITED | WNOWAIT), 0);
+
+  SandboxOutcome lost = worker.Call("a");
+  EXPECT_NE(lost.end, End::kNotStarted);
+  EXPECT_FALSE(lost.end == End::kExited && lost.code == 0) << "a dead child answered";
+  EXPECT_EQ(lost.detail, "ended with its fork server");
+  for (int i = 0; i < 3; ++i) {
+    SandboxOutcome out = worker.Call("b" + std::to_string(i));
+    EXPECT_EQ(out.end, End::kExited) << out.detail;
+    EXPECT_EQ(out.last_message, "echo:b" + std::to_string(i));
+  }
+  EXPECT_EQ(worker.Call("ppid").last_message, std::to_string(::getpid()));
+  EXPECT_EQ(worker.children_started(), 2u);
 }
 
 TEST(SandboxWorker, ChildCannotWriteFiles) {
