@@ -1,8 +1,59 @@
 #include "sqlite_util.hpp"
 
+#include <map>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace evidence::sql {
+
+// Idle prepared statements of one connection, by their SQL text. Shared with the statements it
+// handed out, so that one that outlives its Database is finalized instead of returned.
+class StatementCache {
+ public:
+  // An idle statement for `sql`, or nullptr.
+  sqlite3_stmt* Take(std::string_view sql) {
+    std::lock_guard lock(mu_);
+    auto it = idle_.find(sql);
+    if (it == idle_.end() || it->second.empty()) return nullptr;
+    sqlite3_stmt* stmt = it->second.back();
+    it->second.pop_back();
+    return stmt;
+  }
+
+  // Keeps `stmt` (already reset) for reuse; false if the cache is closed or full, and the caller
+  // finalizes it.
+  bool Give(const std::string& sql, sqlite3_stmt* stmt) {
+    std::lock_guard lock(mu_);
+    if (closed_) return false;
+    auto it = idle_.find(sql);
+    if (it == idle_.end()) {
+      // SQL built at run time (filters, IN lists) must not grow the cache without bound.
+      if (idle_.size() >= kMaxTexts) return false;
+      it = idle_.emplace(sql, std::vector<sqlite3_stmt*>()).first;
+    }
+    if (it->second.size() >= kMaxIdlePerText) return false;
+    it->second.push_back(stmt);
+    return true;
+  }
+
+  // Finalizes every idle statement; statements given back later are finalized by their owner.
+  void Close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    for (auto& [sql, stmts] : idle_) {
+      for (sqlite3_stmt* stmt : stmts) sqlite3_finalize(stmt);
+    }
+    idle_.clear();
+  }
+
+ private:
+  static constexpr std::size_t kMaxTexts = 128;
+  static constexpr std::size_t kMaxIdlePerText = 4;
+  std::mutex mu_;
+  bool closed_ = false;
+  std::map<std::string, std::vector<sqlite3_stmt*>, std::less<>> idle_;
+};
 
 namespace {
 Status FromCode(sqlite3* db, std::string_view context, int rc) {
@@ -31,13 +82,26 @@ Status FromCode(sqlite3* db, std::string_view context, int rc) {
 }
 }  // namespace
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() { Release(); }
+
+void Statement::Release() {
+  if (stmt_ == nullptr) return;
+  // Reset first: a statement left mid-way through its rows would keep its read transaction.
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  if (!cache_ || !cache_->Give(sql_, stmt_)) sqlite3_finalize(stmt_);
+  stmt_ = nullptr;
+  cache_.reset();
+}
 
 Statement& Statement::operator=(Statement&& o) noexcept {
   if (this != &o) {
-    sqlite3_finalize(stmt_);
+    Release();
     db_ = o.db_;
     stmt_ = o.stmt_;
+    cache_ = std::move(o.cache_);
+    sql_ = std::move(o.sql_);
+    bind_error_ = o.bind_error_;
     o.stmt_ = nullptr;
   }
   return *this;
@@ -124,12 +188,24 @@ Result<Database> Database::Open(const std::filesystem::path& path, bool create,
   return db;
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::Database(sqlite3* db) : db_(db), cache_(std::make_shared<StatementCache>()) {}
+
+Database::~Database() { Close(); }
+
+void Database::Close() {
+  // The cached statements first: sqlite3_close_v2 keeps a connection with unfinalized statements
+  // open as a zombie until they go.
+  if (cache_) cache_->Close();
+  cache_.reset();
+  sqlite3_close_v2(db_);
+  db_ = nullptr;
+}
 
 Database& Database::operator=(Database&& o) noexcept {
   if (this != &o) {
-    sqlite3_close_v2(db_);
+    Close();
     db_ = o.db_;
+    cache_ = std::move(o.cache_);
     o.db_ = nullptr;
   }
   return *this;
@@ -143,10 +219,14 @@ Status Database::Exec(std::string_view sql) {
 }
 
 Result<Statement> Database::Prepare(std::string_view sql) {
+  if (sqlite3_stmt* idle = cache_ ? cache_->Take(sql) : nullptr) {
+    return Statement(db_, idle, cache_, sql);
+  }
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return FromCode(db_, "sqlite prepare", rc);
-  return Statement(db_, stmt);
+  return Statement(db_, stmt, cache_, sql);
 }
 
 std::int64_t Database::Changes() const { return sqlite3_changes64(db_); }

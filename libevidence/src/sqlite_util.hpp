@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,13 +17,22 @@
 namespace evidence::sql {
 
 class Database;
+class StatementCache;
 
-// A prepared statement. Bind parameters are 1-based, columns 0-based, as in SQLite.
+// A prepared statement. Bind parameters are 1-based, columns 0-based, as in SQLite. One from
+// Database::Prepare goes back to its connection's cache when destroyed (reset, bindings cleared).
 class Statement {
  public:
   Statement() = default;
   ~Statement();
-  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Statement(Statement&& o) noexcept
+      : db_(o.db_),
+        stmt_(o.stmt_),
+        cache_(std::move(o.cache_)),
+        sql_(std::move(o.sql_)),
+        bind_error_(o.bind_error_) {
+    o.stmt_ = nullptr;
+  }
   Statement& operator=(Statement&& o) noexcept;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -47,9 +57,15 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(sqlite3* db, sqlite3_stmt* stmt, std::shared_ptr<StatementCache> cache,
+            std::string_view sql)
+      : db_(db), stmt_(stmt), cache_(std::move(cache)), sql_(sql) {}
+  // Gives the statement back to the cache, or finalizes it.
+  void Release();
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  std::shared_ptr<StatementCache> cache_;
+  std::string sql_;  // the text it was prepared from: its key in the cache
   Status bind_error_;
 };
 
@@ -59,12 +75,15 @@ class Database {
   static Result<Database> Open(const std::filesystem::path& path, bool create, int busy_timeout_ms);
   Database() = default;
   ~Database();
-  Database(Database&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Database(Database&& o) noexcept : db_(o.db_), cache_(std::move(o.cache_)) { o.db_ = nullptr; }
   Database& operator=(Database&& o) noexcept;
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
   Status Exec(std::string_view sql);
+  // Compiles `sql`, or takes an idle compiled copy of the same text from the connection's cache:
+  // an ingest runs the same dozen statements for every file, and compiling them each time was a
+  // large share of the thread that records them.
   Result<Statement> Prepare(std::string_view sql);
   std::int64_t Changes() const;
 
@@ -72,8 +91,10 @@ class Database {
   Status LastError(std::string_view context, int rc) const;
 
  private:
-  explicit Database(sqlite3* db) : db_(db) {}
+  explicit Database(sqlite3* db);
+  void Close();
   sqlite3* db_ = nullptr;
+  std::shared_ptr<StatementCache> cache_;
 };
 
 // BEGIN IMMEDIATE on construction (so writers serialise up front instead of deadlocking on
