@@ -8,8 +8,8 @@
 #include "describe.hpp"
 #include "evidence/case.hpp"
 #include "evidence/checkpoint.hpp"
-#include "evidence/signing.hpp"
 #include "evidence/merkle.hpp"
+#include "evidence/signing.hpp"
 #include "file_system.hpp"
 #include "key_history.hpp"
 #include "object_store.hpp"
@@ -43,6 +43,10 @@ struct Case::State {
   PublicKey public_key;                   // the current key (the last key.added entry's)
   fs::path key_file;                      // its sealed private key (case_keys.cpp)
   std::optional<SigningKey> signing_key;  // loaded on the first signature
+  // The metadata extractor Case::Ingest uses while IngestFiles runs (for a message export met
+  // among the files): started before the worker threads, so that no child is forked while they
+  // run. Null otherwise; Ingest then makes its own.
+  Describer* describer = nullptr;
 
   State(fs::path d, sql::Database database, PublicKey key)
       : dir(std::move(d)),
@@ -116,7 +120,6 @@ Result<SignedCheckpoint> VerifyCaseCheckpoint(const KeyHistory& keys, std::strin
 // `new_root`).
 Result<ConsistencyProofs> ConsistencyFrom(const CaseInfo& info, const KeyHistory& keys,
                                           const merkle::HashSource& source,
-                                          const Sha256Digest& new_root,
-                                          std::string_view old_note);
+                                          const Sha256Digest& new_root, std::string_view old_note);
 
 }  // namespace evidence

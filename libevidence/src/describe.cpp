@@ -19,10 +19,6 @@ Description FromMetadata(Metadata m) {
 
 }  // namespace
 
-Description DescribeFile(const std::filesystem::path& stored_copy, std::string_view name_hint) {
-  return FromMetadata(ExtractMetadata(stored_copy, name_hint));
-}
-
 Describer::Describer() : extractor_(std::make_unique<metadata_internal::MetadataExtractor>()) {}
 Describer::~Describer() = default;
 

@@ -24,11 +24,9 @@ struct Description {
   std::vector<std::string> errors;
 };
 
-// Never fails; problems are listed in `errors` and the file is still ingested.
-Description DescribeFile(const std::filesystem::path& stored_copy, std::string_view name_hint);
-
-// DescribeFile for many files: one long-lived sandboxed extractor instead of a fork per file.
-// Not thread-safe; one per worker thread.
+// Describes stored copies through one long-lived sandboxed extractor (instead of a fork per
+// file). Describe never fails: problems are listed in `errors` and the file is still ingested.
+// Not thread-safe; one per thread.
 class Describer {
  public:
   Describer();

@@ -133,7 +133,11 @@ Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& op
     return out;
   }
 
-  Description desc = DescribeFile(staged.temp_path, raw_name);
+  // One sandboxed extractor for the file and every media member of an export, instead of a
+  // fork of this whole process per file.
+  std::optional<Describer> own_describer;
+  Describer* describer = s_->describer != nullptr ? s_->describer : &own_describer.emplace();
+  Description desc = describer->Describe(staged.temp_path, raw_name);
   if (options.kind) desc.kind = *options.kind;
   out.kind = desc.kind;
   // A message export is parsed only if its format is recognised; --kind cannot make one.
@@ -226,7 +230,7 @@ Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& op
         c.staged = &pending.back();
         std::string base = member.name.substr(member.name.find_last_of('/') + 1);
         c.raw_name = base.empty() ? "attachment" : base;
-        c.desc = DescribeFile(child.temp_path, c.raw_name);
+        c.desc = describer->Describe(child.temp_path, c.raw_name);
         c.parent = rec.exhibit;
         c.incident = incident;
         c.extra_entry_data = {{"member", member.name}};

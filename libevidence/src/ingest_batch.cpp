@@ -62,6 +62,15 @@ Status Case::IngestFiles(const std::vector<fs::path>& files, const IngestOptions
     d = std::make_unique<Describer>();
     d->StartExtractor();
   }
+  // And one for this thread, for the message exports among the files, which Case::Ingest records
+  // while the workers run.
+  Describer export_describer;
+  export_describer.StartExtractor();
+  struct LendDescriber {
+    State& s;
+    ~LendDescriber() { s.describer = nullptr; }
+  } lend{s};
+  s.describer = &export_describer;
   // Staged files waiting to be recorded, beyond the batch: while this thread syncs and commits a
   // batch, the workers stage up to a batch more instead of waiting for it.
   const std::size_t window = kBatchItems;

@@ -1,18 +1,21 @@
 // Case::IngestFiles, the parallel batch ingest behind `evidence add`: a metadata extractor child
 // that dies mid-batch costs one file its metadata, never the batch, and a file that cannot be
-// read stops the command there with the files before it recorded and the case whole.
+// read stops the command there with the files before it recorded and the case whole; a message
+// export among the files is recorded with its media, each described.
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "evidence/case.hpp"
+#include "fixtures.hpp"
 #include "testing.hpp"
 
 namespace evidence {
@@ -121,6 +124,56 @@ TEST_F(IngestFiles, ExtractorDyingMidBatchCostsOneFileItsMetadataOnly) {
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok()) << (report->failures.empty() ? "" : report->failures[0]);
   EXPECT_TRUE(report->warnings.empty()) << report->warnings[0];
+}
+
+// The export is recorded by the thread that records the batches while the workers go on staging;
+// its media are described by that thread's own extractor, forked before the workers started.
+TEST_F(IngestFiles, ExportAmongManyFilesIsRecordedWithEveryMediaDescribed) {
+  auto files = WriteNotes(400);
+  fs::path media = tmp_.path() / "media";
+  fs::create_directories(media);
+  testing::WriteJpegWithExif(media / "photo.jpg");
+  testing::WriteWav(media / "voice.wav", 1.0);
+  const fs::path zip = tmp_.path() / "input" / "WhatsApp Chat - Loris.zip";
+  testing::WriteZip(
+      zip, {{"_chat.txt",
+             "[20.06.19, 16:00:10] Loris: Let me show you:\r\n"
+             "[20.06.19, 16:00:15] Loris: <attached: 00000001-PHOTO-2019-06-20-16-00-15.jpg>\r\n"
+             "[20.06.19, 16:01:00] Loris: <attached: 00000002-AUDIO-2019-06-20-16-01-00.wav>\r\n"},
+            {"00000001-PHOTO-2019-06-20-16-00-15.jpg", testing::ReadFile(media / "photo.jpg")},
+            {"00000002-AUDIO-2019-06-20-16-01-00.wav", testing::ReadFile(media / "voice.wav")}});
+  // Past the first batch, so that the workers are busy when the export comes up.
+  files.insert(files.begin() + 300, zip);
+
+  std::vector<IngestOutcome> seen;
+  Status s = case_->IngestFiles(files, IngestOptions{},
+                                [&](const IngestOutcome& r) { seen.push_back(r); });
+  ASSERT_TRUE(s.ok()) << s.message();
+  ASSERT_EQ(seen.size(), files.size());
+  const IngestOutcome& chat = seen[300];
+  EXPECT_EQ(chat.source, zip);
+  ASSERT_EQ(chat.children.size(), 2u);
+  EXPECT_EQ(seen[301].exhibit, "EX-0304") << "the two media take the numbers after the export";
+
+  auto items = case_->Items();
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), files.size() + 2);
+  std::map<std::string, const Item*> by_exhibit;
+  for (const Item& item : *items) by_exhibit[item.exhibit] = &item;
+  const Item* photo = by_exhibit[chat.children[0]];
+  const Item* voice = by_exhibit[chat.children[1]];
+  ASSERT_TRUE(photo != nullptr && voice != nullptr);
+  EXPECT_EQ(photo->parent, chat.exhibit);
+  EXPECT_EQ(photo->media_type, "image/jpeg");
+  EXPECT_EQ(photo->kind, "photo");
+  // What only the extractor reads from the file: the EXIF capture time.
+  EXPECT_EQ(photo->captured, "2026-03-01T07:42:13.417+00:00") << photo->metadata.dump();
+  EXPECT_EQ(voice->parent, chat.exhibit);
+  EXPECT_EQ(voice->kind, "audio");
+  EXPECT_TRUE(voice->metadata.contains("duration")) << voice->metadata.dump();
+  auto report = case_->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << (report->failures.empty() ? "" : report->failures[0]);
 }
 
 TEST_F(IngestFiles, FileThatVanishesStopsThereAndKeepsTheOnesBefore) {
