@@ -11,6 +11,7 @@
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -171,12 +172,19 @@ TEST(SandboxWorker, ChildRestartedWhileAnotherThreadHoldsALockDoesNotInheritIt) 
   EXPECT_EQ(worker.children_started(), 2u);
 }
 
+// Starts `worker` early, with its fork server, and returns the pid of the child's parent (the
+// server, not this process), as the child reports it.
+std::string StartWithForkServer(SandboxWorker& worker) {
+  worker.StartNow();
+  std::optional<std::string> server = worker.Call("ppid").last_message;
+  EXPECT_TRUE(server.has_value());
+  EXPECT_NE(server.value_or(""), std::to_string(::getpid()));
+  return server.value_or("");
+}
+
 TEST(SandboxWorker, RestartsAfterACrashAKillAndTheQuotaComeFromTheForkServer) {
   SandboxWorker worker(Handler, SandboxLimits{}, /*max_requests=*/3);
-  worker.StartNow();
-  auto server = worker.Call("ppid").last_message;
-  ASSERT_TRUE(server.has_value());
-  EXPECT_NE(*server, std::to_string(::getpid()));
+  const std::string server = StartWithForkServer(worker);
   EXPECT_EQ(worker.Call("crash").end, End::kSignaled);  // restart after a crash
 
   EXPECT_EQ(worker.Call("ppid").last_message, server);
@@ -196,11 +204,9 @@ TEST(SandboxWorker, RestartsAfterACrashAKillAndTheQuotaComeFromTheForkServer) {
 // What the ingest test does: the extractor child, a child of the fork server, killed from outside.
 TEST(SandboxWorker, ChildOfTheForkServerKilledFromOutsideIsReportedAsKilled) {
   SandboxWorker worker(Handler, SandboxLimits{});
-  worker.StartNow();
-  auto server = worker.Call("ppid").last_message;
+  const std::string server = StartWithForkServer(worker);
   auto pid = worker.Call("pid").last_message;
-  ASSERT_TRUE(server.has_value() && pid.has_value());
-  EXPECT_NE(*server, std::to_string(::getpid()));
+  ASSERT_TRUE(pid.has_value());
   ASSERT_EQ(::kill(std::stoi(*pid), SIGKILL), 0);
   SandboxOutcome out = worker.Call("f");
   EXPECT_EQ(out.end, End::kSignaled);
@@ -211,11 +217,9 @@ TEST(SandboxWorker, ChildOfTheForkServerKilledFromOutsideIsReportedAsKilled) {
 
 TEST(SandboxWorker, ForkServerKilledFromOutsideCostsOneRequestThenChildrenAreForkedDirectly) {
   SandboxWorker worker(Handler, SandboxLimits{});
-  worker.StartNow();
-  auto server = worker.Call("ppid").last_message;
-  ASSERT_TRUE(server.has_value());
-  const pid_t server_pid = std::stoi(*server);
-  ASSERT_NE(server_pid, ::getpid());
+  const std::string server = StartWithForkServer(worker);
+  ASSERT_FALSE(server.empty());
+  const pid_t server_pid = std::stoi(server);
   ASSERT_EQ(::kill(server_pid, SIGKILL), 0);
   // Wait until the server is dead, without reaping it (the worker does): its child has been sent
   // SIGKILL by then (PR_SET_PDEATHSIG), so the next request is the one lost.
