@@ -124,11 +124,7 @@ bool SandboxWorker::Start(std::string* detail) {
   if (server_ != nullptr && !server_->gone()) {
     std::optional<ForkServer::Child> child = server_->Spawn(detail);
     if (child) {
-      pid_ = child->pid;
-      pid_from_server_ = true;
-      sock_ = child->sock.release();
-      served_ = 0;
-      ++started_;
+      Adopt(child->pid, child->sock.release(), /*from_server=*/true);
       return true;
     }
     if (!server_->gone()) return false;  // out of processes there: a fork here would fail alike
@@ -157,12 +153,16 @@ bool SandboxWorker::Start(std::string* detail) {
     Serve(sv[1], handler_, limits_, parent);
   }
   ::close(sv[1]);
+  Adopt(pid, sv[0], /*from_server=*/false);
+  return true;
+}
+
+void SandboxWorker::Adopt(pid_t pid, int sock, bool from_server) {
   pid_ = pid;
-  pid_from_server_ = false;
-  sock_ = sv[0];
+  pid_from_server_ = from_server;
+  sock_ = sock;
   served_ = 0;
   ++started_;
-  return true;
 }
 
 void SandboxWorker::StartNow() {

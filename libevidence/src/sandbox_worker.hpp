@@ -53,6 +53,8 @@ class SandboxWorker {
 
  private:
   bool Start(std::string* detail);
+  // Takes a freshly started child as the current one.
+  void Adopt(pid_t pid, int sock, bool from_server);
   void Stop();
   // Reaps the dead or dying child into `out` (end, code, detail).
   void Reap(SandboxOutcome* out, bool killed);
