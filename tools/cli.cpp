@@ -116,11 +116,9 @@ void PrintJson(const nlohmann::json& j) {
 }
 
 Result<std::string> TimeBound(const std::string& text, bool upper) {
-  auto t = ParseUserTime(text);
-  if (!t.ok()) return t.status();
-  std::int64_t ms = t->unix_ms;
-  if (upper && t->date_only) ms += 24LL * 3600 * 1000 - 1;
-  return FormatUtc(ms);
+  auto ms = ParseTimeBound(text, upper);
+  if (!ms.ok()) return ms.status();
+  return FormatUtc(*ms);
 }
 
 std::string HumanSize(std::uint64_t bytes) {

@@ -374,10 +374,9 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         for (auto [text, bound, upper] :
              {std::tuple{since, &f.since, false}, std::tuple{until, &f.until, true}}) {
           if (text->empty()) continue;
-          auto t = ParseUserTime(*text);
-          if (!t.ok()) return ReportError(t.status().WithContext(upper ? "--until" : "--since"));
-          std::int64_t ms = t->unix_ms + (upper && t->date_only ? 24LL * 3600 * 1000 - 1 : 0);
-          *bound = FormatUtc(ms);
+          auto ms = ParseTimeBound(*text, upper);
+          if (!ms.ok()) return ReportError(ms.status().WithContext(upper ? "--until" : "--since"));
+          *bound = FormatUtc(*ms);
         }
         auto c = OpenCase(g);
         if (!c.ok()) return ReportError(c.status());

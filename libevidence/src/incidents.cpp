@@ -23,7 +23,7 @@ namespace {
 constexpr std::int64_t kFutureSlackMs = 60 * 1000;
 
 Result<std::string> ValidTime(const std::string& text, const char* what) {
-  auto t = ParseUserTime(text);
+  auto t = ParseRecordedTime(text);
   if (!t.ok()) return t.status().WithContext(what);
   if (t->unix_ms > NowUnixMs() + kFutureSlackMs) {
     return Status::InvalidArgument(std::string(what) + ": " + text +
