@@ -490,7 +490,7 @@ Result<fs::path> Case::Extract(std::string_view exhibit, const fs::path& dest_di
   EVIDENCE_RETURN_IF_ERROR(
       s_->AppendEntry("item.accessed", data, item.exhibit, std::nullopt).status());
   if (overwrite) (void)s_->fs->Remove(dest);
-  Status copied = s_->objects.CopyOut(item.sha256, dest);
+  Status copied = s_->objects.CopyOut(item.sha256, item.size, dest);
   if (!copied.ok()) return copied.WithContext(item.exhibit);
   EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
   Status committed = txn.Commit();
