@@ -215,7 +215,8 @@ std::string KindOf(mode_t mode) {
   if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
   if (S_ISSOCK(mode)) return "a socket";
   if (S_ISLNK(mode)) return "a symbolic link";
-  return "not a regular file";
+  if (S_ISREG(mode)) return "a file";
+  return "of an unknown kind";
 }
 
 // Opens `name` in the folder `dir` (or the path `name` when `dir` is AT_FDCWD) without following
@@ -246,11 +247,17 @@ Result<UniqueFd> ObjectStore::CheckedOpen(const Sha256Digest& digest,
     if (!fd) {
       int err = errno;
       if (err == ENOENT) return Status::NotFound(rel + " is missing");
-      if (err == ELOOP) {
-        return Status::VerificationFailed(shown[i] +
-                                          " is a symbolic link (the case never follows one)");
+      // Linux says ENOTDIR rather than ELOOP for a link opened as a folder: look at the entry.
+      struct stat st;
+      if ((err == ELOOP || err == ENOTDIR) &&
+          ::fstatat(dir.get(), parts[i].c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (S_ISLNK(st.st_mode)) {
+          return Status::VerificationFailed(shown[i] +
+                                            " is a symbolic link (the case never follows one)");
+        }
+        return Status::VerificationFailed(shown[i] + " is " + KindOf(st.st_mode) +
+                                          (i < 2 ? ", not a folder" : ", not a stored original"));
       }
-      if (err == ENOTDIR) return Status::VerificationFailed(shown[i] + " is not a folder");
       return ErrnoStatus(err, case_dir_ / shown[i], "cannot read");
     }
     if (i < 2) dir = std::move(fd);
