@@ -244,8 +244,7 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
               if (r.messages) std::cout << "  (" << r.messages << " messages)";
               std::cout << "\n";
               for (const auto& child : r.children) {
-                std::cout << "  " << PrintableText(child) << "  media inside " << r.exhibit
-                          << "\n";
+                std::cout << "  " << PrintableText(child) << "  media inside " << r.exhibit << "\n";
               }
             }
           }
@@ -297,7 +296,8 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         for (const auto& it : *items) {
           std::printf("%-9s %-14s %10s  %-64s  %-25s  %s\n", PrintableText(it.exhibit).c_str(),
                       PrintableText(it.kind).c_str(), HumanSize(it.size).c_str(),
-                      DigestHex(it.sha256).c_str(), PrintableText(it.captured.value_or("-")).c_str(),
+                      DigestHex(it.sha256).c_str(),
+                      PrintableText(it.captured.value_or("-")).c_str(),
                       PrintableText(it.name).c_str());
         }
         return kExitOk;

@@ -62,7 +62,8 @@ int ProveItem(const Globals& g, const std::string& id) {
                {"checkpoint", p->checkpoint}});
     return kExitOk;
   }
-  std::cout << PrintableText(p->id) << ": " << p->entries.size() << " ledger entries, each proven against the "
+  std::cout << PrintableText(p->id) << ": " << p->entries.size()
+            << " ledger entries, each proven against the "
             << "checkpoint of tree size " << p->tree_size << " (root " << HexEncode(p->root)
             << ")\n";
   for (const auto& e : p->entries) {

@@ -129,8 +129,7 @@ void AddTimestampCommands(CLI::App& app, Globals& g, Runner& run) {
                               "check it)")
                     << "\n";
           std::cout << "stored as " << PrintableText(r->stored.string())
-                    << "; recorded as ledger entry "
-                    << r->entry << "\n";
+                    << "; recorded as ledger entry " << r->entry << "\n";
         }
         return kExitOk;
       };

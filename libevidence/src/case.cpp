@@ -141,8 +141,7 @@ Result<std::string> ReadSmallFile(const fs::path& path, std::size_t limit = kMax
   if (::fstat(fd.get(), &st) != 0) return ErrnoStatus(errno, path, "cannot read");
   if (!S_ISREG(st.st_mode)) return Status::Corruption(path.string() + ": not a regular file");
   if (static_cast<std::uint64_t>(st.st_size) > limit) {
-    return Status::Corruption(path.string() + ": larger than " + std::to_string(limit) +
-                              " bytes");
+    return Status::Corruption(path.string() + ": larger than " + std::to_string(limit) + " bytes");
   }
   std::string text(static_cast<std::size_t>(st.st_size) + 1, '\0');
   std::size_t got = 0;
@@ -185,10 +184,13 @@ Result<CaseInfo> ParseCaseJson(const fs::path& dir) {
     return Status::Unsupported(where + ": case format " + format->dump() + " is not supported");
   }
   info.format = kCaseFormat;
-  for (const auto& [field, value] :
-       {std::pair{"uuid", &info.uuid}, {"name", &info.name}, {"owner", &info.owner},
-        {"created", &info.created}, {"origin", &info.origin},
-        {"exhibit_prefix", &info.exhibit_prefix}, {"key_name", &info.key_name}}) {
+  for (const auto& [field, value] : {std::pair{"uuid", &info.uuid},
+                                     {"name", &info.name},
+                                     {"owner", &info.owner},
+                                     {"created", &info.created},
+                                     {"origin", &info.origin},
+                                     {"exhibit_prefix", &info.exhibit_prefix},
+                                     {"key_name", &info.key_name}}) {
     auto it = j.find(field);
     if (it == j.end() || !it->is_string()) {
       return Status::Corruption(where + ": " + field + ": missing or not a string");

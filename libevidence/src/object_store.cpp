@@ -231,8 +231,7 @@ int OpenNoFollow(int dir, const char* name, int flags) {
 
 }  // namespace
 
-Result<UniqueFd> ObjectStore::CheckedOpen(const Sha256Digest& digest,
-                                          std::uint64_t size) const {
+Result<UniqueFd> ObjectStore::CheckedOpen(const Sha256Digest& digest, std::uint64_t size) const {
   // Component by component below the case folder: O_NOFOLLOW alone only guards the last one,
   // and objects/ or objects/XX replaced by a link would lead out of the case.
   const std::string rel = RelativePathFor(digest);
@@ -316,7 +315,8 @@ Status ObjectStore::ReadObject(const Sha256Digest& digest, std::uint64_t size, O
   }
   check->sha256 = hasher.Finish();
   if (check->size != size) {
-    return Status::VerificationFailed(RelativePathFor(digest) + " changed length while it was read");
+    return Status::VerificationFailed(RelativePathFor(digest) +
+                                      " changed length while it was read");
   }
   return Status::Ok();
 }

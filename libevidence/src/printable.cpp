@@ -29,8 +29,8 @@ std::string PrintableText(std::string_view text, AsciiControls ascii) {
     auto c = static_cast<unsigned char>(valid[i]);
     if (c < 0x80) {
       bool control = c < 0x20 || c == 0x7f;
-      bool keep = ascii == AsciiControls::kKeep ||
-                  (ascii == AsciiControls::kKeepNewlines && c == '\n');
+      bool keep =
+          ascii == AsciiControls::kKeep || (ascii == AsciiControls::kKeepNewlines && c == '\n');
       if (control && !keep) {
         out += "\\x";
         out.push_back(kHex[c >> 4]);

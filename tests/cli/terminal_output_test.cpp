@@ -56,7 +56,10 @@ TEST_F(TerminalOutput, TerminalEscapesInChatTextAreShownInert) {
   std::string chat = WhatsAppExportText("Dan\x1b[2Kiel", "Sam");
   chat += "02/03/2026, 20:01 - Dan\x1b[2Kiel: hi\x1b[1A\x1b[2K\x07\n";
   chat += "02/03/2026, 20:02 - Dan\x1b[2Kiel: see you\nEX-0001#99  2026-03-02T20:03:00  Sam: ok\n";
-  chat += "02/03/2026, 20:04 - Dan\x1b[2Kiel: so \xe2\x80\xae" "evil\xc2\x9b" "31m\xe2\x80\xa8red\n";
+  chat +=
+      "02/03/2026, 20:04 - Dan\x1b[2Kiel: so \xe2\x80\xae"
+      "evil\xc2\x9b"
+      "31m\xe2\x80\xa8red\n";
   fs::path file = WriteInput("WhatsApp Chat with Dan.txt", chat);
   Inert({"add", file.string()});
 
@@ -66,7 +69,10 @@ TEST_F(TerminalOutput, TerminalEscapesInChatTextAreShownInert) {
   ASSERT_GE(messages.size(), 4u);
   // --json carries the exact text.
   EXPECT_EQ(messages.back()["sender"], "Dan\x1b[2Kiel");
-  EXPECT_EQ(messages.back()["text"], "so \xe2\x80\xae" "evil\xc2\x9b" "31m\xe2\x80\xa8red");
+  EXPECT_EQ(messages.back()["text"],
+            "so \xe2\x80\xae"
+            "evil\xc2\x9b"
+            "31m\xe2\x80\xa8red");
 
   auto r = Inert({"messages"});
   // One line per message, whatever the messages hold.
@@ -93,8 +99,7 @@ TEST_F(TerminalOutput, TerminalEscapesInFileNamesAreShownInert) {
   auto list = Inert({"list"});
   EXPECT_EQ(Lines(list.out).size(), 2u) << list.out;  // the header and the one item
   auto show = Inert({"show", "EX-0001"});
-  EXPECT_NE(show.out.find("name:       evil\\x1b[31m\\x0aEX-0009"), std::string::npos)
-      << show.out;
+  EXPECT_NE(show.out.find("name:       evil\\x1b[31m\\x0aEX-0009"), std::string::npos) << show.out;
   Inert({"log"});
 
   fs::path to = tmp().path() / "out";
@@ -147,7 +152,10 @@ TEST_F(TerminalOutput, TerminalEscapesInExifValuesAreShownInert) {
 
 TEST_F(TerminalOutput, BidiOverridesAndC1ControlsInANoteAreShownInert) {
   fs::path file = WriteInput("a.txt", "x");
-  Inert({"add", file.string(), "--note", "paid \xe2\x80\xae" "0001\xe2\x80\xac \xc2\x9b" "2J"});
+  Inert({"add", file.string(), "--note",
+         "paid \xe2\x80\xae"
+         "0001\xe2\x80\xac \xc2\x9b"
+         "2J"});
   auto show = Inert({"show", "EX-0001"});
   EXPECT_NE(show.out.find("note:       paid \\u202e0001\\u202c \\u009b2J"), std::string::npos)
       << show.out;

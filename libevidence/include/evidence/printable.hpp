@@ -19,7 +19,6 @@ enum class AsciiControls {
 // the C1 controls (U+0080–U+009F), the line and paragraph separators (U+2028, U+2029) and the
 // bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) shown as
 // \uNNNN. Every other character, backslash included, is kept, so ordinary text prints unchanged.
-std::string PrintableText(std::string_view text,
-                          AsciiControls ascii = AsciiControls::kEscapeAll);
+std::string PrintableText(std::string_view text, AsciiControls ascii = AsciiControls::kEscapeAll);
 
 }  // namespace evidence
