@@ -549,7 +549,7 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
               Status st = l.status;
               if (st.ok() && l.buffer) st = w.Data(ByteView(l.buffer.get(), it->size), path);
               if (st.ok() && !l.buffer) {
-                st = s_->objects.Stream(it->sha256,
+                st = s_->objects.Stream(it->sha256, it->size,
                                         [&](ByteView chunk) { return w.Data(chunk, path); });
               }
               if (!st.ok()) payload_status = st.WithContext(it->exhibit);

@@ -1,7 +1,9 @@
 #include "evidence/case.hpp"
 
+#include <fcntl.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -14,6 +16,7 @@
 #include "ledger_schema.hpp"
 #include "ledger_source.hpp"
 #include "status_macros.hpp"
+#include "unique_fd.hpp"
 
 namespace evidence {
 
@@ -31,19 +34,62 @@ std::string NewUuid() {
          hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
-// A signed-note key name may not hold spaces or '+'; derive a readable one from the owner.
+// Limits of case.json (docs/case-format.md): a key name is part of file names in keys/, and
+// the name and owner are printed and signed.
+constexpr std::size_t kMaxKeyName = 64;
+constexpr std::size_t kMaxCaseText = 1024;
+constexpr std::size_t kMaxCaseJson = 64 * 1024;
+
+// A signed-note key name may not hold spaces or '+'; derive a readable one from the owner, in
+// the form CheckKeyName accepts.
 std::string KeyNameFor(std::string_view owner) {
   std::string out;
   for (unsigned char c : owner) {
+    if (out.size() >= kMaxKeyName) break;
     if (std::isalnum(c)) {
       out.push_back(static_cast<char>(std::tolower(c)));
     } else if ((c == '-' || c == '_' || c == '.' || c == ' ') && !out.empty() &&
-               out.back() != '-') {
+               out.back() != '-' && out.back() != '.') {
       out.push_back(c == ' ' ? '-' : static_cast<char>(c));
     }
   }
   while (!out.empty() && out.back() == '-') out.pop_back();
   return out.empty() ? "owner" : out;
+}
+
+// The key name names files in keys/ (NAME.key, NAME.pub.pem), so beyond the signed-note rules it
+// holds only what KeyNameFor makes: lower-case letters, digits, '-', '_' and '.', starting with a
+// letter or digit, without "..", at most kMaxKeyName characters. No '/' and no leading '.' means
+// the files stay inside keys/.
+Status CheckKeyName(std::string_view name) {
+  EVIDENCE_RETURN_IF_ERROR(ValidKeyName(name));
+  if (name.size() > kMaxKeyName) {
+    return Status::InvalidArgument("longer than " + std::to_string(kMaxKeyName) + " characters");
+  }
+  for (unsigned char c : name) {
+    if (!std::islower(c) && !std::isdigit(c) && c != '-' && c != '_' && c != '.') {
+      return Status::InvalidArgument("may hold only a-z, 0-9, '-', '_' and '.'");
+    }
+  }
+  if (!std::isalnum(static_cast<unsigned char>(name[0]))) {
+    return Status::InvalidArgument("must start with a letter or digit");
+  }
+  if (name.find("..") != std::string_view::npos) return Status::InvalidArgument("holds \"..\"");
+  return Status::Ok();
+}
+
+// A UUID as NewUuid writes it: version 4, RFC 4122 variant, lower-case hex.
+bool IsCanonicalUuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return s[14] == '4' && (s[19] == '8' || s[19] == '9' || s[19] == 'a' || s[19] == 'b');
 }
 
 Status ValidPrefix(std::string_view prefix) {
@@ -59,12 +105,59 @@ Status ValidPrefix(std::string_view prefix) {
   return Status::Ok();
 }
 
-Result<std::string> ReadSmallFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ErrnoStatus(errno, path, "cannot read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+// Every identity field of a case, as init writes it and open requires it. kInvalidArgument
+// "field: what is wrong".
+Status CheckCaseInfo(const CaseInfo& info) {
+  if (!IsCanonicalUuid(info.uuid)) {
+    return Status::InvalidArgument("uuid: not a lower-case version 4 UUID");
+  }
+  if (info.origin != "evidence.case/" + info.uuid) {
+    return Status::InvalidArgument("origin: not \"evidence.case/\" followed by the uuid");
+  }
+  if (Status s = ValidPrefix(info.exhibit_prefix); !s.ok()) {
+    return s.WithContext("exhibit_prefix");
+  }
+  if (Status s = CheckKeyName(info.key_name); !s.ok()) {
+    return Status::InvalidArgument("key_name: " + s.message());
+  }
+  for (const auto& [field, value] :
+       {std::pair{"name", &info.name}, {"owner", &info.owner}, {"created", &info.created}}) {
+    if (!IsValidUtf8(*value)) return Status::InvalidArgument(std::string(field) + ": not UTF-8");
+    if (value->size() > kMaxCaseText) {
+      return Status::InvalidArgument(std::string(field) + ": longer than " +
+                                     std::to_string(kMaxCaseText) + " bytes");
+    }
+  }
+  return Status::Ok();
+}
+
+// Reads a small file of the case (case.json, a key file). What is there may have been put there by
+// someone else: a FIFO would block and a link to /dev/zero never end, so only a regular file of
+// at most `limit` bytes is read.
+Result<std::string> ReadSmallFile(const fs::path& path, std::size_t limit = kMaxCaseJson) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) return ErrnoStatus(errno, path, "cannot read");
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return ErrnoStatus(errno, path, "cannot read");
+  if (!S_ISREG(st.st_mode)) return Status::Corruption(path.string() + ": not a regular file");
+  if (static_cast<std::uint64_t>(st.st_size) > limit) {
+    return Status::Corruption(path.string() + ": larger than " + std::to_string(limit) + " bytes");
+  }
+  std::string text(static_cast<std::size_t>(st.st_size) + 1, '\0');
+  std::size_t got = 0;
+  while (got < text.size()) {
+    ssize_t n = ::read(fd.get(), text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus(errno, path, "cannot read");
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  // One byte more than its size was asked for: a file that grew meanwhile is not read on.
+  if (got > static_cast<std::size_t>(st.st_size)) {
+    return Status::Corruption(path.string() + ": changed while it was read");
+  }
+  text.resize(got);
+  return text;
 }
 
 Result<CaseInfo> ParseCaseJson(const fs::path& dir) {
@@ -76,25 +169,38 @@ Result<CaseInfo> ParseCaseJson(const fs::path& dir) {
   if (!fs::exists(CaseJsonPath(dir), ec)) {
     return Status::InvalidArgument(dir.string() + ": not an evidence case (no case.json)");
   }
+  const std::string where = CaseJsonPath(dir).string();
   EVIDENCE_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(CaseJsonPath(dir)));
   auto j = nlohmann::json::parse(text, nullptr, false);
-  CaseInfo info;
-  try {
-    if (j.is_discarded() || !j.is_object()) throw std::runtime_error("not a JSON object");
-    info.format = j.at("format").get<int>();
-    info.uuid = j.at("uuid").get<std::string>();
-    info.name = j.at("name").get<std::string>();
-    info.owner = j.at("owner").get<std::string>();
-    info.created = j.at("created").get<std::string>();
-    info.origin = j.at("origin").get<std::string>();
-    info.exhibit_prefix = j.at("exhibit_prefix").get<std::string>();
-    info.key_name = j.at("key_name").get<std::string>();
-  } catch (const std::exception& e) {
-    return Status::Corruption(CaseJsonPath(dir).string() + ": malformed: " + e.what());
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::Corruption(where + ": malformed: not a JSON object");
   }
-  if (info.format != kCaseFormat) {
-    return Status::Unsupported(CaseJsonPath(dir).string() + ": case format " +
-                               std::to_string(info.format) + " is not supported");
+  CaseInfo info;
+  auto format = j.find("format");
+  if (format == j.end() || !format->is_number_integer()) {
+    return Status::Corruption(where + ": format: missing or not an integer");
+  }
+  if (format->get<std::int64_t>() != kCaseFormat) {
+    return Status::Unsupported(where + ": case format " + format->dump() + " is not supported");
+  }
+  info.format = kCaseFormat;
+  for (const auto& [field, value] : {std::pair{"uuid", &info.uuid},
+                                     {"name", &info.name},
+                                     {"owner", &info.owner},
+                                     {"created", &info.created},
+                                     {"origin", &info.origin},
+                                     {"exhibit_prefix", &info.exhibit_prefix},
+                                     {"key_name", &info.key_name}}) {
+    auto it = j.find(field);
+    if (it == j.end() || !it->is_string()) {
+      return Status::Corruption(where + ": " + field + ": missing or not a string");
+    }
+    *value = it->get<std::string>();
+  }
+  // Exhibit ids and key file paths are built from these fields: an edited case.json must not
+  // lead them out of their folders (docs/case-format.md, "case.json").
+  if (Status s = CheckCaseInfo(info); !s.ok()) {
+    return Status::Corruption(where + ": " + s.message());
   }
   return info;
 }
@@ -191,9 +297,8 @@ Result<Case> Case::Create(const fs::path& dir, const CaseOptions& options) {
   info.exhibit_prefix = options.exhibit_prefix;
   info.key_name = KeyNameFor(options.owner);
   info.key_encrypted = options.passphrase.has_value();
-  if (!IsValidUtf8(info.name) || !IsValidUtf8(info.owner)) {
-    return Status::InvalidArgument("case name and owner must be valid UTF-8");
-  }
+  // What open will require of case.json, refused here before anything is written.
+  EVIDENCE_RETURN_IF_ERROR(CheckCaseInfo(info));
 
   EVIDENCE_ASSIGN_OR_RETURN(SigningKey key, SigningKey::Generate());
   PublicKey pub = key.public_key();
@@ -490,7 +595,7 @@ Result<fs::path> Case::Extract(std::string_view exhibit, const fs::path& dest_di
   EVIDENCE_RETURN_IF_ERROR(
       s_->AppendEntry("item.accessed", data, item.exhibit, std::nullopt).status());
   if (overwrite) (void)s_->fs->Remove(dest);
-  Status copied = s_->objects.CopyOut(item.sha256, dest);
+  Status copied = s_->objects.CopyOut(item.sha256, item.size, dest);
   if (!copied.ok()) return copied.WithContext(item.exhibit);
   EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
   Status committed = txn.Commit();

@@ -291,7 +291,7 @@ Result<VerifyReport> Case::Verify() const {
           auto digest = DigestFromHex(to_hash[i].second->sha256);
           if (!digest.ok()) return h;
           h.digest = *digest;
-          h.check = s_->objects.Rehash(*digest);
+          h.check = s_->objects.Rehash(*digest, to_hash[i].second->size);
           return h;
         },
         [&](std::size_t i, Hashed h) {
@@ -308,6 +308,10 @@ Result<VerifyReport> Case::Verify() const {
           if (!check.ok()) {
             if (check.status().code() == StatusCode::kNotFound) {
               fail(label + ": object " + where + " is missing");
+              return true;
+            }
+            if (check.status().code() == StatusCode::kVerificationFailed) {
+              fail(label + ": object " + check.status().message());
               return true;
             }
             hash_error = check.status();
