@@ -12,6 +12,7 @@
 #include "evidence/key_file.hpp"
 #include "evidence/merkle.hpp"
 #include "item_fold.hpp"
+#include "ledger_payloads.hpp"
 #include "ledger_schema.hpp"
 #include "ledger_source.hpp"
 #include "ledger_writer.hpp"
@@ -294,6 +295,11 @@ Result<std::uint64_t> Case::State::AppendEntry(std::string_view action, nlohmann
   e.actor = info.key_name;
   e.action = std::string(action);
   e.data = std::move(data);
+  e.seq = w->size();
+  // Nothing is appended that a reader would refuse (a received bundle's values reach here).
+  if (Status st = payload::Check(e.seq, e.action, e.data); !st.ok()) {
+    return Status::InvalidArgument("refusing to append " + st.message());
+  }
   return w->Append(std::move(e), item, incident);
 }
 
