@@ -13,8 +13,11 @@
 #include "evidence/canonical_json.hpp"
 #include "evidence/key_file.hpp"
 #include "evidence/merkle.hpp"
+#include "item_fold.hpp"
+#include "ledger_payloads.hpp"
 #include "ledger_schema.hpp"
 #include "ledger_source.hpp"
+#include "ledger_writer.hpp"
 #include "status_macros.hpp"
 #include "unique_fd.hpp"
 
@@ -318,6 +321,9 @@ Result<Case> Case::Create(const fs::path& dir, const CaseOptions& options) {
   state->signing_key = std::move(key);
   {
     EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(state->db));
+    EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter writer, LedgerWriter::BeginEmpty(state->db));
+    state->writer.emplace(std::move(writer));
+    state->writer_transaction = state->db.transactions_begun();
     EVIDENCE_ASSIGN_OR_RETURN(auto meta,
                               state->db.Prepare("INSERT INTO meta(key, value) VALUES (?, ?)"));
     EVIDENCE_RETURN_IF_ERROR(meta.Bind(1, "format").Bind(2, std::to_string(kCaseFormat)).Run());
@@ -375,21 +381,31 @@ Result<Case> Case::Open(const fs::path& dir, PassphraseProvider passphrase) {
   return Case(std::move(state));
 }
 
+Result<LedgerWriter*> Case::State::Writer() {
+  if (writer && writer_transaction == db.transactions_begun()) return &*writer;
+  writer.reset();
+  EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter w,
+                            LedgerWriter::Begin(db, info.uuid, info.origin, public_key));
+  writer.emplace(std::move(w));
+  writer_transaction = db.transactions_begun();
+  return &*writer;
+}
+
 Result<std::uint64_t> Case::State::AppendEntry(std::string_view action, nlohmann::json data,
                                                const std::optional<std::string>& item,
                                                const std::optional<std::string>& incident) {
-  // The appender also writes the Merkle nodes this entry completes (schemas/ledger.sql `nodes`).
-  EVIDENCE_ASSIGN_OR_RETURN(LedgerAppender appender, LedgerAppender::Begin(db));
+  EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter * w, Writer());
   LedgerEntry e;
-  e.seq = appender.size();
   e.time = NowRfc3339();
   e.actor = info.key_name;
   e.action = std::string(action);
   e.data = std::move(data);
-  EVIDENCE_ASSIGN_OR_RETURN(std::string bytes, e.Encode());
-  EVIDENCE_RETURN_IF_ERROR(
-      appender.Append(AsBytes(bytes), e.time, e.action, item, incident).status());
-  return e.seq;
+  e.seq = w->size();
+  // Nothing is appended that a reader would refuse (a received bundle's values reach here).
+  if (Status st = payload::Check(e.seq, e.action, e.data); !st.ok()) {
+    return Status::InvalidArgument("refusing to append " + st.message());
+  }
+  return w->Append(std::move(e), item, incident);
 }
 
 Result<const SigningKey*> Case::State::Key() {
@@ -413,47 +429,10 @@ Result<const SigningKey*> Case::State::Key() {
 }
 
 Status Case::State::SealLocked() {
-  EVIDENCE_ASSIGN_OR_RETURN(
-      auto last, db.Prepare("SELECT note FROM checkpoints ORDER BY size DESC, id DESC LIMIT 1"));
-  EVIDENCE_ASSIGN_OR_RETURN(bool has_checkpoint, last.Step());
-  std::optional<Checkpoint> previous;
-  if (has_checkpoint) {
-    auto parsed = ParseCheckpointNote(last.ColumnText(0));
-    if (parsed.ok()) previous = parsed->checkpoint;
-  }
-  EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t size, LedgerSize(db));
-  if (has_checkpoint && previous && previous->size == size) return Status::Ok();
-
-  // The root comes from the cache only where the previous signed checkpoint vouches for it (a
-  // consistency proof from that checkpoint must verify); what was appended since is hashed from
-  // the entries. If the cache disagrees with the signed root it is rebuilt from the entries.
-  merkle::Hash root{};
-  bool from_cache = false;
-  if (previous && previous->size > 0 && previous->size < size) {
-    EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource source,
-                              LedgerHashSource::LoadTrustingCacheBelow(db, size, previous->size));
-    EVIDENCE_ASSIGN_OR_RETURN(root, merkle::RootAt(source, size));
-    EVIDENCE_ASSIGN_OR_RETURN(auto proof, merkle::ConsistencyProof(source, previous->size, size));
-    from_cache = merkle::VerifyConsistency(previous->size, size, previous->root, root, proof).ok();
-    if (!from_cache) EVIDENCE_RETURN_IF_ERROR(RebuildNodeCache(db));
-  }
-  if (!from_cache) {
-    // Streams the entries (O(log n) memory). An altered ledger is signed as it stands, as it
-    // always was: `verify` reports the older checkpoint's mismatch.
-    EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource source,
-                              LedgerHashSource::LoadTrustingCacheBelow(db, size, 0));
-    EVIDENCE_ASSIGN_OR_RETURN(root, merkle::RootAt(source, size));
-  }
-
+  EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter * w, Writer());
+  if (!w->unsealed()) return Status::Ok();
   EVIDENCE_ASSIGN_OR_RETURN(const SigningKey* key, Key());
-  Checkpoint cp{info.origin, size, root};
-  EVIDENCE_ASSIGN_OR_RETURN(std::string note, SignCheckpoint(cp, info.key_name, *key));
-  EVIDENCE_ASSIGN_OR_RETURN(
-      auto insert, db.Prepare("INSERT INTO checkpoints(size, note, created) VALUES (?, ?, ?)"));
-  return insert.Bind(1, static_cast<std::int64_t>(cp.size))
-      .Bind(2, note)
-      .Bind(3, NowRfc3339())
-      .Run();
+  return w->Seal(*key, info.key_name, info.origin);
 }
 
 Status Case::Unlock() { return s_->Key().status(); }
@@ -468,32 +447,26 @@ Status Case::Seal() {
 
 namespace {
 
-constexpr const char* kItemColumns =
-    "exhibit, sha256, size, name, kind, media_type, captured, ingested, note, parent, entry_seq, "
-    "metadata";
-
-Result<Item> ReadItemRow(const sql::Statement& st) {
-  Item it;
-  it.exhibit = st.ColumnText(0);
-  auto digest = DigestFromHex(st.ColumnText(1));
-  if (!digest.ok()) return Status::Corruption(it.exhibit + ": malformed sha256 in the items table");
-  it.sha256 = *digest;
-  it.size = static_cast<std::uint64_t>(st.ColumnInt(2));
-  Bytes name = st.ColumnBlob(3);
-  it.raw_name.assign(name.begin(), name.end());
-  it.name = LossyUtf8(it.raw_name);
-  it.kind = st.ColumnText(4);
-  it.media_type = st.ColumnText(5);
-  it.captured = st.ColumnOptionalText(6);
-  it.ingested = st.ColumnText(7);
-  it.note = st.ColumnOptionalText(8).value_or("");
-  it.parent = st.ColumnOptionalText(9);
-  it.entry_seq = static_cast<std::uint64_t>(st.ColumnInt(10));
-  if (auto meta = st.ColumnOptionalText(11)) {
-    auto j = nlohmann::json::parse(*meta, nullptr, false);
-    if (!j.is_discarded()) it.metadata = std::move(j);
+// Folds the item entries a query returns (columns seq, entry; in seq order). Items are read from
+// the signed entries, never from the `items` cache (docs/case-format.md "Caches").
+Result<ItemFold> FoldItems(sql::Statement& st) {
+  ItemFold fold;
+  std::vector<std::string> problems;
+  for (;;) {
+    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    Bytes b = st.ColumnBlob(1);
+    auto e = ParseLedgerEntry(AsChars(b));
+    if (!e.ok()) {
+      return Status::Corruption("ledger: entry " + std::to_string(st.ColumnInt(0)) + ": " +
+                                e.status().message() + " (run `evidence verify`)");
+    }
+    fold.Add(*e, &problems);
+    if (!problems.empty()) {
+      return Status::Corruption("ledger: " + problems.front() + " (run `evidence verify`)");
+    }
   }
-  return it;
+  return fold;
 }
 
 }  // namespace
@@ -516,26 +489,26 @@ nlohmann::json ItemToJson(const Item& it) {
 }
 
 Result<std::vector<Item>> Case::Items() const {
-  EVIDENCE_ASSIGN_OR_RETURN(auto st, s_->db.Prepare(std::string("SELECT ") + kItemColumns +
-                                                    " FROM items ORDER BY entry_seq"));
-  std::vector<Item> items;
-  for (;;) {
-    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    EVIDENCE_ASSIGN_OR_RETURN(Item it, ReadItemRow(st));
-    items.push_back(std::move(it));
-  }
-  return items;
+  EVIDENCE_ASSIGN_OR_RETURN(
+      auto st, s_->db.Prepare("SELECT seq, entry FROM entries WHERE action IN ('item.ingested', "
+                              "'item.metadata', 'bundle.received') ORDER BY seq"));
+  EVIDENCE_ASSIGN_OR_RETURN(ItemFold fold, FoldItems(st));
+  return fold.InOrder();
 }
 
 Result<Item> Case::GetItem(std::string_view exhibit) const {
-  EVIDENCE_ASSIGN_OR_RETURN(auto st,
-                            s_->db.Prepare(std::string("SELECT ") + kItemColumns +
-                                           " FROM items WHERE exhibit = ?1 COLLATE NOCASE"));
-  st.Bind(1, exhibit);
-  EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound("no item " + std::string(exhibit) + " in this case");
-  return ReadItemRow(st);
+  const std::string id = CanonicalExhibitId(exhibit);
+  EVIDENCE_ASSIGN_OR_RETURN(
+      auto st, s_->db.Prepare("SELECT seq, entry FROM entries WHERE (item = ?1 AND action IN "
+                              "('item.ingested', 'item.metadata')) OR action = 'bundle.received' "
+                              "ORDER BY seq"));
+  st.Bind(1, id);
+  EVIDENCE_ASSIGN_OR_RETURN(ItemFold fold, FoldItems(st));
+  auto it = fold.items().find(id);
+  if (it == fold.items().end()) {
+    return Status::NotFound("no item " + std::string(exhibit) + " in this case");
+  }
+  return it->second;
 }
 
 Result<std::vector<LedgerEntry>> Case::Log(const LogFilter& f) const {
@@ -565,11 +538,16 @@ Result<std::vector<LedgerEntry>> Case::Log(const LogFilter& f) const {
 }
 
 Result<std::string> Case::LatestCheckpoint() const {
-  EVIDENCE_ASSIGN_OR_RETURN(
-      auto st, s_->db.Prepare("SELECT note FROM checkpoints ORDER BY id DESC LIMIT 1"));
-  EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::Corruption("the case has no signed checkpoint");
-  return st.ColumnText(0);
+  // Only a checkpoint whose signature verifies is handed out (to `prove`, `checkpoint`, a report,
+  // a time-stamp request): a newest row with a stripped or foreign signature is refused, never
+  // passed over for an older one.
+  EVIDENCE_ASSIGN_OR_RETURN(KeyHistory keys, LoadKeyHistory(s_->db, s_->info.uuid));
+  auto head = NewestSignedCheckpoint(s_->db, keys.epochs, s_->info.origin);
+  if (!head.ok()) {
+    if (head.status().code() != StatusCode::kVerificationFailed) return head.status();
+    return Status::VerificationFailed(head.status().message() + " (run `evidence verify`)");
+  }
+  return head->note;
 }
 
 Result<fs::path> Case::Extract(std::string_view exhibit, const fs::path& dest_dir, bool overwrite) {
@@ -588,6 +566,18 @@ Result<fs::path> Case::Extract(std::string_view exhibit, const fs::path& dest_di
   // complete and checked, so the ledger never claims an access that did not happen (nor misses
   // one).
   EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
+  // The copy handed out must be the one the signed ledger names, not whatever the tables say now.
+  EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter * writer, s_->Writer());
+  EVIDENCE_ASSIGN_OR_RETURN(LedgerEntry ingested, writer->ReadVerified(item.entry_seq));
+  auto says = [&](const char* field, const std::string& want) {
+    auto it = ingested.data.find(field);
+    return it != ingested.data.end() && it->is_string() && it->get<std::string>() == want;
+  };
+  if (ingested.action != "item.ingested" || !says("item", item.exhibit) ||
+      !says("sha256", DigestHex(item.sha256))) {
+    return CaseDoesNotVerify(item.exhibit + ": entry " + std::to_string(item.entry_seq) +
+                             " does not record this item as it reads");
+  }
   nlohmann::json data = {{"item", item.exhibit},
                          {"sha256", DigestHex(item.sha256)},
                          {"purpose", "extract"},

@@ -51,13 +51,21 @@ std::optional<std::int64_t> InstantOf(const std::optional<std::string>& t) {
 }  // namespace
 
 Result<std::vector<StoredMessage>> Case::Messages(const MessageFilter& f) const {
+  // Filters apply to the message as recorded (the JSON its item.metadata entry hashes), never to
+  // the index columns beside it, so that an edited column cannot hide a message.
   std::string sql = "SELECT item, message FROM messages WHERE 1=1";
   if (f.item) sql += " AND item = ?1 COLLATE NOCASE";
-  if (f.sender) sql += " AND instr(lower(sender), lower(?2)) > 0";
   sql += " ORDER BY rowid";
   EVIDENCE_ASSIGN_OR_RETURN(auto st, s_->db.Prepare(sql));
   if (f.item) st.Bind(1, *f.item);
-  if (f.sender) st.Bind(2, *f.sender);
+  auto lower = [](std::string t) {
+    for (char& c : t) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return t;
+  };
+  const std::optional<std::string> sender =
+      f.sender ? std::optional(lower(*f.sender)) : std::nullopt;
   std::optional<std::int64_t> since, until;
   if (f.since) since = InstantOf(f.since);
   if (f.until) until = InstantOf(f.until);
@@ -68,6 +76,7 @@ Result<std::vector<StoredMessage>> Case::Messages(const MessageFilter& f) const 
     auto j = nlohmann::json::parse(st.ColumnText(1), nullptr, false);
     if (j.is_discarded()) return Status::Corruption("messages: a stored message is not valid JSON");
     StoredMessage m{st.ColumnText(0), FromJson(j)};
+    if (sender && lower(m.message.sender).find(*sender) == std::string::npos) continue;
     if (since || until) {
       auto t = InstantOf(m.message.time);
       if (!t || (since && *t < *since) || (until && *t > *until)) continue;
