@@ -6,6 +6,7 @@
 #include "case_state.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/key_file.hpp"
+#include "ledger_payloads.hpp"
 #include "status_macros.hpp"
 
 namespace evidence {
@@ -62,10 +63,11 @@ Result<fs::path> CurrentKeyFile(sql::Database& db, const fs::path& dir, const Ca
   Bytes bytes = st.ColumnBlob(0);
   auto e = ParseLedgerEntry(AsChars(bytes));
   if (!e.ok()) return first;  // `verify` says what is wrong with it
-  std::string fingerprint = e->data.value("fingerprint", "");
+  auto added = payload::ParseAs<payload::KeyAdded>(*e);
+  if (!added.ok()) return first;
   std::error_code ec;
-  fs::path rotated = RotatedKeyFilePath(dir, info.key_name, fingerprint, ".key");
-  if (!fingerprint.empty() && fs::exists(rotated, ec)) return rotated;
+  fs::path rotated = RotatedKeyFilePath(dir, info.key_name, added->fingerprint, ".key");
+  if (fs::exists(rotated, ec)) return rotated;
   return first;
 }
 
