@@ -99,8 +99,7 @@ json WrongType(const json& v) {
 json Extreme(const json& v, std::uint64_t variant) {
   if (v.is_string()) return std::string(1 << 20, 'x');
   if (v.is_number()) {
-    return variant % 2 ? json(std::numeric_limits<std::uint64_t>::max())
-                       : json(std::int64_t{-1});
+    return variant % 2 ? json(std::numeric_limits<std::uint64_t>::max()) : json(std::int64_t{-1});
   }
   if (v.is_boolean()) return 2;
   if (v.is_array()) return json::array({std::string(1 << 20, 'x')});
@@ -118,10 +117,12 @@ class MutationMatrix : public ::testing::Test {
     fs::create_directories(in);
     // The sender of the bundle that `a` receives.
     Must(In(b, {"init", "--name", "Sender", "--owner", "Sam Sender", "--exhibit-prefix", "SB",
-                "--no-passphrase"}), "init b");
+                "--no-passphrase"}),
+         "init b");
     WriteText(in / "sent.txt", "a note handed over\n");
     Must(In(b, {"add", (in / "sent.txt").string()}), "add to b");
-    Must(In(b, {"export", "--out", (in / "from-b.zip").string(), "--recipient", "Jane"}), "export b");
+    Must(In(b, {"export", "--out", (in / "from-b.zip").string(), "--recipient", "Jane"}),
+         "export b");
 
     Must(In(a, {"init", "--name", "Matrix", "--owner", "Jane Doe", "--no-passphrase"}), "init");
     WriteJpegWithExif(in / "photo.jpg");
@@ -132,8 +133,8 @@ class MutationMatrix : public ::testing::Test {
                 "--behaviour", "visit-home", "--what", "waited outside", "--where", "home",
                 "--witness", "a neighbour", "--item", "EX-0001"}),
          "incident add");
-    Must(In(a, {"incident", "amend", "INC-0001", "--what", "waited outside for an hour",
-                "--reason", "remembered"}),
+    Must(In(a, {"incident", "amend", "INC-0001", "--what", "waited outside for an hour", "--reason",
+                "remembered"}),
          "incident amend");
     Must(In(a, {"link", "INC-0001", "EX-0002"}), "link");
     fs::create_directories(in / "out");
@@ -221,8 +222,9 @@ TEST_F(MutationMatrix, EveryFieldOfEveryActionForgedNeverCrashesAndNeverVerifies
           if (args[0] == "verify") {
             EXPECT_EQ(r.exit_code, 1) << label << ": verify passed a forged entry\n" << r.out;
             if (!parses) {
-              const bool names = (r.out + r.err).find("entry " + std::to_string(e.seq) + " (" +
-                                                      e.entry.action + ")") != std::string::npos;
+              const bool names = (r.out + r.err)
+                                     .find("entry " + std::to_string(e.seq) + " (" +
+                                           e.entry.action + ")") != std::string::npos;
               named += names;
               EXPECT_TRUE(names) << label << ": verify does not name the entry\n" << r.out << r.err;
             }
