@@ -24,55 +24,6 @@ nlohmann::json EntryJson(const LedgerEntry& e) {
           {"actor", e.actor}, {"action", e.action}, {"data", e.data}};
 }
 
-std::string ShortHash(const std::string& hex) {
-  return hex.size() > 12 ? hex.substr(0, 12) + "…" : hex;
-}
-
-std::string Summary(const LedgerEntry& e) {
-  const auto& d = e.data;
-  auto s = [&](const char* k) {
-    return d.contains(k) && d[k].is_string() ? d[k].get<std::string>() : std::string();
-  };
-  if (e.action == "case.created") return "case \"" + s("name") + "\" (" + s("case") + ")";
-  if (e.action == "key.added") return "key " + s("key") + " " + s("fingerprint");
-  if (e.action == "item.ingested") {
-    std::uint64_t size = d.value("size", std::uint64_t{0});
-    return s("item") + " " + s("name") + " (" + s("kind") + ", " + HumanSize(size) + ", sha256 " +
-           ShortHash(s("sha256")) + ")";
-  }
-  if (e.action == "item.metadata") {
-    std::string out = s("item") + " metadata";
-    if (d.contains("captured")) out += ", captured " + s("captured");
-    if (d.contains("errors")) out += " (with extraction errors)";
-    return out;
-  }
-  if (e.action == "item.accessed") return s("item") + " " + s("purpose") + " to " + s("to");
-  if (e.action == "item.linked") return s("item") + " linked to " + s("incident");
-  if (e.action == "incident.recorded") {
-    std::string behaviours;
-    if (d.contains("behaviours") && d["behaviours"].is_array()) {
-      for (const auto& b : d["behaviours"]) {
-        if (b.is_string()) behaviours += (behaviours.empty() ? "" : ",") + b.get<std::string>();
-      }
-    }
-    return s("incident") + " at " + s("at") + " (" + behaviours + ")";
-  }
-  if (e.action == "incident.amended") {
-    std::string fields;
-    if (d.contains("changes") && d["changes"].is_object()) {
-      for (const auto& [k, v] : d["changes"].items()) fields += (fields.empty() ? "" : ", ") + k;
-    }
-    return s("incident") + " amended: " + fields +
-           (d.contains("reason") ? " (" + s("reason") + ")" : "");
-  }
-  if (e.action == "timestamp.attached") {
-    return "checkpoint " + std::to_string(d.value("checkpoint_size", std::uint64_t{0})) +
-           " existed at " + s("gen_time") + " (TSA: " + s("tsa") + ", " + s("token") + ")";
-  }
-  auto text = CanonicalJson(d);
-  return text.ok() ? *text : std::string("{}");
-}
-
 // Expands the paths of `add`, checking them all before anything is ingested, so that one bad
 // path leaves the case untouched.
 Result<std::vector<fs::path>> CollectFiles(const std::vector<std::string>& paths, bool recursive) {
@@ -474,8 +425,10 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
           return kExitOk;
         }
         for (const auto& e : *entries) {
+          auto summary = DescribeLedgerEntry(e);
+          if (!summary.ok()) return ReportError(summary.status());
           std::cout << e.seq << "  " << PrintableText(e.time) << "  " << PrintableText(e.actor)
-                    << "  " << PrintableText(e.action) << "  " << PrintableText(Summary(e)) << "\n";
+                    << "  " << PrintableText(e.action) << "  " << PrintableText(*summary) << "\n";
         }
         return kExitOk;
       };

@@ -24,6 +24,7 @@ smoke_runs() {
   case "$1" in
     roundtrip) echo 60 ;;
     bundle) echo 300 ;;
+    ledger) echo 300 ;;
     metadata) echo 2000 ;;
     *) echo 5000 ;;
   esac
