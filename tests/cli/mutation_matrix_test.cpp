@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <iostream>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -19,6 +20,7 @@
 #include "evidence/merkle.hpp"
 #include "fixtures.hpp"
 #include "ledger_payloads.hpp"
+#include "sanitizer.hpp"
 
 namespace evidence::testing {
 namespace {
@@ -185,12 +187,20 @@ TEST_F(MutationMatrix, EveryFieldOfEveryActionForgedNeverCrashesAndNeverVerifies
       {"extract", "EX-0001", "--to", "OUT"},
       {"export", "--out", "OUT/bundle.zip"},
   };
-  std::set<std::pair<std::string, std::string>> seen;  // (action, field) forged already
+  std::set<std::pair<std::string, std::string>> seen;         // (action, field) forged already
+  std::map<std::string, std::vector<std::string>> succeeded;  // command -> mutations it passed
+  std::size_t fields = 0;
   std::size_t mutations = 0, runs = 0, crashes = 0, named = 0, appended_over_forgery = 0;
   for (const auto& e : entries) {
     for (const auto& [field, value] : e.entry.data.items()) {
       if (!seen.insert({e.entry.action, field}).second) continue;
+      ++fields;
       for (int kind = 0; kind < 3; ++kind) {
+#ifdef EVIDENCE_SANITIZED
+        // Under the sanitizers each run of the CLI costs several times more: every field still
+        // gets one mutation, and the three kinds take turns, so every kind is still covered.
+        if (kind != static_cast<int>(fields % 3)) continue;
+#endif
         LedgerEntry forged = e.entry;
         const char* how = kind == 0 ? "wrong type" : kind == 1 ? "removed" : "extreme";
         if (kind == 0) forged.data[field] = WrongType(value);
@@ -237,6 +247,7 @@ TEST_F(MutationMatrix, EveryFieldOfEveryActionForgedNeverCrashesAndNeverVerifies
           if ((args[0] == "extract" || args[0] == "export") && r.exit_code == 0) {
             ++appended_over_forgery;
           }
+          if (r.exit_code == 0) succeeded[cmd].push_back(label);
         }
       }
     }
@@ -245,8 +256,19 @@ TEST_F(MutationMatrix, EveryFieldOfEveryActionForgedNeverCrashesAndNeverVerifies
             << " commands (" << runs << " runs), " << crashes << " crashes, " << named
             << " unparseable payloads named by verify, " << appended_over_forgery
             << " appends over a forged ledger\n";
+  // Which commands still finish over a forged entry they do not read (docs/threat-model.md,
+  // "What is not caught yet"): counted, with the first few mutations, so progress shows here.
+  for (const auto& [cmd, labels] : succeeded) {
+    std::cout << "  exit 0: `" << cmd << "` on " << labels.size() << " forged ledgers, e.g.";
+    for (std::size_t i = 0; i < labels.size() && i < 3; ++i) std::cout << " [" << labels[i] << "]";
+    std::cout << "\n";
+  }
   EXPECT_EQ(crashes, 0u);
+#ifdef EVIDENCE_SANITIZED
+  EXPECT_GT(mutations, 50u);
+#else
   EXPECT_GT(mutations, 150u);
+#endif
 }
 
 }  // namespace
