@@ -11,6 +11,7 @@
 #include "evidence/canonical_json.hpp"
 #include "evidence/key_file.hpp"
 #include "evidence/merkle.hpp"
+#include "ledger_payloads.hpp"
 #include "ledger_schema.hpp"
 #include "ledger_source.hpp"
 #include "status_macros.hpp"
@@ -281,6 +282,10 @@ Result<std::uint64_t> Case::State::AppendEntry(std::string_view action, nlohmann
   e.actor = info.key_name;
   e.action = std::string(action);
   e.data = std::move(data);
+  // Nothing is appended that a reader would refuse (a received bundle's values reach here).
+  if (Status st = payload::Check(e.seq, e.action, e.data); !st.ok()) {
+    return Status::InvalidArgument("refusing to append " + st.message());
+  }
   EVIDENCE_ASSIGN_OR_RETURN(std::string bytes, e.Encode());
   EVIDENCE_RETURN_IF_ERROR(
       appender.Append(AsBytes(bytes), e.time, e.action, item, incident).status());

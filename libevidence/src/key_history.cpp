@@ -2,6 +2,7 @@
 
 #include "evidence/bytes.hpp"
 #include "evidence/checkpoint.hpp"
+#include "ledger_payloads.hpp"
 #include "status_macros.hpp"
 
 namespace evidence {
@@ -18,24 +19,22 @@ std::string KeyRotationStatement(std::string_view case_uuid, std::string_view ne
 Result<KeyEpoch> ReadKeyAdded(std::uint64_t seq, const nlohmann::json& data,
                               std::string_view case_uuid, const KeyEpoch* previous) {
   const std::string where = "entry " + std::to_string(seq) + " (key.added)";
-  auto str = [&](const char* k) -> std::optional<std::string> {
-    auto it = data.find(k);
-    if (it == data.end() || !it->is_string()) return std::nullopt;
-    return it->get<std::string>();
-  };
-  auto vkey = str("vkey");
-  if (!data.is_object() || !vkey) return Status::Corruption(where + ": has no vkey");
-  auto parsed = ParseVerifierKey(*vkey);
+  EVIDENCE_ASSIGN_OR_RETURN(payload::KeyAdded added,
+                            payload::ParseAs<payload::KeyAdded>(seq, data));
+  auto parsed = ParseVerifierKey(added.vkey);
   if (!parsed.ok()) return Status::Corruption(where + ": " + parsed.status().message());
   KeyEpoch epoch{seq, parsed->first, parsed->second, parsed->second.Fingerprint(), std::nullopt};
-  if (str("public_key") != Base64Encode(epoch.key.raw())) {
+  if (added.public_key != Base64Encode(epoch.key.raw())) {
     return Status::Corruption(where + ": public_key and vkey name different keys");
+  }
+  if (added.fingerprint != epoch.fingerprint) {
+    return Status::Corruption(where + ": fingerprint and vkey name different keys");
   }
   if (previous == nullptr) return epoch;
 
   // A rotation: the key it replaces must have signed it.
-  auto previous_vkey = str("previous_vkey");
-  auto endorsement = str("endorsement");
+  const auto& previous_vkey = added.previous_vkey;
+  const auto& endorsement = added.endorsement;
   if (!previous_vkey || !endorsement) {
     return Status::VerificationFailed(where + ": introduces key " + epoch.fingerprint +
                                       " without an endorsement by the key in force, " +
@@ -49,7 +48,7 @@ Result<KeyEpoch> ReadKeyAdded(std::uint64_t seq, const nlohmann::json& data,
   }
   auto sig = Base64Decode(*endorsement);
   if (!sig.ok()) return Status::Corruption(where + ": endorsement is not base64");
-  std::string statement = KeyRotationStatement(case_uuid, *vkey, *previous_vkey);
+  std::string statement = KeyRotationStatement(case_uuid, added.vkey, *previous_vkey);
   if (Status st = previous->key.Verify(AsBytes(statement), *sig); !st.ok()) {
     return Status::VerificationFailed(where + ": the endorsement by " + previous->fingerprint +
                                       " does not verify: " + st.message());

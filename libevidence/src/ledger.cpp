@@ -2,6 +2,8 @@
 
 #include "evidence/canonical_json.hpp"
 #include "evidence/time.hpp"
+#include "ledger_payloads.hpp"
+#include "status_macros.hpp"
 
 namespace evidence {
 
@@ -44,6 +46,8 @@ Result<LedgerEntry> ParseLedgerEntry(std::string_view bytes) {
   e.action = action->get<std::string>();
   e.data = *data;
   if (!IsLedgerAction(e.action)) return Status::Corruption("unknown action \"" + e.action + "\"");
+  // Every reader gets a payload that was checked (docs/case-format.md "Ledger entries").
+  EVIDENCE_RETURN_IF_ERROR(payload::Check(e.seq, e.action, e.data));
   return e;
 }
 

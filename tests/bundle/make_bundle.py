@@ -319,7 +319,8 @@ def build_chain(custody, wrong_received):
             bundle_name, manifest_sha, checkpoint, _, _ = sent[-1]
             case.ingest("EX-0001", name, photo, kind, media,
                         extra={"received_from": prev.uuid,
-                               "source_entry": prev.items["EX-0001"]["entry"]},
+                               "source_entry": prev.items["EX-0001"]["entry"],
+                               "bundle": bundle_name},
                         metadata=meta)
             case.append("bundle.received", {
                 "bundle": bundle_name, "manifest_sha256": manifest_sha,
@@ -327,7 +328,7 @@ def build_chain(custody, wrong_received):
                     checkpoint + (b"x" if wrong_received else b"")).hexdigest(),
                 "checkpoint_size": int(checkpoint.split(b"\n")[1]),
                 "signer_fingerprint": prev.key.fingerprint, "sender_case": prev.uuid,
-                "items": ["EX-0001"], "custody": i})
+                "items": ["EX-0001"], "custody": i, "custody_carried": list(range(1, i))})
         if i < custody:
             bundle_name = "handover-%d" % i
             manifest_sha = hashlib.sha256(b"manifest of " + bundle_name.encode()).hexdigest()
@@ -369,7 +370,9 @@ def build(args):
     inc = case.append("incident.recorded", {
         "incident": "INC-0001", "at": "2026-03-02T21:15:00+00:00", "behaviours": ["visit-home"],
         "what": "He waited outside the house.", "where": "home", "witnesses": ["a neighbour"]})
-    link = case.append("item.linked", {"incident": "INC-0001", "item": "EX-0002"})
+    link = case.append("item.linked", {"incident": "INC-0001", "item": "EX-0002",
+                                       "sha256": hashlib.sha256(
+                                           case.items["EX-0002"]["content"]).hexdigest()})
     amend = case.append("incident.amended", {"incident": "INC-0001",
                                              "changes": {"what": "He waited outside the house "
                                                                  "for an hour."},

@@ -10,8 +10,8 @@ LedgerEntry Sample() {
   e.seq = 7;
   e.time = "2026-03-14T17:20:00.000Z";
   e.actor = "jane-doe";
-  e.action = "item.ingested";
-  e.data = {{"item", "EX-0001"}, {"sha256", std::string(64, 'a')}, {"size", 12}};
+  e.action = "item.linked";
+  e.data = {{"item", "EX-0001"}, {"sha256", std::string(64, 'a')}, {"incident", "INC-0001"}};
   return e;
 }
 
@@ -19,10 +19,10 @@ TEST(LedgerEntry, EncodesTheDocumentedFieldsCanonically) {
   auto bytes = Sample().Encode();
   ASSERT_TRUE(bytes.ok());
   EXPECT_EQ(*bytes,
-            "{\"action\":\"item.ingested\",\"actor\":\"jane-doe\",\"data\":{\"item\":\"EX-0001\","
-            "\"sha256\":\"" +
+            "{\"action\":\"item.linked\",\"actor\":\"jane-doe\",\"data\":{\"incident\":"
+            "\"INC-0001\",\"item\":\"EX-0001\",\"sha256\":\"" +
                 std::string(64, 'a') +
-                "\",\"size\":12},\"seq\":7,\"time\":\"2026-03-14T17:20:00.000Z\",\"v\":1}");
+                "\"},\"seq\":7,\"time\":\"2026-03-14T17:20:00.000Z\",\"v\":1}");
 }
 
 TEST(LedgerEntry, RoundTrips) {

@@ -32,7 +32,10 @@ struct LedgerEntry {
 };
 
 // Parses the canonical bytes of one entry and checks its shape: v == 1, every field present with
-// its type, a known action, nothing else. kCorruption naming the first problem.
+// its type, a known action, nothing else, and a `data` that is well-formed for that action (the
+// fields, types and ranges of docs/case-format.md). kCorruption naming the first problem; a bad
+// payload names the entry and the field, e.g.
+//   entry 7 (item.ingested): field "size": expected an unsigned integer
 Result<LedgerEntry> ParseLedgerEntry(std::string_view bytes);
 
 // RFC 3339 UTC with milliseconds, for the current time.
