@@ -5,6 +5,7 @@
 #include "bagit.hpp"
 #include "bundle_verify_members.hpp"
 #include "evidence/bytes.hpp"
+#include "ledger_payloads.hpp"
 
 namespace evidence::bundle_internal {
 
@@ -56,52 +57,49 @@ std::map<std::string, SignedItem> SignedItems(const Records& r, Checks& c) {
   std::map<std::string, SignedItem> out;
   for (const auto& [seq, d] : r.entries) {
     const LedgerEntry& e = d.entry;
-    if (e.action == "item.ingested") {
-      JsonFields f(e.data, e.action);
+    if (e.action == payload::ItemIngested::kAction) {
+      auto p = payload::ParseAs<payload::ItemIngested>(e);
+      if (!p.ok()) {
+        c.Fail("ledger", EntryName(r, seq), p.status().message());
+        continue;
+      }
       SignedItem it;
       it.seq = seq;
-      it.exhibit = f.Str("item");
-      if (f.ok() && !IsExhibitId(it.exhibit)) f.Problem("item", "is not an exhibit id");
-      it.sha256 = f.Hex64("sha256");
-      it.size = f.U64("size");
-      it.name = f.Str("name");
-      it.name_hex = f.OptStr("name_hex");
-      it.kind = f.Str("kind");
-      it.media_type = f.Str("media_type");
-      it.note = f.OptStr("note");
-      it.parent = f.OptStr("parent");
-      if (!f.ok()) {
-        c.Fail("ledger", EntryName(r, seq), f.problem());
-      } else if (out.count(it.exhibit)) {
+      it.exhibit = p->item;
+      it.sha256 = p->sha256;
+      it.size = p->size;
+      it.name = p->name;
+      it.name_hex = p->name_hex;
+      it.kind = p->kind;
+      it.media_type = p->media_type;
+      it.note = p->note;
+      it.parent = p->parent;
+      if (out.count(it.exhibit)) {
         c.Fail("ledger", EntryName(r, seq),
                "item.ingested: a second item.ingested entry of " + it.exhibit);
       } else {
         out.emplace(it.exhibit, std::move(it));
       }
-    } else if (e.action == "item.metadata") {
-      JsonFields f(e.data, e.action);
-      std::string item = f.Str("item");
-      std::string sha = f.Hex64("sha256");
-      const nlohmann::json* metadata = f.Object("metadata");
-      std::optional<std::string> captured = f.OptStr("captured");
-      if (!f.ok()) {
-        c.Fail("ledger", EntryName(r, seq), f.problem());
+    } else if (e.action == payload::ItemMetadata::kAction) {
+      auto p = payload::ParseAs<payload::ItemMetadata>(e);
+      if (!p.ok()) {
+        c.Fail("ledger", EntryName(r, seq), p.status().message());
         continue;
       }
-      auto it = out.find(item);
+      auto it = out.find(p->item);
       if (it == out.end()) {
-        c.Fail(
-            "ledger", EntryName(r, seq),
-            "item.metadata of " + item + ", whose item.ingested entry is not disclosed before it");
-      } else if (it->second.sha256 != sha) {
         c.Fail("ledger", EntryName(r, seq),
-               "item.metadata of " + item + " records sha256 " + sha +
+               "item.metadata of " + p->item +
+                   ", whose item.ingested entry is not disclosed before it");
+      } else if (it->second.sha256 != p->sha256) {
+        c.Fail("ledger", EntryName(r, seq),
+               "item.metadata of " + p->item + " records sha256 " + p->sha256 +
                    ", its item.ingested entry " + std::to_string(it->second.seq) + " " +
                    it->second.sha256);
       } else {
         it->second.metadata_seq = seq;
-        it->second.metadata = *metadata;
-        it->second.captured = captured;
+        it->second.metadata = p->metadata;
+        it->second.captured = p->captured;
       }
     }
   }
@@ -273,68 +271,52 @@ std::map<std::string, BundleIncident> SignedIncidents(const Records& r, Checks& 
   };
   for (const auto& [seq, d] : r.entries) {
     const LedgerEntry& e = d.entry;
-    JsonFields f(e.data, e.action);
-    if (e.action == "incident.recorded") {
-      BundleIncident inc;
-      inc.id = f.Str("incident");
-      inc.at = f.Str("at");
-      inc.until = f.OptStr("until");
-      inc.behaviours = f.Strings("behaviours", /*required=*/false);
-      inc.what = f.Str("what");
-      inc.where = f.OptStr("where").value_or("");
-      inc.witnesses = f.Strings("witnesses", /*required=*/false);
-      if (!f.ok()) {
-        c.Fail("ledger", EntryName(r, seq), f.problem());
+    if (e.action == payload::IncidentRecorded::kAction) {
+      auto p = payload::ParseAs<payload::IncidentRecorded>(e);
+      if (!p.ok()) {
+        c.Fail("ledger", EntryName(r, seq), p.status().message());
         continue;
       }
+      BundleIncident inc;
+      inc.id = p->incident;
+      inc.at = p->at;
+      inc.until = p->until;
+      inc.behaviours = p->behaviours;
+      inc.what = p->what;
+      inc.where = p->where.value_or("");
+      inc.witnesses = p->witnesses;
       inc.versions.push_back({seq, e.time, e.action, inc.at, inc.until, inc.behaviours, inc.what,
                               inc.where, inc.witnesses, std::nullopt});
       out[inc.id] = std::move(inc);
-    } else if (e.action == "incident.amended") {
-      std::string id = f.Str("incident");
-      const nlohmann::json* changes = f.Object("changes");
-      std::optional<std::string> reason = f.OptStr("reason");
-      if (!f.ok()) {
-        c.Fail("ledger", EntryName(r, seq), f.problem());
+    } else if (e.action == payload::IncidentAmended::kAction) {
+      auto p = payload::ParseAs<payload::IncidentAmended>(e);
+      if (!p.ok()) {
+        c.Fail("ledger", EntryName(r, seq), p.status().message());
         continue;
       }
-      JsonFields ch(*changes, e.action + ": \"changes\"");
-      auto at = ch.OptStr("at");
-      auto until = ch.OptStr("until");
-      auto what = ch.OptStr("what");
-      auto where = ch.OptStr("where");
-      bool has_behaviours = changes->contains("behaviours");
-      bool has_witnesses = changes->contains("witnesses");
-      auto behaviours = ch.Strings("behaviours", false);
-      auto witnesses = ch.Strings("witnesses", false);
-      if (!ch.ok()) {
-        c.Fail("ledger", EntryName(r, seq), ch.problem());
-        continue;
-      }
-      auto it = out.find(id);
+      auto it = out.find(p->incident);
       if (it == out.end()) continue;  // its incident is not disclosed: nothing to compare
       BundleIncident& inc = it->second;
-      if (at) inc.at = *at;
-      if (until) inc.until = *until;
-      if (what) inc.what = *what;
-      if (where) inc.where = *where;
-      if (has_behaviours) inc.behaviours = behaviours;
-      if (has_witnesses) inc.witnesses = witnesses;
+      const payload::IncidentFieldChanges& ch = p->changes;
+      if (ch.at) inc.at = *ch.at;
+      if (ch.until) inc.until = *ch.until;
+      if (ch.what) inc.what = *ch.what;
+      if (ch.where) inc.where = *ch.where;
+      if (ch.behaviours) inc.behaviours = *ch.behaviours;
+      if (ch.witnesses) inc.witnesses = *ch.witnesses;
       inc.versions.push_back({seq, e.time, e.action, inc.at, inc.until, inc.behaviours, inc.what,
-                              inc.where, inc.witnesses, reason});
-    } else if (e.action == "item.linked") {
-      std::string item = f.Str("item");
-      std::string id = f.Str("incident");
-      if (!f.ok()) {
-        c.Fail("ledger", EntryName(r, seq), f.problem());
+                              inc.where, inc.witnesses, p->reason});
+    } else if (e.action == payload::ItemLinked::kAction) {
+      auto p = payload::ParseAs<payload::ItemLinked>(e);
+      if (!p.ok()) {
+        c.Fail("ledger", EntryName(r, seq), p.status().message());
         continue;
       }
-      add_item(id, item);
-    } else if (e.action == "item.ingested") {
-      // Malformed item.ingested entries are reported by CheckItems.
-      auto item = f.OptStr("item");
-      auto id = f.OptStr("incident");
-      if (f.ok() && item && id) add_item(*id, *item);
+      add_item(p->incident, p->item);
+    } else if (e.action == payload::ItemIngested::kAction) {
+      // A malformed item.ingested entry is reported by CheckItems.
+      auto p = payload::ParseAs<payload::ItemIngested>(e);
+      if (p.ok() && p->incident) add_item(*p->incident, p->item);
     }
   }
   return out;

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "ledger_payloads.hpp"
+
 namespace evidence::bundle_internal {
 
 namespace {
@@ -26,20 +28,6 @@ std::string Element(const std::string& member, std::size_t i) {
 
 }  // namespace
 
-bool IsExhibitId(std::string_view s) {
-  auto dash = s.rfind('-');
-  if (dash == std::string_view::npos || dash == 0 || dash > 16 || s.size() - dash - 1 < 4 ||
-      s.size() - dash - 1 > 18) {
-    return false;
-  }
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    bool ok = i < dash ? (std::isdigit(c) || (c >= 'A' && c <= 'Z')) : i == dash || std::isdigit(c);
-    if (!ok) return false;
-  }
-  return true;
-}
-
 Result<std::vector<BundleItem>> ParseItemsJson(std::string_view text) {
   auto doc = ParseArray(text, kItems);
   if (!doc.ok()) return doc.status();
@@ -48,7 +36,7 @@ Result<std::vector<BundleItem>> ParseItemsJson(std::string_view text) {
     JsonFields f((*doc)[i], Element(kItems, i));
     BundleItem it;
     it.exhibit = f.Str("exhibit");
-    if (f.ok() && !IsExhibitId(it.exhibit)) f.Problem("exhibit", "is not an exhibit id");
+    if (f.ok() && !payload::IsExhibitId(it.exhibit)) f.Problem("exhibit", "is not an exhibit id");
     if (f.ok()) f.Rename(Element(kItems, i) + " (" + it.exhibit + ")");
     it.path = f.Str("path");
     it.name = f.Str("name");

@@ -252,8 +252,4 @@ struct BundleKey {
 
 Result<std::vector<BundleKey>> ParseKeysJson(std::string_view text);
 
-// "<PREFIX>-<NNNN>" as exhibit ids are made (docs/case-format.md): what a received exhibit id
-// must look like before it names anything in the receiving case.
-bool IsExhibitId(std::string_view s);
-
 }  // namespace evidence::bundle_internal
