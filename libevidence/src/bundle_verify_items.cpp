@@ -20,6 +20,12 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
+// The member is the line's subject: "evidence/items.json: not valid JSON" reads "not valid JSON".
+std::string WithoutMember(const std::string& message, const std::string& member) {
+  std::string prefix = member + ": ";
+  return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+}
+
 // A value as the report shows it: JSON, so that quotes and absence are visible.
 std::string Shown(const nlohmann::json& v) {
   std::string s = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -159,7 +165,7 @@ void CheckItems(const ScanResult& s, const std::map<std::string, std::string>* m
   }
   auto parsed = ParseItemsJson(tag->second);
   if (!parsed.ok()) {
-    c.Fail("item", kItems, parsed.status().message());
+    c.Fail("item", kItems, WithoutMember(parsed.status().message(), kItems));
     return;
   }
   report.items = parsed->size();
@@ -380,7 +386,7 @@ void CheckIncidents(const ScanResult& s, const Records& main, std::set<std::stri
   }
   auto parsed = ParseIncidentsJson(tag->second);
   if (!parsed.ok()) {
-    c.Fail("incident", kIncidents, parsed.status().message());
+    c.Fail("incident", kIncidents, WithoutMember(parsed.status().message(), kIncidents));
     return;
   }
   for (const BundleIncident& inc : *parsed) {

@@ -215,6 +215,17 @@ void WriteSeeds(const fs::path& out) {
   Put(out / "roundtrip", "photo", "found on the doorstep\n" + jpeg);
   Put(out / "roundtrip", "chat", "the chat he sent\n" + chat);
   Put(out / "roundtrip", "text", "\nhello");
+
+  // receive: edits of the bundle it exports itself (receive_fuzz.cpp), so a seed is only where and
+  // what to edit. A value of another type, a field removed, a member replaced.
+  using namespace std::string_literals;
+  Put(out / "receive", "unchanged", "\x00\x00\x00\x00"s);
+  Put(out / "receive", "items-number", "\x00\x00\x40\x04\"5\""s);
+  Put(out / "receive", "items-null", "\x00\x00\x80\x08null"s);
+  Put(out / "receive", "incidents-type", "\x01\x00\x30\x02[]"s);
+  Put(out / "receive", "proofs-cut", "\x02\x00\x20\x40"s);
+  Put(out / "receive", "items-empty", "\x80[]\n"s);
+  Put(out / "receive", "incidents-object", "\x81{}\n"s);
 }
 
 }  // namespace
