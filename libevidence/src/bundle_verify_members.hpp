@@ -88,7 +88,7 @@ class JsonFields {
     }
     for (const auto& s : *v) {
       if (!s.is_string()) {
-        Type(key, s, "an array of strings (an element)");
+        Type(key, s, "a string (in an array of strings)");
         return {};
       }
       out.push_back(s.get<std::string>());

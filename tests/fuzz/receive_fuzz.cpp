@@ -5,10 +5,13 @@
 // into a fresh copy of an officer's case. Whatever happens, nothing may throw or crash, and when
 // receive refuses, the officer's case must be exactly as it was.
 //
-// Input: byte 0 picks the member (low two bits) and how to edit it; with bit 7 clear the edit is a
-// splice into the real member (bytes 1-2: offset, byte 3: bytes removed, the rest inserted), so
-// that most inputs stay close to valid JSON and reach the field-by-field checks; with bit 7 set
-// the rest of the input replaces the member.
+// Input: byte 0 picks the member (low two bits) and how to edit it:
+//   bit 6 set: byte 1 picks one value of the member (any depth, in document order) and the rest
+//     replaces it (as JSON when it parses, else as a string; nothing: null). The member stays
+//     valid JSON, so most inputs reach the type, range and field-by-field checks;
+//   bit 7 set: the rest of the input replaces the member;
+//   neither: a splice into the member (bytes 1-2: offset, byte 3: bytes removed, the rest
+//     inserted), for edits of the JSON text itself.
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -19,14 +22,18 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "archive_util.hpp"
 #include "bagit.hpp"
 #include "evidence/bundle.hpp"
 #include "evidence/bytes.hpp"
+#include "evidence/canonical_json.hpp"
 #include "evidence/case.hpp"
 #include "evidence/hash.hpp"
 #include "evidence/incident.hpp"
@@ -190,12 +197,39 @@ struct Template {
   }
 };
 
+void CollectValues(nlohmann::json& j, std::vector<nlohmann::json*>* out) {
+  if (j.is_object() || j.is_array()) {
+    for (auto& v : j) {
+      out->push_back(&v);
+      CollectValues(v, out);
+    }
+  }
+}
+
+// The member with its `index`-th value (in document order, modulo their number) replaced by
+// `value` parsed as JSON, or by `value` as a string when it is not JSON, or removed when `value`
+// is empty. The result is always valid JSON, so the edit reaches the type and field checks.
+std::string EditValue(const std::string& member, std::uint8_t index, std::string_view value) {
+  auto doc = nlohmann::json::parse(member, nullptr, /*allow_exceptions=*/false);
+  std::vector<nlohmann::json*> values;
+  CollectValues(doc, &values);
+  if (values.empty()) return member;
+  nlohmann::json* target = values[index % values.size()];
+  if (value.empty()) {
+    *target = nlohmann::json();
+  } else {
+    auto parsed = nlohmann::json::parse(value.begin(), value.end(), nullptr, false);
+    *target = parsed.is_discarded() ? nlohmann::json(evidence::LossyUtf8(value)) : parsed;
+  }
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Template tmpl;
   static ef::MemFile file;
-  if (size < 4) return 0;
+  if (size < 2 || ((data[0] & 0xc0) == 0 && size < 4)) return 0;
   const std::string name = kMembers[data[0] & 3];
   std::string bytes;
   for (const auto& m : tmpl.members) {
@@ -204,6 +238,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view rest = ef::AsText(data + 1, size - 1);
   if (data[0] & 0x80) {
     bytes.assign(rest);
+  } else if (data[0] & 0x40) {
+    bytes = EditValue(bytes, data[1], rest.substr(1));
   } else {
     std::size_t offset = (static_cast<std::size_t>(data[1]) << 8 | data[2]) % (bytes.size() + 1);
     std::size_t removed = std::min<std::size_t>(data[3], bytes.size() - offset);
