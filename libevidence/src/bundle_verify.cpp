@@ -23,6 +23,7 @@
 #include "evidence/canonical_json.hpp"
 #include "evidence/checkpoint.hpp"
 #include "evidence/signing.hpp"
+#include "ledger_payloads.hpp"
 #include "status_macros.hpp"
 
 namespace evidence {
@@ -67,20 +68,6 @@ std::string Prefix(const std::string& hex) { return hex.substr(0, 16) + "..."; }
 const std::string* Tag(const ScanResult& s, const std::string& path) {
   auto it = s.tag_files.find(path);
   return it == s.tag_files.end() ? nullptr : &it->second;
-}
-
-std::optional<std::string> Str(const nlohmann::json& o, const char* key) {
-  if (!o.is_object()) return std::nullopt;
-  auto it = o.find(key);
-  if (it == o.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
-std::optional<std::uint64_t> U64(const nlohmann::json& o, const char* key) {
-  if (!o.is_object()) return std::nullopt;
-  auto it = o.find(key);
-  if (it == o.end() || !it->is_number_unsigned()) return std::nullopt;
-  return it->get<std::uint64_t>();
 }
 
 std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
@@ -373,58 +360,50 @@ void CheckKeysJson(const ScanResult& s, const std::vector<KeyEpoch>& epochs, Che
 
 // ---- Export (check 7) ----
 
-std::vector<std::string> StringList(const nlohmann::json& data, const char* key) {
-  std::vector<std::string> out;
-  auto it = data.find(key);
-  if (it == data.end() || !it->is_array()) return out;
-  for (const auto& v : *it) {
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
 void CheckExport(const ScanResult& s, const Records& main, const std::set<std::string>& exhibits,
                  const std::set<std::string>& incidents, BundleReport& report, Checks& c) {
-  const DisclosedEntry* chosen = nullptr;
+  std::optional<payload::ExportCreated> chosen;
+  const DisclosedEntry* chosen_entry = nullptr;
   std::uint64_t chosen_seq = 0;
   for (const auto& [seq, d] : main.entries) {
-    if (d.entry.action != "export.created") continue;
+    if (d.entry.action != payload::ExportCreated::kAction) continue;
+    auto p = payload::ParseAs<payload::ExportCreated>(d.entry);
+    if (!p.ok()) {
+      c.Fail("ledger", "entry " + std::to_string(seq), p.status().message());
+      continue;
+    }
     // Several exports may be disclosed; the one of this bundle names its top folder.
-    if (chosen == nullptr || Str(d.entry.data, "bundle") == s.top_folder ||
-        Str(chosen->entry.data, "bundle") != s.top_folder) {
-      chosen = &d;
+    if (!chosen || p->bundle == s.top_folder || chosen->bundle != s.top_folder) {
+      chosen = std::move(p).value();
+      chosen_entry = &d;
       chosen_seq = seq;
     }
   }
-  if (chosen == nullptr) {
-    c.Fail("export", "evidence/ledger.jsonl", "no export.created entry is disclosed");
+  if (!chosen) {
+    c.Fail("export", "evidence/ledger.jsonl", "no readable export.created entry is disclosed");
     return;
   }
-  const nlohmann::json& data = chosen->entry.data;
-  report.exported = chosen->entry.time;
+  report.exported = chosen_entry->entry.time;
   std::string subject = "entry " + std::to_string(chosen_seq);
   std::vector<std::string> problems;
-  if (auto bundle = Str(data, "bundle"); bundle && *bundle != s.top_folder) {
-    problems.push_back("names the bundle \"" + *bundle + "\", but the top folder is \"" +
+  if (chosen->bundle != s.top_folder) {
+    problems.push_back("names the bundle \"" + chosen->bundle + "\", but the top folder is \"" +
                        s.top_folder + "\"");
   }
   std::string actual;
   if (const std::string* m = Tag(s, kManifest); m != nullptr) actual = Sha256Hex(*m);
-  auto recorded = Str(data, "manifest_sha256");
-  if (!recorded) {
-    problems.push_back("records no manifest_sha256");
-  } else if (*recorded != actual) {
-    problems.push_back("records manifest_sha256 " + *recorded +
+  if (chosen->manifest_sha256 != actual) {
+    problems.push_back("records manifest_sha256 " + chosen->manifest_sha256 +
                        ", but manifest-sha256.txt hashes to " +
                        (actual.empty() ? "nothing (missing)" : actual));
   }
-  auto listed = StringList(data, "items");
+  const auto& listed = chosen->items;
   if (std::set<std::string>(listed.begin(), listed.end()) != exhibits) {
     problems.push_back("lists the items [" + Join(listed, ", ") +
                        "], but evidence/items.json has [" +
                        Join({exhibits.begin(), exhibits.end()}, ", ") + "]");
   }
-  auto listed_incidents = StringList(data, "incidents");
+  const auto& listed_incidents = chosen->incidents;
   if (std::set<std::string>(listed_incidents.begin(), listed_incidents.end()) != incidents) {
     problems.push_back("lists the incidents [" + Join(listed_incidents, ", ") +
                        "], but evidence/incidents.json has [" +
@@ -486,17 +465,18 @@ void CheckCustodyLink(const Records& folder, std::uint64_t k,
   std::string subject = "custody " + std::to_string(k);
   for (const Records* r : later) {
     for (const auto& [seq, d] : r->entries) {
-      if (d.entry.action != "bundle.received") continue;
-      if (Str(d.entry.data, "checkpoint_sha256") != folder.checkpoint_sha256 ||
-          Str(d.entry.data, "signer_fingerprint") != folder.fingerprint) {
+      if (d.entry.action != payload::BundleReceived::kAction) continue;
+      // A malformed entry names nothing; it fails as a ledger line of its own records' check.
+      auto p = payload::ParseAs<payload::BundleReceived>(d.entry);
+      if (!p.ok() || p->checkpoint_sha256 != folder.checkpoint_sha256 ||
+          p->signer_fingerprint != folder.fingerprint) {
         continue;
       }
-      auto sender = Str(d.entry.data, "sender_case");
-      if (sender && *sender != folder.case_uuid) {
+      if (p->sender_case != folder.case_uuid) {
         c.Fail("custody", subject,
                "bundle.received entry " + std::to_string(seq) + " in " + Where(*r) +
-                   " names sender case " + *sender + ", but the folder's records are of case " +
-                   folder.case_uuid);
+                   " names sender case " + p->sender_case +
+                   ", but the folder's records are of case " + folder.case_uuid);
         return;
       }
       c.Ok("custody", subject,
@@ -515,36 +495,50 @@ void CheckCustodyLink(const Records& folder, std::uint64_t k,
 void CheckReceivedItems(const std::vector<const Records*>& all, Checks& c) {
   for (const Records* r : all) {
     for (const auto& [seq, d] : r->entries) {
-      if (d.entry.action != "item.ingested") continue;
-      auto from = Str(d.entry.data, "received_from");
-      auto source = U64(d.entry.data, "source_entry");
-      if (!from) continue;
-      std::string subject =
-          r->label + Str(d.entry.data, "item").value_or("entry " + std::to_string(seq));
-      const Records* sender = nullptr;
-      for (const Records* other : all) {
-        if (other != r && !other->label.empty() && other->case_uuid == *from) sender = other;
-      }
-      if (sender == nullptr || !source) {
-        c.Fail("custody", subject,
-               "received from case " + *from +
-                   (source ? ", but no custody folder carries that case's records"
-                           : ", but its entry has no source_entry"));
+      if (d.entry.action != payload::ItemIngested::kAction) continue;
+      auto p = payload::ParseAs<payload::ItemIngested>(d.entry);
+      if (!p.ok()) {
+        // The exporter's malformed entries are reported by the item check.
+        if (!r->label.empty())
+          c.Fail("ledger", r->label + "entry " + std::to_string(seq), p.status().message());
         continue;
       }
-      auto it = sender->entries.find(*source);
-      if (it == sender->entries.end() || it->second.entry.action != "item.ingested") {
+      if (!p->received_from) continue;
+      const std::string& from = *p->received_from;
+      std::string subject = r->label + p->item;
+      const Records* sender = nullptr;
+      for (const Records* other : all) {
+        if (other != r && !other->label.empty() && other->case_uuid == from) sender = other;
+      }
+      if (sender == nullptr || !p->source_entry) {
         c.Fail("custody", subject,
-               "received from case " + *from + ", but its item.ingested entry " +
-                   std::to_string(*source) + " is not disclosed in " + Where(*sender));
-      } else if (Str(it->second.entry.data, "sha256") != Str(d.entry.data, "sha256")) {
+               "received from case " + from +
+                   (p->source_entry ? ", but no custody folder carries that case's records"
+                                    : ", but its entry has no source_entry"));
+        continue;
+      }
+      std::uint64_t source = *p->source_entry;
+      auto it = sender->entries.find(source);
+      std::optional<payload::ItemIngested> original;
+      if (it != sender->entries.end() &&
+          it->second.entry.action == payload::ItemIngested::kAction) {
+        if (auto q = payload::ParseAs<payload::ItemIngested>(it->second.entry); q.ok()) {
+          original = std::move(q).value();
+        }
+      }
+      if (!original) {
         c.Fail("custody", subject,
-               "received from case " + *from + ", but the sha256 differs from entry " +
-                   std::to_string(*source) + " in " + Where(*sender));
+               "received from case " + from + ", but its item.ingested entry " +
+                   std::to_string(source) + " is not disclosed (or not readable) in " +
+                   Where(*sender));
+      } else if (original->sha256 != p->sha256) {
+        c.Fail("custody", subject,
+               "received from case " + from + ", but the sha256 differs from entry " +
+                   std::to_string(source) + " in " + Where(*sender));
       } else {
         c.Ok("custody", subject,
-             "received from case " + *from + ": sha256 matches its item.ingested entry " +
-                 std::to_string(*source) + " in " + Where(*sender));
+             "received from case " + from + ": sha256 matches its item.ingested entry " +
+                 std::to_string(source) + " in " + Where(*sender));
       }
     }
   }
