@@ -7,7 +7,7 @@ CMAKE_ARGS ?=
 ASAN_BUILD ?= $(BUILD)-asan
 FUZZ_SECONDS ?= 300
 
-.PHONY: all deps build demo test test-asan asan-configure fuzz-smoke fuzz bench install clean
+.PHONY: all deps build demo test test-hostile test-asan asan-configure fuzz-smoke fuzz bench install clean
 
 all: build
 
@@ -27,6 +27,11 @@ demo: build
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 600
 	@$(MAKE) --no-print-directory fuzz-smoke
+
+# The CLI suite again with a wrong passphrase and case, another time zone and an unwritable home
+# in the environment (docs/testing.md); it reuses the build.
+test-hostile: build
+	@scripts/test-hostile.sh $(BUILD)
 
 # Debug keeps assertions; -O1 is what ASan recommends for speed (and what makes fuzzing useful).
 asan-configure: deps

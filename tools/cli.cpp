@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "evidence/printable.hpp"
 #include "evidence/time.hpp"
 
 namespace evidence::cli {
@@ -33,16 +34,19 @@ int ExitCodeFor(const Status& status) {
 }
 
 int ReportError(const Status& status) {
-  std::cerr << "evidence: error: " << status.message() << "\n";
+  // Messages echo file names and values from the case: one line each, inert.
+  std::cerr << "evidence: error: " << PrintableText(status.message()) << "\n";
   if (status.code() == StatusCode::kBusy) {
     PrintHint("another evidence command is using this case; try again when it has finished");
   }
   return ExitCodeFor(status);
 }
 
-void PrintHint(const std::string& hint) { std::cerr << "evidence: hint: " << hint << "\n"; }
+void PrintHint(const std::string& hint) {
+  std::cerr << "evidence: hint: " << PrintableText(hint) << "\n";
+}
 void PrintWarning(const std::string& warning) {
-  std::cerr << "evidence: warning: " << warning << "\n";
+  std::cerr << "evidence: warning: " << PrintableText(warning) << "\n";
 }
 
 fs::path CaseDir(const Globals& g) {
@@ -116,11 +120,9 @@ void PrintJson(const nlohmann::json& j) {
 }
 
 Result<std::string> TimeBound(const std::string& text, bool upper) {
-  auto t = ParseUserTime(text);
-  if (!t.ok()) return t.status();
-  std::int64_t ms = t->unix_ms;
-  if (upper && t->date_only) ms += 24LL * 3600 * 1000 - 1;
-  return FormatUtc(ms);
+  auto ms = ParseTimeBound(text, upper);
+  if (!ms.ok()) return ms.status();
+  return FormatUtc(*ms);
 }
 
 std::string HumanSize(std::uint64_t bytes) {

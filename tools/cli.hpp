@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evidence/case.hpp"
+#include "evidence/printable.hpp"
 #include "evidence/status.hpp"
 
 namespace evidence::cli {
@@ -34,8 +35,12 @@ struct Globals {
 
 int ExitCodeFor(const Status& status);
 
-// Prints "evidence: error: <message>" (and a hint where one helps) to stderr; returns the exit
-// code.
+// Human-readable output passes every value that came from the case, an input file or a bundle
+// through PrintableText (evidence/printable.hpp) before printing it, so that the text cannot act
+// on the terminal (docs/output.md). --json output needs no such step: JSON escapes controls.
+
+// Prints "evidence: error: <message>" (and a hint where one helps) to stderr, made printable;
+// returns the exit code.
 int ReportError(const Status& status);
 void PrintHint(const std::string& hint);
 void PrintWarning(const std::string& warning);

@@ -24,55 +24,6 @@ nlohmann::json EntryJson(const LedgerEntry& e) {
           {"actor", e.actor}, {"action", e.action}, {"data", e.data}};
 }
 
-std::string ShortHash(const std::string& hex) {
-  return hex.size() > 12 ? hex.substr(0, 12) + "…" : hex;
-}
-
-std::string Summary(const LedgerEntry& e) {
-  const auto& d = e.data;
-  auto s = [&](const char* k) {
-    return d.contains(k) && d[k].is_string() ? d[k].get<std::string>() : std::string();
-  };
-  if (e.action == "case.created") return "case \"" + s("name") + "\" (" + s("case") + ")";
-  if (e.action == "key.added") return "key " + s("key") + " " + s("fingerprint");
-  if (e.action == "item.ingested") {
-    std::uint64_t size = d.value("size", std::uint64_t{0});
-    return s("item") + " " + s("name") + " (" + s("kind") + ", " + HumanSize(size) + ", sha256 " +
-           ShortHash(s("sha256")) + ")";
-  }
-  if (e.action == "item.metadata") {
-    std::string out = s("item") + " metadata";
-    if (d.contains("captured")) out += ", captured " + s("captured");
-    if (d.contains("errors")) out += " (with extraction errors)";
-    return out;
-  }
-  if (e.action == "item.accessed") return s("item") + " " + s("purpose") + " to " + s("to");
-  if (e.action == "item.linked") return s("item") + " linked to " + s("incident");
-  if (e.action == "incident.recorded") {
-    std::string behaviours;
-    if (d.contains("behaviours") && d["behaviours"].is_array()) {
-      for (const auto& b : d["behaviours"]) {
-        if (b.is_string()) behaviours += (behaviours.empty() ? "" : ",") + b.get<std::string>();
-      }
-    }
-    return s("incident") + " at " + s("at") + " (" + behaviours + ")";
-  }
-  if (e.action == "incident.amended") {
-    std::string fields;
-    if (d.contains("changes") && d["changes"].is_object()) {
-      for (const auto& [k, v] : d["changes"].items()) fields += (fields.empty() ? "" : ", ") + k;
-    }
-    return s("incident") + " amended: " + fields +
-           (d.contains("reason") ? " (" + s("reason") + ")" : "");
-  }
-  if (e.action == "timestamp.attached") {
-    return "checkpoint " + std::to_string(d.value("checkpoint_size", std::uint64_t{0})) +
-           " existed at " + s("gen_time") + " (TSA: " + s("tsa") + ", " + s("token") + ")";
-  }
-  auto text = CanonicalJson(d);
-  return text.ok() ? *text : std::string("{}");
-}
-
 // Expands the paths of `add`, checking them all before anything is ingested, so that one bad
 // path leaves the case untouched.
 Result<std::vector<fs::path>> CollectFiles(const std::vector<std::string>& paths, bool recursive) {
@@ -152,9 +103,10 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
                      {"key", c->info().key_name},
                      {"fingerprint", c->info().key_fingerprint}});
         } else if (!g.quiet) {
-          std::cout << "created case " << c->info().uuid << " in " << dir.string() << "\n"
-                    << "signing key " << c->info().key_name << " " << c->info().key_fingerprint
-                    << "\n";
+          std::cout << "created case " << c->info().uuid << " in " << PrintableText(dir.string())
+                    << "\n"
+                    << "signing key " << PrintableText(c->info().key_name) << " "
+                    << c->info().key_fingerprint << "\n";
         }
         return kExitOk;
       };
@@ -213,11 +165,11 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
           const fs::path& f = r.source;
           ++n;
           if (progress) {
-            std::cerr << "\r[" << n << "/" << files->size() << "] " << f.filename().string()
-                      << "\x1b[K" << std::flush;
+            std::cerr << "\r[" << n << "/" << files->size() << "] "
+                      << PrintableText(f.filename().string()) << "\x1b[K" << std::flush;
           }
           for (const auto& e : r.errors) {
-            PrintWarning(LossyUtf8(f.string()) + ": kept, but " + e);
+            PrintWarning(f.string() + ": kept, but " + e);
           }
           if (r.duplicate) duplicates.push_back(r.exhibit);
           nlohmann::json j = {{"path", LossyUtf8(f.string())},
@@ -234,16 +186,16 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
           if (g.json) out.push_back(j);  // kept only when printed: memory stays flat
           if (!g.json && !g.quiet) {
             if (r.duplicate) {
-              std::cout << LossyUtf8(f.string()) << ": already in the case as " << r.exhibit
+              std::cout << PrintableText(f.string()) << ": already in the case as " << r.exhibit
                         << (incident_id ? "; linking it to " + *incident_id : "; nothing recorded")
                         << "\n";
             } else {
               std::cout << r.exhibit << "  " << r.kind << "  " << HumanSize(r.size) << "  "
-                        << DigestHex(r.sha256) << "  " << LossyUtf8(f.string());
+                        << DigestHex(r.sha256) << "  " << PrintableText(f.string());
               if (r.messages) std::cout << "  (" << r.messages << " messages)";
               std::cout << "\n";
               for (const auto& child : r.children) {
-                std::cout << "  " << child << "  media inside " << r.exhibit << "\n";
+                std::cout << "  " << PrintableText(child) << "  media inside " << r.exhibit << "\n";
               }
             }
           }
@@ -293,9 +245,11 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         std::printf("%-9s %-14s %10s  %-64s  %-25s  %s\n", "EXHIBIT", "KIND", "SIZE", "SHA256",
                     "CAPTURED", "NAME");
         for (const auto& it : *items) {
-          std::printf("%-9s %-14s %10s  %-64s  %-25s  %s\n", it.exhibit.c_str(), it.kind.c_str(),
-                      HumanSize(it.size).c_str(), DigestHex(it.sha256).c_str(),
-                      it.captured.value_or("-").c_str(), it.name.c_str());
+          std::printf("%-9s %-14s %10s  %-64s  %-25s  %s\n", PrintableText(it.exhibit).c_str(),
+                      PrintableText(it.kind).c_str(), HumanSize(it.size).c_str(),
+                      DigestHex(it.sha256).c_str(),
+                      PrintableText(it.captured.value_or("-")).c_str(),
+                      PrintableText(it.name).c_str());
         }
         return kExitOk;
       };
@@ -324,30 +278,31 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
           PrintJson(j);
           return kExitOk;
         }
-        std::cout << "exhibit:    " << item->exhibit << "\n"
-                  << "name:       " << item->name << "\n"
-                  << "kind:       " << item->kind << "\n"
-                  << "media type: " << item->media_type << "\n"
+        std::cout << "exhibit:    " << PrintableText(item->exhibit) << "\n"
+                  << "name:       " << PrintableText(item->name) << "\n"
+                  << "kind:       " << PrintableText(item->kind) << "\n"
+                  << "media type: " << PrintableText(item->media_type) << "\n"
                   << "size:       " << item->size << " bytes (" << HumanSize(item->size) << ")\n"
                   << "sha256:     " << DigestHex(item->sha256) << "\n"
-                  << "captured:   " << item->captured.value_or("unknown") << "\n"
-                  << "ingested:   " << item->ingested << "\n";
-        if (!item->note.empty()) std::cout << "note:       " << item->note << "\n";
-        if (item->parent) std::cout << "parent:     " << *item->parent << "\n";
+                  << "captured:   " << PrintableText(item->captured.value_or("unknown")) << "\n"
+                  << "ingested:   " << PrintableText(item->ingested) << "\n";
+        if (!item->note.empty()) std::cout << "note:       " << PrintableText(item->note) << "\n";
+        if (item->parent) std::cout << "parent:     " << PrintableText(*item->parent) << "\n";
         if (!item->metadata.empty()) {
           std::cout << "metadata:\n";
           for (const auto& [k, v] : item->metadata.items()) {
-            std::cout << "  " << k << ": "
-                      << (v.is_string()
-                              ? v.get<std::string>()
-                              : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+            std::cout << "  " << PrintableText(k) << ": "
+                      << PrintableText(
+                             v.is_string()
+                                 ? v.get<std::string>()
+                                 : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
                       << "\n";
           }
         }
         std::cout << "history:\n";
         for (const auto& e : *history) {
-          std::cout << "  " << e.seq << "  " << e.time << "  " << e.actor << "  " << e.action
-                    << "\n";
+          std::cout << "  " << e.seq << "  " << PrintableText(e.time) << "  "
+                    << PrintableText(e.actor) << "  " << PrintableText(e.action) << "\n";
         }
         return kExitOk;
       };
@@ -374,10 +329,9 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         for (auto [text, bound, upper] :
              {std::tuple{since, &f.since, false}, std::tuple{until, &f.until, true}}) {
           if (text->empty()) continue;
-          auto t = ParseUserTime(*text);
-          if (!t.ok()) return ReportError(t.status().WithContext(upper ? "--until" : "--since"));
-          std::int64_t ms = t->unix_ms + (upper && t->date_only ? 24LL * 3600 * 1000 - 1 : 0);
-          *bound = FormatUtc(ms);
+          auto ms = ParseTimeBound(*text, upper);
+          if (!ms.ok()) return ReportError(ms.status().WithContext(upper ? "--until" : "--since"));
+          *bound = FormatUtc(*ms);
         }
         auto c = OpenCase(g);
         if (!c.ok()) return ReportError(c.status());
@@ -411,9 +365,13 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         }
         for (const auto& sm : *msgs) {
           const Message& m = sm.message;
-          std::cout << sm.item << "#" << m.index << "  " << m.time.value_or("(no time)") << "  "
-                    << (m.system ? "(system)" : m.sender) << ": " << m.text;
-          for (const auto& a : m.attachments) std::cout << " [attachment " << a.name << "]";
+          std::cout << PrintableText(sm.item) << "#" << m.index << "  "
+                    << PrintableText(m.time.value_or("(no time)")) << "  "
+                    << (m.system ? "(system)" : PrintableText(m.sender)) << ": "
+                    << PrintableText(m.text);
+          for (const auto& a : m.attachments) {
+            std::cout << " [attachment " << PrintableText(a.name) << "]";
+          }
           std::cout << "\n";
         }
         return kExitOk;
@@ -467,8 +425,10 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
           return kExitOk;
         }
         for (const auto& e : *entries) {
-          std::cout << e.seq << "  " << e.time << "  " << e.actor << "  " << e.action << "  "
-                    << Summary(e) << "\n";
+          auto summary = DescribeLedgerEntry(e);
+          if (!summary.ok()) return ReportError(summary.status());
+          std::cout << e.seq << "  " << PrintableText(e.time) << "  " << PrintableText(e.actor)
+                    << "  " << PrintableText(e.action) << "  " << PrintableText(*summary) << "\n";
         }
         return kExitOk;
       };
@@ -497,12 +457,13 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
                      {"warnings", r->warnings}});
         } else {
           for (const auto& w : r->warnings) PrintWarning(w);
-          for (const auto& f : r->failures) std::cout << "FAIL  " << f << "\n";
+          for (const auto& f : r->failures) std::cout << "FAIL  " << PrintableText(f) << "\n";
           if (!g.quiet || !r->ok()) {
             std::cout << "checked: " << r->objects_checked << " objects re-hashed ("
                       << HumanSize(r->bytes_hashed) << "), " << r->entries_checked << " entries, "
                       << r->checkpoints_checked << " checkpoints, " << r->items_checked
-                      << " items checked; signing key " << r->key_fingerprint << "\n";
+                      << " items checked; signing key " << PrintableText(r->key_fingerprint)
+                      << "\n";
             std::cout << (r->ok() ? "case verifies\n"
                                   : "case does NOT verify: " + std::to_string(r->failures.size()) +
                                         " problem(s)\n");
@@ -530,7 +491,7 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
                      {"root", HexEncode(parsed->checkpoint.root)},
                      {"note", *note}});
         } else {
-          std::cout << *note;
+          std::cout << PrintableText(*note, AsciiControls::kKeepNewlines);
         }
         return kExitOk;
       };
@@ -557,7 +518,7 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         if (g.json) {
           PrintJson({{"exhibit", *id}, {"path", LossyUtf8(dest->string())}});
         } else if (!g.quiet) {
-          std::cout << LossyUtf8(dest->string()) << "\n";
+          std::cout << PrintableText(dest->string()) << "\n";
         }
         return kExitOk;
       };
@@ -585,11 +546,11 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
                      {"encrypted", info.key_encrypted},
                      {"public_key_pem", *pem}});
         } else {
-          std::cout << "name:        " << info.key_name << "\n"
-                    << "fingerprint: " << info.key_fingerprint << "\n"
-                    << "verifier:    " << *vkey << "\n"
+          std::cout << "name:        " << PrintableText(info.key_name) << "\n"
+                    << "fingerprint: " << PrintableText(info.key_fingerprint) << "\n"
+                    << "verifier:    " << PrintableText(*vkey) << "\n"
                     << "encrypted:   " << (info.key_encrypted ? "yes" : "no") << "\n"
-                    << *pem;
+                    << PrintableText(*pem, AsciiControls::kKeepNewlines);
         }
         return kExitOk;
       };
@@ -601,7 +562,7 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         if (!c.ok()) return ReportError(c.status());
         auto pem = c->PublicKeyPem();
         if (!pem.ok()) return ReportError(pem.status());
-        std::cout << *pem;
+        std::cout << PrintableText(*pem, AsciiControls::kKeepNewlines);
         return kExitOk;
       };
     });

@@ -57,25 +57,28 @@ void AddIncidentOptions(CLI::App* cmd, IncidentArgs& a, bool amend) {
   }
 }
 
+// Every value comes from the ledger, so it is printed inert (a line break in an account shows as
+// \x0a rather than as a line that could pass for output).
 void PrintIncident(const Incident& inc) {
-  std::cout << "incident:   " << inc.id << "\n"
-            << "when:       " << inc.at << (inc.until ? " until " + *inc.until : "") << "\n"
-            << "behaviours: " << Join(inc.behaviours) << "\n"
-            << "where:      " << (inc.where.empty() ? "-" : inc.where) << "\n"
-            << "witnesses:  " << (inc.witnesses.empty() ? "-" : Join(inc.witnesses)) << "\n"
-            << "evidence:   " << (inc.items.empty() ? "-" : Join(inc.items)) << "\n"
-            << "what:       " << inc.what << "\n";
+  auto p = [](std::string_view s) { return PrintableText(s); };
+  std::cout << "incident:   " << p(inc.id) << "\n"
+            << "when:       " << p(inc.at) << (inc.until ? " until " + p(*inc.until) : "") << "\n"
+            << "behaviours: " << p(Join(inc.behaviours)) << "\n"
+            << "where:      " << (inc.where.empty() ? "-" : p(inc.where)) << "\n"
+            << "witnesses:  " << (inc.witnesses.empty() ? "-" : p(Join(inc.witnesses))) << "\n"
+            << "evidence:   " << (inc.items.empty() ? "-" : p(Join(inc.items))) << "\n"
+            << "what:       " << p(inc.what) << "\n";
   if (inc.versions.size() > 1) {
     std::cout << "history (the original first; nothing is ever overwritten):\n";
     for (const auto& v : inc.versions) {
-      std::cout << "  entry " << v.entry_seq << "  " << v.recorded << "  "
+      std::cout << "  entry " << v.entry_seq << "  " << p(v.recorded) << "  "
                 << (v.action == "incident.recorded" ? "recorded" : "amended")
-                << (v.reason.empty() ? "" : " (" + v.reason + ")") << "\n"
-                << "    when: " << v.at << (v.until ? " until " + *v.until : "") << "\n"
-                << "    what: " << v.what << "\n";
-      if (!v.where.empty()) std::cout << "    where: " << v.where << "\n";
-      if (!v.witnesses.empty()) std::cout << "    witnesses: " << Join(v.witnesses) << "\n";
-      std::cout << "    behaviours: " << Join(v.behaviours) << "\n";
+                << (v.reason.empty() ? "" : " (" + p(v.reason) + ")") << "\n"
+                << "    when: " << p(v.at) << (v.until ? " until " + p(*v.until) : "") << "\n"
+                << "    what: " << p(v.what) << "\n";
+      if (!v.where.empty()) std::cout << "    where: " << p(v.where) << "\n";
+      if (!v.witnesses.empty()) std::cout << "    witnesses: " << p(Join(v.witnesses)) << "\n";
+      std::cout << "    behaviours: " << p(Join(v.behaviours)) << "\n";
     }
   }
 }
@@ -133,7 +136,8 @@ void AddDiaryCommands(CLI::App& app, Globals& g, Runner& run) {
         for (const auto& inc : *all) {
           std::string what = inc.what.substr(0, inc.what.find('\n'));
           if (what.size() > 60) what = what.substr(0, 57) + "...";
-          std::cout << inc.id << "  " << inc.at << "  " << Join(inc.behaviours, ",") << "  " << what
+          std::cout << PrintableText(inc.id) << "  " << PrintableText(inc.at) << "  "
+                    << PrintableText(Join(inc.behaviours, ",")) << "  " << PrintableText(what)
                     << (inc.versions.size() > 1 ? "  (amended)" : "") << "\n";
         }
         return kExitOk;
@@ -184,7 +188,8 @@ void AddDiaryCommands(CLI::App& app, Globals& g, Runner& run) {
         if (g.json) {
           PrintJson(IncidentToJson(*inc));
         } else if (!g.quiet) {
-          std::cout << inc->id << " amended (version " << inc->versions.size() << ")\n";
+          std::cout << PrintableText(inc->id) << " amended (version " << inc->versions.size()
+                    << ")\n";
         }
         return kExitOk;
       };
@@ -215,7 +220,7 @@ void AddDiaryCommands(CLI::App& app, Globals& g, Runner& run) {
         if (g.json) {
           PrintJson(IncidentToJson(*inc));
         } else if (!g.quiet) {
-          std::cout << inc->id << ": " << Join(inc->items) << "\n";
+          std::cout << PrintableText(inc->id) << ": " << PrintableText(Join(inc->items)) << "\n";
         }
         return kExitOk;
       };

@@ -50,7 +50,8 @@ void AddKeyRotateCommand(CLI::App& app, Globals& g, Runner& run) {
                    {"new_fingerprint", r->new_fingerprint},
                    {"entry", r->entry}});
       } else if (!g.quiet) {
-        std::cout << "new signing key " << r->key_name << " " << r->new_fingerprint << "\n"
+        std::cout << "new signing key " << PrintableText(r->key_name) << " " << r->new_fingerprint
+                  << "\n"
                   << "endorsed by the old key " << r->old_fingerprint << " in ledger entry "
                   << r->entry << " (key.added)\n"
                   << "tell the people you send bundles to the new fingerprint\n";

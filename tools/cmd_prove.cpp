@@ -62,18 +62,20 @@ int ProveItem(const Globals& g, const std::string& id) {
                {"checkpoint", p->checkpoint}});
     return kExitOk;
   }
-  std::cout << p->id << ": " << p->entries.size() << " ledger entries, each proven against the "
+  std::cout << PrintableText(p->id) << ": " << p->entries.size()
+            << " ledger entries, each proven against the "
             << "checkpoint of tree size " << p->tree_size << " (root " << HexEncode(p->root)
             << ")\n";
   for (const auto& e : p->entries) {
     std::string action;
     if (auto parsed = ParseLedgerEntry(e.entry); parsed.ok()) action = parsed->action;
-    std::cout << "entry " << e.seq << "  " << action << "  (tree size " << p->tree_size << ")\n"
-              << "  " << e.entry << "\n"
+    std::cout << "entry " << e.seq << "  " << PrintableText(action) << "  (tree size "
+              << p->tree_size << ")\n"
+              << "  " << PrintableText(e.entry) << "\n"
               << "  leaf  " << HexEncode(e.leaf_hash) << "\n";
     PrintPath("path", e.inclusion_path);
   }
-  std::cout << "checkpoint:\n" << p->checkpoint;
+  std::cout << "checkpoint:\n" << PrintableText(p->checkpoint, AsciiControls::kKeepNewlines);
   return kExitOk;
 }
 
@@ -102,12 +104,13 @@ int ProveConsistency(const Globals& g, const std::string& file) {
   }
   std::cout << "consistency proof from tree size " << p->old_size << " to " << p->new_size
             << " (RFC 9162 section 2.1.4)\n"
-            << "  old root  " << HexEncode(p->old_root) << " (signed by " << p->old_signer << ")\n"
+            << "  old root  " << HexEncode(p->old_root) << " (signed by "
+            << PrintableText(p->old_signer) << ")\n"
             << "  new root  " << HexEncode(p->new_root) << "\n";
   PrintPath("path    ", p->path);
   std::cout << "the ledger only grew since that checkpoint\n"
             << "checkpoint:\n"
-            << p->checkpoint;
+            << PrintableText(p->checkpoint, AsciiControls::kKeepNewlines);
   return kExitOk;
 }
 

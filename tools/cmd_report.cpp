@@ -51,7 +51,7 @@ void AddReportCommands(CLI::App& app, Globals& g, Runner& run) {
       f << *text;
       f.close();
       if (!f) return ReportError(Status::IoError(*out + ": cannot write the report"));
-      if (!g.quiet) std::cerr << "evidence: report written to " << *out << "\n";
+      if (!g.quiet) std::cerr << "evidence: report written to " << PrintableText(*out) << "\n";
       return kExitOk;
     };
   });

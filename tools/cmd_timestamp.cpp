@@ -73,12 +73,15 @@ void AddTimestampCommands(CLI::App& app, Globals& g, Runner& run) {
           // With the request on stdout, the words go to stderr.
           std::ostream& o = to_stdout ? std::cerr : std::cout;
           o << "time-stamp request for checkpoint " << r->tree_size << " (SHA-256 of its body "
-            << DigestHex(r->imprint) << ", nonce " << r->nonce << ") written to " << where << "\n";
+            << DigestHex(r->imprint) << ", nonce " << r->nonce << ") written to "
+            << PrintableText(where) << "\n";
           if (!to_stdout) {
             o << "send it to a time-stamping authority, for example:\n"
               << "  curl -sS -H 'Content-Type: application/timestamp-query' --data-binary @"
-              << file.string() << " https://freetsa.org/tsr > " << file.stem().string() << ".tsr\n"
-              << "then: evidence timestamp attach " << file.stem().string() << ".tsr\n";
+              << PrintableText(file.string()) << " https://freetsa.org/tsr > "
+              << PrintableText(file.stem().string()) << ".tsr\n"
+              << "then: evidence timestamp attach " << PrintableText(file.stem().string())
+              << ".tsr\n";
           }
         }
         return kExitOk;
@@ -116,15 +119,17 @@ void AddTimestampCommands(CLI::App& app, Globals& g, Runner& run) {
                      {"stored", r->stored.string()},
                      {"entry", r->entry}});
         } else if (!g.quiet) {
-          std::cout << "checkpoint " << r->tree_size << " existed at " << t.gen_time
-                    << " (TSA: " << t.tsa_name << ", serial " << t.serial << ")\n";
+          // The TSA's words come from a file anyone could have made.
+          std::cout << "checkpoint " << r->tree_size << " existed at " << PrintableText(t.gen_time)
+                    << " (TSA: " << PrintableText(t.tsa_name) << ", serial "
+                    << PrintableText(t.serial) << ")\n";
           std::cout << (t.chain_checked
-                            ? "the TSA certificate chains to --tsa-ca " + *tsa_ca
+                            ? "the TSA certificate chains to --tsa-ca " + PrintableText(*tsa_ca)
                             : "the TSA certificate chain was NOT checked (give --tsa-ca PEM to "
                               "check it)")
                     << "\n";
-          std::cout << "stored as " << r->stored.string() << "; recorded as ledger entry "
-                    << r->entry << "\n";
+          std::cout << "stored as " << PrintableText(r->stored.string())
+                    << "; recorded as ledger entry " << r->entry << "\n";
         }
         return kExitOk;
       };

@@ -1,14 +1,25 @@
 // The `evidence` command line. Data goes to stdout, diagnostics to stderr with the prefix
 // "evidence: ", and the exit status says which kind of failure it was (DESIGN.md section 1).
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <exception>
 #include <iostream>
 
 #include "cli.hpp"
 
 namespace {
 constexpr const char* kVersion = "0.1.0";
+
+// A core dump of this process could hold a decrypted case key and the passphrase that unlocked
+// it, written to whatever folder the process runs in; none is ever made (docs/reliability.md).
+void ForbidCoreDumps() {
+  struct rlimit none = {0, 0};
+  (void)setrlimit(RLIMIT_CORE, &none);
+  (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
-int main(int argc, char** argv) {
+int Run(int argc, char** argv) {
   using namespace evidence::cli;
   CLI::App app{
       "evidence: keep evidence of stalking and harassment intact, with a custody ledger "
@@ -50,4 +61,20 @@ int main(int argc, char** argv) {
   }
   if (!run) return kExitUsage;
   return run();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ForbidCoreDumps();
+  // The library reports errors as values; anything that still escapes is a bug, reported in one
+  // line with the environment's status rather than an abort.
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "evidence: error: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "evidence: error: internal error: unknown exception\n";
+  }
+  return evidence::cli::kExitEnvironment;
 }

@@ -293,38 +293,52 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   std::set<std::uint64_t> custody_folders;  // CASE/custody/<k> the disclosed items came through
   {
     EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource source, LedgerHashSource::Load(s_->db, tree_size));
-    EVIDENCE_ASSIGN_OR_RETURN(
-        auto st,
-        s_->db.Prepare("SELECT seq, entry, action, item, incident FROM entries ORDER BY seq"));
+    EVIDENCE_ASSIGN_OR_RETURN(auto st,
+                              s_->db.Prepare("SELECT seq, entry FROM entries ORDER BY seq"));
     for (;;) {
       EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       auto seq = static_cast<std::uint64_t>(st.ColumnInt(0));
-      std::string action = st.ColumnText(2);
-      auto item = st.ColumnOptionalText(3);
-      auto incident = st.ColumnOptionalText(4);
+      Bytes bytes = st.ColumnBlob(1);
+      // What an entry is about is read from its signed bytes, not from the index columns.
+      auto e = ParseLedgerEntry(AsChars(bytes));
+      if (!e.ok()) {
+        return Status::Corruption("ledger: entry " + std::to_string(seq) + ": " +
+                                  e.status().message() + " (run `evidence verify`)");
+      }
+      const std::string& action = e->action;
+      auto field = [&](const char* key) -> std::optional<std::string> {
+        auto it = e->data.find(key);
+        if (it == e->data.end() || !it->is_string()) return std::nullopt;
+        return it->get<std::string>();
+      };
+      auto item = field("item");
+      auto incident = field("incident");
       bool disclose = seq == 0 || action == "key.added" || seq == export_seq ||
                       (item && items.count(*item)) || (incident && incidents.count(*incident));
-      Bytes bytes = st.ColumnBlob(1);
       if (action == "bundle.received") {
         // Disclosed with the received items it brought, together with the sender's records.
-        auto e = ParseLedgerEntry(AsChars(bytes));
-        if (!e.ok()) return e.status().WithContext("entry " + std::to_string(seq));
-        for (const auto& x : e->data.value("items", nlohmann::json::array())) {
-          if (x.is_string() && items.count(x.get<std::string>())) disclose = true;
+        auto received = e->data.find("items");
+        if (received != e->data.end() && received->is_array()) {
+          for (const auto& x : *received) {
+            if (x.is_string() && items.count(x.get<std::string>())) disclose = true;
+          }
         }
         if (disclose) {
-          custody_folders.insert(e->data.value("custody", std::uint64_t{0}));
-          for (const auto& k : e->data.value("custody_carried", nlohmann::json::array())) {
-            if (k.is_number_unsigned()) custody_folders.insert(k.get<std::uint64_t>());
+          auto custody = e->data.find("custody");
+          if (custody != e->data.end() && custody->is_number_unsigned()) {
+            custody_folders.insert(custody->get<std::uint64_t>());
+          }
+          auto carried = e->data.find("custody_carried");
+          if (carried != e->data.end() && carried->is_array()) {
+            for (const auto& k : *carried) {
+              if (k.is_number_unsigned()) custody_folders.insert(k.get<std::uint64_t>());
+            }
           }
         }
       }
       if (!disclose) continue;
-      if (seq == export_seq) {
-        auto e = ParseLedgerEntry(AsChars(bytes));
-        if (e.ok()) export_time = e->time;
-      }
+      if (seq == export_seq) export_time = e->time;
       ledger_jsonl.append(AsChars(bytes));
       ledger_jsonl.push_back('\n');
       // Checked against the signed root, so a damaged node cache cannot reach the bundle.
@@ -333,6 +347,11 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
       nlohmann::json hexes = nlohmann::json::array();
       for (const auto& h : path) hexes.push_back(HexEncode(h));
       EVIDENCE_ASSIGN_OR_RETURN(merkle::Hash leaf, source.LeafHash(seq));
+      if (leaf != merkle::LeafHash(bytes)) {
+        return Status::VerificationFailed("ledger: entry " + std::to_string(seq) +
+                                          ": its bytes are not the leaf the signed checkpoint "
+                                          "covers (it was altered; run `evidence verify`)");
+      }
       EVIDENCE_ASSIGN_OR_RETURN(
           std::string proof,
           CanonicalJson({{"seq", seq}, {"leaf_hash", HexEncode(leaf)}, {"inclusion_path", hexes}}));
@@ -525,7 +544,7 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
               Status st = l.status;
               if (st.ok() && l.buffer) st = w.Data(ByteView(l.buffer.get(), it->size), path);
               if (st.ok() && !l.buffer) {
-                st = s_->objects.Stream(it->sha256,
+                st = s_->objects.Stream(it->sha256, it->size,
                                         [&](ByteView chunk) { return w.Data(chunk, path); });
               }
               if (!st.ok()) payload_status = st.WithContext(it->exhibit);

@@ -1,7 +1,9 @@
 #include "evidence/case.hpp"
 
+#include <fcntl.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -11,10 +13,13 @@
 #include "evidence/canonical_json.hpp"
 #include "evidence/key_file.hpp"
 #include "evidence/merkle.hpp"
+#include "item_fold.hpp"
 #include "ledger_payloads.hpp"
 #include "ledger_schema.hpp"
 #include "ledger_source.hpp"
+#include "ledger_writer.hpp"
 #include "status_macros.hpp"
+#include "unique_fd.hpp"
 
 namespace evidence {
 
@@ -32,19 +37,62 @@ std::string NewUuid() {
          hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
-// A signed-note key name may not hold spaces or '+'; derive a readable one from the owner.
+// Limits of case.json (docs/case-format.md): a key name is part of file names in keys/, and
+// the name and owner are printed and signed.
+constexpr std::size_t kMaxKeyName = 64;
+constexpr std::size_t kMaxCaseText = 1024;
+constexpr std::size_t kMaxCaseJson = 64 * 1024;
+
+// A signed-note key name may not hold spaces or '+'; derive a readable one from the owner, in
+// the form CheckKeyName accepts.
 std::string KeyNameFor(std::string_view owner) {
   std::string out;
   for (unsigned char c : owner) {
+    if (out.size() >= kMaxKeyName) break;
     if (std::isalnum(c)) {
       out.push_back(static_cast<char>(std::tolower(c)));
     } else if ((c == '-' || c == '_' || c == '.' || c == ' ') && !out.empty() &&
-               out.back() != '-') {
+               out.back() != '-' && out.back() != '.') {
       out.push_back(c == ' ' ? '-' : static_cast<char>(c));
     }
   }
   while (!out.empty() && out.back() == '-') out.pop_back();
   return out.empty() ? "owner" : out;
+}
+
+// The key name names files in keys/ (NAME.key, NAME.pub.pem), so beyond the signed-note rules it
+// holds only what KeyNameFor makes: lower-case letters, digits, '-', '_' and '.', starting with a
+// letter or digit, without "..", at most kMaxKeyName characters. No '/' and no leading '.' means
+// the files stay inside keys/.
+Status CheckKeyName(std::string_view name) {
+  EVIDENCE_RETURN_IF_ERROR(ValidKeyName(name));
+  if (name.size() > kMaxKeyName) {
+    return Status::InvalidArgument("longer than " + std::to_string(kMaxKeyName) + " characters");
+  }
+  for (unsigned char c : name) {
+    if (!std::islower(c) && !std::isdigit(c) && c != '-' && c != '_' && c != '.') {
+      return Status::InvalidArgument("may hold only a-z, 0-9, '-', '_' and '.'");
+    }
+  }
+  if (!std::isalnum(static_cast<unsigned char>(name[0]))) {
+    return Status::InvalidArgument("must start with a letter or digit");
+  }
+  if (name.find("..") != std::string_view::npos) return Status::InvalidArgument("holds \"..\"");
+  return Status::Ok();
+}
+
+// A UUID as NewUuid writes it: version 4, RFC 4122 variant, lower-case hex.
+bool IsCanonicalUuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return s[14] == '4' && (s[19] == '8' || s[19] == '9' || s[19] == 'a' || s[19] == 'b');
 }
 
 Status ValidPrefix(std::string_view prefix) {
@@ -60,12 +108,59 @@ Status ValidPrefix(std::string_view prefix) {
   return Status::Ok();
 }
 
-Result<std::string> ReadSmallFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ErrnoStatus(errno, path, "cannot read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+// Every identity field of a case, as init writes it and open requires it. kInvalidArgument
+// "field: what is wrong".
+Status CheckCaseInfo(const CaseInfo& info) {
+  if (!IsCanonicalUuid(info.uuid)) {
+    return Status::InvalidArgument("uuid: not a lower-case version 4 UUID");
+  }
+  if (info.origin != "evidence.case/" + info.uuid) {
+    return Status::InvalidArgument("origin: not \"evidence.case/\" followed by the uuid");
+  }
+  if (Status s = ValidPrefix(info.exhibit_prefix); !s.ok()) {
+    return s.WithContext("exhibit_prefix");
+  }
+  if (Status s = CheckKeyName(info.key_name); !s.ok()) {
+    return Status::InvalidArgument("key_name: " + s.message());
+  }
+  for (const auto& [field, value] :
+       {std::pair{"name", &info.name}, {"owner", &info.owner}, {"created", &info.created}}) {
+    if (!IsValidUtf8(*value)) return Status::InvalidArgument(std::string(field) + ": not UTF-8");
+    if (value->size() > kMaxCaseText) {
+      return Status::InvalidArgument(std::string(field) + ": longer than " +
+                                     std::to_string(kMaxCaseText) + " bytes");
+    }
+  }
+  return Status::Ok();
+}
+
+// Reads a small file of the case (case.json, a key file). What is there may have been put there by
+// someone else: a FIFO would block and a link to /dev/zero never end, so only a regular file of
+// at most `limit` bytes is read.
+Result<std::string> ReadSmallFile(const fs::path& path, std::size_t limit = kMaxCaseJson) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) return ErrnoStatus(errno, path, "cannot read");
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return ErrnoStatus(errno, path, "cannot read");
+  if (!S_ISREG(st.st_mode)) return Status::Corruption(path.string() + ": not a regular file");
+  if (static_cast<std::uint64_t>(st.st_size) > limit) {
+    return Status::Corruption(path.string() + ": larger than " + std::to_string(limit) + " bytes");
+  }
+  std::string text(static_cast<std::size_t>(st.st_size) + 1, '\0');
+  std::size_t got = 0;
+  while (got < text.size()) {
+    ssize_t n = ::read(fd.get(), text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus(errno, path, "cannot read");
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  // One byte more than its size was asked for: a file that grew meanwhile is not read on.
+  if (got > static_cast<std::size_t>(st.st_size)) {
+    return Status::Corruption(path.string() + ": changed while it was read");
+  }
+  text.resize(got);
+  return text;
 }
 
 Result<CaseInfo> ParseCaseJson(const fs::path& dir) {
@@ -77,25 +172,38 @@ Result<CaseInfo> ParseCaseJson(const fs::path& dir) {
   if (!fs::exists(CaseJsonPath(dir), ec)) {
     return Status::InvalidArgument(dir.string() + ": not an evidence case (no case.json)");
   }
+  const std::string where = CaseJsonPath(dir).string();
   EVIDENCE_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(CaseJsonPath(dir)));
   auto j = nlohmann::json::parse(text, nullptr, false);
-  CaseInfo info;
-  try {
-    if (j.is_discarded() || !j.is_object()) throw std::runtime_error("not a JSON object");
-    info.format = j.at("format").get<int>();
-    info.uuid = j.at("uuid").get<std::string>();
-    info.name = j.at("name").get<std::string>();
-    info.owner = j.at("owner").get<std::string>();
-    info.created = j.at("created").get<std::string>();
-    info.origin = j.at("origin").get<std::string>();
-    info.exhibit_prefix = j.at("exhibit_prefix").get<std::string>();
-    info.key_name = j.at("key_name").get<std::string>();
-  } catch (const std::exception& e) {
-    return Status::Corruption(CaseJsonPath(dir).string() + ": malformed: " + e.what());
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::Corruption(where + ": malformed: not a JSON object");
   }
-  if (info.format != kCaseFormat) {
-    return Status::Unsupported(CaseJsonPath(dir).string() + ": case format " +
-                               std::to_string(info.format) + " is not supported");
+  CaseInfo info;
+  auto format = j.find("format");
+  if (format == j.end() || !format->is_number_integer()) {
+    return Status::Corruption(where + ": format: missing or not an integer");
+  }
+  if (format->get<std::int64_t>() != kCaseFormat) {
+    return Status::Unsupported(where + ": case format " + format->dump() + " is not supported");
+  }
+  info.format = kCaseFormat;
+  for (const auto& [field, value] : {std::pair{"uuid", &info.uuid},
+                                     {"name", &info.name},
+                                     {"owner", &info.owner},
+                                     {"created", &info.created},
+                                     {"origin", &info.origin},
+                                     {"exhibit_prefix", &info.exhibit_prefix},
+                                     {"key_name", &info.key_name}}) {
+    auto it = j.find(field);
+    if (it == j.end() || !it->is_string()) {
+      return Status::Corruption(where + ": " + field + ": missing or not a string");
+    }
+    *value = it->get<std::string>();
+  }
+  // Exhibit ids and key file paths are built from these fields: an edited case.json must not
+  // lead them out of their folders (docs/case-format.md, "case.json").
+  if (Status s = CheckCaseInfo(info); !s.ok()) {
+    return Status::Corruption(where + ": " + s.message());
   }
   return info;
 }
@@ -192,9 +300,8 @@ Result<Case> Case::Create(const fs::path& dir, const CaseOptions& options) {
   info.exhibit_prefix = options.exhibit_prefix;
   info.key_name = KeyNameFor(options.owner);
   info.key_encrypted = options.passphrase.has_value();
-  if (!IsValidUtf8(info.name) || !IsValidUtf8(info.owner)) {
-    return Status::InvalidArgument("case name and owner must be valid UTF-8");
-  }
+  // What open will require of case.json, refused here before anything is written.
+  EVIDENCE_RETURN_IF_ERROR(CheckCaseInfo(info));
 
   EVIDENCE_ASSIGN_OR_RETURN(SigningKey key, SigningKey::Generate());
   PublicKey pub = key.public_key();
@@ -214,6 +321,9 @@ Result<Case> Case::Create(const fs::path& dir, const CaseOptions& options) {
   state->signing_key = std::move(key);
   {
     EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(state->db));
+    EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter writer, LedgerWriter::BeginEmpty(state->db));
+    state->writer.emplace(std::move(writer));
+    state->writer_transaction = state->db.transactions_begun();
     EVIDENCE_ASSIGN_OR_RETURN(auto meta,
                               state->db.Prepare("INSERT INTO meta(key, value) VALUES (?, ?)"));
     EVIDENCE_RETURN_IF_ERROR(meta.Bind(1, "format").Bind(2, std::to_string(kCaseFormat)).Run());
@@ -271,25 +381,31 @@ Result<Case> Case::Open(const fs::path& dir, PassphraseProvider passphrase) {
   return Case(std::move(state));
 }
 
+Result<LedgerWriter*> Case::State::Writer() {
+  if (writer && writer_transaction == db.transactions_begun()) return &*writer;
+  writer.reset();
+  EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter w,
+                            LedgerWriter::Begin(db, info.uuid, info.origin, public_key));
+  writer.emplace(std::move(w));
+  writer_transaction = db.transactions_begun();
+  return &*writer;
+}
+
 Result<std::uint64_t> Case::State::AppendEntry(std::string_view action, nlohmann::json data,
                                                const std::optional<std::string>& item,
                                                const std::optional<std::string>& incident) {
-  // The appender also writes the Merkle nodes this entry completes (schemas/ledger.sql `nodes`).
-  EVIDENCE_ASSIGN_OR_RETURN(LedgerAppender appender, LedgerAppender::Begin(db));
+  EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter * w, Writer());
   LedgerEntry e;
-  e.seq = appender.size();
   e.time = NowRfc3339();
   e.actor = info.key_name;
   e.action = std::string(action);
   e.data = std::move(data);
+  e.seq = w->size();
   // Nothing is appended that a reader would refuse (a received bundle's values reach here).
   if (Status st = payload::Check(e.seq, e.action, e.data); !st.ok()) {
     return Status::InvalidArgument("refusing to append " + st.message());
   }
-  EVIDENCE_ASSIGN_OR_RETURN(std::string bytes, e.Encode());
-  EVIDENCE_RETURN_IF_ERROR(
-      appender.Append(AsBytes(bytes), e.time, e.action, item, incident).status());
-  return e.seq;
+  return w->Append(std::move(e), item, incident);
 }
 
 Result<const SigningKey*> Case::State::Key() {
@@ -313,47 +429,10 @@ Result<const SigningKey*> Case::State::Key() {
 }
 
 Status Case::State::SealLocked() {
-  EVIDENCE_ASSIGN_OR_RETURN(
-      auto last, db.Prepare("SELECT note FROM checkpoints ORDER BY size DESC, id DESC LIMIT 1"));
-  EVIDENCE_ASSIGN_OR_RETURN(bool has_checkpoint, last.Step());
-  std::optional<Checkpoint> previous;
-  if (has_checkpoint) {
-    auto parsed = ParseCheckpointNote(last.ColumnText(0));
-    if (parsed.ok()) previous = parsed->checkpoint;
-  }
-  EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t size, LedgerSize(db));
-  if (has_checkpoint && previous && previous->size == size) return Status::Ok();
-
-  // The root comes from the cache only where the previous signed checkpoint vouches for it (a
-  // consistency proof from that checkpoint must verify); what was appended since is hashed from
-  // the entries. If the cache disagrees with the signed root it is rebuilt from the entries.
-  merkle::Hash root{};
-  bool from_cache = false;
-  if (previous && previous->size > 0 && previous->size < size) {
-    EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource source,
-                              LedgerHashSource::LoadTrustingCacheBelow(db, size, previous->size));
-    EVIDENCE_ASSIGN_OR_RETURN(root, merkle::RootAt(source, size));
-    EVIDENCE_ASSIGN_OR_RETURN(auto proof, merkle::ConsistencyProof(source, previous->size, size));
-    from_cache = merkle::VerifyConsistency(previous->size, size, previous->root, root, proof).ok();
-    if (!from_cache) EVIDENCE_RETURN_IF_ERROR(RebuildNodeCache(db));
-  }
-  if (!from_cache) {
-    // Streams the entries (O(log n) memory). An altered ledger is signed as it stands, as it
-    // always was: `verify` reports the older checkpoint's mismatch.
-    EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource source,
-                              LedgerHashSource::LoadTrustingCacheBelow(db, size, 0));
-    EVIDENCE_ASSIGN_OR_RETURN(root, merkle::RootAt(source, size));
-  }
-
+  EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter * w, Writer());
+  if (!w->unsealed()) return Status::Ok();
   EVIDENCE_ASSIGN_OR_RETURN(const SigningKey* key, Key());
-  Checkpoint cp{info.origin, size, root};
-  EVIDENCE_ASSIGN_OR_RETURN(std::string note, SignCheckpoint(cp, info.key_name, *key));
-  EVIDENCE_ASSIGN_OR_RETURN(
-      auto insert, db.Prepare("INSERT INTO checkpoints(size, note, created) VALUES (?, ?, ?)"));
-  return insert.Bind(1, static_cast<std::int64_t>(cp.size))
-      .Bind(2, note)
-      .Bind(3, NowRfc3339())
-      .Run();
+  return w->Seal(*key, info.key_name, info.origin);
 }
 
 Status Case::Unlock() { return s_->Key().status(); }
@@ -368,32 +447,26 @@ Status Case::Seal() {
 
 namespace {
 
-constexpr const char* kItemColumns =
-    "exhibit, sha256, size, name, kind, media_type, captured, ingested, note, parent, entry_seq, "
-    "metadata";
-
-Result<Item> ReadItemRow(const sql::Statement& st) {
-  Item it;
-  it.exhibit = st.ColumnText(0);
-  auto digest = DigestFromHex(st.ColumnText(1));
-  if (!digest.ok()) return Status::Corruption(it.exhibit + ": malformed sha256 in the items table");
-  it.sha256 = *digest;
-  it.size = static_cast<std::uint64_t>(st.ColumnInt(2));
-  Bytes name = st.ColumnBlob(3);
-  it.raw_name.assign(name.begin(), name.end());
-  it.name = LossyUtf8(it.raw_name);
-  it.kind = st.ColumnText(4);
-  it.media_type = st.ColumnText(5);
-  it.captured = st.ColumnOptionalText(6);
-  it.ingested = st.ColumnText(7);
-  it.note = st.ColumnOptionalText(8).value_or("");
-  it.parent = st.ColumnOptionalText(9);
-  it.entry_seq = static_cast<std::uint64_t>(st.ColumnInt(10));
-  if (auto meta = st.ColumnOptionalText(11)) {
-    auto j = nlohmann::json::parse(*meta, nullptr, false);
-    if (!j.is_discarded()) it.metadata = std::move(j);
+// Folds the item entries a query returns (columns seq, entry; in seq order). Items are read from
+// the signed entries, never from the `items` cache (docs/case-format.md "Caches").
+Result<ItemFold> FoldItems(sql::Statement& st) {
+  ItemFold fold;
+  std::vector<std::string> problems;
+  for (;;) {
+    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    Bytes b = st.ColumnBlob(1);
+    auto e = ParseLedgerEntry(AsChars(b));
+    if (!e.ok()) {
+      return Status::Corruption("ledger: entry " + std::to_string(st.ColumnInt(0)) + ": " +
+                                e.status().message() + " (run `evidence verify`)");
+    }
+    fold.Add(*e, &problems);
+    if (!problems.empty()) {
+      return Status::Corruption("ledger: " + problems.front() + " (run `evidence verify`)");
+    }
   }
-  return it;
+  return fold;
 }
 
 }  // namespace
@@ -416,26 +489,26 @@ nlohmann::json ItemToJson(const Item& it) {
 }
 
 Result<std::vector<Item>> Case::Items() const {
-  EVIDENCE_ASSIGN_OR_RETURN(auto st, s_->db.Prepare(std::string("SELECT ") + kItemColumns +
-                                                    " FROM items ORDER BY entry_seq"));
-  std::vector<Item> items;
-  for (;;) {
-    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    EVIDENCE_ASSIGN_OR_RETURN(Item it, ReadItemRow(st));
-    items.push_back(std::move(it));
-  }
-  return items;
+  EVIDENCE_ASSIGN_OR_RETURN(
+      auto st, s_->db.Prepare("SELECT seq, entry FROM entries WHERE action IN ('item.ingested', "
+                              "'item.metadata', 'bundle.received') ORDER BY seq"));
+  EVIDENCE_ASSIGN_OR_RETURN(ItemFold fold, FoldItems(st));
+  return fold.InOrder();
 }
 
 Result<Item> Case::GetItem(std::string_view exhibit) const {
-  EVIDENCE_ASSIGN_OR_RETURN(auto st,
-                            s_->db.Prepare(std::string("SELECT ") + kItemColumns +
-                                           " FROM items WHERE exhibit = ?1 COLLATE NOCASE"));
-  st.Bind(1, exhibit);
-  EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound("no item " + std::string(exhibit) + " in this case");
-  return ReadItemRow(st);
+  const std::string id = CanonicalExhibitId(exhibit);
+  EVIDENCE_ASSIGN_OR_RETURN(
+      auto st, s_->db.Prepare("SELECT seq, entry FROM entries WHERE (item = ?1 AND action IN "
+                              "('item.ingested', 'item.metadata')) OR action = 'bundle.received' "
+                              "ORDER BY seq"));
+  st.Bind(1, id);
+  EVIDENCE_ASSIGN_OR_RETURN(ItemFold fold, FoldItems(st));
+  auto it = fold.items().find(id);
+  if (it == fold.items().end()) {
+    return Status::NotFound("no item " + std::string(exhibit) + " in this case");
+  }
+  return it->second;
 }
 
 Result<std::vector<LedgerEntry>> Case::Log(const LogFilter& f) const {
@@ -465,11 +538,16 @@ Result<std::vector<LedgerEntry>> Case::Log(const LogFilter& f) const {
 }
 
 Result<std::string> Case::LatestCheckpoint() const {
-  EVIDENCE_ASSIGN_OR_RETURN(
-      auto st, s_->db.Prepare("SELECT note FROM checkpoints ORDER BY id DESC LIMIT 1"));
-  EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::Corruption("the case has no signed checkpoint");
-  return st.ColumnText(0);
+  // Only a checkpoint whose signature verifies is handed out (to `prove`, `checkpoint`, a report,
+  // a time-stamp request): a newest row with a stripped or foreign signature is refused, never
+  // passed over for an older one.
+  EVIDENCE_ASSIGN_OR_RETURN(KeyHistory keys, LoadKeyHistory(s_->db, s_->info.uuid));
+  auto head = NewestSignedCheckpoint(s_->db, keys.epochs, s_->info.origin);
+  if (!head.ok()) {
+    if (head.status().code() != StatusCode::kVerificationFailed) return head.status();
+    return Status::VerificationFailed(head.status().message() + " (run `evidence verify`)");
+  }
+  return head->note;
 }
 
 Result<fs::path> Case::Extract(std::string_view exhibit, const fs::path& dest_dir, bool overwrite) {
@@ -488,6 +566,18 @@ Result<fs::path> Case::Extract(std::string_view exhibit, const fs::path& dest_di
   // complete and checked, so the ledger never claims an access that did not happen (nor misses
   // one).
   EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
+  // The copy handed out must be the one the signed ledger names, not whatever the tables say now.
+  EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter * writer, s_->Writer());
+  EVIDENCE_ASSIGN_OR_RETURN(LedgerEntry ingested, writer->ReadVerified(item.entry_seq));
+  auto says = [&](const char* field, const std::string& want) {
+    auto it = ingested.data.find(field);
+    return it != ingested.data.end() && it->is_string() && it->get<std::string>() == want;
+  };
+  if (ingested.action != "item.ingested" || !says("item", item.exhibit) ||
+      !says("sha256", DigestHex(item.sha256))) {
+    return CaseDoesNotVerify(item.exhibit + ": entry " + std::to_string(item.entry_seq) +
+                             " does not record this item as it reads");
+  }
   nlohmann::json data = {{"item", item.exhibit},
                          {"sha256", DigestHex(item.sha256)},
                          {"purpose", "extract"},
@@ -495,7 +585,7 @@ Result<fs::path> Case::Extract(std::string_view exhibit, const fs::path& dest_di
   EVIDENCE_RETURN_IF_ERROR(
       s_->AppendEntry("item.accessed", data, item.exhibit, std::nullopt).status());
   if (overwrite) (void)s_->fs->Remove(dest);
-  Status copied = s_->objects.CopyOut(item.sha256, dest);
+  Status copied = s_->objects.CopyOut(item.sha256, item.size, dest);
   if (!copied.ok()) return copied.WithContext(item.exhibit);
   EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
   Status committed = txn.Commit();

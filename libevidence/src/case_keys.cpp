@@ -6,6 +6,7 @@
 #include "case_state.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/key_file.hpp"
+#include "ledger_payloads.hpp"
 #include "status_macros.hpp"
 
 namespace evidence {
@@ -60,12 +61,13 @@ Result<fs::path> CurrentKeyFile(sql::Database& db, const fs::path& dir, const Ca
   fs::path first = KeyFilePath(dir, info.key_name);
   if (!row) return first;
   Bytes bytes = st.ColumnBlob(0);
+  // Which key signs is decided by this entry alone; a forged one must not silently pick another.
   auto e = ParseLedgerEntry(AsChars(bytes));
-  if (!e.ok()) return first;  // `verify` says what is wrong with it
-  std::string fingerprint = e->data.value("fingerprint", "");
+  if (!e.ok()) return e.status().WithContext("the last key.added entry");
+  EVIDENCE_ASSIGN_OR_RETURN(payload::KeyAdded added, payload::ParseAs<payload::KeyAdded>(*e));
   std::error_code ec;
-  fs::path rotated = RotatedKeyFilePath(dir, info.key_name, fingerprint, ".key");
-  if (!fingerprint.empty() && fs::exists(rotated, ec)) return rotated;
+  fs::path rotated = RotatedKeyFilePath(dir, info.key_name, added.fingerprint, ".key");
+  if (fs::exists(rotated, ec)) return rotated;
   return first;
 }
 

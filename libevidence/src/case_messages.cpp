@@ -10,32 +10,73 @@ namespace evidence {
 
 namespace {
 
-Message FromJson(const nlohmann::json& j) {
+// A stored message row, read without trusting its types: the row is a cache that anyone with the
+// folder can edit (verify ties it to the item.metadata entry's messages digest). kCorruption names
+// the row and the field.
+Result<Message> FromJson(const nlohmann::json& j, const std::string& row) {
+  auto bad = [&](const char* field, const char* expected) {
+    return Status::Corruption("messages: " + row + ": field \"" + field + "\": expected " +
+                              expected);
+  };
+  if (!j.is_object()) return Status::Corruption("messages: " + row + ": not a JSON object");
+  auto get = [&](const char* k) -> const nlohmann::json* {
+    auto it = j.find(k);
+    return it == j.end() ? nullptr : &*it;
+  };
   Message m;
-  m.index = j.value("index", std::uint64_t{0});
-  if (j.contains("time") && j["time"].is_string()) m.time = j["time"].get<std::string>();
-  m.sender = j.value("sender", "");
-  if (j.contains("recipients")) {
-    for (const auto& r : j["recipients"]) {
-      if (r.is_string()) m.recipients.push_back(r.get<std::string>());
+  if (const auto* v = get("index")) {
+    if (!v->is_number_unsigned()) return bad("index", "an unsigned integer");
+    m.index = v->get<std::uint64_t>();
+  }
+  if (const auto* v = get("time"); v && !v->is_null()) {
+    if (!v->is_string()) return bad("time", "a string or null");
+    m.time = v->get<std::string>();
+  }
+  for (auto [k, out] :
+       {std::pair{"sender", &m.sender}, {"direction", &m.direction}, {"text", &m.text}}) {
+    if (const auto* v = get(k)) {
+      if (!v->is_string()) return bad(k, "a string");
+      *out = v->get<std::string>();
     }
   }
-  m.direction = j.value("direction", "");
-  m.text = j.value("text", "");
-  m.system = j.value("system", false);
-  if (j.contains("attachments")) {
-    for (const auto& a : j["attachments"]) {
+  if (const auto* v = get("system")) {
+    if (!v->is_boolean()) return bad("system", "true or false");
+    m.system = v->get<bool>();
+  }
+  if (const auto* v = get("recipients")) {
+    if (!v->is_array()) return bad("recipients", "an array of strings");
+    for (const auto& r : *v) {
+      if (!r.is_string()) return bad("recipients", "an array of strings");
+      m.recipients.push_back(r.get<std::string>());
+    }
+  }
+  if (const auto* v = get("attachments")) {
+    if (!v->is_array()) return bad("attachments", "an array of objects");
+    for (const auto& a : *v) {
+      if (!a.is_object()) return bad("attachments", "an array of objects");
       Attachment at;
-      at.name = a.value("name", "");
-      at.media_type = a.value("media_type", "");
-      if (a.contains("size") && a["size"].is_number_unsigned())
-        at.size = a["size"].get<std::uint64_t>();
-      if (a.contains("sha256") && a["sha256"].is_string())
-        at.sha256 = a["sha256"].get<std::string>();
-      m.attachments.push_back(at);
+      auto name = a.find("name"), type = a.find("media_type"), size = a.find("size"),
+           sha = a.find("sha256");
+      if (name != a.end()) {
+        if (!name->is_string()) return bad("attachments.name", "a string");
+        at.name = name->get<std::string>();
+      }
+      if (type != a.end()) {
+        if (!type->is_string()) return bad("attachments.media_type", "a string");
+        at.media_type = type->get<std::string>();
+      }
+      if (size != a.end()) {
+        if (!size->is_number_unsigned()) return bad("attachments.size", "an unsigned integer");
+        at.size = size->get<std::uint64_t>();
+      }
+      if (sha != a.end()) {
+        if (!sha->is_string()) return bad("attachments.sha256", "a string");
+        at.sha256 = sha->get<std::string>();
+      }
+      m.attachments.push_back(std::move(at));
     }
   }
-  if (j.contains("extra")) m.extra = j["extra"];
+  if (const auto* v = get("extra")) m.extra = *v;
   return m;
 }
 
@@ -51,13 +92,21 @@ std::optional<std::int64_t> InstantOf(const std::optional<std::string>& t) {
 }  // namespace
 
 Result<std::vector<StoredMessage>> Case::Messages(const MessageFilter& f) const {
-  std::string sql = "SELECT item, message FROM messages WHERE 1=1";
+  // Filters apply to the message as recorded (the JSON its item.metadata entry hashes), never to
+  // the index columns beside it, so that an edited column cannot hide a message.
+  std::string sql = "SELECT item, message, rowid FROM messages WHERE 1=1";
   if (f.item) sql += " AND item = ?1 COLLATE NOCASE";
-  if (f.sender) sql += " AND instr(lower(sender), lower(?2)) > 0";
   sql += " ORDER BY rowid";
   EVIDENCE_ASSIGN_OR_RETURN(auto st, s_->db.Prepare(sql));
   if (f.item) st.Bind(1, *f.item);
-  if (f.sender) st.Bind(2, *f.sender);
+  auto lower = [](std::string t) {
+    for (char& c : t) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return t;
+  };
+  const std::optional<std::string> sender =
+      f.sender ? std::optional(lower(*f.sender)) : std::nullopt;
   std::optional<std::int64_t> since, until;
   if (f.since) since = InstantOf(f.since);
   if (f.until) until = InstantOf(f.until);
@@ -65,9 +114,14 @@ Result<std::vector<StoredMessage>> Case::Messages(const MessageFilter& f) const 
   for (;;) {
     EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
+    const std::int64_t rowid = st.ColumnInt(2);
+    std::string item = st.ColumnText(0);
     auto j = nlohmann::json::parse(st.ColumnText(1), nullptr, false);
     if (j.is_discarded()) return Status::Corruption("messages: a stored message is not valid JSON");
-    StoredMessage m{st.ColumnText(0), FromJson(j)};
+    EVIDENCE_ASSIGN_OR_RETURN(Message parsed, FromJson(j, "a message of " + item + " (row " +
+                                                              std::to_string(rowid) + ")"));
+    StoredMessage m{std::move(item), std::move(parsed)};
+    if (sender && lower(m.message.sender).find(*sender) == std::string::npos) continue;
     if (since || until) {
       auto t = InstantOf(m.message.time);
       if (!t || (since && *t < *since) || (until && *t > *until)) continue;

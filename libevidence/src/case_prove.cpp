@@ -6,6 +6,7 @@
 
 #include "case_state.hpp"
 #include "evidence/canonical_json.hpp"
+#include "ledger_payloads.hpp"
 #include "ledger_source.hpp"
 #include "status_macros.hpp"
 
@@ -181,15 +182,11 @@ Result<std::string> Case::State::BundleConsistencyJson(const Checkpoint& now,
       }
       Bytes bytes = st.ColumnBlob(2);
       auto e = ParseLedgerEntry(AsChars(bytes));
-      if (!e.ok()) continue;
-      for (const char* k : {"checkpoint_size", "tree_size"}) {
-        if (e->data.contains(k) && e->data[k].is_number_unsigned()) {
-          sizes.insert(e->data[k].get<std::uint64_t>());
-        }
-      }
-      if (e->data.contains("checkpoint_sha256") && e->data["checkpoint_sha256"].is_string()) {
-        stamped_sha256.insert(e->data["checkpoint_sha256"].get<std::string>());
-      }
+      if (!e.ok()) return e.status();
+      EVIDENCE_ASSIGN_OR_RETURN(payload::TimestampAttached stamp,
+                                payload::ParseAs<payload::TimestampAttached>(*e));
+      sizes.insert(stamp.checkpoint_size);
+      stamped_sha256.insert(stamp.checkpoint_sha256);
     }
   }
   std::map<std::uint64_t, std::string> notes;  // by size, first note of that size

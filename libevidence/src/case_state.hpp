@@ -12,6 +12,7 @@
 #include "evidence/signing.hpp"
 #include "file_system.hpp"
 #include "key_history.hpp"
+#include "ledger_writer.hpp"
 #include "object_store.hpp"
 #include "sqlite_util.hpp"
 
@@ -47,6 +48,10 @@ struct Case::State {
   // among the files): started before the worker threads, so that no child is forked while they
   // run. Null otherwise; Ingest then makes its own.
   Describer* describer = nullptr;
+  // The ledger's writer for the open transaction, begun by its first append or seal, which is when
+  // the guard runs (ledger_writer.hpp). Declared after `db`, whose statements it holds.
+  std::optional<LedgerWriter> writer;
+  std::uint64_t writer_transaction = 0;  // db.transactions_begun() when it was begun
 
   State(fs::path d, sql::Database database, PublicKey key)
       : dir(std::move(d)),
@@ -54,7 +59,12 @@ struct Case::State {
         objects(dir, FileSystem::Default()),
         public_key(std::move(key)) {}
 
-  // Appends one entry inside the caller's open transaction and returns its seq.
+  // The writer of the caller's open transaction; the first call in a transaction runs the guard
+  // (CaseDoesNotVerify when the ledger is not the one its newest signed checkpoint commits to, or
+  // the key about to sign is not the key in force).
+  Result<LedgerWriter*> Writer();
+
+  // Appends one entry inside the caller's open transaction and returns its seq. Writer() first.
   Result<std::uint64_t> AppendEntry(std::string_view action, nlohmann::json data,
                                     const std::optional<std::string>& item,
                                     const std::optional<std::string>& incident);
@@ -69,7 +79,7 @@ struct Case::State {
   Result<const SigningKey*> Key();
 
   // Signs a checkpoint over all entries inside the caller's open transaction, if any were added
-  // since the newest checkpoint.
+  // since the newest checkpoint. Writer() first.
   Status SealLocked();
 
   // evidence/consistency.json of a bundle whose checkpoint is `now` (export.created entry

@@ -8,6 +8,7 @@
 #include "evidence/checkpoint.hpp"
 #include "evidence/ledger.hpp"
 #include "evidence/timestamp.hpp"
+#include "ledger_payloads.hpp"
 #include "status_macros.hpp"
 #include "timestamp_store.hpp"
 
@@ -267,19 +268,13 @@ Result<std::vector<Attached>> AttachedTokens(sql::Database& db) {
     auto e = ParseLedgerEntry(AsChars(b));
     std::string bad = "entry " + std::to_string(a.seq) + " (timestamp.attached): ";
     if (!e.ok()) return Status::Corruption(bad + e.status().message());
-    const nlohmann::json& d = e->data;
-    auto size = d.find("checkpoint_size");
-    auto imprint = d.find("imprint");
-    auto token = d.find("token_sha256");
-    if (size == d.end() || !size->is_number_unsigned() || imprint == d.end() ||
-        !imprint->is_string() || token == d.end() || !token->is_string()) {
-      return Status::Corruption(bad + "lacks checkpoint_size, imprint or token_sha256");
-    }
-    auto digest = DigestFromHex(imprint->get<std::string>());
+    auto stamp = payload::ParseAs<payload::TimestampAttached>(*e);
+    if (!stamp.ok()) return stamp.status();
+    auto digest = DigestFromHex(stamp->imprint);
     if (!digest.ok()) return Status::Corruption(bad + "imprint is not a SHA-256");
-    a.size = size->get<std::uint64_t>();
+    a.size = stamp->checkpoint_size;
     a.imprint = *digest;
-    a.token_sha256 = token->get<std::string>();
+    a.token_sha256 = stamp->token_sha256;
     out.push_back(std::move(a));
   }
   return out;

@@ -8,6 +8,7 @@
 #include "case_state.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/time.hpp"
+#include "ledger_payloads.hpp"
 #include "status_macros.hpp"
 
 namespace evidence {
@@ -23,7 +24,7 @@ namespace {
 constexpr std::int64_t kFutureSlackMs = 60 * 1000;
 
 Result<std::string> ValidTime(const std::string& text, const char* what) {
-  auto t = ParseUserTime(text);
+  auto t = ParseRecordedTime(text);
   if (!t.ok()) return t.status().WithContext(what);
   if (t->unix_ms > NowUnixMs() + kFutureSlackMs) {
     return Status::InvalidArgument(std::string(what) + ": " + text +
@@ -65,21 +66,6 @@ Status ValidText(const std::string& s, const char* what, bool required) {
   return Status::Ok();
 }
 
-std::vector<std::string> Strings(const nlohmann::json& j) {
-  std::vector<std::string> out;
-  if (j.is_array()) {
-    for (const auto& v : j) {
-      if (v.is_string()) out.push_back(v.get<std::string>());
-    }
-  }
-  return out;
-}
-
-std::optional<std::string> OptString(const nlohmann::json& d, const char* key) {
-  if (d.contains(key) && d[key].is_string()) return d[key].get<std::string>();
-  return std::nullopt;
-}
-
 // Orders incidents by the instant they happened, then by id.
 std::int64_t InstantOf(const std::string& at) {
   auto t = ParseUserTime(at);
@@ -118,42 +104,49 @@ Result<std::vector<Incident>> Case::Incidents() const {
     Bytes b = st.ColumnBlob(0);
     auto e = ParseLedgerEntry(AsChars(b));
     if (!e.ok()) return e.status().WithContext("ledger");
-    const auto& d = e->data;
-    std::string id = d.value("incident", "");
-    if (e->action == "incident.recorded") {
+    EVIDENCE_ASSIGN_OR_RETURN(payload::Payload p, payload::Parse(*e));
+    if (const auto* rec = std::get_if<payload::IncidentRecorded>(&p)) {
       Incident inc;
-      inc.id = id;
-      inc.at = d.value("at", "");
-      inc.until = OptString(d, "until");
-      inc.behaviours =
-          d.contains("behaviours") ? Strings(d["behaviours"]) : std::vector<std::string>();
-      inc.what = d.value("what", "");
-      inc.where = d.value("where", "");
-      inc.witnesses =
-          d.contains("witnesses") ? Strings(d["witnesses"]) : std::vector<std::string>();
+      inc.id = rec->incident;
+      inc.at = rec->at;
+      inc.until = rec->until;
+      inc.behaviours = rec->behaviours;
+      inc.what = rec->what;
+      inc.where = rec->where.value_or("");
+      inc.witnesses = rec->witnesses;
       IncidentVersion v{e->seq,         e->time,  e->action, inc.at,        inc.until,
                         inc.behaviours, inc.what, inc.where, inc.witnesses, ""};
       inc.versions.push_back(std::move(v));
-      by_id[id] = std::move(inc);
+      by_id[inc.id] = std::move(inc);
       continue;
+    }
+    std::string id;
+    std::string item;
+    if (const auto* am = std::get_if<payload::IncidentAmended>(&p)) {
+      id = am->incident;
+    } else if (const auto* link = std::get_if<payload::ItemLinked>(&p)) {
+      id = link->incident;
+      item = link->item;
+    } else if (const auto* ing = std::get_if<payload::ItemIngested>(&p)) {
+      id = ing->incident.value_or("");
+      item = ing->item;
     }
     auto it = by_id.find(id);
     if (it == by_id.end()) continue;  // verify reports dangling references; reading skips them
     Incident& inc = it->second;
-    if (e->action == "incident.amended") {
-      static const nlohmann::json kNone = nlohmann::json::object();
-      const nlohmann::json& c = d.contains("changes") ? d["changes"] : kNone;
-      if (auto v = OptString(c, "at")) inc.at = *v;
-      if (auto v = OptString(c, "until")) inc.until = *v;
-      if (c.contains("behaviours")) inc.behaviours = Strings(c["behaviours"]);
-      if (auto v = OptString(c, "what")) inc.what = *v;
-      if (auto v = OptString(c, "where")) inc.where = *v;
-      if (c.contains("witnesses")) inc.witnesses = Strings(c["witnesses"]);
-      IncidentVersion v{e->seq,         e->time,  e->action, inc.at,        inc.until,
-                        inc.behaviours, inc.what, inc.where, inc.witnesses, d.value("reason", "")};
+    if (const auto* am = std::get_if<payload::IncidentAmended>(&p)) {
+      const payload::IncidentFieldChanges& c = am->changes;
+      if (c.at) inc.at = *c.at;
+      if (c.until) inc.until = *c.until;
+      if (c.behaviours) inc.behaviours = *c.behaviours;
+      if (c.what) inc.what = *c.what;
+      if (c.where) inc.where = *c.where;
+      if (c.witnesses) inc.witnesses = *c.witnesses;
+      IncidentVersion v{
+          e->seq,         e->time,  e->action, inc.at,        inc.until,
+          inc.behaviours, inc.what, inc.where, inc.witnesses, am->reason.value_or("")};
       inc.versions.push_back(std::move(v));
     } else {
-      std::string item = d.value("item", "");
       if (std::find(inc.items.begin(), inc.items.end(), item) == inc.items.end()) {
         inc.items.push_back(item);
       }

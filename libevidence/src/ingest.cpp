@@ -49,6 +49,16 @@ Result<std::uint64_t> Case::State::RecordItem(const ItemRecord& r) {
   if (r.incident) data["incident"] = *r.incident;
   if (r.parent) data["parent"] = *r.parent;
   for (const auto& [k, v] : r.extra_entry_data.items()) data[k] = v;
+  // Numbers come from the items cache; one whose row was deleted must not be handed out again
+  // (an index lookup, O(log n)).
+  EVIDENCE_ASSIGN_OR_RETURN(auto taken, s.db.Prepare("SELECT seq FROM entries WHERE item = ? AND "
+                                                     "action = 'item.ingested' LIMIT 1"));
+  taken.Bind(1, r.exhibit);
+  EVIDENCE_ASSIGN_OR_RETURN(bool is_taken, taken.Step());
+  if (is_taken) {
+    return CaseDoesNotVerify(r.exhibit + " is already ingested by entry " +
+                             std::to_string(taken.ColumnInt(0)) + " but has no items row");
+  }
   EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t seq,
                             s.AppendEntry("item.ingested", data, r.exhibit, r.incident));
   EVIDENCE_ASSIGN_OR_RETURN(std::string metadata_text, CanonicalJson(r.desc.metadata));

@@ -157,9 +157,9 @@ Result<std::vector<merkle::Hash>> CheckedInclusionProof(sql::Database& db,
 
 // ---- LedgerAppender ----
 
-Result<LedgerAppender> LedgerAppender::Begin(sql::Database& db) {
+Result<LedgerAppender> LedgerAppender::Resume(
+    sql::Database& db, std::uint64_t size, std::vector<std::pair<unsigned, merkle::Hash>> peaks) {
   LedgerAppender a;
-  EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t size, LedgerSize(db));
   EVIDENCE_ASSIGN_OR_RETURN(
       a.insert_entry_,
       db.Prepare("INSERT INTO entries(seq, entry, leaf_hash, time, action, item, incident) "
@@ -168,6 +168,12 @@ Result<LedgerAppender> LedgerAppender::Begin(sql::Database& db) {
   EVIDENCE_ASSIGN_OR_RETURN(
       a.insert_node_,
       db.Prepare("INSERT OR REPLACE INTO nodes(size, level, hash) VALUES (?, ?, ?)"));
+  a.tree_.Reset(size, std::move(peaks));
+  return a;
+}
+
+Result<LedgerAppender> LedgerAppender::Begin(sql::Database& db) {
+  EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t size, LedgerSize(db));
   EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource source, LedgerHashSource::Load(db, size));
   std::vector<std::pair<unsigned, merkle::Hash>> peaks;
   std::uint64_t begin = 0;
@@ -179,8 +185,7 @@ Result<LedgerAppender> LedgerAppender::Begin(sql::Database& db) {
     peaks.emplace_back(static_cast<unsigned>(level), h);
     begin += width;
   }
-  a.tree_.Reset(size, std::move(peaks));
-  return a;
+  return Resume(db, size, std::move(peaks));
 }
 
 Result<std::uint64_t> LedgerAppender::Append(ByteView entry, std::string_view time,
@@ -319,29 +324,6 @@ Result<bool> NodeCacheLooksComplete(sql::Database& db, std::uint64_t size) {
     if (!row || st.ColumnInt(0) != static_cast<std::int64_t>(sizeof(merkle::Hash))) return false;
   }
   return true;
-}
-
-Status RebuildNodeCache(sql::Database& db) {
-  EVIDENCE_RETURN_IF_ERROR(db.Exec("DELETE FROM nodes"));
-  EVIDENCE_ASSIGN_OR_RETURN(auto insert,
-                            db.Prepare("INSERT INTO nodes(size, level, hash) VALUES (?, ?, ?)"));
-  EVIDENCE_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT seq, leaf_hash FROM entries ORDER BY seq"));
-  NodeStack tree;
-  for (;;) {
-    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    auto leaf = ColumnHash(st, 1);
-    // A damaged ledger gets no cache past the damage; proofs there recompute (and fail there).
-    if (static_cast<std::uint64_t>(st.ColumnInt(0)) != tree.size() || !leaf) break;
-    EVIDENCE_RETURN_IF_ERROR(
-        tree.Append(*leaf, [&](std::uint64_t size, unsigned level, const merkle::Hash& h) {
-          return insert.Bind(1, static_cast<std::int64_t>(size))
-              .Bind(2, static_cast<std::int64_t>(level))
-              .BindBlob(3, h)
-              .Run();
-        }));
-  }
-  return Status::Ok();
 }
 
 }  // namespace evidence

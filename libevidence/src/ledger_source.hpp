@@ -1,8 +1,9 @@
 // The ledger's Merkle tree on disk: a merkle::HashSource over a case's ledger that reads leaf
 // hashes from `entries` and complete-subtree hashes from the `nodes` cache (schemas/ledger.sql), so
-// that a root or a proof costs O(log n) reads; and the writer that keeps that cache up to date as
-// entries are appended. The entries are the truth: a subtree missing from the cache is recomputed
-// from them, and the cache can always be rebuilt from them.
+// that a root or a proof costs O(log n) reads; and the appender that keeps that cache up to date as
+// entries are appended. In the library only LedgerWriter (ledger_writer.hpp), which checks the
+// ledger against its signed checkpoint first, appends. The entries are the truth: a subtree missing
+// from the cache is recomputed from them, and the cache can always be rebuilt from them.
 #pragma once
 
 #include <cstdint>
@@ -83,6 +84,8 @@ class NodeStack {
     peaks_ = std::move(peaks);
   }
   std::uint64_t size() const { return size_; }
+  // The perfect subtrees of the tree so far, largest first.
+  const std::vector<std::pair<unsigned, merkle::Hash>>& peaks() const { return peaks_; }
 
  private:
   std::uint64_t size_ = 0;
@@ -96,6 +99,12 @@ class LedgerAppender {
  public:
   // Reads the next seq and the O(log n) subtree roots the next append builds on.
   static Result<LedgerAppender> Begin(sql::Database& db);
+  // Continues a tree of `size` leaves whose perfect subtrees (largest first) are `peaks`, hashes
+  // the caller has already checked against a signed root.
+  static Result<LedgerAppender> Resume(sql::Database& db, std::uint64_t size,
+                                       std::vector<std::pair<unsigned, merkle::Hash>> peaks);
+  // The perfect subtrees of the tree so far, largest first.
+  const std::vector<std::pair<unsigned, merkle::Hash>>& peaks() const { return tree_.peaks(); }
 
   // Number of entries in the ledger, including those appended through this object.
   std::uint64_t size() const { return tree_.size(); }
@@ -147,10 +156,6 @@ class NodeCacheCheck {
 // reads). A cache that was never built, or was dropped, fails this; damage inside it does not
 // (only `verify` looks at every node).
 Result<bool> NodeCacheLooksComplete(sql::Database& db, std::uint64_t size);
-
-// Rewrites every node of the cache from the entries, in one streaming pass with O(log n) memory,
-// inside the caller's open transaction. The nodes table must exist (schemas/ledger.sql).
-Status RebuildNodeCache(sql::Database& db);
 
 // Number of entries in the ledger (max(seq) + 1), O(log n).
 Result<std::uint64_t> LedgerSize(sql::Database& db);

@@ -44,6 +44,15 @@ fs::path TempName(const fs::path& dir) {
   return dir / ("ingest-" + std::to_string(gen()) + ".part");
 }
 
+// True when `dest` holds a regular file of `size` bytes, so that a new copy of the same bytes
+// is not needed. A link, FIFO or file of another length put at that address is not taken for the
+// object: the copy is renamed over it.
+bool AlreadyStored(const fs::path& dest, std::uint64_t size) {
+  struct stat st;
+  return ::lstat(dest.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+         static_cast<std::uint64_t>(st.st_size) == size;
+}
+
 }  // namespace
 
 ObjectStore::ObjectStore(fs::path case_dir, FileSystem& fs)
@@ -142,7 +151,7 @@ Status ObjectStore::CommitBatch(std::vector<UnsyncedObject>& batch,
     }
     fs::path dest = PathFor(u.staged.sha256);
     std::error_code ec;
-    if (fs::exists(dest, ec)) {
+    if (AlreadyStored(dest, u.staged.size)) {
       (void)fs_.Remove(u.staged.temp_path);
       continue;
     }
@@ -185,8 +194,7 @@ Result<StagedObject> ObjectStore::StageFrom(const Producer& producer) const {
 
 Status ObjectStore::Commit(const StagedObject& staged) const {
   fs::path dest = PathFor(staged.sha256);
-  std::error_code ec;
-  if (fs::exists(dest, ec)) {
+  if (AlreadyStored(dest, staged.size)) {
     Discard(staged);
     return Status::Ok();
   }
@@ -198,17 +206,87 @@ Status ObjectStore::Commit(const StagedObject& staged) const {
 
 void ObjectStore::Discard(const StagedObject& staged) const { (void)fs_.Remove(staged.temp_path); }
 
+namespace {
+
+// What a file that should be a stored original turned out to be.
+std::string KindOf(mode_t mode) {
+  if (S_ISDIR(mode)) return "a folder";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISLNK(mode)) return "a symbolic link";
+  if (S_ISREG(mode)) return "a file";
+  return "of an unknown kind";
+}
+
+// Opens `name` in the folder `dir` (or the path `name` when `dir` is AT_FDCWD) without following
+// a final symbolic link and without blocking (a FIFO would otherwise wait for a writer).
+int OpenNoFollow(int dir, const char* name, int flags) {
+  int fd;
+  do {
+    fd = ::openat(dir, name, flags | O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
+}  // namespace
+
+Result<UniqueFd> ObjectStore::CheckedOpen(const Sha256Digest& digest, std::uint64_t size) const {
+  // Component by component below the case folder: O_NOFOLLOW alone only guards the last one,
+  // and objects/ or objects/XX replaced by a link would lead out of the case.
+  const std::string rel = RelativePathFor(digest);
+  const std::string hex = DigestHex(digest);
+  const std::string parts[] = {"objects", hex.substr(0, 2), hex.substr(2)};
+  const std::string shown[] = {"objects", "objects/" + parts[1], rel};
+  UniqueFd dir(OpenNoFollow(AT_FDCWD, case_dir_.c_str(), O_DIRECTORY));
+  if (!dir) return ErrnoStatus(errno, case_dir_, "cannot open");
+  UniqueFd fd;
+  for (int i = 0; i < 3; ++i) {
+    fd.reset(OpenNoFollow(dir.get(), parts[i].c_str(), i < 2 ? O_DIRECTORY : 0));
+    if (!fd) {
+      int err = errno;
+      if (err == ENOENT) return Status::NotFound(rel + " is missing");
+      // Linux says ENOTDIR rather than ELOOP for a link opened as a folder: look at the entry.
+      struct stat st;
+      if ((err == ELOOP || err == ENOTDIR) &&
+          ::fstatat(dir.get(), parts[i].c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (S_ISLNK(st.st_mode)) {
+          return Status::VerificationFailed(shown[i] +
+                                            " is a symbolic link (the case never follows one)");
+        }
+        return Status::VerificationFailed(shown[i] + " is " + KindOf(st.st_mode) +
+                                          (i < 2 ? ", not a folder" : ", not a stored original"));
+      }
+      return ErrnoStatus(err, case_dir_ / shown[i], "cannot read");
+    }
+    if (i < 2) dir = std::move(fd);
+  }
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return ErrnoStatus(errno, PathFor(digest), "cannot read");
+  if (!S_ISREG(st.st_mode)) {
+    return Status::VerificationFailed(rel + " is " + KindOf(st.st_mode) +
+                                      ", not a stored original");
+  }
+  if (static_cast<std::uint64_t>(st.st_size) != size) {
+    return Status::VerificationFailed(rel + " is " + std::to_string(st.st_size) +
+                                      " bytes, not the " + std::to_string(size) +
+                                      " recorded (its bytes were changed)");
+  }
+  // Reads block from here on, as reads of a regular file always do.
+  int flags = ::fcntl(fd.get(), F_GETFL);
+  if (flags < 0 || ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    return ErrnoStatus(errno, PathFor(digest), "cannot read");
+  }
+  return fd;
+}
+
 // Reads the object named `digest` in large blocks into `sink`, hashing every byte on the way.
 // A missing object is kNotFound; `check` gets the digest and size of what was read.
-Status ObjectStore::ReadObject(const Sha256Digest& digest, ObjectCheck* check,
+Status ObjectStore::ReadObject(const Sha256Digest& digest, std::uint64_t size, ObjectCheck* check,
                                const std::function<Status(ByteView)>& sink,
                                std::span<std::uint8_t> into) const {
+  EVIDENCE_ASSIGN_OR_RETURN(UniqueFd in, CheckedOpen(digest, size));
   fs::path path = PathFor(digest);
-  UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (in.get() < 0) {
-    if (errno == ENOENT) return Status::NotFound(RelativePathFor(digest) + " is missing");
-    return ErrnoStatus(errno, path, "cannot read");
-  }
   ::posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   Sha256 hasher;
   std::uint8_t* block = BlockBuffer();
@@ -230,33 +308,34 @@ Status ObjectStore::ReadObject(const Sha256Digest& digest, ObjectCheck* check,
     ByteView chunk(dest, static_cast<size_t>(n));
     hasher.Update(chunk);
     check->size += chunk.size();
+    // A file that grows while it is read is not the evidence either; stop at the first block
+    // past its recorded length rather than follow it.
+    if (check->size > size) break;
     if (sink) EVIDENCE_RETURN_IF_ERROR(sink(chunk));
   }
   check->sha256 = hasher.Finish();
+  if (check->size != size) {
+    return Status::VerificationFailed(RelativePathFor(digest) +
+                                      " changed length while it was read");
+  }
   return Status::Ok();
 }
 
-Result<ObjectCheck> ObjectStore::Rehash(const Sha256Digest& digest) const {
+Result<ObjectCheck> ObjectStore::Rehash(const Sha256Digest& digest, std::uint64_t size) const {
   ObjectCheck check;
-  EVIDENCE_RETURN_IF_ERROR(ReadObject(digest, &check, nullptr, {}));
+  EVIDENCE_RETURN_IF_ERROR(ReadObject(digest, size, &check, nullptr, {}));
   return check;
 }
 
-Status ObjectStore::Stream(const Sha256Digest& digest,
+Status ObjectStore::Stream(const Sha256Digest& digest, std::uint64_t size,
                            const std::function<Status(ByteView)>& sink) const {
   ObjectCheck check;
-  return CheckedRead(digest, &check, ReadObject(digest, &check, sink, {}));
+  return CheckedRead(digest, &check, ReadObject(digest, size, &check, sink, {}));
 }
 
 Status ObjectStore::ReadInto(const Sha256Digest& digest, std::span<std::uint8_t> out) const {
   ObjectCheck check;
-  EVIDENCE_RETURN_IF_ERROR(CheckedRead(digest, &check, ReadObject(digest, &check, nullptr, out)));
-  if (check.size != out.size()) {
-    return Status::VerificationFailed(RelativePathFor(digest) + " is " +
-                                      std::to_string(check.size) + " bytes, not the " +
-                                      std::to_string(out.size()) + " recorded");
-  }
-  return Status::Ok();
+  return CheckedRead(digest, &check, ReadObject(digest, out.size(), &check, nullptr, out));
 }
 
 Status ObjectStore::CheckedRead(const Sha256Digest& digest, const ObjectCheck* check,
@@ -272,11 +351,12 @@ Status ObjectStore::CheckedRead(const Sha256Digest& digest, const ObjectCheck* c
   return Status::Ok();
 }
 
-Status ObjectStore::CopyOut(const Sha256Digest& digest, const fs::path& dest) const {
+Status ObjectStore::CopyOut(const Sha256Digest& digest, std::uint64_t size,
+                            const fs::path& dest) const {
   fs::path tmp = dest;
   tmp += ".evidence-part";
   EVIDENCE_ASSIGN_OR_RETURN(auto out, fs_.NewWritableFile(tmp, 0644));
-  Status s = Stream(digest, [&](ByteView chunk) { return out->Append(chunk); });
+  Status s = Stream(digest, size, [&](ByteView chunk) { return out->Append(chunk); });
   if (s.ok()) s = out->Sync();
   if (s.ok()) s = out->Close();
   if (s.ok()) s = fs_.Rename(tmp, dest);

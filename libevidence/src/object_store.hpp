@@ -14,6 +14,7 @@
 #include "evidence/hash.hpp"
 #include "evidence/status.hpp"
 #include "file_system.hpp"
+#include "unique_fd.hpp"
 
 namespace evidence {
 
@@ -73,23 +74,30 @@ class ObjectStore {
   // Path relative to the case folder ("objects/ab/cd..."), for messages.
   std::string RelativePathFor(const Sha256Digest& digest) const;
 
+  // Every read below opens the object as CheckedOpen does and refuses what is not a stored
+  // original: a symbolic link (never followed, so nothing outside the case is read), a FIFO, a
+  // device, a folder, or a file whose length is not `size`, the length the signed ledger records
+  // (so a huge or endless file is never read). Those are kVerificationFailed naming the object,
+  // found with a few system calls and no read. docs/case-format.md, "Objects".
+
   // Reads the object back and hashes it. kNotFound if it is missing.
-  Result<ObjectCheck> Rehash(const Sha256Digest& digest) const;
+  Result<ObjectCheck> Rehash(const Sha256Digest& digest, std::uint64_t size) const;
 
   // Streams an object's bytes to `sink` in large blocks, hashing them on the way; after the last
   // block, kVerificationFailed if the bytes no longer match `digest` (the sink has then seen bytes
   // that are not the evidence, and must discard what it made of them). kVerificationFailed too if
   // the object is missing.
-  Status Stream(const Sha256Digest& digest, const std::function<Status(ByteView)>& sink) const;
+  Status Stream(const Sha256Digest& digest, std::uint64_t size,
+                const std::function<Status(ByteView)>& sink) const;
 
   // Reads a whole object into `out`, which holds exactly its recorded size, hashing it on the
-  // way: the checks of Stream, and kVerificationFailed too when the object's length differs.
-  // For callers that hold whole objects anyway: no copy through an intermediate buffer.
+  // way: the checks of Stream. For callers that hold whole objects anyway: no copy through an
+  // intermediate buffer.
   Status ReadInto(const Sha256Digest& digest, std::span<std::uint8_t> out) const;
 
-  // Copies an object to `dest`, checking its hash on the way; `dest` only appears (by rename) when
-  // the hash matched. kVerificationFailed if the stored bytes no longer match.
-  Status CopyOut(const Sha256Digest& digest, const fs::path& dest) const;
+  // Copies an object of `size` bytes to `dest`, checking its hash on the way; `dest` only appears
+  // (by rename) when the hash matched. kVerificationFailed if the stored bytes no longer match.
+  Status CopyOut(const Sha256Digest& digest, std::uint64_t size, const fs::path& dest) const;
 
   // Names (64 hex digits) of every object present, and files in tmp/ left by interrupted commands.
   Result<std::vector<std::string>> ListObjects() const;
@@ -98,9 +106,13 @@ class ObjectStore {
  private:
   // Copies `source` into tmp/ (hashing in the same pass), fsyncs the copy if `sync`, closes it.
   Result<UnsyncedObject> CopyIn(const fs::path& source, bool sync) const;
-  // Reads and hashes an object, passing each block to `sink` (if any); the first bytes go
-  // straight into `into` (if not empty).
-  Status ReadObject(const Sha256Digest& digest, ObjectCheck* check,
+  // Opens the object for reading without following a symbolic link anywhere below the case
+  // folder and without blocking, then requires a regular file of `size` bytes. kNotFound if it
+  // is missing, kVerificationFailed if it is something else.
+  Result<UniqueFd> CheckedOpen(const Sha256Digest& digest, std::uint64_t size) const;
+  // Reads and hashes an object of `size` bytes, passing each block to `sink` (if any); the
+  // first bytes go straight into `into` (if not empty).
+  Status ReadObject(const Sha256Digest& digest, std::uint64_t size, ObjectCheck* check,
                     const std::function<Status(ByteView)>& sink,
                     std::span<std::uint8_t> into) const;
   // The result of a read that must match `digest`: a missing or changed object is

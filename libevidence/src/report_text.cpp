@@ -1,10 +1,12 @@
 // Escaping and shared wording for the report renderers. Escaping is the security boundary of the
 // report: everything that came from evidence or from the user passes through HtmlEscape or the
-// Markdown functions before it is written, whatever it contains.
+// Markdown functions before it is written, whatever it contains. Both start from PrintableText,
+// which shows C1 controls and bidirectional overrides as \uNNNN (docs/output.md), and then drop
+// the ASCII controls themselves.
 #include <algorithm>
 #include <map>
 
-#include "evidence/canonical_json.hpp"
+#include "evidence/printable.hpp"
 #include "report_internal.hpp"
 
 namespace evidence::report_internal {
@@ -41,7 +43,7 @@ bool MarkdownSpecial(char c) {
 }
 
 std::string MarkdownInline(std::string_view text) {
-  std::string clean = LossyUtf8(text);
+  std::string clean = PrintableText(text, AsciiControls::kKeep);
   std::string out;
   out.reserve(clean.size() + 8);
   for (char c : clean) {
@@ -85,7 +87,7 @@ std::string GroupDigits(std::uint64_t n) {
 }
 
 std::string HtmlEscape(std::string_view text) {
-  std::string clean = LossyUtf8(text);
+  std::string clean = PrintableText(text, AsciiControls::kKeep);
   std::string out;
   out.reserve(clean.size() + clean.size() / 8);
   for (char c : clean) {

@@ -206,6 +206,7 @@ Database& Database::operator=(Database&& o) noexcept {
     Close();
     db_ = o.db_;
     cache_ = std::move(o.cache_);
+    transactions_ = o.transactions_;
     o.db_ = nullptr;
   }
   return *this;
@@ -244,6 +245,7 @@ Result<Transaction> Transaction::Begin(Database& db) {
     }
     return s;
   }
+  ++db.transactions_;
   return Transaction(&db);
 }
 

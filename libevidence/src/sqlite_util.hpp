@@ -75,7 +75,10 @@ class Database {
   static Result<Database> Open(const std::filesystem::path& path, bool create, int busy_timeout_ms);
   Database() = default;
   ~Database();
-  Database(Database&& o) noexcept : db_(o.db_), cache_(std::move(o.cache_)) { o.db_ = nullptr; }
+  Database(Database&& o) noexcept
+      : db_(o.db_), cache_(std::move(o.cache_)), transactions_(o.transactions_) {
+    o.db_ = nullptr;
+  }
   Database& operator=(Database&& o) noexcept;
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -90,11 +93,17 @@ class Database {
   // The Status for the connection's last error, with `context`.
   Status LastError(std::string_view context, int rc) const;
 
+  // How many Transactions were begun on this connection: tells state kept for one transaction
+  // (LedgerWriter) from a later one.
+  std::uint64_t transactions_begun() const { return transactions_; }
+
  private:
+  friend class Transaction;
   explicit Database(sqlite3* db);
   void Close();
   sqlite3* db_ = nullptr;
   std::shared_ptr<StatementCache> cache_;
+  std::uint64_t transactions_ = 0;
 };
 
 // BEGIN IMMEDIATE on construction (so writers serialise up front instead of deadlocking on

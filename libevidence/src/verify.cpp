@@ -8,6 +8,7 @@
 #include "case_state.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/merkle.hpp"
+#include "item_fold.hpp"
 #include "ledger_source.hpp"
 #include "status_macros.hpp"
 #include "thread_pool.hpp"
@@ -31,6 +32,16 @@ struct CheckpointRow {
 };
 
 std::string Short(const std::string& hex) { return hex.substr(0, 16); }
+
+std::optional<std::string> StrField(const nlohmann::json& d, const char* key) {
+  auto it = d.find(key);
+  if (it == d.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+std::string Shown(const std::optional<std::string>& v) {
+  return v ? "\"" + LossyUtf8(v->substr(0, 60)) + "\"" : "nothing";
+}
 
 // "entry 4" or "entries 4 to 7".
 std::string EntryRange(std::uint64_t first, std::uint64_t last) {
@@ -99,11 +110,13 @@ Result<VerifyReport> Case::Verify() const {
       message_digests;  // item -> sha, count
   merkle::Accumulator acc;
   std::set<std::string> custody_folders;  // named by bundle.received entries
+  ItemFold fold;  // the items as the entries record them; the items table must agree
   EVIDENCE_ASSIGN_OR_RETURN(NodeCacheCheck node_cache, NodeCacheCheck::Begin(s_->db));
   if (sizes_needed.count(0)) roots[0] = acc.Root();
   {
     EVIDENCE_ASSIGN_OR_RETURN(
-        auto st, s_->db.Prepare("SELECT seq, entry, leaf_hash, item FROM entries ORDER BY seq"));
+        auto st, s_->db.Prepare("SELECT seq, entry, leaf_hash, item, time, action, incident FROM "
+                                "entries ORDER BY seq"));
     std::uint64_t position = 0;
     for (;;) {
       EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -133,6 +146,23 @@ Result<VerifyReport> Case::Verify() const {
           fail(label + ": the entry stored here says it is entry " + std::to_string(entry->seq) +
                " (entries were reordered or replaced)");
         }
+        // The index columns beside the bytes are what queries (`log`, `show`, `list`) select on.
+        const std::optional<std::string> want_item = StrField(entry->data, "item");
+        const std::optional<std::string> want_incident = StrField(entry->data, "incident");
+        auto column = [&](const char* name, std::optional<std::string> stored,
+                          const std::optional<std::string>& want) {
+          if (stored != want) {
+            fail(label + ": its " + name + " column says " + Shown(stored) +
+                 ", but the entry says " + Shown(want) + " (the entries table was edited)");
+          }
+        };
+        column("time", st.ColumnOptionalText(4), entry->time);
+        column("action", st.ColumnOptionalText(5), entry->action);
+        column("item", st.ColumnOptionalText(3), want_item);
+        column("incident", st.ColumnOptionalText(6), want_incident);
+        std::vector<std::string> fold_problems;
+        fold.Add(*entry, &fold_problems);
+        for (auto& p : fold_problems) fail(std::move(p));
         if (position == 0 &&
             (entry->action != "case.created" || entry->data.value("case", "") != s_->info.uuid)) {
           fail("entry 0: is not the case.created entry of case " + s_->info.uuid);
@@ -230,7 +260,8 @@ Result<VerifyReport> Case::Verify() const {
   {
     EVIDENCE_ASSIGN_OR_RETURN(
         auto st,
-        s_->db.Prepare("SELECT exhibit, sha256, size, entry_seq FROM items ORDER BY entry_seq"));
+        s_->db.Prepare("SELECT exhibit, sha256, size, entry_seq, name, kind, media_type, captured, "
+                       "note, parent, metadata FROM items ORDER BY entry_seq"));
     std::set<std::string> seen;
     for (;;) {
       EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -261,11 +292,39 @@ Result<VerifyReport> Case::Verify() const {
         fail(exhibit + ": the items table points at entry " + std::to_string(seq) +
              ", but it was ingested by entry " + std::to_string(rec.seq));
       }
+      auto folded = fold.items().find(exhibit);
+      if (folded == fold.items().end()) continue;  // its entry is malformed: reported above
+      const Item& want = folded->second;
+      auto differs = [&](const char* name, const std::optional<std::string>& stored,
+                         const std::optional<std::string>& signed_value) {
+        if (stored == signed_value) return;
+        fail(exhibit + ": the items table's " + name + " is " + Shown(stored) + ", but entry " +
+             std::to_string(rec.seq) + " and its item.metadata record " + Shown(signed_value) +
+             " (the items table was edited)");
+      };
+      Bytes raw = st.ColumnBlob(4);
+      differs("name", std::string(raw.begin(), raw.end()), want.raw_name);
+      differs("kind", st.ColumnOptionalText(5), want.kind);
+      differs("media_type", st.ColumnOptionalText(6), want.media_type);
+      differs("captured", st.ColumnOptionalText(7), want.captured);
+      std::optional<std::string> note = st.ColumnOptionalText(8);
+      if (note && note->empty()) note.reset();
+      differs("note", note,
+              want.note.empty() ? std::nullopt : std::optional<std::string>(want.note));
+      differs("parent", st.ColumnOptionalText(9), want.parent);
+      // Metadata is compared as JSON: no item.metadata entry and "{}" (or NULL) say the same.
+      std::optional<std::string> meta_text = st.ColumnOptionalText(10);
+      nlohmann::json stored_meta = nlohmann::json::object();
+      if (meta_text) stored_meta = nlohmann::json::parse(*meta_text, nullptr, false);
+      if (stored_meta != want.metadata) {
+        fail(exhibit + ": the items table's metadata is not what its item.metadata entry records " +
+             "(the items table was edited)");
+      }
     }
     for (const auto& [exhibit, rec] : ingested) {
       if (!seen.count(exhibit)) {
         fail(exhibit + ": ingested by entry " + std::to_string(rec.seq) +
-             " but missing from the items table");
+             " but missing from the items table (its row was deleted)");
       }
     }
   }
@@ -281,9 +340,9 @@ Result<VerifyReport> Case::Verify() const {
   };
   Status hash_error = Status::Ok();
   {
-    ThreadPool pool(std::min(ThreadPool::DefaultWorkers(),
-                             std::max<std::size_t>(to_hash.size(), 1)),
-                    /*queue_capacity=*/16);
+    ThreadPool pool(
+        std::min(ThreadPool::DefaultWorkers(), std::max<std::size_t>(to_hash.size(), 1)),
+        /*queue_capacity=*/16);
     RunOrdered(
         pool, to_hash.size(), 4 * pool.workers(),
         [&](std::size_t i) {
@@ -291,7 +350,7 @@ Result<VerifyReport> Case::Verify() const {
           auto digest = DigestFromHex(to_hash[i].second->sha256);
           if (!digest.ok()) return h;
           h.digest = *digest;
-          h.check = s_->objects.Rehash(*digest);
+          h.check = s_->objects.Rehash(*digest, to_hash[i].second->size);
           return h;
         },
         [&](std::size_t i, Hashed h) {
@@ -310,15 +369,18 @@ Result<VerifyReport> Case::Verify() const {
               fail(label + ": object " + where + " is missing");
               return true;
             }
+            if (check.status().code() == StatusCode::kVerificationFailed) {
+              fail(label + ": object " + check.status().message());
+              return true;
+            }
             hash_error = check.status();
             return false;
           }
           report.objects_checked++;
           report.bytes_hashed += check->size;
           if (check->sha256 != *h.digest) {
-            fail(label + ": object " + where + " now hashes to " +
-                 Short(DigestHex(check->sha256)) + "..., not the recorded " + Short(rec.sha256) +
-                 "... (its bytes were changed)");
+            fail(label + ": object " + where + " now hashes to " + Short(DigestHex(check->sha256)) +
+                 "..., not the recorded " + Short(rec.sha256) + "... (its bytes were changed)");
           } else if (check->size != rec.size) {
             fail(label + ": object " + where + " has " + std::to_string(check->size) +
                  " bytes, not the recorded " + std::to_string(rec.size));
@@ -329,24 +391,74 @@ Result<VerifyReport> Case::Verify() const {
   }
   EVIDENCE_RETURN_IF_ERROR(hash_error);
 
-  // Parsed messages must be exactly the ones the signed item.metadata entry counted and hashed.
-  for (const auto& [exhibit, digest] : message_digests) {
-    EVIDENCE_ASSIGN_OR_RETURN(
-        auto st, s_->db.Prepare("SELECT message FROM messages WHERE item = ? ORDER BY idx"));
-    st.Bind(1, exhibit);
+  // Parsed messages must be exactly the ones the signed item.metadata entry counted and hashed,
+  // and each row's columns (what `messages --sender` and the report select on) must say what its
+  // hashed message says. One ordered pass over the table.
+  {
+    EVIDENCE_ASSIGN_OR_RETURN(auto st,
+                              s_->db.Prepare("SELECT item, idx, time, sender, direction, system, "
+                                             "message FROM messages ORDER BY item, idx"));
+    std::string current;
     Sha256 h;
     std::uint64_t n = 0;
+    bool any = false;
+    auto finish = [&]() {
+      if (!any) return;
+      auto it = message_digests.find(current);
+      if (it == message_digests.end()) {
+        fail(current + ": " + std::to_string(n) +
+             " messages are stored for it, but no item.metadata entry records any "
+             "(the messages table was edited)");
+        return;
+      }
+      if (n != it->second.second || DigestHex(h.Finish()) != it->second.first) {
+        fail(current + ": its " + std::to_string(n) + " stored messages are not the " +
+             std::to_string(it->second.second) +
+             " its item.metadata entry recorded (the messages table was edited)");
+      }
+      it->second.second = ~std::uint64_t{0};  // checked
+    };
     for (;;) {
       EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
-      h.Update(std::string_view(st.ColumnText(0)));
+      std::string item = st.ColumnText(0);
+      if (!any || item != current) {
+        finish();
+        current = item;
+        h = Sha256();
+        n = 0;
+        any = true;
+      }
+      const std::string text = st.ColumnText(6);
+      h.Update(std::string_view(text));
       h.Update(std::string_view("\n"));
       ++n;
+      auto m = nlohmann::json::parse(text, nullptr, false);
+      const std::string where = item + ": message " + std::to_string(st.ColumnInt(1));
+      if (!m.is_object()) {
+        fail(where + ": is not a JSON object (the messages table was edited)");
+        continue;
+      }
+      auto index = m.find("index");
+      auto system = m.find("system");
+      std::optional<std::string> time = StrField(m, "time");
+      bool same = index != m.end() && index->is_number_unsigned() &&
+                  index->get<std::uint64_t>() == static_cast<std::uint64_t>(st.ColumnInt(1)) &&
+                  st.ColumnOptionalText(2) == time &&
+                  st.ColumnOptionalText(3) == StrField(m, "sender") &&
+                  st.ColumnOptionalText(4) == StrField(m, "direction") && system != m.end() &&
+                  system->is_boolean() && system->get<bool>() == (st.ColumnInt(5) != 0);
+      if (!same) {
+        fail(where + ": its index, time, sender, direction or system column differs from the " +
+             "message recorded (the messages table was edited)");
+      }
     }
-    if (n != digest.second || DigestHex(h.Finish()) != digest.first) {
-      fail(exhibit + ": its " + std::to_string(n) + " stored messages are not the " +
-           std::to_string(digest.second) +
-           " its item.metadata entry recorded (the messages table was edited)");
+    finish();
+    for (const auto& [exhibit, digest] : message_digests) {
+      if (digest.second != ~std::uint64_t{0} && digest.second != 0) {
+        fail(exhibit + ": its item.metadata entry records " + std::to_string(digest.second) +
+             " messages, but none are stored (the messages table was edited)");
+      }
     }
   }
 

@@ -107,8 +107,13 @@ TEST_F(Add, UnreadableFileIsRefusedAndCaseUnchanged) {
   auto secret = WriteInput("locked.txt", "cannot read me");
   fs::permissions(secret, fs::perms::none);
   std::vector<std::string> args = {EVIDENCE_BIN, "-C", case_dir().string(), "add", secret.string()};
+  auto env = CliEnvironment();
   if (geteuid() == 0) {
-    // Root reads everything; run the command as an unprivileged user who owns the case.
+    // Root reads everything; run the command as an unprivileged user who owns the case, from a
+    // copy of the CLI that user can load wherever the build tree sits.
+    auto cli = CopyCliForOtherUsers(tmp().path() / "bin");
+    args[0] = cli.binary.string();
+    env["LD_LIBRARY_PATH"] = cli.lib_dir.string();
     fs::permissions(tmp().path(),
                     fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
     fs::permissions(tmp().path() / "input",
@@ -117,7 +122,7 @@ TEST_F(Add, UnreadableFileIsRefusedAndCaseUnchanged) {
     args.insert(args.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
   }
   std::string before = Snapshot();
-  auto r = RunProgram(args);
+  auto r = RunProgramIn(args, env);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("locked.txt: cannot read"), std::string::npos) << r.err;
   EXPECT_EQ(Snapshot(), before);

@@ -265,5 +265,25 @@ TEST_F(Prove, BundlesCarryConsistencyFromEveryCheckpointHandedOut) {
   EXPECT_EQ(oks, 3u) << py.out;
 }
 
+// Attack 11 of issue 15: the signature stripped from the newest checkpoint row. `prove` must not
+// prove anything against it (nor fall back to an older one): exit 1, naming the checkpoint.
+TEST_F(Prove, UnsignedNewestCheckpointIsRefused) {
+  RunProgram({"sqlite3", (case_dir() / "ledger.sqlite").string(),
+              "DROP TRIGGER checkpoints_append_only_update; UPDATE checkpoints SET note = "
+              "substr(note, 1, instr(note, char(10) || char(10))) WHERE id = (SELECT max(id) "
+              "FROM checkpoints);"});
+  const std::string newest = RunProgram({"sqlite3", (case_dir() / "ledger.sqlite").string(),
+                                         "SELECT max(id) FROM checkpoints"})
+                                 .out;
+  ASSERT_FALSE(newest.empty());
+  const std::string id = newest.substr(0, newest.find('\n'));
+  auto r = Ev({"prove", "EX-0001"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_NE(r.err.find("checkpoint " + id), std::string::npos) << r.err;
+  auto checkpoint = Ev({"checkpoint"});
+  EXPECT_EQ(checkpoint.exit_code, 1) << checkpoint.out;
+}
+
 }  // namespace
 }  // namespace evidence::testing

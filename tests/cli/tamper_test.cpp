@@ -8,6 +8,7 @@
 #include "evidence/hash.hpp"
 #include "evidence/merkle.hpp"
 #include "evidence/signing.hpp"
+#include "fixtures.hpp"
 
 namespace evidence::testing {
 namespace {
@@ -180,6 +181,79 @@ TEST_F(CliTest, TamperMessageRowEdited) {
   auto r = Ev({"verify"});
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("messages table was edited"), std::string::npos) << r.out;
+}
+
+// Attack 2 of issue 15: every column of an items row is a cache of the signed entries, so an
+// edit to any one of them fails verify, naming the exhibit and the column; `show` and `list` keep
+// showing what the ledger signed.
+TEST_F(Tamper, EditedItemColumnFailsVerify) {
+  DropTriggers();
+  const std::vector<std::pair<std::string, std::string>> edits = {
+      {"name", "CAST('forged.txt' AS BLOB)"},
+      {"kind", "'photo'"},
+      {"media_type", "'image/jpeg'"},
+      {"captured", "'2020-01-01T00:00:00Z'"},
+      {"note", "'forged note'"},
+      {"metadata", "'{\"forged\":1}'"},
+      {"parent", "'EX-0001'"}};
+  for (const auto& [column, value] : edits) {
+    SCOPED_TRACE(column);
+    std::string original = Sql("SELECT quote(" + column + ") FROM items WHERE exhibit = 'EX-0002'");
+    original.pop_back();  // the newline
+    Sql("UPDATE items SET " + column + " = " + value + " WHERE exhibit = 'EX-0002';");
+    ExpectVerifyFails({"EX-0002", column, "items table was edited"});
+    auto show = Ev({"--json", "show", "EX-0002"});
+    ASSERT_EQ(show.exit_code, 0) << show.err;
+    auto j = nlohmann::json::parse(show.out);
+    EXPECT_EQ(j["name"], "b.txt");
+    EXPECT_NE(j["kind"], "photo");
+    EXPECT_FALSE(j.contains("note"));
+    EXPECT_FALSE(j.contains("parent"));
+    EXPECT_EQ(Ev({"list"}).out.find("forged"), std::string::npos);
+    // Put the column back for the next one.
+    Sql("UPDATE items SET " + column + " = " + original + " WHERE exhibit = 'EX-0002';");
+  }
+  EXPECT_EQ(Ev({"verify"}).exit_code, 0);
+}
+
+// Attack 3 of issue 15: a deleted items row. The exhibit is still in the signed ledger, so verify
+// names it, and `list`, the report and a full export still carry it.
+TEST_F(Tamper, DeletedItemRowStillExportedOrReported) {
+  Sql("DROP TRIGGER items_no_delete; DELETE FROM items WHERE exhibit = 'EX-0002';");
+  ExpectVerifyFails({"EX-0002", "missing from the items table"});
+  EXPECT_NE(Ev({"list"}).out.find("EX-0002"), std::string::npos);
+  EXPECT_NE(Ev({"report", "--format", "md"}).out.find("EX-0002"), std::string::npos);
+  const fs::path out = tmp().path() / "all.zip";
+  auto e = Ev({"export", "--out", out.string()});
+  if (e.exit_code == 0) {
+    auto listing = RunProgram({"unzip", "-l", out.string()});
+    EXPECT_NE(listing.out.find("EX-0002"), std::string::npos) << listing.out;
+  } else {
+    // Refusing to export a case that does not verify is as good as disclosing everything.
+    EXPECT_EQ(e.exit_code, 1) << e.err;
+  }
+}
+
+// Attack 2 of issue 15: `messages --from/--since/--until` filtered on the unsigned sender and
+// time columns, so editing them hid a message. Filters read the recorded message, and verify
+// names the edited row.
+TEST_F(Tamper, EditedMessageSenderOrTimeCannotHideAMessage) {
+  WriteWhatsAppExport(tmp().path() / "input" / "chat.txt");
+  ASSERT_EQ(Ev({"add", (tmp().path() / "input" / "chat.txt").string()}).exit_code, 0);
+  auto count = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--json", "messages"});
+    auto r = Ev(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out).size();
+  };
+  const auto from = count({"--from", "daniel"});
+  const auto window = count({"--since", "2000-01-01", "--until", "2100-01-01"});
+  ASSERT_GT(from, 0u);
+  Sql("DROP TRIGGER messages_no_update; UPDATE messages SET sender = 'Someone Else', "
+      "time = '1990-01-01T00:00:00' WHERE sender = 'Daniel Marsh';");
+  EXPECT_EQ(count({"--from", "daniel"}), from);
+  EXPECT_EQ(count({"--since", "2000-01-01", "--until", "2100-01-01"}), window);
+  ExpectVerifyFails({"EX-0004", "message", "sender", "messages table was edited"});
 }
 
 }  // namespace

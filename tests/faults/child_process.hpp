@@ -14,8 +14,6 @@
 
 #include "testing.hpp"
 
-extern char** environ;
-
 namespace evidence::testing {
 
 struct Child {
@@ -40,7 +38,12 @@ inline Child StartEvidence(const std::vector<std::string>& args, const fs::path&
   std::vector<char*> cargv;
   for (auto& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);
-  int rc = posix_spawn(&c.pid, cargv[0], &fa, nullptr, cargv.data(), environ);
+  std::vector<std::string> env;
+  for (const auto& [k, v] : CliEnvironment()) env.push_back(k + "=" + v);
+  std::vector<char*> cenv;
+  for (auto& e : env) cenv.push_back(e.data());
+  cenv.push_back(nullptr);
+  int rc = posix_spawn(&c.pid, cargv[0], &fa, nullptr, cargv.data(), cenv.data());
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) throw std::runtime_error(std::string("cannot start evidence: ") + strerror(rc));
   return c;

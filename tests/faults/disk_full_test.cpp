@@ -20,7 +20,8 @@ namespace {
 
 std::string Quote(const fs::path& p) { return "'" + p.string() + "'"; }
 
-// Runs `script` with /bin/sh in a private mount namespace; the prefix that worked is reported.
+// Runs `script` with /bin/sh in a private mount namespace, in the CLI's test environment (the
+// script starts `evidence`); the prefix that worked is reported.
 RunResult InMountNamespace(const std::string& script) {
   std::vector<std::vector<std::string>> ways = {
       {"unshare", "--mount", "--propagation", "private"},
@@ -28,7 +29,7 @@ RunResult InMountNamespace(const std::string& script) {
   RunResult last;
   for (auto argv : ways) {
     argv.insert(argv.end(), {"sh", "-c", script});
-    last = RunProgram(argv);
+    last = RunProgramIn(argv, CliEnvironment());
     if (last.exit_code != 90 && last.exit_code != 1) return last;
   }
   return last;

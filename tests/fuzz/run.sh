@@ -25,6 +25,7 @@ smoke_runs() {
     roundtrip) echo 60 ;;
     receive) echo 200 ;;
     bundle) echo 300 ;;
+    ledger) echo 300 ;;
     metadata) echo 2000 ;;
     *) echo 5000 ;;
   esac

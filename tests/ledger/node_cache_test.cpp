@@ -15,6 +15,7 @@
 #include "fixtures.hpp"
 #include "ledger_schema.hpp"
 #include "ledger_source.hpp"
+#include "ledger_writer.hpp"
 #include "sqlite_util.hpp"
 #include "testing.hpp"
 

@@ -142,25 +142,78 @@ std::vector<std::string> CurrentEnvironment() {
 
 }  // namespace
 
+const std::vector<std::string> kToolVariables = {
+    "EVIDENCE_PASSPHRASE", "EVIDENCE_CASE", "XDG_DATA_HOME", "HOME", "TZ", "LC_ALL", "LANG"};
+
+namespace {
+
+// What a test's CLI may take from the caller: how to find programs, where temporary files go,
+// and how the sanitizer builds report. Nothing here is read by the tool itself.
+const std::vector<std::string> kInherited = {"PATH",          "TMPDIR",       "ASAN_OPTIONS",
+                                             "UBSAN_OPTIONS", "LSAN_OPTIONS", "LLVM_PROFILE_FILE"};
+
+std::vector<std::string> EnvList(const std::map<std::string, std::string>& env) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : env) out.push_back(k + "=" + v);
+  return out;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> CliEnvironment(const std::map<std::string, std::string>& extra) {
+  std::map<std::string, std::string> env;
+  for (const auto& name : kInherited) {
+    if (const char* v = std::getenv(name.c_str()); v != nullptr) env[name] = v;
+  }
+  if (env.count("PATH") == 0) env["PATH"] = "/usr/local/bin:/usr/bin:/bin";
+  // Folders that do not exist: a command that falls back to the default case finds none, and
+  // one that tried to write under HOME would fail loudly.
+  const fs::path nowhere = fs::temp_directory_path() / "evidence-test-no-such-home";
+  env["HOME"] = nowhere.string();
+  env["XDG_DATA_HOME"] = (nowhere / "data").string();
+  env["TZ"] = "UTC";
+  env["LC_ALL"] = "C.UTF-8";
+  env["LANG"] = "C.UTF-8";
+  for (const auto& [k, v] : extra) {
+    if (v.empty()) {
+      env.erase(k);
+    } else {
+      env[k] = v;
+    }
+  }
+  return env;
+}
+
 RunResult RunEvidence(const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& extra_env) {
   std::vector<std::string> argv = {EVIDENCE_BIN};
   argv.insert(argv.end(), args.begin(), args.end());
-  std::map<std::string, std::string> env_map;
-  for (const auto& e : CurrentEnvironment()) {
-    auto eq = e.find('=');
-    if (eq != std::string::npos) env_map[e.substr(0, eq)] = e.substr(eq + 1);
-  }
-  env_map.erase("EVIDENCE_CASE");
-  env_map["XDG_DATA_HOME"] = (fs::temp_directory_path() / "evidence-test-no-default-case").string();
-  for (const auto& [k, v] : extra_env) env_map[k] = v;
-  std::vector<std::string> env;
-  for (const auto& [k, v] : env_map) env.push_back(k + "=" + v);
-  return Spawn(argv, env, "");
+  return Spawn(argv, EnvList(CliEnvironment(extra_env)), "");
 }
 
 RunResult RunProgram(const std::vector<std::string>& argv, const std::string& input) {
   return Spawn(argv, CurrentEnvironment(), input);
+}
+
+RunResult RunProgramIn(const std::vector<std::string>& argv,
+                       const std::map<std::string, std::string>& env, const std::string& input) {
+  return Spawn(argv, EnvList(env), input);
+}
+
+PortableCli CopyCliForOtherUsers(const fs::path& dir, const fs::path& binary,
+                                 const fs::path& library) {
+  constexpr auto kReadable = fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                             fs::perms::others_read | fs::perms::others_exec;
+  fs::create_directories(dir);
+  fs::permissions(dir, kReadable);
+  PortableCli cli{dir / "evidence", dir};
+  // The binary's run path names the build tree; LD_LIBRARY_PATH (searched before a RUNPATH)
+  // makes the loader take the copy instead.
+  fs::copy_file(binary, cli.binary, fs::copy_options::overwrite_existing);
+  fs::copy_file(library, dir / library.filename(), fs::copy_options::overwrite_existing);
+  fs::permissions(cli.binary, kReadable);
+  fs::permissions(dir / library.filename(), kReadable);
+  return cli;
 }
 
 std::optional<fs::path> SamplesDir() {

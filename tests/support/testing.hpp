@@ -34,13 +34,40 @@ struct RunResult {
   std::string err;
 };
 
-// Runs the built `evidence` binary with `args` (no shell), with extra environment variables.
-// EVIDENCE_CASE and XDG_DATA_HOME are cleared unless given, so a test never touches a real case.
+// The environment every test starts the CLI with (docs/testing.md): nothing of the caller's
+// shell but what the toolchain needs (PATH, TMPDIR, the sanitizers' options), and every variable
+// the tool reads set explicitly:
+//   EVIDENCE_PASSPHRASE, EVIDENCE_CASE  unset (a test that needs one gives it in `extra`)
+//   HOME, XDG_DATA_HOME                 folders that do not exist, so no default case is found
+//   TZ                                  "UTC"; LC_ALL and LANG "C.UTF-8"
+// `extra` adds or overrides variables; an empty value in `extra` removes the variable.
+std::map<std::string, std::string> CliEnvironment(
+    const std::map<std::string, std::string>& extra = {});
+
+// The variables the `evidence` tool reads; CliEnvironment decides each of them.
+extern const std::vector<std::string> kToolVariables;
+
+// Runs the built `evidence` binary with `args` (no shell) in CliEnvironment(env).
 RunResult RunEvidence(const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& env = {});
 
-// Runs any program (looked up in PATH) with `args`, optionally feeding `input` on stdin.
+// Runs any program (looked up in PATH) with `args`, optionally feeding `input` on stdin, in the
+// test's own environment. Programs that start the CLI themselves (a shell script) use
+// RunProgramIn with CliEnvironment().
 RunResult RunProgram(const std::vector<std::string>& argv, const std::string& input = "");
+RunResult RunProgramIn(const std::vector<std::string>& argv,
+                       const std::map<std::string, std::string>& env,
+                       const std::string& input = "");
+
+// A copy of the `evidence` binary and the libraries it loads from the build tree, in `dir`
+// (created with mode 0755), for a test that runs the CLI as another user: the build tree may sit
+// in a folder only its owner can enter (a checkout under a 0700 home or `mktemp -d`).
+struct PortableCli {
+  fs::path binary;
+  fs::path lib_dir;  // give it as LD_LIBRARY_PATH
+};
+PortableCli CopyCliForOtherUsers(const fs::path& dir, const fs::path& binary = EVIDENCE_BIN,
+                                 const fs::path& library = EVIDENCE_LIB);
 
 // The folder of real third-party samples, when EVIDENCE_SAMPLES names one that exists.
 std::optional<fs::path> SamplesDir();

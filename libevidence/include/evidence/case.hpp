@@ -281,7 +281,9 @@ class Case {
       const std::filesystem::path& response,
       const std::optional<std::filesystem::path>& tsa_ca_pem);
 
-  // The newest signed checkpoint note, exactly as signed.
+  // The newest signed checkpoint note, exactly as signed. kVerificationFailed, naming it, when
+  // the newest checkpoint's signature does not verify against the case's keys (an older one is
+  // never returned in its place); kCorruption when there is none.
   Result<std::string> LatestCheckpoint() const;
 
   // Copies an original out to `dest_dir` under its original name, after checking its hash, and
