@@ -5,6 +5,55 @@
 
 namespace evidence::cli {
 
+namespace {
+
+enum class ReportDetail { kFailures, kSummary, kEveryCheck };
+
+std::string ExporterFingerprint(const BundleReport& r) {
+  for (const auto& s : r.signers) {
+    if (s.role == "exporter") return s.fingerprint;
+  }
+  return "(unknown)";
+}
+
+// docs/verify-bundle.md "Output". Every string in the report is already printable (VerifyBundle
+// escapes control characters from the archive). The last line is the verdict, and says so when
+// the bundle is intact but nothing confirmed who signed it.
+void PrintBundleReport(const BundleReport& r, ReportDetail detail) {
+  std::size_t passed = 0, failed = 0;
+  for (const auto& c : r.checks) {
+    (c.ok ? passed : failed) += 1;
+    // A time-stamp line is a finding, not only a pass: when the records existed, and says who.
+    bool shown = !c.ok || detail == ReportDetail::kEveryCheck ||
+                 (detail == ReportDetail::kSummary && c.check == "timestamp");
+    if (!shown) continue;
+    std::cout << (c.ok ? "ok    " : "FAIL  ") << c.check << "  " << c.subject
+              << (c.detail.empty() ? "" : ": " + c.detail) << "\n";
+  }
+  if (detail == ReportDetail::kFailures) return;
+  for (const auto& s : r.signers) {
+    std::cout << "signer  " << s.role << "  " << s.key_name << "  " << s.fingerprint << "  case "
+              << s.case_uuid << "  tree size " << s.tree_size << "\n";
+  }
+  std::cout << passed << " checks passed, " << failed << " failed"
+            << (detail == ReportDetail::kSummary ? " (--verbose lists every check)" : "") << "\n";
+  std::string what =
+      std::to_string(r.items) + " item(s), " + std::to_string(r.payload_bytes) + " payload bytes";
+  if (!r.ok()) {
+    std::cout << "bundle does NOT verify: " << failed << " check(s) failed; " << what << "\n";
+  } else if (r.signer_confirmed) {
+    std::cout << "bundle verifies: " << what << ", signed by the confirmed key "
+              << ExporterFingerprint(r) << "\n";
+  } else {
+    std::string fp = ExporterFingerprint(r);
+    std::cout << "bundle intact, but the signer is UNCONFIRMED: " << what << "; compare " << fp
+              << " with the sender's fingerprint by another channel, then run again with "
+              << "--fingerprint " << fp << "\n";
+  }
+}
+
+}  // namespace
+
 void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
   {
     auto* cmd =
@@ -74,37 +123,42 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
     auto* cmd = app.add_subcommand("verify-bundle",
                                    "check a bundle offline, without unpacking it (no case needed)");
     auto file = std::make_shared<std::string>();
+    auto opt = std::make_shared<VerifyBundleOptions>();
     auto trust = std::make_shared<std::string>();
+    auto fingerprint = std::make_shared<std::string>();
     auto tsa_ca = std::make_shared<std::string>();
     auto since_cp = std::make_shared<std::string>();
+    auto verbose = std::make_shared<bool>(false);
     cmd->add_option("file", *file, "the bundle (.zip, .tar, .tar.gz)")->required();
-    cmd->add_option("--trust", *trust,
-                    "the exporter's public key (PEM file) or fingerprint (SHA256:...) to require");
+    auto* trust_opt = cmd->add_option(
+        "--trust", *trust,
+        "the exporter's public key (PEM file) or fingerprint (SHA256:...) to require, or a key "
+        "that endorsed it");
+    cmd->add_option("--fingerprint", *fingerprint,
+                    "SHA256:... the exporter's key fingerprint, as the sender told it: require "
+                    "exactly this key")
+        ->excludes(trust_opt);
+    cmd->add_flag("--require-trust", opt->require_trust,
+                  "fail unless --trust or --fingerprint confirms the signer");
+    cmd->add_flag("--verbose", *verbose, "list every check, not only the failures");
     cmd->add_option("--tsa-ca", *tsa_ca, "CA certificate(s) of the time-stamp authority (PEM)");
     cmd->add_option(
         "--since-checkpoint", *since_cp,
         "an older checkpoint of the same case: require that the ledger only grew since");
-    cmd->callback([&g, &run, file, trust, tsa_ca, since_cp] {
-      run = [&g, file, trust, tsa_ca, since_cp]() -> int {
-        VerifyBundleOptions opt;
-        if (!trust->empty()) opt.trust = *trust;
-        if (!tsa_ca->empty()) opt.tsa_ca = *tsa_ca;
-        if (!since_cp->empty()) opt.since_checkpoint = *since_cp;
-        auto r = VerifyBundle(*file, opt);
+    cmd->callback([&g, &run, file, opt, trust, fingerprint, tsa_ca, since_cp, verbose] {
+      run = [&g, file, opt, trust, fingerprint, tsa_ca, since_cp, verbose]() -> int {
+        if (!trust->empty()) opt->trust = *trust;
+        if (!fingerprint->empty()) opt->fingerprint = *fingerprint;
+        if (!tsa_ca->empty()) opt->tsa_ca = *tsa_ca;
+        if (!since_cp->empty()) opt->since_checkpoint = *since_cp;
+        auto r = VerifyBundle(*file, *opt);
         if (!r.ok()) return ReportError(r.status());
         if (g.json) {
           PrintJson(BundleReportJson(*r));
         } else {
-          for (const auto& c : r->checks) {
-            std::cout << (c.ok ? "ok    " : "FAIL  ") << c.check << "  " << c.subject
-                      << (c.detail.empty() ? "" : ": " + c.detail) << "\n";
-          }
-          for (const auto& s : r->signers) {
-            std::cout << "signer  " << s.role << "  " << s.key_name << "  " << s.fingerprint
-                      << "  case " << s.case_uuid << "  tree size " << s.tree_size << "\n";
-          }
-          std::cout << (r->ok() ? "bundle verifies" : "bundle does NOT verify") << ": " << r->items
-                    << " item(s), " << r->payload_bytes << " payload bytes\n";
+          PrintBundleReport(*r, g.quiet    ? ReportDetail::kFailures
+                                : *verbose ? ReportDetail::kEveryCheck
+                                           : ReportDetail::kSummary);
         }
         return r->ok() ? kExitOk : kExitNotVerified;
       };
@@ -147,6 +201,11 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
           for (const auto& x : r->already) std::cout << "already held " << x << "\n";
           std::cout << "recorded as ledger entry " << r->entry
                     << "; the sender's records are in custody/" << r->custody << "\n";
+        }
+        if (!r->report.signer_confirmed) {
+          PrintWarning("the sender's key " + ExporterFingerprint(r->report) +
+                       " is unconfirmed: compare it with the sender by another channel "
+                       "(next time pass --fingerprint)");
         }
         return kExitOk;
       };

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <set>
 
+#include "evidence/canonical_json.hpp"
+
 namespace evidence::bagit {
 
 std::string EncodePath(std::string_view path) {
@@ -154,6 +156,28 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseBagInfo(std::strin
 
 std::string PayloadOxum(std::uint64_t bytes, std::uint64_t files) {
   return std::to_string(bytes) + "." + std::to_string(files);
+}
+
+std::string PayloadName(const std::string& raw) {
+  bool plain = IsValidUtf8(raw) && raw != "." && raw != ".." && !raw.empty() &&
+               raw.find('/') == std::string::npos && raw.find('\0') == std::string::npos;
+  if (plain) return raw;
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(raw[i]);
+    bool bad = c == '/' || c == 0 || c == '%' || c >= 0x80;
+    if (bad) {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  if (out.empty() || out == "." || out == "..")
+    out = "%2E" + out.substr(std::min<size_t>(1, out.size()));
+  return out;
 }
 
 }  // namespace evidence::bagit

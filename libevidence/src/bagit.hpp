@@ -43,4 +43,9 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseBagInfo(std::strin
 // "<octets>.<streams>" as in Payload-Oxum.
 std::string PayloadOxum(std::uint64_t bytes, std::uint64_t files);
 
+// The file name of an item under data/items/<EXHIBIT>/ (docs/bundle.md "Payload file names"):
+// `raw` itself when it is valid UTF-8 without '/' or NUL and not "." or ".."; otherwise each
+// offending byte (and '%') as "%XX". The exporter writes it and verify-bundle requires it.
+std::string PayloadName(const std::string& raw);
+
 }  // namespace evidence::bagit

@@ -58,30 +58,6 @@ std::string TopFolderFor(const fs::path& out) {
   return safe.empty() || safe == "." || safe == ".." ? "bundle" : safe;
 }
 
-// docs/bundle.md "Payload file names".
-std::string PayloadName(const std::string& raw) {
-  bool plain = IsValidUtf8(raw) && raw != "." && raw != ".." && !raw.empty() &&
-               raw.find('/') == std::string::npos && raw.find('\0') == std::string::npos;
-  if (plain) return raw;
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  std::string lossy_check;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(raw[i]);
-    bool bad = c == '/' || c == 0 || c == '%' || c >= 0x80;
-    if (bad) {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  if (out.empty() || out == "." || out == "..")
-    out = "%2E" + out.substr(std::min<size_t>(1, out.size()));
-  return out;
-}
-
 std::string HumanBytes(std::uint64_t n) {
   const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
   int u = 0;
@@ -279,7 +255,7 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   std::map<std::string, std::string> payload_path;  // exhibit -> path under the top folder
   std::uint64_t payload_bytes = 0;
   for (const auto& it : chosen) {
-    std::string path = "data/items/" + it.exhibit + "/" + PayloadName(it.raw_name);
+    std::string path = "data/items/" + it.exhibit + "/" + bagit::PayloadName(it.raw_name);
     payload_path[it.exhibit] = path;
     manifest_lines.push_back({DigestHex(it.sha256), path});
     payload_bytes += it.size;

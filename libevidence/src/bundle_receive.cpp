@@ -1,10 +1,12 @@
 // Case::Receive: an officer takes a verified bundle into custody (docs/bundle.md, "Received
 // evidence"). Verification comes first and decides; the archive is then read a second time and
 // every payload byte is hashed again on its way into the object store.
+#include <charconv>
 #include <map>
 #include <set>
 
 #include "archive_util.hpp"
+#include "bundle_verify.hpp"
 #include "case_state.hpp"
 #include "evidence/canonical_json.hpp"
 #include "status_macros.hpp"
@@ -13,23 +15,12 @@ namespace evidence {
 
 namespace {
 
+// One item to take in: its values as the sender's signed entries record them (VerifyBundle
+// checked items.json against them field by field), and its copy once staged.
 struct Incoming {
-  std::string exhibit;
-  std::string path;  // relative to the top folder
-  Sha256Digest sha256{};
-  std::uint64_t size = 0;
-  nlohmann::json item;  // its items.json object
-  std::uint64_t source_entry = 0;
+  bundle_internal::VerifiedItem item;
   std::optional<StagedObject> staged;
 };
-
-Result<nlohmann::json> JsonFile(const BundleReport& r, const std::string& path) {
-  auto it = r.tag_files.find(path);
-  if (it == r.tag_files.end()) return Status::Corruption("bundle has no " + path);
-  auto j = nlohmann::json::parse(it->second, nullptr, false);
-  if (j.is_discarded()) return Status::Corruption(path + ": not valid JSON");
-  return j;
-}
 
 // Streams the payload members named in `wanted` into the object store.
 Status StagePayload(const fs::path& file, const std::string& top,
@@ -59,6 +50,7 @@ Status StagePayload(const fs::path& file, const std::string& top,
     auto it = wanted.find(path.substr(top.size() + 1));
     if (it == wanted.end() || it->second->staged) continue;
     Incoming* in = it->second;
+    const bundle_internal::VerifiedItem& item = in->item;
     auto staged = objects.StageFrom([&](const std::function<Status(ByteView)>& sink) -> Status {
       std::vector<std::uint8_t> buf(1 << 20);
       std::uint64_t total = 0;
@@ -67,16 +59,16 @@ Status StagePayload(const fs::path& file, const std::string& top,
         if (n < 0) return Status::VerificationFailed(path + ": " + archive_error_string(a.get()));
         if (n == 0) return Status::Ok();
         total += static_cast<std::uint64_t>(n);
-        if (total > in->size)
+        if (total > item.size)
           return Status::VerificationFailed(path + ": larger than its manifest says");
         EVIDENCE_RETURN_IF_ERROR(sink(ByteView(buf.data(), static_cast<size_t>(n))));
       }
     });
     if (!staged.ok()) return staged.status();
-    if (staged->sha256 != in->sha256 || staged->size != in->size) {
+    if (staged->sha256 != item.sha256 || staged->size != item.size) {
       objects.Discard(*staged);
       return Status::VerificationFailed(
-          in->exhibit + ": " + path +
+          item.exhibit + ": " + path +
           " no longer matches its verified SHA-256 (the bundle changed)");
     }
     in->staged = std::move(staged).value();
@@ -92,7 +84,9 @@ Status StagePayload(const fs::path& file, const std::string& top,
 Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& note,
                                      const VerifyBundleOptions& options) {
   ReceiveOutcome out;
-  EVIDENCE_ASSIGN_OR_RETURN(out.report, VerifyBundle(file, options));
+  EVIDENCE_ASSIGN_OR_RETURN(bundle_internal::VerifiedBundle verified,
+                            bundle_internal::VerifyBundleWithItems(file, options));
+  out.report = std::move(verified.report);
   const BundleReport& r = out.report;
   if (!r.ok()) {
     for (const auto& c : r.checks) {
@@ -108,63 +102,51 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
   }
   if (!IsValidUtf8(note)) return Status::InvalidArgument("--note: not valid UTF-8");
 
-  EVIDENCE_ASSIGN_OR_RETURN(nlohmann::json items, JsonFile(r, "evidence/items.json"));
   auto checkpoint = r.tag_files.find("evidence/checkpoint");
   auto manifest = r.tag_files.find("manifest-sha256.txt");
   if (checkpoint == r.tag_files.end() || manifest == r.tag_files.end()) {
     return Status::Corruption(file.string() + ": bundle lacks its checkpoint or manifest");
   }
 
-  // What comes in, and what this case already holds.
+  // What comes in, and what this case already holds. Everything is decided here, before the key
+  // is unlocked or a byte is written.
   std::vector<Incoming> incoming;
-  try {
-    for (const auto& j : items) {
-      Incoming in;
-      in.exhibit = j.at("exhibit").get<std::string>();
-      in.path = j.at("path").get<std::string>();
-      auto d = DigestFromHex(j.at("sha256").get<std::string>());
-      if (!d.ok()) return Status::Corruption("items.json: " + in.exhibit + ": bad sha256");
-      in.sha256 = *d;
-      in.size = j.at("size").get<std::uint64_t>();
-      in.source_entry = j.at("entry").get<std::uint64_t>();
-      in.item = j;
-      incoming.push_back(std::move(in));
-    }
-  } catch (const std::exception& e) {
-    return Status::Corruption(file.string() + ": items.json: " + e.what());
-  }
+  for (auto& item : verified.items) incoming.push_back({std::move(item), std::nullopt});
   std::map<std::string, Incoming*> wanted;
   for (auto& in : incoming) {
-    auto held = GetItem(in.exhibit);
+    const auto& item = in.item;
+    auto held = GetItem(item.exhibit);
     if (held.ok()) {
-      if (held->sha256 != in.sha256) {
-        return Status::AlreadyExists(in.exhibit +
+      if (held->sha256 != item.sha256) {
+        return Status::AlreadyExists(item.exhibit +
                                      " is already another item in this case; receive "
                                      "this bundle into a separate case");
       }
-      out.already.push_back(in.exhibit);
+      out.already.push_back(item.exhibit);
       continue;
     }
     EVIDENCE_ASSIGN_OR_RETURN(auto st,
                               s_->db.Prepare("SELECT exhibit FROM items WHERE sha256 = ?"));
-    st.Bind(1, DigestHex(in.sha256));
+    st.Bind(1, DigestHex(item.sha256));
     EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
     if (row) {
       out.already.push_back(st.ColumnText(0));
       continue;
     }
-    wanted[in.path] = &in;
+    wanted[item.path] = &in;
   }
 
-  EVIDENCE_RETURN_IF_ERROR(Unlock());
   // Guards undo every file this receive made if it does not commit.
   std::vector<fs::path> made_objects;
   std::vector<fs::path> custody_dirs;
+  std::error_code ec;
+  const fs::path custody_root = s_->dir / "custody";
   struct Undo {
     Case::State* s;
     std::vector<StagedObject*> staged;
     std::vector<fs::path>* objects;
     std::vector<fs::path>* custody;
+    fs::path created_root;  // custody/, when this receive made it
     bool done = false;
     ~Undo() {
       if (done) return;
@@ -174,20 +156,33 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
         fs::permissions(p, fs::perms::owner_write, fs::perm_options::add, ec);
         fs::remove(p, ec);
       }
-      for (const auto& p : *custody) fs::remove_all(p, ec);
+      for (const auto& p : *custody) {
+        // Custody files are read-only; their folders must be writable to be removed.
+        for (auto it = fs::recursive_directory_iterator(p, ec);
+             !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+          if (it->is_directory(ec)) {
+            fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+          }
+        }
+        fs::remove_all(p, ec);
+      }
+      if (!created_root.empty()) fs::remove(created_root, ec);  // only when empty
     }
-  } undo{s_.get(), {}, &made_objects, &custody_dirs};
+  } undo{s_.get(), {}, &made_objects, &custody_dirs, {}};
 
-  EVIDENCE_RETURN_IF_ERROR(StagePayload(file, r.top_folder, wanted, s_->objects));
+  // Hashing every payload byte again on its way in needs no key: the passphrase is asked for
+  // only once the bundle has verified and its files are staged.
+  Status staged = StagePayload(file, r.top_folder, wanted, s_->objects);
   for (auto& in : incoming) {
     if (in.staged) undo.staged.push_back(&*in.staged);
   }
+  EVIDENCE_RETURN_IF_ERROR(staged);
+  EVIDENCE_RETURN_IF_ERROR(Unlock());
 
   EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
   // The sender's records, and any records of earlier custodians it carried, oldest first.
   std::uint64_t next = 1;
-  std::error_code ec;
-  while (fs::exists(s_->dir / "custody" / std::to_string(next), ec)) ++next;
+  while (fs::exists(custody_root / std::to_string(next), ec)) ++next;
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> folders;  // "k" -> files
   for (const auto& [path, content] : r.tag_files) {
     if (path.rfind("evidence/custody/", 0) == 0) {
@@ -219,7 +214,10 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
   }
   out.custody = next;
   to_write.push_back({next, own});
-  EVIDENCE_RETURN_IF_ERROR(s_->fs->CreateDir(s_->dir / "custody", 0700));
+  if (!fs::exists(custody_root, ec)) {
+    EVIDENCE_RETURN_IF_ERROR(s_->fs->CreateDir(custody_root, 0700));
+    undo.created_root = custody_root;
+  }
   fs::path staging = s_->dir / "tmp" / ("custody-" + std::to_string(next));
   custody_dirs.push_back(staging);
   for (const auto& [k, files] : to_write) {
@@ -234,67 +232,59 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
 
   std::vector<std::string> received_ids;
   for (auto& in : incoming) {
-    received_ids.push_back(in.exhibit);
+    const bundle_internal::VerifiedItem& item = in.item;
+    received_ids.push_back(item.exhibit);
     if (!in.staged) continue;
-    bool was_new = !fs::exists(s_->objects.PathFor(in.sha256), ec);
+    bool was_new = !fs::exists(s_->objects.PathFor(item.sha256), ec);
     EVIDENCE_RETURN_IF_ERROR(s_->objects.Commit(*in.staged));
     std::erase(undo.staged, &*in.staged);
-    if (was_new) made_objects.push_back(s_->objects.PathFor(in.sha256));
-    const auto& j = in.item;
-    std::string name = j.value("name", "");
-    std::string raw_name = name;
-    if (j.contains("name_hex")) {
-      auto b = HexDecode(j["name_hex"].get<std::string>());
-      if (b.ok()) raw_name.assign(b->begin(), b->end());
-    }
-    nlohmann::json data = {{"item", in.exhibit},
-                           {"sha256", DigestHex(in.sha256)},
-                           {"size", in.size},
-                           {"name", name},
-                           {"kind", j.value("kind", "other")},
-                           {"media_type", j.value("media_type", "application/octet-stream")},
+    if (was_new) made_objects.push_back(s_->objects.PathFor(item.sha256));
+    // Every value recorded below is the sender's signed one; the items row repeats exactly what
+    // these entries say, so that `verify` and a later export find them equal.
+    nlohmann::json data = {{"item", item.exhibit},
+                           {"sha256", DigestHex(item.sha256)},
+                           {"size", item.size},
+                           {"name", item.name},
+                           {"kind", item.kind},
+                           {"media_type", item.media_type},
                            {"received_from", r.case_uuid},
-                           {"source_entry", in.source_entry},
+                           {"source_entry", item.source_entry},
                            {"bundle", r.top_folder}};
-    if (j.contains("name_hex")) data["name_hex"] = j["name_hex"];
+    if (item.name_hex) data["name_hex"] = *item.name_hex;
+    if (!note.empty()) data["note"] = note;
     EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t seq,
-                              s_->AppendEntry("item.ingested", data, in.exhibit, std::nullopt));
-    std::optional<std::string> metadata_text;
-    if (j.contains("metadata") && j["metadata"].is_object() && !j["metadata"].empty()) {
+                              s_->AppendEntry("item.ingested", data, item.exhibit, std::nullopt));
+    EVIDENCE_ASSIGN_OR_RETURN(std::string metadata_text, CanonicalJson(item.metadata));
+    if (!item.metadata.empty() || item.captured) {
       nlohmann::json meta = {
-          {"item", in.exhibit}, {"sha256", DigestHex(in.sha256)}, {"metadata", j["metadata"]}};
-      if (j.contains("captured") && j["captured"].is_string()) meta["captured"] = j["captured"];
-      auto canonical = CanonicalJson(meta);
-      if (canonical.ok()) {
-        EVIDENCE_RETURN_IF_ERROR(
-            s_->AppendEntry("item.metadata", meta, in.exhibit, std::nullopt).status());
-        metadata_text = *CanonicalJson(j["metadata"]);
-      }
+          {"item", item.exhibit}, {"sha256", DigestHex(item.sha256)}, {"metadata", item.metadata}};
+      if (item.captured) meta["captured"] = *item.captured;
+      EVIDENCE_RETURN_IF_ERROR(
+          s_->AppendEntry("item.metadata", meta, item.exhibit, std::nullopt).status());
     }
-    size_t dash = in.exhibit.rfind('-');
-    std::int64_t number = dash == std::string::npos ? 0 : std::atoll(in.exhibit.c_str() + dash + 1);
+    // VerifyBundle checked the id's form: <PREFIX>-<digits>.
+    std::int64_t number = 0;
+    const std::string digits = item.exhibit.substr(item.exhibit.rfind('-') + 1);
+    std::from_chars(digits.data(), digits.data() + digits.size(), number);
     EVIDENCE_ASSIGN_OR_RETURN(
         auto insert,
         s_->db.Prepare("INSERT INTO items(exhibit, number, sha256, size, name, kind, media_type, "
                        "captured, ingested, note, parent, entry_seq, metadata) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)"));
-    std::optional<std::string> captured;
-    if (j.contains("captured") && j["captured"].is_string())
-      captured = j["captured"].get<std::string>();
-    insert.Bind(1, in.exhibit)
+    insert.Bind(1, item.exhibit)
         .Bind(2, number)
-        .Bind(3, DigestHex(in.sha256))
-        .Bind(4, static_cast<std::int64_t>(in.size))
-        .BindBlob(5, AsBytes(raw_name))
-        .Bind(6, j.value("kind", "other"))
-        .Bind(7, j.value("media_type", "application/octet-stream"))
-        .BindOptional(8, captured)
+        .Bind(3, DigestHex(item.sha256))
+        .Bind(4, static_cast<std::int64_t>(item.size))
+        .BindBlob(5, AsBytes(item.raw_name))
+        .Bind(6, item.kind)
+        .Bind(7, item.media_type)
+        .BindOptional(8, item.captured)
         .Bind(9, NowRfc3339())
         .BindOptional(10, note.empty() ? std::optional<std::string>() : note)
         .Bind(11, static_cast<std::int64_t>(seq))
-        .BindOptional(12, metadata_text);
+        .Bind(12, metadata_text);
     EVIDENCE_RETURN_IF_ERROR(insert.Run());
-    out.imported.push_back(in.exhibit);
+    out.imported.push_back(item.exhibit);
   }
 
   std::string exporter_fingerprint;
@@ -322,11 +312,11 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
   // The custody records take their place just before the commit that refers to them.
   for (const auto& [k, files] : to_write) {
     EVIDENCE_RETURN_IF_ERROR(
-        s_->fs->Rename(staging / std::to_string(k), s_->dir / "custody" / std::to_string(k)));
-    custody_dirs.push_back(s_->dir / "custody" / std::to_string(k));
+        s_->fs->Rename(staging / std::to_string(k), custody_root / std::to_string(k)));
+    custody_dirs.push_back(custody_root / std::to_string(k));
   }
   // Durable before the entry that names them is: a power cut must not keep one without the other.
-  EVIDENCE_RETURN_IF_ERROR(s_->fs->SyncDir(s_->dir / "custody"));
+  EVIDENCE_RETURN_IF_ERROR(s_->fs->SyncDir(custody_root));
   // A COMMIT that reports an error may still have reached the disk (SQLite recovers a written
   // commit frame whose fsync failed): keep what it names; if it did not commit, verify reports
   // the objects and custody folder as leftovers.

@@ -12,7 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include "bagit.hpp"
+#include "bundle_verify.hpp"
 #include "bundle_verify_history.hpp"
+#include "bundle_verify_items.hpp"
+#include "bundle_verify_members.hpp"
 #include "bundle_verify_records.hpp"
 #include "bundle_verify_scan.hpp"
 #include "bundle_verify_timestamps.hpp"
@@ -20,6 +23,7 @@
 #include "evidence/canonical_json.hpp"
 #include "evidence/checkpoint.hpp"
 #include "evidence/signing.hpp"
+#include "ledger_payloads.hpp"
 #include "status_macros.hpp"
 
 namespace evidence {
@@ -37,8 +41,7 @@ constexpr const char* kBagInfo = "bag-info.txt";
 constexpr const char* kManifest = "manifest-sha256.txt";
 constexpr const char* kTagManifest = "tagmanifest-sha256.txt";
 constexpr const char* kSignature = "tagmanifest-sha256.sig";
-constexpr const char* kItems = "evidence/items.json";
-constexpr const char* kIncidents = "evidence/incidents.json";
+constexpr const char* kKeys = "evidence/keys.json";
 constexpr const char* kSignerPem = "evidence/signer.pub.pem";
 
 // Names in a hostile archive may carry terminal escape sequences or invalid UTF-8; the report is
@@ -67,20 +70,6 @@ const std::string* Tag(const ScanResult& s, const std::string& path) {
   return it == s.tag_files.end() ? nullptr : &it->second;
 }
 
-std::optional<std::string> Str(const nlohmann::json& o, const char* key) {
-  if (!o.is_object()) return std::nullopt;
-  auto it = o.find(key);
-  if (it == o.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
-std::optional<std::uint64_t> U64(const nlohmann::json& o, const char* key) {
-  if (!o.is_object()) return std::nullopt;
-  auto it = o.find(key);
-  if (it == o.end() || !it->is_number_unsigned()) return std::nullopt;
-  return it->get<std::uint64_t>();
-}
-
 std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : std::string(sep)) + p;
@@ -104,22 +93,23 @@ Result<std::string> ReadSmallFile(const fs::path& path, const std::string& optio
   return text;
 }
 
-// --trust: "SHA256:<hex>" or a PEM file. Returns the fingerprint to require.
-Result<std::string> TrustedFingerprint(const std::string& trust) {
+// --trust or --fingerprint: "SHA256:<hex>" or (--trust only) a PEM file. Returns the fingerprint to
+// require.
+Result<std::string> TrustedFingerprint(const std::string& trust, const std::string& option) {
   std::string lower = trust;
   for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (lower.rfind("sha256:", 0) == 0) {
     std::string hex = lower.substr(7);
     if (hex.size() != 64 || !HexDecode(hex).ok()) {
-      return Status::InvalidArgument("--trust: \"" + trust +
+      return Status::InvalidArgument(option + ": \"" + trust +
                                      "\" is not SHA256: followed by 64 hex digits");
     }
     return "SHA256:" + hex;
   }
-  EVIDENCE_ASSIGN_OR_RETURN(std::string pem, ReadSmallFile(trust, "--trust"));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string pem, ReadSmallFile(trust, option));
   auto key = PublicKey::FromPem(pem);
   if (!key.ok())
-    return Status::InvalidArgument("--trust: " + trust + ": " + key.status().message());
+    return Status::InvalidArgument(option + ": " + trust + ": " + key.status().message());
   return key->Fingerprint();
 }
 
@@ -288,230 +278,132 @@ std::optional<PublicKey> CheckSignature(const ScanResult& s, Checks& c) {
   return key;
 }
 
+// Sets report.signer_confirmed. Without --trust or --fingerprint the line passes (an intact
+// bundle from an unknown key is still an intact bundle) unless --require-trust is given; the
+// command's last line then says the signer is unconfirmed (docs/verify-bundle.md).
 void CheckTrust(const std::optional<PublicKey>& key, const std::optional<std::string>& trusted,
-                const std::string& trust_option, const std::vector<KeyEpoch>& epochs, Checks& c) {
+                const VerifyBundleOptions& options, const std::vector<KeyEpoch>& epochs,
+                BundleReport& report, Checks& c) {
   if (!key) {
     c.Fail("trust", kSignerPem, "not checked: the bundle has no usable signer key");
     return;
   }
   std::string fp = key->Fingerprint();
   if (!trusted) {
-    c.Ok("trust", kSignerPem, "not checked: confirm the fingerprint " + fp + " with the sender");
+    if (options.require_trust) {
+      c.Fail("trust", kSignerPem,
+             "the signer " + fp +
+                 " is unconfirmed and --require-trust was given: name the sender's key with "
+                 "--fingerprint or --trust");
+    } else {
+      c.Ok("trust", kSignerPem,
+           "UNCONFIRMED: not checked against a known key; confirm the fingerprint " + fp +
+               " with the sender by another channel");
+    }
   } else if (*trusted == fp) {
-    c.Ok("trust", kSignerPem, "the exporter is the trusted key " + fp);
+    report.signer_confirmed = true;
+    c.Ok("trust", kSignerPem,
+         std::string("the exporter is the ") + (options.fingerprint ? "expected" : "trusted") +
+             " key " + fp);
+  } else if (options.fingerprint) {
+    c.Fail("trust", kSignerPem,
+           "fingerprint mismatch: the bundle is signed by " + fp + ", not by " + *trusted +
+               " (--fingerprint); a case can copy its owner's name and key name, not the key");
   } else if (auto chain = bundle_internal::Endorsement(epochs, *trusted, fp)) {
     // The trusted key signed the rotation to the signer (key.added entries, disclosed and proven).
+    report.signer_confirmed = true;
     c.Ok("trust", kSignerPem, *chain);
   } else {
     c.Fail("trust", kSignerPem,
            "the exporter's key " + fp + " is not the trusted key " + *trusted + " (--trust " +
-               trust_option + ")");
+               options.trust.value_or("") + ")");
   }
 }
 
-// ---- Items, incidents, export (checks 6 and 7) ----
-
-void CheckItems(const ScanResult& s, const Bag& bag, const Records& main, BundleReport& report,
-                std::set<std::string>* exhibits, Checks& c) {
-  const std::string* t = Tag(s, kItems);
-  if (t == nullptr) {
-    c.Fail("item", kItems, "missing from the bundle");
+// keys.json repeats the key.added entries for checking by hand; it must say what they say.
+void CheckKeysJson(const ScanResult& s, const std::vector<KeyEpoch>& epochs, Checks& c) {
+  const std::string* t = Tag(s, kKeys);
+  if (t == nullptr) return;
+  auto keys = bundle_internal::ParseKeysJson(*t);
+  if (!keys.ok()) {
+    c.Fail("key", kKeys, keys.status().message());
     return;
   }
-  auto doc = nlohmann::json::parse(*t, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_array()) {
-    c.Fail("item", kItems, "not a JSON array");
-    return;
+  std::vector<std::string> problems;
+  if (keys->size() != epochs.size()) {
+    problems.push_back("lists " + std::to_string(keys->size()) +
+                       " keys, the disclosed key.added entries " + std::to_string(epochs.size()));
   }
-  report.items = doc.size();
-  std::set<std::string> paths;
-  for (std::size_t i = 0; i < doc.size(); ++i) {
-    const auto& item = doc[i];
-    auto exhibit = Str(item, "exhibit");
-    auto path = Str(item, "path");
-    auto sha = Str(item, "sha256");
-    auto size = U64(item, "size");
-    auto entry = U64(item, "entry");
-    if (!exhibit || !path || !sha || !size || !entry) {
-      c.Fail("item", std::string(kItems) + " element " + std::to_string(i),
-             "needs \"exhibit\", \"path\", \"sha256\" (strings), \"size\" and \"entry\" "
-             "(integers)");
-      continue;
-    }
-    if (!exhibits->insert(*exhibit).second) {
-      c.Fail("item", *exhibit, "appears twice in evidence/items.json");
-      continue;
-    }
-    paths.insert(*path);
-    std::vector<std::string> problems;
-    std::string e = "entry " + std::to_string(*entry);
-    auto file = s.payload.find(*path);
-    if (file == s.payload.end()) {
-      problems.push_back("its file " + *path + " is not in the bundle");
-    } else if (file->second.size != *size) {
-      problems.push_back("evidence/items.json says " + std::to_string(*size) +
-                         " bytes, the file has " + std::to_string(file->second.size));
-    }
-    if (auto m = bag.manifest.find(*path); bag.manifest_ok && m == bag.manifest.end()) {
-      problems.push_back("its file " + *path + " is not in manifest-sha256.txt");
-    } else if (bag.manifest_ok && m->second != *sha) {
-      problems.push_back("evidence/items.json says sha256 " + *sha + ", manifest-sha256.txt says " +
-                         m->second);
-    }
-    auto d = main.entries.find(*entry);
-    if (d == main.entries.end()) {
-      problems.push_back("its item.ingested " + e + " is not disclosed in evidence/ledger.jsonl");
-    } else {
-      const LedgerEntry& le = d->second.entry;
-      auto e_item = Str(le.data, "item");
-      auto e_sha = Str(le.data, "sha256");
-      auto e_size = U64(le.data, "size");
-      if (le.action != "item.ingested") {
-        problems.push_back(e + " is " + le.action + ", not item.ingested");
-      } else {
-        if (e_item != exhibit) {
-          problems.push_back(e + " records item " + e_item.value_or("(none)") + ", not " +
-                             *exhibit);
-        }
-        // The point of the bundle: the file handed over is the file that was ingested.
-        std::string file_sha = file != s.payload.end() ? file->second.sha256 : *sha;
-        if (e_sha != file_sha) {
-          problems.push_back("sha256 " + file_sha + " of " + *path +
-                             " differs from its item.ingested " + e + " (" +
-                             e_sha.value_or("none") + ")");
-        } else if (*sha != file_sha) {
-          problems.push_back("evidence/items.json says sha256 " + *sha + ", the file has " +
-                             file_sha);
-        }
-        if (e_size != size) {
-          problems.push_back(std::to_string(*size) + " bytes differ from its item.ingested " + e +
-                             " (" + (e_size ? std::to_string(*e_size) : "none") + ")");
-        }
-      }
-    }
-    if (problems.empty()) {
-      c.Ok("item", *exhibit,
-           "sha256 matches its item.ingested " + e + " (" + *path + ", " + std::to_string(*size) +
-               " bytes)");
-    } else {
-      c.Fail("item", *exhibit, Join(problems, "; "));
-    }
+  for (std::size_t i = 0; i < std::min(keys->size(), epochs.size()); ++i) {
+    const auto& k = (*keys)[i];
+    const KeyEpoch& e = epochs[i];
+    std::string el = "element " + std::to_string(i) + " ";
+    if (k.entry != e.seq) problems.push_back(el + "names entry " + std::to_string(k.entry));
+    if (k.key != e.name)
+      problems.push_back(el + "\"key\" differs from entry " + std::to_string(e.seq));
+    if (k.fingerprint != e.fingerprint)
+      problems.push_back(el + "\"fingerprint\" differs from entry " + std::to_string(e.seq));
+    auto pem = PublicKey::FromPem(k.public_key_pem);
+    if (!pem.ok() || !(*pem == e.key))
+      problems.push_back(el + "\"public_key_pem\" is not the key of entry " +
+                         std::to_string(e.seq));
+    if (k.endorsed_by != e.endorsed_by)
+      problems.push_back(el + "\"endorsed_by\" differs from entry " + std::to_string(e.seq));
   }
-  for (const auto& [path, sha] : bag.manifest) {
-    if (path.rfind("data/", 0) == 0 && !paths.count(path)) {
-      c.Fail("item", path, "in manifest-sha256.txt, but no item in evidence/items.json names it");
-    }
-  }
-  for (const auto& [seq, d] : main.entries) {
-    if (d.entry.action != "item.ingested") continue;
-    auto item = Str(d.entry.data, "item");
-    if (item && !exhibits->count(*item)) {
-      c.Fail("item", *item,
-             "its item.ingested entry " + std::to_string(seq) +
-                 " is disclosed, but evidence/items.json has no such item");
-    }
+  if (problems.empty()) {
+    c.Ok("key", kKeys,
+         "lists the " + std::to_string(epochs.size()) + " keys of the disclosed key.added entries");
+  } else {
+    c.Fail("key", kKeys, Join(problems, "; "));
   }
 }
 
-void CheckIncidents(const ScanResult& s, const Records& main, std::set<std::string>* ids,
-                    Checks& c) {
-  const std::string* t = Tag(s, kIncidents);
-  if (t == nullptr) {
-    c.Fail("incident", kIncidents, "missing from the bundle");
-    return;
-  }
-  auto doc = nlohmann::json::parse(*t, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_array()) {
-    c.Fail("incident", kIncidents, "not a JSON array");
-    return;
-  }
-  for (std::size_t i = 0; i < doc.size(); ++i) {
-    auto id = Str(doc[i], "id");
-    auto versions = doc[i].is_object() ? doc[i].find("versions") : doc[i].end();
-    if (!id || versions == doc[i].end() || !versions->is_array() || versions->empty()) {
-      c.Fail("incident", std::string(kIncidents) + " element " + std::to_string(i),
-             "needs \"id\" and a non-empty \"versions\" array");
-      continue;
-    }
-    ids->insert(*id);
-    std::vector<std::string> problems, seqs;
-    for (const auto& v : *versions) {
-      auto entry = U64(v, "entry");
-      if (!entry) {
-        problems.push_back("a version without an \"entry\"");
-        continue;
-      }
-      seqs.push_back(std::to_string(*entry));
-      auto d = main.entries.find(*entry);
-      if (d == main.entries.end()) {
-        problems.push_back("entry " + std::to_string(*entry) + " is not disclosed");
-      } else if ((d->second.entry.action != "incident.recorded" &&
-                  d->second.entry.action != "incident.amended") ||
-                 Str(d->second.entry.data, "incident") != id) {
-        problems.push_back("entry " + std::to_string(*entry) + " (" + d->second.entry.action +
-                           ") does not record " + *id);
-      }
-    }
-    if (problems.empty()) {
-      c.Ok("incident", *id, "recorded by disclosed entries " + Join(seqs, ", "));
-    } else {
-      c.Fail("incident", *id, Join(problems, "; "));
-    }
-  }
-}
-
-std::vector<std::string> StringList(const nlohmann::json& data, const char* key) {
-  std::vector<std::string> out;
-  auto it = data.find(key);
-  if (it == data.end() || !it->is_array()) return out;
-  for (const auto& v : *it) {
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  }
-  return out;
-}
+// ---- Export (check 7) ----
 
 void CheckExport(const ScanResult& s, const Records& main, const std::set<std::string>& exhibits,
                  const std::set<std::string>& incidents, BundleReport& report, Checks& c) {
-  const DisclosedEntry* chosen = nullptr;
+  std::optional<payload::ExportCreated> chosen;
+  const DisclosedEntry* chosen_entry = nullptr;
   std::uint64_t chosen_seq = 0;
   for (const auto& [seq, d] : main.entries) {
-    if (d.entry.action != "export.created") continue;
+    if (d.entry.action != payload::ExportCreated::kAction) continue;
+    auto p = payload::ParseAs<payload::ExportCreated>(d.entry);
+    if (!p.ok()) {
+      c.Fail("ledger", "entry " + std::to_string(seq), p.status().message());
+      continue;
+    }
     // Several exports may be disclosed; the one of this bundle names its top folder.
-    if (chosen == nullptr || Str(d.entry.data, "bundle") == s.top_folder ||
-        Str(chosen->entry.data, "bundle") != s.top_folder) {
-      chosen = &d;
+    if (!chosen || p->bundle == s.top_folder || chosen->bundle != s.top_folder) {
+      chosen = std::move(p).value();
+      chosen_entry = &d;
       chosen_seq = seq;
     }
   }
-  if (chosen == nullptr) {
-    c.Fail("export", "evidence/ledger.jsonl", "no export.created entry is disclosed");
+  if (!chosen) {
+    c.Fail("export", "evidence/ledger.jsonl", "no readable export.created entry is disclosed");
     return;
   }
-  const nlohmann::json& data = chosen->entry.data;
-  report.exported = chosen->entry.time;
+  report.exported = chosen_entry->entry.time;
   std::string subject = "entry " + std::to_string(chosen_seq);
   std::vector<std::string> problems;
-  if (auto bundle = Str(data, "bundle"); bundle && *bundle != s.top_folder) {
-    problems.push_back("names the bundle \"" + *bundle + "\", but the top folder is \"" +
+  if (chosen->bundle != s.top_folder) {
+    problems.push_back("names the bundle \"" + chosen->bundle + "\", but the top folder is \"" +
                        s.top_folder + "\"");
   }
   std::string actual;
   if (const std::string* m = Tag(s, kManifest); m != nullptr) actual = Sha256Hex(*m);
-  auto recorded = Str(data, "manifest_sha256");
-  if (!recorded) {
-    problems.push_back("records no manifest_sha256");
-  } else if (*recorded != actual) {
-    problems.push_back("records manifest_sha256 " + *recorded +
+  if (chosen->manifest_sha256 != actual) {
+    problems.push_back("records manifest_sha256 " + chosen->manifest_sha256 +
                        ", but manifest-sha256.txt hashes to " +
                        (actual.empty() ? "nothing (missing)" : actual));
   }
-  auto listed = StringList(data, "items");
+  const auto& listed = chosen->items;
   if (std::set<std::string>(listed.begin(), listed.end()) != exhibits) {
     problems.push_back("lists the items [" + Join(listed, ", ") +
                        "], but evidence/items.json has [" +
                        Join({exhibits.begin(), exhibits.end()}, ", ") + "]");
   }
-  auto listed_incidents = StringList(data, "incidents");
+  const auto& listed_incidents = chosen->incidents;
   if (std::set<std::string>(listed_incidents.begin(), listed_incidents.end()) != incidents) {
     problems.push_back("lists the incidents [" + Join(listed_incidents, ", ") +
                        "], but evidence/incidents.json has [" +
@@ -573,17 +465,18 @@ void CheckCustodyLink(const Records& folder, std::uint64_t k,
   std::string subject = "custody " + std::to_string(k);
   for (const Records* r : later) {
     for (const auto& [seq, d] : r->entries) {
-      if (d.entry.action != "bundle.received") continue;
-      if (Str(d.entry.data, "checkpoint_sha256") != folder.checkpoint_sha256 ||
-          Str(d.entry.data, "signer_fingerprint") != folder.fingerprint) {
+      if (d.entry.action != payload::BundleReceived::kAction) continue;
+      // A malformed entry names nothing; it fails as a ledger line of its own records' check.
+      auto p = payload::ParseAs<payload::BundleReceived>(d.entry);
+      if (!p.ok() || p->checkpoint_sha256 != folder.checkpoint_sha256 ||
+          p->signer_fingerprint != folder.fingerprint) {
         continue;
       }
-      auto sender = Str(d.entry.data, "sender_case");
-      if (sender && *sender != folder.case_uuid) {
+      if (p->sender_case != folder.case_uuid) {
         c.Fail("custody", subject,
                "bundle.received entry " + std::to_string(seq) + " in " + Where(*r) +
-                   " names sender case " + *sender + ", but the folder's records are of case " +
-                   folder.case_uuid);
+                   " names sender case " + p->sender_case +
+                   ", but the folder's records are of case " + folder.case_uuid);
         return;
       }
       c.Ok("custody", subject,
@@ -602,36 +495,50 @@ void CheckCustodyLink(const Records& folder, std::uint64_t k,
 void CheckReceivedItems(const std::vector<const Records*>& all, Checks& c) {
   for (const Records* r : all) {
     for (const auto& [seq, d] : r->entries) {
-      if (d.entry.action != "item.ingested") continue;
-      auto from = Str(d.entry.data, "received_from");
-      auto source = U64(d.entry.data, "source_entry");
-      if (!from) continue;
-      std::string subject =
-          r->label + Str(d.entry.data, "item").value_or("entry " + std::to_string(seq));
-      const Records* sender = nullptr;
-      for (const Records* other : all) {
-        if (other != r && !other->label.empty() && other->case_uuid == *from) sender = other;
-      }
-      if (sender == nullptr || !source) {
-        c.Fail("custody", subject,
-               "received from case " + *from +
-                   (source ? ", but no custody folder carries that case's records"
-                           : ", but its entry has no source_entry"));
+      if (d.entry.action != payload::ItemIngested::kAction) continue;
+      auto p = payload::ParseAs<payload::ItemIngested>(d.entry);
+      if (!p.ok()) {
+        // The exporter's malformed entries are reported by the item check.
+        if (!r->label.empty())
+          c.Fail("ledger", r->label + "entry " + std::to_string(seq), p.status().message());
         continue;
       }
-      auto it = sender->entries.find(*source);
-      if (it == sender->entries.end() || it->second.entry.action != "item.ingested") {
+      if (!p->received_from) continue;
+      const std::string& from = *p->received_from;
+      std::string subject = r->label + p->item;
+      const Records* sender = nullptr;
+      for (const Records* other : all) {
+        if (other != r && !other->label.empty() && other->case_uuid == from) sender = other;
+      }
+      if (sender == nullptr || !p->source_entry) {
         c.Fail("custody", subject,
-               "received from case " + *from + ", but its item.ingested entry " +
-                   std::to_string(*source) + " is not disclosed in " + Where(*sender));
-      } else if (Str(it->second.entry.data, "sha256") != Str(d.entry.data, "sha256")) {
+               "received from case " + from +
+                   (p->source_entry ? ", but no custody folder carries that case's records"
+                                    : ", but its entry has no source_entry"));
+        continue;
+      }
+      std::uint64_t source = *p->source_entry;
+      auto it = sender->entries.find(source);
+      std::optional<payload::ItemIngested> original;
+      if (it != sender->entries.end() &&
+          it->second.entry.action == payload::ItemIngested::kAction) {
+        if (auto q = payload::ParseAs<payload::ItemIngested>(it->second.entry); q.ok()) {
+          original = std::move(q).value();
+        }
+      }
+      if (!original) {
         c.Fail("custody", subject,
-               "received from case " + *from + ", but the sha256 differs from entry " +
-                   std::to_string(*source) + " in " + Where(*sender));
+               "received from case " + from + ", but its item.ingested entry " +
+                   std::to_string(source) + " is not disclosed (or not readable) in " +
+                   Where(*sender));
+      } else if (original->sha256 != p->sha256) {
+        c.Fail("custody", subject,
+               "received from case " + from + ", but the sha256 differs from entry " +
+                   std::to_string(source) + " in " + Where(*sender));
       } else {
         c.Ok("custody", subject,
-             "received from case " + *from + ": sha256 matches its item.ingested entry " +
-                 std::to_string(*source) + " in " + Where(*sender));
+             "received from case " + from + ": sha256 matches its item.ingested entry " +
+                 std::to_string(source) + " in " + Where(*sender));
       }
     }
   }
@@ -649,11 +556,25 @@ BundleSigner SignerOf(const Records& r, std::string role) {
 
 }  // namespace
 
-Result<BundleReport> VerifyBundle(const fs::path& file, const VerifyBundleOptions& options) {
+namespace bundle_internal {
+
+Result<VerifiedBundle> VerifyBundleWithItems(const fs::path& file,
+                                             const VerifyBundleOptions& options) {
   // Usage errors first, before any work on the archive.
   std::optional<std::string> trusted;
+  if (options.trust && options.fingerprint) {
+    return Status::InvalidArgument("give --trust or --fingerprint, not both");
+  }
   if (options.trust) {
-    EVIDENCE_ASSIGN_OR_RETURN(trusted, TrustedFingerprint(*options.trust));
+    EVIDENCE_ASSIGN_OR_RETURN(trusted, TrustedFingerprint(*options.trust, "--trust"));
+  }
+  if (options.fingerprint) {
+    if (options.fingerprint->rfind("SHA256:", 0) != 0 &&
+        options.fingerprint->rfind("sha256:", 0) != 0) {
+      return Status::InvalidArgument("--fingerprint: \"" + *options.fingerprint +
+                                     "\" is not SHA256: followed by 64 hex digits");
+    }
+    EVIDENCE_ASSIGN_OR_RETURN(trusted, TrustedFingerprint(*options.fingerprint, "--fingerprint"));
   }
   std::optional<std::string> since_note;
   if (options.since_checkpoint) {
@@ -671,7 +592,8 @@ Result<BundleReport> VerifyBundle(const fs::path& file, const VerifyBundleOption
 
   EVIDENCE_ASSIGN_OR_RETURN(ScanResult scan, bundle_internal::ScanArchive(file));
 
-  BundleReport report;
+  VerifiedBundle verified;
+  BundleReport& report = verified.report;
   report.file = file.string();
   report.top_folder = scan.top_folder;
   Checks c(&report.checks);
@@ -693,14 +615,16 @@ Result<BundleReport> VerifyBundle(const fs::path& file, const VerifyBundleOption
 
     Records main = bundle_internal::CheckRecords(scan.tag_files, "evidence/", "", c);
     std::vector<KeyEpoch> epochs = bundle_internal::CheckKeyHistory(main, c);
-    CheckTrust(key, trusted, options.trust.value_or(""), epochs, c);
+    CheckTrust(key, trusted, options, epochs, report, c);
+    CheckKeysJson(scan, epochs, c);
     report.case_uuid = main.case_uuid;
     report.signers.push_back(SignerOf(main, "exporter"));
     CheckBagInfoAgainstRecords(bag, main, c);
 
     std::set<std::string> exhibits, incidents;
-    CheckItems(scan, bag, main, report, &exhibits, c);
-    CheckIncidents(scan, main, &incidents, c);
+    bundle_internal::CheckItems(scan, bag.manifest_ok ? &bag.manifest : nullptr, main, report,
+                                &exhibits, &verified.items, c);
+    bundle_internal::CheckIncidents(scan, main, &incidents, c);
     CheckExport(scan, main, exhibits, incidents, report, c);
 
     std::vector<std::uint64_t> ks = CustodyFolders(scan);
@@ -746,7 +670,16 @@ Result<BundleReport> VerifyBundle(const fs::path& file, const VerifyBundleOption
   }
   // A refused archive was not read to the end: its files are not the bundle's.
   if (!scan.refusal) report.tag_files = std::move(scan.tag_files);
-  return report;
+  if (!report.ok()) verified.items.clear();
+  return verified;
+}
+
+}  // namespace bundle_internal
+
+Result<BundleReport> VerifyBundle(const fs::path& file, const VerifyBundleOptions& options) {
+  EVIDENCE_ASSIGN_OR_RETURN(bundle_internal::VerifiedBundle v,
+                            bundle_internal::VerifyBundleWithItems(file, options));
+  return std::move(v.report);
 }
 
 }  // namespace evidence

@@ -1,5 +1,7 @@
 #include "bundle_verify_history.hpp"
 
+#include "bundle_verify_members.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "evidence/bytes.hpp"
@@ -13,13 +15,6 @@ namespace {
 constexpr const char* kConsistency = "evidence/consistency.json";
 
 std::string Prefix(const Sha256Digest& h) { return HexEncode(h).substr(0, 16) + "..."; }
-
-std::optional<Sha256Digest> HashOf(const nlohmann::json& v) {
-  if (!v.is_string()) return std::nullopt;
-  auto d = DigestFromHex(v.get<std::string>());
-  if (!d.ok()) return std::nullopt;
-  return *d;
-}
 
 }  // namespace
 
@@ -78,48 +73,26 @@ std::vector<CarriedProof> CheckConsistencyProofs(const std::map<std::string, std
   std::vector<CarriedProof> out;
   auto it = files.find(kConsistency);
   if (it == files.end()) return out;
-  auto doc = nlohmann::json::parse(it->second, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_array()) {
-    c.Fail("consistency", kConsistency, "not a JSON array");
+  auto parsed = ParseConsistencyJson(it->second, kConsistency);
+  if (!parsed.ok()) {
+    c.Fail("consistency", kConsistency, parsed.status().message());
     return out;
   }
-  for (std::size_t i = 0; i < doc.size(); ++i) {
-    const auto& el = doc[i];
-    auto field = [&](const char* k) { return el.is_object() ? el.find(k) : el.end(); };
-    auto from_size = field("from_size");
-    auto from_root = field("from_root");
-    auto to_size = field("to_size");
-    auto path = field("path");
-    std::optional<Sha256Digest> root = from_root != el.end() ? HashOf(*from_root) : std::nullopt;
-    if (!el.is_object() || from_size == el.end() || !from_size->is_number_unsigned() || !root ||
-        to_size == el.end() || !to_size->is_number_unsigned() || path == el.end() ||
-        !path->is_array()) {
-      c.Fail("consistency", std::string(kConsistency) + " element " + std::to_string(i),
-             "needs \"from_size\", \"to_size\" (integers), \"from_root\" (64 hex digits) and "
-             "\"path\" (an array)");
-      continue;
-    }
+  for (const ConsistencyElement& el : *parsed) {
     CarriedProof p;
-    p.from_size = from_size->get<std::uint64_t>();
-    p.from_root = *root;
+    p.from_size = el.from_size;
+    p.from_root = el.from_root;
+    p.problem = el.problem;
     std::string subject = std::string(kConsistency) + " from size " + std::to_string(p.from_size);
-    std::vector<merkle::Hash> hashes;
-    for (const auto& h : *path) {
-      auto parsed = HashOf(h);
-      if (!parsed) {
-        p.problem = "path holds something other than 64 hex digits";
-        break;
-      }
-      hashes.push_back(*parsed);
-    }
+    const std::vector<merkle::Hash>& hashes = el.path;
     if (p.problem.empty() && (!main.checkpoint || !main.checkpoint_verified)) {
       p.problem = "not checked: the bundle's checkpoint does not verify";
     }
     if (p.problem.empty()) {
       const Checkpoint& now = main.checkpoint->checkpoint;
-      if (to_size->get<std::uint64_t>() != now.size) {
-        p.problem = "to_size " + std::to_string(to_size->get<std::uint64_t>()) +
-                    " is not the checkpoint's size " + std::to_string(now.size);
+      if (el.to_size != now.size) {
+        p.problem = "to_size " + std::to_string(el.to_size) + " is not the checkpoint's size " +
+                    std::to_string(now.size);
       } else if (Status st = merkle::VerifyConsistency(p.from_size, now.size, p.from_root, now.root,
                                                        hashes);
                  !st.ok()) {

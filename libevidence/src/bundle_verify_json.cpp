@@ -44,6 +44,7 @@ nlohmann::json BundleReportJson(const BundleReport& report) {
           {"exported", text(report.exported)},
           {"verdict", ok ? "verified" : "not verified"},
           {"ok", ok},
+          {"signer_confirmed", report.signer_confirmed},
           {"items", report.items},
           {"payload_bytes", report.payload_bytes},
           {"signers", std::move(signers)},

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bundle_verify_members.hpp"
 #include "evidence/bytes.hpp"
 #include "evidence/hash.hpp"
 #include "evidence/merkle.hpp"
@@ -150,25 +151,11 @@ void CheckCheckpoint(Records& r, const std::string& path, const std::string& not
            ")");
 }
 
-std::optional<merkle::Hash> HashFromHex(const nlohmann::json& v) {
-  if (!v.is_string()) return std::nullopt;
-  auto d = DigestFromHex(v.get<std::string>());
-  if (!d.ok()) return std::nullopt;
-  return *d;
-}
-
 void CheckProofs(Records& r, const std::string& path, const std::string& text,
                  const std::vector<Line>& lines, Checks& c) {
-  auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    c.Fail("proof", path, "not a JSON object");
-    return;
-  }
-  auto tree_size = doc.find("tree_size");
-  auto elements = doc.find("entries");
-  if (tree_size == doc.end() || !tree_size->is_number_unsigned() || elements == doc.end() ||
-      !elements->is_array()) {
-    c.Fail("proof", path, "needs \"tree_size\" (an integer) and \"entries\" (an array)");
+  auto parsed = ParseProofsJson(text, path);
+  if (!parsed.ok()) {
+    c.Fail("proof", path, parsed.status().message());
     return;
   }
   if (!r.checkpoint) {
@@ -176,32 +163,27 @@ void CheckProofs(Records& r, const std::string& path, const std::string& text,
     return;
   }
   const Checkpoint& cp = r.checkpoint->checkpoint;
-  if (tree_size->get<std::uint64_t>() != cp.size) {
+  if (parsed->tree_size != cp.size) {
     c.Fail("proof", path,
-           "tree_size " + std::to_string(tree_size->get<std::uint64_t>()) +
+           "tree_size " + std::to_string(parsed->tree_size) +
                " differs from the checkpoint's size " + std::to_string(cp.size));
   }
+  const std::vector<ProofElement>& elements = parsed->entries;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const Line& line = lines[i];
     std::string subject = line.entry
                               ? r.label + "entry " + std::to_string(line.entry->seq)
                               : r.prefix + "ledger.jsonl line " + std::to_string(line.number);
-    if (i >= elements->size()) {
+    if (i >= elements.size()) {
       c.Fail("proof", subject, "no element for it in " + path);
       continue;
     }
-    const auto& el = (*elements)[i];
-    auto seq = el.is_object() ? el.find("seq") : el.end();
-    auto leaf = el.is_object() ? el.find("leaf_hash") : el.end();
-    auto proof = el.is_object() ? el.find("inclusion_path") : el.end();
-    if (!el.is_object() || seq == el.end() || !seq->is_number_unsigned() || proof == el.end() ||
-        !proof->is_array()) {
-      c.Fail("proof", subject,
-             path + " element " + std::to_string(i) +
-                 " needs \"seq\" (an integer) and \"inclusion_path\" (an array)");
+    const ProofElement& el = elements[i];
+    if (!el.problem.empty()) {
+      c.Fail("proof", subject, el.problem);
       continue;
     }
-    std::uint64_t s = seq->get<std::uint64_t>();
+    std::uint64_t s = el.seq;
     if (line.entry && s != line.entry->seq) {
       c.Fail("proof", subject,
              path + " element " + std::to_string(i) + " is for seq " + std::to_string(s) +
@@ -210,30 +192,13 @@ void CheckProofs(Records& r, const std::string& path, const std::string& text,
       continue;
     }
     merkle::Hash leaf_hash = merkle::LeafHash(AsBytes(line.bytes));
-    if (leaf != el.end()) {
-      auto claimed = HashFromHex(*leaf);
-      if (!claimed || *claimed != leaf_hash) {
-        c.Fail("proof", subject,
-               "leaf_hash in " + path + " is not the hash of the ledger line (" +
-                   DigestHex(leaf_hash) + ")");
-        continue;
-      }
-    }
-    std::vector<merkle::Hash> hashes;
-    bool well_formed = true;
-    for (const auto& h : *proof) {
-      auto parsed = HashFromHex(h);
-      if (!parsed) {
-        well_formed = false;
-        break;
-      }
-      hashes.push_back(*parsed);
-    }
-    if (!well_formed) {
-      c.Fail("proof", subject, "inclusion_path holds something other than 64 hex digits");
+    if (el.leaf_hash && *el.leaf_hash != leaf_hash) {
+      c.Fail("proof", subject,
+             "leaf_hash in " + path + " is not the hash of the ledger line (" +
+                 DigestHex(leaf_hash) + ")");
       continue;
     }
-    Status st = merkle::VerifyInclusion(s, cp.size, leaf_hash, hashes, cp.root);
+    Status st = merkle::VerifyInclusion(s, cp.size, leaf_hash, el.inclusion_path, cp.root);
     if (!st.ok()) {
       c.Fail("proof", subject,
              "inclusion proof in the tree of size " + std::to_string(cp.size) +
@@ -246,9 +211,9 @@ void CheckProofs(Records& r, const std::string& path, const std::string& text,
              std::to_string(cp.size) + " leads to the checkpoint's root");
     if (r.checkpoint_verified) r.entries[line.entry->seq].proven = true;
   }
-  if (elements->size() > lines.size()) {
+  if (elements.size() > lines.size()) {
     c.Fail("proof", path,
-           std::to_string(elements->size() - lines.size()) +
+           std::to_string(elements.size() - lines.size()) +
                " more elements than ledger.jsonl has lines");
   }
 }

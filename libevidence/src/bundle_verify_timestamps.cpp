@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bundle_verify_members.hpp"
 #include "evidence/checkpoint.hpp"
 #include "evidence/hash.hpp"
 #include "evidence/merkle.hpp"
@@ -29,31 +30,14 @@ bool ProvenConsistent(const std::map<std::string, std::string>& tag_files, const
   if (old.size == now.size) return old.root == now.root;
   auto it = tag_files.find(r.prefix + "consistency.json");
   if (it == tag_files.end()) return false;
-  auto doc = nlohmann::json::parse(it->second, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_array()) return false;
-  for (const auto& p : doc) {
-    if (!p.is_object() || p.value("from_size", std::uint64_t{0}) != old.size ||
-        p.value("to_size", std::uint64_t{0}) != now.size ||
-        p.value("from_root", std::string()) != HexEncode(old.root)) {
+  auto proofs = ParseConsistencyJson(it->second, r.prefix + "consistency.json");
+  if (!proofs.ok()) return false;
+  for (const auto& p : *proofs) {
+    if (!p.problem.empty() || p.from_size != old.size || p.to_size != now.size ||
+        p.from_root != old.root) {
       continue;
     }
-    auto path = p.find("path");
-    if (path == p.end() || !path->is_array()) continue;
-    std::vector<merkle::Hash> proof;
-    bool well_formed = true;
-    for (const auto& h : *path) {
-      auto bytes = h.is_string() ? HexDecode(h.get<std::string>())
-                                 : Result<Bytes>(Status::InvalidArgument(""));
-      if (!bytes.ok() || bytes->size() != merkle::Hash().size()) {
-        well_formed = false;
-        break;
-      }
-      merkle::Hash x{};
-      std::copy(bytes->begin(), bytes->end(), x.begin());
-      proof.push_back(x);
-    }
-    if (well_formed &&
-        merkle::VerifyConsistency(old.size, now.size, old.root, now.root, proof).ok()) {
+    if (merkle::VerifyConsistency(old.size, now.size, old.root, now.root, p.path).ok()) {
       return true;
     }
   }

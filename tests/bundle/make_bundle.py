@@ -13,6 +13,9 @@ Mutations (--mutate, repeatable):
   export-hash            export.created records a wrong manifest_sha256 (properly signed)
   item-hash:EX           the file of EX differs from its item.ingested entry (properly signed)
   oversize:EX            items.json declares EX 1000 bytes (the file is larger)
+  items-field:EX:F:JSON  items.json sets field F of EX to the JSON value (DELETE removes it),
+                         properly signed: a sender editing the convenience copy
+  incidents-field:INC:F:JSON  the same for an incident of incidents.json
   older-checkpoint       evidence/checkpoint is an older signed checkpoint (size N-1)
   proof-bit:SEQ          one bit of entry SEQ's inclusion path changed (properly signed)
   consistency-bit        one bit of the consistency proof changed (needs --consistency)
@@ -435,6 +438,19 @@ def build(args):
                        "what": "He waited outside the house for an hour.", "where": "home",
                        "witnesses": ["a neighbour"], "reason": "remembered"}]}]
     assert link in disclosed
+
+    def edit(rows, key, spec):
+        ident, field, value = spec.split(":", 2)
+        for row in rows:
+            if row[key] == ident:
+                if value == "DELETE":
+                    row.pop(field, None)
+                else:
+                    row[field] = json.loads(value)
+    for spec in mutations.get("items-field", []):
+        edit(item_rows, "exhibit", spec)
+    for spec in mutations.get("incidents-field", []):
+        edit(incidents, "id", spec)
 
     tags = {}
     tags["evidence/items.json"] = json.dumps(item_rows, indent=2, ensure_ascii=False).encode()

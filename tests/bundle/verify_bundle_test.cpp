@@ -63,8 +63,10 @@ TEST_P(ValidBundle, VerifiesWithOneLinePerCheckAndItem) {
   EXPECT_NE(FindCheck(r, "signature", "tagmanifest-sha256.sig"), nullptr);
   const BundleCheck* trust = FindCheck(r, "trust", "evidence/signer.pub.pem");
   ASSERT_NE(trust, nullptr);
-  EXPECT_EQ(trust->detail, "not checked: confirm the fingerprint " +
-                               b.info["fingerprint"].get<std::string>() + " with the sender");
+  EXPECT_EQ(trust->detail,
+            "UNCONFIRMED: not checked against a known key; confirm the fingerprint " +
+                b.info["fingerprint"].get<std::string>() + " with the sender by another channel");
+  EXPECT_FALSE(r.signer_confirmed);
   EXPECT_NE(FindCheck(r, "checkpoint", "evidence/checkpoint"), nullptr);
   EXPECT_NE(FindCheck(r, "ledger", "evidence/ledger.jsonl"), nullptr);
   for (const auto& seq : b.info["disclosed"]) {
@@ -73,7 +75,8 @@ TEST_P(ValidBundle, VerifiesWithOneLinePerCheckAndItem) {
   for (const auto& ex : b.info["exhibits"]) {
     const BundleCheck* item = FindCheck(r, "item", ex.get<std::string>());
     ASSERT_NE(item, nullptr) << ex;
-    EXPECT_EQ(item->detail.rfind("sha256 matches its item.ingested entry ", 0), 0u) << item->detail;
+    EXPECT_EQ(item->detail.rfind("sha256 and every field match its item.ingested entry ", 0), 0u)
+        << item->detail;
   }
   EXPECT_NE(FindCheck(r, "incident", "INC-0001"), nullptr);
   EXPECT_NE(FindCheck(r, "export", "entry " + std::to_string(b.info["export_entry"].get<int>())),
@@ -225,9 +228,9 @@ TEST(Timestamps, ATokenOverTheCheckpointSaysWhenItExisted) {
   const BundleCheck* t = FindCheck(r, "timestamp", ts.file);
   ASSERT_NE(t, nullptr) << Describe(r);
   EXPECT_TRUE(t->ok);
-  EXPECT_NE(t->detail.find("checkpoint of size " + std::to_string(ts.checkpoint_size) +
-                           " existed at "),
-            std::string::npos)
+  EXPECT_NE(
+      t->detail.find("checkpoint of size " + std::to_string(ts.checkpoint_size) + " existed at "),
+      std::string::npos)
       << t->detail;
   EXPECT_NE(t->detail.find("TSA: CN=make_bundle TSA"), std::string::npos) << t->detail;
   EXPECT_FALSE(ts.chain_checked);

@@ -32,7 +32,8 @@ TEST_F(Bundle, ExportVerifiesInEveryFormat) {
   for (const std::string name : {"b.zip", "b.tar", "b.tar.gz"}) {
     auto e = Ev({"export", "--out", Out(name).string(), "--recipient", "PC Smith"});
     ASSERT_EQ(e.exit_code, 0) << e.err;
-    auto v = RunEvidence({"verify-bundle", Out(name).string()});
+    std::string fp = json::parse(Ev({"--json", "key", "show"}).out)["fingerprint"];
+    auto v = RunEvidence({"verify-bundle", Out(name).string(), "--fingerprint", fp});
     EXPECT_EQ(v.exit_code, 0) << name << "\n" << v.out << v.err;
     EXPECT_NE(v.out.find("bundle verifies"), std::string::npos) << v.out;
     auto j = RunEvidence({"--json", "verify-bundle", Out(name).string()});
@@ -270,6 +271,232 @@ TEST_F(Bundle, ReceiveRefusesABundleThatDoesNotVerify) {
   EXPECT_NE(r.err.find("does not verify"), std::string::npos) << r.err;
   EXPECT_EQ(RunEvidence({"-C", officer.string(), "--json", "log"}).out, entries_before);
   EXPECT_TRUE(fs::is_empty(officer / "objects"));
+}
+
+// ---- Hostile bundles (issue: a sender-signed bundle with edited JSON members) ----
+
+// Bundles built by tests/bundle/make_bundle.py, an independent implementation of docs/bundle.md
+// whose sender signs whatever it writes: what a hostile sender can do.
+class HostileBundle : public CliTest {
+ protected:
+  fs::path Make(const std::string& name, const std::vector<std::string>& mutations = {}) {
+    fs::path out = tmp().path() / name;
+    std::vector<std::string> argv = {
+        "python3", std::string(EVIDENCE_SOURCE_DIR) + "/tests/bundle/make_bundle.py", out.string(),
+        "--keys", (tmp().path() / (name + ".keys")).string()};
+    for (const auto& m : mutations) {
+      argv.push_back("--mutate");
+      argv.push_back(m);
+    }
+    auto r = RunProgram(argv);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return out;
+  }
+  // The officer's case is the fixture's case; with a passphrase when `locked`, so that a receive
+  // that asks for the key without it given fails differently from one that never asks.
+  void InitOfficer(bool locked) {
+    if (!locked) return InitCase();
+    auto r = Ev({"init", "--owner", "PC Smith"}, {{"EVIDENCE_PASSPHRASE", "officer secret"}});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  void ExpectNoLeftovers() {
+    EXPECT_TRUE(fs::is_empty(case_dir() / "objects"));
+    EXPECT_TRUE(fs::is_empty(case_dir() / "tmp"));
+    EXPECT_FALSE(fs::exists(case_dir() / "custody"));
+  }
+};
+
+TEST_F(HostileBundle, WrongTypeInItemsJsonFailsVerifyAndReceiveLeavesCaseUnchanged) {
+  for (const std::string field : {"size", "exhibit", "metadata", "captured", "name"}) {
+    SCOPED_TRACE(field);
+    std::string value = field == "captured" ? "5" : field == "metadata" ? "[1]" : "\"5\"";
+    if (field == "exhibit" || field == "name") value = "7";
+    fs::path bundle = Make("t-" + field + ".tar", {"items-field:EX-0002:" + field + ":" + value});
+    auto v = RunEvidence({"verify-bundle", bundle.string()});
+    EXPECT_EQ(v.exit_code, 1) << v.out << v.err;
+    EXPECT_NE(v.out.find("evidence/items.json"), std::string::npos) << v.out;
+    EXPECT_NE(v.out.find("\"" + field + "\""), std::string::npos) << v.out;
+    EXPECT_EQ(v.err, "");
+  }
+  // receive: the officer's key is never unlocked (no passphrase is given, and the error is the
+  // verification's), and the case is exactly as before.
+  InitOfficer(/*locked=*/true);
+  std::string before = Snapshot();
+  auto r = Ev({"receive", (tmp().path() / "t-size.tar").string()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("does not verify"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\"size\""), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("passphrase"), std::string::npos) << r.err;
+  EXPECT_EQ(Snapshot(), before);
+  ExpectNoLeftovers();
+}
+
+TEST_F(HostileBundle, EditedItemsJsonFieldFailsVerify) {
+  const std::vector<std::pair<std::string, std::string>> edits = {
+      {"name", "\"other.jpg\""},
+      {"kind", "\"video\""},
+      {"media_type", "\"application/pdf\""},
+      {"captured", "\"2020-01-01T00:00:00Z\""},
+      {"note", "\"a note the victim never wrote\""},
+      {"metadata", "{\"Make\": \"Forged\"}"},
+      {"parent", "\"EX-0001\""},
+      {"path", "\"data/items/EX-0003/elsewhere.txt\""},
+      {"entry", "1"}};
+  for (const auto& [field, value] : edits) {
+    SCOPED_TRACE(field);
+    fs::path bundle = Make("e-" + field + ".zip", {"items-field:EX-0002:" + field + ":" + value});
+    auto v = RunEvidence({"verify-bundle", bundle.string()});
+    EXPECT_EQ(v.exit_code, 1) << v.out;
+    std::string needle = "FAIL  item  EX-0002: ";
+    auto line = v.out.find(needle);
+    ASSERT_NE(line, std::string::npos) << v.out;
+    std::string text = v.out.substr(line, v.out.find('\n', line) - line);
+    EXPECT_NE(text.find("\"" + field + "\""), std::string::npos) << text;
+  }
+}
+
+TEST_F(HostileBundle, EditedIncidentsJsonFieldFailsVerify) {
+  for (const auto& [field, value] :
+       std::vector<std::pair<std::string, std::string>>{{"what", "\"Nothing happened.\""},
+                                                        {"at", "\"2026-03-03T21:15:00+00:00\""},
+                                                        {"witnesses", "[]"},
+                                                        {"items", "[\"EX-0002\", \"EX-0003\"]"}}) {
+    SCOPED_TRACE(field);
+    fs::path bundle =
+        Make("i-" + field + ".tar", {"incidents-field:INC-0001:" + field + ":" + value});
+    auto v = RunEvidence({"verify-bundle", bundle.string()});
+    EXPECT_EQ(v.exit_code, 1) << v.out;
+    EXPECT_NE(v.out.find("FAIL  incident  INC-0001: \"" + field + "\""), std::string::npos)
+        << v.out;
+  }
+  fs::path wrong = Make("i-type.tar", {"incidents-field:INC-0001:versions:{}"});
+  auto v = RunEvidence({"verify-bundle", wrong.string()});
+  EXPECT_EQ(v.exit_code, 1) << v.out;
+  EXPECT_NE(v.out.find("evidence/incidents.json element 0 (INC-0001): \"versions\""),
+            std::string::npos)
+      << v.out;
+}
+
+TEST_F(HostileBundle, ReceiveFailingAfterStagingLeavesNoOrphanObjectOrCustodyFolder) {
+  fs::path bundle = Make("ok.tar");
+  InitOfficer(/*locked=*/true);
+  std::string before = Snapshot();
+  // Verified and staged, then the key does not unlock: everything staged goes again.
+  auto r = Ev({"receive", bundle.string()}, {{"EVIDENCE_PASSPHRASE", "wrong"}});
+  EXPECT_NE(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Snapshot(), before);
+  ExpectNoLeftovers();
+  // With the right passphrase it is received, recording the sender's signed values.
+  auto ok = Ev({"--json", "receive", bundle.string(), "--note", "at the desk"},
+               {{"EVIDENCE_PASSPHRASE", "officer secret"}});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.err.find("unconfirmed"), std::string::npos) << ok.err;
+  EXPECT_EQ(json::parse(ok.out)["imported"].size(), 3u);
+  EXPECT_EQ(Ev({"verify"}).exit_code, 0);
+}
+
+// ---- verify-bundle: who signed it, and how much it says ----
+
+class VerifyBundle : public CliTest {
+ protected:
+  // The victim's case and export.
+  void SetUp() override {
+    InitCase();
+    WriteInput("note.txt", "He waited outside again.\n");
+    ASSERT_EQ(Ev({"add", (tmp().path() / "input" / "note.txt").string()}).exit_code, 0);
+    ASSERT_EQ(Ev({"export", "--out", Real().string()}).exit_code, 0);
+    fingerprint_ = json::parse(Ev({"--json", "key", "show"}).out)["fingerprint"];
+  }
+  fs::path Real() const { return tmp().path() / "real.zip"; }
+  std::string fingerprint_;
+};
+
+std::string LastLine(const std::string& out) {
+  std::string trimmed = out.substr(0, out.find_last_not_of('\n') + 1);
+  return trimmed.substr(trimmed.rfind('\n') + 1);
+}
+
+TEST_F(VerifyBundle, LookAlikeSignerIsUnconfirmedNotVerified) {
+  // Same owner name and key name as the victim's case, a different key.
+  fs::path fake = tmp().path() / "fake";
+  ASSERT_EQ(RunEvidence({"-C", fake.string(), "init", "--name", "Test case", "--owner",
+                         "Test Owner", "--no-passphrase"})
+                .exit_code,
+            0);
+  fs::path file = WriteInput("note.txt", "He never came.\n");
+  ASSERT_EQ(RunEvidence({"-C", fake.string(), "add", file.string()}).exit_code, 0);
+  fs::path bundle = tmp().path() / "lookalike.zip";
+  ASSERT_EQ(RunEvidence({"-C", fake.string(), "export", "--out", bundle.string()}).exit_code, 0);
+  std::string fake_fp =
+      json::parse(RunEvidence({"-C", fake.string(), "--json", "key", "show"}).out)["fingerprint"];
+  ASSERT_NE(fake_fp, fingerprint_);
+
+  auto v = RunEvidence({"verify-bundle", bundle.string()});
+  EXPECT_EQ(v.exit_code, 0) << v.out;
+  std::string last = LastLine(v.out);
+  EXPECT_EQ(last.find("bundle verifies"), std::string::npos) << last;
+  EXPECT_NE(last.find("intact"), std::string::npos) << last;
+  EXPECT_NE(last.find("UNCONFIRMED"), std::string::npos) << last;
+  EXPECT_NE(last.find(fake_fp), std::string::npos) << last;
+  auto j = json::parse(RunEvidence({"--json", "verify-bundle", bundle.string()}).out);
+  EXPECT_FALSE(j["signer_confirmed"].get<bool>());
+
+  // The officer was told the real fingerprint: the look-alike fails, naming the mismatch.
+  auto checked = RunEvidence({"verify-bundle", bundle.string(), "--fingerprint", fingerprint_});
+  EXPECT_EQ(checked.exit_code, 1) << checked.out;
+  EXPECT_NE(checked.out.find("FAIL  trust"), std::string::npos) << checked.out;
+  EXPECT_NE(checked.out.find("fingerprint mismatch"), std::string::npos) << checked.out;
+  EXPECT_NE(checked.out.find(fake_fp), std::string::npos) << checked.out;
+  EXPECT_NE(LastLine(checked.out).find("does NOT verify"), std::string::npos) << checked.out;
+
+  // The real bundle with the real fingerprint verifies, and says whose key it is.
+  auto real = RunEvidence({"verify-bundle", Real().string(), "--fingerprint", fingerprint_});
+  EXPECT_EQ(real.exit_code, 0) << real.out;
+  EXPECT_NE(LastLine(real.out).find("bundle verifies"), std::string::npos) << real.out;
+  EXPECT_NE(LastLine(real.out).find(fingerprint_), std::string::npos) << real.out;
+  auto malformed = RunEvidence({"verify-bundle", Real().string(), "--fingerprint", "abc"});
+  EXPECT_EQ(malformed.exit_code, 2) << malformed.err;
+  auto both = RunEvidence(
+      {"verify-bundle", Real().string(), "--fingerprint", fingerprint_, "--trust", fingerprint_});
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+}
+
+TEST_F(VerifyBundle, RequireTrustFailsForUnconfirmedSigner) {
+  auto v = RunEvidence({"verify-bundle", Real().string(), "--require-trust"});
+  EXPECT_EQ(v.exit_code, 1) << v.out;
+  EXPECT_NE(v.out.find("FAIL  trust"), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("--require-trust"), std::string::npos) << v.out;
+  auto ok = RunEvidence(
+      {"verify-bundle", Real().string(), "--require-trust", "--fingerprint", fingerprint_});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out;
+  auto trusted =
+      RunEvidence({"verify-bundle", Real().string(), "--require-trust", "--trust", fingerprint_});
+  EXPECT_EQ(trusted.exit_code, 0) << trusted.out;
+}
+
+TEST_F(VerifyBundle, QuietPrintsOnlyFailures) {
+  // Default: failures (none), the signer, a count and the verdict; no line per check.
+  auto normal = RunEvidence({"verify-bundle", Real().string(), "--fingerprint", fingerprint_});
+  ASSERT_EQ(normal.exit_code, 0);
+  EXPECT_EQ(normal.out.find("ok    "), std::string::npos) << normal.out;
+  EXPECT_NE(normal.out.find("checks passed, 0 failed"), std::string::npos) << normal.out;
+  EXPECT_LE(std::count(normal.out.begin(), normal.out.end(), '\n'), 4) << normal.out;
+  // --verbose lists every check.
+  auto verbose = RunEvidence({"verify-bundle", Real().string(), "--verbose"});
+  EXPECT_NE(verbose.out.find("ok    proof  entry 0"), std::string::npos) << verbose.out;
+  // -q prints nothing when it verifies...
+  auto quiet = RunEvidence({"-q", "verify-bundle", Real().string()});
+  EXPECT_EQ(quiet.exit_code, 0);
+  EXPECT_EQ(quiet.out, "");
+  // ...and only the failing lines when it does not.
+  auto bad = RunEvidence({"-q", "verify-bundle", Real().string(), "--require-trust"});
+  EXPECT_EQ(bad.exit_code, 1);
+  ASSERT_FALSE(bad.out.empty());
+  std::istringstream lines(bad.out);
+  for (std::string line; std::getline(lines, line);) EXPECT_EQ(line.rfind("FAIL  ", 0), 0u) << line;
+  // --json stays complete: every check, passing or not.
+  auto j = json::parse(RunEvidence({"--json", "-q", "verify-bundle", Real().string()}).out);
+  EXPECT_GT(j["checks"].size(), 10u);
 }
 
 }  // namespace

@@ -131,7 +131,7 @@ TEST_F(KeyRotate, TrustInTheOldKeyCarriesOverThroughTheEndorsement) {
   Add("b.txt", "after the rotation\n");
   ASSERT_EQ(Ev({"export", "--out", Out("after.zip").string()}, kPass).exit_code, 0);
 
-  auto v = RunEvidence({"verify-bundle", Out("after.zip").string(), "--trust",
+  auto v = RunEvidence({"verify-bundle", "--verbose", Out("after.zip").string(), "--trust",
                         Out("old.pub.pem").string(), "--since-checkpoint", before_cp.string()});
   EXPECT_EQ(v.exit_code, 0) << v.out;
   EXPECT_NE(v.out.find("signer " + new_fp + " endorsed by trusted key " + old_fp + " (entry seq"),

@@ -211,8 +211,8 @@ TEST_F(Prove, BundlesCarryConsistencyFromEveryCheckpointHandedOut) {
   auto e = Ev({"--json", "export", "--out", Out("second.zip").string()});
   ASSERT_EQ(e.exit_code, 0) << e.err;
   EXPECT_EQ(json::parse(e.out)["consistency_proofs"], 1);
-  auto v = RunEvidence(
-      {"verify-bundle", Out("second.zip").string(), "--since-checkpoint", handed_out.string()});
+  auto v = RunEvidence({"verify-bundle", "--verbose", Out("second.zip").string(),
+                        "--since-checkpoint", handed_out.string()});
   EXPECT_EQ(v.exit_code, 0) << v.out;
   EXPECT_NE(v.out.find("ok    consistency  evidence/consistency.json from size"), std::string::npos)
       << v.out;

@@ -4,6 +4,7 @@
 // checkpoints). Exit status: 0 success, 2 usage error, 3 a seed could not be written.
 
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <iostream>
@@ -215,6 +216,27 @@ void WriteSeeds(const fs::path& out) {
   Put(out / "roundtrip", "photo", "found on the doorstep\n" + jpeg);
   Put(out / "roundtrip", "chat", "the chat he sent\n" + chat);
   Put(out / "roundtrip", "text", "\nhello");
+
+  // receive: edits of the bundle it exports itself (receive_fuzz.cpp), so a seed is only where and
+  // what to edit. A value of another type, a field removed, a member replaced.
+  using namespace std::string_literals;
+  Put(out / "receive", "unchanged", "\x00\x00\x00\x00"s);
+  Put(out / "receive", "items-number", "\x00\x00\x40\x04\"5\""s);
+  Put(out / "receive", "items-null", "\x00\x00\x80\x08null"s);
+  Put(out / "receive", "incidents-type", "\x01\x00\x30\x02[]"s);
+  Put(out / "receive", "proofs-cut", "\x02\x00\x20\x40"s);
+  for (int member = 0; member < 3; ++member) {
+    for (const char* value :
+         {"\"5\"", "5", "", "[]", "{}", "-1", "\"EX-0009\"", "18446744073709551616"}) {
+      Put(out / "receive",
+          "value-" + std::to_string(member) + "-" + std::to_string(value[0]) + "-" +
+              std::to_string(std::strlen(value)),
+          std::string(1, static_cast<char>(0x40 | member)) +
+              std::string(1, static_cast<char>(member * 7 + std::strlen(value))) + value);
+    }
+  }
+  Put(out / "receive", "items-empty", "\x80[]\n"s);
+  Put(out / "receive", "incidents-object", "\x81{}\n"s);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ work="$build/fuzz"
 smoke_runs() {
   case "$1" in
     roundtrip) echo 60 ;;
+    receive) echo 200 ;;
     bundle) echo 300 ;;
     ledger) echo 300 ;;
     metadata) echo 2000 ;;

@@ -87,6 +87,10 @@ struct BundleReport {
   // The small files of the bundle (every tag file and everything under evidence/), by path
   // relative to the top folder, for callers that go on to use them (receive).
   std::map<std::string, std::string> tag_files;
+  // The exporter's key is the one --trust or --fingerprint named (or one it endorsed). False
+  // without either option: the bundle may be intact and still come from a look-alike case, so
+  // the fingerprint must be compared with the sender by another channel (docs/verify-bundle.md).
+  bool signer_confirmed = false;
   bool ok() const {
     for (const auto& c : checks) {
       if (!c.ok) return false;
@@ -106,6 +110,12 @@ struct ReceiveOutcome {
 struct VerifyBundleOptions {
   // A PEM file path, or "SHA256:<hex>": the exporter must be this key.
   std::optional<std::string> trust;
+  // "SHA256:<hex>": the exporter must be exactly this key (no endorsement chain); a different key
+  // is a "trust" failure that says the fingerprints do not match. Not together with `trust`.
+  std::optional<std::string> fingerprint;
+  // Without trust or fingerprint, an unconfirmed signer is a "trust" failure instead of a
+  // passing line with signer_confirmed false.
+  bool require_trust = false;
   // PEM file with the TSA's CA certificate(s): makes timestamp chain checks mandatory.
   std::optional<std::filesystem::path> tsa_ca;
   // An older checkpoint file from the same case: the bundle's ledger must extend it.
@@ -116,19 +126,21 @@ struct VerifyBundleOptions {
 // docs/bundle.md lists (docs/verify-bundle.md describes the checks, the limits and the report).
 // A non-OK Status means the file could not be read or is not a bundle at all (kNotFound,
 // kInvalidArgument, kUnsupported), or an option is unusable (a --trust or --since-checkpoint file
-// that is missing or malformed); everything else, including hostile or malformed archives, is
-// reported as failing checks in the report. Subjects and details are printable UTF-8 (control
-// characters from hostile member names are shown as \xNN). Memory stays bounded: payload is hashed
-// in 1 MiB blocks; tag files are kept (at most 64 MiB each, 256 MiB together).
+// that is missing or malformed, a malformed fingerprint, both trust and fingerprint); everything
+// else, including hostile or malformed archives, is reported as failing checks in the report.
+// Subjects and details are printable UTF-8 (control characters from hostile member names are
+// shown as \xNN). Memory stays bounded: payload is hashed in 1 MiB blocks; tag files are kept (at
+// most 64 MiB each, 256 MiB together).
 Result<BundleReport> VerifyBundle(const std::filesystem::path& file,
                                   const VerifyBundleOptions& options);
 
 // The report as the `verify-bundle --json` object, which validates against
 // schemas/verification-report.schema.json: {"file", "top_folder", "case_uuid", "exported",
-// "verdict": "verified" | "not verified", "ok", "items", "payload_bytes", "signers": [{"role",
-// "key_name", "fingerprint", "case_uuid", "tree_size"}], "timestamps": [{"file", "checkpoint_size",
-// "gen_time", "tsa", "serial", "policy", "chain_checked", "consistent", "ok"}], "checks":
-// [{"check", "subject", "ok", "detail"}]}. Strings are made valid UTF-8, so dump() never throws.
+// "verdict": "verified" | "not verified", "ok", "signer_confirmed", "items", "payload_bytes",
+// "signers": [{"role", "key_name", "fingerprint", "case_uuid", "tree_size"}], "timestamps":
+// [{"file", "checkpoint_size", "gen_time", "tsa", "serial", "policy", "chain_checked",
+// "consistent", "ok"}], "checks": [{"check", "subject", "ok", "detail"}]}. Strings are made valid
+// UTF-8, so dump() never throws.
 // tag_files is not included.
 nlohmann::json BundleReportJson(const BundleReport& report);
 
