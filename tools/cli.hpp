@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evidence/case.hpp"
+#include "evidence/human_size.hpp"
 #include "evidence/printable.hpp"
 #include "evidence/status.hpp"
 
@@ -60,8 +61,6 @@ void PrintJson(const nlohmann::json& j);
 // A user time for --since/--until, as an RFC 3339 UTC bound; a bare date as `until` means the end
 // of that day.
 Result<std::string> TimeBound(const std::string& text, bool upper);
-
-std::string HumanSize(std::uint64_t bytes);
 
 // Each command registers itself on the app; the returned function runs it and gives the exit code.
 using Runner = std::function<int()>;

@@ -2,26 +2,13 @@
 #include <cstdio>
 
 #include "evidence/canonical_json.hpp"
+#include "evidence/human_size.hpp"
 #include "evidence/ledger.hpp"
 #include "ledger_payloads.hpp"
 
 namespace evidence {
 
 namespace {
-
-std::string Size(std::uint64_t bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1024 && u < 4) v /= 1024, u++;
-  char buf[32];
-  if (u == 0) {
-    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
-  } else {
-    std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
-  }
-  return buf;
-}
 
 std::string Short(const std::string& hex) {
   return hex.size() > 12 ? hex.substr(0, 12) + "…" : hex;
@@ -41,7 +28,7 @@ struct Describe {
     return "key " + p.key + " " + p.fingerprint;
   }
   std::string operator()(const payload::ItemIngested& p) const {
-    return p.item + " " + p.name + " (" + p.kind + ", " + Size(p.size) + ", sha256 " +
+    return p.item + " " + p.name + " (" + p.kind + ", " + HumanSize(p.size) + ", sha256 " +
            Short(p.sha256) + ")";
   }
   std::string operator()(const payload::ItemMetadata& p) const {

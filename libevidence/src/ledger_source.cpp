@@ -172,9 +172,8 @@ Result<LedgerAppender> LedgerAppender::Resume(
   return a;
 }
 
-Result<LedgerAppender> LedgerAppender::Begin(sql::Database& db) {
-  EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t size, LedgerSize(db));
-  EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource source, LedgerHashSource::Load(db, size));
+Result<std::vector<std::pair<unsigned, merkle::Hash>>> SubtreePeaks(
+    const merkle::HashSource& source, std::uint64_t size) {
   std::vector<std::pair<unsigned, merkle::Hash>> peaks;
   std::uint64_t begin = 0;
   for (int level = 63; level >= 0; --level) {
@@ -185,6 +184,13 @@ Result<LedgerAppender> LedgerAppender::Begin(sql::Database& db) {
     peaks.emplace_back(static_cast<unsigned>(level), h);
     begin += width;
   }
+  return peaks;
+}
+
+Result<LedgerAppender> LedgerAppender::Begin(sql::Database& db) {
+  EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t size, LedgerSize(db));
+  EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource source, LedgerHashSource::Load(db, size));
+  EVIDENCE_ASSIGN_OR_RETURN(auto peaks, SubtreePeaks(source, size));
   return Resume(db, size, std::move(peaks));
 }
 

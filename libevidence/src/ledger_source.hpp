@@ -92,6 +92,11 @@ class NodeStack {
   std::vector<std::pair<unsigned, merkle::Hash>> peaks_;
 };
 
+// The perfect subtrees of the first `size` leaves of `source`, largest first: the O(log n) hashes
+// a root at `size`, and every append after it, is built from.
+Result<std::vector<std::pair<unsigned, merkle::Hash>>> SubtreePeaks(
+    const merkle::HashSource& source, std::uint64_t size);
+
 // Appends entries to the ledger inside the caller's open transaction and writes, in the same
 // transaction, every cache node each entry completes. Valid only within that one transaction
 // (another process may append once it ends): make a new one for each.

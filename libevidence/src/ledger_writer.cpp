@@ -12,23 +12,6 @@ namespace {
 std::string Num(std::uint64_t n) { return std::to_string(n); }
 std::string Short(const merkle::Hash& h) { return HexEncode(h).substr(0, 16) + "..."; }
 
-// The perfect subtrees of the first `size` leaves of `source`, largest first: the O(log n) hashes
-// a root at `size`, and every append after it, is built from.
-Result<std::vector<std::pair<unsigned, merkle::Hash>>> Peaks(const merkle::HashSource& source,
-                                                             std::uint64_t size) {
-  std::vector<std::pair<unsigned, merkle::Hash>> peaks;
-  std::uint64_t begin = 0;
-  for (int level = 63; level >= 0; --level) {
-    const std::uint64_t width = std::uint64_t{1} << level;
-    if ((size & width) == 0) continue;
-    EVIDENCE_ASSIGN_OR_RETURN(merkle::Hash h,
-                              source.PerfectSubtreeHash(begin, static_cast<unsigned>(level)));
-    peaks.emplace_back(static_cast<unsigned>(level), h);
-    begin += width;
-  }
-  return peaks;
-}
-
 merkle::Hash RootOfPeaks(const std::vector<std::pair<unsigned, merkle::Hash>>& peaks) {
   if (peaks.empty()) return merkle::EmptyRoot();
   merkle::Hash root = peaks.back().second;
@@ -117,14 +100,14 @@ Result<LedgerWriter> LedgerWriter::Begin(sql::Database& db, std::string_view cas
   // (3) The stored tree has the signed root. The cache is tried first (O(log n)); if it disagrees,
   // the leaf hashes decide, and a cache that was only damaged is rebuilt from them.
   EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource cached, LedgerHashSource::Load(db, cp.size));
-  auto peaks = Peaks(cached, cp.size);
+  auto peaks = SubtreePeaks(cached, cp.size);
   if (!peaks.ok() && peaks.status().code() != StatusCode::kCorruption) return peaks.status();
   if (peaks.ok() && RootOfPeaks(*peaks) == cp.root) {
     w.source_.emplace(std::move(cached));
   } else {
     EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource leaves,
                               LedgerHashSource::LoadTrustingCacheBelow(db, cp.size, 0));
-    peaks = Peaks(leaves, cp.size);
+    peaks = SubtreePeaks(leaves, cp.size);
     if (!peaks.ok()) {
       if (peaks.status().code() != StatusCode::kCorruption) return peaks.status();
       return CaseDoesNotVerify(peaks.status().message());
