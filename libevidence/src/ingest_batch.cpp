@@ -193,8 +193,10 @@ Status Case::IngestFiles(const std::vector<fs::path>& files, const IngestOptions
         (void)s.fs->Remove(p);
         fs::remove(p.parent_path(), ec);  // only if now empty: the folder was made for it
       }
+      // `failed_file` points into the batch: name it before the batch is let go.
+      Status named = failed_file != nullptr ? st.WithContext(failed_file->string()) : st;
       discard_batch();
-      return failed_file != nullptr ? st.WithContext(failed_file->string()) : st;
+      return named;
     }
     discard_batch();
     for (const auto& out : outcomes) on_item(out);
