@@ -193,6 +193,7 @@ Result<std::string> ReadCheckpointFile(const fs::path& path) {
 }  // namespace
 
 Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
+  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
   EVIDENCE_ASSIGN_OR_RETURN(ArchiveKind kind, KindFor(opt.out));
   std::error_code ec;
   fs::path parent = opt.out.parent_path().empty() ? fs::path(".") : opt.out.parent_path();

@@ -84,6 +84,8 @@ Status StagePayload(const fs::path& file, const std::string& top,
 Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& note,
                                      const VerifyBundleOptions& options) {
   ReceiveOutcome out;
+  // What this case holds is compared below: only a ledger that verifies may answer.
+  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
   EVIDENCE_ASSIGN_OR_RETURN(bundle_internal::VerifiedBundle verified,
                             bundle_internal::VerifyBundleWithItems(file, options));
   out.report = std::move(verified.report);
@@ -116,6 +118,7 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
   for (auto& in : incoming) {
     const auto& item = in.item;
     auto held = GetItem(item.exhibit);
+    if (!held.ok() && held.status().code() != StatusCode::kNotFound) return held.status();
     if (held.ok()) {
       if (held->sha256 != item.sha256) {
         return Status::AlreadyExists(item.exhibit +

@@ -14,6 +14,7 @@
 #include "evidence/key_file.hpp"
 #include "evidence/merkle.hpp"
 #include "item_fold.hpp"
+#include "ledger_check.hpp"
 #include "ledger_payloads.hpp"
 #include "ledger_schema.hpp"
 #include "ledger_source.hpp"
@@ -391,6 +392,17 @@ Result<LedgerWriter*> Case::State::Writer() {
   return &*writer;
 }
 
+Status Case::State::CheckLedger() {
+  EVIDENCE_ASSIGN_OR_RETURN(auto st, db.Prepare("PRAGMA data_version"));
+  EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+  const std::pair<std::int64_t, std::uint64_t> now{row ? st.ColumnInt(0) : -1,
+                                                   db.transactions_begun()};
+  if (ledger_checked_at == now) return Status::Ok();
+  EVIDENCE_RETURN_IF_ERROR(CheckSignedLedger(db, info.uuid, info.origin));
+  ledger_checked_at = now;
+  return Status::Ok();
+}
+
 Result<std::uint64_t> Case::State::AppendEntry(std::string_view action, nlohmann::json data,
                                                const std::optional<std::string>& item,
                                                const std::optional<std::string>& incident) {
@@ -489,6 +501,7 @@ nlohmann::json ItemToJson(const Item& it) {
 }
 
 Result<std::vector<Item>> Case::Items() const {
+  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
   EVIDENCE_ASSIGN_OR_RETURN(
       auto st, s_->db.Prepare("SELECT seq, entry FROM entries WHERE action IN ('item.ingested', "
                               "'item.metadata', 'bundle.received') ORDER BY seq"));
@@ -497,6 +510,7 @@ Result<std::vector<Item>> Case::Items() const {
 }
 
 Result<Item> Case::GetItem(std::string_view exhibit) const {
+  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
   const std::string id = CanonicalExhibitId(exhibit);
   EVIDENCE_ASSIGN_OR_RETURN(
       auto st, s_->db.Prepare("SELECT seq, entry FROM entries WHERE (item = ?1 AND action IN "
@@ -512,6 +526,7 @@ Result<Item> Case::GetItem(std::string_view exhibit) const {
 }
 
 Result<std::vector<LedgerEntry>> Case::Log(const LogFilter& f) const {
+  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
   std::string sql = "SELECT entry FROM entries WHERE 1=1";
   if (f.item) sql += " AND item = ?1 COLLATE NOCASE";
   if (f.incident) sql += " AND incident = ?2 COLLATE NOCASE";
@@ -538,6 +553,7 @@ Result<std::vector<LedgerEntry>> Case::Log(const LogFilter& f) const {
 }
 
 Result<std::string> Case::LatestCheckpoint() const {
+  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
   // Only a checkpoint whose signature verifies is handed out (to `prove`, `checkpoint`, a report,
   // a time-stamp request): a newest row with a stripped or foreign signature is refused, never
   // passed over for an older one.
@@ -596,9 +612,13 @@ Result<fs::path> Case::Extract(std::string_view exhibit, const fs::path& dest_di
   return dest;
 }
 
-Result<std::string> Case::PublicKeyPem() const { return s_->public_key.ToPem(); }
+Result<std::string> Case::PublicKeyPem() const {
+  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
+  return s_->public_key.ToPem();
+}
 
 Result<std::string> Case::VerifierKey() const {
+  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
   return evidence::VerifierKey(s_->info.key_name, s_->public_key);
 }
 

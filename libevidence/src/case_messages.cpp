@@ -92,6 +92,7 @@ std::optional<std::int64_t> InstantOf(const std::optional<std::string>& t) {
 }  // namespace
 
 Result<std::vector<StoredMessage>> Case::Messages(const MessageFilter& f) const {
+  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
   // Filters apply to the message as recorded (the JSON its item.metadata entry hashes), never to
   // the index columns beside it, so that an edited column cannot hide a message.
   std::string sql = "SELECT item, message, rowid FROM messages WHERE 1=1";

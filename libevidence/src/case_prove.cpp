@@ -51,6 +51,7 @@ nlohmann::json HexList(const std::vector<Sha256Digest>& hashes) {
 }  // namespace
 
 Result<InclusionProofs> Case::Prove(std::string_view id) const {
+  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
   InclusionProofs out;
   const char* column = "item";
   if (auto item = GetItem(id); item.ok()) {

@@ -64,6 +64,12 @@ struct Case::State {
   // the key about to sign is not the key in force).
   Result<LedgerWriter*> Writer();
 
+  // CheckSignedLedger (ledger_check.hpp) for the readers: every public method that shows, proves
+  // or exports anything calls it first. It runs again only when the ledger may have changed since
+  // (a transaction on this connection, or another connection's commit).
+  Status CheckLedger();
+  std::optional<std::pair<std::int64_t, std::uint64_t>> ledger_checked_at;
+
   // Appends one entry inside the caller's open transaction and returns its seq. Writer() first.
   Result<std::uint64_t> AppendEntry(std::string_view action, nlohmann::json data,
                                     const std::optional<std::string>& item,

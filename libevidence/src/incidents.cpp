@@ -92,6 +92,7 @@ nlohmann::json IncidentToJson(const Incident& inc) {
 }
 
 Result<std::vector<Incident>> Case::Incidents() const {
+  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
   EVIDENCE_ASSIGN_OR_RETURN(
       auto st,
       s_->db.Prepare("SELECT entry FROM entries WHERE action IN ('incident.recorded', "

@@ -172,6 +172,15 @@ Result<LedgerAppender> LedgerAppender::Resume(
   return a;
 }
 
+merkle::Hash RootOfPeaks(const std::vector<std::pair<unsigned, merkle::Hash>>& peaks) {
+  if (peaks.empty()) return merkle::EmptyRoot();
+  merkle::Hash root = peaks.back().second;
+  for (auto it = peaks.rbegin() + 1; it != peaks.rend(); ++it) {
+    root = merkle::NodeHash(it->second, root);
+  }
+  return root;
+}
+
 Result<std::vector<std::pair<unsigned, merkle::Hash>>> SubtreePeaks(
     const merkle::HashSource& source, std::uint64_t size) {
   std::vector<std::pair<unsigned, merkle::Hash>> peaks;

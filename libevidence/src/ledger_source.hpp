@@ -97,6 +97,9 @@ class NodeStack {
 Result<std::vector<std::pair<unsigned, merkle::Hash>>> SubtreePeaks(
     const merkle::HashSource& source, std::uint64_t size);
 
+// The root of a tree whose perfect subtrees, largest first, are `peaks` (the empty root for none).
+merkle::Hash RootOfPeaks(const std::vector<std::pair<unsigned, merkle::Hash>>& peaks);
+
 // Appends entries to the ledger inside the caller's open transaction and writes, in the same
 // transaction, every cache node each entry completes. Valid only within that one transaction
 // (another process may append once it ends): make a new one for each.

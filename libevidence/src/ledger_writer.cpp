@@ -12,15 +12,6 @@ namespace {
 std::string Num(std::uint64_t n) { return std::to_string(n); }
 std::string Short(const merkle::Hash& h) { return HexEncode(h).substr(0, 16) + "..."; }
 
-merkle::Hash RootOfPeaks(const std::vector<std::pair<unsigned, merkle::Hash>>& peaks) {
-  if (peaks.empty()) return merkle::EmptyRoot();
-  merkle::Hash root = peaks.back().second;
-  for (auto it = peaks.rbegin() + 1; it != peaks.rend(); ++it) {
-    root = merkle::NodeHash(it->second, root);
-  }
-  return root;
-}
-
 }  // namespace
 
 Status CaseDoesNotVerify(std::string_view detail) {

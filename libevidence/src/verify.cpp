@@ -4,11 +4,14 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <variant>
 
 #include "case_state.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/merkle.hpp"
 #include "item_fold.hpp"
+#include "ledger_check.hpp"
+#include "ledger_payloads.hpp"
 #include "ledger_source.hpp"
 #include "status_macros.hpp"
 #include "thread_pool.hpp"
@@ -49,6 +52,98 @@ std::string EntryRange(std::uint64_t first, std::uint64_t last) {
   return "entries " + std::to_string(first) + " to " + std::to_string(last);
 }
 
+// The item and incident an entry is about: what its index columns must say.
+std::optional<std::string> Opt(const std::string& s) { return s; }
+std::optional<std::string> Opt(const std::optional<std::string>& s) { return s; }
+template <typename T>
+std::optional<std::string> ItemOf(const T& p) {
+  if constexpr (requires { p.item; }) {
+    return Opt(p.item);
+  } else {
+    return std::nullopt;
+  }
+}
+template <typename T>
+std::optional<std::string> IncidentOf(const T& p) {
+  if constexpr (requires { p.incident; }) {
+    return Opt(p.incident);
+  } else {
+    return std::nullopt;
+  }
+}
+
+// The index columns stored beside an entry's bytes: what `log`, `show` and `list` select on.
+struct IndexColumns {
+  std::optional<std::string> time, action, item, incident;
+};
+
+// What `verify` learns from the entries while they stream past, and the checks of one entry
+// against those before it. Reads only typed payloads (ledger_payloads.hpp).
+struct EntryChecks {
+  EntryChecks(std::string uuid, std::vector<std::string>* out)
+      : case_uuid(std::move(uuid)), failures(out) {}
+
+  std::string case_uuid;
+  std::vector<std::string>* failures;
+  std::map<std::string, IngestRecord> ingested;
+  std::set<std::string> incidents;
+  std::map<std::string, std::pair<std::string, std::uint64_t>> message_digests;  // item -> sha, n
+  std::set<std::string> custody_folders;  // named by bundle.received entries
+  ItemFold fold;  // the items as the entries record them; the items table must agree
+
+  void Fail(std::string msg) { failures->push_back(std::move(msg)); }
+
+  void Check(std::uint64_t position, const std::string& label, const LedgerEntry& entry,
+             const payload::Payload& p, const IndexColumns& stored) {
+    const auto want_item = std::visit([](const auto& x) { return ItemOf(x); }, p);
+    const auto want_incident = std::visit([](const auto& x) { return IncidentOf(x); }, p);
+    auto column = [&](const char* name, const std::optional<std::string>& have,
+                      const std::optional<std::string>& want) {
+      if (have != want) {
+        Fail(label + ": its " + name + " column says " + Shown(have) + ", but the entry says " +
+             Shown(want) + " (the entries table was edited)");
+      }
+    };
+    column("time", stored.time, entry.time);
+    column("action", stored.action, entry.action);
+    column("item", stored.item, want_item);
+    column("incident", stored.incident, want_incident);
+    std::vector<std::string> fold_problems;
+    fold.Add(entry, &fold_problems);
+    for (auto& problem : fold_problems) Fail(std::move(problem));
+
+    const auto* created = std::get_if<payload::CaseCreated>(&p);
+    if (position == 0 && (created == nullptr || created->case_uuid != case_uuid)) {
+      Fail("entry 0: is not the case.created entry of case " + case_uuid);
+    }
+    // Diary entries may only speak of incidents and items recorded before them.
+    if (const auto* rec = std::get_if<payload::IncidentRecorded>(&p)) {
+      if (!incidents.insert(rec->incident).second) {
+        Fail(label + ": incident " + rec->incident + " is recorded twice");
+      }
+    } else if (const auto* am = std::get_if<payload::IncidentAmended>(&p);
+               am && !incidents.count(am->incident)) {
+      Fail(label + ": refers to incident " + am->incident + ", which no earlier entry records");
+    } else if (const auto* link = std::get_if<payload::ItemLinked>(&p)) {
+      if (!incidents.count(link->incident)) {
+        Fail(label + ": refers to incident " + link->incident + ", which no earlier entry records");
+      }
+      if (!ingested.count(link->item)) {
+        Fail(label + ": links exhibit " + link->item + ", which no earlier entry ingests");
+      }
+    } else if (const auto* meta = std::get_if<payload::ItemMetadata>(&p); meta && meta->messages) {
+      message_digests[meta->item] = {meta->messages->sha256, meta->messages->count};
+    } else if (const auto* received = std::get_if<payload::BundleReceived>(&p)) {
+      // The custody folders a receive committed; any other is left by an interrupted one.
+      custody_folders.insert(std::to_string(received->custody));
+      for (std::uint64_t k : received->custody_carried) custody_folders.insert(std::to_string(k));
+    } else if (const auto* in = std::get_if<payload::ItemIngested>(&p)) {
+      if (ingested.count(in->item))
+        Fail(label + ": exhibit " + in->item + " is ingested a second time");
+      ingested[in->item] = {position, in->sha256, in->size, in->name};
+    }
+  }
+};
 }  // namespace
 
 Result<VerifyReport> Case::Verify() const {
@@ -104,13 +199,13 @@ Result<VerifyReport> Case::Verify() const {
 
   // One pass over the ledger: each entry's bytes, position and shape; roots at checkpoint sizes.
   std::map<std::uint64_t, merkle::Hash> roots;
-  std::map<std::string, IngestRecord> ingested;
-  std::set<std::string> incidents;
-  std::map<std::string, std::pair<std::string, std::uint64_t>>
-      message_digests;  // item -> sha, count
+  EntryChecks checks{s_->info.uuid, &report.failures};
+  std::map<std::string, IngestRecord>& ingested = checks.ingested;
+  std::map<std::string, std::pair<std::string, std::uint64_t>>& message_digests =
+      checks.message_digests;
+  const std::set<std::string>& custody_folders = checks.custody_folders;
+  const ItemFold& fold = checks.fold;
   merkle::Accumulator acc;
-  std::set<std::string> custody_folders;  // named by bundle.received entries
-  ItemFold fold;  // the items as the entries record them; the items table must agree
   EVIDENCE_ASSIGN_OR_RETURN(NodeCacheCheck node_cache, NodeCacheCheck::Begin(s_->db));
   if (sizes_needed.count(0)) roots[0] = acc.Root();
   {
@@ -146,71 +241,14 @@ Result<VerifyReport> Case::Verify() const {
           fail(label + ": the entry stored here says it is entry " + std::to_string(entry->seq) +
                " (entries were reordered or replaced)");
         }
-        // The index columns beside the bytes are what queries (`log`, `show`, `list`) select on.
-        const std::optional<std::string> want_item = StrField(entry->data, "item");
-        const std::optional<std::string> want_incident = StrField(entry->data, "incident");
-        auto column = [&](const char* name, std::optional<std::string> stored,
-                          const std::optional<std::string>& want) {
-          if (stored != want) {
-            fail(label + ": its " + name + " column says " + Shown(stored) +
-                 ", but the entry says " + Shown(want) + " (the entries table was edited)");
-          }
-        };
-        column("time", st.ColumnOptionalText(4), entry->time);
-        column("action", st.ColumnOptionalText(5), entry->action);
-        column("item", st.ColumnOptionalText(3), want_item);
-        column("incident", st.ColumnOptionalText(6), want_incident);
-        std::vector<std::string> fold_problems;
-        fold.Add(*entry, &fold_problems);
-        for (auto& p : fold_problems) fail(std::move(p));
-        if (position == 0 &&
-            (entry->action != "case.created" || entry->data.value("case", "") != s_->info.uuid)) {
-          fail("entry 0: is not the case.created entry of case " + s_->info.uuid);
-        }
-        // Diary entries may only speak of incidents and items recorded before them.
-        std::string inc = entry->data.value("incident", "");
-        if (entry->action == "incident.recorded") {
-          if (!incidents.insert(inc).second)
-            fail(label + ": incident " + inc + " is recorded twice");
-        } else if ((entry->action == "incident.amended" || entry->action == "item.linked") &&
-                   !incidents.count(inc)) {
-          fail(label + ": refers to incident " + inc + ", which no earlier entry records");
-        }
-        if (entry->action == "item.linked" && !ingested.count(entry->data.value("item", ""))) {
-          fail(label + ": links exhibit " + entry->data.value("item", "") +
-               ", which no earlier entry ingests");
-        }
-        if (entry->action == "item.metadata" && entry->data.contains("messages") &&
-            entry->data["messages"].is_object()) {
-          const auto& m = entry->data["messages"];
-          message_digests[entry->data.value("item", "")] = {m.value("sha256", ""),
-                                                            m.value("count", std::uint64_t{0})};
-        }
-        if (entry->action == "bundle.received") {
-          // The custody folders a receive committed; any other is left by an interrupted one.
-          const auto& d = entry->data;
-          if (d.contains("custody") && d["custody"].is_number_unsigned()) {
-            custody_folders.insert(std::to_string(d["custody"].get<std::uint64_t>()));
-          }
-          if (d.contains("custody_carried") && d["custody_carried"].is_array()) {
-            for (const auto& k : d["custody_carried"]) {
-              if (!k.is_number_unsigned()) continue;
-              custody_folders.insert(std::to_string(k.get<std::uint64_t>()));
-            }
-          }
-        }
-        if (entry->action == "item.ingested") {
-          const auto& d = entry->data;
-          IngestRecord rec;
-          rec.seq = position;
-          rec.sha256 = d.value("sha256", "");
-          rec.size = d.value("size", std::uint64_t{0});
-          rec.name = d.value("name", "");
-          std::string exhibit = d.value("item", "");
-          if (ingested.count(exhibit)) {
-            fail(label + ": exhibit " + exhibit + " is ingested a second time");
-          }
-          ingested[exhibit] = rec;
+        // ParseLedgerEntry has checked the payload already; a failure here is reported the same.
+        auto parsed = payload::Parse(*entry);
+        if (!parsed.ok()) {
+          fail(label + ": malformed: " + parsed.status().message());
+        } else {
+          checks.Check(position, label, *entry, *parsed,
+                       {st.ColumnOptionalText(4), st.ColumnOptionalText(5),
+                        st.ColumnOptionalText(3), st.ColumnOptionalText(6)});
         }
       }
       acc.Append(leaf);
@@ -227,6 +265,7 @@ Result<VerifyReport> Case::Verify() const {
   // Every checkpoint must commit to exactly the entries there are; the newest must cover them all.
   std::uint64_t previous_size = 0;
   std::int64_t previous_id = 0;
+  bool root_differs = false;
   for (const auto& [id, cp] : signed_checkpoints) {
     std::string label =
         "checkpoint " + std::to_string(id) + " (tree size " + std::to_string(cp.size) + ")";
@@ -242,10 +281,18 @@ Result<VerifyReport> Case::Verify() const {
            " entries: " + EntryRange(acc.size(), cp.size - 1) +
            (cp.size - acc.size() == 1 ? " is" : " are") + " missing (deleted after being signed)");
     } else if (it->second != cp.root) {
+      root_differs = true;
       fail(label + ": the ledger's root at that size is " + Short(HexEncode(it->second)) +
            "..., but the signed root is " + Short(HexEncode(cp.root)) + "...: entries before " +
            std::to_string(cp.size) + " were altered, reordered or replaced");
     }
+  }
+  // A root that no longer matches says entries were altered; name them as far as the signed
+  // checkpoints and the stored tree allow.
+  if (root_differs) {
+    EVIDENCE_ASSIGN_OR_RETURN(auto altered,
+                              LocateAlteredEntries(s_->db, s_->info.uuid, s_->info.origin));
+    for (auto& line : altered) fail(std::move(line));
   }
   if (checkpoints.empty()) {
     fail("checkpoints: the case has no signed checkpoint");

@@ -4,9 +4,10 @@
 //     Creates a case (no passphrase) in CASE, adds K small generated items (bench-only bulk path,
 //     see AddItems) so that an export has K items to carry, then appends item.annotated entries
 //     (one in 100 about one of those items) until the ledger holds N entries, all through the
-//     library's own append path (LedgerAppender, the code behind every command) in transactions of
-//     B entries, and seals. Prints "append_rate <entries/s>", "append_seconds <s>", "seal_seconds
-//     <s>".
+//     library's own append path (LedgerWriter, the code behind every command: its guard, then the
+//     appends) in transactions of B entries, each sealed with a signed checkpoint as a command
+//     seals its own. Prints "append_rate <entries/s>", "append_seconds <s>", "seal_seconds <s>"
+//     (the last batch's seal).
 //
 //   evidence-ledger-bench prove CASE --proofs P
 //     Opens CASE and makes P inclusion proofs of random entries in the tree of its newest
@@ -26,8 +27,9 @@
 #include "evidence/case.hpp"
 #include "evidence/checkpoint.hpp"
 #include "evidence/hash.hpp"
+#include "evidence/key_file.hpp"
 #include "evidence/ledger.hpp"
-#include "ledger_source.hpp"
+#include "ledger_writer.hpp"
 #include "sqlite_util.hpp"
 
 namespace fs = std::filesystem;
@@ -62,10 +64,10 @@ std::uint64_t Flag(int argc, char** argv, const std::string& name, std::uint64_t
 
 // Bench-only bulk items: writes each small generated file straight into objects/ (read-only, as
 // the store keeps them) and records it exactly as ingest does (an item.ingested entry through the
-// appender and its items row), without the per-file sync and metadata sandbox of `add`, which the
-// ingest benchmarks in run.sh measure. `verify` re-hashes these objects like any other.
+// ledger writer and its items row), without the per-file sync and metadata sandbox of `add`, which
+// the ingest benchmarks in run.sh measure. `verify` re-hashes these objects like any other.
 std::vector<std::string> AddItems(const fs::path& dir, evidence::sql::Database& db,
-                                  evidence::LedgerAppender& appender, const std::string& actor,
+                                  evidence::LedgerWriter& writer, const std::string& actor,
                                   std::uint64_t count) {
   auto insert = db.Prepare(
       "INSERT INTO items(exhibit, number, sha256, size, name, kind, media_type, captured, "
@@ -84,16 +86,12 @@ std::vector<std::string> AddItems(const fs::path& dir, evidence::sql::Database& 
     std::snprintf(exhibit, sizeof exhibit, "EX-%04llu", static_cast<unsigned long long>(i + 1));
     const std::string name = "note-" + std::to_string(i) + ".txt";
     evidence::LedgerEntry e;
-    e.seq = appender.size();
     e.time = evidence::NowRfc3339();
     e.actor = actor;
     e.action = "item.ingested";
     e.data = {{"item", exhibit}, {"sha256", sha},      {"size", content.size()},
               {"name", name},    {"kind", "document"}, {"media_type", "text/plain"}};
-    auto bytes = e.Encode();
-    if (!bytes.ok()) Fail("encode", bytes.status());
-    auto seq = appender.Append(evidence::AsBytes(*bytes), e.time, e.action, std::string(exhibit),
-                               std::nullopt);
+    auto seq = writer.Append(e, std::string(exhibit), std::nullopt);
     if (!seq.ok()) Fail("append", seq.status());
     insert->Bind(1, std::string_view(exhibit))
         .Bind(2, static_cast<std::int64_t>(i + 1))
@@ -113,7 +111,13 @@ int Build(const fs::path& dir, std::uint64_t entries, std::uint64_t items, std::
   opt.name = "ledger benchmark";
   auto c = evidence::Case::Create(dir, opt);
   if (!c.ok()) Fail("create " + dir.string(), c.status());
-  const std::string actor = c->info().key_name;
+  const evidence::CaseInfo info = c->info();
+  const std::string actor = info.key_name;
+  std::ifstream key_in(dir / "keys" / (info.key_name + ".key"), std::ios::binary);
+  const std::string key_text((std::istreambuf_iterator<char>(key_in)),
+                             std::istreambuf_iterator<char>());
+  auto key = evidence::OpenSigningKey(key_text, info.uuid, std::nullopt);
+  if (!key.ok()) Fail("open the case key", key.status());
 
   // A second connection to the same file (the case's own is idle until Seal).
   auto db = evidence::sql::Database::Open(dir / "ledger.sqlite", false, 60000);
@@ -124,42 +128,40 @@ int Build(const fs::path& dir, std::uint64_t entries, std::uint64_t items, std::
   std::vector<std::string> exhibits;
   const auto append_start = Clock::now();
   std::uint64_t appended = 0;
+  double seal_seconds = 0;
   while (first + appended < entries) {
     auto txn = evidence::sql::Transaction::Begin(*db);
     if (!txn.ok()) Fail("begin", txn.status());
-    auto appender = evidence::LedgerAppender::Begin(*db);
-    if (!appender.ok()) Fail("appender", appender.status());
+    auto writer = evidence::LedgerWriter::Begin(*db, info.uuid, info.origin, key->public_key());
+    if (!writer.ok()) Fail("writer", writer.status());
     if (exhibits.empty() && items > 0) {
-      exhibits = AddItems(dir, *db, *appender, actor, items);
+      exhibits = AddItems(dir, *db, *writer, actor, items);
       appended += items;
     }
     const std::string now = evidence::NowRfc3339();
     for (std::uint64_t k = 0; k < batch && first + appended < entries; ++k, ++appended) {
       evidence::LedgerEntry e;
-      e.seq = appender->size();
       e.time = now;
       e.actor = actor;
       e.action = "item.annotated";
       // One note in 100 is about an item (spread over all of them), so that an export of every
       // item discloses about 1% of the ledger besides their own entries.
       std::optional<std::string> item;
-      e.data = {{"note", "reviewed, entry " + std::to_string(e.seq)}};
+      e.data = {{"note", "reviewed, entry " + std::to_string(writer->size())}};
       if (!exhibits.empty() && appended % 100 == 0) {
         item = exhibits[(appended / 100) % exhibits.size()];
         e.data["item"] = *item;
       }
-      auto bytes = e.Encode();
-      if (!bytes.ok()) Fail("encode", bytes.status());
-      auto seq = appender->Append(evidence::AsBytes(*bytes), e.time, e.action, item, std::nullopt);
+      auto seq = writer->Append(std::move(e), item, std::nullopt);
       if (!seq.ok()) Fail("append", seq.status());
     }
+    const auto seal_start = Clock::now();
+    if (auto s = writer->Seal(*key, info.key_name, info.origin); !s.ok()) Fail("seal", s);
+    seal_seconds = Seconds(seal_start);
     if (auto s = txn->Commit(); !s.ok()) Fail("commit", s);
   }
   const double append_seconds = Seconds(append_start);
 
-  const auto seal_start = Clock::now();
-  if (auto s = c->Seal(); !s.ok()) Fail("seal", s);
-  const double seal_seconds = Seconds(seal_start);
   std::printf("append_rate %.0f\nappend_seconds %.3f\nseal_seconds %.3f\n",
               static_cast<double>(appended) / append_seconds, append_seconds, seal_seconds);
   return 0;

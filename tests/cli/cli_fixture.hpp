@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "evidence/bytes.hpp"
+#include "evidence/merkle.hpp"
 #include "testing.hpp"
 
 namespace evidence::testing {
@@ -40,6 +42,30 @@ class CliTest : public ::testing::Test {
     auto r = RunProgram({"sqlite3", (case_dir() / "ledger.sqlite").string(), sql});
     EXPECT_EQ(r.exit_code, 0) << "sqlite3: " << r.err;
     return r.out;
+  }
+
+  // Drops the triggers that keep the ledger append-only, as an attacker with sqlite3 can.
+  void DropTriggers() {
+    Sql("DROP TRIGGER entries_append_only_update; DROP TRIGGER entries_append_only_delete; "
+        "DROP TRIGGER checkpoints_append_only_update; DROP TRIGGER "
+        "checkpoints_append_only_delete; DROP TRIGGER items_no_delete; "
+        "DROP TRIGGER messages_no_update;");
+  }
+
+  // The entry bytes stored at `seq`.
+  std::string EntryText(std::uint64_t seq) {
+    std::string hex = Sql("SELECT hex(entry) FROM entries WHERE seq = " + std::to_string(seq));
+    while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r')) hex.pop_back();
+    auto bytes = HexDecode(hex);
+    EXPECT_TRUE(bytes.ok());
+    return std::string(bytes->begin(), bytes->end());
+  }
+
+  // Stores `text` as entry `seq` with a leaf hash recomputed to match, as a careful attacker would.
+  void WriteEntry(std::uint64_t seq, const std::string& text) {
+    merkle::Hash leaf = merkle::LeafHash(AsBytes(text));
+    Sql("UPDATE entries SET entry = X'" + HexEncode(AsBytes(text)) + "', leaf_hash = X'" +
+        HexEncode(leaf) + "' WHERE seq = " + std::to_string(seq) + ";");
   }
 
   // Everything that makes up the case's evidence state: the ledger rows and the stored objects.

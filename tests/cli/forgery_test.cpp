@@ -28,29 +28,6 @@ class Forgery : public CliTest {
     return case_dir() / "objects" / hex.substr(0, 2) / hex.substr(2);
   }
 
-  void DropTriggers() {
-    Sql("DROP TRIGGER entries_append_only_update; DROP TRIGGER entries_append_only_delete; "
-        "DROP TRIGGER checkpoints_append_only_update; DROP TRIGGER "
-        "checkpoints_append_only_delete; DROP TRIGGER items_no_delete; "
-        "DROP TRIGGER messages_no_update;");
-  }
-
-  // The entry bytes stored at `seq`.
-  std::string EntryText(std::uint64_t seq) {
-    std::string hex = Sql("SELECT hex(entry) FROM entries WHERE seq = " + std::to_string(seq));
-    while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r')) hex.pop_back();
-    auto bytes = HexDecode(hex);
-    EXPECT_TRUE(bytes.ok());
-    return std::string(bytes->begin(), bytes->end());
-  }
-
-  // Stores `text` as entry `seq` with a leaf hash recomputed to match, as a careful attacker would.
-  void WriteEntry(std::uint64_t seq, const std::string& text) {
-    merkle::Hash leaf = merkle::LeafHash(AsBytes(text));
-    Sql("UPDATE entries SET entry = X'" + HexEncode(AsBytes(text)) + "', leaf_hash = X'" +
-        HexEncode(leaf) + "' WHERE seq = " + std::to_string(seq) + ";");
-  }
-
   // Attack 1 of the issue: another file in place of EX-0001, its item.ingested and item.metadata
   // entries rewritten with the new hash and size and their leaf hashes recomputed. Returns the
   // forged file's SHA-256.

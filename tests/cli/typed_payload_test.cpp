@@ -3,7 +3,6 @@
 // `verify` and the commands that read it exit 1, and nothing dies from a signal.
 #include <fcntl.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -33,30 +32,12 @@ class TypeChangedLedgerField : public CliTest {
   // Sets data[field] of the first entry with `action` to `value` and recomputes its leaf hash.
   std::uint64_t ForgeField(const std::string& action, const std::string& field,
                            const nlohmann::json& value) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open((case_dir() / "ledger.sqlite").c_str(), &db), SQLITE_OK);
-    std::unique_ptr<sqlite3, int (*)(sqlite3*)> hold(db, sqlite3_close);
-    sqlite3_exec(db, "DROP TRIGGER entries_append_only_update", nullptr, nullptr, nullptr);
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, "SELECT seq, entry FROM entries WHERE action = ?1 ORDER BY seq LIMIT 1",
-                       -1, &st, nullptr);
-    sqlite3_bind_text(st, 1, action.c_str(), -1, SQLITE_TRANSIENT);
-    EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
-    auto seq = static_cast<std::uint64_t>(sqlite3_column_int64(st, 0));
-    std::string bytes(static_cast<const char*>(sqlite3_column_blob(st, 1)),
-                      static_cast<std::size_t>(sqlite3_column_bytes(st, 1)));
-    sqlite3_finalize(st);
-    auto j = nlohmann::json::parse(bytes);
+    DropTriggers();
+    auto seq = static_cast<std::uint64_t>(std::stoull(
+        Sql("SELECT seq FROM entries WHERE action = '" + action + "' ORDER BY seq LIMIT 1")));
+    auto j = nlohmann::json::parse(EntryText(seq));
     j["data"][field] = value;
-    std::string forged = j.dump();  // keys stay sorted: nlohmann's object is a std::map
-    auto leaf = merkle::LeafHash(AsBytes(forged));
-    sqlite3_prepare_v2(db, "UPDATE entries SET entry = ?1, leaf_hash = ?2 WHERE seq = ?3", -1, &st,
-                       nullptr);
-    sqlite3_bind_blob(st, 1, forged.data(), static_cast<int>(forged.size()), SQLITE_TRANSIENT);
-    sqlite3_bind_blob(st, 2, leaf.data(), static_cast<int>(leaf.size()), SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 3, static_cast<sqlite3_int64>(seq));
-    EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
+    WriteEntry(seq, j.dump());  // keys stay sorted: nlohmann's object is a std::map
     return seq;
   }
 
