@@ -1,5 +1,5 @@
 // Shared pieces of the `evidence` command line: global options, the one place that maps library
-// errors to messages and exit statuses (DESIGN.md section 1), and output helpers.
+// errors to messages and exit statuses (docs/cli.md), and output helpers.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -19,7 +19,7 @@ namespace evidence::cli {
 
 namespace fs = std::filesystem;
 
-// Exit statuses of DESIGN.md section 1.
+// Exit statuses of docs/cli.md.
 enum ExitCode : int {
   kExitOk = 0,
   kExitNotVerified = 1,

@@ -1,5 +1,5 @@
 // The `evidence` command line. Data goes to stdout, diagnostics to stderr with the prefix
-// "evidence: ", and the exit status says which kind of failure it was (DESIGN.md section 1).
+// "evidence: ", and the exit status says which kind of failure it was (docs/cli.md).
 #include <sys/prctl.h>
 #include <sys/resource.h>
 

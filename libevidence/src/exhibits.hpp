@@ -1,4 +1,4 @@
-// Exhibit ids (DESIGN.md section 2): "<PREFIX>-<NNNN>", numbered per prefix, never reused.
+// Exhibit ids (docs/case-format.md): "<PREFIX>-<NNNN>", numbered per prefix, never reused.
 // Shared by the single-file ingest (ingest.cpp) and the batched one (ingest_batch.cpp).
 #pragma once
 

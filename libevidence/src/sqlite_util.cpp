@@ -58,7 +58,7 @@ class StatementCache {
 namespace {
 Status FromCode(sqlite3* db, std::string_view context, int rc) {
   if ((rc & 0xff) == SQLITE_FULL) {
-    // One line naming the file, in the words users search for (DESIGN.md exit status 3).
+    // One line naming the file, in the words users search for (exit status 3, docs/cli.md).
     const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
     return Status::IoError(std::string(file && *file ? file : "ledger.sqlite") +
                            ": no space left on device (disk full)");

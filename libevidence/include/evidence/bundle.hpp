@@ -1,4 +1,4 @@
-// Bundles (DESIGN.md section 5, docs/bundle.md): a BagIt bag that carries originals with their
+// Bundles (docs/bundle.md): a BagIt bag that carries originals with their
 // signed custody records out of a case, and the offline check an officer runs on one.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Canonical JSON, the byte encoding of ledger entries (DESIGN.md section 3): UTF-8, object keys
+// Canonical JSON, the byte encoding of ledger entries (docs/case-format.md): UTF-8, object keys
 // sorted by code point, no insignificant whitespace, no floating-point numbers. Two parties that
 // hold the same value produce the same bytes, so the bytes can be hashed and signed.
 #pragma once

@@ -1,5 +1,5 @@
 // A case: the folder that holds one victim's evidence, its custody ledger and its signing key
-// (DESIGN.md section 2). Everything a user does to evidence goes through this class, and every such
+// (docs/case-format.md). Everything a user does to evidence goes through this class, and every such
 // action appends ledger entries and ends with a freshly signed checkpoint.
 //
 // Thread safety: a Case is used from one thread at a time. Several processes may open the same
@@ -291,7 +291,7 @@ class Case {
   Result<std::filesystem::path> Extract(std::string_view exhibit,
                                         const std::filesystem::path& dest_dir, bool overwrite);
 
-  // The full check of DESIGN.md section 1 `verify`. The Status is about being unable to run the
+  // The full check of `evidence verify` (docs/cli.md). The Status is about being unable to run the
   // check (I/O); what does not verify is in the report.
   Result<VerifyReport> Verify() const;
 

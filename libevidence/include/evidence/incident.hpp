@@ -1,4 +1,4 @@
-// The incident diary (DESIGN.md section 6): when, where, what happened, who saw it, which
+// The incident diary (docs/diary.md): when, where, what happened, who saw it, which
 // behaviours, and the evidence that shows it. Incidents live only in the ledger: recording one
 // appends `incident.recorded`, an amendment appends `incident.amended` (the original stays), and
 // linking evidence appends `item.linked`. The current state is those entries folded in order.
@@ -15,7 +15,7 @@
 
 namespace evidence {
 
-// The behaviours of DESIGN.md section 6, the words police and helplines use.
+// The behaviours of docs/diary.md, the words police and helplines use.
 inline constexpr std::string_view kBehaviours[] = {"phone-call",
                                                    "silent-call",
                                                    "voicemail",

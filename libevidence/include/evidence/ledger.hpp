@@ -1,4 +1,4 @@
-// Ledger entries (DESIGN.md section 3). An entry is a canonical JSON object with the fields v, seq,
+// Ledger entries (docs/case-format.md). An entry is a canonical JSON object with the fields v, seq,
 // time, actor, action and data; its exact bytes are a Merkle leaf. Entries are only ever appended.
 #pragma once
 
@@ -12,7 +12,7 @@
 
 namespace evidence {
 
-// The actions of DESIGN.md section 3. Anything else in a ledger is corruption.
+// The actions of docs/case-format.md. Anything else in a ledger is corruption.
 inline constexpr std::string_view kLedgerActions[] = {
     "case.created",    "key.added",       "item.ingested",     "item.metadata",    "item.annotated",
     "item.linked",     "item.accessed",   "incident.recorded", "incident.amended", "export.created",

@@ -1,4 +1,4 @@
-// The timeline and pattern report (DESIGN.md section 6): what happened, when, how often, and the
+// The timeline and pattern report (docs/report.md): what happened, when, how often, and the
 // exhibits that show it. Pure: the case gathers a ReportData, and this module summarises and
 // renders it without touching the case, so a bundle can render the report of a selection.
 #pragma once
@@ -42,7 +42,7 @@ struct ReportIncident {
   std::string id;                       // INC-0001
   std::string at;                       // RFC 3339 with the offset the user gave or had
   std::optional<std::string> until;     // same form
-  std::vector<std::string> behaviours;  // from DESIGN.md section 6
+  std::vector<std::string> behaviours;  // from kBehaviours (docs/diary.md)
   std::string what;                     // current account (latest version)
   std::string where;
   std::vector<std::string> witnesses;
