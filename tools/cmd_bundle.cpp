@@ -52,6 +52,35 @@ void PrintBundleReport(const BundleReport& r, ReportDetail detail) {
   }
 }
 
+// The signer and time-stamp options verify-bundle and receive share: an officer can demand the
+// same confirmation before a bundle is taken into custody as before it is believed.
+struct SignerFlags {
+  std::string trust, fingerprint, tsa_ca;
+  bool require_trust = false;
+
+  void ApplyTo(VerifyBundleOptions* opt) const {
+    if (!trust.empty()) opt->trust = trust;
+    if (!fingerprint.empty()) opt->fingerprint = fingerprint;
+    if (!tsa_ca.empty()) opt->tsa_ca = tsa_ca;
+    opt->require_trust = require_trust;
+  }
+};
+
+void AddSignerOptions(CLI::App* cmd, SignerFlags* f) {
+  auto* trust = cmd->add_option(
+      "--trust", f->trust,
+      "the exporter's public key (PEM file) or fingerprint (SHA256:...) to require, or a key "
+      "that endorsed it");
+  cmd->add_option("--fingerprint", f->fingerprint,
+                  "SHA256:... the exporter's key fingerprint, as the sender told it: require "
+                  "exactly this key")
+      ->excludes(trust);
+  cmd->add_flag("--require-trust", f->require_trust,
+                "fail unless --trust or --fingerprint confirms the signer");
+  cmd->add_option("--tsa-ca", f->tsa_ca,
+                  "CA certificate(s) the bundle's time-stamp tokens must chain to (PEM)");
+}
+
 }  // namespace
 
 void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
@@ -124,32 +153,18 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
                                    "check a bundle offline, without unpacking it (no case needed)");
     auto file = std::make_shared<std::string>();
     auto opt = std::make_shared<VerifyBundleOptions>();
-    auto trust = std::make_shared<std::string>();
-    auto fingerprint = std::make_shared<std::string>();
-    auto tsa_ca = std::make_shared<std::string>();
+    auto signer = std::make_shared<SignerFlags>();
+    cmd->add_option("file", *file, "the bundle (.zip, .tar, .tar.gz)")->required();
+    AddSignerOptions(cmd, signer.get());
     auto since_cp = std::make_shared<std::string>();
     auto verbose = std::make_shared<bool>(false);
-    cmd->add_option("file", *file, "the bundle (.zip, .tar, .tar.gz)")->required();
-    auto* trust_opt = cmd->add_option(
-        "--trust", *trust,
-        "the exporter's public key (PEM file) or fingerprint (SHA256:...) to require, or a key "
-        "that endorsed it");
-    cmd->add_option("--fingerprint", *fingerprint,
-                    "SHA256:... the exporter's key fingerprint, as the sender told it: require "
-                    "exactly this key")
-        ->excludes(trust_opt);
-    cmd->add_flag("--require-trust", opt->require_trust,
-                  "fail unless --trust or --fingerprint confirms the signer");
     cmd->add_flag("--verbose", *verbose, "list every check, not only the failures");
-    cmd->add_option("--tsa-ca", *tsa_ca, "CA certificate(s) of the time-stamp authority (PEM)");
     cmd->add_option(
         "--since-checkpoint", *since_cp,
         "an older checkpoint of the same case: require that the ledger only grew since");
-    cmd->callback([&g, &run, file, opt, trust, fingerprint, tsa_ca, since_cp, verbose] {
-      run = [&g, file, opt, trust, fingerprint, tsa_ca, since_cp, verbose]() -> int {
-        if (!trust->empty()) opt->trust = *trust;
-        if (!fingerprint->empty()) opt->fingerprint = *fingerprint;
-        if (!tsa_ca->empty()) opt->tsa_ca = *tsa_ca;
+    cmd->callback([&g, &run, file, opt, signer, since_cp, verbose] {
+      run = [&g, file, opt, signer, since_cp, verbose]() -> int {
+        signer->ApplyTo(opt.get());
         if (!since_cp->empty()) opt->since_checkpoint = *since_cp;
         auto r = VerifyBundle(*file, *opt);
         if (!r.ok()) return ReportError(r.status());
@@ -169,20 +184,16 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
         app.add_subcommand("receive", "take a verified bundle into this case; custody continues");
     auto file = std::make_shared<std::string>();
     auto note = std::make_shared<std::string>();
-    auto trust = std::make_shared<std::string>();
+    auto signer = std::make_shared<SignerFlags>();
     cmd->add_option("file", *file, "the bundle")->required();
     cmd->add_option("--note", *note, "a note recorded with the receipt");
-    auto tsa_ca = std::make_shared<std::string>();
-    cmd->add_option("--trust", *trust, "require this exporter key (PEM file or SHA256:...)");
-    cmd->add_option("--tsa-ca", *tsa_ca,
-                    "CA certificate(s) the bundle's time-stamp tokens must chain to (PEM)");
-    cmd->callback([&g, &run, file, note, trust, tsa_ca] {
-      run = [&g, file, note, trust, tsa_ca]() -> int {
+    AddSignerOptions(cmd, signer.get());
+    cmd->callback([&g, &run, file, note, signer] {
+      run = [&g, file, note, signer]() -> int {
         auto c = OpenCase(g);
         if (!c.ok()) return ReportError(c.status());
         VerifyBundleOptions opt;
-        if (!trust->empty()) opt.trust = *trust;
-        if (!tsa_ca->empty()) opt.tsa_ca = *tsa_ca;
+        signer->ApplyTo(&opt);
         auto r = c->Receive(*file, *note, opt);
         if (!r.ok()) return ReportError(r.status());
         if (g.json) {
@@ -205,7 +216,7 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
         if (!r->report.signer_confirmed) {
           PrintWarning("the sender's key " + ExporterFingerprint(r->report) +
                        " is unconfirmed: compare it with the sender by another channel "
-                       "(next time pass --fingerprint)");
+                       "(--fingerprint SHA256:... or --require-trust refuse an unconfirmed one)");
         }
         return kExitOk;
       };

@@ -474,6 +474,38 @@ TEST_F(VerifyBundle, RequireTrustFailsForUnconfirmedSigner) {
   EXPECT_EQ(trusted.exit_code, 0) << trusted.out;
 }
 
+// The docs promised `receive` the signer options of verify-bundle, but it took only --trust: an
+// officer could not demand the fingerprint the victim read out before taking a bundle into custody.
+TEST_F(VerifyBundle, ReceiveTakesFingerprintAndRequireTrust) {
+  const fs::path officer = tmp().path() / "officer";
+  ASSERT_EQ(RunEvidence({"-C", officer.string(), "init", "--name", "Custody", "--owner",
+                         "PC Smith", "--no-passphrase"})
+                .exit_code,
+            0);
+  auto ledger = [&] {
+    return RunProgram({"sqlite3", (officer / "ledger.sqlite").string(),
+                       "SELECT count(*) FROM entries"})
+        .out;
+  };
+  const std::string before = ledger();
+  auto receive = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"-C", officer.string(), "receive", Real().string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunEvidence(args);
+  };
+  auto unconfirmed = receive({"--require-trust"});
+  EXPECT_EQ(unconfirmed.exit_code, 1) << unconfirmed.err;
+  EXPECT_NE(unconfirmed.err.find("--require-trust"), std::string::npos) << unconfirmed.err;
+  auto wrong = receive({"--fingerprint", "SHA256:" + std::string(64, '0')});
+  EXPECT_EQ(wrong.exit_code, 1) << wrong.err;
+  EXPECT_NE(wrong.err.find("fingerprint mismatch"), std::string::npos) << wrong.err;
+  EXPECT_EQ(ledger(), before) << "a refused receive recorded something";
+  auto right = receive({"--require-trust", "--fingerprint", fingerprint_});
+  EXPECT_EQ(right.exit_code, 0) << right.err;
+  EXPECT_EQ(right.err.find("unconfirmed"), std::string::npos) << right.err;
+  EXPECT_NE(ledger(), before);
+}
+
 TEST_F(VerifyBundle, QuietPrintsOnlyFailures) {
   // Default: failures (none), the signer, a count and the verdict; no line per check.
   auto normal = RunEvidence({"verify-bundle", Real().string(), "--fingerprint", fingerprint_});
