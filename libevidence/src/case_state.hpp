@@ -1,5 +1,7 @@
-// Private state shared by the files that implement evidence::Case (case.cpp, ingest.cpp,
-// verify.cpp). Not part of the public API.
+// Private state shared by the files that implement evidence::Case: case.cpp, case_keys.cpp,
+// case_messages.cpp, case_prove.cpp, case_report.cpp, case_timestamp.cpp, incidents.cpp,
+// ingest.cpp, ingest_batch.cpp, verify.cpp, bundle_export.cpp and bundle_receive.cpp. Not part
+// of the public API.
 #pragma once
 
 #include <optional>

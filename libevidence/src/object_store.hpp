@@ -1,6 +1,7 @@
 // The content-addressed store of originals: CASE/objects/<2 hex>/<62 hex>, named by SHA-256, read
-// only. This is the one place that reads or writes evidence bytes, so that encryption at rest can
-// later be added here without touching the ledger, the items table or any caller.
+// only. Every command reads and writes originals through it, except that ingest hands a message
+// export's path (PathFor) to the parser, which opens the stored object itself: encryption at rest
+// must give that parser a stream instead.
 #pragma once
 
 #include <cstdint>

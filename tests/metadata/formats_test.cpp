@@ -407,7 +407,9 @@ TEST(PngText, ChunkPastTheEndIsReported) {
 // --- Mutations -------------------------------------------------------------------------------
 
 // Every reader on many deterministic corruptions (byte flips, truncations, length fields set to
-// extreme values) of valid inputs. Passing means: no crash, no hang, a value or a Status.
+// extreme values) of valid inputs. Passing means: no crash, no hang, a value or a Status with a
+// message; each original is read first, so the corruptions start from input the readers accept,
+// and a reader that noticed none of the corruptions would fail the last check.
 TEST(Mutations, ReadersSurviveCorruptedInput) {
   std::string adts;
   for (int i = 0; i < 8; ++i) adts += AdtsFrame(4, 2, 30);
@@ -418,9 +420,25 @@ TEST(Mutations, ReadersSurviveCorruptedInput) {
                     PngChunk("IEND", "");
   const std::string inputs[] = {
       AmrNb(20, 5), adts, wave, ThreeGp(5, 1000, 2000), Heif(TinyTiff(), 64, 48), png};
-  std::mt19937 rng(20240501);
   Files files;
-  int runs = 0;
+  {
+    std::string problem;
+    EXPECT_TRUE(ReadAmr(files.Open(inputs[0])).ok());
+    EXPECT_TRUE(ReadAdts(files.Open(inputs[1])).ok());
+    EXPECT_TRUE(ReadWave(files.Open(inputs[2])).ok());
+    EXPECT_TRUE(ReadBmffMovie(files.Open(inputs[3])).ok());
+    EXPECT_TRUE(ReadHeif(files.Open(inputs[4])).ok());
+    auto text = ReadPngText(files.Open(inputs[5]), &problem);
+    ASSERT_TRUE(text.ok());
+    EXPECT_FALSE(text->empty());
+  }
+  std::mt19937 rng(20240501);
+  std::size_t refused = 0;
+  auto check = [&](const auto& result) {
+    if (result.ok()) return;
+    ++refused;
+    EXPECT_FALSE(result.status().message().empty());
+  };
   for (const std::string& original : inputs) {
     for (int m = 0; m < 150; ++m) {
       std::string s = original;
@@ -438,17 +456,17 @@ TEST(Mutations, ReadersSurviveCorruptedInput) {
         }
       }
       RandomAccessFile f = files.Open(s);
-      (void)ReadAmr(f);
-      (void)ReadAdts(f);
-      (void)ReadWave(f);
-      (void)ReadBmffMovie(f);
-      (void)ReadHeif(f);
+      check(ReadAmr(f));
+      check(ReadAdts(f));
+      check(ReadWave(f));
+      check(ReadBmffMovie(f));
+      check(ReadHeif(f));
       std::string problem;
-      (void)ReadPngText(f, &problem);
-      ++runs;
+      check(ReadPngText(f, &problem));
     }
   }
-  EXPECT_EQ(runs, 900);
+  // Most of the 5,400 reads are of another reader's format or a truncated file, so most refuse.
+  EXPECT_GT(refused, 900u);
 }
 
 }  // namespace

@@ -229,7 +229,8 @@ class Case {
 
   // Records a diary entry and returns its id (INC-NNNN). kInvalidArgument, recording nothing, for a
   // time that cannot be read or lies in the future, `until` before `at`, an unknown behaviour, an
-  // empty account, or an unknown exhibit. Call Seal() when the command is done.
+  // empty account, or an unknown exhibit. The entries and their signed checkpoint are written in
+  // one transaction: nothing is left for the caller to seal.
   Result<std::string> RecordIncident(const IncidentInput& input);
 
   // Appends an amendment; the original account stays in the ledger. Same checks as RecordIncident.
