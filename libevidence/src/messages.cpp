@@ -151,6 +151,14 @@ void AddWarning(ExportSummary* summary, std::string warning) {
   }
 }
 
+void NoteUnparsed(ExportSummary* summary, std::string_view unit, uint64_t number,
+                  std::string_view text) {
+  if (summary->unparsed_count++ > 0) return;
+  std::string shown = SanitizeUtf8(text.substr(0, 256));
+  TruncateUtf8(shown, 200);
+  summary->first_unparsed = std::string(unit) + " " + std::to_string(number) + ": " + shown;
+}
+
 bool TruncateUtf8(std::string& text, uint64_t max_bytes) {
   if (text.size() <= max_bytes) return false;
   size_t cut = static_cast<size_t>(max_bytes);
@@ -430,6 +438,42 @@ std::string_view ExportFormatName(ExportFormat format) {
       return "mbox";
   }
   return "unknown";
+}
+
+std::optional<std::string> ReadingWarning(const ExportSummary& summary) {
+  const std::string first = summary.first_unparsed.empty()
+                                ? ""
+                                : "; the first that could not be read is " + summary.first_unparsed;
+  if (summary.message_count == 0) {
+    std::string w = "read as " + std::string(ExportFormatName(summary.format)) +
+                    " but no message could be read from it";
+    if (summary.read_count > 0) {
+      w += " (" + std::to_string(summary.unparsed_count) + " of " +
+           std::to_string(summary.read_count) + " " + summary.read_unit + " unread" + first + ")";
+    }
+    return w;
+  }
+  // unparsed / read > percent / 100, in integers: no rounding lets a large file slip under.
+  if (summary.unparsed_count > 0 &&
+      summary.unparsed_count * 100 > summary.read_count * kUnparsedWarningPercent) {
+    return "only part of this " + std::string(ExportFormatName(summary.format)) +
+           " export was read: " + std::to_string(summary.unparsed_count) + " of " +
+           std::to_string(summary.read_count) + " " + summary.read_unit + " belong to no message" +
+           first;
+  }
+  return std::nullopt;
+}
+
+std::string TriedExportFormats() {
+  std::string out;
+  // ExportFormat numbers its values from 0 without gaps; the first value without a name ends it.
+  for (int i = 0; i < 256; ++i) {
+    const std::string_view name = ExportFormatName(static_cast<ExportFormat>(i));
+    if (name == "unknown") break;
+    if (!out.empty()) out += ", ";
+    out += name;
+  }
+  return out;
 }
 
 Result<DateOrder> ParseDateOrder(std::string_view text) {
