@@ -552,10 +552,9 @@ std::string XmlRootName(std::string_view head) {
   return "";
 }
 
-// True if `head` opens with an RFC 5322 header block: every line up to the first blank line (or
-// the end of `head`) is a "Name: value" field or a folded continuation, and at least one field is
-// one a message carries.
-bool LooksLikeEmailHeaders(std::string_view head) {
+}  // namespace
+
+bool mi::LooksLikeEmailHeaders(std::string_view head) {
   static constexpr std::array<std::string_view, 12> kKnown = {
       "from",        "to",           "subject",      "date",         "message-id", "received",
       "return-path", "mime-version", "content-type", "delivered-to", "x-mailer",   "reply-to"};
@@ -589,6 +588,8 @@ bool LooksLikeEmailHeaders(std::string_view head) {
   }
   return fields > 0 && known;
 }
+
+namespace {
 
 bool LooksLikeJson(std::string_view s) {
   if (StartsWith(s, "{")) return true;
@@ -636,7 +637,7 @@ Result<ExportFormat> DetectImpl(const std::filesystem::path& path, std::string_v
                                mi::SanitizeUtf8(root.substr(0, 64)) +
                                ">, not an sms backup & restore <smses>");
   }
-  if (LooksLikeEmailHeaders(head)) return ExportFormat::kEml;
+  if (mi::LooksLikeEmailHeaders(head)) return ExportFormat::kEml;
   if (LooksLikeJson(trimmed)) {
     return Status::Unsupported(
         "message export: json (a Telegram or other chat export) is not supported");

@@ -111,6 +111,12 @@ Result<bool> ZipHoldsWhatsAppChat(const std::filesystem::path& path);
 // Detection helper: true if `head` (the first bytes of a file) starts with a WhatsApp header line.
 bool LooksLikeWhatsAppText(std::string_view head);
 
+// True if `head` opens with an RFC 5322 header block: every line up to the first blank line (or
+// the end of `head`) is a "Name: value" field or a folded continuation, and at least one field is
+// one a message carries. Tells an .eml by content, and an mbox "From " separator from a body line
+// that happens to begin with "From ".
+bool LooksLikeEmailHeaders(std::string_view head);
+
 Result<ExportSummary> ParseSmsBackup(const std::filesystem::path& path, const ParseOptions& options,
                                      const MessageCallback& on_message);
 
