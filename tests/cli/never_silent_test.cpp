@@ -4,6 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "evidence/bytes.hpp"
+#include "evidence/canonical_json.hpp"
+#include "evidence/hash.hpp"
+#include "evidence/merkle.hpp"
 #include "evidence/messages.hpp"
 
 namespace evidence::testing {
@@ -108,6 +112,31 @@ TEST_F(NeverSilent, CompleteChatCarriesNoWarning) {
   EXPECT_EQ(add.err.find("warning"), std::string::npos) << add.err;
   EXPECT_TRUE(json::parse(add.out)[0]["warnings"].empty());
   EXPECT_FALSE(json::parse(Ev({"--json", "show", "EX-0001"}).out).contains("warnings"));
+}
+
+// Someone with the case folder rewrites the signed entry so that the partly read export looks
+// complete (the warning gone, its leaf hash recomputed): the entry no longer matches the signed
+// checkpoint, and `verify` says so.
+TEST_F(NeverSilent, ForgedEntryWithoutTheWarningFailsVerify) {
+  const fs::path chat = WriteInput("chat.txt", MostlyUnreadableChat());
+  ASSERT_EQ(Ev({"add", chat.string()}).exit_code, 0);
+  ASSERT_EQ(Ev({"verify"}).exit_code, 0);
+  Sql("DROP TRIGGER entries_append_only_update; DROP TRIGGER entries_append_only_delete;");
+  std::string seq = Sql("SELECT seq FROM entries WHERE action = 'item.metadata';");
+  seq.erase(seq.find_last_not_of("\n") + 1);
+  std::string hex = Sql("SELECT hex(entry) FROM entries WHERE seq = " + seq + ";");
+  hex.erase(hex.find_last_not_of("\n") + 1);
+  auto bytes = HexDecode(hex);
+  ASSERT_TRUE(bytes.ok());
+  auto entry = json::parse(std::string(AsChars(*bytes)));
+  ASSERT_TRUE(entry["data"].contains("warnings"));
+  entry["data"].erase("warnings");
+  auto forged = CanonicalJson(entry);
+  ASSERT_TRUE(forged.ok());
+  Sql("UPDATE entries SET entry = X'" + HexEncode(AsBytes(*forged)) + "', leaf_hash = X'" +
+      HexEncode(merkle::LeafHash(AsBytes(*forged))) + "' WHERE seq = " + seq + ";");
+  auto v = Ev({"verify"});
+  EXPECT_EQ(v.exit_code, 1) << v.out << v.err;
 }
 
 // A conversation no format matches says which formats were tried; a photo-like or plain file
