@@ -171,6 +171,7 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
           for (const auto& e : r.errors) {
             PrintWarning(f.string() + ": kept, but " + e);
           }
+          for (const auto& w : r.warnings) PrintWarning(f.string() + ": " + w);
           if (r.duplicate) duplicates.push_back(r.exhibit);
           nlohmann::json j = {{"path", LossyUtf8(f.string())},
                               {"exhibit", r.exhibit},
@@ -182,6 +183,7 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
             j["messages"] = r.messages;
             j["children"] = r.children;
             j["errors"] = r.errors;
+            j["warnings"] = r.warnings;
           }
           if (g.json) out.push_back(j);  // kept only when printed: memory stays flat
           if (!g.json && !g.quiet) {
@@ -250,6 +252,9 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
                       DigestHex(it.sha256).c_str(),
                       PrintableText(it.captured.value_or("-")).c_str(),
                       PrintableText(it.name).c_str());
+          for (const auto& w : it.warnings) {
+            std::printf("%-9s ! %s\n", "", PrintableText(w).c_str());
+          }
         }
         return kExitOk;
       };
@@ -288,6 +293,9 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
                   << "ingested:   " << PrintableText(item->ingested) << "\n";
         if (!item->note.empty()) std::cout << "note:       " << PrintableText(item->note) << "\n";
         if (item->parent) std::cout << "parent:     " << PrintableText(*item->parent) << "\n";
+        for (const auto& w : item->warnings) {
+          std::cout << "warning:    " << PrintableText(w) << "\n";
+        }
         if (!item->metadata.empty()) {
           std::cout << "metadata:\n";
           for (const auto& [k, v] : item->metadata.items()) {

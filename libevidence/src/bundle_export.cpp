@@ -374,6 +374,9 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   for (const auto& it : chosen) {
     nlohmann::json j = ItemToJson(it);
     j.erase("note");
+    // verify-bundle checks every field of items.json against the signed entries; the warnings
+    // reach the investigator through the disclosed item.metadata entry and the report instead.
+    j.erase("warnings");
     if (!it.note.empty()) j["note"] = it.note;
     j["path"] = payload_path[it.exhibit];
     items_json.push_back(j);

@@ -497,6 +497,7 @@ nlohmann::json ItemToJson(const Item& it) {
   if (!IsValidUtf8(it.raw_name)) j["name_hex"] = HexEncode(AsBytes(it.raw_name));
   if (!it.note.empty()) j["note"] = it.note;
   if (it.parent) j["parent"] = *it.parent;
+  if (!it.warnings.empty()) j["warnings"] = it.warnings;
   return j;
 }
 

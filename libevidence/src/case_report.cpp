@@ -84,7 +84,7 @@ Result<ReportData> Case::GatherReport(const std::optional<std::string>& since,
                      (it.captured ? w.Contains(*it.captured) : w.Contains(it.ingested));
     if (!in_window) continue;
     data.items.push_back({it.exhibit, it.name, it.kind, it.media_type, it.size,
-                          DigestHex(it.sha256), it.captured, it.ingested});
+                          DigestHex(it.sha256), it.captured, it.ingested, it.warnings});
     if (it.captured && w.Contains(*it.captured)) {
       data.events.push_back({*it.captured, "capture", it.exhibit, it.kind + " " + it.name});
     }

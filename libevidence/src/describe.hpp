@@ -22,6 +22,9 @@ struct Description {
   std::optional<std::string> captured;
   nlohmann::json metadata = nlohmann::json::object();
   std::vector<std::string> errors;
+  // Set by ingest, never by the describer: what every view of the item must show
+  // (ingest_warnings.hpp).
+  std::vector<std::string> warnings;
 };
 
 // Describes stored copies through one long-lived sandboxed extractor (instead of a fork per

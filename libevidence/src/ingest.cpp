@@ -7,6 +7,7 @@
 #include "describe.hpp"
 #include "evidence/canonical_json.hpp"
 #include "exhibits.hpp"
+#include "ingest_warnings.hpp"
 #include "status_macros.hpp"
 
 namespace evidence {
@@ -87,7 +88,8 @@ Result<std::uint64_t> Case::State::RecordItem(const ItemRecord& r) {
 Status Case::State::RecordMetadata(const std::string& exhibit, const Sha256Digest& sha,
                                    const Description& desc, const nlohmann::json& messages) {
   State& s = *this;
-  if (desc.metadata.empty() && desc.errors.empty() && !desc.captured && messages.is_null()) {
+  if (desc.metadata.empty() && desc.errors.empty() && desc.warnings.empty() && !desc.captured &&
+      messages.is_null()) {
     return Status::Ok();
   }
   nlohmann::json meta = {
@@ -95,6 +97,7 @@ Status Case::State::RecordMetadata(const std::string& exhibit, const Sha256Diges
   if (desc.captured) meta["captured"] = *desc.captured;
   if (!desc.errors.empty()) meta["errors"] = desc.errors;
   if (!messages.is_null()) meta["messages"] = messages;
+  if (!desc.warnings.empty()) meta["warnings"] = desc.warnings;
   return s.AppendEntry("item.metadata", meta, exhibit, std::nullopt).status();
 }
 
@@ -275,15 +278,27 @@ Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& op
       if (summary.ok()) {
         messages_summary["fields"] = summary->fields;
         if (!summary->warnings.empty()) messages_summary["warnings"] = summary->warnings;
+        if (summary->read_count > 0) {
+          messages_summary["read_count"] = summary->read_count;
+          messages_summary["read_unit"] = summary->read_unit;
+          messages_summary["unparsed_count"] = summary->unparsed_count;
+          if (!summary->first_unparsed.empty()) {
+            messages_summary["first_unparsed"] = summary->first_unparsed;
+          }
+        }
       } else {
         desc.errors.push_back("messages: " + summary.status().message() + " (" +
                               std::to_string(count) + " messages before it were kept)");
       }
       out.messages = count;
+      desc.warnings = ExportReadingWarnings(summary, ExportFormatName(*format), count);
+    } else if (auto w = UnrecognisedExportWarning(format.status(), desc, raw_name)) {
+      desc.warnings.push_back(std::move(*w));
     }
     EVIDENCE_RETURN_IF_ERROR(
         s_->RecordMetadata(rec.exhibit, staged.sha256, desc, messages_summary));
     out.errors = desc.errors;
+    out.warnings = desc.warnings;
     // Signed in the same transaction: a crash can never leave entries no checkpoint covers.
     EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
     // Once COMMIT is sent its outcome is unknown if it fails (SQLite may have written the commit

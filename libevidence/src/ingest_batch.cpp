@@ -10,6 +10,7 @@
 #include "case_state.hpp"
 #include "evidence/messages.hpp"
 #include "exhibits.hpp"
+#include "ingest_warnings.hpp"
 #include "status_macros.hpp"
 #include "thread_pool.hpp"
 
@@ -91,12 +92,16 @@ Status Case::IngestFiles(const std::vector<fs::path>& files, const IngestOptions
     }
     p.object = std::move(*staged);
     // A message export is parsed only if its format is recognised; --kind cannot make one.
-    if (DetectExportFormat(p.object.staged.temp_path, p.raw_name).ok()) {
+    auto format = DetectExportFormat(p.object.staged.temp_path, p.raw_name);
+    if (format.ok()) {
       p.is_export = true;
       return p;
     }
     p.desc =
         describers[ThreadPool::CurrentWorker()]->Describe(p.object.staged.temp_path, p.raw_name);
+    if (auto w = UnrecognisedExportWarning(format.status(), p.desc, p.raw_name)) {
+      p.desc.warnings.push_back(std::move(*w));
+    }
     if (options.kind) p.desc.kind = *options.kind;
     return p;
   };
@@ -177,6 +182,7 @@ Status Case::IngestFiles(const std::vector<fs::path>& files, const IngestOptions
           out.exhibit = rec.exhibit;
           out.kind = rec.desc.kind;
           out.errors = rec.desc.errors;
+          out.warnings = rec.desc.warnings;
         }
         failed_file = nullptr;
         // Signed in the same transaction: a crash never leaves entries no checkpoint covers.

@@ -73,6 +73,13 @@ void ItemFold::Add(const LedgerEntry& e, std::vector<std::string>* problems) {
     const std::string* captured = Str(d, "captured");
     it->second.captured =
         captured ? std::optional<std::string>(*captured) : std::optional<std::string>();
+    it->second.warnings.clear();
+    auto warnings = d.find("warnings");
+    if (warnings != d.end() && warnings->is_array()) {
+      for (const auto& w : *warnings) {
+        if (w.is_string()) it->second.warnings.push_back(w.get<std::string>());
+      }
+    }
     with_metadata_[*item] = true;
   } else if (e.action == "bundle.received") {
     // An item received with this bundle carries the receiver's note, recorded once for all.

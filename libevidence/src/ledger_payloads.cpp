@@ -374,7 +374,7 @@ Status Read(const Fields& f, ItemIngested* p) {
 
 Status Read(const Fields& f, ItemMetadata* p) {
   EVIDENCE_RETURN_IF_ERROR(
-      f.Begin({"item", "sha256", "metadata", "captured", "errors", "messages"}));
+      f.Begin({"item", "sha256", "metadata", "captured", "errors", "messages", "warnings"}));
   EVIDENCE_RETURN_IF_ERROR(f.Text("item", Rule::kExhibit, &p->item));
   EVIDENCE_RETURN_IF_ERROR(f.Text("sha256", Rule::kSha256, &p->sha256));
   EVIDENCE_RETURN_IF_ERROR(f.Object("metadata", &p->metadata));
@@ -382,11 +382,15 @@ Status Read(const Fields& f, ItemMetadata* p) {
   if (f.Has("errors")) {
     EVIDENCE_RETURN_IF_ERROR(f.TextList("errors", Rule::kText, false, &p->errors));
   }
+  if (f.Has("warnings")) {
+    EVIDENCE_RETURN_IF_ERROR(f.TextList("warnings", Rule::kText, false, &p->warnings));
+  }
   if (!f.Has("messages")) return Status::Ok();
   EVIDENCE_ASSIGN_OR_RETURN(Fields m, f.Nested("messages"));
   MessagesSummary& s = p->messages.emplace();
   EVIDENCE_RETURN_IF_ERROR(
-      m.Begin({"format", "count", "sha256", "complete", "fields", "warnings"}));
+      m.Begin({"format", "count", "sha256", "complete", "fields", "warnings", "read_count",
+               "read_unit", "unparsed_count", "first_unparsed"}));
   EVIDENCE_RETURN_IF_ERROR(m.Text("format", Rule::kToken, &s.format));
   EVIDENCE_RETURN_IF_ERROR(m.Unsigned("count", &s.count));
   EVIDENCE_RETURN_IF_ERROR(m.Text("sha256", Rule::kSha256, &s.sha256));
@@ -395,6 +399,10 @@ Status Read(const Fields& f, ItemMetadata* p) {
   if (m.Has("warnings")) {
     EVIDENCE_RETURN_IF_ERROR(m.TextList("warnings", Rule::kText, false, &s.warnings));
   }
+  EVIDENCE_RETURN_IF_ERROR(m.OptUnsigned("read_count", &s.read_count));
+  EVIDENCE_RETURN_IF_ERROR(m.OptText("read_unit", Rule::kToken, &s.read_unit));
+  EVIDENCE_RETURN_IF_ERROR(m.OptUnsigned("unparsed_count", &s.unparsed_count));
+  EVIDENCE_RETURN_IF_ERROR(m.OptText("first_unparsed", Rule::kText, &s.first_unparsed));
   return Status::Ok();
 }
 

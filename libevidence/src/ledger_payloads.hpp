@@ -85,6 +85,11 @@ struct MessagesSummary {
   bool complete = false;
   std::optional<nlohmann::json> fields;  // object
   std::vector<std::string> warnings;
+  // How much of the export was read (ExportSummary); absent when the parser does not count.
+  std::optional<std::uint64_t> read_count;
+  std::optional<std::string> read_unit;  // "lines", "records", "messages"
+  std::optional<std::uint64_t> unparsed_count;
+  std::optional<std::string> first_unparsed;
 };
 
 struct ItemMetadata {
@@ -95,6 +100,9 @@ struct ItemMetadata {
   std::optional<std::string> captured;                 // RFC 3339, offset optional
   std::vector<std::string> errors;
   std::optional<MessagesSummary> messages;
+  // What every view of the item must show (docs/messages.md, "Never silent"): a message export
+  // that yielded nothing or was only partly read, a conversation no format recognised.
+  std::vector<std::string> warnings;
 };
 
 struct ItemAnnotated {

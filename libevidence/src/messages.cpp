@@ -151,6 +151,14 @@ void AddWarning(ExportSummary* summary, std::string warning) {
   }
 }
 
+void NoteUnparsed(ExportSummary* summary, std::string_view unit, uint64_t number,
+                  std::string_view text) {
+  if (summary->unparsed_count++ > 0) return;
+  std::string shown = SanitizeUtf8(text.substr(0, 256));
+  TruncateUtf8(shown, 200);
+  summary->first_unparsed = std::string(unit) + " " + std::to_string(number) + ": " + shown;
+}
+
 bool TruncateUtf8(std::string& text, uint64_t max_bytes) {
   if (text.size() <= max_bytes) return false;
   size_t cut = static_cast<size_t>(max_bytes);
@@ -432,6 +440,42 @@ std::string_view ExportFormatName(ExportFormat format) {
   return "unknown";
 }
 
+std::optional<std::string> ReadingWarning(const ExportSummary& summary) {
+  const std::string first = summary.first_unparsed.empty()
+                                ? ""
+                                : "; the first that could not be read is " + summary.first_unparsed;
+  if (summary.message_count == 0) {
+    std::string w = "read as " + std::string(ExportFormatName(summary.format)) +
+                    " but no message could be read from it";
+    if (summary.read_count > 0) {
+      w += " (" + std::to_string(summary.unparsed_count) + " of " +
+           std::to_string(summary.read_count) + " " + summary.read_unit + " unread" + first + ")";
+    }
+    return w;
+  }
+  // unparsed / read > percent / 100, in integers: no rounding lets a large file slip under.
+  if (summary.unparsed_count > 0 &&
+      summary.unparsed_count * 100 > summary.read_count * kUnparsedWarningPercent) {
+    return "only part of this " + std::string(ExportFormatName(summary.format)) +
+           " export was read: " + std::to_string(summary.unparsed_count) + " of " +
+           std::to_string(summary.read_count) + " " + summary.read_unit + " belong to no message" +
+           first;
+  }
+  return std::nullopt;
+}
+
+std::string TriedExportFormats() {
+  std::string out;
+  // ExportFormat numbers its values from 0 without gaps; the first value without a name ends it.
+  for (int i = 0; i < 256; ++i) {
+    const std::string_view name = ExportFormatName(static_cast<ExportFormat>(i));
+    if (name == "unknown") break;
+    if (!out.empty()) out += ", ";
+    out += name;
+  }
+  return out;
+}
+
 Result<DateOrder> ParseDateOrder(std::string_view text) {
   if (text == "day-first") return DateOrder::kDayFirst;
   if (text == "month-first") return DateOrder::kMonthFirst;
@@ -508,10 +552,9 @@ std::string XmlRootName(std::string_view head) {
   return "";
 }
 
-// True if `head` opens with an RFC 5322 header block: every line up to the first blank line (or
-// the end of `head`) is a "Name: value" field or a folded continuation, and at least one field is
-// one a message carries.
-bool LooksLikeEmailHeaders(std::string_view head) {
+}  // namespace
+
+bool mi::LooksLikeEmailHeaders(std::string_view head) {
   static constexpr std::array<std::string_view, 12> kKnown = {
       "from",        "to",           "subject",      "date",         "message-id", "received",
       "return-path", "mime-version", "content-type", "delivered-to", "x-mailer",   "reply-to"};
@@ -545,6 +588,8 @@ bool LooksLikeEmailHeaders(std::string_view head) {
   }
   return fields > 0 && known;
 }
+
+namespace {
 
 bool LooksLikeJson(std::string_view s) {
   if (StartsWith(s, "{")) return true;
@@ -592,7 +637,7 @@ Result<ExportFormat> DetectImpl(const std::filesystem::path& path, std::string_v
                                mi::SanitizeUtf8(root.substr(0, 64)) +
                                ">, not an sms backup & restore <smses>");
   }
-  if (LooksLikeEmailHeaders(head)) return ExportFormat::kEml;
+  if (mi::LooksLikeEmailHeaders(head)) return ExportFormat::kEml;
   if (LooksLikeJson(trimmed)) {
     return Status::Unsupported(
         "message export: json (a Telegram or other chat export) is not supported");

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -333,9 +334,24 @@ bool StartsWithFromLine(int fd, int64_t start) {
   return pread(fd, buf, sizeof buf, start) == 5 && std::memcmp(buf, "From ", 5) == 0;
 }
 
-// Offset of the next line after `start` that begins with "From " (an mbox separator), or `size`.
-// Every such line separates messages, as in GMime's own mbox mode; splitting here first means a
-// malformed message cannot swallow the ones after it.
+// Whether the "From " line at `at` separates messages: the lines after it must open a header
+// block. A body line that begins with "From " in a mailbox whose writer did not quote it (the
+// "unmunged From line" that mutt and MimeKit also tolerate) is followed by more body text, and
+// stays in its message.
+Result<bool> IsSeparator(int fd, int64_t at, int64_t size) {
+  std::vector<char> buf(static_cast<size_t>(std::min<int64_t>(size - at, 8 * 1024)));
+  const ssize_t n = pread(fd, buf.data(), buf.size(), at);
+  if (n < 0) return Status::IoError(std::string("email: read failed: ") + std::strerror(errno));
+  const std::string_view view(buf.data(), static_cast<size_t>(n));
+  const size_t eol = view.find('\n');
+  // A "From " line too long for the window, or the last line of the file, opens nothing.
+  if (eol == std::string_view::npos) return false;
+  return LooksLikeEmailHeaders(view.substr(eol + 1));
+}
+
+// Offset of the next line after `start` that begins with "From " and opens a header block (an
+// mbox separator, see IsSeparator), or `size`. Splitting here first means a malformed message
+// cannot swallow the ones after it.
 Result<int64_t> FindNextFromLine(int fd, int64_t start, int64_t size) {
   constexpr std::string_view kPattern = "\nFrom ";
   std::vector<char> buf(64 * 1024);
@@ -346,7 +362,13 @@ Result<int64_t> FindNextFromLine(int fd, int64_t start, int64_t size) {
     if (n == 0) break;
     const std::string_view view(buf.data(), static_cast<size_t>(n));
     const size_t hit = view.find(kPattern);
-    if (hit != std::string_view::npos) return pos + static_cast<int64_t>(hit) + 1;
+    if (hit != std::string_view::npos) {
+      const int64_t line = pos + static_cast<int64_t>(hit) + 1;
+      EVIDENCE_ASSIGN_OR_RETURN(const bool separator, IsSeparator(fd, line, size));
+      if (separator) return line;
+      pos = line;  // a body line: look on from just after its "\n"
+      continue;
+    }
     if (static_cast<size_t>(n) <= kPattern.size()) break;
     pos += n - static_cast<ssize_t>(kPattern.size() - 1);  // overlap: a match may straddle reads
   }
@@ -366,9 +388,11 @@ int64_t MessageEnd(int fd, int64_t start, int64_t next) {
 
 class EmailParser {
  public:
-  EmailParser(ExportFormat format, const ParseOptions& options, const MessageCallback& on_message)
-      : options_(options), on_message_(on_message) {
+  EmailParser(int fd, ExportFormat format, const ParseOptions& options,
+              const MessageCallback& on_message)
+      : fd_(fd), options_(options), on_message_(on_message) {
     summary_.format = format;
+    summary_.read_unit = "messages";
     summary_.fields["time_zone"] = "as written in each Date header";
     parser_options_.reset(g_mime_parser_options_new());
     g_mime_parser_options_set_warning_callback(parser_options_.get(), OnParserWarning, &log_);
@@ -377,22 +401,38 @@ class EmailParser {
   // Parses the message held in [start, end) of `file`; `mbox` when it opens with a "From " line.
   // `required`: a message that cannot be read is an error rather than a warning.
   Status ParseOne(GMimeStream* file, int64_t start, int64_t end, bool mbox, bool required) {
-    GPtr<GMimeStream> sub(g_mime_stream_substream(file, start, end));
+    // The "From " line is taken off here and the rest parsed as one message: GMime's mbox mode
+    // would end the message at a body line beginning with "From ", which FindNextFromLine has
+    // already judged to be text.
+    std::optional<std::string> from_line;
+    int64_t body_start = start;
+    if (mbox) {
+      from_line = ReadFromLine(start, end);
+      if (from_line) body_start = start + static_cast<int64_t>(from_line->size());
+    }
+    GPtr<GMimeStream> sub(g_mime_stream_substream(file, body_start, end));
     if (!sub) return Status::IoError("email: out of memory");
     GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(sub.get()));
-    g_mime_parser_set_format(parser.get(), mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+    g_mime_parser_set_format(parser.get(),
+                             mbox && !from_line ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
     g_mime_parser_set_persist_stream(parser.get(), TRUE);
     log_.items.clear();
     GPtr<GMimeMessage> msg(g_mime_parser_construct_message(parser.get(), parser_options_.get()));
     const std::string where = "email: byte " + std::to_string(start);
+    ++summary_.read_count;
     if (!msg) {
       if (required) return Status::Corruption(where + ": not a readable message");
       AddWarning(&summary_, where + ": no message could be read after the \"From \" line");
+      NoteUnparsed(&summary_, "byte", static_cast<uint64_t>(start),
+                   from_line ? std::string_view(*from_line).substr(0, from_line->size() - 1)
+                             : std::string_view("From "));
       return Status::Ok();
     }
     Message m;
     m.extra["offset"] = start;
-    if (mbox) {
+    if (from_line) {
+      m.extra["mbox_from"] = Unfold(from_line->c_str());
+    } else if (mbox) {
       GCharPtr marker(g_mime_parser_get_mbox_marker(parser.get()));
       if (marker) m.extra["mbox_from"] = Unfold(marker.get());
     }
@@ -405,6 +445,18 @@ class EmailParser {
     }
     m.index = index_++;
     return on_message_(std::move(m));
+  }
+
+  // The separator line at `start` with its line break, or nullopt when it has none within 4 KiB.
+  std::optional<std::string> ReadFromLine(int64_t start, int64_t end) const {
+    std::string line(static_cast<size_t>(std::min<int64_t>(end - start, 4096)), '\0');
+    const ssize_t n = pread(fd_, line.data(), line.size(), start);
+    if (n <= 0) return std::nullopt;
+    line.resize(static_cast<size_t>(n));
+    const size_t eol = line.find('\n');
+    if (eol == std::string::npos) return std::nullopt;
+    line.resize(eol + 1);
+    return line;
   }
 
   ExportSummary Finish() {
@@ -465,6 +517,7 @@ class EmailParser {
     }
   }
 
+  int fd_;  // the mailbox, for reading separator lines with pread
   const ParseOptions& options_;
   const MessageCallback& on_message_;
   ExportSummary summary_;
@@ -498,7 +551,7 @@ Result<ExportSummary> ParseEmail(const std::filesystem::path& path, ExportFormat
     ::close(fd);
     return Status::IoError("email: out of memory");
   }
-  EmailParser parser(format, options, on_message);
+  EmailParser parser(fd, format, options, on_message);
   if (!mbox) {
     EVIDENCE_RETURN_IF_ERROR(parser.ParseOne(file.get(), start, size, false, true));
     return parser.Finish();

@@ -45,6 +45,12 @@ std::string_view TrimBlanksAndMarks(std::string_view text);
 // so hostile input cannot grow the summary without bound.
 void AddWarning(ExportSummary* summary, std::string warning);
 
+// Counts one unit of the export that could not be read as part of any message, and keeps the
+// first as "<unit> <number>: <text>" (text sanitised, cut to 200 bytes) in `first_unparsed`; see
+// ExportSummary. `unit` is "line", "record"...
+void NoteUnparsed(ExportSummary* summary, std::string_view unit, uint64_t number,
+                  std::string_view text);
+
 // Cuts `text` to at most `max_bytes` without splitting a UTF-8 sequence; returns true if it cut.
 bool TruncateUtf8(std::string& text, uint64_t max_bytes);
 
@@ -81,6 +87,7 @@ struct WhatsAppHeader {
   int hour = 0, minute = 0, second = 0;
   bool has_seconds = false;
   bool twelve_hour = false;  // an AM/PM marker was present (hour already converted to 0-23)
+  bool colon_after = false;  // "25/10/2015, 20:49:25: Name: text" (early iOS, no brackets)
   size_t rest_offset = 0;    // where "sender: text" (or a system notice) starts in the line
 };
 
@@ -103,6 +110,12 @@ Result<ExportSummary> ParseWhatsAppZip(const std::filesystem::path& path,
 Result<bool> ZipHoldsWhatsAppChat(const std::filesystem::path& path);
 // Detection helper: true if `head` (the first bytes of a file) starts with a WhatsApp header line.
 bool LooksLikeWhatsAppText(std::string_view head);
+
+// True if `head` opens with an RFC 5322 header block: every line up to the first blank line (or
+// the end of `head`) is a "Name: value" field or a folded continuation, and at least one field is
+// one a message carries. Tells an .eml by content, and an mbox "From " separator from a body line
+// that happens to begin with "From ".
+bool LooksLikeEmailHeaders(std::string_view head);
 
 Result<ExportSummary> ParseSmsBackup(const std::filesystem::path& path, const ParseOptions& options,
                                      const MessageCallback& on_message);

@@ -265,6 +265,7 @@ class SmsParser {
     if (!reader_) return Status::IoError("sms: " + path_.string() + ": cannot open");
     xmlTextReaderSetStructuredErrorHandler(reader_.get(), OnXmlError, &error_);
     summary_.format = ExportFormat::kSmsBackupXml;
+    summary_.read_unit = "records";
     summary_.fields["time_zone"] = "UTC";
 
     int r;
@@ -367,6 +368,7 @@ class SmsParser {
       return Status::Ok();
     }
     if (depth != 1) return Status::Ok();
+    ++summary_.read_count;
     if (name == "sms") return OnSms();
     if (name == "mms") {
       StartMms();
@@ -374,6 +376,8 @@ class SmsParser {
       return Status::Ok();
     }
     ++unknown_elements_;
+    NoteUnparsed(&summary_, "line", static_cast<uint64_t>(Line()),
+                 "<" + SanitizeUtf8(name.substr(0, 64)) + ">");
     return Status::Ok();
   }
 

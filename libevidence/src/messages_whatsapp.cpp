@@ -343,12 +343,29 @@ std::optional<WhatsAppHeader> ParseWhatsAppHeader(std::string_view line) {
     if (meridiem == 0) c.set_pos(save);
   }
   if (!ApplyMeridiem(&h, meridiem)) return std::nullopt;
+  {
+    // "2022/12/14, 13:34. - Name: text": some locales end the time with a dot.
+    const size_t save = c.pos();
+    if (c.Consume('.') && DigitValue(c.Peek()) >= 0) c.set_pos(save);
+  }
   if (h.bracketed) {
-    // iOS always writes seconds; a bracketed stamp without them is another app's export (Signal).
-    if (!h.has_seconds) return std::nullopt;
+    // Signal's text export writes "[2019-12-24, 12:23] Name: text": an ISO date without seconds,
+    // which no WhatsApp export writes in brackets (iOS always gives seconds). Other bracketed
+    // stamps without seconds ("[01/20/19 11:23]", copied from WhatsApp Web) are WhatsApp's.
+    if (!h.has_seconds && h.year_first && h.date_separator == '-') return std::nullopt;
     c.SkipBlanks();
     if (!c.Consume(']')) return std::nullopt;
     c.Consume(' ');
+    // "[20/01/2019, 11:23:45] - Name: text"
+    const size_t save = c.pos();
+    if (!((c.Consume('-') || c.Consume(0x2013)) && c.Consume(' '))) c.set_pos(save);
+  } else if (c.Peek() == ':') {
+    // Early iOS exports had no brackets and a colon after the time, which always had seconds:
+    // "25/10/2015, 20:49:25: Name: text".
+    if (!h.has_seconds) return std::nullopt;
+    c.Next();
+    if (!c.AtEnd() && !c.Consume(' ')) return std::nullopt;
+    h.colon_after = true;
   } else {
     const size_t before = c.pos();
     c.SkipBlanks();
@@ -377,7 +394,29 @@ bool LooksLikeWhatsAppText(std::string_view head) {
 namespace {
 
 ChatLayout LayoutOf(const WhatsAppHeader& h) {
-  return ChatLayout{h.bracketed, h.time_first, h.year_first, h.date_separator, h.calendar};
+  return ChatLayout{h.bracketed,      h.time_first,  h.year_first,
+                    h.date_separator, h.colon_after, h.calendar};
+}
+
+// A line that opens like a stamp (a date, then a time) without being a header of the chat's
+// layout: a message whose stamp does not read ("13:37 p.m."), or a line of another layout. Its
+// text stays in the message before it, and it is counted as unread (docs/messages.md, "Never
+// silent"). A date alone ("2/11/19: Arrival") is ordinary text.
+bool OpensWithDateAndTime(std::string_view line) {
+  Cursor c(line);
+  c.SkipMarks();
+  c.Consume('[');
+  c.SkipMarks();
+  RawDate date;
+  if (!ReadDate(c, &date)) return false;
+  c.SkipMarks();
+  if (!c.Consume(',')) c.Consume(0x060C);
+  c.SkipBlanks();
+  if (ReadMeridiem(c) != 0) c.SkipBlanks();
+  int digits = 0;
+  if (c.ReadNumber(2, &digits) < 0) return false;
+  if (!c.Consume(':') && !c.Consume('.')) return false;
+  return c.ReadNumber(2, &digits) >= 0 && digits == 2;
 }
 
 std::string LineContext(uint64_t line) { return "whatsapp: line " + std::to_string(line); }
@@ -556,12 +595,19 @@ class Emitter {
       if (h && LayoutOf(*h) == layout_) {
         EVIDENCE_RETURN_IF_ERROR(Flush());
         EVIDENCE_RETURN_IF_ERROR(Start(*h, line, n));
-      } else if (current_) {
+        continue;
+      }
+      const bool blank = TrimBlanksAndMarks(line).empty();
+      if (!blank && (!current_ || h || OpensWithDateAndTime(line))) {
+        NoteUnparsed(summary_, "line", n, line);
+      }
+      if (current_) {
         Append(line);
       } else {
         ++preamble;
       }
     }
+    summary_->read_count = reader.line_number();
     if (preamble > 0) {
       AddWarning(summary_, "whatsapp: " + std::to_string(preamble) +
                                " line(s) before the first message were not part of any message");
@@ -797,7 +843,9 @@ Result<OrderDecision> DecideOrder(const ChatScan& scan, const ParseOptions& opti
 
 void FillChatFields(const ChatScan& scan, const OrderDecision& order, ExportSummary* summary) {
   summary->fields["time_zone"] = "unknown (phone local time)";
-  summary->fields["layout"] = scan.layout.bracketed ? "ios" : "android";
+  summary->fields["layout"] = scan.layout.bracketed     ? "ios"
+                              : scan.layout.colon_after ? "ios-early"
+                                                        : "android";
   summary->fields["date_order"] = std::string(FieldOrderName(order.order));
   summary->fields["date_order_source"] = order.source;
   summary->fields["clock"] = scan.twelve_hour ? "12-hour" : "24-hour";

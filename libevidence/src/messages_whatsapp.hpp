@@ -50,6 +50,7 @@ struct ChatLayout {
   bool time_first = false;
   bool year_first = false;
   char separator = 0;
+  bool colon_after = false;
   std::string calendar;
   bool operator==(const ChatLayout&) const = default;
 };

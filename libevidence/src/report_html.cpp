@@ -53,6 +53,7 @@ thead th { background: #e9eef4; font-weight: 600; }
 thead { display: table-header-group; }
 tr, table.exhibits tbody { break-inside: avoid; page-break-inside: avoid; }
 table.exhibits tr.digest td { border-top: 0; padding-top: 0; }
+td.warning { color: #8a1c1c; }
 table.exhibits tbody tr:first-child td { border-bottom: 0; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.nowrap { white-space: nowrap; }
@@ -549,7 +550,14 @@ void Exhibits(const ReportData& data, std::string* out) {
         "</td><td>" + WhenHtml(it.ingested) + "</td><td class=\"num\">" + Num(it.size) +
         "</td></tr>\n<tr class=\"digest\"><td colspan=\"6\"><span class=\"muted\">SHA-256"
         "</span> <span class=\"hash\">" +
-        E(it.sha256) + "</span></td></tr></tbody>\n";
+        E(it.sha256) + "</span></td></tr>\n";
+    for (const auto& w : it.warnings) {
+      *out +=
+          "<tr class=\"digest\"><td colspan=\"6\" class=\"warning\"><strong>Warning:"
+          "</strong> " +
+          E(w) + "</td></tr>\n";
+    }
+    *out += "</tbody>\n";
   }
   *out += "</table>\n</section>\n";
 }

@@ -95,6 +95,7 @@ std::string RenderJson(const ReportData& data, const ReportSummary& summary) {
     i["sha256"] = it.sha256;
     if (it.captured && !it.captured->empty()) i["captured"] = *it.captured;
     i["ingested"] = it.ingested;
+    if (!it.warnings.empty()) i["warnings"] = Strings(it.warnings);
     items.push_back(i);
   }
   j["items"] = items;

@@ -221,6 +221,15 @@ std::string RenderMarkdown(const ReportData& data, const ReportSummary& s) {
           " | " + When(it.ingested) + " | " + Num(it.size) + " | `" + C(it.sha256) + "` |\n";
     }
     out += "\n";
+    // Below the table: a warning is a sentence, too long for a cell.
+    for (const auto& it : data.items) {
+      for (const auto& w : it.warnings)
+        out += "- **Warning, " + C(it.exhibit) + ":** " + C(w) + "\n";
+    }
+    if (std::any_of(data.items.begin(), data.items.end(),
+                    [](const ReportItem& it) { return !it.warnings.empty(); })) {
+      out += "\n";
+    }
   }
   out +=
       "---\n\nTimes are shown as written: an offset such as +01:00 is the local zone at that "

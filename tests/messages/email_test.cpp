@@ -170,6 +170,40 @@ TEST(Email, MboxWithThreeMessages) {
   EXPECT_EQ(p.messages[2].index, 2u);
 }
 
+// A body line beginning with "From " that its writer did not quote as ">From " split the message
+// in two: the second half became a message of its own, without headers.
+TEST(Email, UnmungedFromLineInABodyDoesNotSplitTheMessage) {
+  TempDir dir;
+  const auto path = dir / "inbox.mbox";
+  WriteFile(path,
+            "From stalker@example.net Sat Mar 14 18:20:00 2020\n"
+            "From: stalker@example.net\n"
+            "Date: Sat, 14 Mar 2020 18:20:00 +0000\n"
+            "Subject: one\n"
+            "\n"
+            "I watched you today.\n"
+            "\n"
+            "From the window I saw you leave.\n"
+            "You will hear from me.\n"
+            "\n"
+            "From stalker@example.net Sun Mar 15 08:00:00 2020\n"
+            "From: stalker@example.net\n"
+            "Date: Sun, 15 Mar 2020 09:00:00 +0100\n"
+            "Subject: two\n"
+            "\n"
+            "Second.\n"
+            "From here on: the last line of the file.\n");
+  Parsed p = Parse(path);
+  ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
+  ASSERT_EQ(p.messages.size(), 2u);
+  EXPECT_EQ(p.messages[0].text,
+            "I watched you today.\n\nFrom the window I saw you leave.\nYou will hear from me.\n");
+  EXPECT_EQ(p.messages[1].extra["subject"], "two");
+  EXPECT_EQ(p.messages[1].text, "Second.\nFrom here on: the last line of the file.\n");
+  EXPECT_EQ(p.summary->read_count, 2u);
+  EXPECT_EQ(p.summary->unparsed_count, 0u);
+}
+
 TEST(Email, MalformedMessageDoesNotSwallowTheNext) {
   TempDir dir;
   const auto path = dir / "takeout.mbox";

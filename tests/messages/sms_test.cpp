@@ -190,6 +190,24 @@ TEST(SmsBackup, CountMismatchIsAWarning) {
   EXPECT_NE(p.summary->warnings[0].find("declares 7"), std::string::npos);
 }
 
+// Records the parser does not read are counted and the first is named, so that an ingest can say
+// how much of the backup was read (docs/messages.md, "Never silent").
+TEST(SmsBackup, UnknownRecordsAreCountedAsUnread) {
+  TempDir dir;
+  const auto path = dir / "sms.xml";
+  WriteFile(path, Backup(Records() + "  <call number=\"+15550000001\" />\n", 0));
+  Parsed p = Parse(path);
+  ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
+  EXPECT_EQ(p.summary->read_count, p.messages.size() + 1);
+  EXPECT_EQ(p.summary->read_unit, "records");
+  EXPECT_EQ(p.summary->unparsed_count, 1u);
+  EXPECT_NE(p.summary->first_unparsed.find(": <call>"), std::string::npos)
+      << p.summary->first_unparsed;
+  auto warning = ReadingWarning(*p.summary);
+  ASSERT_TRUE(warning.has_value());
+  EXPECT_NE(warning->find("records belong to no message"), std::string::npos) << *warning;
+}
+
 TEST(SmsBackup, TruncatedFileNamesTheLine) {
   TempDir dir;
   const std::string whole = Backup(Records(), 4);

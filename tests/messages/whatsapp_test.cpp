@@ -125,14 +125,141 @@ TEST(WhatsAppHeader, RejectsNonHeaders) {
   EXPECT_FALSE(ParseWhatsAppHeader("just a continuation line").has_value());
   EXPECT_FALSE(ParseWhatsAppHeader("").has_value());
   EXPECT_FALSE(ParseWhatsAppHeader("12/03/2020 was a good day").has_value());
-  // Signal's export looks like iOS but has no seconds.
+  // Signal's export looks like iOS but has an ISO date and no seconds.
   EXPECT_FALSE(ParseWhatsAppHeader("[2019-12-24, 12:23] Jane Doe: Hello John!").has_value());
+  // An hour past 12 with p.m. is no time; the colon form always has seconds.
+  EXPECT_FALSE(ParseWhatsAppHeader("[11/10/22 13:37:00 p.m.] A: b").has_value());
+  EXPECT_FALSE(ParseWhatsAppHeader("2/11/19, 14:18: Arrival").has_value());
   EXPECT_FALSE(ParseWhatsAppHeader("40/40/2020, 10:00 - A: b").has_value());
   EXPECT_FALSE(ParseWhatsAppHeader("12/03/2020, 25:00 - A: b").has_value());
 }
 
+TEST(WhatsAppHeader, DateAndClockFamilies) {
+  // A dot after the time.
+  const std::string dot = "2022/12/14, 13:34. - John Doe: Lorem";
+  auto trailing = ParseWhatsAppHeader(dot);
+  ASSERT_TRUE(trailing.has_value());
+  EXPECT_TRUE(trailing->year_first);
+  EXPECT_EQ(trailing->hour, 13);
+  EXPECT_EQ(dot.substr(trailing->rest_offset), "John Doe: Lorem");
+
+  // Brackets without comma or seconds and a two-digit year (WhatsApp Web copies).
+  const std::string web = "[01/20/19 11:23] John Doe: text";
+  auto bracket = ParseWhatsAppHeader(web);
+  ASSERT_TRUE(bracket.has_value());
+  EXPECT_TRUE(bracket->bracketed);
+  EXPECT_FALSE(bracket->has_seconds);
+  EXPECT_EQ(bracket->field2, 20);
+  EXPECT_EQ(web.substr(bracket->rest_offset), "John Doe: text");
+
+  // Brackets followed by a dash.
+  const std::string dash = "[20/01/2019, 11:23:45] - Jane: hi";
+  auto bracket_dash = ParseWhatsAppHeader(dash);
+  ASSERT_TRUE(bracket_dash.has_value());
+  EXPECT_EQ(dash.substr(bracket_dash->rest_offset), "Jane: hi");
+
+  // Dashes inside brackets, no comma.
+  auto dashed = ParseWhatsAppHeader("[15-01-20 02:22:56] Mary: x");
+  ASSERT_TRUE(dashed.has_value());
+  EXPECT_EQ(dashed->date_separator, '-');
+
+  // Dotted a.m./p.m. with a space inside, no comma, four-digit year.
+  auto dotted = ParseWhatsAppHeader("11/27/2019 9:30 p. m. - John Doe: x");
+  ASSERT_TRUE(dotted.has_value());
+  EXPECT_EQ(dotted->hour, 21);
+
+  // Early iOS: no brackets, a colon after a time with seconds.
+  const std::string early = "12/24/15, 6:30:21 PM: Ann: hello: there";
+  auto colon = ParseWhatsAppHeader(early);
+  ASSERT_TRUE(colon.has_value());
+  EXPECT_TRUE(colon->colon_after);
+  EXPECT_EQ(colon->hour, 18);
+  EXPECT_EQ(early.substr(colon->rest_offset), "Ann: hello: there");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Whole text exports.
+
+// "[01/20/19 11:23] Name: text" (brackets, no comma, two-digit year, no seconds) was refused as
+// "not a format this library reads" by the parser while the metadata called it a WhatsApp chat:
+// the export was stored with no message and nothing said why.
+TEST(WhatsAppText, BracketedTwoDigitYearWithoutSecondsYieldsItsMessages) {
+  TempDir dir;
+  const auto path = dir / "chat.txt";
+  WriteFile(path,
+            "[01/20/19 11:23] John Doe: Hello\n"
+            "[01/20/19 11:25] Jane: Hi\n"
+            "how are you?\n"
+            "[01/21/19 09:02] John Doe: fine\n");
+  auto format = DetectExportFormat(path, "chat.txt");
+  ASSERT_TRUE(format.ok()) << format.status().ToString();
+  EXPECT_EQ(*format, ExportFormat::kWhatsAppText);
+  Parsed p = Parse(path);
+  ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
+  ASSERT_EQ(p.messages.size(), 3u);
+  EXPECT_EQ(*p.messages[0].time, "2019-01-20T11:23:00");
+  EXPECT_EQ(p.messages[1].text, "Hi\nhow are you?");
+  EXPECT_EQ(*p.messages[2].time, "2019-01-21T09:02:00");
+  EXPECT_EQ(p.summary->fields["date_order"], "month-first");
+  EXPECT_EQ(p.summary->read_count, 4u);
+  EXPECT_EQ(p.summary->unparsed_count, 0u);
+  EXPECT_FALSE(ReadingWarning(*p.summary).has_value());
+}
+
+TEST(WhatsAppText, EarlyIosColonLayout) {
+  TempDir dir;
+  const auto path = dir / "chat.txt";
+  WriteFile(path,
+            "25/10/2015, 20:49:25: Ann: one\n"
+            "25/10/2015, 20:50:01: Bob: two: with a colon\n");
+  Parsed p = Parse(path);
+  ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
+  ASSERT_EQ(p.messages.size(), 2u);
+  EXPECT_EQ(p.messages[1].sender, "Bob");
+  EXPECT_EQ(p.messages[1].text, "two: with a colon");
+  EXPECT_EQ(p.summary->fields["layout"], "ios-early");
+}
+
+// Lines shaped like a message whose stamp does not read are kept as text of the message before
+// them, counted, and the first is named; so are lines before the first message.
+TEST(WhatsAppText, UnreadLinesAreCountedAndTheFirstIsNamed) {
+  TempDir dir;
+  const auto path = dir / "chat.txt";
+  WriteFile(path,
+            "[09/10/22 11:37:00 p.m.] John: one\n"
+            "[10/10/22 12:37:00 p.m.] John: two\n"
+            "[11/10/22 13:37:00 p.m.] Jane: three\n"
+            "2/11/19: a date alone is text\n"
+            "\n");
+  ParseOptions options;
+  options.date_order = DateOrder::kDayFirst;
+  Parsed p = Parse(path, options);
+  ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
+  ASSERT_EQ(p.messages.size(), 2u);
+  EXPECT_NE(p.messages[1].text.find("13:37:00 p.m.] Jane: three"), std::string::npos);
+  EXPECT_EQ(p.summary->read_count, 5u);
+  EXPECT_EQ(p.summary->unparsed_count, 1u);
+  EXPECT_EQ(p.summary->first_unparsed, "line 3: [11/10/22 13:37:00 p.m.] Jane: three");
+  auto warning = ReadingWarning(*p.summary);
+  ASSERT_TRUE(warning.has_value());
+  EXPECT_NE(warning->find("1 of 5 lines"), std::string::npos) << *warning;
+  EXPECT_NE(warning->find("line 3: [11/10/22"), std::string::npos) << *warning;
+}
+
+TEST(WhatsAppText, CleanExportNeedsNoWarning) {
+  TempDir dir;
+  const auto path = dir / "chat.txt";
+  WriteFile(path,
+            "20/01/2019, 11:23 - A: one\n"
+            "second line of one\n"
+            "\n"
+            "21/01/2019, 11:24 - B: two\n");
+  Parsed p = Parse(path);
+  ASSERT_TRUE(p.summary.ok());
+  EXPECT_EQ(p.summary->unparsed_count, 0u);
+  EXPECT_TRUE(p.summary->first_unparsed.empty());
+  EXPECT_FALSE(ReadingWarning(*p.summary).has_value());
+}
 
 TEST(WhatsAppText, AndroidDayFirst24Hour) {
   TempDir dir;

@@ -66,6 +66,10 @@ struct Item {
   std::optional<std::string> parent;
   std::uint64_t entry_seq = 0;
   nlohmann::json metadata = nlohmann::json::object();
+  // From the signed item.metadata entry: what every view of the item must show, such as a
+  // message export that yielded no message or was only partly read (docs/messages.md, "Never
+  // silent"). Empty for most items.
+  std::vector<std::string> warnings;
 };
 
 // The JSON form used by `list --json` and a bundle's items.json (without `path`).
@@ -89,6 +93,7 @@ struct IngestOutcome {
   std::uint64_t messages = 0;  // parsed out of a message export
   std::vector<std::string> children;  // media inside an export, stored as child items
   std::vector<std::string> errors;    // extraction problems (the item is kept regardless)
+  std::vector<std::string> warnings;  // as Item::warnings, recorded with the item
 };
 
 // One parsed message as stored in the case.

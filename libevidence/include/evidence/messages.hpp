@@ -88,7 +88,30 @@ struct ExportSummary {
   nlohmann::json fields = nlohmann::json::object();
   // Problems that did not stop the parse (an undecodable MMS part, a cut text, a bad Date header).
   std::vector<std::string> warnings;
+  // How much of the export was read, so that a partial reading is never mistaken for a complete
+  // one (docs/messages.md, "Never silent"). `read_count` counts the units the parser went through:
+  // lines of a text export, records of an XML or JSON one, messages of a mailbox. `unparsed_count`
+  // counts those that belong to no message although the export is read as this format (a line
+  // shaped like a message whose stamp does not read, text before the first message, an unknown
+  // record). `first_unparsed` shows the first of them, "line 12: <its text>" (at most 200 bytes
+  // of text), "" when there is none. A parser that does not count leaves all three empty.
+  uint64_t read_count = 0;
+  std::string read_unit = "lines";  // what read_count counts: "lines", "records", "messages"
+  uint64_t unparsed_count = 0;
+  std::string first_unparsed;
 };
+
+// Above this share of unparsed units (in percent), a reading needs a warning.
+inline constexpr uint64_t kUnparsedWarningPercent = 2;
+
+// The warning a recognised export must carry so that it is never silent: when it yielded no
+// messages, or when more than kUnparsedWarningPercent of its units were not read; nullopt when
+// neither holds. Names the first unit that could not be read.
+std::optional<std::string> ReadingWarning(const ExportSummary& summary);
+
+// The formats DetectExportFormat tries, in its order, as ExportFormatName spells them joined by
+// ", ": what a file that is none of them is said to have been tried against.
+std::string TriedExportFormats();
 
 // Pulls the bytes of one media member of a WhatsApp .zip. Valid only during the MediaSink call
 // that received it.

@@ -59,6 +59,9 @@ struct ReportItem {
   std::string sha256;
   std::optional<std::string> captured;  // RFC 3339 (with or without offset) from metadata
   std::string ingested;
+  // From the signed item.metadata entry (Item::warnings): a message export read only in part or
+  // not at all. Every format shows them beside the exhibit.
+  std::vector<std::string> warnings = {};
 };
 
 // Messages parsed out of exports, counted per local day and sender.

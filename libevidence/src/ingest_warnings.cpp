@@ -1,0 +1,56 @@
+#include "ingest_warnings.hpp"
+
+#include <array>
+#include <cctype>
+
+namespace evidence {
+
+namespace {
+
+bool StartsWith(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> ExportReadingWarnings(const Result<ExportSummary>& summary,
+                                               std::string_view format, std::uint64_t count) {
+  if (summary.ok()) {
+    auto w = ReadingWarning(*summary);
+    if (!w) return {};
+    return {std::move(*w)};
+  }
+  return {"read as " + std::string(format) +
+          " but the reading stopped: " + summary.status().message() + " (" + std::to_string(count) +
+          " messages before it were kept)"};
+}
+
+std::optional<std::string> UnrecognisedExportWarning(const Status& refused, const Description& desc,
+                                                     std::string_view raw_name) {
+  // Not found, I/O errors: the file itself could not be read, which ingest reports otherwise.
+  if (refused.code() != StatusCode::kUnsupported) return std::nullopt;
+  const std::string& type = desc.media_type;
+  bool candidate =
+      desc.kind == "message-export" || desc.kind == "email" || type == "application/json";
+  if (!candidate &&
+      (StartsWith(type, "text/") || type == "application/xml" || type == "application/xhtml+xml")) {
+    static constexpr std::array<std::string_view, 12> kWords = {
+        "chat",     "message", "whatsapp", "sms",    "mms",      "mbox",
+        "conversa", "inbox",   "telegram", "signal", "imessage", "mail"};
+    const std::string name = Lower(raw_name);
+    for (std::string_view w : kWords) {
+      if (name.find(w) != std::string::npos) candidate = true;
+    }
+  }
+  if (!candidate) return std::nullopt;
+  return "not read as messages: " + refused.message() + " (formats tried: " + TriedExportFormats() +
+         ")";
+}
+
+}  // namespace evidence
