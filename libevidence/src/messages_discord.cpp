@@ -183,16 +183,17 @@ class DiscordParser final : public JsonStreamHandler {
   }
 
   Status OnMessage(const json& msg, const JsonCapture& capture) {
-    const std::string at = "discord: byte " + std::to_string(capture.offset);
+    // Only warnings use it.
+    auto at = [&capture] { return "discord: byte " + std::to_string(capture.offset); };
     if (!msg.is_object()) {
       ++skipped_;
-      AddWarning(&summary_, at + ": an entry of \"messages\" that is not an object was skipped");
+      AddWarning(&summary_, at() + ": an entry of \"messages\" that is not an object was skipped");
       return Status::Ok();
     }
     const std::string id = JsonScalarText(JsonMember(msg, "id"));
     if (!FirstSighting(id)) {
       // Exports of overlapping date ranges, merged, repeat messages: each is counted once.
-      if (duplicates_++ == 0) first_duplicate_ = SanitizeUtf8(id) + " (" + at + ")";
+      if (duplicates_++ == 0) first_duplicate_ = SanitizeUtf8(id) + " (" + at() + ")";
       return Status::Ok();
     }
     Message m;
@@ -205,7 +206,7 @@ class DiscordParser final : public JsonStreamHandler {
       m.time = t->Format();
       if (t->offset_minutes != 0) ++offset_times_;
     } else {
-      AddWarning(&summary_, at + ": message " + SanitizeUtf8(id) + " has no usable timestamp");
+      AddWarning(&summary_, at() + ": message " + SanitizeUtf8(id) + " has no usable timestamp");
     }
     if (auto edited = TimeOf(msg, "timestampEdited")) {
       m.extra["edited"] = edited->Format();
@@ -250,15 +251,16 @@ class DiscordParser final : public JsonStreamHandler {
 
     if (TruncateUtf8(m.text, options_.max_text_bytes) || capture.strings_cut) {
       m.extra["text_truncated"] = true;
-      AddWarning(&summary_, at + ": message text longer than " +
+      AddWarning(&summary_, at() + ": message text longer than " +
                                 std::to_string(options_.max_text_bytes) + " bytes was cut");
     }
     if (capture.over_budget) {
       m.extra["fields_dropped"] = true;
-      AddWarning(&summary_, at + ": a message too large to keep whole; some fields were dropped");
+      AddWarning(&summary_, at() + ": a message too large to keep whole; some fields were dropped");
     }
     if (m.system) ++system_;
-    m.extra["offset"] = capture.offset;
+    // The id finds a message in the file; the byte offset only when there is none.
+    if (!m.extra.contains("id")) m.extra["offset"] = capture.offset;
     m.index = index_++;
     return on_message_(std::move(m));
   }

@@ -58,20 +58,18 @@ class JsonFileSource {
   Iterator begin() { return Iterator(this); }
   static Iterator end() { return Iterator(); }
 
-  // Called on every SAX event: the bytes since the last event make up one token.
-  void Event() { since_event_ = 0; }
+  // Called on every SAX event: the bytes since the last event make up one token. The length is
+  // checked when the buffer is refilled, not per byte, so a token may overshoot the limit by at
+  // most one buffer.
+  void Event() { event_offset_ = before_ + pos_; }
   uint64_t Offset() const { return before_ + pos_; }
   bool token_cut() const { return token_cut_; }
   bool io_error() const { return io_error_; }
   bool exhausted() const { return eof_ && pos_ >= len_; }
 
  private:
-  void Advance() {
-    ++pos_;
-    if (++since_event_ > max_token_bytes_) token_cut_ = true;
-  }
+  void Advance() { ++pos_; }
   bool AtEnd() {
-    if (token_cut_) return true;
     if (pos_ < len_) return false;
     Refill();
     return pos_ >= len_;
@@ -80,6 +78,12 @@ class JsonFileSource {
     if (eof_) return;
     before_ += len_;
     pos_ = 0;
+    if (before_ - event_offset_ > max_token_bytes_) {
+      token_cut_ = true;
+      eof_ = true;
+      len_ = 0;
+      return;
+    }
     len_ = std::fread(buffer_.data(), 1, buffer_.size(), file_);
     if (len_ < buffer_.size()) {
       eof_ = true;
@@ -95,7 +99,7 @@ class JsonFileSource {
   bool eof_ = false;
   bool io_error_ = false;
   bool token_cut_ = false;
-  uint64_t since_event_ = 0;
+  uint64_t event_offset_ = 0;  // where the last SAX event was
   uint64_t max_token_bytes_;
 };
 
@@ -126,6 +130,18 @@ class ValueBuilder {
     Add(json(std::move(s)));
   }
   void Start(bool object) { stack_.push_back(Add(object ? json::object() : json::array())); }
+  // True when the member about to start is one the limits call redundant (see JsonStreamLimits).
+  bool Redundant() const {
+    if (stack_.size() != 1 || stack_[0] == nullptr || !stack_[0]->is_object()) return false;
+    for (const auto& [member, repeats] : limits_.redundant_members) {
+      if (key_ == member && stack_[0]->contains(repeats)) return true;
+    }
+    return false;
+  }
+  // Drops the member about to start (and everything inside it).
+  void Skip(bool container) {
+    if (container) stack_.push_back(nullptr);
+  }
   // True when it completes the value.
   bool End() {
     stack_.pop_back();
@@ -194,7 +210,7 @@ class StreamSax {
   bool string(json::string_t& value) {
     source_.Event();
     if (capture_depth_ > 0) {
-      builder_.String(value);
+      if (!builder_.Redundant()) builder_.String(value);
       return true;
     }
     if (!BeginValue(false)) return false;
@@ -247,7 +263,7 @@ class StreamSax {
   bool Scalar(json&& value) {
     source_.Event();
     if (capture_depth_ > 0) {
-      builder_.Scalar(std::move(value));
+      if (!builder_.Redundant()) builder_.Scalar(std::move(value));
       return true;
     }
     if (!BeginValue(false)) return false;
@@ -269,7 +285,11 @@ class StreamSax {
       return false;
     }
     if (capture_depth_ > 0) {
-      builder_.Start(object);
+      if (builder_.Redundant()) {
+        builder_.Skip(true);
+      } else {
+        builder_.Start(object);
+      }
       ++capture_depth_;
       return true;
     }
@@ -516,7 +536,7 @@ JsonHeadShape ScanJsonHead(std::string_view head) {
 
 const nlohmann::json* JsonMember(const nlohmann::json& object, std::string_view key) {
   if (!object.is_object()) return nullptr;
-  auto it = object.find(std::string(key));
+  auto it = object.find(key);
   return it == object.end() ? nullptr : &*it;
 }
 

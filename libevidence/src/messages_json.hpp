@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -65,6 +66,10 @@ struct JsonStreamLimits {
   // The longest run of input without a complete JSON token; nlohmann holds a whole string in
   // memory before handing it over, so a longer one is refused instead (kCorruption).
   uint64_t max_token_bytes = 16u << 20;
+  // Members of a captured object that repeat another member: {"b", "a"} drops member "b" of the
+  // captured value when member "a" came before it (Telegram's text_entities repeat its text).
+  // Only the captured value's own members are considered, not nested ones.
+  std::vector<std::pair<std::string, std::string>> redundant_members;
 };
 
 // Streams the JSON document at `path` (the root must be an object) into `handler`. Errors:

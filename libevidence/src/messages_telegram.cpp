@@ -48,6 +48,9 @@ class TelegramParser final : public JsonStreamHandler {
     limits.max_string_bytes = options_.max_text_bytes;
     // Text comes twice (text and text_entities) in one message, and must fit whole.
     limits.max_value_bytes = std::max<uint64_t>(8u << 20, 2 * options_.max_text_bytes + (1u << 20));
+    // Telegram writes "text" as a string only when it has no entities, and text_entities then
+    // repeats it as one plain entity; building it again would only cost time.
+    limits.redundant_members = {{"text_entities", "text"}};
     const Status st = StreamJsonFile(path, "telegram", limits, *this);
     if (!st.ok()) return st;
     summary_.message_count = index_;
@@ -252,10 +255,11 @@ class TelegramParser final : public JsonStreamHandler {
   }
 
   Status OnMessage(const json& msg, const JsonCapture& capture) {
-    const std::string at = "telegram: byte " + std::to_string(capture.offset);
+    // Only warnings use it.
+    auto at = [&capture] { return "telegram: byte " + std::to_string(capture.offset); };
     if (!msg.is_object()) {
       ++skipped_;
-      AddWarning(&summary_, at + ": an entry of \"messages\" that is not an object was skipped");
+      AddWarning(&summary_, at() + ": an entry of \"messages\" that is not an object was skipped");
       return Status::Ok();
     }
     Message m;
@@ -273,7 +277,7 @@ class TelegramParser final : public JsonStreamHandler {
       m.time = time;
       ++(utc ? utc_times_ : local_times_);
     } else {
-      AddWarning(&summary_, at + ": a message without a usable date");
+      AddWarning(&summary_, at() + ": a message without a usable date");
     }
     if (!local.empty()) m.extra["date"] = local;
 
@@ -324,14 +328,15 @@ class TelegramParser final : public JsonStreamHandler {
     m.sender = SanitizeUtf8(m.sender);
     if (TruncateUtf8(m.text, options_.max_text_bytes) || capture.strings_cut) {
       m.extra["text_truncated"] = true;
-      AddWarning(&summary_, at + ": message text longer than " +
+      AddWarning(&summary_, at() + ": message text longer than " +
                                 std::to_string(options_.max_text_bytes) + " bytes was cut");
     }
     if (capture.over_budget) {
       m.extra["fields_dropped"] = true;
-      AddWarning(&summary_, at + ": a message too large to keep whole; some fields were dropped");
+      AddWarning(&summary_, at() + ": a message too large to keep whole; some fields were dropped");
     }
-    m.extra["offset"] = capture.offset;
+    // The id finds a message in the file; the byte offset only when there is none.
+    if (!m.extra.contains("id")) m.extra["offset"] = capture.offset;
     m.index = index_++;
     return on_message_(std::move(m));
   }
