@@ -275,6 +275,46 @@ TEST(Telegram, ACallbackErrorStopsTheParse) {
   EXPECT_EQ(seen, 2);
 }
 
+// A string too long to hold is refused before nlohmann has gathered all of it.
+TEST(JsonStream, TokenLimit) {
+  struct Keep final : messages_internal::JsonStreamHandler {
+    bool Want(const messages_internal::JsonPath&) override { return true; }
+    Status OnValue(const messages_internal::JsonPath&, nlohmann::json&&,
+                   const messages_internal::JsonCapture&) override {
+      ++values;
+      return Status::Ok();
+    }
+    int values = 0;
+  } keep;
+  TempDir dir;
+  const auto path = dir / "big.json";
+  WriteFile(path, R"({"a": 1, "b": ")" + std::string(2 << 20, 'x') + R"("})");
+  messages_internal::JsonStreamLimits limits;
+  limits.max_token_bytes = 1000;
+  Status st = messages_internal::StreamJsonFile(path, "test", limits, keep);
+  EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  EXPECT_NE(st.message().find("without a complete JSON token"), std::string::npos) << st.message();
+  EXPECT_EQ(keep.values, 1);
+  limits.max_token_bytes = 16u << 20;
+  keep.values = 0;
+  EXPECT_TRUE(messages_internal::StreamJsonFile(path, "test", limits, keep).ok());
+  EXPECT_EQ(keep.values, 2);
+}
+
+// Without "text", the text comes from text_entities; with it, text_entities is not needed.
+TEST(Telegram, TextFromEntitiesAlone) {
+  TempDir dir;
+  Parsed p = Parse(dir, R"({"type": "private_group", "messages": [
+      {"type": "message", "date": "2024-01-01T00:00:00", "from": "A",
+       "text_entities": [{"type": "plain", "text": "see "},
+                         {"type": "text_link", "text": "this", "href": "https://x.example"}]}]})");
+  ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
+  ASSERT_EQ(p.messages.size(), 1u);
+  EXPECT_EQ(p.messages[0].text, "see this");
+  EXPECT_EQ(p.messages[0].extra["links"][0]["href"], "https://x.example");
+  EXPECT_EQ(p.messages[0].direction, "");  // a group export does not say whose it is
+}
+
 TEST(JsonDateTime, Grammar) {
   using messages_internal::ParseIsoDateTime;
   auto local = ParseIsoDateTime("2019-07-12T16:55:32");
