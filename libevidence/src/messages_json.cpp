@@ -47,7 +47,11 @@ class JsonFileSource {
       source_->Advance();
       return *this;
     }
-    bool operator==(const Iterator& other) const { return AtEnd() == other.AtEnd(); }
+    bool operator==(const Iterator& other) const {
+      // Only ever compared with the end iterator (source_ == nullptr) by the parser.
+      if (other.source_ == nullptr) return AtEnd();
+      return AtEnd() == other.AtEnd();
+    }
     bool operator!=(const Iterator& other) const { return !(*this == other); }
 
    private:
@@ -70,7 +74,13 @@ class JsonFileSource {
  private:
   void Advance() { ++pos_; }
   bool AtEnd() {
-    if (pos_ < len_) return false;
+    if (pos_ < len_) [[likely]] {
+      return false;
+    }
+    return RefillAtEnd();
+  }
+  // Out of line, so the per-byte path above stays small enough to inline into the lexer.
+  [[gnu::noinline]] bool RefillAtEnd() {
     Refill();
     return pos_ >= len_;
   }
