@@ -436,6 +436,10 @@ std::string_view ExportFormatName(ExportFormat format) {
       return "eml";
     case ExportFormat::kMbox:
       return "mbox";
+    case ExportFormat::kTelegramJson:
+      return "telegram-json";
+    case ExportFormat::kDiscordJson:
+      return "discord-json";
   }
   return "unknown";
 }
@@ -639,8 +643,11 @@ Result<ExportFormat> DetectImpl(const std::filesystem::path& path, std::string_v
   }
   if (mi::LooksLikeEmailHeaders(head)) return ExportFormat::kEml;
   if (LooksLikeJson(trimmed)) {
+    if (mi::LooksLikeTelegramJson(trimmed)) return ExportFormat::kTelegramJson;
+    if (mi::LooksLikeDiscordJson(trimmed)) return ExportFormat::kDiscordJson;
     return Status::Unsupported(
-        "message export: json (a Telegram or other chat export) is not supported");
+        "message export: json that is not a Telegram Desktop or DiscordChatExporter export is "
+        "not supported");
   }
   return Status::Unsupported(
       "message export: not a format this library reads (WhatsApp .txt/.zip, SMS Backup & "
@@ -663,6 +670,10 @@ Result<ExportSummary> ParseImpl(const std::filesystem::path& path, std::string_v
     case ExportFormat::kEml:
     case ExportFormat::kMbox:
       return mi::ParseEmail(path, *format, options, on_message);
+    case ExportFormat::kTelegramJson:
+      return mi::ParseTelegramJson(path, options, on_message);
+    case ExportFormat::kDiscordJson:
+      return mi::ParseDiscordJson(path, options, on_message);
   }
   return Status::Unsupported("message export: unknown format");
 }

@@ -124,4 +124,16 @@ Result<ExportSummary> ParseSmsBackup(const std::filesystem::path& path, const Pa
 Result<ExportSummary> ParseEmail(const std::filesystem::path& path, ExportFormat format,
                                  const ParseOptions& options, const MessageCallback& on_message);
 
+// Telegram Desktop JSON (messages_telegram.cpp) and DiscordChatExporter JSON
+// (messages_discord.cpp). The detectors look at the first kJsonHeadBytes of `head` (see
+// messages_json.hpp) and are the ones metadata and message code both use.
+bool LooksLikeTelegramJson(std::string_view head);
+Result<ExportSummary> ParseTelegramJson(const std::filesystem::path& path,
+                                        const ParseOptions& options,
+                                        const MessageCallback& on_message);
+bool LooksLikeDiscordJson(std::string_view head);
+Result<ExportSummary> ParseDiscordJson(const std::filesystem::path& path,
+                                       const ParseOptions& options,
+                                       const MessageCallback& on_message);
+
 }  // namespace evidence::messages_internal

@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "archive_util.hpp"
+#include "messages_internal.hpp"
 
 namespace evidence::metadata_internal {
 
@@ -504,6 +505,12 @@ void Classify(const std::filesystem::path& path, const RandomAccessFile& file,
     } else {
       set("document", nullptr);
     }
+  } else if ((type == "application/json" || StartsWith(type, "text/")) &&
+             messages_internal::LooksLikeTelegramJson(head)) {
+    set("message-export", "telegram-json");
+  } else if ((type == "application/json" || StartsWith(type, "text/")) &&
+             messages_internal::LooksLikeDiscordJson(head)) {
+    set("message-export", "discord-json");
   } else if (StartsWith(type, "text/")) {
     std::string email = EmailFormat(head);
     if (!email.empty()) {

@@ -22,7 +22,8 @@ Result<std::string> DetectMediaType(const std::filesystem::path& path);
 void PreloadMagic();
 
 // Fills md.kind from md.media_type and the content: "message-export" for a WhatsApp text or .zip
-// export or an SMS Backup & Restore XML file, "email" for RFC 822 messages and mbox files (also
+// export, a Telegram or Discord JSON export (messages_internal's detectors) or an SMS Backup &
+// Restore XML file, "email" for RFC 822 messages and mbox files (also
 // when libmagic only says text/plain), "image"/"audio"/"video"/"document"/"other" otherwise.
 // Records the recognised format in md.fields["format"], the extension of `name_hint` in
 // md.fields["extension"] and a disagreement between the two in md.fields["extension_mismatch"].

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Ledger-scale and parser-memory benchmarks (issue 8): a 1,000,000-entry ledger (append rate,
-# `verify`, proofs, an export of 10,000 items from it) and the `add` of a 100 MB WhatsApp export
-# and of a 500 MB mbox, each with its peak RSS. Prints one Markdown table with the goals
+# `verify`, proofs, an export of 10,000 items from it) and the `add` of a 100 MB WhatsApp export,
+# of a 500 MB mbox and of a 100 MB Telegram Desktop JSON export, each with its peak RSS. Prints one Markdown table with the goals
 # (PASS/MISS). Called by run.sh (`make bench`); runs on its own too.
 #
 # usage: tests/bench/ledger.sh BUILD_DIR [--quick]
@@ -24,12 +24,14 @@ command -v python3 >/dev/null || die "python3 is not installed"
 if [ "$quick" -eq 1 ]; then
   mode="quick"
   entries=100000 items=1000 proofs=2000
-  whatsapp_mb=10 mbox_mb=50
+  whatsapp_mb=10 mbox_mb=50 telegram_mb=10
 else
   mode="full"
   entries=1000000 items=10000 proofs=10000
-  whatsapp_mb=100 mbox_mb=500
+  whatsapp_mb=100 mbox_mb=500 telegram_mb=100
 fi
+telegram_rss_goal_kib=$((64 << 10))
+telegram_rate_goal=20
 rss_goal_kib=$((128 << 10))
 verify_goal=10
 
@@ -40,7 +42,7 @@ trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 avail_kib=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
-need_kib=$(((whatsapp_mb * 2 + mbox_mb * 2 + entries / 1000 + 512) << 10))
+need_kib=$(((whatsapp_mb * 2 + mbox_mb * 2 + telegram_mb * 2 + entries / 1000 + 512) << 10))
 [ "$avail_kib" -ge "$need_kib" ] ||
   die "$work needs about $((need_kib >> 20)) GiB free, has $((avail_kib >> 20)) GiB"
 
@@ -154,11 +156,77 @@ progress "add of the mbox"
 measure mbox -- "$evidence" -C "$work/case-mbox" -q add "$work/inbox.mbox"
 rm -rf "$work/case-mbox" "$work/inbox.mbox"
 
+progress "writing a $telegram_mb MB Telegram Desktop export"
+python3 - "$work/result.json" "$telegram_mb" <<'PY'
+import datetime, json, random, sys
+
+# Telegram Desktop's own layout (one-space indent), with entity arrays, edits, replies, photos and
+# service messages in the proportions of a real harassment chat.
+rng = random.Random(19)
+words = ("why are you ignoring me I saw you at the station today please stop messaging "
+         "I just want to explain you never gave me a chance wait after work").split()
+path, limit = sys.argv[1], int(sys.argv[2]) * 1000 * 1000
+t = datetime.datetime(2024, 1, 1, 8, 0, tzinfo=datetime.timezone.utc)
+people = [("Daniel Marsh", "user4242"), ("Alex Doe", "user7")]
+count = 0
+with open(path, "w", encoding="utf-8") as out:
+    out.write('{\n "name": "Daniel Marsh",\n "type": "personal_chat",\n "id": 4242,\n'
+              ' "messages": [\n')
+    size = 0
+    while size < limit:
+        t += datetime.timedelta(minutes=rng.randint(1, 9))
+        count += 1
+        m = {"id": count, "type": "message", "date": f"{t:%Y-%m-%dT%H:%M:%S}",
+             "date_unixtime": str(int(t.timestamp()))}
+        r = rng.random()
+        if r < 0.02:
+            m.update(type="service", actor=people[0][0], actor_id=people[0][1],
+                     action="phone_call", duration_seconds=rng.randint(0, 300),
+                     discard_reason="missed", text="", text_entities=[])
+        else:
+            name, uid = people[0] if rng.random() < 0.7 else people[1]
+            m.update({"from": name, "from_id": uid})
+            if rng.random() < 0.05:
+                m["edited"] = m["date"]
+                m["edited_unixtime"] = m["date_unixtime"]
+            if rng.random() < 0.05:
+                m["reply_to_message_id"] = max(1, count - rng.randint(1, 20))
+            if rng.random() < 0.03:
+                m.update(photo=f"photos/photo_{count}@{t:%d-%m-%Y_%H-%M-%S}.jpg", width=1280,
+                         height=960)
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(3, 25)))
+            if rng.random() < 0.1:
+                parts = [{"type": "bold", "text": "stop"}, " " + text]
+                m["text"] = parts
+                m["text_entities"] = [parts[0], {"type": "plain", "text": parts[1]}]
+            else:
+                m["text"] = text
+                m["text_entities"] = [{"type": "plain", "text": text}]
+        block = json.dumps(m, ensure_ascii=False, indent=1)
+        block = "\n".join("  " + line for line in block.split("\n"))
+        out.write(("" if count == 1 else ",\n") + block)
+        size += len(block.encode()) + 2
+    out.write("\n ]\n}\n")
+with open(path + ".count", "w") as out:
+    out.write(f"{count}\n")
+PY
+telegram_bytes=$(stat -c %s "$work/result.json")
+tg_messages=$(cat "$work/result.json.count")
+cat "$work/result.json" >/dev/null
+sync -f "$work"
+
+progress "add of the Telegram export"
+"$evidence" -C "$work/case-tg" -q init --no-passphrase >/dev/null
+measure telegram -- "$evidence" -C "$work/case-tg" -q add "$work/result.json"
+rm -rf "$work/case-tg" "$work/result.json"
+
 # ---- report ----
 verify_s=$(field verify 1) verify_rss=$(field verify 2)
 export_s=$(field export 1) export_rss=$(field export 2)
 wa_s=$(field whatsapp 1) wa_rss=$(field whatsapp 2)
 mbox_s=$(field mbox 1) mbox_rss=$(field mbox 2)
+tg_s=$(field telegram 1) tg_rss=$(field telegram 2)
+tg_rate=$(awk -v b="$telegram_bytes" -v t="$tg_s" 'BEGIN { printf "%.1f", b / t / 1e6 }')
 
 echo "## ledger and parser benchmark ($mode mode, 1 run)"
 echo
@@ -186,5 +254,9 @@ echo "| \`add\` of a $(fmt "$whatsapp_bytes" '%d' | awk '{ printf "%.0f MB", $1 
 echo "| \`add\` of a $(awk -v b="$mbox_bytes" 'BEGIN { printf "%.0f MB", b / 1e6 }') mbox ($(grouped "$mbox_messages") mails) |" \
   "$(fmt "$mbox_s" '%.2f s') | $(awk -v b="$mbox_bytes" -v t="$mbox_s" 'BEGIN { printf "%.1f MB/s", b / t / 1e6 }') |" \
   "$(mib "$mbox_rss") | < 128 MiB | $(rss_verdict "$mbox_rss") |"
+echo "| \`add\` of a $(awk -v b="$telegram_bytes" 'BEGIN { printf "%.0f MB", b / 1e6 }') Telegram export ($(grouped "$tg_messages") messages) |" \
+  "$(fmt "$tg_s" '%.2f s') | $tg_rate MB/s | $(mib "$tg_rss") |" \
+  ">= ${telegram_rate_goal} MB/s, < 64 MiB |" \
+  "$(verdict "$tg_rate" ">=" "$telegram_rate_goal") $([ "$tg_rss" -ge 0 ] && verdict "$tg_rss" "<" "$telegram_rss_goal_kib" || echo n/a) |"
 rm -rf "$work"
 progress "done in $((SECONDS - start_seconds)) s"

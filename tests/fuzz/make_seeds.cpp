@@ -40,6 +40,60 @@ void Check(const evidence::Status& s, const char* what) {
   if (!s.ok()) throw std::runtime_error(std::string(what) + ": " + s.message());
 }
 
+std::string TelegramChat() {
+  return R"json({"name": "Daniel Marsh", "type": "personal_chat", "id": 4242, "messages": [
+ {"id": 1, "type": "service", "date": "2026-03-01T21:00:00", "date_unixtime": "1772398800",
+  "actor": "Daniel Marsh", "actor_id": "user4242", "action": "phone_call",
+  "duration_seconds": 5, "discard_reason": "missed", "text": "", "text_entities": []},
+ {"id": 2, "type": "message", "date": "2026-03-01T21:05:00", "edited": "2026-03-01T21:06:00",
+  "from": "Daniel Marsh", "from_id": "user4242", "forwarded_from": "Sam",
+  "reply_to_message_id": 1, "text": [{"type": "bold", "text": "I know"}, " where ",
+  {"type": "text_link", "text": "you live", "href": "https://example.com"}]},
+ {"id": 3, "type": "message", "date_unixtime": "1772399000", "from": null, "from_id": "user7",
+  "photo": "photos/photo_1@01-03-2026_21-10-00.jpg", "file": "(File not included.)",
+  "mime_type": "audio/ogg", "media_type": "voice_message", "text": "look",
+  "location_information": {"latitude": 51.5, "longitude": -0.1}}]}
+)json";
+}
+
+std::string TelegramAccount() {
+  return R"({"about": "Here is the data you requested. Telegram...",
+ "personal_information": {"user_id": 7, "first_name": "Alex"},
+ "chats": {"about": "", "list": [{"name": "Daniel", "type": "personal_chat", "id": 4242,
+  "messages": [{"id": 1, "type": "message", "date_unixtime": "1772399000", "from": "Daniel",
+                "from_id": "user4242", "text": "answer"}]}]},
+ "left_chats": {"about": "", "list": [{"name": "G", "type": "private_group", "id": 9,
+  "messages": [{"id": 1, "type": "message", "date": "2026-03-02T08:00:00", "from": "Alex",
+                "from_id": "user7", "text": "bye"}]}]}}
+)";
+}
+
+std::string DiscordDm() {
+  const std::string author =
+      R"({"id": "111", "name": "dan.marsh", "discriminator": "0000", "nickname": "Danny",
+          "isBot": false})";
+  return R"({"guild": {"id": "0", "name": "Direct Messages"},
+ "channel": {"id": "55", "type": "DirectTextChat", "name": "dan"},
+ "dateRange": {"after": null, "before": null},
+ "messages": [
+  {"id": "1", "type": "Default", "timestamp": "2026-03-01T21:00:00.123+00:00",
+   "timestampEdited": "2026-03-01T21:01:00+01:00", "content": "answer me", "author": )" +
+         author + R"(, "attachments": [{"id": "9", "url": "a\b.png", "fileName": "b.png",
+   "fileSizeBytes": 10}], "embeds": [{"title": "t", "fields": [{"name": "n", "value": "v"}]}],
+   "stickers": [{"name": "s", "sourceUrl": "https://x/y.png?z"}],
+   "reactions": [{"emoji": {"name": "x"}, "count": 2}], "mentions": [{"name": "alex"}],
+   "reference": {"messageId": "0"}},
+  {"id": "2", "type": "Call", "timestamp": "2026-03-01T22:00:00.000+00:00",
+   "callEndedTimestamp": "2026-03-01T22:04:00.000+00:00", "content": "Started a call.",
+   "author": )" +
+         author + R"(},
+  {"id": "1", "type": "Default", "timestamp": "2026-03-01T21:00:00.123+00:00", "content": "dup",
+   "author": )" +
+         author + R"(}],
+ "messageCount": 3}
+)";
+}
+
 std::string IosChat() {
   return "[27/02/2026, 21:03:11] Daniel Marsh: \u200eMessages and calls are end-to-end encrypted.\n"
          "[27/02/2026, 21:03:15] Daniel Marsh: Hi\n"
@@ -162,6 +216,9 @@ void WriteSeeds(const fs::path& out) {
   Put(out / "sms", "backup.xml", SmsBackup(png));
   Put(out / "email", "message.eml", Eml());
   Put(out / "email", "mailbox.mbox", Mbox());
+  Put(out / "telegram", "result.json", TelegramChat());
+  Put(out / "telegram", "account.json", TelegramAccount());
+  Put(out / "discord", "dm.json", DiscordDm());
 
   Put(out / "metadata", "photo.jpg", jpeg);
   Put(out / "metadata", "screenshot.png", png);

@@ -37,6 +37,8 @@ sample_dirs() {
     whatsapp_text | whatsapp_zip) echo messages/whatsapp ;;
     sms) echo messages/sms ;;
     email) echo messages/email ;;
+    telegram) echo messages/telegram ;;
+    discord) echo messages/discord ;;
     metadata) echo images images-malformed audio ;;
   esac
 }

@@ -299,8 +299,8 @@ TEST(Samples, MessageExportsAndEmailAreClassified) {
   auto dir = testing::SamplesDir();
   if (!dir) GTEST_SKIP() << "EVIDENCE_SAMPLES not set";
   const std::map<std::string, std::string> kByFolder = {
-      {"whatsapp", "message-export"}, {"sms", "message-export"}, {"email", "email"},
-      {"signal", "message-export"},   {"telegram", "document"},
+      {"whatsapp", "message-export"}, {"sms", "message-export"},      {"email", "email"},
+      {"signal", "message-export"},   {"telegram", "message-export"}, {"discord", "message-export"},
   };
   for (const auto& [folder, kind] : kByFolder) {
     for (const fs::path& path : FilesIn(*dir / "messages" / folder)) {

@@ -25,9 +25,18 @@ namespace evidence {
 // The order of day and month in numeric dates such as "03/04/21", when the export cannot prove it.
 enum class DateOrder { kUnknown, kDayFirst, kMonthFirst };
 
-enum class ExportFormat { kWhatsAppText, kWhatsAppZip, kSmsBackupXml, kEml, kMbox };
+enum class ExportFormat {
+  kWhatsAppText,
+  kWhatsAppZip,
+  kSmsBackupXml,
+  kEml,
+  kMbox,
+  kTelegramJson,  // Telegram Desktop result.json (one chat or the whole account)
+  kDiscordJson,   // DiscordChatExporter .json (one channel, DM or thread)
+};
 
-// "whatsapp-text", "whatsapp-zip", "sms-backup-xml", "eml", "mbox".
+// "whatsapp-text", "whatsapp-zip", "sms-backup-xml", "eml", "mbox", "telegram-json",
+// "discord-json".
 std::string_view ExportFormatName(ExportFormat format);
 
 // Parses "day-first" / "month-first" (the spelling of the CLI's --date-order); kInvalidArgument
@@ -48,7 +57,9 @@ struct Message {
   uint64_t index = 0;  // 0-based order within the export (file order, not time order)
   // WhatsApp: phone-local time without offset, "2020-03-14T18:20:00" (the export has no zone).
   // SMS: UTC with milliseconds, "2017-12-02T14:49:27.463Z". E-mail: the Date header with its
-  // offset, "2008-11-22T15:04:59+11:00". Absent when the export has no usable time.
+  // offset, "2008-11-22T15:04:59+11:00". Telegram: UTC from date_unixtime, else the export's
+  // local time without zone. Discord: RFC 3339 with the stated offset ("Z" for +00:00).
+  // Absent when the export has no usable time.
   std::optional<std::string> time;
   // Display name, address or number as the export gives it. "" for system messages, and for
   // messages the phone's owner sent where the export does not name the owner (SMS).
