@@ -25,9 +25,20 @@ namespace evidence {
 // The order of day and month in numeric dates such as "03/04/21", when the export cannot prove it.
 enum class DateOrder { kUnknown, kDayFirst, kMonthFirst };
 
-enum class ExportFormat { kWhatsAppText, kWhatsAppZip, kSmsBackupXml, kEml, kMbox };
+enum class ExportFormat {
+  kWhatsAppText,
+  kWhatsAppZip,
+  kSmsBackupXml,
+  kEml,
+  kMbox,
+  kMetaMessagesJson,  // Facebook Messenger and Instagram "Download your information" JSON
+  kGoogleChatJson,    // Google Chat Takeout messages.json
+  kIMessageHtml,      // imessage-exporter HTML
+  kIMessageText,      // imessage-exporter TXT
+};
 
-// "whatsapp-text", "whatsapp-zip", "sms-backup-xml", "eml", "mbox".
+// "whatsapp-text", "whatsapp-zip", "sms-backup-xml", "eml", "mbox", "messenger-instagram-json",
+// "google-chat-json", "imessage-html", "imessage-text".
 std::string_view ExportFormatName(ExportFormat format);
 
 // Parses "day-first" / "month-first" (the spelling of the CLI's --date-order); kInvalidArgument
@@ -48,7 +59,8 @@ struct Message {
   uint64_t index = 0;  // 0-based order within the export (file order, not time order)
   // WhatsApp: phone-local time without offset, "2020-03-14T18:20:00" (the export has no zone).
   // SMS: UTC with milliseconds, "2017-12-02T14:49:27.463Z". E-mail: the Date header with its
-  // offset, "2008-11-22T15:04:59+11:00". Absent when the export has no usable time.
+  // offset, "2008-11-22T15:04:59+11:00". Messenger/Instagram and Google Chat: UTC ("...Z");
+  // iMessage (imessage-exporter): the Mac's local time without offset. Absent when unusable.
   std::optional<std::string> time;
   // Display name, address or number as the export gives it. "" for system messages, and for
   // messages the phone's owner sent where the export does not name the owner (SMS).
