@@ -393,12 +393,14 @@ Status TooLarge(uint64_t size) {
 bool LooksLikeIMessageHtml(std::string_view head) {
   // imessage-exporter's markup: message divs whose bubble is "sent"/"received" and whose time is
   // a span of class "timestamp", or an announcement div. Google Voice pages use other classes.
-  const bool message = head.find("<div class=\"message\">") != std::string_view::npos &&
-                       (head.find("<div class=\"sent") != std::string_view::npos ||
-                        head.find("<div class=\"received") != std::string_view::npos);
-  const bool announcement = head.find("<div class=\"announcement\">") != std::string_view::npos;
-  return (message || announcement) &&
-         head.find("<span class=\"timestamp\">") != std::string_view::npos;
+  // Newer versions put their style sheet inline first; when it fills the head, its selectors
+  // are the signature.
+  auto has = [&](std::string_view s) { return head.find(s) != std::string_view::npos; };
+  const bool message = has("class=\"message\"") && (has("class=\"sent") || has("class=\"received"));
+  const bool announcement = has("class=\"announcement\"");
+  const bool style = has("<style") && has(".message .sent") && has(".message .received") &&
+                     has("span.timestamp") && has(".announcement");
+  return style || ((message || announcement) && has("class=\"timestamp\""));
 }
 
 Result<ExportSummary> ParseIMessageHtmlBuffer(std::string_view bytes, const ParseOptions& options,

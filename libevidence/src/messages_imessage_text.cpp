@@ -172,7 +172,9 @@ class TextParser {
     if (stamp) {
       std::string_view rest = body.substr(consumed);
       while (!rest.empty() && IsSpace(rest.front())) rest.remove_prefix(1);
-      const bool receipt = rest.empty() || rest.substr(0, 9) == "(Read by ";
+      // A parenthesis after the stamp is a receipt ("(Read by you after 5 seconds)"); an
+      // announcement starts with a name.
+      const bool receipt = rest.empty() || rest.front() == '(';
       const bool top_level = indent == 0 && after_blank;
       bool reply = false;
       if (indent > 0 && indent % 4 == 0 && receipt) {
@@ -391,7 +393,7 @@ bool LooksLikeIMessageText(std::string_view head) {
   if (!ParseIMessageTimestamp(lines[0], &consumed)) return false;
   std::string_view rest = lines[0].substr(consumed);
   while (!rest.empty() && IsSpace(rest.front())) rest.remove_prefix(1);
-  if (!rest.empty() && rest.substr(0, 9) != "(Read by ") return true;  // an announcement
+  if (!rest.empty() && rest.front() != '(') return true;  // an announcement
   return lines.size() >= 2 && !lines[1].empty() && !IsSpace(lines[1][0]) && lines[1].size() < 512;
 }
 

@@ -168,6 +168,7 @@ TEST(IMessageText, DetectionIsNarrow) {
   EXPECT_FALSE(LooksLikeIMessageText("May 17, 2022  5:29:42 PM\n\nHello\n"));
   EXPECT_FALSE(LooksLikeIMessageText("[5/17/22, 17:29:42] Me: Hello\n"));
   EXPECT_FALSE(LooksLikeIMessageText("May 17 was a good day\n"));
+  EXPECT_TRUE(LooksLikeIMessageText("May 17, 2022  5:29:42 PM (Delivered)\nMe\nHello\n"));
   EXPECT_FALSE(LooksLikeWhatsAppText(kText));
 }
 
@@ -251,6 +252,13 @@ TEST(IMessageHtml, DetectionIsNarrow) {
       "<html><div class=\"message\"><cite class=\"sender vcard\"><a class=\"tel\">x</a></cite>"
       "<abbr class=\"dt\" title=\"2023-09-20T10:00:00.000-04:00\">x</abbr></div></html>"));
   EXPECT_FALSE(LooksLikeIMessageHtml("<html><body>hello</body></html>"));
+  // Newer exports start with their style sheet inline, which may fill the whole head.
+  std::string styled =
+      "<html>\n<head>\n<meta charset=\"UTF-8\">\n<style>\n.message {}\n"
+      ".message .sent.imessage {}\n.message .received {}\nspan.timestamp {}\n"
+      ".announcement {}\n";
+  styled += std::string(20000, ' ');
+  EXPECT_TRUE(LooksLikeIMessageHtml(styled));
 }
 
 TEST(IMessageHtml, TruncatedAndHostileInput) {
