@@ -24,6 +24,12 @@ using json = nlohmann::json;
 
 constexpr std::string_view kLabel = "google chat";
 
+// At most `max` bytes of `s`, never splitting a UTF-8 sequence (extra must stay valid JSON).
+std::string Cut(std::string s, size_t max) {
+  TruncateUtf8(s, max);
+  return s;
+}
+
 bool Has(const std::vector<std::string>& keys, std::string_view key) {
   for (const auto& k : keys) {
     if (k == key) return true;
@@ -228,7 +234,7 @@ Status OnRecord(ChatState& s, json&& r, uint64_t ordinal) {
   }
   const std::string created = Str(r, "created_date");
   if (!created.empty()) {
-    m.extra["date_raw"] = created.substr(0, 256);
+    m.extra["date_raw"] = Cut(created, 256);
     m.time = ParseGoogleChatDate(created);
   }
   if (!m.time) {
@@ -237,7 +243,7 @@ Status OnRecord(ChatState& s, json&& r, uint64_t ordinal) {
   }
   const std::string updated = Str(r, "updated_date");
   if (!updated.empty()) {
-    m.extra["updated_date_raw"] = updated.substr(0, 256);
+    m.extra["updated_date_raw"] = Cut(updated, 256);
     if (auto t = ParseGoogleChatDate(updated)) m.extra["updated_time"] = *t;
   }
   m.text = Str(r, "text");
@@ -284,7 +290,7 @@ Status OnRecord(ChatState& s, json&& r, uint64_t ordinal) {
   }
   for (const char* key : {"message_id", "topic_id", "message_state", "deleted_date"}) {
     const std::string value = Str(r, key);
-    if (!value.empty()) m.extra[key] = value.substr(0, 1024);
+    if (!value.empty()) m.extra[key] = Cut(value, 1024);
   }
   ++s.delivered;
   return (*s.on_message)(std::move(m));

@@ -32,6 +32,12 @@ constexpr std::string_view kLabel = "imessage";
 constexpr uint64_t kMaxHtmlBytes = 64ull << 20;
 constexpr int kMaxDepth = 200;
 
+// At most `max` bytes of `s`, never splitting a UTF-8 sequence (extra must stay valid JSON).
+std::string Cut(std::string s, size_t max) {
+  TruncateUtf8(s, max);
+  return s;
+}
+
 struct DocDeleter {
   void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
 };
@@ -200,14 +206,14 @@ class HtmlParser {
     size_t consumed = 0;
     m.time = ParseIMessageTimestamp(raw, &consumed);
     if (!m.time) {
-      m.extra["date_raw"] = raw.substr(0, 256);
+      m.extra["date_raw"] = Cut(raw, 256);
       m.extra["date_error"] = "timestamp does not parse";
       AddWarning(&summary_, std::string(kLabel) + ": message " + std::to_string(m.index + 1) +
                                 ": timestamp does not parse");
       return;
     }
     const std::string rest = Trimmed(raw.substr(consumed));
-    if (!rest.empty()) m.extra["read_receipt"] = rest.substr(0, 1024);
+    if (!rest.empty()) m.extra["read_receipt"] = Cut(rest, 1024);
   }
 
   Status MessageDiv(const xmlNode* div, std::optional<uint64_t> parent, int depth) {

@@ -37,6 +37,9 @@ sample_dirs() {
     whatsapp_text | whatsapp_zip) echo messages/whatsapp ;;
     sms) echo messages/sms ;;
     email) echo messages/email ;;
+    meta) echo messages/messenger messages/instagram ;;
+    google_chat) echo messages/googlechat ;;
+    imessage) echo messages/imessage ;;
     metadata) echo images images-malformed audio ;;
   esac
 }

@@ -246,6 +246,19 @@ TEST(IMessageHtml, ExtractsTextOnly) {
   EXPECT_FALSE(p.summary->warnings.empty());
 }
 
+// Found by fuzz_imessage: an unparseable timestamp kept in extra.date_raw was cut at 256 bytes
+// inside a UTF-8 sequence, and the message no longer serialised to JSON.
+TEST(Regression, IMessageDateRawCutUtf8) {
+  std::string stamp(255, 'x');
+  stamp += "\xE2\x82\xAC\xE2\x82\xAC";
+  Parsed p = ParseHtml("<div class=\"message\"><div class=\"sent\"><p><span class=\"timestamp\">" +
+                       stamp + "</span></p></div></div>");
+  ASSERT_TRUE(p.summary.ok());
+  ASSERT_EQ(p.messages.size(), 1u);
+  EXPECT_NO_THROW((void)p.messages[0].extra.dump());
+  EXPECT_EQ(p.messages[0].extra["date_raw"].get<std::string>().size(), 255u);
+}
+
 TEST(IMessageHtml, DetectionIsNarrow) {
   EXPECT_TRUE(LooksLikeIMessageHtml(kHtml));
   EXPECT_FALSE(LooksLikeIMessageHtml(
