@@ -440,6 +440,14 @@ std::string_view ExportFormatName(ExportFormat format) {
       return "telegram-json";
     case ExportFormat::kDiscordJson:
       return "discord-json";
+    case ExportFormat::kMetaMessagesJson:
+      return "messenger-instagram-json";
+    case ExportFormat::kGoogleChatJson:
+      return "google-chat-json";
+    case ExportFormat::kIMessageHtml:
+      return "imessage-html";
+    case ExportFormat::kIMessageText:
+      return "imessage-text";
   }
   return "unknown";
 }
@@ -627,6 +635,10 @@ Result<ExportFormat> DetectImpl(const std::filesystem::path& path, std::string_v
   }
   if (StartsWith(head, "\xEF\xBB\xBF")) head.remove_prefix(3);
   if (mi::LooksLikeWhatsAppText(head)) return ExportFormat::kWhatsAppText;
+  if (mi::LooksLikeIMessageText(head)) return ExportFormat::kIMessageText;
+  if (mi::LooksLikeIMessageHtml(head)) return ExportFormat::kIMessageHtml;
+  if (mi::LooksLikeMetaMessagesJson(head)) return ExportFormat::kMetaMessagesJson;
+  if (mi::LooksLikeGoogleChatJson(head)) return ExportFormat::kGoogleChatJson;
   if (StartsWith(head, "From ")) {
     return EndsWithNoCase(name_hint, ".eml") ? ExportFormat::kEml : ExportFormat::kMbox;
   }
@@ -674,6 +686,14 @@ Result<ExportSummary> ParseImpl(const std::filesystem::path& path, std::string_v
       return mi::ParseTelegramJson(path, options, on_message);
     case ExportFormat::kDiscordJson:
       return mi::ParseDiscordJson(path, options, on_message);
+    case ExportFormat::kMetaMessagesJson:
+      return mi::ParseMetaMessages(path, options, on_message);
+    case ExportFormat::kGoogleChatJson:
+      return mi::ParseGoogleChat(path, options, on_message);
+    case ExportFormat::kIMessageHtml:
+      return mi::ParseIMessageHtml(path, options, on_message);
+    case ExportFormat::kIMessageText:
+      return mi::ParseIMessageText(path, options, on_message);
   }
   return Status::Unsupported("message export: unknown format");
 }

@@ -135,5 +135,43 @@ bool LooksLikeDiscordJson(std::string_view head);
 Result<ExportSummary> ParseDiscordJson(const std::filesystem::path& path,
                                        const ParseOptions& options,
                                        const MessageCallback& on_message);
+// Facebook Messenger / Instagram JSON (messages_meta.cpp). `head` may start with a BOM.
+bool LooksLikeMetaMessagesJson(std::string_view head);
+// Meta's mojibake: a string whose code points are all below U+0100 and whose code points, taken
+// as bytes, form valid UTF-8 with at least one non-ASCII byte, is those bytes; else unchanged.
+std::string RepairMetaMojibake(std::string_view text);
+Result<ExportSummary> ParseMetaMessages(const std::filesystem::path& path,
+                                        const ParseOptions& options,
+                                        const MessageCallback& on_message);
+Result<ExportSummary> ParseMetaMessagesBuffer(std::string_view bytes, const ParseOptions& options,
+                                              const MessageCallback& on_message);
+
+// Google Chat Takeout messages.json (messages_google_chat.cpp).
+bool LooksLikeGoogleChatJson(std::string_view head);
+// "Wednesday, April 15, 2015 at 6:24:13 PM UTC" -> "2015-04-15T18:24:13Z"; a stated offset or
+// US zone gives "+hh:mm"; no zone gives local time without offset. nullopt when it is not a date.
+std::optional<std::string> ParseGoogleChatDate(std::string_view value);
+Result<ExportSummary> ParseGoogleChat(const std::filesystem::path& path,
+                                      const ParseOptions& options,
+                                      const MessageCallback& on_message);
+Result<ExportSummary> ParseGoogleChatBuffer(std::string_view bytes, const ParseOptions& options,
+                                            const MessageCallback& on_message);
+
+// imessage-exporter HTML (messages_imessage_html.cpp) and TXT (messages_imessage_text.cpp).
+bool LooksLikeIMessageHtml(std::string_view head);
+bool LooksLikeIMessageText(std::string_view head);
+// "May 17, 2022  5:29:42 PM" at the start of `text` -> "2022-05-17T17:29:42" (local, no zone);
+// `consumed` (optional) receives the length of the stamp.
+std::optional<std::string> ParseIMessageTimestamp(std::string_view text, size_t* consumed);
+Result<ExportSummary> ParseIMessageHtml(const std::filesystem::path& path,
+                                        const ParseOptions& options,
+                                        const MessageCallback& on_message);
+Result<ExportSummary> ParseIMessageHtmlBuffer(std::string_view bytes, const ParseOptions& options,
+                                              const MessageCallback& on_message);
+Result<ExportSummary> ParseIMessageText(const std::filesystem::path& path,
+                                        const ParseOptions& options,
+                                        const MessageCallback& on_message);
+Result<ExportSummary> ParseIMessageTextBuffer(std::string_view bytes, const ParseOptions& options,
+                                              const MessageCallback& on_message);
 
 }  // namespace evidence::messages_internal

@@ -449,6 +449,23 @@ std::string_view XmlRootName(std::string_view s) {
 bool LooksLikeSmsBackup(std::string_view head) { return XmlRootName(head) == "smses"; }
 bool LooksLikeCallLogBackup(std::string_view head) { return XmlRootName(head) == "calls"; }
 
+namespace {
+
+// The chat exports recognised by the message parsers' own detectors, so that the item's kind and
+// the parse never disagree; the name is ExportFormatName's.
+const char* ChatExportFormat(std::string_view type, std::string_view head) {
+  namespace mi = messages_internal;
+  if (!StartsWith(type, "text/") && type != "application/json") return nullptr;
+  std::optional<ExportFormat> format;
+  if (mi::LooksLikeIMessageText(head)) format = ExportFormat::kIMessageText;
+  if (!format && mi::LooksLikeIMessageHtml(head)) format = ExportFormat::kIMessageHtml;
+  if (!format && mi::LooksLikeMetaMessagesJson(head)) format = ExportFormat::kMetaMessagesJson;
+  if (!format && mi::LooksLikeGoogleChatJson(head)) format = ExportFormat::kGoogleChatJson;
+  return format ? ExportFormatName(*format).data() : nullptr;
+}
+
+}  // namespace
+
 void Classify(const std::filesystem::path& path, const RandomAccessFile& file,
               std::string_view name_hint, Metadata& md) {
   std::string ext;
@@ -511,6 +528,8 @@ void Classify(const std::filesystem::path& path, const RandomAccessFile& file,
   } else if ((type == "application/json" || StartsWith(type, "text/")) &&
              messages_internal::LooksLikeDiscordJson(head)) {
     set("message-export", "discord-json");
+  } else if (const char* chat = ChatExportFormat(type, head)) {
+    set("message-export", chat);
   } else if (StartsWith(type, "text/")) {
     std::string email = EmailFormat(head);
     if (!email.empty()) {

@@ -152,6 +152,54 @@ std::string Eml() {
          "--b1--\r\n";
 }
 
+// Meta writes non-ASCII as UTF-8 bytes escaped one by one ("Zo\u00c3\u00ab" is "Zoë").
+std::string MetaThread() {
+  return "\xEF\xBB\xBF{\"participants\": [{\"name\": \"Zo\\u00c3\\u00ab\"}, {\"name\": \"Sam\"}],\n"
+         "\"messages\": [{\"sender_name\": \"Sam\", \"timestamp_ms\": 1600000300000, \"content\": "
+         "\"caf\\u00c3\\u00a9\", \"reactions\": [{\"reaction\": \"\\u00e2\\u009d\\u00a4\", "
+         "\"actor\": \"Zo\\u00c3\\u00ab\"}]},\n"
+         "{\"sender_name\": \"Zo\\u00c3\\u00ab\", \"timestamp_ms\": 1600000200000, \"is_unsent\": "
+         "true},\n"
+         "{\"sender_name\": \"Sam\", \"timestamp_ms\": 1600000100000, \"share\": {\"link\": "
+         "\"https://example.org\"}, \"photos\": [{\"uri\": \"photos/1.jpg\"}]}],\n"
+         "\"title\": \"Zo\\u00c3\\u00ab\", \"thread_path\": \"inbox/zoe_1\"}\n";
+}
+
+std::string GoogleChat() {
+  return "{\"messages\": [{\"creator\": {\"name\": \"Ann\", \"email\": \"ann@example.org\"}, "
+         "\"created_date\": \"Wednesday, April 15, 2015 at 6:24:13 PM UTC\", \"text\": \"hi\"},\n"
+         "{\"creator\": {\"name\": \"Bo\"}, \"created_date\": \"Monday, January 7, 2019 at "
+         "7:25:08\\u202fPM GMT+05:30\", \"attached_files\": [{\"original_name\": \"a.png\", "
+         "\"export_name\": \"File-a.png\"}], \"annotations\": [{\"url_metadata\": {\"url\": "
+         "{\"private_do_not_access_or_else_safe_url_wrapped_value\": \"https://x\"}}}]}]}\n";
+}
+
+std::string IMessageHtml() {
+  return "<html><div class=\"message\"><div class=\"received SMS\"><p><span "
+         "class=\"timestamp\">Jul 17, 2022 5:31:49 PM (Read by you after 5 seconds)</span><span "
+         "class=\"sender\">+15558675309</span></p><div class=\"message_part\"><span "
+         "class=\"bubble\">hi<br>there</span></div><div class=\"reactions\"><div "
+         "class=\"reaction\"><span><b>Loved</b> by Me</span></div></div><div "
+         "class=\"replies\"><div "
+         "class=\"reply\"><div class=\"message\"><div class=\"sent iMessage\"><p><span "
+         "class=\"timestamp\">Jul 17, 2022 5:32:03 PM</span><span "
+         "class=\"sender\">Me</span></p><div "
+         "class=\"message_part\"><img src=\"attachments/a.jpeg\"></div></div></div></div></div>"
+         "</div></div><div class=\"announcement\"><p><span class=\"timestamp\">Jul 17, 2022 "
+         "5:04:50 "
+         "PM</span> You renamed the conversation to <b>x</b></p></div></html>\n";
+}
+
+std::string IMessageText() {
+  return "May 17, 2022  5:29:42 PM\nMe\nHello\n\n"
+         "May 17, 2022  5:30:01 PM (Read by you after 1 minute)\nSam\nwhere are you\nReactions:\n"
+         "Loved by Me\n    May 17, 2022  5:31:00 PM\n    Me\n    home\n"
+         "    /Users/me/Library/Messages/Attachments/a/IMG_1.HEIC\n\n"
+         "May 17, 2022  5:32:00 PM You named the conversation X\n\n"
+         "May 17, 2022  6:00:00 PM\nSam\nMay 17, 2022  5:59:00 PM first\nEdited 9 seconds later: "
+         "second\n\n";
+}
+
 std::string Mbox() {
   return "From daniel@example.org Sat Feb 28 21:03:11 2026\n"
          "From: daniel@example.org\n"
@@ -219,6 +267,11 @@ void WriteSeeds(const fs::path& out) {
   Put(out / "telegram", "result.json", TelegramChat());
   Put(out / "telegram", "account.json", TelegramAccount());
   Put(out / "discord", "dm.json", DiscordDm());
+  Put(out / "meta", "message_1.json", MetaThread());
+  Put(out / "google_chat", "messages.json", GoogleChat());
+  // The imessage target reads byte 0 as the choice: odd is HTML, even is TXT.
+  Put(out / "imessage", "chat.html", "\x01" + IMessageHtml());
+  Put(out / "imessage", "chat.txt", std::string(1, '\0') + IMessageText());
 
   Put(out / "metadata", "photo.jpg", jpeg);
   Put(out / "metadata", "screenshot.png", png);

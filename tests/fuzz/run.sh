@@ -39,6 +39,9 @@ sample_dirs() {
     email) echo messages/email ;;
     telegram) echo messages/telegram ;;
     discord) echo messages/discord ;;
+    meta) echo messages/messenger messages/instagram ;;
+    google_chat) echo messages/googlechat ;;
+    imessage) echo messages/imessage ;;
     metadata) echo images images-malformed audio ;;
   esac
 }

@@ -31,12 +31,17 @@ enum class ExportFormat {
   kSmsBackupXml,
   kEml,
   kMbox,
-  kTelegramJson,  // Telegram Desktop result.json (one chat or the whole account)
-  kDiscordJson,   // DiscordChatExporter .json (one channel, DM or thread)
+  kTelegramJson,      // Telegram Desktop result.json (one chat or the whole account)
+  kDiscordJson,       // DiscordChatExporter .json (one channel, DM or thread)
+  kMetaMessagesJson,  // Facebook Messenger and Instagram "Download your information" JSON
+  kGoogleChatJson,    // Google Chat Takeout messages.json
+  kIMessageHtml,      // imessage-exporter HTML
+  kIMessageText,      // imessage-exporter TXT
 };
 
 // "whatsapp-text", "whatsapp-zip", "sms-backup-xml", "eml", "mbox", "telegram-json",
-// "discord-json".
+// "discord-json", "messenger-instagram-json", "google-chat-json", "imessage-html",
+// "imessage-text".
 std::string_view ExportFormatName(ExportFormat format);
 
 // Parses "day-first" / "month-first" (the spelling of the CLI's --date-order); kInvalidArgument
@@ -59,7 +64,8 @@ struct Message {
   // SMS: UTC with milliseconds, "2017-12-02T14:49:27.463Z". E-mail: the Date header with its
   // offset, "2008-11-22T15:04:59+11:00". Telegram: UTC from date_unixtime, else the export's
   // local time without zone. Discord: RFC 3339 with the stated offset ("Z" for +00:00).
-  // Absent when the export has no usable time.
+  // Messenger/Instagram and Google Chat: UTC ("...Z"); iMessage (imessage-exporter): the Mac's
+  // local time without offset. Absent when the export has no usable time.
   std::optional<std::string> time;
   // Display name, address or number as the export gives it. "" for system messages, and for
   // messages the phone's owner sent where the export does not name the owner (SMS).
