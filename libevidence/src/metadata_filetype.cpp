@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "archive_util.hpp"
+#include "messages_internal.hpp"
 
 namespace evidence::metadata_internal {
 
@@ -448,6 +449,16 @@ std::string_view XmlRootName(std::string_view s) {
 bool LooksLikeSmsBackup(std::string_view head) { return XmlRootName(head) == "smses"; }
 bool LooksLikeCallLogBackup(std::string_view head) { return XmlRootName(head) == "calls"; }
 
+namespace {
+
+std::optional<ExportFormat> CallOrVoiceExport(std::string_view type, std::string_view head) {
+  if (!StartsWith(type, "text/") && type != "application/xml") return std::nullopt;
+  if (StartsWith(head, "\xEF\xBB\xBF")) head.remove_prefix(3);
+  return messages_internal::DetectCallOrVoiceExport(head);
+}
+
+}  // namespace
+
 void Classify(const std::filesystem::path& path, const RandomAccessFile& file,
               std::string_view name_hint, Metadata& md) {
   std::string ext;
@@ -496,11 +507,13 @@ void Classify(const std::filesystem::path& path, const RandomAccessFile& file,
     } else {
       set("other", nullptr);
     }
+  } else if (auto calls = CallOrVoiceExport(type, head)) {
+    // The message code's own detection, so that a file is a call log here iff it parses as one.
+    set(*calls == ExportFormat::kGoogleVoiceText ? "message-export" : "calls",
+        std::string(ExportFormatName(*calls)).c_str());
   } else if (type == "text/xml" || type == "application/xml") {
     if (LooksLikeSmsBackup(head)) {
       set("message-export", "sms-backup-restore");
-    } else if (LooksLikeCallLogBackup(head)) {
-      set("document", "sms-backup-restore-calls");
     } else {
       set("document", nullptr);
     }

@@ -25,9 +25,20 @@ namespace evidence {
 // The order of day and month in numeric dates such as "03/04/21", when the export cannot prove it.
 enum class DateOrder { kUnknown, kDayFirst, kMonthFirst };
 
-enum class ExportFormat { kWhatsAppText, kWhatsAppZip, kSmsBackupXml, kEml, kMbox };
+enum class ExportFormat {
+  kWhatsAppText,
+  kWhatsAppZip,
+  kSmsBackupXml,
+  kEml,
+  kMbox,
+  kCallLogXml,        // SMS Backup & Restore / Call Logs Backup & Restore calls.xml
+  kSuperBackupCalls,  // SuperBackup <alllogs>
+  kGoogleVoiceCall,   // Google Takeout Voice, one call page (Voice/Calls/*.html)
+  kGoogleVoiceText,   // Google Takeout Voice, one text thread page
+};
 
-// "whatsapp-text", "whatsapp-zip", "sms-backup-xml", "eml", "mbox".
+// "whatsapp-text", "whatsapp-zip", "sms-backup-xml", "eml", "mbox", "call-log-xml",
+// "superbackup-calls", "google-voice-call", "google-voice-text".
 std::string_view ExportFormatName(ExportFormat format);
 
 // Parses "day-first" / "month-first" (the spelling of the CLI's --date-order); kInvalidArgument
@@ -44,6 +55,22 @@ struct Attachment {
   std::optional<std::string> sha256;
 };
 
+// What a call-log record says about one call (docs/messages.md, "Call logs").
+struct Call {
+  // "incoming", "outgoing", "missed", "voicemail", "rejected", "blocked", "recorded",
+  // "answered-elsewhere", or "unknown" (a type code the format does not define; extra keeps it).
+  std::string type;
+  std::string number;   // as the export writes it; "" when withheld, unknown or absent
+  std::string contact;  // the contact name the export gives; "" when none
+  // Seconds the call lasted, as the export states it; absent when it states none.
+  std::optional<uint64_t> duration_s;
+  // "" when the number was shown; "withheld", "unknown" or "payphone" when the network hid it.
+  std::string presentation;
+};
+
+// The call types that count as missed in summaries: the phone rang and nobody answered it.
+bool IsMissedCallType(std::string_view type);
+
 struct Message {
   uint64_t index = 0;  // 0-based order within the export (file order, not time order)
   // WhatsApp: phone-local time without offset, "2020-03-14T18:20:00" (the export has no zone).
@@ -59,6 +86,9 @@ struct Message {
   bool system = false;    // WhatsApp notices ("Messages and calls are end-to-end encrypted", joins)
   std::vector<Attachment> attachments;
   nlohmann::json extra = nlohmann::json::object();  // format-specific fields; never floats
+  // Set for a record of a call log: the message is then the call (text is a voicemail's
+  // transcript, or ""; sender is the caller's number for calls in, recipients the number called).
+  std::optional<Call> call;
 };
 
 // Limits that keep hostile input from exhausting memory, disk or time.
