@@ -129,8 +129,9 @@ Result<ExportSummary> ParseCallLogXml(const std::filesystem::path& path, ExportF
                                       const ParseOptions& options,
                                       const MessageCallback& on_message);
 // `format` is kGoogleVoiceCall or kGoogleVoiceText. One page is read whole (it describes one call
-// or one thread), up to kMaxGoogleVoicePageBytes.
-inline constexpr uint64_t kMaxGoogleVoicePageBytes = 32ull << 20;
+// or one thread), up to kMaxGoogleVoicePageBytes: a DOM takes many times the bytes of its page,
+// and real pages are a few KiB (kUnsupported beyond).
+inline constexpr uint64_t kMaxGoogleVoicePageBytes = 8ull << 20;
 Result<ExportSummary> ParseGoogleVoice(const std::filesystem::path& path, ExportFormat format,
                                        const ParseOptions& options,
                                        const MessageCallback& on_message);

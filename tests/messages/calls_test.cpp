@@ -237,6 +237,25 @@ TEST(GoogleVoice, OtherHtmlIsNotAVoicePage) {
             ExportFormat::kCallLogXml);
 }
 
+TEST(GoogleVoice, APageLargerThanTheCapIsRefusedNotLoaded) {
+  TempDir dir;
+  std::string page = VoicePage("<div class=\"hChatLog hfeed\">", "Sam");
+  page.append(static_cast<size_t>(mi::kMaxGoogleVoicePageBytes), ' ');
+  WriteFile(dir / "big.html", page);
+  Parsed p = Parse(dir / "big.html");
+  ASSERT_FALSE(p.summary.ok());
+  EXPECT_EQ(p.summary.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(p.summary.status().message().find("MiB"), std::string::npos);
+}
+
+TEST(GoogleVoice, DeeplyNestedMarkupIsWalkedWithoutRecursion) {
+  std::string body = "<div class=\"hChatLog\"><div class=\"message\"><q>";
+  for (int i = 0; i < 100000; ++i) body += "<span>";
+  body += "deep</q></div></div>";
+  Parsed p = ParseText("deep.html", VoicePage(body, "Sam"));
+  ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
+}
+
 TEST(GoogleVoice, IsoDurations) {
   EXPECT_EQ(mi::ParseIsoDuration("PT22S"), 22u);
   EXPECT_EQ(mi::ParseIsoDuration("PT1M"), 60u);

@@ -74,7 +74,8 @@ bool IsMissedCallType(std::string_view type);
 struct Message {
   uint64_t index = 0;  // 0-based order within the export (file order, not time order)
   // WhatsApp: phone-local time without offset, "2020-03-14T18:20:00" (the export has no zone).
-  // SMS: UTC with milliseconds, "2017-12-02T14:49:27.463Z". E-mail: the Date header with its
+  // SMS and call logs: UTC with milliseconds, "2017-12-02T14:49:27.463Z". Google Voice: the
+  // page's time with its offset, "2016-11-22T09:57:49.000-08:00". E-mail: the Date header with its
   // offset, "2008-11-22T15:04:59+11:00". Absent when the export has no usable time.
   std::optional<std::string> time;
   // Display name, address or number as the export gives it. "" for system messages, and for
@@ -114,7 +115,9 @@ struct ExportSummary {
   uint64_t message_count = 0;
   // Facts about the whole export: "time_zone" always; WhatsApp: "layout", "date_order",
   // "date_order_source", "clock", "calendar", "chat_member", "media_count"; SMS: "backup_set",
-  // "backup_date", "declared_count", "sms_count", "mms_count"; mbox/eml: nothing more.
+  // "backup_date", "declared_count", "sms_count", "mms_count"; mbox/eml: nothing more; call logs:
+  // "call_count", "calls_by_type", and "declared_count", "backup_set", "backup_date" when given;
+  // Google Voice: "title", and "participants" for a group thread.
   nlohmann::json fields = nlohmann::json::object();
   // Problems that did not stop the parse (an undecodable MMS part, a cut text, a bad Date header).
   std::vector<std::string> warnings;
