@@ -215,7 +215,7 @@ class VoicePage {
     if (IsTimeWithZone(t)) return t;
     AddWarning(&summary_, "google voice: line " + std::to_string(xmlGetLineNo(abbr)) + ": " +
                               std::string(what) + " " + std::to_string(index_) +
-                              " has an unusable time \"" + t.substr(0, 40) + "\"");
+                              " has an unusable time \"" + SanitizeUtf8(t.substr(0, 40)) + "\"");
     return std::nullopt;
   }
 
@@ -298,7 +298,8 @@ class VoicePage {
       c.duration_s = ParseIsoDuration(raw);
       if (!c.duration_s) {
         m.extra["duration_raw"] = raw;
-        AddWarning(&summary_, "google voice: unusable call duration \"" + raw.substr(0, 40) + "\"");
+        AddWarning(&summary_, "google voice: unusable call duration \"" +
+                                  SanitizeUtf8(raw.substr(0, 40)) + "\"");
       }
     }
     const xmlNode* published = FindByClass(card, "published");

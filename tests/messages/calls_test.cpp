@@ -256,6 +256,22 @@ TEST(GoogleVoice, DeeplyNestedMarkupIsWalkedWithoutRecursion) {
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
 }
 
+// Found by fuzz_google_voice: the unusable time quoted in a warning was cut at 40 bytes inside a
+// UTF-8 sequence, so the summary carried invalid UTF-8.
+TEST(GoogleVoice, RegressionWarningCutInsideAUtf8Sequence) {
+  const std::string time = std::string(39, 'x') + "\xC3\xA9";
+  Parsed p = ParseText(
+      "x.html", VoicePage("<div class=\"haudio\"><div class=\"contributor vcard\">Missed call "
+                          "from <a class=\"tel\" href=\"tel:1\"></a></div><abbr "
+                          "class=\"published\" title=\"" +
+                              time + "\">x</abbr><abbr class=\"duration\" title=\"" + time +
+                              "\">x</abbr></div>",
+                          "Missed"));
+  ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
+  ASSERT_EQ(p.summary->warnings.size(), 2u);
+  for (const auto& w : p.summary->warnings) EXPECT_EQ(mi::SanitizeUtf8(w), w) << w;
+}
+
 TEST(GoogleVoice, IsoDurations) {
   EXPECT_EQ(mi::ParseIsoDuration("PT22S"), 22u);
   EXPECT_EQ(mi::ParseIsoDuration("PT1M"), 60u);
