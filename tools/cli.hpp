@@ -72,5 +72,6 @@ void AddProveCommands(CLI::App& app, Globals& g, Runner& run);
 // Adds `key rotate` to the `key` command; call after AddCaseCommands.
 void AddKeyRotateCommand(CLI::App& app, Globals& g, Runner& run);
 void AddTimestampCommands(CLI::App& app, Globals& g, Runner& run);
+void AddCallsCommands(CLI::App& app, Globals& g, Runner& run);
 
 }  // namespace evidence::cli

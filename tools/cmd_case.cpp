@@ -17,7 +17,7 @@ namespace evidence::cli {
 namespace {
 
 const std::set<std::string> kKinds = {"photo",          "screenshot", "image",    "audio", "video",
-                                      "message-export", "email",      "document", "other"};
+                                      "message-export", "email",      "document", "other", "calls"};
 
 nlohmann::json EntryJson(const LedgerEntry& e) {
   return {{"v", 1},           {"seq", e.seq},       {"time", e.time},
@@ -194,7 +194,9 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
             } else {
               std::cout << r.exhibit << "  " << r.kind << "  " << HumanSize(r.size) << "  "
                         << DigestHex(r.sha256) << "  " << PrintableText(f.string());
-              if (r.messages) std::cout << "  (" << r.messages << " messages)";
+              if (r.messages) {
+                std::cout << "  (" << r.messages << (r.kind == "calls" ? " calls)" : " messages)");
+              }
               std::cout << "\n";
               for (const auto& child : r.children) {
                 std::cout << "  " << PrintableText(child) << "  media inside " << r.exhibit << "\n";
@@ -367,6 +369,15 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
                            {"text", m.text},
                            {"attachments", atts},
                            {"extra", m.extra}});
+            if (m.call) {
+              arr.back()["call"] = {
+                  {"type", m.call->type},
+                  {"number", m.call->number},
+                  {"contact", m.call->contact},
+                  {"presentation", m.call->presentation},
+                  {"duration_s",
+                   m.call->duration_s ? nlohmann::json(*m.call->duration_s) : nlohmann::json()}};
+            }
           }
           PrintJson(arr);
           return kExitOk;
@@ -375,8 +386,10 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
           const Message& m = sm.message;
           std::cout << PrintableText(sm.item) << "#" << m.index << "  "
                     << PrintableText(m.time.value_or("(no time)")) << "  "
-                    << (m.system ? "(system)" : PrintableText(m.sender)) << ": "
-                    << PrintableText(m.text);
+                    << (m.system ? "(system)" : PrintableText(m.sender)) << ": ";
+          // A call has no text of its own (a voicemail's transcript follows its type).
+          if (m.call) std::cout << "[" << PrintableText(m.call->type) << " call] ";
+          std::cout << PrintableText(m.text);
           for (const auto& a : m.attachments) {
             std::cout << " [attachment " << PrintableText(a.name) << "]";
           }

@@ -45,6 +45,7 @@ int Run(int argc, char** argv) {
   AddProveCommands(app, g, run);
   AddKeyRotateCommand(app, g, run);
   AddTimestampCommands(app, g, run);
+  AddCallsCommands(app, g, run);
 
   try {
     app.parse(argc, argv);

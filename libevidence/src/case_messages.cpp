@@ -77,6 +77,24 @@ Result<Message> FromJson(const nlohmann::json& j, const std::string& row) {
     }
   }
   if (const auto* v = get("extra")) m.extra = *v;
+  if (const auto* v = get("call"); v && !v->is_null()) {
+    if (!v->is_object()) return bad("call", "an object");
+    Call c;
+    for (auto [k, out] : {std::pair{"type", &c.type},
+                          {"number", &c.number},
+                          {"contact", &c.contact},
+                          {"presentation", &c.presentation}}) {
+      auto it = v->find(k);
+      if (it == v->end()) continue;
+      if (!it->is_string()) return bad("call", "string type, number, contact and presentation");
+      *out = it->get<std::string>();
+    }
+    if (auto it = v->find("duration_s"); it != v->end() && !it->is_null()) {
+      if (!it->is_number_unsigned()) return bad("call.duration_s", "an unsigned integer or null");
+      c.duration_s = it->get<std::uint64_t>();
+    }
+    m.call = std::move(c);
+  }
   return m;
 }
 
@@ -132,15 +150,72 @@ Result<std::vector<StoredMessage>> Case::Messages(const MessageFilter& f) const 
   return out;
 }
 
+Result<std::vector<StoredMessage>> Case::Calls(const CallFilter& f) const {
+  MessageFilter mf;
+  mf.item = f.item;
+  mf.since = f.since;
+  mf.until = f.until;
+  EVIDENCE_ASSIGN_OR_RETURN(auto all, Messages(mf));
+  auto lower = [](std::string t) {
+    for (char& c : t) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return t;
+  };
+  const std::optional<std::string> number =
+      f.number ? std::optional(lower(*f.number)) : std::nullopt;
+  std::vector<StoredMessage> out;
+  for (auto& sm : all) {
+    if (!sm.message.call) continue;
+    const Call& c = *sm.message.call;
+    if (f.type && !(c.type == *f.type || (*f.type == "missed" && IsMissedCallType(c.type)))) {
+      continue;
+    }
+    if (number && lower(c.number).find(*number) == std::string::npos &&
+        lower(c.contact).find(*number) == std::string::npos) {
+      continue;
+    }
+    out.push_back(std::move(sm));
+  }
+  return out;
+}
+
+namespace {
+
+// The name a call is counted under in the report: its number, else the reason there is none.
+std::string CallPartyLabel(const Call& c) {
+  if (!c.number.empty()) return c.number;
+  if (!c.presentation.empty()) return "(" + c.presentation + ")";
+  return "(no number)";
+}
+
+}  // namespace
+
 Status Case::GatherMessages(std::optional<std::int64_t> since, std::optional<std::int64_t> until,
                             ReportData* data) const {
   EVIDENCE_ASSIGN_OR_RETURN(auto all, Messages(MessageFilter{}));
   std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> counts;
+  std::map<std::tuple<std::string, std::string, std::string>, ReportCallCount> calls;
   for (const auto& sm : all) {
     const Message& m = sm.message;
     if (m.system || !m.time) continue;
     auto t = InstantOf(m.time);
     if ((since || until) && (!t || (since && *t < *since) || (until && *t > *until))) continue;
+    if (m.call) {
+      // Calls are counted apart from messages, per local day (as written) and number.
+      const std::string party = CallPartyLabel(*m.call);
+      ReportCallCount& cc = calls[{m.time->substr(0, 10), party, sm.item}];
+      cc.calls++;
+      if (IsMissedCallType(m.call->type)) cc.missed++;
+      if (cc.contact.empty()) cc.contact = m.call->contact;
+      // A voicemail's transcript is something the caller said: it joins the timeline.
+      if (m.text.empty()) continue;
+      std::string text = LossyUtf8(m.text.substr(0, 120));
+      if (m.text.size() > 120) text += "…";
+      data->events.push_back(
+          {*m.time, "message", sm.item, m.call->type + " " + party + ": " + text});
+      continue;
+    }
     counts[{m.time->substr(0, 10), m.sender, sm.item}]++;
     std::string text = LossyUtf8(m.text.substr(0, 120));
     if (m.text.size() > 120) text += "…";
@@ -148,6 +223,12 @@ Status Case::GatherMessages(std::optional<std::int64_t> since, std::optional<std
   }
   for (const auto& [key, n] : counts) {
     data->message_counts.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
+  }
+  for (auto& [key, cc] : calls) {
+    cc.date = std::get<0>(key);
+    cc.number = std::get<1>(key);
+    cc.item = std::get<2>(key);
+    data->call_counts.push_back(std::move(cc));
   }
   return Status::Ok();
 }

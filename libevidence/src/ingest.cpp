@@ -34,6 +34,15 @@ nlohmann::json MessageJson(const Message& m) {
       {"direction", m.direction}, {"text", m.text},     {"system", m.system},
       {"attachments", atts},      {"extra", m.extra}};
   j["time"] = m.time ? nlohmann::json(*m.time) : nlohmann::json();
+  if (m.call) {
+    // Part of the hashed message, so verify covers every call field.
+    nlohmann::json c = {{"type", m.call->type},
+                        {"number", m.call->number},
+                        {"contact", m.call->contact},
+                        {"presentation", m.call->presentation}};
+    c["duration_s"] = m.call->duration_s ? nlohmann::json(*m.call->duration_s) : nlohmann::json();
+    j["call"] = c;
+  }
   return j;
 }
 

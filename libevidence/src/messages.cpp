@@ -448,6 +448,14 @@ std::string_view ExportFormatName(ExportFormat format) {
       return "imessage-html";
     case ExportFormat::kIMessageText:
       return "imessage-text";
+    case ExportFormat::kCallLogXml:
+      return "call-log-xml";
+    case ExportFormat::kSuperBackupCalls:
+      return "superbackup-calls";
+    case ExportFormat::kGoogleVoiceCall:
+      return "google-voice-call";
+    case ExportFormat::kGoogleVoiceText:
+      return "google-voice-text";
   }
   return "unknown";
 }
@@ -646,6 +654,7 @@ Result<ExportFormat> DetectImpl(const std::filesystem::path& path, std::string_v
   while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) {
     trimmed.remove_prefix(1);
   }
+  if (auto calls = mi::DetectCallOrVoiceExport(trimmed)) return *calls;
   if (StartsWith(trimmed, "<")) {
     const std::string root = XmlRootName(trimmed);
     if (root == "smses") return ExportFormat::kSmsBackupXml;
@@ -694,6 +703,12 @@ Result<ExportSummary> ParseImpl(const std::filesystem::path& path, std::string_v
       return mi::ParseIMessageHtml(path, options, on_message);
     case ExportFormat::kIMessageText:
       return mi::ParseIMessageText(path, options, on_message);
+    case ExportFormat::kCallLogXml:
+    case ExportFormat::kSuperBackupCalls:
+      return mi::ParseCallLogXml(path, *format, options, on_message);
+    case ExportFormat::kGoogleVoiceCall:
+    case ExportFormat::kGoogleVoiceText:
+      return mi::ParseGoogleVoice(path, *format, options, on_message);
   }
   return Status::Unsupported("message export: unknown format");
 }

@@ -173,5 +173,32 @@ Result<ExportSummary> ParseIMessageText(const std::filesystem::path& path,
                                         const MessageCallback& on_message);
 Result<ExportSummary> ParseIMessageTextBuffer(std::string_view bytes, const ParseOptions& options,
                                               const MessageCallback& on_message);
+// ---------------------------------------------------------------------------------------------
+// Call logs and Google Voice (messages_calls.cpp, messages_google_voice.cpp).
+
+// Recognises, from the first bytes of a file (after any BOM), a call log (SMS Backup & Restore
+// <calls>, SuperBackup <alllogs>) or a Google Takeout Voice page (a call, or a text thread).
+// The one detection used by both ParseExport and the metadata classifier. Cheap: string searches.
+std::optional<ExportFormat> DetectCallOrVoiceExport(std::string_view head);
+
+// Sets direction, sender and recipients (and extra "kind": "call") from m->call (required).
+void SetCallParties(Message* m);
+// Android's CallLog.Calls.TYPE code ("1".."7", or the type spelled out) as a Call::type.
+std::string AndroidCallType(std::string_view raw);
+
+// `format` is kCallLogXml or kSuperBackupCalls.
+Result<ExportSummary> ParseCallLogXml(const std::filesystem::path& path, ExportFormat format,
+                                      const ParseOptions& options,
+                                      const MessageCallback& on_message);
+// `format` is kGoogleVoiceCall or kGoogleVoiceText. One page is read whole (it describes one call
+// or one thread), up to kMaxGoogleVoicePageBytes: a DOM takes many times the bytes of its page,
+// and real pages are a few KiB (kUnsupported beyond).
+inline constexpr uint64_t kMaxGoogleVoicePageBytes = 8ull << 20;
+Result<ExportSummary> ParseGoogleVoice(const std::filesystem::path& path, ExportFormat format,
+                                       const ParseOptions& options,
+                                       const MessageCallback& on_message);
+// Exposed for tests: "PT1H2M3S" -> 3723; nullopt when it is not an ISO 8601 duration of hours,
+// minutes and seconds.
+std::optional<uint64_t> ParseIsoDuration(std::string_view text);
 
 }  // namespace evidence::messages_internal

@@ -2,16 +2,12 @@
 // libxml2's xmlTextReader so that only the current record is in memory. MMS parts carrying base64
 // data become attachments described by size and SHA-256; the decoded bytes are hashed as they are
 // decoded and never kept.
-#include <libxml/parser.h>
-#include <libxml/xmlreader.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,72 +16,17 @@
 #include "evidence/messages.hpp"
 #include "messages_internal.hpp"
 #include "status_macros.hpp"
+#include "xml_util.hpp"
 
 namespace evidence::messages_internal {
 
 namespace {
 
-struct ReaderDeleter {
-  void operator()(xmlTextReader* r) const { xmlFreeTextReader(r); }
-};
-using ReaderPtr = std::unique_ptr<xmlTextReader, ReaderDeleter>;
-
-struct XmlErrorState {
-  bool set = false;
-  std::string message;
-  int line = 0;
-};
-
-// libxml2 2.12 made the error argument const; accept both.
-#if LIBXML_VERSION >= 21200
-using XmlErrorArg = const xmlError*;
-#else
-using XmlErrorArg = xmlErrorPtr;
-#endif
-
-void OnXmlError(void* user, XmlErrorArg error) {
-  auto* state = static_cast<XmlErrorState*>(user);
-  if (state == nullptr || error == nullptr || state->set || error->level < XML_ERR_ERROR) return;
-  try {
-    std::string msg = error->message != nullptr ? error->message : "malformed xml";
-    while (!msg.empty() && std::isspace(static_cast<unsigned char>(msg.back()))) msg.pop_back();
-    std::string flat;
-    for (char c : msg) {
-      if (c == '\n') {
-        flat += "; ";
-      } else {
-        flat += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      }
-    }
-    state->message = SanitizeUtf8(flat);
-    state->line = error->line;
-    state->set = true;
-  } catch (...) {
-    // Called from C: nothing may escape. The reader's own -1 still reports the failure.
-  }
-}
-
-void IgnoreGenericError(void*, const char*, ...) {}
-
-// libxml2 reports some failures (encoding conversion, I/O) through its per-thread generic error
-// function, which prints to stderr; the parse reports them as a status instead.
-class GenericErrorSilencer {
- public:
-  GenericErrorSilencer() : saved_(xmlGenericError), saved_context_(xmlGenericErrorContext) {
-    xmlSetGenericErrorFunc(nullptr, IgnoreGenericError);
-  }
-  ~GenericErrorSilencer() { xmlSetGenericErrorFunc(saved_context_, saved_); }
-  GenericErrorSilencer(const GenericErrorSilencer&) = delete;
-  GenericErrorSilencer& operator=(const GenericErrorSilencer&) = delete;
-
- private:
-  xmlGenericErrorFunc saved_;
-  void* saved_context_;
-};
-
-std::string_view View(const xmlChar* s) {
-  return s == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(s));
-}
+using xml_util::GenericErrorSilencer;
+using xml_util::OnXmlError;
+using xml_util::ReaderPtr;
+using xml_util::View;
+using xml_util::XmlErrorState;
 
 bool IsNullish(std::string_view v) { return v.empty() || v == "null"; }
 
@@ -256,8 +197,7 @@ class SmsParser {
       : path_(path), options_(options), on_message_(on_message) {}
 
   Result<ExportSummary> Run() {
-    static std::once_flag init;
-    std::call_once(init, [] { xmlInitParser(); });
+    xml_util::InitOnce();
     const GenericErrorSilencer silence;
     int flags = XML_PARSE_NONET | XML_PARSE_COMPACT;
     if (options_.allow_huge_xml_attributes) flags |= XML_PARSE_HUGE;

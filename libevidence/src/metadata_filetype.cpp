@@ -464,6 +464,12 @@ const char* ChatExportFormat(std::string_view type, std::string_view head) {
   return format ? ExportFormatName(*format).data() : nullptr;
 }
 
+std::optional<ExportFormat> CallOrVoiceExport(std::string_view type, std::string_view head) {
+  if (!StartsWith(type, "text/") && type != "application/xml") return std::nullopt;
+  if (StartsWith(head, "\xEF\xBB\xBF")) head.remove_prefix(3);
+  return messages_internal::DetectCallOrVoiceExport(head);
+}
+
 }  // namespace
 
 void Classify(const std::filesystem::path& path, const RandomAccessFile& file,
@@ -514,11 +520,13 @@ void Classify(const std::filesystem::path& path, const RandomAccessFile& file,
     } else {
       set("other", nullptr);
     }
+  } else if (auto calls = CallOrVoiceExport(type, head)) {
+    // The message code's own detection, so that a file is a call log here iff it parses as one.
+    set(*calls == ExportFormat::kGoogleVoiceText ? "message-export" : "calls",
+        std::string(ExportFormatName(*calls)).c_str());
   } else if (type == "text/xml" || type == "application/xml") {
     if (LooksLikeSmsBackup(head)) {
       set("message-export", "sms-backup-restore");
-    } else if (LooksLikeCallLogBackup(head)) {
-      set("document", "sms-backup-restore-calls");
     } else {
       set("document", nullptr);
     }

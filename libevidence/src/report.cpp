@@ -92,6 +92,12 @@ Status Validate(const ReportData& data) {
                                      "\" is not a date (YYYY-MM-DD)");
     }
   }
+  for (const auto& cc : data.call_counts) {
+    if (cc.date.size() != 10 || !DatePart(cc.date)) {
+      return Status::InvalidArgument("report: call count of " + cc.item + ": \"" + cc.date +
+                                     "\" is not a date (YYYY-MM-DD)");
+    }
+  }
   for (const auto& ev : data.events) {
     if (ev.kind != "capture" && ev.kind != "message") {
       return Status::InvalidArgument("report: event of " + ev.item + ": unknown kind \"" + ev.kind +
@@ -150,6 +156,26 @@ ReportSummary Summarize(const ReportData& data) {
   for (const auto& [sender, n] : senders) s.messages_by_sender.emplace_back(sender, n);
   SortByCountDesc(&s.messages_by_sender);
   for (const auto& [date, n] : msg_days) s.messages_by_day.emplace_back(date, n);
+
+  std::map<std::string, ReportSummary::CallTally> call_days, call_numbers;
+  for (const auto& cc : data.call_counts) {
+    s.calls += cc.calls;
+    s.missed_calls += cc.missed;
+    for (auto* tally : {&call_days[cc.date], &call_numbers[cc.number]}) {
+      tally->calls += cc.calls;
+      tally->missed += cc.missed;
+    }
+  }
+  for (auto& [date, t] : call_days) {
+    t.key = date;
+    s.calls_by_day.push_back(t);
+  }
+  for (auto& [number, t] : call_numbers) {
+    t.key = number;
+    s.calls_by_number.push_back(t);
+  }
+  std::stable_sort(s.calls_by_number.begin(), s.calls_by_number.end(),
+                   [](const auto& a, const auto& b) { return a.calls > b.calls; });
   return s;
 }
 

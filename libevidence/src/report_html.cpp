@@ -522,6 +522,42 @@ void Messages(const ReportData& data, const ReportSummary& s, std::string* out) 
   *out += "</tbody>\n</table>\n</section>\n";
 }
 
+std::string CallPartyHtml(const std::string& number, const std::string& contact) {
+  return E(number) + (contact.empty() ? "" : " <span class=\"muted\">(" + E(contact) + ")</span>");
+}
+
+void Calls(const ReportData& data, const ReportSummary& s, std::string* out) {
+  if (data.call_counts.empty()) return;  // no call log, no section
+  *out += "<section>\n<h2>Calls</h2>\n<p>" + E(CallsSentence(s)) + "</p>\n";
+  *out +=
+      "<p class=\"note\">Missed counts the calls nobody answered: missed, sent to voicemail, "
+      "rejected and blocked. Days are the dates written in each call&#39;s time.</p>\n";
+  *out += "<h3>Busiest days</h3>\n<ul>\n";
+  for (const auto* cc : BusiestCallDays(data, 10)) {
+    *out += "<li>" + E(CallCountSentence(*cc)) + " <span class=\"muted\">(" + E(cc->item) +
+            ")</span></li>\n";
+  }
+  *out +=
+      "</ul>\n<h3>By number</h3>\n<table>\n<thead><tr><th>Number</th>"
+      "<th class=\"num\">Calls</th><th class=\"num\">Missed</th></tr></thead>\n<tbody>\n";
+  for (const auto& t : s.calls_by_number) {
+    *out += "<tr><td>" + E(t.key) + "</td><td class=\"num\">" + Num(t.calls) +
+            "</td><td class=\"num\">" + Num(t.missed) + "</td></tr>\n";
+  }
+  *out += "</tbody>\n</table>\n";
+  *out +=
+      "<h3>By day and number</h3>\n<table>\n<thead><tr><th style=\"width:18%\">Date</th>"
+      "<th>Number</th><th style=\"width:18%\">Call log</th><th class=\"num\">Calls</th>"
+      "<th class=\"num\">Missed</th></tr></thead>\n<tbody>\n";
+  for (const auto* cc : CallCountsByDay(data)) {
+    *out += "<tr><td class=\"nowrap\">" + E(cc->date) + "</td><td>" +
+            CallPartyHtml(cc->number, cc->contact) + "</td><td>" + E(cc->item) +
+            "</td><td class=\"num\">" + Num(cc->calls) + "</td><td class=\"num\">" +
+            Num(cc->missed) + "</td></tr>\n";
+  }
+  *out += "</tbody>\n</table>\n</section>\n";
+}
+
 void Exhibits(const ReportData& data, std::string* out) {
   *out += "<section>\n<h2>Exhibits</h2>\n";
   if (data.items.empty()) {
@@ -582,6 +618,7 @@ std::string RenderHtml(const ReportData& data, const ReportSummary& summary) {
   Timeline(data, &out);
   Incidents(data, &out);
   Messages(data, summary, &out);
+  Calls(data, summary, &out);
   Exhibits(data, &out);
   out +=
       "<footer>Times are shown as written: an offset such as +01:00 is the local zone at that "

@@ -113,4 +113,14 @@ std::vector<std::string> SummarySentences(const ReportData& data, const ReportSu
 // How to check the integrity anchor, one sentence (plain text).
 std::string_view VerifySentence();
 
+// Calls (report_calls.cpp). Plain text, not escaped.
+// "43 calls on 2 March 2026 with +15550000001, 38 of them missed" for one row of call_counts.
+std::string CallCountSentence(const ReportCallCount& cc);
+// "120 calls from parsed call logs, 97 of them missed, from 3 numbers, on 5 days."; "" if none.
+std::string CallsSentence(const ReportSummary& summary);
+// Rows of call_counts by date, then number, then call log.
+std::vector<const ReportCallCount*> CallCountsByDay(const ReportData& data);
+// The `limit` rows with the most calls (then most missed, then earliest), for "busiest days".
+std::vector<const ReportCallCount*> BusiestCallDays(const ReportData& data, size_t limit);
+
 }  // namespace evidence::report_internal

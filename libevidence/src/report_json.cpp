@@ -64,6 +64,17 @@ std::string RenderJson(const ReportData& data, const ReportSummary& summary) {
   s["messages_by_sender"] = Counts(summary.messages_by_sender, "sender", "messages");
   s["messages_by_day"] = Counts(summary.messages_by_day, "date", "messages");
   s["exhibits"] = summary.exhibits;
+  s["calls"] = summary.calls;
+  s["missed_calls"] = summary.missed_calls;
+  for (auto [key, tallies, name] :
+       {std::tuple{"calls_by_day", &summary.calls_by_day, "date"},
+        std::tuple{"calls_by_number", &summary.calls_by_number, "number"}}) {
+    Json a = Json::array();
+    for (const auto& t : *tallies) {
+      a.push_back(Json{{name, t.key}, {"calls", t.calls}, {"missed", t.missed}});
+    }
+    s[key] = a;
+  }
   j["summary"] = s;
 
   Json incidents = Json::array();
@@ -106,6 +117,17 @@ std::string RenderJson(const ReportData& data, const ReportSummary& summary) {
         Json{{"date", mc.date}, {"sender", mc.sender}, {"item", mc.item}, {"messages", mc.count}});
   }
   j["message_counts"] = counts;
+
+  Json calls = Json::array();
+  for (const auto* cc : CallCountsByDay(data)) {
+    calls.push_back(Json{{"date", cc->date},
+                         {"number", cc->number},
+                         {"contact", cc->contact},
+                         {"item", cc->item},
+                         {"calls", cc->calls},
+                         {"missed", cc->missed}});
+  }
+  j["call_counts"] = calls;
 
   // Events in timeline order, so that a reader of the JSON sees the same sequence as the HTML.
   Json events = Json::array();

@@ -206,6 +206,27 @@ std::string RenderMarkdown(const ReportData& data, const ReportSummary& s) {
     out += "\n";
   }
 
+  if (!data.call_counts.empty()) {
+    out += "## Calls\n\n" + MarkdownText(CallsSentence(s)) +
+           " Missed counts the calls nobody answered: missed, sent to voicemail, rejected and "
+           "blocked.\n\n### Busiest days\n\n";
+    for (const auto* cc : BusiestCallDays(data, 10)) {
+      out += "- " + MarkdownText(CallCountSentence(*cc)) + " (" + MarkdownText(cc->item) + ")\n";
+    }
+    out += "\n### By number\n\n| Number | Calls | Missed |\n|---|--:|--:|\n";
+    for (const auto& t : s.calls_by_number) {
+      out += "| " + C(t.key) + " | " + Num(t.calls) + " | " + Num(t.missed) + " |\n";
+    }
+    out +=
+        "\n### By day and number\n\n| Date | Number | Contact | Call log | Calls | Missed "
+        "|\n|---|---|---|---|--:|--:|\n";
+    for (const auto* cc : CallCountsByDay(data)) {
+      out += "| " + C(cc->date) + " | " + C(cc->number) + " | " + C(cc->contact) + " | " +
+             C(cc->item) + " | " + Num(cc->calls) + " | " + Num(cc->missed) + " |\n";
+    }
+    out += "\n";
+  }
+
   out += "## Exhibits\n\n";
   if (data.items.empty()) {
     out += "No exhibits in the period covered.\n\n";

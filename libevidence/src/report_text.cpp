@@ -231,6 +231,7 @@ std::vector<std::string> SummarySentences(const ReportData& data, const ReportSu
                   Plural(summary.messages_by_sender.size(), "sender", "senders") + ", on " +
                   Plural(summary.messages_by_day.size(), "day", "days") + ".");
   }
+  if (std::string calls = CallsSentence(summary); !calls.empty()) out.push_back(calls);
   out.push_back(Plural(summary.exhibits, "exhibit is", "exhibits are") + " listed.");
   return out;
 }

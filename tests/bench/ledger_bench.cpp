@@ -14,6 +14,11 @@
 //     checkpoint, each checked against the signed root (as `export` does). Prints
 //     "proof_ms <mean milliseconds per proof>".
 //
+//   evidence-ledger-bench parse EXPORT
+//     Detects and parses the message export EXPORT (ParseExport, messages dropped as they come),
+//     nothing stored: the parser's own rate and memory, apart from what `add` does with the
+//     messages. Prints "parse_seconds <s>", "parse_messages <n>".
+//
 // Progress and errors go to stderr; exit 1 on any failure.
 #include <chrono>
 #include <cstdio>
@@ -29,6 +34,7 @@
 #include "evidence/hash.hpp"
 #include "evidence/key_file.hpp"
 #include "evidence/ledger.hpp"
+#include "evidence/messages.hpp"
 #include "ledger_writer.hpp"
 #include "sqlite_util.hpp"
 
@@ -51,7 +57,8 @@ double Seconds(Clock::time_point since) {
 [[noreturn]] void Usage() {
   std::fprintf(stderr,
                "usage: evidence-ledger-bench build CASE --entries N [--items K] [--batch B]\n"
-               "       evidence-ledger-bench prove CASE --proofs P\n");
+               "       evidence-ledger-bench prove CASE --proofs P\n"
+               "       evidence-ledger-bench parse EXPORT\n");
   std::exit(2);
 }
 
@@ -190,6 +197,20 @@ int Prove(const fs::path& dir, std::uint64_t proofs) {
   return 0;
 }
 
+int Parse(const fs::path& file) {
+  std::uint64_t messages = 0;
+  const auto start = Clock::now();
+  auto summary = evidence::ParseExport(file, file.filename().string(), evidence::ParseOptions{},
+                                       [&](evidence::Message&&) {
+                                         ++messages;
+                                         return Status::Ok();
+                                       });
+  if (!summary.ok()) Fail("parse " + file.string(), summary.status());
+  std::printf("parse_seconds %.3f\nparse_messages %llu\n", Seconds(start),
+              static_cast<unsigned long long>(messages));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -202,5 +223,6 @@ int main(int argc, char** argv) {
     return Build(dir, entries, Flag(argc, argv, "--items", 0), Flag(argc, argv, "--batch", 100000));
   }
   if (mode == "prove") return Prove(dir, Flag(argc, argv, "--proofs", 1000));
+  if (mode == "parse") return Parse(dir);
   Usage();
 }

@@ -129,6 +129,62 @@ std::string SmsBackup(const std::string& png) {
          "</smses>\n";
 }
 
+// A call log in each of the forms the call-log reader knows, written here.
+std::string CallLog() {
+  return "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n"
+         "<calls count=\"3\" backup_set=\"0f1e\" backup_date=\"1721556032311\">\n"
+         "  <call number=\"+15550000001\" duration=\"0\" date=\"1772470800000\" type=\"3\" "
+         "presentation=\"1\" readable_date=\"Mar 2, 2026\" contact_name=\"Alex\" />\n"
+         "  <call number=\"-1\" duration=\"12\" date=\"1772470860\" type=\"1\" />\n"
+         "  <call number=\"+15550000002\" duration=\"61\" date=\"1772470900000\" type=\"2\" "
+         "post_dial_digits=\",1\" />\n</calls>\n";
+}
+
+std::string SuperBackupLog() {
+  return "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<alllogs count=\"2\">\n"
+         "  <log number=\"+15550000003\" time=\"Mar 2, 2026 10:00:00 PM\" "
+         "date=\"1772488800000\" type=\"3\" name=\"Sam\" new=\"1\" dur=\"0\" />\n"
+         "  <log number=\"+15550000004\" date=\"1772489100000\" type=\"6\" dur=\"61\" />\n"
+         "</alllogs>\n";
+}
+
+std::string VoicePage(const std::string& title, const std::string& body) {
+  return "<?xml version=\"1.0\" ?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" "
+         "\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\"><html "
+         "xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>" +
+         title + "</title></head>\n<body>" + body + "</body></html>\n";
+}
+
+std::string VoiceCall() {
+  return VoicePage(
+      "Voicemail from Sam",
+      "<div class=\"haudio\"><span class=\"album\">Call Log for</span>\n<div "
+      "class=\"contributor vcard\">Voicemail from\n<a class=\"tel\" href=\"tel:+15550000003\">"
+      "<span class=\"fn\">Sam</span></a></div>\n<abbr class=\"published\" "
+      "title=\"2026-03-02T14:00:00.000-08:00\">Mar 2</abbr>\nTranscript:\n<span "
+      "class=\"description\"><span class=\"full-text\">Call me back.</span><span class=\"word "
+      "high\">Call<span class=\"start-time\">1.1</span></span></span>\n<audio src=\"a.mp3\">"
+      "<a rel=\"enclosure\" href=\"a.mp3\">Audio</a></audio>\n<abbr class=\"duration\" "
+      "title=\"PT1M5S\">(00:01:05)</abbr>\n<div class=\"tags\">Labels: <a rel=\"tag\" "
+      "href=\"http://www.google.com/voice#voicemail\">Voicemail</a></div>\n<div "
+      "class=\"deletedStatusContainer\">User Deleted:\nFalse</div></div>");
+}
+
+std::string VoiceThread() {
+  return VoicePage(
+      "Group Conversation",
+      "<div class=\"hChatLog hfeed\"><div class=\"participants\">Group conversation with:\n"
+      "<cite class=\"sender vcard\"><a class=\"tel\" href=\"tel:+15550000003\"><span "
+      "class=\"fn\">Sam</span></a></cite></div>\n<div class=\"message\"><abbr class=\"dt\" "
+      "title=\"2026-03-02T14:00:00.100-08:00\">x</abbr>:\n<cite class=\"sender vcard\"><a "
+      "class=\"tel\" href=\"tel:+15550000003\"><span class=\"fn\">Sam</span></a></cite>:\n"
+      "<q>one<br>two &amp; three</q>\n</div> <div class=\"message\"><abbr class=\"dt\" "
+      "title=\"2026-03-02T14:01:00.000-08:00\">x</abbr>:\n<cite class=\"sender vcard\"><a "
+      "class=\"tel\" href=\"tel:+15550000009\"><abbr class=\"fn\" title=\"\">Me</abbr></a>"
+      "</cite>:\n<q></q>\n<div><img src=\"pic-1\" alt=\"Image MMS Attachment\" /></div></div>"
+      "</div>");
+}
+
 std::string Eml() {
   return "From: Daniel Marsh <daniel@example.org>\r\n"
          "To: Sam <sam@example.net>, other@example.net\r\n"
@@ -263,6 +319,10 @@ void WriteSeeds(const fs::path& out) {
 
   Put(out / "sms", "backup.xml", SmsBackup(png));
   Put(out / "email", "message.eml", Eml());
+  Put(out / "calls_xml", "calls.xml", CallLog());
+  Put(out / "calls_xml", "superbackup.xml", SuperBackupLog());
+  Put(out / "google_voice", "voicemail.html", VoiceCall());
+  Put(out / "google_voice", "thread.html", VoiceThread());
   Put(out / "email", "mailbox.mbox", Mbox());
   Put(out / "telegram", "result.json", TelegramChat());
   Put(out / "telegram", "account.json", TelegramAccount());

@@ -36,6 +36,8 @@ sample_dirs() {
   case "$1" in
     whatsapp_text | whatsapp_zip) echo messages/whatsapp ;;
     sms) echo messages/sms ;;
+    calls_xml) echo messages/calls ;;
+    google_voice) echo messages/googlevoice ;;
     email) echo messages/email ;;
     telegram) echo messages/telegram ;;
     discord) echo messages/discord ;;

@@ -224,12 +224,12 @@ TEST(SmsBackup, TruncatedFileNamesTheLine) {
 
 TEST(SmsBackup, OtherXmlIsUnsupported) {
   TempDir dir;
-  const auto path = dir / "calls.xml";
-  WriteFile(path, "<?xml version='1.0'?>\n<calls count=\"0\"></calls>\n");
-  auto format = DetectExportFormat(path, "calls.xml");
+  const auto path = dir / "contacts.xml";
+  WriteFile(path, "<?xml version='1.0'?>\n<contacts count=\"0\"></contacts>\n");
+  auto format = DetectExportFormat(path, "contacts.xml");
   ASSERT_FALSE(format.ok());
   EXPECT_EQ(format.status().code(), StatusCode::kUnsupported);
-  EXPECT_NE(format.status().message().find("<calls>"), std::string::npos);
+  EXPECT_NE(format.status().message().find("<contacts>"), std::string::npos);
 }
 
 TEST(SmsBackup, EntityExpansionIsBounded) {

@@ -90,6 +90,8 @@ ReportData FullyFilled() {
   d.message_counts.push_back({"2026-03-12", "", "EX-0004", 2});  // an unnamed sender
   d.items[1].captured = "2026:03:09 08:01:40";                   // evidence times may be unreadable
   d.events.push_back({"2026-02-31T10:00:00", "capture", "EX-0002", "photo card.jpg"});
+  d.call_counts.push_back({"2026-03-02", "+15550000001", "Alex", "EX-0005", 43, 38});
+  d.call_counts.push_back({"2026-03-03", "(withheld)", "", "EX-0005", 1, 0});
   return d;
 }
 

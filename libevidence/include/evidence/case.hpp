@@ -109,6 +109,15 @@ struct MessageFilter {
   std::optional<std::string> until;
 };
 
+// Calls are stored as messages (Message::call set); this selects among them.
+struct CallFilter {
+  std::optional<std::string> item;
+  std::optional<std::string> number;  // case-insensitive substring of the number or contact name
+  std::optional<std::string> type;    // a Call::type, or "missed" for every IsMissedCallType
+  std::optional<std::string> since;   // compared with the call time as written
+  std::optional<std::string> until;
+};
+
 struct LogFilter {
   std::optional<std::string> item;
   std::optional<std::string> incident;
@@ -247,6 +256,8 @@ class Case {
 
   // Messages parsed out of exports, in export order.
   Result<std::vector<StoredMessage>> Messages(const MessageFilter& filter) const;
+  // Calls parsed out of call logs (messages whose `call` is set), in export order.
+  Result<std::vector<StoredMessage>> Calls(const CallFilter& filter) const;
 
   // All incidents ordered by `at`, folded from the ledger.
   Result<std::vector<Incident>> Incidents() const;
@@ -327,7 +338,8 @@ class Case {
  private:
   struct State;
   explicit Case(std::unique_ptr<State> state);
-  // Adds message counts and message events in the window (bounds in Unix ms) to `data`.
+  // Adds message counts, call counts and message events in the window (bounds in Unix ms) to
+  // `data`.
   Status GatherMessages(std::optional<std::int64_t> since, std::optional<std::int64_t> until,
                         ReportData* data) const;
   std::unique_ptr<State> s_;

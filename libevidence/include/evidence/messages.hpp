@@ -37,11 +37,15 @@ enum class ExportFormat {
   kGoogleChatJson,    // Google Chat Takeout messages.json
   kIMessageHtml,      // imessage-exporter HTML
   kIMessageText,      // imessage-exporter TXT
+  kCallLogXml,        // SMS Backup & Restore / Call Logs Backup & Restore calls.xml
+  kSuperBackupCalls,  // SuperBackup <alllogs>
+  kGoogleVoiceCall,   // Google Takeout Voice, one call page (Voice/Calls/*.html)
+  kGoogleVoiceText,   // Google Takeout Voice, one text thread page
 };
 
 // "whatsapp-text", "whatsapp-zip", "sms-backup-xml", "eml", "mbox", "telegram-json",
 // "discord-json", "messenger-instagram-json", "google-chat-json", "imessage-html",
-// "imessage-text".
+// "imessage-text", "call-log-xml", "superbackup-calls", "google-voice-call", "google-voice-text".
 std::string_view ExportFormatName(ExportFormat format);
 
 // Parses "day-first" / "month-first" (the spelling of the CLI's --date-order); kInvalidArgument
@@ -58,10 +62,27 @@ struct Attachment {
   std::optional<std::string> sha256;
 };
 
+// What a call-log record says about one call (docs/messages.md, "Call logs").
+struct Call {
+  // "incoming", "outgoing", "missed", "voicemail", "rejected", "blocked", "recorded",
+  // "answered-elsewhere", or "unknown" (a type code the format does not define; extra keeps it).
+  std::string type;
+  std::string number;   // as the export writes it; "" when withheld, unknown or absent
+  std::string contact;  // the contact name the export gives; "" when none
+  // Seconds the call lasted, as the export states it; absent when it states none.
+  std::optional<uint64_t> duration_s;
+  // "" when the number was shown; "withheld", "unknown" or "payphone" when the network hid it.
+  std::string presentation;
+};
+
+// The call types that count as missed in summaries: the phone rang and nobody answered it.
+bool IsMissedCallType(std::string_view type);
+
 struct Message {
   uint64_t index = 0;  // 0-based order within the export (file order, not time order)
   // WhatsApp: phone-local time without offset, "2020-03-14T18:20:00" (the export has no zone).
-  // SMS: UTC with milliseconds, "2017-12-02T14:49:27.463Z". E-mail: the Date header with its
+  // SMS and call logs: UTC with milliseconds, "2017-12-02T14:49:27.463Z". Google Voice: the
+  // page's time with its offset, "2016-11-22T09:57:49.000-08:00". E-mail: the Date header with its
   // offset, "2008-11-22T15:04:59+11:00". Telegram: UTC from date_unixtime, else the export's
   // local time without zone. Discord: RFC 3339 with the stated offset ("Z" for +00:00).
   // Messenger/Instagram and Google Chat: UTC ("...Z"); iMessage (imessage-exporter): the Mac's
@@ -76,6 +97,9 @@ struct Message {
   bool system = false;    // WhatsApp notices ("Messages and calls are end-to-end encrypted", joins)
   std::vector<Attachment> attachments;
   nlohmann::json extra = nlohmann::json::object();  // format-specific fields; never floats
+  // Set for a record of a call log: the message is then the call (text is a voicemail's
+  // transcript, or ""; sender is the caller's number for calls in, recipients the number called).
+  std::optional<Call> call;
 };
 
 // Limits that keep hostile input from exhausting memory, disk or time.
@@ -101,7 +125,9 @@ struct ExportSummary {
   uint64_t message_count = 0;
   // Facts about the whole export: "time_zone" always; WhatsApp: "layout", "date_order",
   // "date_order_source", "clock", "calendar", "chat_member", "media_count"; SMS: "backup_set",
-  // "backup_date", "declared_count", "sms_count", "mms_count"; mbox/eml: nothing more.
+  // "backup_date", "declared_count", "sms_count", "mms_count"; mbox/eml: nothing more; call logs:
+  // "call_count", "calls_by_type", and "declared_count", "backup_set", "backup_date" when given;
+  // Google Voice: "title", and "participants" for a group thread.
   nlohmann::json fields = nlohmann::json::object();
   // Problems that did not stop the parse (an undecodable MMS part, a cut text, a bad Date header).
   std::vector<std::string> warnings;

@@ -19,7 +19,7 @@ namespace evidence {
 // The closed set of values of Metadata::kind.
 inline constexpr std::string_view kMetadataKinds[] = {
     "photo",          "screenshot", "image",    "audio", "video",
-    "message-export", "email",      "document", "other",
+    "message-export", "email",      "document", "other", "calls",
 };
 
 struct Metadata {

@@ -72,6 +72,17 @@ struct ReportMessageCount {
   std::uint64_t count = 0;
 };
 
+// Calls parsed out of call logs, counted per local day (the date written in the call's time) and
+// number, with the missed ones (IsMissedCallType: missed, voicemail, rejected, blocked) apart.
+struct ReportCallCount {
+  std::string date;     // YYYY-MM-DD
+  std::string number;   // the number, or "(withheld)", "(unknown)", "(payphone)", "(no number)"
+  std::string contact;  // the contact name the log gives for it; "" when none
+  std::string item;     // the call log's exhibit id
+  std::uint64_t calls = 0;
+  std::uint64_t missed = 0;
+};
+
 // A dated thing on the timeline that is not an incident: a capture time or a message.
 struct ReportEvent {
   std::string time;     // RFC 3339, or local "YYYY-MM-DDTHH:MM:SS" when the source had no zone
@@ -93,6 +104,7 @@ struct ReportData {
   std::vector<ReportIncident> incidents;  // ordered by `at`
   std::vector<ReportItem> items;          // ordered by exhibit
   std::vector<ReportMessageCount> message_counts;
+  std::vector<ReportCallCount> call_counts;
   std::vector<ReportEvent> events;  // not necessarily ordered
 };
 
@@ -114,6 +126,18 @@ struct ReportSummary {
   // Days that have messages, in date order (renderers fill the silent days in for charts).
   std::vector<std::pair<std::string, std::uint64_t>> messages_by_day;
   std::uint64_t exhibits = 0;
+  // Calls from parsed call logs, and how many of them were missed.
+  std::uint64_t calls = 0;
+  std::uint64_t missed_calls = 0;
+  struct CallTally {
+    std::string key;  // a date (calls_by_day) or a number (calls_by_number)
+    std::uint64_t calls = 0;
+    std::uint64_t missed = 0;
+  };
+  // Days that have calls, in date order.
+  std::vector<CallTally> calls_by_day;
+  // Most calls first, ties by number.
+  std::vector<CallTally> calls_by_number;
 };
 
 // Facts only: counts and dates; no legal conclusions. Pure and total: an incident whose `at` does
