@@ -253,7 +253,7 @@ TEST(SandboxWorker, ChildCannotWriteFiles) {
   // The request ran and the write failed: refused, or the child died of the file-size limit
   // (RLIMIT_FSIZE 0 raises SIGXFSZ). Any other end would prove nothing about the sandbox.
   EXPECT_TRUE(out.last_message == "refused" || (out.end == End::kSignaled && out.code == SIGXFSZ))
-      << out.last_message << " / " << out.detail;
+      << out.last_message.value_or("(no message)") << " / " << out.detail;
   // And nothing reached the disk.
   std::error_code ec;
   const bool exists = std::filesystem::exists(p, ec);
