@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <tuple>
 
 #include "evidence/printable.hpp"
 #include "evidence/time.hpp"
@@ -123,6 +124,26 @@ Result<std::string> TimeBound(const std::string& text, bool upper) {
   auto ms = ParseTimeBound(text, upper);
   if (!ms.ok()) return ms.status();
   return FormatUtc(*ms);
+}
+
+Status TimeBounds(const std::string& since, const std::string& until,
+                  std::optional<std::string>* lower, std::optional<std::string>* upper) {
+  for (auto [text, bound, is_upper] :
+       {std::tuple{&since, lower, false}, std::tuple{&until, upper, true}}) {
+    if (text->empty()) continue;
+    auto t = TimeBound(*text, is_upper);
+    if (!t.ok()) return t.status().WithContext(is_upper ? "--until" : "--since");
+    *bound = *t;
+  }
+  return Status::Ok();
+}
+
+Status CanonicalExhibit(const Case& c, std::optional<std::string>* exhibit) {
+  if (!*exhibit) return Status::Ok();
+  auto it = c.GetItem(**exhibit);
+  if (!it.ok()) return it.status();
+  *exhibit = it->exhibit;
+  return Status::Ok();
 }
 
 }  // namespace evidence::cli

@@ -62,6 +62,14 @@ void PrintJson(const nlohmann::json& j);
 // of that day.
 Result<std::string> TimeBound(const std::string& text, bool upper);
 
+// The --since and --until of a listing command as TimeBound gives them, each left unset when its
+// text is empty; the error names the option.
+Status TimeBounds(const std::string& since, const std::string& until,
+                  std::optional<std::string>* lower, std::optional<std::string>* upper);
+
+// `exhibit` (when set) as the case spells its exhibit id; kNotFound for an unknown one.
+Status CanonicalExhibit(const Case& c, std::optional<std::string>* exhibit);
+
 // Each command registers itself on the app; the returned function runs it and gives the exit code.
 using Runner = std::function<int()>;
 void AddCaseCommands(CLI::App& app, Globals& g, Runner& run);

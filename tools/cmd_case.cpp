@@ -336,20 +336,12 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         MessageFilter f;
         if (!item->empty()) f.item = *item;
         if (!from->empty()) f.sender = *from;
-        for (auto [text, bound, upper] :
-             {std::tuple{since, &f.since, false}, std::tuple{until, &f.until, true}}) {
-          if (text->empty()) continue;
-          auto ms = ParseTimeBound(*text, upper);
-          if (!ms.ok()) return ReportError(ms.status().WithContext(upper ? "--until" : "--since"));
-          *bound = FormatUtc(*ms);
+        if (Status st = TimeBounds(*since, *until, &f.since, &f.until); !st.ok()) {
+          return ReportError(st);
         }
         auto c = OpenCase(g);
         if (!c.ok()) return ReportError(c.status());
-        if (f.item) {
-          auto it = c->GetItem(*f.item);
-          if (!it.ok()) return ReportError(it.status());
-          f.item = it->exhibit;
-        }
+        if (Status st = CanonicalExhibit(*c, &f.item); !st.ok()) return ReportError(st);
         auto msgs = c->Messages(f);
         if (!msgs.ok()) return ReportError(msgs.status());
         if (g.json) {
