@@ -124,60 +124,6 @@ bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.s
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-std::size_t CountDigits(std::string_view s, std::size_t i, std::size_t max) {
-  std::size_t n = 0;
-  while (i + n < s.size() && n <= max && IsDigit(s[i + n])) ++n;
-  return n;
-}
-
-// d{1,4} sep d{1,4} sep (d{1,4} | letter d{1,2}) with sep one of "/.-", the same twice. The last
-// form covers the Japanese era calendar ("3/18/R4").
-bool DateTokenAt(std::string_view s, std::size_t i, std::size_t& end) {
-  if (i > 0 && IsDigit(s[i - 1])) return false;
-  std::size_t n1 = CountDigits(s, i, 4);
-  if (n1 == 0 || n1 > 4) return false;
-  std::size_t p = i + n1;
-  if (p >= s.size() || (s[p] != '/' && s[p] != '.' && s[p] != '-')) return false;
-  char sep = s[p++];
-  std::size_t n2 = CountDigits(s, p, 4);
-  if (n2 == 0 || n2 > 4) return false;
-  p += n2;
-  if (p >= s.size() || s[p] != sep) return false;
-  ++p;
-  if (p < s.size() && IsAlpha(s[p])) ++p;
-  std::size_t n3 = CountDigits(s, p, 4);
-  if (n3 == 0 || n3 > 4) return false;
-  end = p + n3;
-  return true;
-}
-
-// d{1,2} [:.] d{2}, not followed by a third digit.
-bool TimeTokenAt(std::string_view s, std::size_t i) {
-  if (i > 0 && IsDigit(s[i - 1])) return false;
-  std::size_t n1 = CountDigits(s, i, 2);
-  if (n1 == 0 || n1 > 2) return false;
-  std::size_t p = i + n1;
-  if (p >= s.size() || (s[p] != ':' && s[p] != '.')) return false;
-  ++p;
-  return CountDigits(s, p, 2) == 2;
-}
-
-// A WhatsApp message time stamp: a date and, outside it, a time ("3/27/22, 21:41:35",
-// "23.03.2022, 13:31", "14:56:01, 3/18/22", "3/18/2565 BE, 14:56:01").
-bool LooksLikeChatStamp(std::string_view s) {
-  if (s.empty() || s.size() > 48) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    std::size_t date_end = 0;
-    if (!DateTokenAt(s, i, date_end)) continue;
-    for (std::size_t j = 0; j < s.size(); ++j) {
-      if (j >= i && j < date_end) continue;
-      if (TimeTokenAt(s, j)) return true;
-    }
-    return false;
-  }
-  return false;
-}
-
 // Drops a byte-order mark, directional marks and white space in front of the first line.
 std::string_view SkipLeadingMarks(std::string_view s) {
   static constexpr std::string_view kMarks[] = {
@@ -306,60 +252,6 @@ Result<std::string> DetectMediaType(const std::filesystem::path& path) {
 }
 
 void PreloadMagic() { (void)MagicDatabase::Instance(); }
-
-namespace {
-
-// The message part of a WhatsApp line ("[stamp] rest" or "stamp - rest"), or nullopt when the
-// line does not start with a message time stamp.
-std::optional<std::string_view> ChatLineBody(std::string_view line) {
-  line = SkipLeadingMarks(line);
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (line.empty()) return std::nullopt;
-  if (line[0] == '[') {
-    std::size_t close = line.find(']');
-    if (close == std::string_view::npos || close > 64 || close + 2 >= line.size() ||
-        line[close + 1] != ' ' || !LooksLikeChatStamp(line.substr(1, close - 1))) {
-      return std::nullopt;
-    }
-    return line.substr(close + 2);
-  }
-  if (!IsDigit(line[0])) return std::nullopt;
-  std::size_t dash = line.find(" - ");
-  if (dash == std::string_view::npos || dash > 48 || dash + 3 >= line.size() ||
-      !LooksLikeChatStamp(line.substr(0, dash))) {
-    return std::nullopt;
-  }
-  return line.substr(dash + 3);
-}
-
-}  // namespace
-
-bool LooksLikeWhatsAppText(std::string_view head) {
-  // The first line is a message line, and some message line has a sender ("Name: text"), which
-  // sets exports apart from logs that also start with a date, a time and " - ". An export of a
-  // single line is accepted on its own.
-  std::size_t pos = 0;
-  int lines = 0;
-  bool sender = false;
-  for (int n = 0; n < 40 && pos < head.size(); ++n) {
-    std::size_t nl = head.find('\n', pos);
-    std::string_view line = head.substr(pos, nl == std::string_view::npos ? head.npos : nl - pos);
-    pos = nl == std::string_view::npos ? head.size() : nl + 1;
-    if (line.size() > 4096) line = line.substr(0, 4096);
-    if (SkipLeadingMarks(line).empty()) continue;
-    auto body = ChatLineBody(line);
-    if (lines++ == 0 && !body) return false;
-    if (body) {
-      // "Name: text"; a log's "app - INFO - Connected: host" has its colon after a " - ".
-      std::size_t colon = body->find(": ");
-      if (colon != std::string_view::npos && colon > 0 && colon <= 80 &&
-          colon < body->find(" - ")) {
-        sender = true;
-      }
-    }
-  }
-  return lines > 0 && (sender || lines == 1);
-}
 
 std::string EmailFormat(std::string_view head) {
   std::size_t pos = 0;
@@ -542,7 +434,7 @@ void Classify(const std::filesystem::path& path, const RandomAccessFile& file,
     std::string email = EmailFormat(head);
     if (!email.empty()) {
       set("email", email.c_str());
-    } else if (LooksLikeWhatsAppText(head)) {
+    } else if (messages_internal::LooksLikeWhatsAppText(head)) {
       set("message-export", "whatsapp-text");
     } else {
       set("document", nullptr);

@@ -30,8 +30,8 @@ void PreloadMagic();
 void Classify(const std::filesystem::path& path, const RandomAccessFile& file,
               std::string_view name_hint, Metadata& md);
 
-// Exposed for tests: the content checks Classify uses, on the first bytes of a file.
-bool LooksLikeWhatsAppText(std::string_view head);
+// Exposed for tests: the content checks Classify uses, on the first bytes of a file. (A WhatsApp
+// chat is told by the message code's own LooksLikeWhatsAppText, messages_internal.hpp.)
 // "mbox", "rfc822" or "" (not e-mail).
 std::string EmailFormat(std::string_view head);
 // The root element of an XML document is <smses> (SMS Backup & Restore).
