@@ -216,7 +216,8 @@ tg_messages=$(cat "$work/result.json.count")
 cat "$work/result.json" >/dev/null
 sync -f "$work"
 
-progress "add of the Telegram export"
+progress "parse and add of the Telegram export"
+measure telegram_parse -- "$ledger_bench" parse "$work/result.json"
 "$evidence" -C "$work/case-tg" -q init --no-passphrase >/dev/null
 measure telegram -- "$evidence" -C "$work/case-tg" -q add "$work/result.json"
 rm -rf "$work/case-tg" "$work/result.json"
@@ -261,7 +262,8 @@ export_s=$(field export 1) export_rss=$(field export 2)
 wa_s=$(field whatsapp 1) wa_rss=$(field whatsapp 2)
 mbox_s=$(field mbox 1) mbox_rss=$(field mbox 2)
 tg_s=$(field telegram 1) tg_rss=$(field telegram 2)
-tg_rate=$(awk -v b="$telegram_bytes" -v t="$tg_s" 'BEGIN { printf "%.1f", b / t / 1e6 }')
+tg_parse_s=$(field telegram_parse 1) tg_parse_rss=$(field telegram_parse 2)
+tg_rate=$(awk -v b="$telegram_bytes" -v t="$tg_parse_s" 'BEGIN { printf "%.1f", b / t / 1e6 }')
 
 calls_s=$(field calls 1) calls_rss=$(field calls 2)
 calls_parse_s=$(field calls_parse 1) calls_parse_rss=$(field calls_parse 2)
@@ -292,10 +294,14 @@ echo "| \`add\` of a $(fmt "$whatsapp_bytes" '%d' | awk '{ printf "%.0f MB", $1 
 echo "| \`add\` of a $(awk -v b="$mbox_bytes" 'BEGIN { printf "%.0f MB", b / 1e6 }') mbox ($(grouped "$mbox_messages") mails) |" \
   "$(fmt "$mbox_s" '%.2f s') | $(awk -v b="$mbox_bytes" -v t="$mbox_s" 'BEGIN { printf "%.1f MB/s", b / t / 1e6 }') |" \
   "$(mib "$mbox_rss") | < 128 MiB | $(rss_verdict "$mbox_rss") |"
-echo "| \`add\` of a $(awk -v b="$telegram_bytes" 'BEGIN { printf "%.0f MB", b / 1e6 }') Telegram export ($(grouped "$tg_messages") messages) |" \
-  "$(fmt "$tg_s" '%.2f s') | $tg_rate MB/s | $(mib "$tg_rss") |" \
+# As for the call log: the goal is the parser's; the `add` row adds storing every message.
+echo "| parse of a $(awk -v b="$telegram_bytes" 'BEGIN { printf "%.0f MB", b / 1e6 }') Telegram export ($(grouped "$tg_messages") messages) |" \
+  "$(fmt "$tg_parse_s" '%.2f s') | $tg_rate MB/s | $(mib "$tg_parse_rss") |" \
   ">= ${telegram_rate_goal} MB/s, < 64 MiB |" \
-  "$(verdict "$tg_rate" ">=" "$telegram_rate_goal") $([ "$tg_rss" -ge 0 ] && verdict "$tg_rss" "<" "$telegram_rss_goal_kib" || echo n/a) |"
+  "$(verdict "$tg_rate" ">=" "$telegram_rate_goal") $([ "$tg_parse_rss" -ge 0 ] && verdict "$tg_parse_rss" "<" "$telegram_rss_goal_kib" || echo n/a) |"
+echo "| \`add\` of that Telegram export | $(fmt "$tg_s" '%.2f s') |" \
+  "$(awk -v b="$telegram_bytes" -v t="$tg_s" 'BEGIN { printf "%.1f MB/s", b / t / 1e6 }') |" \
+  "$(mib "$tg_rss") | < 128 MiB | $(rss_verdict "$tg_rss") |"
 
 # The goal is the parser's (issue 19): parsing alone at 20 MB/s or more in under 64 MiB; the
 # `add` row beside it adds storing and hashing every call.
