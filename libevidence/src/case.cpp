@@ -395,8 +395,7 @@ Result<LedgerWriter*> Case::State::Writer() {
 Status Case::State::CheckLedger() {
   EVIDENCE_ASSIGN_OR_RETURN(auto st, db.Prepare("PRAGMA data_version"));
   EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-  const std::pair<std::int64_t, std::uint64_t> now{row ? st.ColumnInt(0) : -1,
-                                                   db.transactions_begun()};
+  const std::int64_t now = row ? st.ColumnInt(0) : -1;
   if (ledger_checked_at == now) return Status::Ok();
   EVIDENCE_RETURN_IF_ERROR(CheckSignedLedger(db, info.uuid, info.origin));
   ledger_checked_at = now;

@@ -67,10 +67,12 @@ struct Case::State {
   Result<LedgerWriter*> Writer();
 
   // CheckSignedLedger (ledger_check.hpp) for the readers: every public method that shows, proves
-  // or exports anything calls it first. It runs again only when the ledger may have changed since
-  // (a transaction on this connection, or another connection's commit).
+  // or exports anything calls it first. It runs again only when another connection has committed
+  // since (SQLite's data_version): this connection's own appends are built on the verified
+  // subtree roots (LedgerWriter), so a ledger checked once stays checked through them, and
+  // `export` does not hash the whole ledger a second time after sealing.
   Status CheckLedger();
-  std::optional<std::pair<std::int64_t, std::uint64_t>> ledger_checked_at;
+  std::optional<std::int64_t> ledger_checked_at;  // the data_version it was checked at
 
   // Appends one entry inside the caller's open transaction and returns its seq. Writer() first.
   Result<std::uint64_t> AppendEntry(std::string_view action, nlohmann::json data,

@@ -58,8 +58,8 @@ Result<std::vector<SignedRoot>> SignedRoots(sql::Database& db, const KeyHistory&
   return roots;
 }
 
-// The action an entry's bytes claim, for naming it; the index column when the bytes do not say
-// (a forged entry may not even be JSON). Only a plain action name is repeated.
+// The action a malformed entry's bytes claim, for naming it; the index column when the bytes do
+// not say (a forged entry may not even be JSON). Only a plain action name is repeated.
 std::string ActionOf(const Bytes& bytes, const std::optional<std::string>& column) {
   auto plain = [](const std::string& s) {
     return !s.empty() && s.size() <= 40 && std::all_of(s.begin(), s.end(), [](char c) {
@@ -161,8 +161,8 @@ Result<std::vector<std::string>> LocateAlteredEntries(sql::Database& db,
       if (!row || static_cast<std::uint64_t>(st.ColumnInt(0)) != first + leaves.size()) break;
       Bytes bytes = st.ColumnBlob(1);
       leaves.push_back(merkle::LeafHash(bytes));
-      actions.push_back(ActionOf(bytes, st.ColumnOptionalText(2)));
       auto parsed = ParseLedgerEntry(AsChars(bytes));
+      actions.push_back(parsed.ok() ? parsed->action : ActionOf(bytes, st.ColumnOptionalText(2)));
       unreadable.push_back(parsed.ok() ? std::nullopt
                                        : std::optional<std::string>(parsed.status().message()));
     }
