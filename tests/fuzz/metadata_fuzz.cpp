@@ -41,7 +41,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)mi::ReadPngText(*raf, &problem);
 
   const std::string head(ef::AsText(data, size < 4096 ? size : 4096));
-  (void)mi::LooksLikeWhatsAppText(head);
   (void)mi::EmailFormat(head);
   (void)mi::LooksLikeSmsBackup(head);
   (void)mi::LooksLikeCallLogBackup(head);
