@@ -1,6 +1,6 @@
 // The child-process sandbox the metadata parsers run in: results come back, and a crash, a hang
 // or a flood of output in the child is reported instead of taking the caller down.
-#include "metadata_sandbox.hpp"
+#include "sandbox.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>

@@ -11,8 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evidence/export.hpp"
 #include "evidence/status.hpp"
 
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 // What to export. No items, incidents or window: the whole case.
@@ -37,8 +39,8 @@ struct ExportOutcome {
   std::uint64_t entries = 0;  // disclosed ledger entries
   std::uint64_t payload_bytes = 0;
   std::string manifest_sha256;
-  std::uint64_t export_entry = 0;  // seq of the export.created entry
-  std::uint64_t tree_size = 0;     // of the checkpoint the proofs lead to
+  std::uint64_t export_entry = 0;        // seq of the export.created entry
+  std::uint64_t tree_size = 0;           // of the checkpoint the proofs lead to
   std::uint64_t consistency_proofs = 0;  // carried in evidence/consistency.json
 };
 
@@ -145,3 +147,4 @@ Result<BundleReport> VerifyBundle(const std::filesystem::path& file,
 nlohmann::json BundleReportJson(const BundleReport& report);
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

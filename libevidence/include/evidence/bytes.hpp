@@ -7,8 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "evidence/export.hpp"
 #include "evidence/status.hpp"
 
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 using Bytes = std::vector<std::uint8_t>;
@@ -32,3 +34,4 @@ std::string Base64Encode(ByteView bytes);
 Result<Bytes> Base64Decode(std::string_view text);
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

@@ -8,8 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evidence/export.hpp"
 #include "evidence/status.hpp"
 
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 // Serialises `value` canonically. kInvalidArgument if it holds a floating-point number or a string
@@ -28,3 +30,4 @@ bool IsValidUtf8(std::string_view s);
 std::string LossyUtf8(std::string_view s);
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

@@ -19,6 +19,7 @@
 
 #include "evidence/bundle.hpp"
 #include "evidence/bytes.hpp"
+#include "evidence/export.hpp"
 #include "evidence/hash.hpp"
 #include "evidence/incident.hpp"
 #include "evidence/ledger.hpp"
@@ -27,6 +28,7 @@
 #include "evidence/status.hpp"
 #include "evidence/timestamp.hpp"
 
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 // Supplies the passphrase of the case's key when (and only when) a signature is needed.
@@ -350,3 +352,4 @@ class Case {
 std::filesystem::path DefaultCaseDir();
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

@@ -15,10 +15,12 @@
 #include <utility>
 #include <vector>
 
+#include "evidence/export.hpp"
 #include "evidence/hash.hpp"
 #include "evidence/signing.hpp"
 #include "evidence/status.hpp"
 
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 // Parsers refuse notes larger than this (1 MiB) ...
@@ -117,3 +119,4 @@ Result<SignedCheckpoint> VerifyCheckpointNote(std::string_view note, std::string
                                               const PublicKey& key);
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

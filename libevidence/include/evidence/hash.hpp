@@ -8,8 +8,10 @@
 #include <string_view>
 
 #include "evidence/bytes.hpp"
+#include "evidence/export.hpp"
 #include "evidence/status.hpp"
 
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 using Sha256Digest = std::array<std::uint8_t, 32>;
@@ -41,3 +43,4 @@ inline std::string DigestHex(const Sha256Digest& d) { return HexEncode(d); }
 Result<Sha256Digest> DigestFromHex(std::string_view hex);
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

@@ -11,8 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evidence/export.hpp"
 #include "evidence/status.hpp"
 
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 // The behaviours of docs/diary.md, the words police and helplines use.
@@ -98,3 +100,4 @@ struct Incident {
 nlohmann::json IncidentToJson(const Incident& incident);
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

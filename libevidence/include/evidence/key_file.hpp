@@ -10,9 +10,11 @@
 #include <string>
 #include <string_view>
 
+#include "evidence/export.hpp"
 #include "evidence/signing.hpp"
 #include "evidence/status.hpp"
 
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 // scrypt cost parameters (RFC 7914). Deriving a key takes about 128 * r * n bytes of memory.
@@ -65,3 +67,4 @@ Result<SigningKey> OpenSigningKey(std::string_view file_contents,
 Result<KeyFileInfo> InspectKeyFile(std::string_view file_contents);
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

@@ -8,8 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evidence/export.hpp"
 #include "evidence/status.hpp"
 
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 // The actions of docs/case-format.md. Anything else in a ledger is corruption.
@@ -38,11 +40,12 @@ struct LedgerEntry {
 //   entry 7 (item.ingested): field "size": expected an unsigned integer
 Result<LedgerEntry> ParseLedgerEntry(std::string_view bytes);
 
-// One line for people, e.g. "EX-0001 photo.jpg (photo, 1.2 MiB, sha256 3a7bd3e2360a…)". kCorruption,
-// naming the entry and the field, when e's data is not well-formed for its action.
+// One line for people, e.g. "EX-0001 photo.jpg (photo, 1.2 MiB, sha256 3a7bd3e2360a…)".
+// kCorruption, naming the entry and the field, when e's data is not well-formed for its action.
 Result<std::string> DescribeLedgerEntry(const LedgerEntry& e);
 
 // RFC 3339 UTC with milliseconds, for the current time.
 std::string NowRfc3339();
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

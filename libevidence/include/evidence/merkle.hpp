@@ -11,9 +11,11 @@
 #include <vector>
 
 #include "evidence/bytes.hpp"
+#include "evidence/export.hpp"
 #include "evidence/hash.hpp"
 #include "evidence/status.hpp"
 
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence::merkle {
 
 using Hash = Sha256Digest;
@@ -134,3 +136,4 @@ Status VerifyConsistency(std::uint64_t old_size, std::uint64_t new_size, const H
                          const Hash& new_root, std::span<const Hash> proof);
 
 }  // namespace evidence::merkle
+EVIDENCE_PUBLIC_END

@@ -18,8 +18,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evidence/export.hpp"
 #include "evidence/status.hpp"
 
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 // The order of day and month in numeric dates such as "03/04/21", when the export cannot prove it.
@@ -197,3 +199,4 @@ Result<ExportSummary> ParseExport(const std::filesystem::path& path, std::string
                                   const MediaSink* on_media = nullptr);
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

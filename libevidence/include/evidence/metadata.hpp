@@ -14,6 +14,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evidence/export.hpp"
+
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 // The closed set of values of Metadata::kind.
@@ -55,3 +58,4 @@ struct Metadata {
 Metadata ExtractMetadata(const std::filesystem::path& stored_file, std::string_view name_hint);
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

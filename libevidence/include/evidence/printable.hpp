@@ -6,6 +6,9 @@
 #include <string>
 #include <string_view>
 
+#include "evidence/export.hpp"
+
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 // What to do with the ASCII control characters (U+0000–U+001F and DEL).
@@ -22,3 +25,4 @@ enum class AsciiControls {
 std::string PrintableText(std::string_view text, AsciiControls ascii = AsciiControls::kEscapeAll);
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

@@ -12,8 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evidence/export.hpp"
 #include "evidence/status.hpp"
 
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 // Times are text as the case stores them: "YYYY-MM-DD", optionally followed by "THH:MM[:SS[.f]]"
@@ -163,3 +165,4 @@ Result<ReportFormat> ParseReportFormat(std::string_view name);
 Result<std::string> RenderReport(const ReportData& data, ReportFormat format);
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

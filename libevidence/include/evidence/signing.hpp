@@ -11,8 +11,10 @@
 #include <string_view>
 
 #include "evidence/bytes.hpp"
+#include "evidence/export.hpp"
 #include "evidence/status.hpp"
 
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 class InsecureSecretKeyAccess;
@@ -102,3 +104,4 @@ class SigningKey {
 };
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

@@ -9,6 +9,9 @@
 #include <utility>
 #include <variant>
 
+#include "evidence/export.hpp"
+
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 enum class StatusCode {
@@ -60,8 +63,17 @@ class [[nodiscard]] Status {
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
 
-  // Returns a copy whose message is "context: <message>"; an OK status stays OK.
+  // Returns a copy whose message is "context: <message>"; an OK status stays OK. The argument
+  // (below) is kept.
   Status WithContext(std::string_view context) const;
+
+  // Which input of the call the error is about, by the name the API gives it: a parameter or a
+  // field of an options struct ("when", "until", "date_order", "trusted_key"). Empty when the
+  // error is not about one input. The message never names a command-line flag; the CLI maps the
+  // argument to its flag and adds its own hint (docs/architecture.md "Errors").
+  const std::string& argument() const { return argument_; }
+  // Returns a copy that names `name` as the input at fault; an OK status stays OK.
+  Status AboutArgument(std::string name) const;
 
   // "<code name>: <message>", or "ok".
   std::string ToString() const;
@@ -69,6 +81,7 @@ class [[nodiscard]] Status {
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::string argument_;
 };
 
 // Either a value or a non-OK Status. Accessing value() of a failed Result is a programming error.
@@ -97,3 +110,4 @@ class [[nodiscard]] Result {
 };
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

@@ -5,8 +5,10 @@
 #include <string>
 #include <string_view>
 
+#include "evidence/export.hpp"
 #include "evidence/status.hpp"
 
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 // Where a local time falls when the clocks change (docs/time.md).
@@ -53,3 +55,4 @@ std::string FormatWithOffset(std::int64_t unix_ms, int offset_minutes);
 std::int64_t NowUnixMs();
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

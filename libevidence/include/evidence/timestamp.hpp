@@ -8,9 +8,11 @@
 #include <string>
 
 #include "evidence/bytes.hpp"
+#include "evidence/export.hpp"
 #include "evidence/hash.hpp"
 #include "evidence/status.hpp"
 
+EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
 
 // What a TimeStampReq asks for.
@@ -68,3 +70,4 @@ struct TimestampCheck {
 Result<TimestampToken> VerifyTimestampResponse(ByteView der, const TimestampCheck& check);
 
 }  // namespace evidence
+EVIDENCE_PUBLIC_END

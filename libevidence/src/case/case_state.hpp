@@ -1,7 +1,5 @@
-// Private state shared by the files that implement evidence::Case: case.cpp, case_keys.cpp,
-// case_messages.cpp, case_prove.cpp, case_report.cpp, case_timestamp.cpp, incidents.cpp,
-// ingest.cpp, ingest_batch.cpp, verify.cpp, bundle_export.cpp and bundle_receive.cpp. Not part
-// of the public API.
+// Private state shared by the files that implement evidence::Case, every .cpp file of this folder
+// (src/case/). Not part of the public API.
 #pragma once
 
 #include <optional>
@@ -14,6 +12,7 @@
 #include "evidence/signing.hpp"
 #include "file_system.hpp"
 #include "key_history.hpp"
+#include "keyring.hpp"
 #include "ledger_writer.hpp"
 #include "object_store.hpp"
 #include "sqlite_util.hpp"
@@ -104,37 +103,6 @@ struct Case::State {
   // never rotated its key.
   Result<std::string> BundleKeysJson();
 };
-
-// Paths inside a case.
-inline fs::path CaseJsonPath(const fs::path& dir) { return dir / "case.json"; }
-inline fs::path LedgerPath(const fs::path& dir) { return dir / "ledger.sqlite"; }
-inline fs::path KeyFilePath(const fs::path& dir, std::string_view key_name) {
-  return dir / "keys" / (std::string(key_name) + ".key");
-}
-inline fs::path PublicKeyPath(const fs::path& dir, std::string_view key_name) {
-  return dir / "keys" / (std::string(key_name) + ".pub.pem");
-}
-// A key made by `key rotate` is stored beside the first, named by its fingerprint.
-fs::path RotatedKeyFilePath(const fs::path& dir, std::string_view key_name,
-                            std::string_view fingerprint, std::string_view extension);
-
-// ---- Keys and proofs (case_keys.cpp, case_prove.cpp) ----
-
-// The case's keys in ledger order, from its key.added entries. An entry that does not read, or a
-// rotation whose endorsement does not verify, is described in `problems` and skipped.
-struct KeyHistory {
-  std::vector<KeyEpoch> epochs;
-  std::vector<std::string> problems;
-};
-Result<KeyHistory> LoadKeyHistory(sql::Database& db, const std::string& case_uuid);
-
-// The private key file of the key in force: the last key.added entry's (case.json names the key,
-// the ledger says which of its keys is current).
-Result<fs::path> CurrentKeyFile(sql::Database& db, const fs::path& dir, const CaseInfo& info);
-
-// Verifies a checkpoint note of this case: it must be signed by the key in force at its size.
-// kVerificationFailed naming the key that signed it and the key that should have.
-Result<SignedCheckpoint> VerifyCaseCheckpoint(const KeyHistory& keys, std::string_view note);
 
 // Case::ProveConsistency against the ledger seen through `source` (size() leaves, root
 // `new_root`).

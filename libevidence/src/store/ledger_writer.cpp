@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "case_state.hpp"
+#include "keyring.hpp"
 #include "status_macros.hpp"
 
 namespace evidence {

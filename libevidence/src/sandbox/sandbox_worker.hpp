@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "metadata_sandbox.hpp"
+#include "sandbox.hpp"
 
 namespace evidence::metadata_internal {
 

@@ -12,7 +12,7 @@
 
 #include "evidence/metadata.hpp"
 #include "evidence/status.hpp"
-#include "metadata_sandbox.hpp"
+#include "sandbox.hpp"
 
 namespace evidence::metadata_internal {
 

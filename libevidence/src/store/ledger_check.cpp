@@ -5,7 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "case_state.hpp"
+#include "keyring.hpp"
+#include "ledger_writer.hpp"
 #include "evidence/ledger.hpp"
 #include "evidence/merkle.hpp"
 #include "ledger_source.hpp"

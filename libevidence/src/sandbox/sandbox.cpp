@@ -1,4 +1,4 @@
-#include "metadata_sandbox.hpp"
+#include "sandbox.hpp"
 
 #include "sandbox_worker.hpp"
 

@@ -31,7 +31,16 @@ Status Status::WithContext(std::string_view context) const {
   std::string msg(context);
   msg += ": ";
   msg += message_;
-  return Status(code_, std::move(msg));
+  Status out(code_, std::move(msg));
+  out.argument_ = argument_;
+  return out;
+}
+
+Status Status::AboutArgument(std::string name) const {
+  if (ok()) return *this;
+  Status out = *this;
+  out.argument_ = std::move(name);
+  return out;
 }
 
 std::string Status::ToString() const {
