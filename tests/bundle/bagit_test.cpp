@@ -1,4 +1,4 @@
-// BagIt tag files (libevidence/src/bagit.hpp): manifests and bag-info, the text the bundle writer
+// BagIt tag files (libevidence/src/bundle/bagit.hpp): manifests and bag-info, the text the bundle writer
 // and the bundle verifier share. Negative cases are named after the defect.
 #include "bagit.hpp"
 
