@@ -25,10 +25,10 @@ inline std::string Hostile(const std::string& field) {
   return "{" + field + "} " + kScript + " " + kImg + " " + kQuotes + " " + kLink + " " + kPipes;
 }
 
-inline ReportIncidentVersion Version(std::string recorded, std::uint64_t seq, std::string what,
-                                     std::string where, std::vector<std::string> witnesses,
-                                     std::string reason = "") {
-  ReportIncidentVersion v;
+inline IncidentVersion Version(std::string recorded, std::uint64_t seq, std::string what,
+                               std::string where, std::vector<std::string> witnesses,
+                               std::string reason = "") {
+  IncidentVersion v;
   v.recorded = std::move(recorded);
   v.entry_seq = seq;
   v.what = std::move(what);
@@ -38,11 +38,11 @@ inline ReportIncidentVersion Version(std::string recorded, std::uint64_t seq, st
   return v;
 }
 
-inline ReportIncident Incident(std::string id, std::string at, std::vector<std::string> behaviours,
-                               std::string what, std::string where,
-                               std::vector<std::string> witnesses, std::vector<std::string> items,
-                               std::uint64_t seq) {
-  ReportIncident inc;
+inline evidence::Incident Incident(std::string id, std::string at,
+                                   std::vector<std::string> behaviours, std::string what,
+                                   std::string where, std::vector<std::string> witnesses,
+                                   std::vector<std::string> items, std::uint64_t seq) {
+  evidence::Incident inc;
   inc.id = std::move(id);
   inc.at = std::move(at);
   inc.behaviours = std::move(behaviours);
@@ -90,7 +90,7 @@ inline ReportData RealisticCase() {
                                  "Three calls from a withheld number between 19:40 and 20:05. "
                                  "Silence each time.",
                                  "Home", {}, {"EX-0003"}, 20));
-  ReportIncident amended =
+  evidence::Incident amended =
       Incident("INC-0003", "2026-03-05T17:25:00+00:00", {"following"},
                "Followed me from the bus stop to the supermarket.", "Station Road", {}, {}, 27);
   amended.until = "2026-03-05T17:50:00+00:00";
@@ -180,7 +180,7 @@ inline ReportData HostileCase() {
   d.since = Hostile("since");
   d.until = Hostile("until");
   d.key_fingerprint = Hostile("fingerprint");
-  ReportIncident inc =
+  evidence::Incident inc =
       Incident(Hostile("incident-id"), "2026-03-12T10:00:00+00:00", {"other"},
                Hostile("what") + "\n" + kMarkdownLines, Hostile("where"),
                {Hostile("witness-1"), Hostile("witness-2")}, {Hostile("linked-item")}, 50);

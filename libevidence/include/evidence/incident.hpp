@@ -4,6 +4,7 @@
 // linking evidence appends `item.linked`. The current state is those entries folded in order.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,49 +50,62 @@ inline constexpr std::string_view kBehaviours[] = {"phone-call",
 
 bool IsBehaviour(std::string_view b);
 
-// What the user typed for a new incident. Times are as accepted by ParseUserTime (time.hpp).
-struct IncidentInput {
+// The account of an incident: the fields a diary entry records and an amendment may change.
+// It is written once, here: the ledger payloads, the case's fold of its entries, a bundle's
+// incidents.json and the report all hold these fields through this struct. Times are RFC 3339
+// with the offset the user gave or had (as accepted by ParseUserTime, time.hpp).
+struct IncidentAccount {
   std::string at;
   std::optional<std::string> until;
-  std::vector<std::string> behaviours;
+  std::vector<std::string> behaviours;  // each in kBehaviours
   std::string what;
-  std::string where;
+  std::string where;  // "" when not given
   std::vector<std::string> witnesses;
-  std::vector<std::string> items;  // exhibit ids to link
 };
 
-// An amendment: only the fields given change. `reason` says why (kept in the ledger).
-struct IncidentChanges {
+// The fields an amendment changes: only those present change.
+struct IncidentAccountChanges {
   std::optional<std::string> at;
   std::optional<std::string> until;
   std::optional<std::vector<std::string>> behaviours;
   std::optional<std::string> what;
   std::optional<std::string> where;
   std::optional<std::vector<std::string>> witnesses;
+
+  bool empty() const { return !at && !until && !behaviours && !what && !where && !witnesses; }
+  void ApplyTo(IncidentAccount* account) const {
+    if (at) account->at = *at;
+    if (until) account->until = *until;
+    if (behaviours) account->behaviours = *behaviours;
+    if (what) account->what = *what;
+    if (where) account->where = *where;
+    if (witnesses) account->witnesses = *witnesses;
+  }
+};
+
+// What the user typed for a new incident.
+struct IncidentInput : IncidentAccount {
+  std::vector<std::string> items;  // exhibit ids to link
+};
+
+// An amendment. `reason` says why (kept in the ledger).
+struct IncidentChanges : IncidentAccountChanges {
   std::string reason;
 };
 
-struct IncidentVersion {
+// One version of the account, oldest first: the original, then each amendment. Each version is
+// the whole account as it stood after that entry, not only the changed fields.
+struct IncidentVersion : IncidentAccount {
   std::uint64_t entry_seq = 0;
   std::string recorded;  // entry time (UTC)
   std::string action;    // incident.recorded or incident.amended
-  std::string at;
-  std::optional<std::string> until;
-  std::vector<std::string> behaviours;
-  std::string what;
-  std::string where;
-  std::vector<std::string> witnesses;
-  std::string reason;
+  std::string reason;    // why it was amended; "" for the original or when none was given
 };
 
-struct Incident {
-  std::string id;  // INC-0001
-  std::string at;  // RFC 3339 with offset
-  std::optional<std::string> until;
-  std::vector<std::string> behaviours;
-  std::string what;
-  std::string where;
-  std::vector<std::string> witnesses;
+// An incident as its entries build it: the current account (the latest version's), its id, the
+// exhibits linked to it and every version.
+struct Incident : IncidentAccount {
+  std::string id;                         // INC-0001
   std::vector<std::string> items;         // linked exhibits, in link order
   std::vector<IncidentVersion> versions;  // original first, then each amendment
 };

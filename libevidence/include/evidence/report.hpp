@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evidence/export.hpp"
+#include "evidence/incident.hpp"
 #include "evidence/status.hpp"
 
 EVIDENCE_PUBLIC_BEGIN
@@ -23,34 +24,9 @@ namespace evidence {
 // with kInvalidArgument; dates and weeks always come from the date part as written, never from a
 // conversion between zones, so a diary entry stays on the day the user lived it.
 
-// One version of an incident's account, oldest first: the original, then each amendment. Each
-// version is the whole account as it stood after that entry (not only the changed fields).
-struct ReportIncidentVersion {
-  std::string recorded;  // RFC 3339 UTC time of the ledger entry
-  std::uint64_t entry_seq = 0;
-  std::string what;
-  std::string where;
-  std::vector<std::string> witnesses;
-  std::string reason;  // why it was amended; empty for the original
-  // When and which behaviours, as of this version. Optional for the caller: an empty `at` (and
-  // empty `behaviours`) means "not given", and the report then shows only the fields above.
-  // (The initialisers keep brace-initialisation of the six fields above warning-free.)
-  std::string at = {};
-  std::optional<std::string> until = {};
-  std::vector<std::string> behaviours = {};
-};
-
-struct ReportIncident {
-  std::string id;                       // INC-0001
-  std::string at;                       // RFC 3339 with the offset the user gave or had
-  std::optional<std::string> until;     // same form
-  std::vector<std::string> behaviours;  // from kBehaviours (docs/diary.md)
-  std::string what;                     // current account (latest version)
-  std::string where;
-  std::vector<std::string> witnesses;
-  std::vector<std::string> items;               // linked exhibit ids
-  std::vector<ReportIncidentVersion> versions;  // at least one
-};
+// Incidents are the diary's own type (Incident, incident.hpp). For the report a version's `at`
+// may be empty (and its `behaviours` empty), meaning "not given": the report then shows only its
+// account, place, witnesses and reason.
 
 struct ReportItem {
   std::string exhibit;
@@ -103,8 +79,8 @@ struct ReportData {
   std::uint64_t ledger_size = 0;  // entries covered by the checkpoint below
   std::string checkpoint_root;    // 64 lower-case hex digits
   std::string key_fingerprint;
-  std::vector<ReportIncident> incidents;  // ordered by `at`
-  std::vector<ReportItem> items;          // ordered by exhibit
+  std::vector<Incident> incidents;  // ordered by `at`; at least one version each
+  std::vector<ReportItem> items;    // ordered by exhibit
   std::vector<ReportMessageCount> message_counts;
   std::vector<ReportCallCount> call_counts;
   std::vector<ReportEvent> events;  // not necessarily ordered

@@ -5,6 +5,7 @@
 #include "bagit.hpp"
 #include "bundle_verify_members.hpp"
 #include "evidence/bytes.hpp"
+#include "incident_fold.hpp"
 #include "ledger_payloads.hpp"
 
 namespace evidence::bundle_internal {
@@ -266,15 +267,10 @@ void CheckItems(const ScanResult& s, const std::map<std::string, std::string>* m
 
 namespace {
 
-// An incident as its disclosed entries build it, version by version (as Case::Incidents does).
-std::map<std::string, BundleIncident> SignedIncidents(const Records& r, Checks& c) {
-  std::map<std::string, BundleIncident> out;
-  auto add_item = [&](const std::string& id, const std::string& item) {
-    auto it = out.find(id);
-    if (it == out.end()) return;
-    auto& items = it->second.items;
-    if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
-  };
+// An incident as its disclosed entries build it, version by version (the fold Case::Incidents
+// uses).
+std::map<std::string, Incident> SignedIncidents(const Records& r, Checks& c) {
+  IncidentFold fold;
   for (const auto& [seq, d] : r.entries) {
     const LedgerEntry& e = d.entry;
     if (e.action == payload::IncidentRecorded::kAction) {
@@ -283,53 +279,36 @@ std::map<std::string, BundleIncident> SignedIncidents(const Records& r, Checks& 
         c.Fail("ledger", EntryName(r, seq), p.status().message());
         continue;
       }
-      BundleIncident inc;
-      inc.id = p->incident;
-      inc.at = p->at;
-      inc.until = p->until;
-      inc.behaviours = p->behaviours;
-      inc.what = p->what;
-      inc.where = p->where.value_or("");
-      inc.witnesses = p->witnesses;
-      inc.versions.push_back({seq, e.time, e.action, inc.at, inc.until, inc.behaviours, inc.what,
-                              inc.where, inc.witnesses, std::nullopt});
-      out[inc.id] = std::move(inc);
+      fold.Recorded(*p, seq, e.time);
     } else if (e.action == payload::IncidentAmended::kAction) {
       auto p = payload::ParseAs<payload::IncidentAmended>(e);
       if (!p.ok()) {
         c.Fail("ledger", EntryName(r, seq), p.status().message());
         continue;
       }
-      auto it = out.find(p->incident);
-      if (it == out.end()) continue;  // its incident is not disclosed: nothing to compare
-      BundleIncident& inc = it->second;
-      const payload::IncidentFieldChanges& ch = p->changes;
-      if (ch.at) inc.at = *ch.at;
-      if (ch.until) inc.until = *ch.until;
-      if (ch.what) inc.what = *ch.what;
-      if (ch.where) inc.where = *ch.where;
-      if (ch.behaviours) inc.behaviours = *ch.behaviours;
-      if (ch.witnesses) inc.witnesses = *ch.witnesses;
-      inc.versions.push_back({seq, e.time, e.action, inc.at, inc.until, inc.behaviours, inc.what,
-                              inc.where, inc.witnesses, p->reason});
+      fold.Amended(*p, seq, e.time);  // an undisclosed incident's amendment: nothing to compare
     } else if (e.action == payload::ItemLinked::kAction) {
       auto p = payload::ParseAs<payload::ItemLinked>(e);
       if (!p.ok()) {
         c.Fail("ledger", EntryName(r, seq), p.status().message());
         continue;
       }
-      add_item(p->incident, p->item);
+      fold.Linked(p->incident, p->item);
     } else if (e.action == payload::ItemIngested::kAction) {
       // A malformed item.ingested entry is reported by CheckItems.
       auto p = payload::ParseAs<payload::ItemIngested>(e);
-      if (p.ok() && p->incident) add_item(*p->incident, p->item);
+      if (p.ok() && p->incident) fold.Linked(*p->incident, p->item);
     }
   }
-  return out;
+  return std::move(fold.incidents());
 }
 
-void CompareIncident(const BundleIncident& b, const BundleIncident& s,
-                     std::vector<std::string>* problems) {
+// A version's reason: "" (none given) shows as null, as the file omits it.
+nlohmann::json Reason(const std::string& reason) {
+  return reason.empty() ? nlohmann::json() : nlohmann::json(reason);
+}
+
+void CompareIncident(const Incident& b, const Incident& s, std::vector<std::string>* problems) {
   auto differ = [&](const std::string& field, const nlohmann::json& bundle,
                     const nlohmann::json& signed_) {
     if (bundle == signed_) return;
@@ -357,9 +336,9 @@ void CompareIncident(const BundleIncident& b, const BundleIncident& s,
     const auto& bv = b.versions[i];
     const auto& sv = s.versions[i];
     std::string v = "version " + std::to_string(i) + " ";
-    if (bv.entry != sv.entry) {
-      problems->push_back(v + "is entry " + std::to_string(bv.entry) + ", the disclosed entries " +
-                          "make it entry " + std::to_string(sv.entry));
+    if (bv.entry_seq != sv.entry_seq) {
+      problems->push_back(v + "is entry " + std::to_string(bv.entry_seq) +
+                          ", the disclosed entries make it entry " + std::to_string(sv.entry_seq));
       continue;
     }
     differ(v + "recorded", bv.recorded, sv.recorded);
@@ -370,7 +349,7 @@ void CompareIncident(const BundleIncident& b, const BundleIncident& s,
     differ(v + "what", bv.what, sv.what);
     differ(v + "where", bv.where, sv.where);
     differ(v + "witnesses", bv.witnesses, sv.witnesses);
-    differ(v + "reason", Opt(bv.reason), Opt(sv.reason));
+    differ(v + "reason", Reason(bv.reason), Reason(sv.reason));
   }
 }
 
@@ -378,7 +357,7 @@ void CompareIncident(const BundleIncident& b, const BundleIncident& s,
 
 void CheckIncidents(const ScanResult& s, const Records& main, std::set<std::string>* ids,
                     Checks& c) {
-  std::map<std::string, BundleIncident> signed_incidents = SignedIncidents(main, c);
+  std::map<std::string, Incident> signed_incidents = SignedIncidents(main, c);
   auto tag = s.tag_files.find(kIncidents);
   if (tag == s.tag_files.end()) {
     c.Fail("incident", kIncidents, "missing from the bundle");
@@ -389,7 +368,7 @@ void CheckIncidents(const ScanResult& s, const Records& main, std::set<std::stri
     c.Fail("incident", kIncidents, WithoutMember(parsed.status().message(), kIncidents));
     return;
   }
-  for (const BundleIncident& inc : *parsed) {
+  for (const Incident& inc : *parsed) {
     if (!ids->insert(inc.id).second) {
       c.Fail("incident", inc.id, "appears twice in evidence/incidents.json");
       continue;
@@ -406,14 +385,14 @@ void CheckIncidents(const ScanResult& s, const Records& main, std::set<std::stri
       continue;
     }
     std::vector<std::string> seqs;
-    for (const auto& v : inc.versions) seqs.push_back(std::to_string(v.entry));
+    for (const auto& v : inc.versions) seqs.push_back(std::to_string(v.entry_seq));
     c.Ok("incident", inc.id,
          "every field matches the disclosed entries " + Join(seqs, ", ") + " that record it");
   }
   for (const auto& [id, inc] : signed_incidents) {
     if (!ids->count(id)) {
       c.Fail("incident", id,
-             "its incident.recorded entry " + std::to_string(inc.versions.front().entry) +
+             "its incident.recorded entry " + std::to_string(inc.versions.front().entry_seq) +
                  " is disclosed, but evidence/incidents.json has no such incident");
     }
   }

@@ -57,13 +57,13 @@ Result<std::vector<BundleItem>> ParseItemsJson(std::string_view text) {
   return out;
 }
 
-Result<std::vector<BundleIncident>> ParseIncidentsJson(std::string_view text) {
+Result<std::vector<Incident>> ParseIncidentsJson(std::string_view text) {
   auto doc = ParseArray(text, kIncidents);
   if (!doc.ok()) return doc.status();
-  std::vector<BundleIncident> out;
+  std::vector<Incident> out;
   for (std::size_t i = 0; i < doc->size(); ++i) {
     JsonFields f((*doc)[i], Element(kIncidents, i));
-    BundleIncident inc;
+    Incident inc;
     inc.id = f.Str("id");
     if (f.ok()) f.Rename(Element(kIncidents, i) + " (" + inc.id + ")");
     inc.at = f.Str("at");
@@ -79,8 +79,8 @@ Result<std::vector<BundleIncident>> ParseIncidentsJson(std::string_view text) {
     for (std::size_t k = 0; k < versions->size(); ++k) {
       JsonFields v((*versions)[k],
                    Element(kIncidents, i) + " (" + inc.id + ") version " + std::to_string(k));
-      BundleIncidentVersion ver;
-      ver.entry = v.U64("entry");
+      IncidentVersion ver;
+      ver.entry_seq = v.U64("entry");
       ver.recorded = v.Str("recorded");
       ver.action = v.Str("action");
       ver.at = v.Str("at");
@@ -89,7 +89,7 @@ Result<std::vector<BundleIncident>> ParseIncidentsJson(std::string_view text) {
       ver.what = v.Str("what");
       ver.where = v.Str("where");
       ver.witnesses = v.Strings("witnesses");
-      ver.reason = v.OptStr("reason");
+      ver.reason = v.OptStr("reason").value_or("");
       if (!v.ok()) return v.status();
       inc.versions.push_back(std::move(ver));
     }

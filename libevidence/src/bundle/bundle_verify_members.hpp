@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evidence/hash.hpp"
+#include "evidence/incident.hpp"
 #include "evidence/status.hpp"
 
 namespace evidence::bundle_internal {
@@ -185,32 +186,9 @@ struct BundleItem {
 // integer" (or "not a JSON array", "not JSON").
 Result<std::vector<BundleItem>> ParseItemsJson(std::string_view text);
 
-struct BundleIncidentVersion {
-  std::uint64_t entry = 0;
-  std::string recorded;
-  std::string action;
-  std::string at;
-  std::optional<std::string> until;
-  std::vector<std::string> behaviours;
-  std::string what;
-  std::string where;
-  std::vector<std::string> witnesses;
-  std::optional<std::string> reason;
-};
-
-struct BundleIncident {
-  std::string id;
-  std::string at;
-  std::optional<std::string> until;  // null in the file
-  std::vector<std::string> behaviours;
-  std::string what;
-  std::string where;
-  std::vector<std::string> witnesses;
-  std::vector<std::string> items;
-  std::vector<BundleIncidentVersion> versions;  // never empty
-};
-
-Result<std::vector<BundleIncident>> ParseIncidentsJson(std::string_view text);
+// Each element as an Incident (incident.hpp), the form IncidentToJson writes: a version's absent
+// "reason" reads as "".
+Result<std::vector<Incident>> ParseIncidentsJson(std::string_view text);
 
 // One element of proofs.json "entries"; `problem` is set (and the rest unusable) when the element
 // is malformed, so that the check of its ledger line can name it.

@@ -244,7 +244,7 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   EVIDENCE_ASSIGN_OR_RETURN(ReportData report, GatherReport(std::nullopt, std::nullopt));
   report.since = opt.since;
   report.until = opt.until;
-  std::erase_if(report.incidents, [&](const ReportIncident& r) { return !incidents.count(r.id); });
+  std::erase_if(report.incidents, [&](const Incident& r) { return !incidents.count(r.id); });
   std::erase_if(report.items, [&](const ReportItem& r) { return !items.count(r.exhibit); });
   std::erase_if(report.events, [&](const ReportEvent& e) { return !items.count(e.item); });
   std::erase_if(report.message_counts,

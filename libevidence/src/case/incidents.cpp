@@ -8,6 +8,7 @@
 #include "case_state.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/time.hpp"
+#include "incident_fold.hpp"
 #include "ledger_payloads.hpp"
 #include "status_macros.hpp"
 
@@ -98,7 +99,7 @@ Result<std::vector<Incident>> Case::Incidents() const {
       s_->db.Prepare("SELECT entry FROM entries WHERE action IN ('incident.recorded', "
                      "'incident.amended', 'item.linked') OR (action = 'item.ingested' AND incident "
                      "IS NOT NULL) ORDER BY seq"));
-  std::map<std::string, Incident> by_id;
+  IncidentFold fold;
   for (;;) {
     EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
@@ -107,54 +108,17 @@ Result<std::vector<Incident>> Case::Incidents() const {
     if (!e.ok()) return e.status().WithContext("ledger");
     EVIDENCE_ASSIGN_OR_RETURN(payload::Payload p, payload::Parse(*e));
     if (const auto* rec = std::get_if<payload::IncidentRecorded>(&p)) {
-      Incident inc;
-      inc.id = rec->incident;
-      inc.at = rec->at;
-      inc.until = rec->until;
-      inc.behaviours = rec->behaviours;
-      inc.what = rec->what;
-      inc.where = rec->where.value_or("");
-      inc.witnesses = rec->witnesses;
-      IncidentVersion v{e->seq,         e->time,  e->action, inc.at,        inc.until,
-                        inc.behaviours, inc.what, inc.where, inc.witnesses, ""};
-      inc.versions.push_back(std::move(v));
-      by_id[inc.id] = std::move(inc);
-      continue;
-    }
-    std::string id;
-    std::string item;
-    if (const auto* am = std::get_if<payload::IncidentAmended>(&p)) {
-      id = am->incident;
+      fold.Recorded(*rec, e->seq, e->time);
+    } else if (const auto* am = std::get_if<payload::IncidentAmended>(&p)) {
+      fold.Amended(*am, e->seq, e->time);
     } else if (const auto* link = std::get_if<payload::ItemLinked>(&p)) {
-      id = link->incident;
-      item = link->item;
-    } else if (const auto* ing = std::get_if<payload::ItemIngested>(&p)) {
-      id = ing->incident.value_or("");
-      item = ing->item;
-    }
-    auto it = by_id.find(id);
-    if (it == by_id.end()) continue;  // verify reports dangling references; reading skips them
-    Incident& inc = it->second;
-    if (const auto* am = std::get_if<payload::IncidentAmended>(&p)) {
-      const payload::IncidentFieldChanges& c = am->changes;
-      if (c.at) inc.at = *c.at;
-      if (c.until) inc.until = *c.until;
-      if (c.behaviours) inc.behaviours = *c.behaviours;
-      if (c.what) inc.what = *c.what;
-      if (c.where) inc.where = *c.where;
-      if (c.witnesses) inc.witnesses = *c.witnesses;
-      IncidentVersion v{
-          e->seq,         e->time,  e->action, inc.at,        inc.until,
-          inc.behaviours, inc.what, inc.where, inc.witnesses, am->reason.value_or("")};
-      inc.versions.push_back(std::move(v));
-    } else {
-      if (std::find(inc.items.begin(), inc.items.end(), item) == inc.items.end()) {
-        inc.items.push_back(item);
-      }
+      fold.Linked(link->incident, link->item);
+    } else if (const auto* ing = std::get_if<payload::ItemIngested>(&p); ing && ing->incident) {
+      fold.Linked(*ing->incident, ing->item);
     }
   }
   std::vector<Incident> out;
-  for (auto& [id, inc] : by_id) out.push_back(std::move(inc));
+  for (auto& [id, inc] : fold.incidents()) out.push_back(std::move(inc));
   std::stable_sort(out.begin(), out.end(), [](const Incident& a, const Incident& b) {
     return InstantOf(a.at) < InstantOf(b.at);
   });

@@ -49,32 +49,10 @@ Result<ReportData> Case::GatherReport(const std::optional<std::string>& since,
 
   EVIDENCE_ASSIGN_OR_RETURN(auto incidents, Incidents());
   std::set<std::string> linked;
-  for (const auto& inc : incidents) {
+  for (auto& inc : incidents) {
     if (!w.Contains(inc.at)) continue;
-    ReportIncident r;
-    r.id = inc.id;
-    r.at = inc.at;
-    r.until = inc.until;
-    r.behaviours = inc.behaviours;
-    r.what = inc.what;
-    r.where = inc.where;
-    r.witnesses = inc.witnesses;
-    r.items = inc.items;
-    for (const auto& v : inc.versions) {
-      ReportIncidentVersion rv;
-      rv.recorded = v.recorded;
-      rv.entry_seq = v.entry_seq;
-      rv.what = v.what;
-      rv.where = v.where;
-      rv.witnesses = v.witnesses;
-      rv.reason = v.reason;
-      rv.at = v.at;
-      rv.until = v.until;
-      rv.behaviours = v.behaviours;
-      r.versions.push_back(std::move(rv));
-    }
     linked.insert(inc.items.begin(), inc.items.end());
-    data.incidents.push_back(std::move(r));
+    data.incidents.push_back(std::move(inc));
   }
 
   EVIDENCE_ASSIGN_OR_RETURN(auto items, Items());

@@ -435,7 +435,9 @@ Status Read(const Fields& f, IncidentRecorded* p) {
   EVIDENCE_RETURN_IF_ERROR(f.OptText("until", Rule::kTimeOffset, &p->until));
   EVIDENCE_RETURN_IF_ERROR(f.TextList("behaviours", Rule::kBehaviour, true, &p->behaviours));
   EVIDENCE_RETURN_IF_ERROR(f.Text("what", Rule::kNonBlank, &p->what));
-  EVIDENCE_RETURN_IF_ERROR(f.OptText("where", Rule::kText, &p->where));
+  std::optional<std::string> where;
+  EVIDENCE_RETURN_IF_ERROR(f.OptText("where", Rule::kText, &where));
+  p->where = where.value_or("");
   return f.TextList("witnesses", Rule::kNonBlank, false, &p->witnesses);
 }
 
@@ -444,14 +446,14 @@ Status Read(const Fields& f, IncidentAmended* p) {
   EVIDENCE_RETURN_IF_ERROR(f.Text("incident", Rule::kIncident, &p->incident));
   EVIDENCE_ASSIGN_OR_RETURN(Fields c, f.Nested("changes"));
   EVIDENCE_RETURN_IF_ERROR(c.Begin({"at", "until", "behaviours", "what", "where", "witnesses"}));
-  IncidentFieldChanges& ch = p->changes;
+  IncidentAccountChanges& ch = p->changes;
   EVIDENCE_RETURN_IF_ERROR(c.OptText("at", Rule::kTimeOffset, &ch.at));
   EVIDENCE_RETURN_IF_ERROR(c.OptText("until", Rule::kTimeOffset, &ch.until));
   EVIDENCE_RETURN_IF_ERROR(c.OptTextList("behaviours", Rule::kBehaviour, true, &ch.behaviours));
   EVIDENCE_RETURN_IF_ERROR(c.OptText("what", Rule::kNonBlank, &ch.what));
   EVIDENCE_RETURN_IF_ERROR(c.OptText("where", Rule::kText, &ch.where));
   EVIDENCE_RETURN_IF_ERROR(c.OptTextList("witnesses", Rule::kNonBlank, false, &ch.witnesses));
-  if (!ch.at && !ch.until && !ch.behaviours && !ch.what && !ch.where && !ch.witnesses) {
+  if (ch.empty()) {
     return f.Error("changes", "changes nothing");
   }
   return f.OptText("reason", Rule::kText, &p->reason);

@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evidence/incident.hpp"
 #include "evidence/ledger.hpp"
 #include "evidence/status.hpp"
 
@@ -126,31 +127,18 @@ struct ItemLinked {
   std::string sha256;
 };
 
-struct IncidentRecorded {
+// The account's fields are those of IncidentAccount (incident.hpp); `where` is optional on the
+// wire and "" here when absent, `behaviours` has at least one element and `what` is not blank.
+struct IncidentRecorded : IncidentAccount {
   static constexpr std::string_view kAction = "incident.recorded";
   std::string incident;
-  std::string at;  // RFC 3339 with an offset
-  std::optional<std::string> until;
-  std::vector<std::string> behaviours;  // at least one, each in kBehaviours
-  std::string what;                     // not blank
-  std::optional<std::string> where;
-  std::vector<std::string> witnesses;
 };
 
-// The fields an amendment changes; at least one is present.
-struct IncidentFieldChanges {
-  std::optional<std::string> at;
-  std::optional<std::string> until;
-  std::optional<std::vector<std::string>> behaviours;
-  std::optional<std::string> what;
-  std::optional<std::string> where;
-  std::optional<std::vector<std::string>> witnesses;
-};
-
+// `changes` has at least one field.
 struct IncidentAmended {
   static constexpr std::string_view kAction = "incident.amended";
   std::string incident;
-  IncidentFieldChanges changes;
+  IncidentAccountChanges changes;
   std::optional<std::string> reason;
 };
 

@@ -380,7 +380,7 @@ void Timeline(const ReportData& data, std::string* out) {
     if (!zone.empty()) time_html += "<br><span class=\"muted mono\">" + E(zone) + "</span>";
     *out += "<tr><td class=\"nowrap\">" + time_html + "</td>";
     if (row.incident != nullptr) {
-      const ReportIncident& inc = *row.incident;
+      const Incident& inc = *row.incident;
       bool more = false, mid_line = false;
       std::string excerpt = Excerpt(inc.what, 220, &more, &mid_line);
       *out += "<td><span class=\"kind kind-incident\">Incident</span><br>" + E(inc.id) +
@@ -404,7 +404,7 @@ void Timeline(const ReportData& data, std::string* out) {
   *out += "</tbody>\n</table>\n</section>\n";
 }
 
-void VersionHtml(const ReportIncidentVersion& v, size_t index, bool current, std::string* out) {
+void VersionHtml(const IncidentVersion& v, size_t index, bool current, std::string* out) {
   *out += std::string("<div class=\"version") + (index > 0 ? " amendment" : "") + "\">\n<h4>" +
           (index == 0 ? std::string("Original account") : "Amendment " + Num(index)) +
           (current ? " (current)" : "") + " &#183; recorded " + WhenHtml(v.recorded) +

@@ -96,8 +96,8 @@ std::string RenderJson(const ReportData& data, const ReportSummary& summary);
 struct TimelineRow {
   std::string time;  // as written
   enum class Kind { kIncident, kCapture, kMessage } kind = Kind::kIncident;
-  const ReportIncident* incident = nullptr;  // for kIncident
-  const ReportEvent* event = nullptr;        // otherwise
+  const Incident* incident = nullptr;  // for kIncident
+  const ReportEvent* event = nullptr;  // otherwise
 };
 std::vector<TimelineRow> BuildTimeline(const ReportData& data);
 std::vector<TimelineRow> BuildTimeline(const ReportData&& data) = delete;

@@ -24,7 +24,7 @@ Json Counts(const std::vector<std::pair<std::string, std::uint64_t>>& v, const c
   return a;
 }
 
-Json Version(const ReportIncidentVersion& v) {
+Json Version(const IncidentVersion& v) {
   Json j;
   j["recorded"] = v.recorded;
   j["entry_seq"] = v.entry_seq;

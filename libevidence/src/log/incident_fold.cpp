@@ -1,0 +1,48 @@
+#include "incident_fold.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace evidence {
+
+namespace {
+
+IncidentVersion VersionOf(const Incident& inc, std::uint64_t seq, const std::string& time,
+                          std::string_view action, std::string reason) {
+  IncidentVersion v;
+  static_cast<IncidentAccount&>(v) = inc;
+  v.entry_seq = seq;
+  v.recorded = time;
+  v.action = std::string(action);
+  v.reason = std::move(reason);
+  return v;
+}
+
+}  // namespace
+
+void IncidentFold::Recorded(const payload::IncidentRecorded& p, std::uint64_t seq,
+                            const std::string& time) {
+  Incident inc;
+  static_cast<IncidentAccount&>(inc) = p;
+  inc.id = p.incident;
+  inc.versions.push_back(VersionOf(inc, seq, time, p.kAction, ""));
+  by_id_[inc.id] = std::move(inc);
+}
+
+void IncidentFold::Amended(const payload::IncidentAmended& p, std::uint64_t seq,
+                           const std::string& time) {
+  auto it = by_id_.find(p.incident);
+  if (it == by_id_.end()) return;
+  Incident& inc = it->second;
+  p.changes.ApplyTo(&inc);
+  inc.versions.push_back(VersionOf(inc, seq, time, p.kAction, p.reason.value_or("")));
+}
+
+void IncidentFold::Linked(const std::string& incident, const std::string& item) {
+  auto it = by_id_.find(incident);
+  if (it == by_id_.end()) return;
+  auto& items = it->second.items;
+  if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
+}
+
+}  // namespace evidence

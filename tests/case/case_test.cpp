@@ -1,0 +1,167 @@
+// The case module through its public API (evidence/case.hpp) on a temporary folder: what a
+// program that links libevidence sees when it creates a case, adds evidence, reads it back and
+// verifies it.
+#include "evidence/case.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "evidence/hash.hpp"
+#include "testing.hpp"
+
+namespace evidence {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+using testing::WriteFile;
+
+class CaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CaseOptions o;
+    o.name = "Case module test";
+    o.owner = "Test Owner";
+    auto c = Case::Create(tmp_ / "case", o);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    case_.emplace(std::move(c).value());
+  }
+
+  fs::path Source(const std::string& name, const std::string& content) {
+    fs::path p = tmp_ / name;
+    WriteFile(p, content);
+    return p;
+  }
+
+  std::vector<std::string> Actions() {
+    auto log = case_->Log(LogFilter{});
+    EXPECT_TRUE(log.ok()) << log.status().message();
+    std::vector<std::string> out;
+    for (const auto& e : *log) out.push_back(e.action);
+    return out;
+  }
+
+  TempDir tmp_;
+  std::optional<Case> case_;
+};
+
+TEST_F(CaseTest, NewCaseHoldsItsCreationAndKeyAndVerifies) {
+  EXPECT_EQ(case_->info().name, "Case module test");
+  EXPECT_EQ(case_->info().exhibit_prefix, "EX");
+  EXPECT_EQ(Actions(), (std::vector<std::string>{"case.created", "key.added"}));
+  auto items = case_->Items();
+  ASSERT_TRUE(items.ok());
+  EXPECT_TRUE(items->empty());
+  auto report = case_->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_TRUE(report->ok()) << report->failures.front();
+  EXPECT_EQ(report->entries_checked, 2u);
+}
+
+TEST_F(CaseTest, CreateRefusesAFolderThatAlreadyHoldsACase) {
+  CaseOptions o;
+  o.name = "again";
+  auto again = Case::Create(tmp_ / "case", o);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
+}
+
+TEST_F(CaseTest, IngestedFileIsAnItemWithItsEntriesAndVerifies) {
+  std::string content = "He was outside again at 22:10.\n";
+  IngestOptions with_note;
+  with_note.note = "from my phone";
+  auto out = case_->Ingest(Source("note.txt", content), with_note);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(out->exhibit, "EX-0001");
+  EXPECT_FALSE(out->duplicate);
+  EXPECT_EQ(out->sha256, Sha256::Of(std::string_view(content)));
+  ASSERT_TRUE(case_->Seal().ok());
+
+  auto items = case_->Items();
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), 1u);
+  const Item& it = items->front();
+  EXPECT_EQ(it.exhibit, "EX-0001");
+  EXPECT_EQ(it.name, "note.txt");
+  EXPECT_EQ(it.size, content.size());
+  EXPECT_EQ(it.note, "from my phone");
+  EXPECT_EQ(it.sha256, out->sha256);
+
+  std::vector<std::string> actions = Actions();
+  ASSERT_GE(actions.size(), 3u);
+  EXPECT_EQ(actions[2], "item.ingested");
+  LogFilter by_item;
+  by_item.item = "EX-0001";
+  auto for_item = case_->Log(by_item);
+  ASSERT_TRUE(for_item.ok());
+  ASSERT_FALSE(for_item->empty());
+  for (const auto& e : *for_item) EXPECT_EQ(e.data.value("item", ""), "EX-0001") << e.action;
+
+  // The same bytes again are a duplicate: nothing recorded.
+  auto again = case_->Ingest(Source("copy.txt", content), IngestOptions{});
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->exhibit, "EX-0001");
+  EXPECT_EQ(Actions(), actions);
+
+  auto report = case_->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_TRUE(report->ok()) << report->failures.front();
+  EXPECT_EQ(report->objects_checked, 1u);
+  EXPECT_EQ(report->bytes_hashed, content.size());
+}
+
+TEST_F(CaseTest, MissingSourceIsRefusedAndLeavesTheCaseAsItWas) {
+  std::vector<std::string> before = Actions();
+  auto out = case_->Ingest(tmp_ / "no-such-file.jpg", IngestOptions{});
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.status().message().find("no-such-file.jpg"), std::string::npos)
+      << out.status().message();
+  EXPECT_EQ(Actions(), before);
+  auto items = case_->Items();
+  ASSERT_TRUE(items.ok());
+  EXPECT_TRUE(items->empty());
+}
+
+TEST_F(CaseTest, ChangedObjectFailsVerifyNamingTheExhibit) {
+  auto out = case_->Ingest(Source("photo.txt", "original bytes"), IngestOptions{});
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  ASSERT_TRUE(case_->Seal().ok());
+  std::string hex = DigestHex(out->sha256);
+  fs::path object = case_->dir() / "objects" / hex.substr(0, 2) / hex.substr(2);
+  fs::permissions(object, fs::perms::owner_write, fs::perm_options::add);
+  WriteFile(object, "altered bytes!");  // the same length
+
+  auto report = case_->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  ASSERT_FALSE(report->ok());
+  std::string all;
+  for (const auto& f : report->failures) all += f + "\n";
+  EXPECT_NE(all.find("EX-0001"), std::string::npos) << all;
+}
+
+TEST_F(CaseTest, ReopenedCaseShowsTheSameItems) {
+  ASSERT_TRUE(case_->Ingest(Source("a.txt", "a"), IngestOptions{}).ok());
+  ASSERT_TRUE(case_->Seal().ok());
+  auto opened = Case::Open(tmp_ / "case");
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  EXPECT_EQ(opened->info().uuid, case_->info().uuid);
+  auto items = opened->Items();
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), 1u);
+  EXPECT_EQ(items->front().name, "a.txt");
+}
+
+TEST_F(CaseTest, OpenRefusesAFolderThatIsNotACase) {
+  fs::create_directories(tmp_ / "empty");
+  auto opened = Case::Open(tmp_ / "empty");
+  ASSERT_FALSE(opened.ok());
+  EXPECT_TRUE(opened.status().code() == StatusCode::kNotFound ||
+              opened.status().code() == StatusCode::kInvalidArgument)
+      << opened.status().message();
+}
+
+}  // namespace
+}  // namespace evidence
