@@ -41,7 +41,7 @@ std::string Str(const json& obj, std::string_view key) {
   if (!obj.is_object()) return "";
   auto it = obj.find(key);
   if (it == obj.end() || !it->is_string()) return "";
-  return SanitizeUtf8(it->get_ref<const std::string&>());
+  return LossyUtf8(it->get_ref<const std::string&>());
 }
 
 std::string Lower(std::string_view s) {
@@ -296,9 +296,8 @@ Status OnRecord(ChatState& s, json&& r, uint64_t ordinal) {
   return (*s.on_message)(std::move(m));
 }
 
-template <typename Runner>
 Result<ExportSummary> Parse(const ParseOptions& options, const MessageCallback& on_message,
-                            Runner&& run) {
+                            const JsonRecordSource& run) {
   ChatState s;
   s.options = &options;
   s.on_message = &on_message;
@@ -332,21 +331,12 @@ bool LooksLikeGoogleChatJson(std::string_view head) {
 Result<ExportSummary> ParseGoogleChat(const std::filesystem::path& path,
                                       const ParseOptions& options,
                                       const MessageCallback& on_message) {
-  return Parse(options, on_message,
-               [&](const JsonRecordLimits& limits, const JsonRecordSink& on_record,
-                   const JsonMemberSink& on_member) {
-                 return StreamJsonRecords(path, kLabel, "messages", limits, on_record, on_member);
-               });
+  return Parse(options, on_message, JsonRecordsOfFile(path, kLabel, "messages"));
 }
 
 Result<ExportSummary> ParseGoogleChatBuffer(std::string_view bytes, const ParseOptions& options,
                                             const MessageCallback& on_message) {
-  return Parse(options, on_message,
-               [&](const JsonRecordLimits& limits, const JsonRecordSink& on_record,
-                   const JsonMemberSink& on_member) {
-                 return StreamJsonRecordsFromBuffer(bytes, kLabel, "messages", limits, on_record,
-                                                    on_member);
-               });
+  return Parse(options, on_message, JsonRecordsOfBuffer(bytes, kLabel, "messages"));
 }
 
 }  // namespace evidence::messages_internal

@@ -21,6 +21,7 @@
 
 #include "evidence/messages.hpp"
 #include "messages_internal.hpp"
+#include "small_file.hpp"
 #include "status_macros.hpp"
 
 namespace evidence::messages_internal {
@@ -120,7 +121,7 @@ std::string Trimmed(std::string s) {
 std::string TextOf(const xmlNode* n, const xmlNode* skip = nullptr) {
   std::string out;
   AppendText(n, out, 0, skip);
-  return SanitizeUtf8(Trimmed(std::move(out)));
+  return LossyUtf8(Trimmed(std::move(out)));
 }
 
 // First descendant element (depth-first) with the class, or null.
@@ -149,7 +150,7 @@ void CollectMedia(const xmlNode* n, std::vector<Attachment>& out, int depth) {
     }
     if (!src.empty()) {
       Attachment a;
-      a.name = SanitizeUtf8(std::string_view(src).substr(0, 4096));
+      a.name = LossyUtf8(std::string_view(src).substr(0, 4096));
       a.media_type = MediaTypeForName(a.name);
       out.push_back(std::move(a));
     }
@@ -245,7 +246,7 @@ class HtmlParser {
         service = cls;
       }
     }
-    if (!service.empty()) m.extra["service"] = SanitizeUtf8(service.substr(0, 64));
+    if (!service.empty()) m.extra["service"] = LossyUtf8(service.substr(0, 64));
     SetTime(m, body);
     if (const xmlNode* sender = FindClass(body, "sender")) m.sender = TextOf(sender);
 
@@ -435,14 +436,9 @@ Result<ExportSummary> ParseIMessageHtml(const std::filesystem::path& path,
   const uint64_t size = std::filesystem::file_size(path, ec);
   if (ec) return Status::IoError(std::string(kLabel) + ": " + path.string() + ": cannot stat");
   if (size > kMaxHtmlBytes) return TooLarge(size);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError(std::string(kLabel) + ": " + path.string() + ": cannot open");
-  std::string bytes(static_cast<size_t>(size), '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (in.bad())
-    return Status::IoError(std::string(kLabel) + ": " + path.string() + ": read failed");
-  bytes.resize(static_cast<size_t>(in.gcount()));
-  return ParseIMessageHtmlBuffer(bytes, options, on_message);
+  auto bytes = ReadSmallFile(path, kMaxHtmlBytes);
+  if (!bytes.ok()) return bytes.status().WithContext(kLabel);
+  return ParseIMessageHtmlBuffer(*bytes, options, on_message);
 }
 
 }  // namespace evidence::messages_internal

@@ -262,7 +262,7 @@ class StreamSax {
       const size_t bracket = what.find("] ");
       if (bracket != std::string::npos) what.erase(0, bracket + 2);
       if (source_.exhausted() && started_) what += " (the file ends inside the JSON document)";
-      status_ = Status::Corruption(at + ": " + SanitizeUtf8(what));
+      status_ = Status::Corruption(at + ": " + LossyUtf8(what));
     }
     return false;
   }
