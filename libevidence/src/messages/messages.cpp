@@ -100,6 +100,11 @@ bool TruncateUtf8(std::string& text, uint64_t max_bytes) {
   return true;
 }
 
+std::string CutUtf8(std::string text, uint64_t max_bytes) {
+  TruncateUtf8(text, max_bytes);
+  return text;
+}
+
 std::string MediaTypeForName(std::string_view name) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 34> kTypes = {{
       {"jpg", "image/jpeg"},

@@ -249,18 +249,8 @@ class DiscordParser final : public JsonStreamHandler {
     }
     AttachmentsOf(msg, &m);
 
-    if (TruncateUtf8(m.text, options_.max_text_bytes) || capture.strings_cut) {
-      m.extra["text_truncated"] = true;
-      AddWarning(&summary_, at() + ": message text longer than " +
-                                std::to_string(options_.max_text_bytes) + " bytes was cut");
-    }
-    if (capture.over_budget) {
-      m.extra["fields_dropped"] = true;
-      AddWarning(&summary_, at() + ": a message too large to keep whole; some fields were dropped");
-    }
+    NoteCaptureLimits(capture, options_.max_text_bytes, at(), &m, &summary_);
     if (m.system) ++system_;
-    // The id finds a message in the file; the byte offset only when there is none.
-    if (!m.extra.contains("id")) m.extra["offset"] = capture.offset;
     m.index = index_++;
     return on_message_(std::move(m));
   }

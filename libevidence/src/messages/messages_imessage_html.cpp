@@ -23,6 +23,7 @@
 #include "messages_internal.hpp"
 #include "small_file.hpp"
 #include "status_macros.hpp"
+#include "xml_util.hpp"
 
 namespace evidence::messages_internal {
 
@@ -32,17 +33,6 @@ constexpr std::string_view kLabel = "imessage";
 // libxml2 builds the whole document; this keeps its memory to a few hundred MiB at most.
 constexpr uint64_t kMaxHtmlBytes = 64ull << 20;
 constexpr int kMaxDepth = 200;
-
-// At most `max` bytes of `s`, never splitting a UTF-8 sequence (extra must stay valid JSON).
-std::string Cut(std::string s, size_t max) {
-  TruncateUtf8(s, max);
-  return s;
-}
-
-struct DocDeleter {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
-using DocPtr = std::unique_ptr<xmlDoc, DocDeleter>;
 
 std::string_view Name(const xmlNode* n) {
   return n->name == nullptr ? std::string_view()
@@ -207,14 +197,14 @@ class HtmlParser {
     size_t consumed = 0;
     m.time = ParseIMessageTimestamp(raw, &consumed);
     if (!m.time) {
-      m.extra["date_raw"] = Cut(raw, 256);
+      m.extra["date_raw"] = CutUtf8(raw, 256);
       m.extra["date_error"] = "timestamp does not parse";
       AddWarning(&summary_, std::string(kLabel) + ": message " + std::to_string(m.index + 1) +
                                 ": timestamp does not parse");
       return;
     }
     const std::string rest = Trimmed(raw.substr(consumed));
-    if (!rest.empty()) m.extra["read_receipt"] = Cut(rest, 1024);
+    if (!rest.empty()) m.extra["read_receipt"] = CutUtf8(rest, 1024);
   }
 
   Status MessageDiv(const xmlNode* div, std::optional<uint64_t> parent, int depth) {
@@ -413,11 +403,11 @@ bool LooksLikeIMessageHtml(std::string_view head) {
 Result<ExportSummary> ParseIMessageHtmlBuffer(std::string_view bytes, const ParseOptions& options,
                                               const MessageCallback& on_message) {
   if (bytes.size() > kMaxHtmlBytes) return TooLarge(bytes.size());
-  static std::once_flag init;
-  std::call_once(init, [] { xmlInitParser(); });
+  xml_util::InitOnce();
   // The export declares UTF-8 (<meta charset>); saying so keeps libxml2 from guessing.
-  DocPtr doc(htmlReadMemory(bytes.data(), static_cast<int>(bytes.size()), nullptr, "UTF-8",
-                            HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING));
+  xml_util::DocPtr doc(
+      htmlReadMemory(bytes.data(), static_cast<int>(bytes.size()), nullptr, "UTF-8",
+                     HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING));
   if (!doc) return Status::Corruption(std::string(kLabel) + ": the html does not parse");
   const xmlNode* root = xmlDocGetRootElement(doc.get());
   if (root == nullptr) return Status::Corruption(std::string(kLabel) + ": an empty html document");

@@ -49,6 +49,9 @@ void NoteUnparsed(ExportSummary* summary, std::string_view unit, uint64_t number
 // Cuts `text` to at most `max_bytes` without splitting a UTF-8 sequence; returns true if it cut.
 bool TruncateUtf8(std::string& text, uint64_t max_bytes);
 
+// `text` cut as TruncateUtf8 cuts it.
+std::string CutUtf8(std::string text, uint64_t max_bytes);
+
 // Lower-case media type guessed from a file name's suffix ("application/octet-stream" if unknown).
 std::string MediaTypeForName(std::string_view name);
 

@@ -653,4 +653,18 @@ int64_t IsoDateTime::UnixMillis() const {
   return seconds * 1000 + millis;
 }
 
+void NoteCaptureLimits(const JsonCapture& capture, uint64_t max_text_bytes,
+                       const std::string& where, Message* m, ExportSummary* summary) {
+  if (TruncateUtf8(m->text, max_text_bytes) || capture.strings_cut) {
+    m->extra["text_truncated"] = true;
+    AddWarning(summary, where + ": message text longer than " + std::to_string(max_text_bytes) +
+                            " bytes was cut");
+  }
+  if (capture.over_budget) {
+    m->extra["fields_dropped"] = true;
+    AddWarning(summary, where + ": a message too large to keep whole; some fields were dropped");
+  }
+  if (!m->extra.contains("id")) m->extra["offset"] = capture.offset;
+}
+
 }  // namespace evidence::messages_internal

@@ -389,6 +389,10 @@ JsonRecordSource JsonRecordsOfBuffer(std::string_view bytes, std::string_view la
   };
 }
 
+bool HasKey(const std::vector<std::string>& keys, std::string_view key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
 JsonHeadShape ReadJsonHeadShape(std::string_view head, std::string_view array_key) {
   JsonHeadShape shape;
   if (SkipBomAndSpace(head).substr(0, 1) != "{") return shape;

@@ -66,6 +66,9 @@ struct JsonHeadShape {
   // ("participants": [{"name": ...}]), as "array/key".
   std::vector<std::string> first_element_keys;
 };
+// True when `keys` (one of JsonHeadShape's lists) holds `key`.
+bool HasKey(const std::vector<std::string>& keys, std::string_view key);
+
 JsonHeadShape ReadJsonHeadShape(std::string_view head, std::string_view array_key);
 
 // Skips a UTF-8 BOM and white space.

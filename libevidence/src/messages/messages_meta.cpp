@@ -20,13 +20,6 @@ using json = nlohmann::json;
 
 constexpr std::string_view kLabel = "messenger";
 
-bool Has(const std::vector<std::string>& keys, std::string_view key) {
-  for (const auto& k : keys) {
-    if (k == key) return true;
-  }
-  return false;
-}
-
 // A string member repaired and sanitised, or "" when absent or not a string.
 std::string Str(const json& obj, std::string_view key) {
   auto it = obj.find(key);
@@ -213,15 +206,16 @@ std::string RepairMetaMojibake(std::string_view text) {
 bool LooksLikeMetaMessagesJson(std::string_view head) {
   const JsonHeadShape shape = ReadJsonHeadShape(head, "messages");
   if (!shape.object) return false;
-  if (Has(shape.first_record_keys, "sender_name") && Has(shape.first_record_keys, "timestamp_ms")) {
+  if (HasKey(shape.first_record_keys, "sender_name") &&
+      HasKey(shape.first_record_keys, "timestamp_ms")) {
     return true;
   }
   // A thread whose first message lies beyond the head (a long participant list), or one without
   // messages: the participants list and Meta's thread facts.
-  return Has(shape.first_element_keys, "participants/name") &&
-         (Has(shape.top_keys, "thread_path") || Has(shape.top_keys, "is_still_participant") ||
-          Has(shape.top_keys, "magic_words") ||
-          (shape.first_record_keys.empty() && !Has(shape.top_keys, "messages")));
+  return HasKey(shape.first_element_keys, "participants/name") &&
+         (HasKey(shape.top_keys, "thread_path") || HasKey(shape.top_keys, "is_still_participant") ||
+          HasKey(shape.top_keys, "magic_words") ||
+          (shape.first_record_keys.empty() && !HasKey(shape.top_keys, "messages")));
 }
 
 Result<ExportSummary> ParseMetaMessages(const std::filesystem::path& path,

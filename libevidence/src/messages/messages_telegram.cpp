@@ -326,17 +326,7 @@ class TelegramParser final : public JsonStreamHandler {
     }
 
     m.sender = LossyUtf8(m.sender);
-    if (TruncateUtf8(m.text, options_.max_text_bytes) || capture.strings_cut) {
-      m.extra["text_truncated"] = true;
-      AddWarning(&summary_, at() + ": message text longer than " +
-                                std::to_string(options_.max_text_bytes) + " bytes was cut");
-    }
-    if (capture.over_budget) {
-      m.extra["fields_dropped"] = true;
-      AddWarning(&summary_, at() + ": a message too large to keep whole; some fields were dropped");
-    }
-    // The id finds a message in the file; the byte offset only when there is none.
-    if (!m.extra.contains("id")) m.extra["offset"] = capture.offset;
+    NoteCaptureLimits(capture, options_.max_text_bytes, at(), &m, &summary_);
     m.index = index_++;
     return on_message_(std::move(m));
   }
