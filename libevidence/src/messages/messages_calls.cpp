@@ -161,13 +161,9 @@ class CallLogParser {
 
   Attributes ReadAttributes() {
     Attributes attrs;
-    if (xmlTextReaderMoveToFirstAttribute(reader_.get()) == 1) {
-      do {
-        attrs.Add(View(xmlTextReaderConstLocalName(reader_.get())),
-                  View(xmlTextReaderConstValue(reader_.get())), options_.max_text_bytes);
-      } while (xmlTextReaderMoveToNextAttribute(reader_.get()) == 1);
-      xmlTextReaderMoveToElement(reader_.get());
-    }
+    xml_util::ForEachAttribute(reader_.get(), [&](std::string_view name, std::string_view value) {
+      attrs.Add(name, value, options_.max_text_bytes);
+    });
     return attrs;
   }
 

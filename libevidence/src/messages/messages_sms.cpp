@@ -245,18 +245,13 @@ class SmsParser {
   // Copies the current element's attributes; `data` (MMS part payloads) is hashed in place.
   Attributes ReadAttributes(std::optional<Base64Hash>* data = nullptr) {
     Attributes attrs;
-    if (xmlTextReaderMoveToFirstAttribute(reader_.get()) == 1) {
-      do {
-        const std::string_view name = View(xmlTextReaderConstLocalName(reader_.get()));
-        const std::string_view value = View(xmlTextReaderConstValue(reader_.get()));
-        if (data != nullptr && name == "data") {
-          if (!IsNullish(value)) *data = HashBase64(value);
-        } else {
-          attrs.Add(name, value, options_.max_text_bytes);
-        }
-      } while (xmlTextReaderMoveToNextAttribute(reader_.get()) == 1);
-      xmlTextReaderMoveToElement(reader_.get());
-    }
+    xml_util::ForEachAttribute(reader_.get(), [&](std::string_view name, std::string_view value) {
+      if (data != nullptr && name == "data") {
+        if (!IsNullish(value)) *data = HashBase64(value);
+      } else {
+        attrs.Add(name, value, options_.max_text_bytes);
+      }
+    });
     return attrs;
   }
 

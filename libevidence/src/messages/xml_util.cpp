@@ -54,6 +54,16 @@ Result<ReaderPtr> OpenFileReader(const std::filesystem::path& path, int flags, X
   return reader;
 }
 
+void ForEachAttribute(
+    xmlTextReader* reader,
+    const std::function<void(std::string_view name, std::string_view value)>& on_attribute) {
+  if (xmlTextReaderMoveToFirstAttribute(reader) != 1) return;
+  do {
+    on_attribute(View(xmlTextReaderConstLocalName(reader)), View(xmlTextReaderConstValue(reader)));
+  } while (xmlTextReaderMoveToNextAttribute(reader) == 1);
+  xmlTextReaderMoveToElement(reader);
+}
+
 Status ReadFailure(xmlTextReader* reader, const XmlErrorState& error, std::string_view label,
                    bool inside_root, const std::function<std::string()>& truncated) {
   const int line = error.line > 0 ? error.line : xmlTextReaderGetParserLineNumber(reader);

@@ -66,6 +66,12 @@ class GenericErrorSilencer {
 Result<ReaderPtr> OpenFileReader(const std::filesystem::path& path, int flags, XmlErrorState* error,
                                  std::string_view label);
 
+// Calls `on_attribute` with the name and value of each attribute of the reader's current element,
+// and leaves the reader back on that element.
+void ForEachAttribute(
+    xmlTextReader* reader,
+    const std::function<void(std::string_view name, std::string_view value)>& on_attribute);
+
 // The status of a streaming read that stopped on malformed XML: kCorruption "<label>: line N:
 // <libxml2's words>". A file that ends inside its root element is worded by libxml2 oddly
 // ("premature end", "extra content at the end"), so when `inside_root` the message is
