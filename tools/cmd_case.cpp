@@ -207,7 +207,7 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         if (!ingested.ok()) {
           if (progress) std::cerr << "\n";
           exit_code = ReportError(ingested);
-          if (ingested.message().find("--date-order") != std::string::npos) {
+          if (ingested.argument() == "date_order") {
             PrintHint(
                 "look at the dates in the file and add it again with --date-order day-first "
                 "or --date-order month-first");

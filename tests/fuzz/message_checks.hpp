@@ -12,8 +12,7 @@
 namespace evidence::fuzz {
 
 inline void CheckUtf8(const std::string& text, const char* what) {
-  if (messages_internal::SanitizeUtf8(text) != text)
-    Fail(std::string(what) + " is not valid UTF-8");
+  if (evidence::LossyUtf8(text) != text) Fail(std::string(what) + " is not valid UTF-8");
 }
 
 // Text, sender and attachment names are valid UTF-8, and the message serialises to JSON without

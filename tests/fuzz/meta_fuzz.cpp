@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       bytes, options, [](evidence::Message&& m) { return evidence::fuzz::CheckMessage(m); });
   if (summary.ok()) evidence::fuzz::CheckSummary(*summary);
   // The repair always yields valid UTF-8 from valid UTF-8.
-  const std::string sane = evidence::messages_internal::SanitizeUtf8(bytes);
+  const std::string sane = evidence::LossyUtf8(bytes);
   evidence::fuzz::CheckUtf8(evidence::messages_internal::RepairMetaMojibake(sane), "repaired text");
   return 0;
 }

@@ -269,7 +269,7 @@ TEST(GoogleVoice, RegressionWarningCutInsideAUtf8Sequence) {
                           "Missed"));
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.summary->warnings.size(), 2u);
-  for (const auto& w : p.summary->warnings) EXPECT_EQ(mi::SanitizeUtf8(w), w) << w;
+  for (const auto& w : p.summary->warnings) EXPECT_EQ(evidence::LossyUtf8(w), w) << w;
 }
 
 TEST(GoogleVoice, IsoDurations) {

@@ -324,7 +324,7 @@ TEST(Detect, RefusesOtherFilesCleanly) {
 
 TEST(Helpers, SanitizeAndFormat) {
   size_t replaced = 0;
-  EXPECT_EQ(messages_internal::SanitizeUtf8("ok \xC0\xAF \xED\xA0\x80 \xF0\x9F\x98\x8A", &replaced),
+  EXPECT_EQ(evidence::LossyUtf8("ok \xC0\xAF \xED\xA0\x80 \xF0\x9F\x98\x8A", &replaced),
             "ok \xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xF0\x9F\x98\x8A");
   EXPECT_EQ(replaced, 5u);
   EXPECT_EQ(messages_internal::FormatUnixMillisUtc(0), "1970-01-01T00:00:00.000Z");

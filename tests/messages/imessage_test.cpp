@@ -184,7 +184,7 @@ TEST(IMessageText, HostileInputStaysBounded) {
   EXPECT_LE(p.messages[0].text.size(), 64u);
   EXPECT_FALSE(p.summary->warnings.empty());
   for (const Message& m : p.messages) {
-    EXPECT_EQ(messages_internal::SanitizeUtf8(m.text), m.text);
+    EXPECT_EQ(evidence::LossyUtf8(m.text), m.text);
   }
   EXPECT_EQ(p.messages.back().text, "r");
   Parsed empty = ParseText("");

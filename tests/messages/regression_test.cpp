@@ -21,7 +21,7 @@ fs::path Regression(const std::string& target, const std::string& name) {
 // Everything a message carries must serialise as JSON (the case stores it so).
 void ExpectStorable(const Message& m) {
   EXPECT_NO_THROW((void)m.extra.dump()) << "message " << m.index;
-  EXPECT_EQ(messages_internal::SanitizeUtf8(m.text), m.text);
+  EXPECT_EQ(evidence::LossyUtf8(m.text), m.text);
 }
 
 // GMime's warning about a malformed header named the header's bytes cut at 80 bytes, which
@@ -39,7 +39,7 @@ TEST(Regression, EmailParserWarningCutUtf8) {
   ASSERT_TRUE(messages[0].extra.contains("parse_warnings"));
   ExpectStorable(messages[0]);
   for (const auto& w : summary->warnings) {
-    EXPECT_EQ(messages_internal::SanitizeUtf8(w), w);
+    EXPECT_EQ(evidence::LossyUtf8(w), w);
   }
 }
 
@@ -57,7 +57,7 @@ TEST(Regression, EmailDateWarningCutUtf8) {
   ASSERT_FALSE(summary->warnings.empty());
   for (const auto& m : messages) ExpectStorable(m);
   for (const auto& w : summary->warnings) {
-    EXPECT_EQ(messages_internal::SanitizeUtf8(w), w);
+    EXPECT_EQ(evidence::LossyUtf8(w), w);
   }
 }
 

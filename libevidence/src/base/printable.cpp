@@ -1,6 +1,6 @@
 #include "evidence/printable.hpp"
 
-#include "evidence/canonical_json.hpp"
+#include "utf8.hpp"
 
 namespace evidence {
 
@@ -22,11 +22,10 @@ void AppendCodePoint(std::string& out, char32_t cp) {
 }  // namespace
 
 std::string PrintableText(std::string_view text, AsciiControls ascii) {
-  std::string valid = LossyUtf8(text);
   std::string out;
-  out.reserve(valid.size());
-  for (std::size_t i = 0; i < valid.size();) {
-    auto c = static_cast<unsigned char>(valid[i]);
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
       bool control = c < 0x20 || c == 0x7f;
       bool keep =
@@ -41,18 +40,18 @@ std::string PrintableText(std::string_view text, AsciiControls ascii) {
       ++i;
       continue;
     }
-    // LossyUtf8 left only well-formed sequences: the lead byte gives the length.
-    std::size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-    char32_t cp = c & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
-    for (std::size_t k = 1; k < n; ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(valid[i + k]) & 0x3f);
-    }
-    if (InertUnicode(cp)) {
+    char32_t cp;
+    std::size_t n = DecodeUtf8(text, i, &cp);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD for each byte that is not part of a well-formed sequence
+      ++i;
+    } else if (InertUnicode(cp)) {
       AppendCodePoint(out, cp);
+      i += n;
     } else {
-      out.append(valid, i, n);
+      out.append(text, i, n);
+      i += n;
     }
-    i += n;
   }
   return out;
 }

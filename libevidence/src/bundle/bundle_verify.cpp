@@ -22,8 +22,10 @@
 #include "evidence/bundle.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/checkpoint.hpp"
+#include "evidence/printable.hpp"
 #include "evidence/signing.hpp"
 #include "ledger_payloads.hpp"
+#include "small_file.hpp"
 #include "status_macros.hpp"
 
 namespace evidence {
@@ -44,25 +46,6 @@ constexpr const char* kSignature = "tagmanifest-sha256.sig";
 constexpr const char* kKeys = "evidence/keys.json";
 constexpr const char* kSignerPem = "evidence/signer.pub.pem";
 
-// Names in a hostile archive may carry terminal escape sequences or invalid UTF-8; the report is
-// printed and serialised as JSON, so every line is made valid, visible text.
-std::string Printable(std::string_view s) {
-  std::string lossy = LossyUtf8(s);
-  std::string out;
-  out.reserve(lossy.size());
-  for (unsigned char ch : lossy) {
-    if (ch < 0x20 || ch == 0x7f) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out.push_back(kHex[ch >> 4]);
-      out.push_back(kHex[ch & 15]);
-    } else {
-      out.push_back(static_cast<char>(ch));
-    }
-  }
-  return out;
-}
-
 std::string Prefix(const std::string& hex) { return hex.substr(0, 16) + "..."; }
 
 const std::string* Tag(const ScanResult& s, const std::string& path) {
@@ -76,20 +59,10 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
-Result<std::string> ReadSmallFile(const fs::path& path, const std::string& option) {
-  std::error_code ec;
-  if (!fs::exists(path, ec))
-    return Status::NotFound(option + ": " + path.string() + ": no such file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument(option + ": " + path.string() + ": cannot be read");
-  std::string text;
-  char buf[4096];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxNoteSize) {
-      return Status::InvalidArgument(option + ": " + path.string() + ": larger than 1 MiB");
-    }
-  }
+// A file named on the command line (a PEM key, a checkpoint); the error names the option too.
+Result<std::string> ReadArgumentFile(const fs::path& path, const std::string& option) {
+  auto text = ReadSmallFile(path, kMaxNoteSize);
+  if (!text.ok()) return text.status().WithContext(option);
   return text;
 }
 
@@ -106,7 +79,7 @@ Result<std::string> TrustedFingerprint(const std::string& trust, const std::stri
     }
     return "SHA256:" + hex;
   }
-  EVIDENCE_ASSIGN_OR_RETURN(std::string pem, ReadSmallFile(trust, option));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string pem, ReadArgumentFile(trust, option));
   auto key = PublicKey::FromPem(pem);
   if (!key.ok())
     return Status::InvalidArgument(option + ": " + trust + ": " + key.status().message());
@@ -579,7 +552,7 @@ Result<VerifiedBundle> VerifyBundleWithItems(const fs::path& file,
   std::optional<std::string> since_note;
   if (options.since_checkpoint) {
     EVIDENCE_ASSIGN_OR_RETURN(since_note,
-                              ReadSmallFile(*options.since_checkpoint, "--since-checkpoint"));
+                              ReadArgumentFile(*options.since_checkpoint, "--since-checkpoint"));
     if (auto parsed = ParseCheckpointNote(*since_note); !parsed.ok()) {
       return Status::InvalidArgument("--since-checkpoint: " + options.since_checkpoint->string() +
                                      ": " + parsed.status().message());
@@ -658,15 +631,15 @@ Result<VerifiedBundle> VerifyBundleWithItems(const fs::path& file,
     for (const auto& [path, f] : scan.payload) report.payload_bytes += f.size;
   }
   for (auto& check : report.checks) {
-    check.subject = Printable(check.subject);
-    check.detail = Printable(check.detail);
+    check.subject = PrintableText(check.subject);
+    check.detail = PrintableText(check.detail);
   }
-  report.top_folder = Printable(report.top_folder);
-  report.case_uuid = Printable(report.case_uuid);
-  report.exported = Printable(report.exported);
+  report.top_folder = PrintableText(report.top_folder);
+  report.case_uuid = PrintableText(report.case_uuid);
+  report.exported = PrintableText(report.exported);
   for (auto& signer : report.signers) {
-    signer.key_name = Printable(signer.key_name);
-    signer.case_uuid = Printable(signer.case_uuid);
+    signer.key_name = PrintableText(signer.key_name);
+    signer.case_uuid = PrintableText(signer.case_uuid);
   }
   // A refused archive was not read to the end: its files are not the bundle's.
   if (!scan.refusal) report.tag_files = std::move(scan.tag_files);

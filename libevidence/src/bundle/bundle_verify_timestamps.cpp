@@ -11,16 +11,13 @@
 #include "evidence/hash.hpp"
 #include "evidence/merkle.hpp"
 #include "evidence/timestamp.hpp"
+#include "small_file.hpp"
 
 namespace evidence::bundle_internal {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 // The consistency proof from `old` to the records' checkpoint in <prefix>consistency.json, checked
 // here; false when there is none or it does not verify (that file's own check reports why).
@@ -110,19 +107,9 @@ void CheckOne(const std::map<std::string, std::string>& tag_files, const Records
 }  // namespace
 
 Result<std::string> ReadTsaCa(const fs::path& path) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) {
-    return Status::NotFound("--tsa-ca: " + path.string() + ": no such file");
-  }
-  if (fs::file_size(path, ec) > kMaxNoteSize) {
-    return Status::InvalidArgument("--tsa-ca: " + path.string() + ": larger than 1 MiB");
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) {
-    return Status::InvalidArgument("--tsa-ca: " + path.string() + ": cannot be read");
-  }
-  if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+  auto pem = ReadSmallFile(path, kMaxNoteSize);
+  if (!pem.ok()) return pem.status().WithContext("--tsa-ca");
+  if (pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
     return Status::InvalidArgument("--tsa-ca: " + path.string() + ": holds no PEM certificate");
   }
   return pem;
@@ -140,11 +127,11 @@ void CheckTimestamps(const std::map<std::string, std::string>& tag_files,
       const std::string& path = it->first;
       std::string_view name(path);
       name.remove_prefix(dir.size());
-      if (EndsWith(name, ".checkpoint")) continue;  // checked with its token
+      if (name.ends_with(".checkpoint")) continue;  // checked with its token
       std::uint64_t n = 0;
       std::string_view stem = name.substr(0, name.size() >= 4 ? name.size() - 4 : 0);
       auto [p, ec] = std::from_chars(stem.data(), stem.data() + stem.size(), n);
-      if (!EndsWith(name, ".tsr") || stem.empty() || ec != std::errc() ||
+      if (!name.ends_with(".tsr") || stem.empty() || ec != std::errc() ||
           p != stem.data() + stem.size()) {
         c.Fail("timestamp", path, "not a token named <tree size>.tsr");
         continue;

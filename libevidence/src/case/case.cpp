@@ -19,6 +19,7 @@
 #include "ledger_schema.hpp"
 #include "ledger_source.hpp"
 #include "ledger_writer.hpp"
+#include "small_file.hpp"
 #include "status_macros.hpp"
 #include "unique_fd.hpp"
 
@@ -136,31 +137,13 @@ Status CheckCaseInfo(const CaseInfo& info) {
 }
 
 // Reads a small file of the case (case.json, a key file). What is there may have been put there by
-// someone else: a FIFO would block and a link to /dev/zero never end, so only a regular file of
-// at most `limit` bytes is read.
-Result<std::string> ReadSmallFile(const fs::path& path, std::size_t limit = kMaxCaseJson) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-  if (!fd) return ErrnoStatus(errno, path, "cannot read");
-  struct stat st;
-  if (::fstat(fd.get(), &st) != 0) return ErrnoStatus(errno, path, "cannot read");
-  if (!S_ISREG(st.st_mode)) return Status::Corruption(path.string() + ": not a regular file");
-  if (static_cast<std::uint64_t>(st.st_size) > limit) {
-    return Status::Corruption(path.string() + ": larger than " + std::to_string(limit) + " bytes");
+// someone else; a file the case cannot hold (a FIFO, a link to /dev/zero, too large) is a damaged
+// case, so those errors are kCorruption.
+Result<std::string> ReadCaseFile(const fs::path& path, std::size_t limit = kMaxCaseJson) {
+  auto text = ReadSmallFile(path, limit);
+  if (!text.ok() && text.status().code() == StatusCode::kInvalidArgument) {
+    return Status::Corruption(text.status().message());
   }
-  std::string text(static_cast<std::size_t>(st.st_size) + 1, '\0');
-  std::size_t got = 0;
-  while (got < text.size()) {
-    ssize_t n = ::read(fd.get(), text.data() + got, text.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoStatus(errno, path, "cannot read");
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  // One byte more than its size was asked for: a file that grew meanwhile is not read on.
-  if (got > static_cast<std::size_t>(st.st_size)) {
-    return Status::Corruption(path.string() + ": changed while it was read");
-  }
-  text.resize(got);
   return text;
 }
 
@@ -174,7 +157,7 @@ Result<CaseInfo> ParseCaseJson(const fs::path& dir) {
     return Status::InvalidArgument(dir.string() + ": not an evidence case (no case.json)");
   }
   const std::string where = CaseJsonPath(dir).string();
-  EVIDENCE_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(CaseJsonPath(dir)));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string text, ReadCaseFile(CaseJsonPath(dir)));
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
     return Status::Corruption(where + ": malformed: not a JSON object");
@@ -368,7 +351,7 @@ Result<Case> Case::Open(const fs::path& dir, PassphraseProvider passphrase) {
   EVIDENCE_RETURN_IF_ERROR(EnsureNodeCache(db));
   // After `key rotate` the key in force is the last key.added entry's, not the first file.
   EVIDENCE_ASSIGN_OR_RETURN(fs::path key_file, CurrentKeyFile(db, dir, info));
-  EVIDENCE_ASSIGN_OR_RETURN(std::string key_text, ReadSmallFile(key_file));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string key_text, ReadCaseFile(key_file));
   EVIDENCE_ASSIGN_OR_RETURN(KeyFileInfo key_info, InspectKeyFile(key_text));
   if (key_info.case_uuid != info.uuid) {
     return Status::Corruption(key_file.string() + ": key file belongs to another case");
@@ -422,7 +405,7 @@ Result<std::uint64_t> Case::State::AppendEntry(std::string_view action, nlohmann
 Result<const SigningKey*> Case::State::Key() {
   if (signing_key) return &*signing_key;
   const fs::path& path = key_file;
-  EVIDENCE_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string text, ReadCaseFile(path));
   std::optional<std::string> pass;
   if (info.key_encrypted) {
     if (!passphrase) {

@@ -19,6 +19,7 @@
 #include "evidence/merkle.hpp"
 #include "evidence/time.hpp"
 #include "ledger_source.hpp"
+#include "small_file.hpp"
 #include "status_macros.hpp"
 #include "thread_pool.hpp"
 #include "timestamp_store.hpp"
@@ -173,16 +174,9 @@ std::string ConsistencySteps();
 
 // export --since-checkpoint: a usage error (exit 2) when the file is missing or not a checkpoint.
 Result<std::string> ReadCheckpointFile(const fs::path& path) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) {
-    return Status::NotFound("--since-checkpoint: " + path.string() + ": no such file");
-  }
-  if (fs::file_size(path, ec) > kMaxNoteSize) {
-    return Status::InvalidArgument("--since-checkpoint: " + path.string() + ": larger than 1 MiB");
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::string note((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) return ErrnoStatus(errno, path, "cannot read");
+  auto read = ReadSmallFile(path, kMaxNoteSize);
+  if (!read.ok()) return read.status().WithContext("--since-checkpoint");
+  const std::string& note = *read;
   if (auto parsed = ParseCheckpointNote(note); !parsed.ok()) {
     return Status::InvalidArgument("--since-checkpoint: " + path.string() +
                                    ": not a signed checkpoint: " + parsed.status().message());

@@ -7,10 +7,6 @@ namespace evidence {
 
 namespace {
 
-bool StartsWith(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
-}
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -39,7 +35,7 @@ std::optional<std::string> UnrecognisedExportWarning(const Status& refused, cons
   bool candidate =
       desc.kind == "message-export" || desc.kind == "email" || type == "application/json";
   if (!candidate &&
-      (StartsWith(type, "text/") || type == "application/xml" || type == "application/xhtml+xml")) {
+      (type.starts_with("text/") || type == "application/xml" || type == "application/xhtml+xml")) {
     static constexpr std::array<std::string_view, 12> kWords = {
         "chat",     "message", "whatsapp", "sms",    "mms",      "mbox",
         "conversa", "inbox",   "telegram", "signal", "imessage", "mail"};

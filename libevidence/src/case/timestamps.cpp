@@ -9,6 +9,7 @@
 #include "evidence/ledger.hpp"
 #include "evidence/timestamp.hpp"
 #include "ledger_payloads.hpp"
+#include "small_file.hpp"
 #include "status_macros.hpp"
 #include "timestamp_store.hpp"
 
@@ -19,25 +20,10 @@ namespace {
 namespace ts = timestamp_store;
 
 // A .tsr is a few KiB; anything far larger is not one, and is not read into memory.
-constexpr std::uintmax_t kMaxTimestampFile = 1 << 20;
+constexpr std::size_t kMaxTimestampFile = 1 << 20;
 
-Result<std::string> ReadLimited(const fs::path& path, const std::string& what) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return Status::NotFound(path.string() + ": no such file");
-  if (!fs::is_regular_file(path, ec)) {
-    return Status::InvalidArgument(path.string() + ": not a regular file");
-  }
-  auto size = fs::file_size(path, ec);
-  if (ec) return ErrnoStatus(ec.value(), path, "cannot read");
-  if (size > kMaxTimestampFile) {
-    return Status::InvalidArgument(path.string() + ": " + std::to_string(size) +
-                                   " bytes is too large for " + what);
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument(path.string() + ": cannot be read");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Status::InvalidArgument(path.string() + ": cannot be read");
-  return text;
+Result<std::string> ReadLimited(const fs::path& path) {
+  return ReadSmallFile(path, kMaxTimestampFile);
 }
 
 // A request kept under timestamps/pending/, named <size>-<nonce>.tsq.
@@ -65,7 +51,7 @@ Result<std::vector<Pending>> PendingRequests(const fs::path& case_dir) {
     } catch (const std::exception&) {
       continue;
     }
-    EVIDENCE_ASSIGN_OR_RETURN(std::string der, ReadLimited(p.path, "a time-stamp request"));
+    EVIDENCE_ASSIGN_OR_RETURN(std::string der, ReadLimited(p.path));
     p.der.assign(der.begin(), der.end());
     auto info = ParseTimestampRequest(p.der);
     if (!info.ok()) continue;  // not ours; left alone
@@ -120,10 +106,10 @@ Result<TimestampRequestOutcome> Case::RequestTimestamp() {
 Result<TimestampAttachOutcome> Case::AttachTimestamp(const fs::path& response,
                                                      const std::optional<fs::path>& tsa_ca_pem) {
   const std::string name = response.string();
-  EVIDENCE_ASSIGN_OR_RETURN(std::string der, ReadLimited(response, "a time-stamp response"));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string der, ReadLimited(response));
   std::optional<std::string> ca;
   if (tsa_ca_pem) {
-    auto pem = ReadLimited(*tsa_ca_pem, "a CA certificate file");
+    auto pem = ReadLimited(*tsa_ca_pem);
     if (!pem.ok()) return pem.status().WithContext("--tsa-ca");
     if (pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
       return Status::InvalidArgument("--tsa-ca: " + tsa_ca_pem->string() +
@@ -290,7 +276,7 @@ Status CheckStoredTokens(sql::Database& db, const fs::path& case_dir,
   for (const Attached& a : *attached) {
     std::string label =
         "timestamps/" + std::to_string(a.size) + ".tsr (entry " + std::to_string(a.seq) + ")";
-    auto der = ReadLimited(TokenPath(case_dir, a.size), "a time-stamp response");
+    auto der = ReadLimited(TokenPath(case_dir, a.size));
     if (!der.ok()) {
       if (der.status().code() == StatusCode::kIoError) return der.status();
       failures->push_back(label + ": " + der.status().message());
@@ -321,8 +307,7 @@ Result<std::vector<std::pair<std::string, std::string>>> BundleFiles(sql::Databa
   std::vector<std::pair<std::string, std::string>> out;
   for (const Attached& a : attached) {
     std::string n = std::to_string(a.size);
-    EVIDENCE_ASSIGN_OR_RETURN(std::string der,
-                              ReadLimited(TokenPath(case_dir, a.size), "a time-stamp response"));
+    EVIDENCE_ASSIGN_OR_RETURN(std::string der, ReadLimited(TokenPath(case_dir, a.size)));
     if (DigestHex(Sha256::Of(std::string_view(der))) != a.token_sha256) {
       return Status::Corruption("timestamps/" + n +
                                 ".tsr: not the token its timestamp.attached entry recorded "

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "status_macros.hpp"
+#include "utf8.hpp"
 
 namespace evidence {
 
@@ -14,41 +15,6 @@ namespace {
 constexpr std::string_view kSigPrefix = "\xe2\x80\x94 ";
 // Signature type byte for Ed25519 in key ids and verifier keys (c2sp.org/signed-note).
 constexpr std::uint8_t kAlgEd25519 = 0x01;
-
-// Decodes the code point starting at s[i] into *cp and returns its length in bytes, or 0 when the
-// bytes there are not strict UTF-8 (overlong forms, surrogates and values past U+10FFFF are not).
-std::size_t DecodeUtf8(std::string_view s, std::size_t i, char32_t* cp) {
-  auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(s[k]); };
-  auto cont = [&](std::size_t k, std::uint8_t lo = 0x80, std::uint8_t hi = 0xbf) {
-    return k < s.size() && byte(k) >= lo && byte(k) <= hi;
-  };
-  std::uint8_t b0 = byte(i);
-  if (b0 < 0x80) {
-    *cp = b0;
-    return 1;
-  }
-  if (b0 >= 0xc2 && b0 <= 0xdf) {
-    if (!cont(i + 1)) return 0;
-    *cp = (char32_t(b0 & 0x1f) << 6) | (byte(i + 1) & 0x3f);
-    return 2;
-  }
-  if (b0 >= 0xe0 && b0 <= 0xef) {
-    std::uint8_t lo = b0 == 0xe0 ? 0xa0 : 0x80;
-    std::uint8_t hi = b0 == 0xed ? 0x9f : 0xbf;  // 0xed a0..bf would be a surrogate
-    if (!cont(i + 1, lo, hi) || !cont(i + 2)) return 0;
-    *cp = (char32_t(b0 & 0x0f) << 12) | (char32_t(byte(i + 1) & 0x3f) << 6) | (byte(i + 2) & 0x3f);
-    return 3;
-  }
-  if (b0 >= 0xf0 && b0 <= 0xf4) {
-    std::uint8_t lo = b0 == 0xf0 ? 0x90 : 0x80;
-    std::uint8_t hi = b0 == 0xf4 ? 0x8f : 0xbf;
-    if (!cont(i + 1, lo, hi) || !cont(i + 2) || !cont(i + 3)) return 0;
-    *cp = (char32_t(b0 & 0x07) << 18) | (char32_t(byte(i + 1) & 0x3f) << 12) |
-          (char32_t(byte(i + 2) & 0x3f) << 6) | (byte(i + 3) & 0x3f);
-    return 4;
-  }
-  return 0;
-}
 
 // Unicode White_Space, the same set as Go's unicode.IsSpace, which golang.org/x/mod/sumdb/note
 // uses to validate key names: agreeing with it keeps our notes readable by Go tools and theirs by

@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "messages_internal.hpp"
+#include "xml_util.hpp"
 
 namespace evidence {
 
@@ -24,64 +25,6 @@ namespace messages_internal {
 // ---------------------------------------------------------------------------------------------
 // Text.
 
-size_t DecodeUtf8(std::string_view s, size_t pos, char32_t* cp) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + pos;
-  const size_t left = s.size() - pos;
-  if (left == 0) return 0;
-  const unsigned char b0 = p[0];
-  if (b0 < 0x80) {
-    *cp = b0;
-    return 1;
-  }
-  size_t len;
-  char32_t min;
-  char32_t v;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2, min = 0x80, v = b0 & 0x1F;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, min = 0x800, v = b0 & 0x0F;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, min = 0x10000, v = b0 & 0x07;
-  } else {
-    return 0;
-  }
-  if (left < len) return 0;
-  for (size_t i = 1; i < len; ++i) {
-    if ((p[i] & 0xC0) != 0x80) return 0;
-    v = (v << 6) | (p[i] & 0x3F);
-  }
-  // Overlong forms, UTF-16 surrogates and values past U+10FFFF are not UTF-8.
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
-  *cp = v;
-  return len;
-}
-
-std::string SanitizeUtf8(std::string_view text, size_t* replaced) {
-  std::string out;
-  out.reserve(text.size());
-  size_t count = 0;
-  size_t run = 0;  // start of the valid bytes not yet copied
-  for (size_t i = 0; i < text.size();) {
-    if (static_cast<unsigned char>(text[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    char32_t cp;
-    const size_t n = DecodeUtf8(text, i, &cp);
-    if (n != 0) {
-      i += n;
-      continue;
-    }
-    out.append(text.substr(run, i - run));
-    out += "\xEF\xBF\xBD";
-    ++count;
-    run = ++i;
-  }
-  out.append(text.substr(run));
-  if (replaced != nullptr) *replaced = count;
-  return out;
-}
-
 bool IsInvisibleMark(char32_t cp) {
   return cp == 0x200E || cp == 0x200F || cp == 0x061C || (cp >= 0x202A && cp <= 0x202E) ||
          (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200B || cp == 0xFEFF;
@@ -90,14 +33,6 @@ bool IsInvisibleMark(char32_t cp) {
 namespace {
 bool IsBlankCodePoint(char32_t cp) {
   return cp == ' ' || cp == '\t' || cp == 0x00A0 || cp == 0x202F || cp == 0x2009;
-}
-
-// Length of the code point that ends at `end` (exclusive), or 0 if the bytes there are invalid.
-size_t LastCodePoint(std::string_view s, size_t end, char32_t* cp) {
-  for (size_t len = 1; len <= 4 && len <= end; ++len) {
-    if (DecodeUtf8(s, end - len, cp) == len) return len;
-  }
-  return 0;
 }
 
 template <typename Pred>
@@ -112,7 +47,7 @@ std::string_view TrimIf(std::string_view text, Pred pred) {
   }
   while (e > b) {
     char32_t cp;
-    const size_t n = LastCodePoint(text, e, &cp);
+    const size_t n = DecodeUtf8Backward(text, e, &cp);
     if (n == 0 || !pred(cp)) break;
     e -= n;
   }
@@ -154,18 +89,20 @@ void AddWarning(ExportSummary* summary, std::string warning) {
 void NoteUnparsed(ExportSummary* summary, std::string_view unit, uint64_t number,
                   std::string_view text) {
   if (summary->unparsed_count++ > 0) return;
-  std::string shown = SanitizeUtf8(text.substr(0, 256));
+  std::string shown = LossyUtf8(text.substr(0, 256));
   TruncateUtf8(shown, 200);
   summary->first_unparsed = std::string(unit) + " " + std::to_string(number) + ": " + shown;
 }
 
 bool TruncateUtf8(std::string& text, uint64_t max_bytes) {
   if (text.size() <= max_bytes) return false;
-  size_t cut = static_cast<size_t>(max_bytes);
-  // Step back over continuation bytes so the cut falls on a code point boundary.
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  text.resize(cut);
+  text.resize(Utf8CutPoint(text, static_cast<size_t>(max_bytes)));
   return true;
+}
+
+std::string CutUtf8(std::string text, uint64_t max_bytes) {
+  TruncateUtf8(text, max_bytes);
+  return text;
 }
 
 std::string MediaTypeForName(std::string_view name) {
@@ -500,16 +437,12 @@ Result<DateOrder> ParseDateOrder(std::string_view text) {
   if (text == "day-first") return DateOrder::kDayFirst;
   if (text == "month-first") return DateOrder::kMonthFirst;
   return Status::InvalidArgument("date order: expected day-first or month-first, got \"" +
-                                 mi::SanitizeUtf8(text) + "\"");
+                                 evidence::LossyUtf8(text) + "\"");
 }
 
 namespace {
 
 constexpr size_t kHeadBytes = 64 * 1024;
-
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
-}
 
 bool EndsWithNoCase(std::string_view s, std::string_view suffix) {
   if (s.size() < suffix.size()) return false;
@@ -538,38 +471,6 @@ Result<std::string> ReadHead(const std::filesystem::path& path) {
   if (in.bad()) return Status::IoError("message export: " + path.string() + ": read failed");
   head.resize(static_cast<size_t>(in.gcount()));
   return head;
-}
-
-// The name of the first element of an XML document, skipping the declaration, processing
-// instructions, comments and a DOCTYPE; "" if none is found in `head`.
-std::string XmlRootName(std::string_view head) {
-  size_t i = 0;
-  while (i < head.size()) {
-    const size_t lt = head.find('<', i);
-    if (lt == std::string_view::npos || lt + 1 >= head.size()) return "";
-    const char next = head[lt + 1];
-    if (next == '?') {
-      const size_t end = head.find("?>", lt);
-      if (end == std::string_view::npos) return "";
-      i = end + 2;
-    } else if (StartsWith(head.substr(lt), "<!--")) {
-      const size_t end = head.find("-->", lt);
-      if (end == std::string_view::npos) return "";
-      i = end + 3;
-    } else if (next == '!') {
-      const size_t end = head.find('>', lt);
-      if (end == std::string_view::npos) return "";
-      i = end + 1;
-    } else {
-      size_t j = lt + 1;
-      while (j < head.size() && !std::isspace(static_cast<unsigned char>(head[j])) &&
-             head[j] != '>' && head[j] != '/') {
-        ++j;
-      }
-      return std::string(head.substr(lt + 1, j - lt - 1));
-    }
-  }
-  return "";
 }
 
 }  // namespace
@@ -612,8 +513,8 @@ bool mi::LooksLikeEmailHeaders(std::string_view head) {
 namespace {
 
 bool LooksLikeJson(std::string_view s) {
-  if (StartsWith(s, "{")) return true;
-  if (!StartsWith(s, "[")) return false;
+  if (s.starts_with("{")) return true;
+  if (!s.starts_with("[")) return false;
   s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   return !s.empty() &&
@@ -625,7 +526,7 @@ Result<ExportFormat> DetectImpl(const std::filesystem::path& path, std::string_v
   if (!head_or.ok()) return head_or.status();
   std::string_view head = *head_or;
   if (head.empty()) return Status::Unsupported("message export: empty file");
-  if (StartsWith(head, "PK\x03\x04") || StartsWith(head, std::string_view("PK\x05\x06", 4))) {
+  if (head.starts_with("PK\x03\x04") || head.starts_with(std::string_view("PK\x05\x06", 4))) {
     auto has_chat = mi::ZipHoldsWhatsAppChat(path);
     if (!has_chat.ok()) return has_chat.status();
     if (!*has_chat) {
@@ -633,21 +534,21 @@ Result<ExportFormat> DetectImpl(const std::filesystem::path& path, std::string_v
     }
     return ExportFormat::kWhatsAppZip;
   }
-  if (StartsWith(head, std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))) {
+  if (head.starts_with(std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))) {
     return Status::Unsupported(
         "message export: an OLE compound file (Outlook .msg) is not supported; save the message "
         "as .eml");
   }
-  if (StartsWith(head, "\xFF\xFE") || StartsWith(head, "\xFE\xFF")) {
+  if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF")) {
     return Status::Unsupported("message export: UTF-16 text is not supported");
   }
-  if (StartsWith(head, "\xEF\xBB\xBF")) head.remove_prefix(3);
+  if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
   if (mi::LooksLikeWhatsAppText(head)) return ExportFormat::kWhatsAppText;
   if (mi::LooksLikeIMessageText(head)) return ExportFormat::kIMessageText;
   if (mi::LooksLikeIMessageHtml(head)) return ExportFormat::kIMessageHtml;
   if (mi::LooksLikeMetaMessagesJson(head)) return ExportFormat::kMetaMessagesJson;
   if (mi::LooksLikeGoogleChatJson(head)) return ExportFormat::kGoogleChatJson;
-  if (StartsWith(head, "From ")) {
+  if (head.starts_with("From ")) {
     return EndsWithNoCase(name_hint, ".eml") ? ExportFormat::kEml : ExportFormat::kMbox;
   }
   std::string_view trimmed = head;
@@ -655,11 +556,11 @@ Result<ExportFormat> DetectImpl(const std::filesystem::path& path, std::string_v
     trimmed.remove_prefix(1);
   }
   if (auto calls = mi::DetectCallOrVoiceExport(trimmed)) return *calls;
-  if (StartsWith(trimmed, "<")) {
-    const std::string root = XmlRootName(trimmed);
+  if (trimmed.starts_with("<")) {
+    const std::string root(xml_util::XmlRootName(trimmed));
     if (root == "smses") return ExportFormat::kSmsBackupXml;
     return Status::Unsupported("message export: an xml document whose root is <" +
-                               mi::SanitizeUtf8(root.substr(0, 64)) +
+                               evidence::LossyUtf8(root.substr(0, 64)) +
                                ">, not an sms backup & restore <smses>");
   }
   if (mi::LooksLikeEmailHeaders(head)) return ExportFormat::kEml;

@@ -115,11 +115,11 @@ class CallLogParser {
   }
 
   Result<ExportSummary> Run() {
-    xml_util::InitOnce();
+    xml_util::InitOnce();  // before the silencer: initialising resets the error handlers
     const xml_util::GenericErrorSilencer silence;
-    reader_.reset(xmlReaderForFile(path_.c_str(), nullptr, XML_PARSE_NONET | XML_PARSE_COMPACT));
-    if (!reader_) return Status::IoError(label_ + ": " + path_.string() + ": cannot open");
-    xmlTextReaderSetStructuredErrorHandler(reader_.get(), xml_util::OnXmlError, &error_);
+    EVIDENCE_ASSIGN_OR_RETURN(
+        reader_,
+        xml_util::OpenFileReader(path_, XML_PARSE_NONET | XML_PARSE_COMPACT, &error_, label_));
     summary_.format = format_;
     summary_.fields["time_zone"] = "UTC";
 
@@ -133,18 +133,10 @@ class CallLogParser {
       }
     }
     if (r < 0 || error_.set) {
-      const int line =
-          error_.line > 0 ? error_.line : xmlTextReaderGetParserLineNumber(reader_.get());
-      const std::string& what = error_.message;
-      const bool at_end = what.find("premature end") != std::string::npos ||
-                          what.find("extra content at the end") != std::string::npos;
-      if (root_seen_ && !root_closed_ && at_end) {
-        return Status::Corruption(label_ + ": line " + std::to_string(line) +
-                                  ": the file ends before the call log does (truncated after " +
-                                  std::to_string(index_) + " complete records)");
-      }
-      return Status::Corruption(label_ + ": line " + std::to_string(line) + ": " +
-                                (error_.set ? what : std::string("malformed xml")));
+      return xml_util::ReadFailure(reader_.get(), error_, label_, root_seen_ && !root_closed_, [&] {
+        return "the file ends before the call log does (truncated after " + std::to_string(index_) +
+               " complete records)";
+      });
     }
     if (!root_seen_) return Status::Corruption(label_ + ": no <" + root_name_ + "> element");
     summary_.message_count = index_;
@@ -169,13 +161,9 @@ class CallLogParser {
 
   Attributes ReadAttributes() {
     Attributes attrs;
-    if (xmlTextReaderMoveToFirstAttribute(reader_.get()) == 1) {
-      do {
-        attrs.Add(View(xmlTextReaderConstLocalName(reader_.get())),
-                  View(xmlTextReaderConstValue(reader_.get())), options_.max_text_bytes);
-      } while (xmlTextReaderMoveToNextAttribute(reader_.get()) == 1);
-      xmlTextReaderMoveToElement(reader_.get());
-    }
+    xml_util::ForEachAttribute(reader_.get(), [&](std::string_view name, std::string_view value) {
+      attrs.Add(name, value, options_.max_text_bytes);
+    });
     return attrs;
   }
 
@@ -185,8 +173,7 @@ class CallLogParser {
     if (!root_seen_) {
       if (name != root_name_) {
         return Status::Unsupported(label_ + ": the root element is <" +
-                                   SanitizeUtf8(name.substr(0, 64)) + ">, not <" + root_name_ +
-                                   ">");
+                                   LossyUtf8(name.substr(0, 64)) + ">, not <" + root_name_ + ">");
       }
       root_seen_ = true;
       const Attributes attrs = ReadAttributes();
@@ -195,7 +182,7 @@ class CallLogParser {
         summary_.fields["declared_count"] = *n;
       }
       if (!attrs.Get({"backup_set"}).empty()) {
-        summary_.fields["backup_set"] = SanitizeUtf8(attrs.Get({"backup_set"}));
+        summary_.fields["backup_set"] = LossyUtf8(attrs.Get({"backup_set"}));
       }
       if (auto ms = ParseUnsigned(attrs.Get({"backup_date"}))) {
         if (auto t =
@@ -219,30 +206,30 @@ class CallLogParser {
     Call c;
     const std::string_view raw_type = attrs.Get({"type"});
     c.type = AndroidCallType(raw_type);
-    m.extra["type_raw"] = SanitizeUtf8(raw_type);
+    m.extra["type_raw"] = LossyUtf8(raw_type);
     const std::string_view number = attrs.Get({"number"});
     c.presentation = Presentation(number, attrs.Get({"presentation"}));
     if (c.presentation.empty()) {
-      c.number = SanitizeUtf8(number);
+      c.number = LossyUtf8(number);
       const std::string_view post_dial = attrs.Get({"post_dial_digits"});
-      if (!post_dial.empty()) m.extra["post_dial_digits"] = SanitizeUtf8(post_dial);
+      if (!post_dial.empty()) m.extra["post_dial_digits"] = LossyUtf8(post_dial);
     } else if (!number.empty()) {
-      m.extra["number_raw"] = SanitizeUtf8(number);
+      m.extra["number_raw"] = LossyUtf8(number);
     }
     const std::string_view contact = attrs.Get({"contact_name", "name"});
-    if (contact != "(Unknown)") c.contact = SanitizeUtf8(contact);
+    if (contact != "(Unknown)") c.contact = LossyUtf8(contact);
     const std::string_view duration = attrs.Get({"duration", "dur"});
     if (!duration.empty()) {
       c.duration_s = ParseUnsigned(duration);
       if (!c.duration_s) {
-        m.extra["duration_raw"] = SanitizeUtf8(duration);
+        m.extra["duration_raw"] = LossyUtf8(duration);
         AddWarning(&summary_, Context() + ": call " + std::to_string(index_) +
                                   " has an unusable duration \"" +
-                                  SanitizeUtf8(duration.substr(0, 40)) + "\"");
+                                  LossyUtf8(duration.substr(0, 40)) + "\"");
       }
     }
     const std::string_view date = attrs.Get({"date"});
-    m.extra["date_raw"] = SanitizeUtf8(date);
+    m.extra["date_raw"] = LossyUtf8(date);
     const auto ms = ParseUnsigned(date);
     std::optional<std::string> t;
     // Milliseconds since 1970 (a value under 1e11 would be March 1973 in ms: it is seconds).
@@ -253,12 +240,11 @@ class CallLogParser {
       m.time = *t;
     } else {
       AddWarning(&summary_, Context() + ": call " + std::to_string(index_) +
-                                " has an unusable date \"" + SanitizeUtf8(date.substr(0, 40)) +
-                                "\"");
+                                " has an unusable date \"" + LossyUtf8(date.substr(0, 40)) + "\"");
     }
     for (std::string_view key : {"readable_date", "time"}) {
       if (!attrs.Get({key}).empty()) {
-        m.extra["readable_date"] = SanitizeUtf8(attrs.Get({key}));
+        m.extra["readable_date"] = LossyUtf8(attrs.Get({key}));
         break;
       }
     }

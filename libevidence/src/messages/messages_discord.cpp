@@ -74,8 +74,8 @@ class DiscordParser final : public JsonStreamHandler {
     if (path.size() == 2) return OnMessage(value, capture);
     json& f = summary_.fields;
     if (top == "guild") {
-      f["guild"] = SanitizeUtf8(JsonScalarText(JsonMember(value, "name")));
-      f["guild_id"] = SanitizeUtf8(JsonScalarText(JsonMember(value, "id")));
+      f["guild"] = LossyUtf8(JsonScalarText(JsonMember(value, "name")));
+      f["guild_id"] = LossyUtf8(JsonScalarText(JsonMember(value, "id")));
     } else if (top == "channel") {
       for (const auto& [from, to] :
            std::array<std::pair<const char*, const char*>, 6>{{{"id", "channel_id"},
@@ -85,13 +85,13 @@ class DiscordParser final : public JsonStreamHandler {
                                                                {"categoryId", "category_id"},
                                                                {"topic", "topic"}}}) {
         const std::string v = JsonScalarText(JsonMember(value, from));
-        if (!v.empty()) f[to] = SanitizeUtf8(v);
+        if (!v.empty()) f[to] = LossyUtf8(v);
       }
     } else if (top == "messageCount") {
       declared_count_ = JsonInteger(&value);
       if (declared_count_) f["declared_count"] = *declared_count_;
     } else if (top == "exportedAt" && value.is_string()) {
-      f["exported_at"] = SanitizeUtf8(JsonScalarText(&value));
+      f["exported_at"] = LossyUtf8(JsonScalarText(&value));
     }
     return Status::Ok();
   }
@@ -125,9 +125,9 @@ class DiscordParser final : public JsonStreamHandler {
         Attachment a;
         a.name = JsonScalarText(JsonMember(item, "fileName"));
         if (a.name.empty()) a.name = BaseName(url);
-        a.name = SanitizeUtf8(a.name);
+        a.name = LossyUtf8(a.name);
         a.media_type = MediaTypeForName(a.name);
-        json info = {{"name", a.name}, {"url", SanitizeUtf8(url)}};
+        json info = {{"name", a.name}, {"url", LossyUtf8(url)}};
         // The size the export states; Attachment::size is only for bytes the export holds.
         if (auto size = JsonInteger(JsonMember(item, "fileSizeBytes")))
           info["declared_size"] = *size;
@@ -139,9 +139,9 @@ class DiscordParser final : public JsonStreamHandler {
       for (const json& item : *list) {
         const std::string url = JsonScalarText(JsonMember(item, "sourceUrl"));
         Attachment a;
-        a.name = SanitizeUtf8(BaseName(url));
+        a.name = LossyUtf8(BaseName(url));
         a.media_type = MediaTypeForName(a.name);
-        m->extra["stickers"].push_back(SanitizeUtf8(JsonScalarText(JsonMember(item, "name"))));
+        m->extra["stickers"].push_back(LossyUtf8(JsonScalarText(JsonMember(item, "name"))));
         if (!a.name.empty()) m->attachments.push_back(std::move(a));
       }
     }
@@ -151,17 +151,17 @@ class DiscordParser final : public JsonStreamHandler {
         json embed = json::object();
         for (const char* key : {"title", "url", "description"}) {
           const std::string v = JsonScalarText(JsonMember(item, key));
-          if (!v.empty()) embed[key] = SanitizeUtf8(v);
+          if (!v.empty()) embed[key] = LossyUtf8(v);
         }
         if (const json* author = JsonMember(item, "author")) {
           const std::string v = JsonScalarText(JsonMember(*author, "name"));
-          if (!v.empty()) embed["author"] = SanitizeUtf8(v);
+          if (!v.empty()) embed["author"] = LossyUtf8(v);
         }
         if (const json* fields = JsonMember(item, "fields"); fields && fields->is_array()) {
           for (const json& field : *fields) {
             embed["fields"].push_back(
-                {{"name", SanitizeUtf8(JsonScalarText(JsonMember(field, "name")))},
-                 {"value", SanitizeUtf8(JsonScalarText(JsonMember(field, "value")))}});
+                {{"name", LossyUtf8(JsonScalarText(JsonMember(field, "name")))},
+                 {"value", LossyUtf8(JsonScalarText(JsonMember(field, "value")))}});
           }
         }
         m->extra["embeds"].push_back(std::move(embed));
@@ -170,14 +170,14 @@ class DiscordParser final : public JsonStreamHandler {
     if (const json* list = JsonMember(msg, "reactions"); list && list->is_array()) {
       for (const json& item : *list) {
         const json* emoji = JsonMember(item, "emoji");
-        json r = {{"emoji", emoji ? SanitizeUtf8(JsonScalarText(JsonMember(*emoji, "name"))) : ""}};
+        json r = {{"emoji", emoji ? LossyUtf8(JsonScalarText(JsonMember(*emoji, "name"))) : ""}};
         if (auto count = JsonInteger(JsonMember(item, "count"))) r["count"] = *count;
         m->extra["reactions"].push_back(std::move(r));
       }
     }
     if (const json* list = JsonMember(msg, "mentions"); list && list->is_array()) {
       for (const json& item : *list) {
-        m->extra["mentions"].push_back(SanitizeUtf8(JsonScalarText(JsonMember(item, "name"))));
+        m->extra["mentions"].push_back(LossyUtf8(JsonScalarText(JsonMember(item, "name"))));
       }
     }
   }
@@ -193,20 +193,20 @@ class DiscordParser final : public JsonStreamHandler {
     const std::string id = JsonScalarText(JsonMember(msg, "id"));
     if (!FirstSighting(id)) {
       // Exports of overlapping date ranges, merged, repeat messages: each is counted once.
-      if (duplicates_++ == 0) first_duplicate_ = SanitizeUtf8(id) + " (" + at() + ")";
+      if (duplicates_++ == 0) first_duplicate_ = LossyUtf8(id) + " (" + at() + ")";
       return Status::Ok();
     }
     Message m;
-    if (!id.empty()) m.extra["id"] = SanitizeUtf8(id);
+    if (!id.empty()) m.extra["id"] = LossyUtf8(id);
     const std::string kind = JsonScalarText(JsonMember(msg, "type"));
-    m.extra["type"] = SanitizeUtf8(kind);
+    m.extra["type"] = LossyUtf8(kind);
     m.system = IsSystemKind(kind);
 
     if (auto t = TimeOf(msg, "timestamp")) {
       m.time = t->Format();
       if (t->offset_minutes != 0) ++offset_times_;
     } else {
-      AddWarning(&summary_, at() + ": message " + SanitizeUtf8(id) + " has no usable timestamp");
+      AddWarning(&summary_, at() + ": message " + LossyUtf8(id) + " has no usable timestamp");
     }
     if (auto edited = TimeOf(msg, "timestampEdited")) {
       m.extra["edited"] = edited->Format();
@@ -228,14 +228,14 @@ class DiscordParser final : public JsonStreamHandler {
     if (const json* author = JsonMember(msg, "author"); author && author->is_object()) {
       // The account name, which identifies the person; the nickname (per server, changed at
       // will) is kept beside it.
-      m.sender = SanitizeUtf8(Trimmed(JsonString(*author, "name")));
-      const std::string nickname = SanitizeUtf8(Trimmed(JsonString(*author, "nickname")));
+      m.sender = LossyUtf8(Trimmed(JsonString(*author, "name")));
+      const std::string nickname = LossyUtf8(Trimmed(JsonString(*author, "nickname")));
       if (!nickname.empty() && nickname != m.sender) m.extra["author_nickname"] = nickname;
       const std::string author_id = JsonScalarText(JsonMember(*author, "id"));
-      if (!author_id.empty()) m.extra["author_id"] = SanitizeUtf8(author_id);
+      if (!author_id.empty()) m.extra["author_id"] = LossyUtf8(author_id);
       const std::string discriminator = JsonScalarText(JsonMember(*author, "discriminator"));
       if (!discriminator.empty() && discriminator != "0000") {
-        m.extra["author_discriminator"] = SanitizeUtf8(discriminator);
+        m.extra["author_discriminator"] = LossyUtf8(discriminator);
       }
       if (const json* bot = JsonMember(*author, "isBot");
           bot && bot->is_boolean() && bot->get<bool>()) {
@@ -245,22 +245,12 @@ class DiscordParser final : public JsonStreamHandler {
     if (const std::string* content = JsonString(msg, "content")) m.text = *content;
     if (const json* ref = JsonMember(msg, "reference"); ref && ref->is_object()) {
       const std::string reply_to = JsonScalarText(JsonMember(*ref, "messageId"));
-      if (!reply_to.empty()) m.extra["reply_to"] = SanitizeUtf8(reply_to);
+      if (!reply_to.empty()) m.extra["reply_to"] = LossyUtf8(reply_to);
     }
     AttachmentsOf(msg, &m);
 
-    if (TruncateUtf8(m.text, options_.max_text_bytes) || capture.strings_cut) {
-      m.extra["text_truncated"] = true;
-      AddWarning(&summary_, at() + ": message text longer than " +
-                                std::to_string(options_.max_text_bytes) + " bytes was cut");
-    }
-    if (capture.over_budget) {
-      m.extra["fields_dropped"] = true;
-      AddWarning(&summary_, at() + ": a message too large to keep whole; some fields were dropped");
-    }
+    NoteCaptureLimits(capture, options_.max_text_bytes, at(), &m, &summary_);
     if (m.system) ++system_;
-    // The id finds a message in the file; the byte offset only when there is none.
-    if (!m.extra.contains("id")) m.extra["offset"] = capture.offset;
     m.index = index_++;
     return on_message_(std::move(m));
   }

@@ -48,7 +48,7 @@ void InitGMime() {
   std::call_once(once, [] { g_mime_init(); });
 }
 
-std::string Str(const char* s) { return s == nullptr ? std::string() : SanitizeUtf8(s); }
+std::string Str(const char* s) { return s == nullptr ? std::string() : LossyUtf8(s); }
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -68,7 +68,7 @@ std::string Unfold(std::string_view raw) {
     space = false;
     out += c;
   }
-  return SanitizeUtf8(out);
+  return LossyUtf8(out);
 }
 
 struct WarningLog {
@@ -209,12 +209,6 @@ std::optional<std::string> ConvertToUtf8(const std::string& bytes, const char* c
     out.append(buf.data(), static_cast<size_t>(n));
   }
   return out;
-}
-
-bool IsValidUtf8(std::string_view s) {
-  size_t replaced = 0;
-  SanitizeUtf8(s, &replaced);
-  return replaced == 0;
 }
 
 // Decoded text of a text part in UTF-8 with LF line ends, at most `max_bytes` (plus one byte, so
@@ -508,7 +502,7 @@ class EmailParser {
       m->extra["body_format"] = m->text.empty() ? "none" : "plain";
     }
     size_t bad = 0;
-    m->text = SanitizeUtf8(m->text, &bad);
+    m->text = LossyUtf8(m->text, &bad);
     if (bad > 0) m->extra["invalid_utf8_replaced"] = bad;
     if (TruncateUtf8(m->text, options_.max_text_bytes)) {
       m->extra["text_truncated"] = true;

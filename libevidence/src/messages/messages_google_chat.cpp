@@ -24,24 +24,11 @@ using json = nlohmann::json;
 
 constexpr std::string_view kLabel = "google chat";
 
-// At most `max` bytes of `s`, never splitting a UTF-8 sequence (extra must stay valid JSON).
-std::string Cut(std::string s, size_t max) {
-  TruncateUtf8(s, max);
-  return s;
-}
-
-bool Has(const std::vector<std::string>& keys, std::string_view key) {
-  for (const auto& k : keys) {
-    if (k == key) return true;
-  }
-  return false;
-}
-
 std::string Str(const json& obj, std::string_view key) {
   if (!obj.is_object()) return "";
   auto it = obj.find(key);
   if (it == obj.end() || !it->is_string()) return "";
-  return SanitizeUtf8(it->get_ref<const std::string&>());
+  return LossyUtf8(it->get_ref<const std::string&>());
 }
 
 std::string Lower(std::string_view s) {
@@ -234,7 +221,7 @@ Status OnRecord(ChatState& s, json&& r, uint64_t ordinal) {
   }
   const std::string created = Str(r, "created_date");
   if (!created.empty()) {
-    m.extra["date_raw"] = Cut(created, 256);
+    m.extra["date_raw"] = CutUtf8(created, 256);
     m.time = ParseGoogleChatDate(created);
   }
   if (!m.time) {
@@ -243,7 +230,7 @@ Status OnRecord(ChatState& s, json&& r, uint64_t ordinal) {
   }
   const std::string updated = Str(r, "updated_date");
   if (!updated.empty()) {
-    m.extra["updated_date_raw"] = Cut(updated, 256);
+    m.extra["updated_date_raw"] = CutUtf8(updated, 256);
     if (auto t = ParseGoogleChatDate(updated)) m.extra["updated_time"] = *t;
   }
   m.text = Str(r, "text");
@@ -290,15 +277,14 @@ Status OnRecord(ChatState& s, json&& r, uint64_t ordinal) {
   }
   for (const char* key : {"message_id", "topic_id", "message_state", "deleted_date"}) {
     const std::string value = Str(r, key);
-    if (!value.empty()) m.extra[key] = Cut(value, 1024);
+    if (!value.empty()) m.extra[key] = CutUtf8(value, 1024);
   }
   ++s.delivered;
   return (*s.on_message)(std::move(m));
 }
 
-template <typename Runner>
 Result<ExportSummary> Parse(const ParseOptions& options, const MessageCallback& on_message,
-                            Runner&& run) {
+                            const JsonRecordSource& run) {
   ChatState s;
   s.options = &options;
   s.on_message = &on_message;
@@ -325,28 +311,19 @@ Result<ExportSummary> Parse(const ParseOptions& options, const MessageCallback& 
 
 bool LooksLikeGoogleChatJson(std::string_view head) {
   const JsonHeadShape shape = ReadJsonHeadShape(head, "messages");
-  return shape.object && Has(shape.first_record_keys, "creator") &&
-         Has(shape.first_record_keys, "created_date");
+  return shape.object && HasKey(shape.first_record_keys, "creator") &&
+         HasKey(shape.first_record_keys, "created_date");
 }
 
 Result<ExportSummary> ParseGoogleChat(const std::filesystem::path& path,
                                       const ParseOptions& options,
                                       const MessageCallback& on_message) {
-  return Parse(options, on_message,
-               [&](const JsonRecordLimits& limits, const JsonRecordSink& on_record,
-                   const JsonMemberSink& on_member) {
-                 return StreamJsonRecords(path, kLabel, "messages", limits, on_record, on_member);
-               });
+  return Parse(options, on_message, JsonRecordsOfFile(path, kLabel, "messages"));
 }
 
 Result<ExportSummary> ParseGoogleChatBuffer(std::string_view bytes, const ParseOptions& options,
                                             const MessageCallback& on_message) {
-  return Parse(options, on_message,
-               [&](const JsonRecordLimits& limits, const JsonRecordSink& on_record,
-                   const JsonMemberSink& on_member) {
-                 return StreamJsonRecordsFromBuffer(bytes, kLabel, "messages", limits, on_record,
-                                                    on_member);
-               });
+  return Parse(options, on_message, JsonRecordsOfBuffer(bytes, kLabel, "messages"));
 }
 
 }  // namespace evidence::messages_internal

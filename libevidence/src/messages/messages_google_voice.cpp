@@ -13,6 +13,7 @@
 
 #include "evidence/messages.hpp"
 #include "messages_internal.hpp"
+#include "small_file.hpp"
 #include "status_macros.hpp"
 #include "xml_util.hpp"
 
@@ -158,7 +159,7 @@ bool IsTimeWithZone(std::string_view t) {
 std::string TelNumber(const xmlNode* a) {
   std::string href = Attr(a, "href");
   if (href.rfind("tel:", 0) != 0) return {};
-  return SanitizeUtf8(Trim(std::string_view(href).substr(4)));
+  return LossyUtf8(Trim(std::string_view(href).substr(4)));
 }
 
 class VoicePage {
@@ -176,12 +177,9 @@ class VoicePage {
           "google voice: a page of " + std::to_string(size) + " bytes is larger than the " +
           std::to_string(kMaxGoogleVoicePageBytes >> 20) + " MiB one call or thread page may have");
     }
-    std::ifstream in(path_, std::ios::binary);
-    if (!in) return Status::IoError("google voice: " + path_.string() + ": cannot open");
-    std::string bytes(static_cast<size_t>(size), '\0');
-    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (in.bad()) return Status::IoError("google voice: " + path_.string() + ": read failed");
-    bytes.resize(static_cast<size_t>(in.gcount()));
+    auto read = ReadSmallFile(path_, kMaxGoogleVoicePageBytes);
+    if (!read.ok()) return read.status().WithContext("google voice");
+    const std::string& bytes = *read;
 
     xml_util::InitOnce();
     const xml_util::GenericErrorSilencer silence;
@@ -193,7 +191,7 @@ class VoicePage {
     if (root == nullptr) return Status::Corruption("google voice: the page has no html element");
     summary_.format = format_;
     summary_.fields["time_zone"] = "offset of each time as written";
-    const std::string title = Trim(SanitizeUtf8(TextOf(FindElement(root, "title"))));
+    const std::string title = Trim(LossyUtf8(TextOf(FindElement(root, "title"))));
     if (!title.empty()) summary_.fields["title"] = title;
     if (format_ == ExportFormat::kGoogleVoiceCall) {
       EVIDENCE_RETURN_IF_ERROR(ParseCall(root, title));
@@ -211,16 +209,16 @@ class VoicePage {
                                 " has no time");
       return std::nullopt;
     }
-    const std::string t = Trim(SanitizeUtf8(Attr(abbr, "title")));
+    const std::string t = Trim(LossyUtf8(Attr(abbr, "title")));
     if (IsTimeWithZone(t)) return t;
     AddWarning(&summary_, "google voice: line " + std::to_string(xmlGetLineNo(abbr)) + ": " +
                               std::string(what) + " " + std::to_string(index_) +
-                              " has an unusable time \"" + SanitizeUtf8(t.substr(0, 40)) + "\"");
+                              " has an unusable time \"" + LossyUtf8(t.substr(0, 40)) + "\"");
     return std::nullopt;
   }
 
   void SetText(std::string text, Message* m) {
-    m->text = SanitizeUtf8(text);
+    m->text = LossyUtf8(text);
     if (TruncateUtf8(m->text, options_.max_text_bytes)) {
       m->extra["text_truncated"] = true;
       AddWarning(&summary_, "google voice: a text longer than " +
@@ -234,7 +232,7 @@ class VoicePage {
       if (a.name == name) return;
     }
     Attachment a;
-    a.name = SanitizeUtf8(name);
+    a.name = LossyUtf8(name);
     a.media_type = MediaTypeForName(a.name);
     m->attachments.push_back(std::move(a));
   }
@@ -254,7 +252,7 @@ class VoicePage {
       if (IsElement(n, "a") && Attr(n, "rel") == "tag") {
         const std::string href = Attr(n, "href");
         const size_t hash = href.rfind('#');
-        labels.push_back(SanitizeUtf8(hash == std::string::npos ? "" : href.substr(hash + 1)));
+        labels.push_back(LossyUtf8(hash == std::string::npos ? "" : href.substr(hash + 1)));
       }
       return true;
     });
@@ -262,7 +260,7 @@ class VoicePage {
     for (std::string_view k : kKinds) {
       if (kind.empty() && std::find(labels.begin(), labels.end(), k) != labels.end()) kind = k;
     }
-    const std::string heading = Trim(SanitizeUtf8(TextOf(FindByClass(card, "contributor"))));
+    const std::string heading = Trim(LossyUtf8(TextOf(FindByClass(card, "contributor"))));
     std::string lower;
     for (char ch : (heading.empty() ? title : heading)) {
       lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -287,19 +285,19 @@ class VoicePage {
       Walk(who, [&](const xmlNode* n) {
         if (IsElement(n, "a") && HasClass(n, "tel") && c.number.empty()) {
           c.number = TelNumber(n);
-          c.contact = Trim(SanitizeUtf8(TextOf(FindByClass(n, "fn"))));
+          c.contact = Trim(LossyUtf8(TextOf(FindByClass(n, "fn"))));
         }
         return true;
       });
     }
     if (c.number.empty()) c.presentation = "unknown";
     if (const xmlNode* d = FindByClass(card, "duration")) {
-      const std::string raw = Trim(SanitizeUtf8(Attr(d, "title")));
+      const std::string raw = Trim(LossyUtf8(Attr(d, "title")));
       c.duration_s = ParseIsoDuration(raw);
       if (!c.duration_s) {
         m.extra["duration_raw"] = raw;
-        AddWarning(&summary_, "google voice: unusable call duration \"" +
-                                  SanitizeUtf8(raw.substr(0, 40)) + "\"");
+        AddWarning(&summary_,
+                   "google voice: unusable call duration \"" + LossyUtf8(raw.substr(0, 40)) + "\"");
       }
     }
     const xmlNode* published = FindByClass(card, "published");
@@ -341,7 +339,7 @@ class VoicePage {
     Walk(cite, [&](const xmlNode* n) {
       if (IsElement(n, "a") && HasClass(n, "tel") && p.number.empty()) p.number = TelNumber(n);
       if (HasClass(n, "fn") && p.name.empty()) {
-        p.name = Trim(SanitizeUtf8(TextOf(n)));
+        p.name = Trim(LossyUtf8(TextOf(n)));
         p.me = IsElement(n, "abbr");
       }
       return true;

@@ -21,7 +21,9 @@
 
 #include "evidence/messages.hpp"
 #include "messages_internal.hpp"
+#include "small_file.hpp"
 #include "status_macros.hpp"
+#include "xml_util.hpp"
 
 namespace evidence::messages_internal {
 
@@ -31,17 +33,6 @@ constexpr std::string_view kLabel = "imessage";
 // libxml2 builds the whole document; this keeps its memory to a few hundred MiB at most.
 constexpr uint64_t kMaxHtmlBytes = 64ull << 20;
 constexpr int kMaxDepth = 200;
-
-// At most `max` bytes of `s`, never splitting a UTF-8 sequence (extra must stay valid JSON).
-std::string Cut(std::string s, size_t max) {
-  TruncateUtf8(s, max);
-  return s;
-}
-
-struct DocDeleter {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
-using DocPtr = std::unique_ptr<xmlDoc, DocDeleter>;
 
 std::string_view Name(const xmlNode* n) {
   return n->name == nullptr ? std::string_view()
@@ -120,7 +111,7 @@ std::string Trimmed(std::string s) {
 std::string TextOf(const xmlNode* n, const xmlNode* skip = nullptr) {
   std::string out;
   AppendText(n, out, 0, skip);
-  return SanitizeUtf8(Trimmed(std::move(out)));
+  return LossyUtf8(Trimmed(std::move(out)));
 }
 
 // First descendant element (depth-first) with the class, or null.
@@ -149,7 +140,7 @@ void CollectMedia(const xmlNode* n, std::vector<Attachment>& out, int depth) {
     }
     if (!src.empty()) {
       Attachment a;
-      a.name = SanitizeUtf8(std::string_view(src).substr(0, 4096));
+      a.name = LossyUtf8(std::string_view(src).substr(0, 4096));
       a.media_type = MediaTypeForName(a.name);
       out.push_back(std::move(a));
     }
@@ -206,14 +197,14 @@ class HtmlParser {
     size_t consumed = 0;
     m.time = ParseIMessageTimestamp(raw, &consumed);
     if (!m.time) {
-      m.extra["date_raw"] = Cut(raw, 256);
+      m.extra["date_raw"] = CutUtf8(raw, 256);
       m.extra["date_error"] = "timestamp does not parse";
       AddWarning(&summary_, std::string(kLabel) + ": message " + std::to_string(m.index + 1) +
                                 ": timestamp does not parse");
       return;
     }
     const std::string rest = Trimmed(raw.substr(consumed));
-    if (!rest.empty()) m.extra["read_receipt"] = Cut(rest, 1024);
+    if (!rest.empty()) m.extra["read_receipt"] = CutUtf8(rest, 1024);
   }
 
   Status MessageDiv(const xmlNode* div, std::optional<uint64_t> parent, int depth) {
@@ -245,7 +236,7 @@ class HtmlParser {
         service = cls;
       }
     }
-    if (!service.empty()) m.extra["service"] = SanitizeUtf8(service.substr(0, 64));
+    if (!service.empty()) m.extra["service"] = LossyUtf8(service.substr(0, 64));
     SetTime(m, body);
     if (const xmlNode* sender = FindClass(body, "sender")) m.sender = TextOf(sender);
 
@@ -412,11 +403,11 @@ bool LooksLikeIMessageHtml(std::string_view head) {
 Result<ExportSummary> ParseIMessageHtmlBuffer(std::string_view bytes, const ParseOptions& options,
                                               const MessageCallback& on_message) {
   if (bytes.size() > kMaxHtmlBytes) return TooLarge(bytes.size());
-  static std::once_flag init;
-  std::call_once(init, [] { xmlInitParser(); });
+  xml_util::InitOnce();
   // The export declares UTF-8 (<meta charset>); saying so keeps libxml2 from guessing.
-  DocPtr doc(htmlReadMemory(bytes.data(), static_cast<int>(bytes.size()), nullptr, "UTF-8",
-                            HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING));
+  xml_util::DocPtr doc(
+      htmlReadMemory(bytes.data(), static_cast<int>(bytes.size()), nullptr, "UTF-8",
+                     HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING));
   if (!doc) return Status::Corruption(std::string(kLabel) + ": the html does not parse");
   const xmlNode* root = xmlDocGetRootElement(doc.get());
   if (root == nullptr) return Status::Corruption(std::string(kLabel) + ": an empty html document");
@@ -435,14 +426,9 @@ Result<ExportSummary> ParseIMessageHtml(const std::filesystem::path& path,
   const uint64_t size = std::filesystem::file_size(path, ec);
   if (ec) return Status::IoError(std::string(kLabel) + ": " + path.string() + ": cannot stat");
   if (size > kMaxHtmlBytes) return TooLarge(size);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError(std::string(kLabel) + ": " + path.string() + ": cannot open");
-  std::string bytes(static_cast<size_t>(size), '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (in.bad())
-    return Status::IoError(std::string(kLabel) + ": " + path.string() + ": read failed");
-  bytes.resize(static_cast<size_t>(in.gcount()));
-  return ParseIMessageHtmlBuffer(bytes, options, on_message);
+  auto bytes = ReadSmallFile(path, kMaxHtmlBytes);
+  if (!bytes.ok()) return bytes.status().WithContext(kLabel);
+  return ParseIMessageHtmlBuffer(*bytes, options, on_message);
 }
 
 }  // namespace evidence::messages_internal

@@ -160,7 +160,7 @@ class TextParser {
       top.have_sender = true;
       top.pending_blanks = 0;
       Message& m = pending_[top.slot];
-      m.sender = StripMarks(SanitizeUtf8(body));
+      m.sender = StripMarks(LossyUtf8(body));
       TruncateUtf8(m.sender, 4096);
       // imessage-exporter names the owner "Me" unless given another name with --custom-name.
       m.direction = m.sender == "Me" ? "outgoing" : "incoming";
@@ -200,7 +200,7 @@ class TextParser {
         Message m;
         m.time = *stamp;
         m.extra["line"] = number;
-        if (!rest.empty()) m.extra["read_receipt"] = SanitizeUtf8(rest);
+        if (!rest.empty()) m.extra["read_receipt"] = LossyUtf8(rest);
         if (!stack_.empty()) m.extra["reply_to_line"] = stack_.back().line;
         OpenMessage open;
         open.slot = pending_.size();
@@ -245,7 +245,7 @@ class TextParser {
 
   Status BodyLine(OpenMessage& top, std::string_view own, size_t stamp_len) {
     Message& m = Target(top);
-    const std::string text = SanitizeUtf8(own);
+    const std::string text = LossyUtf8(own);
     top.bytes += text.size();
     pending_bytes_ += text.size();
     if (top.bytes > options_.max_text_bytes) {
@@ -319,7 +319,7 @@ class TextParser {
     m.index = delivered_++;
     m.time = stamp;
     m.system = true;
-    m.text = SanitizeUtf8(rest);
+    m.text = LossyUtf8(rest);
     TruncateUtf8(m.text, options_.max_text_bytes);
     m.extra["line"] = number;
     return on_message_(std::move(m));

@@ -13,6 +13,7 @@
 
 #include "evidence/messages.hpp"
 #include "evidence/status.hpp"
+#include "utf8.hpp"
 
 namespace evidence::messages_internal {
 
@@ -21,13 +22,7 @@ using MessageCallback = std::function<Status(Message&&)>;
 // ---------------------------------------------------------------------------------------------
 // Text.
 
-// Returns `text` with every invalid UTF-8 sequence replaced by U+FFFD, so the result can go into
-// JSON; `replaced` (optional) counts the replacements.
-std::string SanitizeUtf8(std::string_view text, size_t* replaced = nullptr);
-
-// Decodes one UTF-8 code point at `pos`; returns its length (1-4), or 0 when the bytes there are
-// not valid UTF-8 (then `cp` is unspecified).
-size_t DecodeUtf8(std::string_view s, size_t pos, char32_t* cp);
+// UTF-8 decoding and U+FFFD replacement are the base module's (utf8.hpp: DecodeUtf8, LossyUtf8).
 
 // Invisible formatting marks some WhatsApp locales put around times, names and placeholders:
 // LRM/RLM (U+200E/F), ALM (U+061C), embeddings and overrides (U+202A-U+202E), isolates
@@ -53,6 +48,9 @@ void NoteUnparsed(ExportSummary* summary, std::string_view unit, uint64_t number
 
 // Cuts `text` to at most `max_bytes` without splitting a UTF-8 sequence; returns true if it cut.
 bool TruncateUtf8(std::string& text, uint64_t max_bytes);
+
+// `text` cut as TruncateUtf8 cuts it.
+std::string CutUtf8(std::string text, uint64_t max_bytes);
 
 // Lower-case media type guessed from a file name's suffix ("application/octet-stream" if unknown).
 std::string MediaTypeForName(std::string_view name);

@@ -262,7 +262,7 @@ class StreamSax {
       const size_t bracket = what.find("] ");
       if (bracket != std::string::npos) what.erase(0, bracket + 2);
       if (source_.exhausted() && started_) what += " (the file ends inside the JSON document)";
-      status_ = Status::Corruption(at + ": " + SanitizeUtf8(what));
+      status_ = Status::Corruption(at + ": " + LossyUtf8(what));
     }
     return false;
   }
@@ -651,6 +651,20 @@ int64_t IsoDateTime::UnixMillis() const {
   const int64_t seconds =
       days * 86400 + hour * 3600 + minute * 60 + second - static_cast<int64_t>(offset_minutes) * 60;
   return seconds * 1000 + millis;
+}
+
+void NoteCaptureLimits(const JsonCapture& capture, uint64_t max_text_bytes,
+                       const std::string& where, Message* m, ExportSummary* summary) {
+  if (TruncateUtf8(m->text, max_text_bytes) || capture.strings_cut) {
+    m->extra["text_truncated"] = true;
+    AddWarning(summary, where + ": message text longer than " + std::to_string(max_text_bytes) +
+                            " bytes was cut");
+  }
+  if (capture.over_budget) {
+    m->extra["fields_dropped"] = true;
+    AddWarning(summary, where + ": a message too large to keep whole; some fields were dropped");
+  }
+  if (!m->extra.contains("id")) m->extra["offset"] = capture.offset;
 }
 
 }  // namespace evidence::messages_internal

@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evidence/messages.hpp"
 #include "evidence/status.hpp"
 
 namespace evidence::messages_internal {
@@ -43,6 +44,13 @@ struct JsonCapture {
   bool strings_cut = false;  // a string longer than the string limit was cut
   bool over_budget = false;  // members past the value's byte budget were dropped
 };
+
+// Marks on `m` what its capture lost, and warns "<where>: ..." about it: text longer than
+// `max_text_bytes` (cut here) or a string the stream cut, fields dropped past the value's byte
+// budget. A message without an "id" in `extra` gets the capture's byte offset, so it can still be
+// found in the file.
+void NoteCaptureLimits(const JsonCapture& capture, uint64_t max_text_bytes,
+                       const std::string& where, Message* m, ExportSummary* summary);
 
 class JsonStreamHandler {
  public:

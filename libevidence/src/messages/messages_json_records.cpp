@@ -96,7 +96,7 @@ std::string CleanParseError(std::string_view what) {
   // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> the part after "] ".
   const size_t close = what.find("] ");
   if (close != std::string_view::npos) what.remove_prefix(close + 2);
-  std::string out = SanitizeUtf8(what.substr(0, 300));
+  std::string out = LossyUtf8(what.substr(0, 300));
   return out;
 }
 
@@ -160,7 +160,7 @@ class RecordHandler {
   bool Limit() { return Fail(Status::Corruption(label_ + ": " + Where() + ": " + builder_.error)); }
   std::string Where() const {
     if (building_record_) return "message " + std::to_string(ordinal_ + 1);
-    return "member \"" + SanitizeUtf8(std::string_view(top_key_).substr(0, 64)) + "\"";
+    return "member \"" + LossyUtf8(std::string_view(top_key_).substr(0, 64)) + "\"";
   }
 
   bool Scalar(json&& v, uint64_t size) {
@@ -370,6 +370,27 @@ Status StreamJsonRecordsFromBuffer(std::string_view bytes, std::string_view labe
                                    const JsonRecordSink& on_record,
                                    const JsonMemberSink& on_member) {
   return Run(bytes, label, array_key, limits, on_record, on_member);
+}
+
+JsonRecordSource JsonRecordsOfFile(std::filesystem::path path, std::string_view label,
+                                   std::string_view array_key) {
+  return [path = std::move(path), label, array_key](const JsonRecordLimits& limits,
+                                                    const JsonRecordSink& on_record,
+                                                    const JsonMemberSink& on_member) {
+    return StreamJsonRecords(path, label, array_key, limits, on_record, on_member);
+  };
+}
+
+JsonRecordSource JsonRecordsOfBuffer(std::string_view bytes, std::string_view label,
+                                     std::string_view array_key) {
+  return [bytes, label, array_key](const JsonRecordLimits& limits, const JsonRecordSink& on_record,
+                                   const JsonMemberSink& on_member) {
+    return StreamJsonRecordsFromBuffer(bytes, label, array_key, limits, on_record, on_member);
+  };
+}
+
+bool HasKey(const std::vector<std::string>& keys, std::string_view key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
 JsonHeadShape ReadJsonHeadShape(std::string_view head, std::string_view array_key) {

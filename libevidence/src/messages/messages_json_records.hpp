@@ -44,6 +44,17 @@ Status StreamJsonRecordsFromBuffer(std::string_view bytes, std::string_view labe
                                    const JsonRecordSink& on_record,
                                    const JsonMemberSink& on_member);
 
+// A parser's records, from a file or from bytes in memory, with the label and the array key
+// bound: one parse routine serves both entry points. A buffer source refers to `bytes`, which
+// must outlive it.
+using JsonRecordSource =
+    std::function<Status(const JsonRecordLimits& limits, const JsonRecordSink& on_record,
+                         const JsonMemberSink& on_member)>;
+JsonRecordSource JsonRecordsOfFile(std::filesystem::path path, std::string_view label,
+                                   std::string_view array_key);
+JsonRecordSource JsonRecordsOfBuffer(std::string_view bytes, std::string_view label,
+                                     std::string_view array_key);
+
 // What the first bytes of a JSON file show, for detection: the top level is an object, the keys
 // of the top level seen so far, and the keys of the first object in the top-level array
 // `array_key` (complete, or as far as the head reaches).
@@ -55,6 +66,9 @@ struct JsonHeadShape {
   // ("participants": [{"name": ...}]), as "array/key".
   std::vector<std::string> first_element_keys;
 };
+// True when `keys` (one of JsonHeadShape's lists) holds `key`.
+bool HasKey(const std::vector<std::string>& keys, std::string_view key);
+
 JsonHeadShape ReadJsonHeadShape(std::string_view head, std::string_view array_key);
 
 // Skips a UTF-8 BOM and white space.

@@ -20,18 +20,11 @@ using json = nlohmann::json;
 
 constexpr std::string_view kLabel = "messenger";
 
-bool Has(const std::vector<std::string>& keys, std::string_view key) {
-  for (const auto& k : keys) {
-    if (k == key) return true;
-  }
-  return false;
-}
-
 // A string member repaired and sanitised, or "" when absent or not a string.
 std::string Str(const json& obj, std::string_view key) {
   auto it = obj.find(key);
   if (it == obj.end() || !it->is_string()) return "";
-  return SanitizeUtf8(RepairMetaMojibake(it->get_ref<const std::string&>()));
+  return LossyUtf8(RepairMetaMojibake(it->get_ref<const std::string&>()));
 }
 
 std::optional<int64_t> Int(const json& obj, std::string_view key) {
@@ -49,12 +42,12 @@ bool True(const json& obj, std::string_view key) {
 // Every string in `v` repaired; floats dropped (extra never holds floats).
 json RepairAll(const json& v, int depth = 0) {
   if (depth > 16) return nullptr;
-  if (v.is_string()) return SanitizeUtf8(RepairMetaMojibake(v.get_ref<const std::string&>()));
+  if (v.is_string()) return LossyUtf8(RepairMetaMojibake(v.get_ref<const std::string&>()));
   if (v.is_number_float()) return nullptr;
   if (v.is_object()) {
     json out = json::object();
     for (auto it = v.begin(); it != v.end(); ++it) {
-      out[SanitizeUtf8(RepairMetaMojibake(it.key()))] = RepairAll(it.value(), depth + 1);
+      out[LossyUtf8(RepairMetaMojibake(it.key()))] = RepairAll(it.value(), depth + 1);
     }
     return out;
   }
@@ -158,7 +151,7 @@ Status OnMember(MetaState& s, const std::string& key, json&& v) {
     }
     s.summary.fields["participants"] = std::move(names);
   } else if ((key == "title" || key == "thread_path" || key == "thread_type") && v.is_string()) {
-    std::string value = SanitizeUtf8(RepairMetaMojibake(v.get_ref<const std::string&>()));
+    std::string value = LossyUtf8(RepairMetaMojibake(v.get_ref<const std::string&>()));
     TruncateUtf8(value, 4096);
     s.summary.fields[key] = std::move(value);
   } else if (key == "is_still_participant" && v.is_boolean()) {
@@ -169,9 +162,8 @@ Status OnMember(MetaState& s, const std::string& key, json&& v) {
   return Status::Ok();
 }
 
-template <typename Runner>
 Result<ExportSummary> Parse(const ParseOptions& options, const MessageCallback& on_message,
-                            Runner&& run) {
+                            const JsonRecordSource& run) {
   MetaState s;
   s.options = &options;
   s.on_message = &on_message;
@@ -207,42 +199,34 @@ std::string RepairMetaMojibake(std::string_view text) {
   }
   if (!high) return std::string(text);
   size_t replaced = 0;
-  (void)SanitizeUtf8(bytes, &replaced);
+  (void)LossyUtf8(bytes, &replaced);
   return replaced == 0 ? bytes : std::string(text);
 }
 
 bool LooksLikeMetaMessagesJson(std::string_view head) {
   const JsonHeadShape shape = ReadJsonHeadShape(head, "messages");
   if (!shape.object) return false;
-  if (Has(shape.first_record_keys, "sender_name") && Has(shape.first_record_keys, "timestamp_ms")) {
+  if (HasKey(shape.first_record_keys, "sender_name") &&
+      HasKey(shape.first_record_keys, "timestamp_ms")) {
     return true;
   }
   // A thread whose first message lies beyond the head (a long participant list), or one without
   // messages: the participants list and Meta's thread facts.
-  return Has(shape.first_element_keys, "participants/name") &&
-         (Has(shape.top_keys, "thread_path") || Has(shape.top_keys, "is_still_participant") ||
-          Has(shape.top_keys, "magic_words") ||
-          (shape.first_record_keys.empty() && !Has(shape.top_keys, "messages")));
+  return HasKey(shape.first_element_keys, "participants/name") &&
+         (HasKey(shape.top_keys, "thread_path") || HasKey(shape.top_keys, "is_still_participant") ||
+          HasKey(shape.top_keys, "magic_words") ||
+          (shape.first_record_keys.empty() && !HasKey(shape.top_keys, "messages")));
 }
 
 Result<ExportSummary> ParseMetaMessages(const std::filesystem::path& path,
                                         const ParseOptions& options,
                                         const MessageCallback& on_message) {
-  return Parse(options, on_message,
-               [&](const JsonRecordLimits& limits, const JsonRecordSink& on_record,
-                   const JsonMemberSink& on_member) {
-                 return StreamJsonRecords(path, kLabel, "messages", limits, on_record, on_member);
-               });
+  return Parse(options, on_message, JsonRecordsOfFile(path, kLabel, "messages"));
 }
 
 Result<ExportSummary> ParseMetaMessagesBuffer(std::string_view bytes, const ParseOptions& options,
                                               const MessageCallback& on_message) {
-  return Parse(options, on_message,
-               [&](const JsonRecordLimits& limits, const JsonRecordSink& on_record,
-                   const JsonMemberSink& on_member) {
-                 return StreamJsonRecordsFromBuffer(bytes, kLabel, "messages", limits, on_record,
-                                                    on_member);
-               });
+  return Parse(options, on_message, JsonRecordsOfBuffer(bytes, kLabel, "messages"));
 }
 
 }  // namespace evidence::messages_internal

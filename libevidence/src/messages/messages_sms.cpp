@@ -186,7 +186,7 @@ void ApplyBox(std::string_view raw, Message* m) {
     if (box == 1) m->direction = "incoming";
     if (box == 2 || box >= 4) m->direction = "outgoing";
   } else if (!raw.empty()) {
-    m->extra["box"] = SanitizeUtf8(raw);
+    m->extra["box"] = LossyUtf8(raw);
   }
 }
 
@@ -197,13 +197,11 @@ class SmsParser {
       : path_(path), options_(options), on_message_(on_message) {}
 
   Result<ExportSummary> Run() {
-    xml_util::InitOnce();
+    xml_util::InitOnce();  // before the silencer: initialising resets the error handlers
     const GenericErrorSilencer silence;
     int flags = XML_PARSE_NONET | XML_PARSE_COMPACT;
     if (options_.allow_huge_xml_attributes) flags |= XML_PARSE_HUGE;
-    reader_.reset(xmlReaderForFile(path_.c_str(), nullptr, flags));
-    if (!reader_) return Status::IoError("sms: " + path_.string() + ": cannot open");
-    xmlTextReaderSetStructuredErrorHandler(reader_.get(), OnXmlError, &error_);
+    EVIDENCE_ASSIGN_OR_RETURN(reader_, xml_util::OpenFileReader(path_, flags, &error_, "sms"));
     summary_.format = ExportFormat::kSmsBackupXml;
     summary_.read_unit = "records";
     summary_.fields["time_zone"] = "UTC";
@@ -218,21 +216,11 @@ class SmsParser {
       }
     }
     if (r < 0 || error_.set) {
-      const int line =
-          error_.line > 0 ? error_.line : xmlTextReaderGetParserLineNumber(reader_.get());
-      const std::string& what = error_.message;
-      const bool at_end = what.find("premature end") != std::string::npos ||
-                          what.find("extra content at the end") != std::string::npos;
-      if (root_seen_ && !root_closed_ && at_end) {
-        // libxml2 words a cut file oddly ("extra content at the end"); say what happened.
-        return Status::Corruption("sms: line " + std::to_string(line) +
-                                  ": the file ends before the backup does (truncated " +
-                                  (in_mms_ ? std::string("inside an <mms> record") : "") +
-                                  (in_mms_ ? " " : "") + "after " + std::to_string(index_) +
-                                  " complete records)");
-      }
-      return Status::Corruption("sms: line " + std::to_string(line) + ": " +
-                                (error_.set ? what : std::string("malformed xml")));
+      return xml_util::ReadFailure(reader_.get(), error_, "sms", root_seen_ && !root_closed_, [&] {
+        return std::string("the file ends before the backup does (truncated ") +
+               (in_mms_ ? "inside an <mms> record " : "") + "after " + std::to_string(index_) +
+               " complete records)";
+      });
     }
     if (!root_seen_) return Status::Corruption("sms: no <smses> element");
     if (in_mms_) return Status::Corruption("sms: the last <mms> record is not closed");
@@ -257,18 +245,13 @@ class SmsParser {
   // Copies the current element's attributes; `data` (MMS part payloads) is hashed in place.
   Attributes ReadAttributes(std::optional<Base64Hash>* data = nullptr) {
     Attributes attrs;
-    if (xmlTextReaderMoveToFirstAttribute(reader_.get()) == 1) {
-      do {
-        const std::string_view name = View(xmlTextReaderConstLocalName(reader_.get()));
-        const std::string_view value = View(xmlTextReaderConstValue(reader_.get()));
-        if (data != nullptr && name == "data") {
-          if (!IsNullish(value)) *data = HashBase64(value);
-        } else {
-          attrs.Add(name, value, options_.max_text_bytes);
-        }
-      } while (xmlTextReaderMoveToNextAttribute(reader_.get()) == 1);
-      xmlTextReaderMoveToElement(reader_.get());
-    }
+    xml_util::ForEachAttribute(reader_.get(), [&](std::string_view name, std::string_view value) {
+      if (data != nullptr && name == "data") {
+        if (!IsNullish(value)) *data = HashBase64(value);
+      } else {
+        attrs.Add(name, value, options_.max_text_bytes);
+      }
+    });
     return attrs;
   }
 
@@ -278,7 +261,7 @@ class SmsParser {
     const bool empty = xmlTextReaderIsEmptyElement(reader_.get()) == 1;
     if (!root_seen_) {
       if (name != "smses") {
-        return Status::Unsupported("sms: the root element is <" + SanitizeUtf8(name.substr(0, 64)) +
+        return Status::Unsupported("sms: the root element is <" + LossyUtf8(name.substr(0, 64)) +
                                    ">, not <smses>");
       }
       root_seen_ = true;
@@ -291,7 +274,7 @@ class SmsParser {
         summary_.fields["declared_count"] = count;
       }
       if (!IsNullish(attrs.Get("backup_set"))) {
-        summary_.fields["backup_set"] = SanitizeUtf8(attrs.Get("backup_set"));
+        summary_.fields["backup_set"] = LossyUtf8(attrs.Get("backup_set"));
       }
       if (!IsNullish(attrs.Get("backup_date"))) {
         const EpochTime t = ParseEpoch(attrs.Get("backup_date"));
@@ -303,7 +286,7 @@ class SmsParser {
       if (name == "part") return OnPart();
       if (name == "addr") {
         const Attributes attrs = ReadAttributes();
-        addrs_.emplace_back(SanitizeUtf8(attrs.Get("address")), std::string(attrs.Get("type")));
+        addrs_.emplace_back(LossyUtf8(attrs.Get("address")), std::string(attrs.Get("type")));
       }
       return Status::Ok();
     }
@@ -317,7 +300,7 @@ class SmsParser {
     }
     ++unknown_elements_;
     NoteUnparsed(&summary_, "line", static_cast<uint64_t>(Line()),
-                 "<" + SanitizeUtf8(name.substr(0, 64)) + ">");
+                 "<" + LossyUtf8(name.substr(0, 64)) + ">");
     return Status::Ok();
   }
 
@@ -332,7 +315,7 @@ class SmsParser {
 
   void SetTime(const Attributes& attrs, Message* m) {
     const std::string_view raw = attrs.Get("date");
-    m->extra["date_raw"] = SanitizeUtf8(raw);
+    m->extra["date_raw"] = LossyUtf8(raw);
     const EpochTime t = ParseEpoch(raw);
     if (t.rfc3339) {
       m->time = *t.rfc3339;
@@ -340,7 +323,7 @@ class SmsParser {
     } else {
       m->extra["date_error"] = t.error;
       AddWarning(&summary_, Context() + ": record " + std::to_string(index_) +
-                                " has an unusable date \"" + SanitizeUtf8(raw.substr(0, 40)) +
+                                " has an unusable date \"" + LossyUtf8(raw.substr(0, 40)) +
                                 "\": " + t.error);
     }
     const std::string_view sent = attrs.Get("date_sent");
@@ -349,16 +332,16 @@ class SmsParser {
       if (s.rfc3339) m->extra["date_sent"] = *s.rfc3339;
     }
     if (!IsNullish(attrs.Get("readable_date"))) {
-      m->extra["readable_date"] = SanitizeUtf8(attrs.Get("readable_date"));
+      m->extra["readable_date"] = LossyUtf8(attrs.Get("readable_date"));
     }
     const std::string_view contact = attrs.Get("contact_name");
     if (!IsNullish(contact) && contact != "(Unknown)") {
-      m->extra["contact_name"] = SanitizeUtf8(contact);
+      m->extra["contact_name"] = LossyUtf8(contact);
     }
   }
 
   void SetText(std::string_view text, bool cut, Message* m) {
-    m->text = SanitizeUtf8(text);
+    m->text = LossyUtf8(text);
     if (cut || TruncateUtf8(m->text, options_.max_text_bytes)) {
       m->extra["text_truncated"] = true;
       AddWarning(&summary_, Context() + ": message text longer than " +
@@ -371,7 +354,7 @@ class SmsParser {
     Message m;
     m.extra["kind"] = "sms";
     ApplyBox(attrs.Get("type"), &m);
-    const std::string address = SanitizeUtf8(attrs.Get("address"));
+    const std::string address = LossyUtf8(attrs.Get("address"));
     m.extra["address"] = address;
     if (m.direction == "incoming") {
       m.sender = address;
@@ -381,7 +364,7 @@ class SmsParser {
     SetTime(attrs, &m);
     const std::string_view body = attrs.Get("body");
     SetText(body == "null" ? std::string_view() : body, attrs.Truncated("body"), &m);
-    if (!IsNullish(attrs.Get("subject"))) m.extra["subject"] = SanitizeUtf8(attrs.Get("subject"));
+    if (!IsNullish(attrs.Get("subject"))) m.extra["subject"] = LossyUtf8(attrs.Get("subject"));
     ++sms_count_;
     return Emit(std::move(m));
   }
@@ -395,11 +378,11 @@ class SmsParser {
     addrs_.clear();
     const Attributes attrs = ReadAttributes();
     ApplyBox(attrs.Get("msg_box"), &mms_);
-    mms_address_ = SanitizeUtf8(attrs.Get("address"));
+    mms_address_ = LossyUtf8(attrs.Get("address"));
     mms_.extra["address"] = mms_address_;
     SetTime(attrs, &mms_);
     const std::string_view subject = attrs.Get("sub");
-    if (!IsNullish(subject)) mms_.extra["subject"] = SanitizeUtf8(subject);
+    if (!IsNullish(subject)) mms_.extra["subject"] = LossyUtf8(subject);
   }
 
   Status OnPart() {
@@ -420,11 +403,11 @@ class SmsParser {
     Attachment a;
     for (std::string_view key : {"fn", "cl", "name"}) {
       if (!IsNullish(attrs.Get(key))) {
-        a.name = SanitizeUtf8(attrs.Get(key));
+        a.name = LossyUtf8(attrs.Get(key));
         break;
       }
     }
-    a.media_type = type.empty() ? MediaTypeForName(a.name) : SanitizeUtf8(type);
+    a.media_type = type.empty() ? MediaTypeForName(a.name) : LossyUtf8(type);
     if (data) {
       if (data->ok) {
         a.size = data->size;

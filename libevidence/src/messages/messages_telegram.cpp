@@ -250,7 +250,7 @@ class TelegramParser final : public JsonStreamHandler {
     }
     if (const std::string* reason = JsonString(msg, "discard_reason")) text += ", " + *reason;
     text += "]";
-    m->text = SanitizeUtf8(text);
+    m->text = LossyUtf8(text);
     m->extra["text_generated"] = true;
   }
 
@@ -325,18 +325,8 @@ class TelegramParser final : public JsonStreamHandler {
       if (!chat.id.empty()) m.extra["chat_id"] = chat.id;
     }
 
-    m.sender = SanitizeUtf8(m.sender);
-    if (TruncateUtf8(m.text, options_.max_text_bytes) || capture.strings_cut) {
-      m.extra["text_truncated"] = true;
-      AddWarning(&summary_, at() + ": message text longer than " +
-                                std::to_string(options_.max_text_bytes) + " bytes was cut");
-    }
-    if (capture.over_budget) {
-      m.extra["fields_dropped"] = true;
-      AddWarning(&summary_, at() + ": a message too large to keep whole; some fields were dropped");
-    }
-    // The id finds a message in the file; the byte offset only when there is none.
-    if (!m.extra.contains("id")) m.extra["offset"] = capture.offset;
+    m.sender = LossyUtf8(m.sender);
+    NoteCaptureLimits(capture, options_.max_text_bytes, at(), &m, &summary_);
     m.index = index_++;
     return on_message_(std::move(m));
   }
@@ -357,9 +347,9 @@ class TelegramParser final : public JsonStreamHandler {
       f["chats"] = chats_;
     } else {
       f["layout"] = "chat";
-      if (!single_.name.empty()) f["chat_name"] = SanitizeUtf8(single_.name);
-      if (!single_.type.empty()) f["chat_type"] = SanitizeUtf8(single_.type);
-      if (!single_.id.empty()) f["chat_id"] = SanitizeUtf8(single_.id);
+      if (!single_.name.empty()) f["chat_name"] = LossyUtf8(single_.name);
+      if (!single_.type.empty()) f["chat_type"] = LossyUtf8(single_.type);
+      if (!single_.id.empty()) f["chat_id"] = LossyUtf8(single_.id);
     }
     f["service_count"] = service_;
     f["edited_count"] = edited_;

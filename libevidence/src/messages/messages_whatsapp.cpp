@@ -433,12 +433,6 @@ std::string_view FieldOrderName(FieldOrder order) {
   return "";
 }
 
-bool StartsWith(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
-}
-bool EndsWith(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
-}
 bool EqualsNoCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -463,7 +457,7 @@ bool SplitSender(std::string_view rest, std::string* sender, std::string_view* t
   std::string_view after = rest.substr(colon + 1);
   if (!after.empty() && after[0] != ' ') {
     // "https://..." or "12:30" inside a notice; "Name:." (no space) is still a message.
-    if (StartsWith(after, "//")) return false;
+    if (after.starts_with("//")) return false;
     if (std::isdigit(static_cast<unsigned char>(name.back())) &&
         std::isdigit(static_cast<unsigned char>(after[0]))) {
       return false;
@@ -489,7 +483,7 @@ bool IsAttributedNotice(std::string_view text) {
       "This chat is with a business account",
   };
   for (std::string_view p : kPrefixes) {
-    if (StartsWith(text, p)) return true;
+    if (text.starts_with(p)) return true;
   }
   return false;
 }
@@ -542,7 +536,7 @@ void FindAttachments(bool started_with_mark, const MediaMap* media, Message* m) 
   const size_t eol = text.find('\n');
   const std::string_view first = TrimBlanksAndMarks(
       std::string_view(text).substr(0, eol == std::string::npos ? text.size() : eol));
-  if (m->attachments.empty() && EndsWith(first, ")")) {
+  if (m->attachments.empty() && first.ends_with(")")) {
     const size_t open = first.rfind(" (");
     if (open != std::string_view::npos && open > 0) {
       const std::string_view name = TrimBlanksAndMarks(first.substr(0, open));
@@ -563,7 +557,7 @@ void FindAttachments(bool started_with_mark, const MediaMap* media, Message* m) 
                            "<\u0411\u0435\u0437 "
                            "\u043C\u0435\u0434\u0438\u0430\u0444\u0430\u0439\u043B\u043E\u0432>" ||
                        std::find(kOmitted.begin(), kOmitted.end(), first) != kOmitted.end() ||
-                       (EndsWith(first, "document omitted") && eol == std::string::npos);
+                       (first.ends_with("document omitted") && eol == std::string::npos);
   if (omitted) m->extra["media_omitted"] = true;
 }
 
@@ -683,18 +677,18 @@ class Emitter {
                                std::to_string(options_.max_text_bytes) + " bytes was cut");
     }
     size_t bad = 0;
-    m.text = SanitizeUtf8(m.text, &bad);
+    m.text = LossyUtf8(m.text, &bad);
     // U+FFFD is longer than the byte it replaces; the limit holds for the final text.
     if (TruncateUtf8(m.text, options_.max_text_bytes)) m.extra["text_truncated"] = true;
-    m.sender = SanitizeUtf8(m.sender);
+    m.sender = LossyUtf8(m.sender);
     if (m.extra.contains("attributed_to")) {
-      m.extra["attributed_to"] = SanitizeUtf8(m.extra["attributed_to"].get<std::string>());
+      m.extra["attributed_to"] = LossyUtf8(m.extra["attributed_to"].get<std::string>());
     }
     if (bad > 0) {
       m.extra["invalid_utf8_replaced"] = bad;
     }
     FindAttachments(started_with_mark_, media_, &m);
-    for (Attachment& a : m.attachments) a.name = SanitizeUtf8(a.name);
+    for (Attachment& a : m.attachments) a.name = LossyUtf8(a.name);
     m.index = index_++;
     return on_message_(std::move(m));
   }
@@ -833,9 +827,11 @@ Result<OrderDecision> DecideOrder(const ChatScan& scan, const ParseOptions& opti
       d.order = FieldOrder::kMonthFirst;
       break;
     case DateOrder::kUnknown:
+      // The caller asks the user: the argument names the option, the CLI adds its flag.
       return Status::InvalidArgument(
-          "whatsapp: the order of day and month cannot be told from this export (no day number "
-          "is above 12); pass --date-order day-first|month-first");
+                 "whatsapp: the order of day and month cannot be told from this export (no day "
+                 "number is above 12); the date order must be given")
+          .AboutArgument("date_order");
   }
   d.source = "option";
   return d;

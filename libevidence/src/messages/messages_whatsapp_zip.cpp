@@ -23,13 +23,6 @@ namespace evidence::messages_internal {
 
 namespace {
 
-bool StartsWith(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
-}
-bool EndsWith(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Zip archives (libarchive, streaming).
 
@@ -38,7 +31,7 @@ using ArchivePtr = arch::ReadPtr;
 std::string EntryName(struct archive_entry* e) {
   const char* utf8 = archive_entry_pathname_utf8(e);
   const char* raw = utf8 != nullptr ? utf8 : archive_entry_pathname(e);
-  return SanitizeUtf8(raw != nullptr ? raw : "");
+  return LossyUtf8(raw != nullptr ? raw : "");
 }
 
 // One sequential pass over the members of a zip, enforcing the limits of ParseOptions.
@@ -121,7 +114,7 @@ class ZipPass {
  private:
   std::string Error() const {
     const char* e = archive_error_string(a_.get());
-    return e != nullptr ? SanitizeUtf8(e) : "unreadable archive";
+    return e != nullptr ? LossyUtf8(e) : "unreadable archive";
   }
 
   std::filesystem::path path_;
@@ -141,7 +134,7 @@ std::string BaseName(std::string_view name) {
 }
 
 bool IsMacMetadata(std::string_view name) {
-  return StartsWith(name, "__MACOSX/") || StartsWith(BaseName(name), "._");
+  return name.starts_with("__MACOSX/") || std::string_view(BaseName(name)).starts_with("._");
 }
 
 struct ChatMember {
@@ -165,8 +158,8 @@ Result<std::optional<ChatMember>> FindChatMember(const std::filesystem::path& pa
     const std::string base = BaseName(name);
     std::string lower = base;
     for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (!EndsWith(lower, ".txt")) continue;
-    const int rank = base == "_chat.txt" ? 3 : StartsWith(base, "WhatsApp Chat") ? 2 : 1;
+    if (!lower.ends_with(".txt")) continue;
+    const int rank = base == "_chat.txt" ? 3 : base.starts_with("WhatsApp Chat") ? 2 : 1;
     if (rank <= best_rank) continue;
     std::string head(4096, '\0');
     size_t got = 0;
@@ -177,7 +170,7 @@ Result<std::optional<ChatMember>> FindChatMember(const std::filesystem::path& pa
     }
     head.resize(got);
     std::string_view view = head;
-    if (StartsWith(view, "\xEF\xBB\xBF")) view.remove_prefix(3);
+    if (view.starts_with("\xEF\xBB\xBF")) view.remove_prefix(3);
     if (!LooksLikeWhatsAppText(view)) continue;
     best = ChatMember{pass.index(), name};
     best_rank = rank;

@@ -6,9 +6,13 @@
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
 
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include "evidence/status.hpp"
 
 namespace evidence::xml_util {
 
@@ -56,6 +60,30 @@ class GenericErrorSilencer {
   xmlGenericErrorFunc saved_;
   void* saved_context_;
 };
+
+// Opens `path` for a streaming read whose libxml2 errors go to *error (which must outlive the
+// reader). kIoError "<label>: <path>: cannot open" when libxml2 cannot open it.
+Result<ReaderPtr> OpenFileReader(const std::filesystem::path& path, int flags, XmlErrorState* error,
+                                 std::string_view label);
+
+// Calls `on_attribute` with the name and value of each attribute of the reader's current element,
+// and leaves the reader back on that element.
+void ForEachAttribute(
+    xmlTextReader* reader,
+    const std::function<void(std::string_view name, std::string_view value)>& on_attribute);
+
+// The status of a streaming read that stopped on malformed XML: kCorruption "<label>: line N:
+// <libxml2's words>". A file that ends inside its root element is worded by libxml2 oddly
+// ("premature end", "extra content at the end"), so when `inside_root` the message is
+// "<label>: line N: <truncated()>" instead, saying what happened.
+Status ReadFailure(xmlTextReader* reader, const XmlErrorState& error, std::string_view label,
+                   bool inside_root, const std::function<std::string()>& truncated);
+
+// The name of the root element of the XML document that starts `head`, after the prolog
+// (declaration, processing instructions, comments, a DOCTYPE with or without an internal subset,
+// whitespace between them); "" when `head` is not that or ends before the name does. The one
+// sniffing rule both the file classifier and the message-export detector use, so they agree.
+std::string_view XmlRootName(std::string_view head);
 
 inline std::string_view View(const xmlChar* s) {
   return s == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(s));

@@ -130,15 +130,33 @@ void NormalizeMetadata(Metadata& md) {
   md.errors = std::move(errors);
 }
 
-Metadata ExtractMetadataInProcess(const std::filesystem::path& path, std::string_view name_hint,
-                                  const std::function<void(const Metadata&)>* checkpoint) {
+namespace {
+
+// Runs `body`, which fills `md`; whatever a parser library throws becomes an error of the file
+// rather than escaping the module. `md` is normalised either way.
+template <typename Body>
+Metadata ThrowsAsErrors(Body body) {
   Metadata md;
   try {
+    body(md);
+  } catch (const std::exception& e) {
+    md.errors.push_back("metadata: " + CleanText(e.what()));
+  } catch (...) {
+    md.errors.push_back("metadata: unknown exception");
+  }
+  NormalizeMetadata(md);
+  return md;
+}
+
+}  // namespace
+
+Metadata ExtractMetadataInProcess(const std::filesystem::path& path, std::string_view name_hint,
+                                  const std::function<void(const Metadata&)>* checkpoint) {
+  return ThrowsAsErrors([&](Metadata& md) {
     auto file = RandomAccessFile::Open(path);
     if (!file.ok()) {
       md.errors.push_back("file: " + file.status().message());
-      NormalizeMetadata(md);
-      return md;
+      return;
     }
     auto type = DetectMediaType(path);
     if (type.ok() && IsMediaType(*type)) {
@@ -160,13 +178,7 @@ Metadata ExtractMetadataInProcess(const std::filesystem::path& path, std::string
     } else if (md.kind == "audio" || md.kind == "video") {
       ExtractAudioVideo(path, *file, md);
     }
-  } catch (const std::exception& e) {
-    md.errors.push_back("metadata: " + CleanText(e.what()));
-  } catch (...) {
-    md.errors.push_back("metadata: unknown exception");
-  }
-  NormalizeMetadata(md);
-  return md;
+  });
 }
 
 namespace {
@@ -241,17 +253,7 @@ bool DecodeRequest(std::string_view req, std::string* path, std::string* hint) {
 // parent's side (decoding the child's messages) may escape the module.
 template <typename RunChild>
 Metadata Guarded(const std::filesystem::path& path, std::string_view name_hint, RunChild run) {
-  Metadata md;
-  try {
-    SandboxOutcome outcome = run();
-    md = MetadataFromOutcome(outcome, path, name_hint);
-  } catch (const std::exception& e) {
-    md.errors.push_back("metadata: " + CleanText(e.what()));
-  } catch (...) {
-    md.errors.push_back("metadata: unknown exception");
-  }
-  NormalizeMetadata(md);
-  return md;
+  return ThrowsAsErrors([&](Metadata& md) { md = MetadataFromOutcome(run(), path, name_hint); });
 }
 
 Metadata ExtractMetadataIsolated(const std::filesystem::path& path, std::string_view name_hint,

@@ -12,6 +12,7 @@
 
 #include "archive_util.hpp"
 #include "messages_internal.hpp"
+#include "xml_util.hpp"
 
 namespace evidence::metadata_internal {
 
@@ -119,8 +120,6 @@ bool TypeMatches(std::string_view types, std::string_view media_type) {
   return false;
 }
 
-bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
@@ -141,7 +140,7 @@ std::string_view SkipLeadingMarks(std::string_view s) {
       continue;
     }
     for (std::string_view m : kMarks) {
-      if (StartsWith(s, m)) {
+      if (s.starts_with(m)) {
         s.remove_prefix(m.size());
         again = true;
         break;
@@ -230,7 +229,7 @@ std::string FindWhatsAppChat(const std::filesystem::path& path, Metadata& md) {
     std::string_view name = raw != nullptr ? raw : "";
     std::size_t slash = name.find_last_of('/');
     std::string_view base = slash == std::string_view::npos ? name : name.substr(slash + 1);
-    bool apple_double = StartsWith(name, "__MACOSX/") || StartsWith(base, "._");
+    bool apple_double = name.starts_with("__MACOSX/") || base.starts_with("._");
     if (chat.empty() && !apple_double) {
       std::string lower = AsciiLower(base);
       bool txt = lower.size() > 4 && lower.substr(lower.size() - 4) == ".txt";
@@ -269,7 +268,7 @@ std::string EmailFormat(std::string_view head) {
     pos = nl + 1;
     return true;
   };
-  bool mbox = StartsWith(head, "From ");
+  bool mbox = head.starts_with("From ");
   std::string_view line;
   if (mbox && !next_line(line)) return "";
   int fields = 0, known = 0, strong = 0;
@@ -293,53 +292,12 @@ std::string EmailFormat(std::string_view head) {
   return "";
 }
 
-namespace {
-
-// The name of the root element of an XML document, after the prolog (declaration, processing
-// instructions, comments, doctype).
-std::string_view XmlRootName(std::string_view s) {
-  s = SkipLeadingMarks(s);
-  for (int n = 0; n < 64; ++n) {
-    while (!s.empty() && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n')) {
-      s.remove_prefix(1);
-    }
-    std::size_t end = std::string_view::npos;
-    if (StartsWith(s, "<?")) {
-      end = s.find("?>");
-      if (end != std::string_view::npos) end += 2;
-    } else if (StartsWith(s, "<!--")) {
-      end = s.find("-->");
-      if (end != std::string_view::npos) end += 3;
-    } else if (StartsWith(s, "<!DOCTYPE") || StartsWith(s, "<!doctype")) {
-      std::size_t bracket = s.find('[');
-      std::size_t gt = s.find('>');
-      if (bracket != std::string_view::npos && bracket < gt) {
-        end = s.find("]>", bracket);
-        if (end != std::string_view::npos) end += 2;
-      } else {
-        end = gt == std::string_view::npos ? gt : gt + 1;
-      }
-    } else if (StartsWith(s, "<")) {
-      std::size_t i = 1;
-      while (i < s.size() && s[i] != ' ' && s[i] != '>' && s[i] != '/' && s[i] != '\t' &&
-             s[i] != '\r' && s[i] != '\n') {
-        ++i;
-      }
-      if (i == s.size()) return {};
-      return s.substr(1, i - 1);
-    } else {
-      return {};
-    }
-    if (end == std::string_view::npos) return {};
-    s.remove_prefix(end);
-  }
-  return {};
+bool LooksLikeSmsBackup(std::string_view head) {
+  return xml_util::XmlRootName(SkipLeadingMarks(head)) == "smses";
 }
-
-}  // namespace
-
-bool LooksLikeSmsBackup(std::string_view head) { return XmlRootName(head) == "smses"; }
-bool LooksLikeCallLogBackup(std::string_view head) { return XmlRootName(head) == "calls"; }
+bool LooksLikeCallLogBackup(std::string_view head) {
+  return xml_util::XmlRootName(SkipLeadingMarks(head)) == "calls";
+}
 
 namespace {
 
@@ -347,7 +305,7 @@ namespace {
 // the parse never disagree; the name is ExportFormatName's.
 const char* ChatExportFormat(std::string_view type, std::string_view head) {
   namespace mi = messages_internal;
-  if (!StartsWith(type, "text/") && type != "application/json") return nullptr;
+  if (!type.starts_with("text/") && type != "application/json") return nullptr;
   std::optional<ExportFormat> format;
   if (mi::LooksLikeIMessageText(head)) format = ExportFormat::kIMessageText;
   if (!format && mi::LooksLikeIMessageHtml(head)) format = ExportFormat::kIMessageHtml;
@@ -357,8 +315,8 @@ const char* ChatExportFormat(std::string_view type, std::string_view head) {
 }
 
 std::optional<ExportFormat> CallOrVoiceExport(std::string_view type, std::string_view head) {
-  if (!StartsWith(type, "text/") && type != "application/xml") return std::nullopt;
-  if (StartsWith(head, "\xEF\xBB\xBF")) head.remove_prefix(3);
+  if (!type.starts_with("text/") && type != "application/xml") return std::nullopt;
+  if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
   return messages_internal::DetectCallOrVoiceExport(head);
 }
 
@@ -392,14 +350,14 @@ void Classify(const std::filesystem::path& path, const RandomAccessFile& file,
     if (format != nullptr) md.fields["format"] = format;
   };
 
-  if (StartsWith(type, "image/")) {
+  if (type.starts_with("image/")) {
     set("image", nullptr);
-  } else if (StartsWith(type, "audio/")) {
+  } else if (type.starts_with("audio/")) {
     set("audio", nullptr);
-  } else if (StartsWith(type, "video/")) {
+  } else if (type.starts_with("video/")) {
     set("video", nullptr);
   } else if (type == "message/rfc822") {
-    set("email", StartsWith(head, "From ") ? "mbox" : "rfc822");
+    set("email", head.starts_with("From ") ? "mbox" : "rfc822");
   } else if (type == "application/mbox") {
     set("email", "mbox");
   } else if (type == "application/vnd.ms-outlook") {
@@ -422,15 +380,15 @@ void Classify(const std::filesystem::path& path, const RandomAccessFile& file,
     } else {
       set("document", nullptr);
     }
-  } else if ((type == "application/json" || StartsWith(type, "text/")) &&
+  } else if ((type == "application/json" || type.starts_with("text/")) &&
              messages_internal::LooksLikeTelegramJson(head)) {
     set("message-export", "telegram-json");
-  } else if ((type == "application/json" || StartsWith(type, "text/")) &&
+  } else if ((type == "application/json" || type.starts_with("text/")) &&
              messages_internal::LooksLikeDiscordJson(head)) {
     set("message-export", "discord-json");
   } else if (const char* chat = ChatExportFormat(type, head)) {
     set("message-export", chat);
-  } else if (StartsWith(type, "text/")) {
+  } else if (type.starts_with("text/")) {
     std::string email = EmailFormat(head);
     if (!email.empty()) {
       set("email", email.c_str());
@@ -442,8 +400,8 @@ void Classify(const std::filesystem::path& path, const RandomAccessFile& file,
   } else if (type == "application/pdf" || type == "application/json" || type == "application/rtf" ||
              type == "application/msword" || type == "application/vnd.ms-excel" ||
              type == "application/vnd.ms-powerpoint" || type == "application/epub+zip" ||
-             StartsWith(type, "application/vnd.openxmlformats-officedocument.") ||
-             StartsWith(type, "application/vnd.oasis.opendocument.")) {
+             type.starts_with("application/vnd.openxmlformats-officedocument.") ||
+             type.starts_with("application/vnd.oasis.opendocument.")) {
     set("document", nullptr);
   } else {
     set("other", nullptr);

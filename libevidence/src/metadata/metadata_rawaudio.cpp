@@ -45,10 +45,6 @@ constexpr std::array<int, 16> kAmrWbBytes = {17, 23, 32, 36, 40, 46, 50, 58,
 constexpr std::array<std::uint32_t, 13> kAacRates = {
     96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350};
 
-bool StartsWith(const Bytes& b, std::string_view s) {
-  return b.size() >= s.size() && std::memcmp(b.data(), s.data(), s.size()) == 0;
-}
-
 std::optional<std::string> BextTime(const std::uint8_t* date, const std::uint8_t* time) {
   auto digits = [](const std::uint8_t* p, int n, int& v) {
     v = 0;
@@ -109,17 +105,18 @@ Result<RawAudio> ReadAmr(const RandomAccessFile& file) {
   out.channels = 1;
   const std::array<int, 16>* sizes = nullptr;
   std::uint64_t pos = 0;
-  if (StartsWith(head, "#!AMR\n")) {
+  if (AsChars(head).starts_with("#!AMR\n")) {
     sizes = &kAmrNbBytes;
     pos = 6;
     out.codec = "amr-nb";
     out.sample_rate = 8000;
-  } else if (StartsWith(head, "#!AMR-WB\n")) {
+  } else if (AsChars(head).starts_with("#!AMR-WB\n")) {
     sizes = &kAmrWbBytes;
     pos = 9;
     out.codec = "amr-wb";
     out.sample_rate = 16000;
-  } else if (StartsWith(head, "#!AMR_MC1.0\n") || StartsWith(head, "#!AMR-WB_MC1.0\n")) {
+  } else if (AsChars(head).starts_with("#!AMR_MC1.0\n") ||
+             AsChars(head).starts_with("#!AMR-WB_MC1.0\n")) {
     return Status::Unsupported("amr: multi-channel storage format");
   } else {
     return Status::InvalidArgument("amr: no AMR magic");
@@ -225,9 +222,9 @@ Result<RawAudio> ReadWave(const RandomAccessFile& file) {
   }
   RawAudio out;
   bool rf64 = false;
-  if (StartsWith(head, "RIFF")) {
+  if (AsChars(head).starts_with("RIFF")) {
     out.container = "wav";
-  } else if (StartsWith(head, "RF64") || StartsWith(head, "BW64")) {
+  } else if (AsChars(head).starts_with("RF64") || AsChars(head).starts_with("BW64")) {
     out.container = "rf64";
     rf64 = true;
   } else {

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "evidence/canonical_json.hpp"
+#include "utf8.hpp"
 
 namespace evidence::metadata_internal {
 
@@ -100,8 +101,7 @@ std::string CleanText(std::string_view raw, std::size_t max_bytes) {
     }
   }
   if (text.size() <= max_bytes) return text;
-  std::size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  std::size_t cut = Utf8CutPoint(text, max_bytes);
   std::string out = text.substr(0, cut);
   out += "...[+" + std::to_string(text.size() - cut) + " bytes]";
   return out;

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "report_internal.hpp"
+#include "utf8.hpp"
 
 namespace evidence::report_internal {
 
@@ -206,9 +207,7 @@ std::string BarChart(const std::vector<std::pair<std::string, std::uint64_t>>& r
 // `text` cut to at most `max` bytes on a UTF-8 boundary, with an ellipsis when cut.
 std::string Shorten(std::string_view text, size_t max) {
   if (text.size() <= max) return std::string(text);
-  size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) end--;
-  return std::string(text.substr(0, end)) + "\u2026";
+  return std::string(text.substr(0, Utf8CutPoint(text, max))) + "\u2026";
 }
 
 // "2026-03-14 18:20 +01:00" with the zone set apart; "—" when nothing is given.
@@ -268,8 +267,7 @@ std::string Excerpt(std::string_view text, size_t max, bool* more, bool* mid_lin
   *mid_line = false;
   if (end == std::string_view::npos) end = text.size();
   if (end > max) {
-    end = max;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) end--;
+    end = Utf8CutPoint(text, max);
     *more = *mid_line = true;
   }
   return std::string(text.substr(0, end));
