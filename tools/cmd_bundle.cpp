@@ -1,5 +1,7 @@
 // Bundles: export (the victim's hand-over), verify-bundle (the officer's check), receive.
 #include <iostream>
+#include <map>
+#include <string>
 
 #include "cli.hpp"
 
@@ -14,6 +16,51 @@ std::string ExporterFingerprint(const BundleReport& r) {
     if (s.role == "exporter") return s.fingerprint;
   }
   return "(unknown)";
+}
+
+// The flag of each field of ExportOptions, VerifyBundleOptions and Receive's parameters. The
+// library names an input by its field (Status::argument(), and "options.<field>" inside a report
+// line, docs/verify-bundle.md "Report lines"); the user knows it by its flag.
+const std::map<std::string, std::string>& Flags() {
+  static const std::map<std::string, std::string> flags = {
+      {"fingerprint", "--fingerprint"},
+      {"note", "--note"},
+      {"out", "--out"},
+      {"recipient", "--recipient"},
+      {"require_trust", "--require-trust"},
+      {"since_checkpoint", "--since-checkpoint"},
+      {"trust", "--trust"},
+      {"tsa_ca", "--tsa-ca"}};
+  return flags;
+}
+
+// Report lines, and receive's refusal that quotes one, name an option as "options.<field>";
+// shown to the user, it is the flag.
+std::string WithFlags(std::string text) {
+  for (const auto& [field, flag] : Flags()) {
+    const std::string token = "options." + field;
+    for (auto at = text.find(token); at != std::string::npos; at = text.find(token, at)) {
+      text.replace(at, token.size(), flag);
+    }
+  }
+  return text;
+}
+
+void ShowFlags(BundleReport* report) {
+  for (auto& check : report->checks) check.detail = WithFlags(std::move(check.detail));
+}
+
+// An error of export, verify-bundle or receive, with the flag of the input it is about.
+int ReportBundleError(const Status& status) {
+  std::string message = WithFlags(status.message());
+  auto flag = Flags().find(status.argument());
+  if (status.argument() == "out") {
+    // The message names the file; what the user can do about it is a flag of its own.
+    if (status.code() == StatusCode::kAlreadyExists) message += " (use --force to replace it)";
+  } else if (flag != Flags().end()) {
+    message = flag->second + ": " + message;
+  }
+  return ReportError(Status(status.code(), message));
 }
 
 // docs/verify-bundle.md "Output". Every string in the report is already printable (VerifyBundle
@@ -122,7 +169,7 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
         auto c = OpenCase(g);
         if (!c.ok()) return ReportError(c.status());
         auto r = c->Export(*opt);
-        if (!r.ok()) return ReportError(r.status());
+        if (!r.ok()) return ReportBundleError(r.status());
         if (g.json) {
           PrintJson({{"file", r->file.string()},
                      {"top_folder", r->top_folder},
@@ -167,7 +214,8 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
         signer->ApplyTo(opt.get());
         if (!since_cp->empty()) opt->since_checkpoint = *since_cp;
         auto r = VerifyBundle(*file, *opt);
-        if (!r.ok()) return ReportError(r.status());
+        if (!r.ok()) return ReportBundleError(r.status());
+        ShowFlags(&*r);
         if (g.json) {
           PrintJson(BundleReportJson(*r));
         } else {
@@ -195,7 +243,8 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
         VerifyBundleOptions opt;
         signer->ApplyTo(&opt);
         auto r = c->Receive(*file, *note, opt);
-        if (!r.ok()) return ReportError(r.status());
+        if (!r.ok()) return ReportBundleError(r.status());
+        ShowFlags(&r->report);
         if (g.json) {
           nlohmann::json j = BundleReportJson(r->report);
           j["imported"] = r->imported;

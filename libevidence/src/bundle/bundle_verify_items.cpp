@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "bagit.hpp"
+#include "bundle_format.hpp"
 #include "bundle_verify_members.hpp"
 #include "evidence/bytes.hpp"
 #include "ledger_payloads.hpp"
@@ -11,8 +12,8 @@ namespace evidence::bundle_internal {
 
 namespace {
 
-constexpr const char* kItems = "evidence/items.json";
-constexpr const char* kIncidents = "evidence/incidents.json";
+using bundle_format::kIncidents;
+using bundle_format::kItems;
 
 std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   std::string out;
@@ -145,7 +146,7 @@ void CompareItem(const BundleItem& item, const SignedItem& si, std::vector<std::
   if (si.name_hex) {
     if (auto b = HexDecode(*si.name_hex); b.ok()) raw.assign(b->begin(), b->end());
   }
-  std::string path = "data/items/" + si.exhibit + "/" + bagit::PayloadName(raw);
+  std::string path = bundle_format::ItemPayloadPath(si.exhibit, raw);
   if (item.path != path) {
     problems->push_back("\"path\" is " + Shown(item.path) +
                         ", but its signed name puts the file at " + Shown(path));
@@ -250,7 +251,7 @@ void CheckItems(const ScanResult& s, const std::map<std::string, std::string>* m
   }
   if (manifest != nullptr) {
     for (const auto& [path, sha] : *manifest) {
-      if (path.rfind("data/", 0) == 0 && !paths.count(path)) {
+      if (bundle_format::IsPayload(path) && !paths.count(path)) {
         c.Fail("item", path, "in manifest-sha256.txt, but no item in evidence/items.json names it");
       }
     }

@@ -14,6 +14,7 @@
 
 #include "archive_util.hpp"
 #include "bagit.hpp"
+#include "bundle_format.hpp"
 #include "case_state.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/merkle.hpp"
@@ -22,6 +23,7 @@
 #include "status_macros.hpp"
 #include "thread_pool.hpp"
 #include "timestamp_store.hpp"
+#include "verifying_text.hpp"
 
 namespace evidence {
 
@@ -167,25 +169,24 @@ class BundleWriter {
   std::uint64_t unflushed_ = 0;
 };
 
-std::string VerifyingText(const std::string& top, const CaseInfo& info, std::uint64_t tree_size,
-                          const std::string& archive_name);
-std::string ConsistencySteps();
-
-// export --since-checkpoint: a usage error (exit 2) when the file is missing or not a checkpoint.
+// ExportOptions::since_checkpoint: a usage error (exit 2) when the file is missing or not a
+// checkpoint.
 Result<std::string> ReadCheckpointFile(const fs::path& path) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
-    return Status::NotFound("--since-checkpoint: " + path.string() + ": no such file");
+    return Status::NotFound(path.string() + ": no such file").AboutArgument("since_checkpoint");
   }
   if (fs::file_size(path, ec) > kMaxNoteSize) {
-    return Status::InvalidArgument("--since-checkpoint: " + path.string() + ": larger than 1 MiB");
+    return Status::InvalidArgument(path.string() + ": larger than 1 MiB")
+        .AboutArgument("since_checkpoint");
   }
   std::ifstream in(path, std::ios::binary);
   std::string note((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in.good() && !in.eof()) return ErrnoStatus(errno, path, "cannot read");
   if (auto parsed = ParseCheckpointNote(note); !parsed.ok()) {
-    return Status::InvalidArgument("--since-checkpoint: " + path.string() +
-                                   ": not a signed checkpoint: " + parsed.status().message());
+    return Status::InvalidArgument(path.string() +
+                                   ": not a signed checkpoint: " + parsed.status().message())
+        .AboutArgument("since_checkpoint");
   }
   return note;
 }
@@ -199,9 +200,11 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   fs::path parent = opt.out.parent_path().empty() ? fs::path(".") : opt.out.parent_path();
   if (!fs::is_directory(parent, ec)) return Status::NotFound(parent.string() + ": no such folder");
   if (fs::exists(opt.out, ec) && !opt.force) {
-    return Status::AlreadyExists(opt.out.string() + ": exists (use --force to replace it)");
+    return Status::AlreadyExists(opt.out.string() + ": exists").AboutArgument("out");
   }
-  if (!IsValidUtf8(opt.recipient)) return Status::InvalidArgument("--recipient: not valid UTF-8");
+  if (!IsValidUtf8(opt.recipient)) {
+    return Status::InvalidArgument("not valid UTF-8").AboutArgument("recipient");
+  }
   std::optional<std::string> since_note;
   if (opt.since_checkpoint) {
     EVIDENCE_ASSIGN_OR_RETURN(since_note, ReadCheckpointFile(*opt.since_checkpoint));
@@ -256,7 +259,7 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   std::map<std::string, std::string> payload_path;  // exhibit -> path under the top folder
   std::uint64_t payload_bytes = 0;
   for (const auto& it : chosen) {
-    std::string path = "data/items/" + it.exhibit + "/" + bagit::PayloadName(it.raw_name);
+    std::string path = bundle_format::ItemPayloadPath(it.exhibit, it.raw_name);
     payload_path[it.exhibit] = path;
     manifest_lines.push_back({DigestHex(it.sha256), path});
     payload_bytes += it.size;
@@ -394,27 +397,29 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   auto add_file = [&](std::string path, std::string content) {
     evidence_files.emplace_back(std::move(path), std::move(content));
   };
-  add_file("evidence/items.json", pretty(items_json));
-  add_file("evidence/incidents.json", pretty(incidents_json));
-  add_file("evidence/ledger.jsonl", std::move(ledger_jsonl));
-  add_file("evidence/proofs.json", std::move(proofs_text));
-  add_file("evidence/checkpoint", checkpoint);
-  add_file("evidence/signer.pub.pem", s_->public_key.ToPem());
-  add_file("evidence/report.html", std::move(report_html));
-  add_file("evidence/VERIFYING.txt",
-           VerifyingText(top, s_->info, tree_size, opt.out.filename().string()));
-  if (!consistency_json.empty()) {
-    add_file("evidence/consistency.json", std::move(consistency_json));
-  }
-  if (!keys_json.empty()) add_file("evidence/keys.json", std::move(keys_json));
-  // RFC 3161 tokens, each with the earlier checkpoint it covers (case_timestamp.cpp).
+  add_file(bundle_format::kItems, pretty(items_json));
+  add_file(bundle_format::kIncidents, pretty(incidents_json));
+  add_file(bundle_format::kLedger, std::move(ledger_jsonl));
+  add_file(bundle_format::kProofs, std::move(proofs_text));
+  add_file(bundle_format::kCheckpoint, checkpoint);
+  add_file(bundle_format::kSignerPem, s_->public_key.ToPem());
+  add_file(bundle_format::kReport, std::move(report_html));
+  // RFC 3161 tokens, each with the earlier checkpoint it covers (timestamps.cpp).
   EVIDENCE_ASSIGN_OR_RETURN(auto timestamp_files, timestamp_store::BundleFiles(s_->db, s_->dir));
-  if (!timestamp_files.empty()) {
-    for (auto& [path, content] : evidence_files) {
-      if (path == "evidence/VERIFYING.txt") content = timestamp_store::WithVerifyingStep(content);
-    }
-    for (auto& f : timestamp_files) evidence_files.push_back(std::move(f));
+  add_file(bundle_format::kVerifying,
+           bundle_format::RenderVerifying({.case_uuid = s_->info.uuid,
+                                           .case_name = s_->info.name,
+                                           .owner = s_->info.owner,
+                                           .fingerprint = s_->info.key_fingerprint,
+                                           .archive = opt.out.filename().string(),
+                                           .top_folder = top,
+                                           .tree_size = tree_size,
+                                           .timestamps = !timestamp_files.empty()}));
+  if (!consistency_json.empty()) {
+    add_file(bundle_format::kConsistency, std::move(consistency_json));
   }
+  if (!keys_json.empty()) add_file(bundle_format::kKeys, std::move(keys_json));
+  for (auto& f : timestamp_files) evidence_files.push_back(std::move(f));
 
   // Earlier custodians' records, renumbered 1, 2, ... oldest first.
   {
@@ -435,8 +440,7 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
         std::ifstream in(f, std::ios::binary);
         std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         if (!in.good() && !in.eof()) return ErrnoStatus(errno, f, "cannot read");
-        add_file("evidence/custody/" + std::to_string(n) + "/" +
-                     f.lexically_relative(dir).generic_string(),
+        add_file(bundle_format::CustodyFolder(n) + f.lexically_relative(dir).generic_string(),
                  std::move(content));
       }
     }
@@ -460,9 +464,9 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   const std::string bag_info = bagit::FormatBagInfo(info_fields);
 
   std::vector<bagit::ManifestLine> tag_lines = {
-      {DigestHex(Sha256::Of(bagit::kBagitTxt)), "bagit.txt"},
-      {DigestHex(Sha256::Of(std::string_view(bag_info))), "bag-info.txt"},
-      {manifest_sha256, "manifest-sha256.txt"}};
+      {DigestHex(Sha256::Of(bagit::kBagitTxt)), bundle_format::kBagitTxt},
+      {DigestHex(Sha256::Of(std::string_view(bag_info))), bundle_format::kBagInfo},
+      {manifest_sha256, bundle_format::kManifest}};
   for (const auto& [path, content] : evidence_files) {
     tag_lines.push_back({DigestHex(Sha256::Of(std::string_view(content))), path});
   }
@@ -485,11 +489,11 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   {
     arch::ScopedUtf8Locale utf8;
     EVIDENCE_ASSIGN_OR_RETURN(BundleWriter w, BundleWriter::Open(temp, kind, mtime));
-    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/bagit.txt", bagit::kBagitTxt));
-    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/bag-info.txt", bag_info));
-    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/manifest-sha256.txt", manifest));
-    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/tagmanifest-sha256.txt", tagmanifest));
-    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/tagmanifest-sha256.sig", AsChars(signature)));
+    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + bundle_format::kBagitTxt, bagit::kBagitTxt));
+    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + bundle_format::kBagInfo, bag_info));
+    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + bundle_format::kManifest, manifest));
+    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + bundle_format::kTagManifest, tagmanifest));
+    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + bundle_format::kSignature, AsChars(signature)));
     for (const auto& [path, content] : evidence_files) {
       EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + path, content));
     }
@@ -581,118 +585,5 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   out.consistency_proofs = consistency_count;
   return out;
 }
-
-namespace {
-
-// VERIFYING.txt on evidence/consistency.json and evidence/keys.json (RFC 9162 section 2.1.4.2).
-std::string ConsistencySteps() {
-  std::string t;
-  t += "7. If there is evidence/consistency.json: this ledger only grew since the checkpoints\n";
-  t +=
-      "   the case handed out before. Compare each from_size and from_root with a checkpoint you\n";
-  t += "   hold from an earlier bundle (its root is base64 there: base64 -d | xxd -p -c 32), "
-       "then:\n";
-  t += "     python3 - <<'EOF'\n";
-  t += "     import base64, hashlib, json\n";
-  t += "     H = lambda b: hashlib.sha256(b).digest()\n";
-  t += "     cp = open('evidence/checkpoint', 'rb').read().split(b'\\n')\n";
-  t += "     size, root = int(cp[1]), base64.b64decode(cp[2])\n";
-  t += "     for p in json.load(open('evidence/consistency.json')):\n";
-  t += "         m, n, old = p['from_size'], p['to_size'], bytes.fromhex(p['from_root'])\n";
-  t += "         path = [bytes.fromhex(x) for x in p['path']]\n";
-  t += "         if m & (m - 1) == 0:\n";
-  t += "             path = [old] + path\n";
-  t += "         fn, sn = m - 1, n - 1\n";
-  t += "         while fn & 1:\n";
-  t += "             fn, sn = fn >> 1, sn >> 1\n";
-  t += "         fr = sr = path[0]\n";
-  t += "         for c in path[1:]:\n";
-  t += "             assert sn > 0, 'proof too long'\n";
-  t += "             if fn & 1 or fn == sn:\n";
-  t += "                 fr, sr = H(b'\\x01' + c + fr), H(b'\\x01' + c + sr)\n";
-  t += "                 while fn and not fn & 1:\n";
-  t += "                     fn, sn = fn >> 1, sn >> 1\n";
-  t += "             else:\n";
-  t += "                 sr = H(b'\\x01' + sr + c)\n";
-  t += "             fn, sn = fn >> 1, sn >> 1\n";
-  t += "         ok = n == size and sn == 0 and fr == old and sr == root\n";
-  t += "         print('from size', m, 'OK' if ok else 'DOES NOT VERIFY')\n";
-  t += "     EOF\n\n";
-  t += "8. If there is evidence/keys.json, the case's key was rotated: each later key was signed\n";
-  t += "   over by the one before it in a key.added entry of evidence/ledger.jsonl (its\n";
-  t += "   \"endorsement\"; docs/case-format.md). signer.pub.pem is the last key.\n\n";
-  return t;
-}
-
-std::string VerifyingText(const std::string& top, const CaseInfo& info, std::uint64_t tree_size,
-                          const std::string& archive_name) {
-  std::string t;
-  t += "HOW TO CHECK THIS BUNDLE BY HAND\n";
-  t += "===============================\n\n";
-  t += "This bundle was exported from evidence case " + info.uuid + " (\"" + info.name + "\")\n";
-  t += "by " + info.owner + ", whose signing key has the fingerprint\n  " + info.key_fingerprint +
-       "\nConfirm that fingerprint with the sender by another channel (phone, in person).\n\n";
-  t += "`evidence verify-bundle " + archive_name + "` runs every check below in one command.\n";
-  t += "Without that program, use only sha256sum, openssl and python3:\n\n";
-  t += "0. Unpack the bundle and enter its folder:\n";
-  t += "     unzip " + archive_name + "      (or: tar -xf " + archive_name + ")\n";
-  t += "     cd " + top + "\n\n";
-  t += "1. Every file is the file that was signed (BagIt manifests, RFC 8493):\n";
-  t += "     sha256sum -c tagmanifest-sha256.txt\n";
-  t += "     sha256sum -c manifest-sha256.txt\n";
-  t += "   Every line must say OK. (A file name holding %, CR or LF is written %25, %0D, %0A "
-       "there.)\n\n";
-  t += "2. The exporter signed the tag manifest, and so everything it lists:\n";
-  t += "     openssl pkey -pubin -in evidence/signer.pub.pem -outform DER | sha256sum\n";
-  t += "   must print the fingerprint above (without the SHA256: prefix), and\n";
-  t += "     openssl pkeyutl -verify -pubin -inkey evidence/signer.pub.pem -rawin \\\n";
-  t += "       -in tagmanifest-sha256.txt -sigfile tagmanifest-sha256.sig\n";
-  t += "   must print \"Signature Verified Successfully\".\n\n";
-  t += "3. The checkpoint (the signed root of the whole custody ledger, " +
-       std::to_string(tree_size) + " entries) is signed by the same key:\n";
-  t += "     head -n 3 evidence/checkpoint > /tmp/checkpoint-body\n";
-  t += "     sed -n 's/^\xE2\x80\x94 [^ ]* //p' evidence/checkpoint | base64 -d | tail -c 64 > "
-       "/tmp/checkpoint-sig\n";
-  t += "     openssl pkeyutl -verify -pubin -inkey evidence/signer.pub.pem -rawin \\\n";
-  t += "       -in /tmp/checkpoint-body -sigfile /tmp/checkpoint-sig\n\n";
-  t += "4. Each disclosed ledger entry is in that signed ledger (RFC 9162 inclusion proofs):\n";
-  t += "     python3 - <<'EOF'\n";
-  t += "     import base64, hashlib, json\n";
-  t += "     H = lambda b: hashlib.sha256(b).digest()\n";
-  t += "     lines = open('evidence/ledger.jsonl', 'rb').read().split(b'\\n')[:-1]\n";
-  t += "     proofs = json.load(open('evidence/proofs.json'))\n";
-  t += "     cp = open('evidence/checkpoint', 'rb').read().split(b'\\n')\n";
-  t += "     size, root = int(cp[1]), base64.b64decode(cp[2])\n";
-  t += "     assert proofs['tree_size'] == size\n";
-  t += "     for line, p in zip(lines, proofs['entries']):\n";
-  t += "         assert json.loads(line)['seq'] == p['seq']\n";
-  t += "         r, fn, sn = H(b'\\x00' + line), p['seq'], size - 1\n";
-  t += "         for x in map(bytes.fromhex, p['inclusion_path']):\n";
-  t += "             assert sn > 0, 'proof too long'\n";
-  t += "             if fn & 1 or fn == sn:\n";
-  t += "                 r = H(b'\\x01' + x + r)\n";
-  t += "                 while fn and not fn & 1:\n";
-  t += "                     fn, sn = fn >> 1, sn >> 1\n";
-  t += "             else:\n";
-  t += "                 r = H(b'\\x01' + r + x)\n";
-  t += "             fn, sn = fn >> 1, sn >> 1\n";
-  t += "         print('entry', p['seq'], 'OK' if sn == 0 and r == root else 'DOES NOT VERIFY')\n";
-  t += "     EOF\n\n";
-  t += "5. Each original is the one recorded when it was ingested: for every item in\n";
-  t += "   evidence/items.json, its sha256 must equal the sha256 in manifest-sha256.txt and in "
-       "its\n";
-  t += "   item.ingested entry in evidence/ledger.jsonl:\n";
-  t += "     grep '\"action\":\"item.ingested\"' evidence/ledger.jsonl\n\n";
-  t += "6. The export itself is recorded in the ledger: the export.created entry's "
-       "manifest_sha256\n";
-  t += "   must equal the output of\n";
-  t += "     sha256sum manifest-sha256.txt\n";
-  t += "     grep '\"action\":\"export.created\"' evidence/ledger.jsonl\n\n";
-  t += ConsistencySteps();
-  t += "The formats are described in docs/bundle.md of the libevidence project.\n";
-  return t;
-}
-
-}  // namespace
 
 }  // namespace evidence
