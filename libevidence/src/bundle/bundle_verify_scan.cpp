@@ -162,6 +162,22 @@ const char* TypeName(unsigned type) {
   }
 }
 
+// The components of a member name, in `parts`; "./" and empty components are harmless spellings
+// and are dropped. Returns why the name is refused, or "" when it is not.
+std::string PathParts(const std::string& raw, std::vector<std::string>* parts) {
+  if (raw.front() == '/') return "an absolute path";
+  for (size_t start = 0; start <= raw.size();) {
+    size_t slash = raw.find('/', start);
+    if (slash == std::string::npos) slash = raw.size();
+    std::string part = raw.substr(start, slash - start);
+    if (part == "..") return "a path with a \"..\" component";
+    if (!part.empty() && part != ".") parts->push_back(std::move(part));
+    start = slash + 1;
+  }
+  if (parts->empty()) return "a path that names no file";
+  return "";
+}
+
 // One payload member's calls to the sink (when there is one): Abandon unless End was reached, so
 // that every early return of the read loop leaves the sink clean. False once the sink failed.
 class SinkMember {
@@ -295,25 +311,9 @@ class Scanner {
       return false;
     }
     last_path_ = raw;
-    if (raw.front() == '/') {
-      Refuse(raw, "an absolute path");
-      return false;
-    }
-    // Normalise: "./" and empty components are harmless spellings; ".." never is.
     std::vector<std::string> parts;
-    for (size_t start = 0; start <= raw.size();) {
-      size_t slash = raw.find('/', start);
-      if (slash == std::string::npos) slash = raw.size();
-      std::string part = raw.substr(start, slash - start);
-      if (part == "..") {
-        Refuse(raw, "a path with a \"..\" component");
-        return false;
-      }
-      if (!part.empty() && part != ".") parts.push_back(std::move(part));
-      start = slash + 1;
-    }
-    if (parts.empty()) {
-      Refuse(raw, "a path that names no file");
+    if (std::string why = PathParts(raw, &parts); !why.empty()) {
+      Refuse(raw, why);
       return false;
     }
     if (const char* target = archive_entry_hardlink(entry); target != nullptr) {
