@@ -164,14 +164,14 @@ std::vector<std::string> ItemProblems(const ScanResult& s,
   if (file == s.payload.end()) {
     problems.push_back("its file " + item.path + " is not in the bundle");
   } else if (file->second.size != item.size) {
-    problems.push_back("evidence/items.json says " + std::to_string(item.size) +
+    problems.push_back(std::string(kItems) + " says " + std::to_string(item.size) +
                        " bytes, the file has " + std::to_string(file->second.size));
   }
   if (manifest != nullptr) {
     if (auto m = manifest->find(item.path); m == manifest->end()) {
       problems.push_back("its file " + item.path + " is not in manifest-sha256.txt");
     } else if (m->second != item.sha256) {
-      problems.push_back("evidence/items.json says sha256 " + item.sha256 +
+      problems.push_back(std::string(kItems) + " says sha256 " + item.sha256 +
                          ", manifest-sha256.txt says " + m->second);
     }
   }
@@ -191,7 +191,7 @@ std::vector<std::string> ItemProblems(const ScanResult& s,
                        " differs from its item.ingested entry " + std::to_string(sig->seq) + " (" +
                        sig->sha256 + ")");
   } else if (item.sha256 != file_sha) {
-    problems.push_back("evidence/items.json says sha256 " + item.sha256 + ", the file has " +
+    problems.push_back(std::string(kItems) + " says sha256 " + item.sha256 + ", the file has " +
                        file_sha);
   }
   if (sig->size != item.size) {
@@ -362,7 +362,7 @@ void CompareIncident(const BundleIncident& b, const BundleIncident& s,
            std::vector<std::string>(si.begin(), si.end()));
   }
   if (b.versions.size() != s.versions.size()) {
-    problems->push_back("evidence/incidents.json has " + std::to_string(b.versions.size()) +
+    problems->push_back(std::string(kIncidents) + " has " + std::to_string(b.versions.size()) +
                         " versions, the disclosed entries " + std::to_string(s.versions.size()));
     return;
   }

@@ -172,9 +172,9 @@ void CheckProofs(Records& r, const std::string& path, const std::string& text,
   const std::vector<ProofElement>& elements = parsed->entries;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const Line& line = lines[i];
-    std::string subject = line.entry
-                              ? r.label + "entry " + std::to_string(line.entry->seq)
-                              : r.prefix + "ledger.jsonl line " + std::to_string(line.number);
+    std::string subject =
+        line.entry ? r.label + "entry " + std::to_string(line.entry->seq)
+                   : r.prefix + bundle_format::kLedgerName + " line " + std::to_string(line.number);
     if (i >= elements.size()) {
       c.Fail("proof", subject, "no element for it in " + path);
       continue;

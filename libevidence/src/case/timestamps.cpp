@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "bundle_format.hpp"
 #include "case_state.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/checkpoint.hpp"
@@ -333,8 +334,8 @@ Result<std::vector<std::pair<std::string, std::string>>> BundleFiles(sql::Databa
     if (!note) {
       return Status::Corruption("timestamps/" + n + ".tsr: the checkpoint it covers is missing");
     }
-    out.emplace_back("evidence/timestamps/" + n + ".tsr", std::move(der));
-    out.emplace_back("evidence/timestamps/" + n + ".checkpoint", std::move(*note));
+    out.emplace_back(bundle_format::TimestampToken(a.size), std::move(der));
+    out.emplace_back(bundle_format::TimestampCheckpoint(a.size), std::move(*note));
   }
   return out;
 }
