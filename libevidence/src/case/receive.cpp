@@ -238,6 +238,36 @@ struct Undo {
   }
 };
 
+// The custody folders of this receive, written under tmp/custody-<k>/ for a rename into place
+// just before the commit (`folders`: CustodyRecords; `carried`: the numbers of the earlier
+// custodians' folders among them).
+struct StagedCustody {
+  std::vector<std::pair<std::uint64_t, CustodyFiles>> folders;
+  std::vector<std::uint64_t> carried;
+  fs::path staging;
+};
+
+Result<StagedCustody> StageCustody(FileSystem& fs, const fs::path& case_dir,
+                                   const std::map<std::string, std::string>& tag_files,
+                                   Undo& undo) {
+  // The sender's records, and any records of earlier custodians it carried, oldest first.
+  std::error_code ec;
+  const fs::path custody_root = case_dir / "custody";
+  std::uint64_t next = 1;
+  while (fs::exists(custody_root / std::to_string(next), ec)) ++next;
+  StagedCustody c;
+  c.folders = CustodyRecords(tag_files, next);
+  for (std::size_t i = 0; i + 1 < c.folders.size(); ++i) c.carried.push_back(c.folders[i].first);
+  if (!fs::exists(custody_root, ec)) {
+    EVIDENCE_RETURN_IF_ERROR(fs.CreateDir(custody_root, 0700));
+    undo.created_root = custody_root;
+  }
+  c.staging = case_dir / "tmp" / ("custody-" + std::to_string(c.folders.back().first));
+  undo.custody.push_back(c.staging);
+  EVIDENCE_RETURN_IF_ERROR(WriteCustodyStaging(fs, c.staging, c.folders));
+  return c;
+}
+
 // The items row of a received item, repeating exactly what its item.ingested entry `seq` says.
 Status InsertReceivedItem(sql::Database& db, const VerifiedItem& item, std::uint64_t seq,
                           const std::string& note, const std::string& metadata_text) {
@@ -323,9 +353,8 @@ nlohmann::json ReceiptData(const BundleReport& r, const std::vector<std::string>
 
 }  // namespace
 
-// Over 80 lines: the order of the steps below is the crash-safety argument (decide, stage, unlock,
-// record, place the custody folders, commit), and reads best in one place; each step is its own
-// function above.
+// The order of the steps is the crash-safety argument: decide, stage, unlock, record, place the
+// custody folders, commit.
 Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& note,
                                      const VerifyBundleOptions& options) {
   ReceiveOutcome out;
@@ -358,22 +387,13 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
   EVIDENCE_RETURN_IF_ERROR(Unlock());
   EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
 
-  // The sender's records, and any records of earlier custodians it carried, oldest first.
   std::error_code ec;
   const fs::path custody_root = s_->dir / "custody";
-  std::uint64_t next = 1;
-  while (fs::exists(custody_root / std::to_string(next), ec)) ++next;
-  auto to_write = CustodyRecords(r.tag_files, next);
-  std::vector<std::uint64_t> carried;
-  for (std::size_t i = 0; i + 1 < to_write.size(); ++i) carried.push_back(to_write[i].first);
+  EVIDENCE_ASSIGN_OR_RETURN(StagedCustody custody,
+                            StageCustody(*s_->fs, s_->dir, r.tag_files, undo));
+  const auto& to_write = custody.folders;
+  const fs::path& staging = custody.staging;
   out.custody = to_write.back().first;
-  if (!fs::exists(custody_root, ec)) {
-    EVIDENCE_RETURN_IF_ERROR(s_->fs->CreateDir(custody_root, 0700));
-    undo.created_root = custody_root;
-  }
-  fs::path staging = s_->dir / "tmp" / ("custody-" + std::to_string(out.custody));
-  undo.custody.push_back(staging);
-  EVIDENCE_RETURN_IF_ERROR(WriteCustodyStaging(*s_->fs, staging, to_write));
 
   AppendFn append = [this](std::string_view action, nlohmann::json data,
                            const std::optional<std::string>& item) {
@@ -392,9 +412,9 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
   }
 
   EVIDENCE_ASSIGN_OR_RETURN(
-      out.entry,
-      s_->AppendEntry("bundle.received", ReceiptData(r, received_ids, out.custody, carried, note),
-                      std::nullopt, std::nullopt));
+      out.entry, s_->AppendEntry("bundle.received",
+                                 ReceiptData(r, received_ids, out.custody, custody.carried, note),
+                                 std::nullopt, std::nullopt));
   EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
   // The custody records take their place just before the commit that refers to them.
   for (const auto& [k, files] : to_write) {
