@@ -1,5 +1,5 @@
 // VerifyBundle with what it proved: besides the report, the values of every disclosed item as
-// the signed ledger entries record them, for `receive` to take in (bundle_receive.cpp). Nothing
+// the signed ledger entries record them, for `receive` to take in (case/receive.cpp). Nothing
 // in a VerifiedItem comes from items.json alone.
 #pragma once
 
