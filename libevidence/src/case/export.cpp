@@ -470,7 +470,6 @@ struct TempGuard {
 // in manifest order and writes exactly the bytes that were hashed. Larger objects are streamed
 // (and hashed) here, in blocks. The prefetch buffers are reused: each is faulted in once, and
 // objects are read straight into them.
-// Over 80 lines: the pool's producer and consumer share the buffer list, and are read together.
 Status WritePayload(BundleWriter& w, const std::string& top, const std::vector<Item>& chosen,
                     const Payload& payload, const ObjectStore& objects) {
   std::vector<const Item*> in_manifest_order;
