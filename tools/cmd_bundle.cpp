@@ -1,5 +1,7 @@
 // Bundles: export (the victim's hand-over), verify-bundle (the officer's check), receive.
 #include <iostream>
+#include <map>
+#include <string>
 
 #include "cli.hpp"
 
@@ -14,6 +16,51 @@ std::string ExporterFingerprint(const BundleReport& r) {
     if (s.role == "exporter") return s.fingerprint;
   }
   return "(unknown)";
+}
+
+// The flag of each field of ExportOptions, VerifyBundleOptions and Receive's parameters. The
+// library names an input by its field (Status::argument(), and "options.<field>" inside a report
+// line, docs/verify-bundle.md "Report lines"); the user knows it by its flag.
+const std::map<std::string, std::string>& Flags() {
+  static const std::map<std::string, std::string> flags = {
+      {"fingerprint", "--fingerprint"},
+      {"note", "--note"},
+      {"out", "--out"},
+      {"recipient", "--recipient"},
+      {"require_trust", "--require-trust"},
+      {"since_checkpoint", "--since-checkpoint"},
+      {"trust", "--trust"},
+      {"tsa_ca", "--tsa-ca"}};
+  return flags;
+}
+
+// Report lines, and receive's refusal that quotes one, name an option as "options.<field>";
+// shown to the user, it is the flag.
+std::string WithFlags(std::string text) {
+  for (const auto& [field, flag] : Flags()) {
+    const std::string token = "options." + field;
+    for (auto at = text.find(token); at != std::string::npos; at = text.find(token, at)) {
+      text.replace(at, token.size(), flag);
+    }
+  }
+  return text;
+}
+
+void ShowFlags(BundleReport* report) {
+  for (auto& check : report->checks) check.detail = WithFlags(std::move(check.detail));
+}
+
+// An error of export, verify-bundle or receive, with the flag of the input it is about.
+int ReportBundleError(const Status& status) {
+  std::string message = WithFlags(status.message());
+  auto flag = Flags().find(status.argument());
+  if (status.argument() == "out") {
+    // The message names the file; what the user can do about it is a flag of its own.
+    if (status.code() == StatusCode::kAlreadyExists) message += " (use --force to replace it)";
+  } else if (flag != Flags().end()) {
+    message = flag->second + ": " + message;
+  }
+  return ReportError(Status(status.code(), message));
 }
 
 // docs/verify-bundle.md "Output". Every string in the report is already printable (VerifyBundle
@@ -81,147 +128,152 @@ void AddSignerOptions(CLI::App* cmd, SignerFlags* f) {
                   "CA certificate(s) the bundle's time-stamp tokens must chain to (PEM)");
 }
 
+void AddExport(CLI::App& app, Globals& g, Runner& run) {
+  auto* cmd =
+      app.add_subcommand("export", "write a bundle for investigators (BagIt .zip/.tar/.tar.gz)");
+  auto opt = std::make_shared<ExportOptions>();
+  auto out = std::make_shared<std::string>();
+  auto since = std::make_shared<std::string>();
+  auto until = std::make_shared<std::string>();
+  cmd->add_option("--out", *out, "the bundle to write: FILE.zip, FILE.tar or FILE.tar.gz")
+      ->required();
+  cmd->add_option("--item", opt->items, "an exhibit to include (repeat; default: everything)");
+  cmd->add_option("--incident", opt->incidents,
+                  "an incident to include, with its evidence (repeat)");
+  cmd->add_option("--since", *since, "include what happened at or after this time");
+  cmd->add_option("--until", *until, "include what happened at or before this time");
+  cmd->add_option("--recipient", opt->recipient, "who the bundle is for (recorded in the ledger)");
+  cmd->add_flag("--force", opt->force, "replace an existing bundle file");
+  auto since_cp = std::make_shared<std::string>();
+  cmd->add_option("--since-checkpoint", *since_cp,
+                  "an older checkpoint file of this case: also carry the proof that the ledger "
+                  "only grew since");
+  cmd->callback([&g, &run, opt, out, since, until, since_cp] {
+    run = [&g, opt, out, since, until, since_cp]() -> int {
+      opt->out = *out;
+      if (!since_cp->empty()) opt->since_checkpoint = *since_cp;
+      if (!since->empty()) {
+        auto t = TimeBound(*since, false);
+        if (!t.ok()) return ReportError(t.status().WithContext("--since"));
+        opt->since = *t;
+      }
+      if (!until->empty()) {
+        auto t = TimeBound(*until, true);
+        if (!t.ok()) return ReportError(t.status().WithContext("--until"));
+        opt->until = *t;
+      }
+      auto c = OpenCase(g);
+      if (!c.ok()) return ReportError(c.status());
+      auto r = c->Export(*opt);
+      if (!r.ok()) return ReportBundleError(r.status());
+      if (g.json) {
+        PrintJson({{"file", r->file.string()},
+                   {"top_folder", r->top_folder},
+                   {"items", r->items},
+                   {"incidents", r->incidents},
+                   {"entries", r->entries},
+                   {"payload_bytes", r->payload_bytes},
+                   {"manifest_sha256", r->manifest_sha256},
+                   {"export_entry", r->export_entry},
+                   {"tree_size", r->tree_size},
+                   {"consistency_proofs", r->consistency_proofs},
+                   {"fingerprint", c->info().key_fingerprint}});
+      } else if (!g.quiet) {
+        std::cout << "wrote " << r->file.string() << ": " << r->items << " item(s), "
+                  << r->incidents << " incident(s), " << r->entries
+                  << " ledger entries with proofs against checkpoint " << r->tree_size << "\n"
+                  << "recorded as ledger entry " << r->export_entry << "; manifest sha256 "
+                  << r->manifest_sha256 << "\n"
+                  << "signer fingerprint " << c->info().key_fingerprint
+                  << " (tell the recipient by another channel)\n";
+      }
+      return kExitOk;
+    };
+  });
+}
+
+void AddVerifyBundle(CLI::App& app, Globals& g, Runner& run) {
+  auto* cmd = app.add_subcommand("verify-bundle",
+                                 "check a bundle offline, without unpacking it (no case needed)");
+  auto file = std::make_shared<std::string>();
+  auto opt = std::make_shared<VerifyBundleOptions>();
+  auto signer = std::make_shared<SignerFlags>();
+  cmd->add_option("file", *file, "the bundle (.zip, .tar, .tar.gz)")->required();
+  AddSignerOptions(cmd, signer.get());
+  auto since_cp = std::make_shared<std::string>();
+  auto verbose = std::make_shared<bool>(false);
+  cmd->add_flag("--verbose", *verbose, "list every check, not only the failures");
+  cmd->add_option("--since-checkpoint", *since_cp,
+                  "an older checkpoint of the same case: require that the ledger only grew since");
+  cmd->callback([&g, &run, file, opt, signer, since_cp, verbose] {
+    run = [&g, file, opt, signer, since_cp, verbose]() -> int {
+      signer->ApplyTo(opt.get());
+      if (!since_cp->empty()) opt->since_checkpoint = *since_cp;
+      auto r = VerifyBundle(*file, *opt);
+      if (!r.ok()) return ReportBundleError(r.status());
+      ShowFlags(&*r);
+      if (g.json) {
+        PrintJson(BundleReportJson(*r));
+      } else {
+        PrintBundleReport(*r, g.quiet    ? ReportDetail::kFailures
+                              : *verbose ? ReportDetail::kEveryCheck
+                                         : ReportDetail::kSummary);
+      }
+      return r->ok() ? kExitOk : kExitNotVerified;
+    };
+  });
+}
+
+void AddReceive(CLI::App& app, Globals& g, Runner& run) {
+  auto* cmd =
+      app.add_subcommand("receive", "take a verified bundle into this case; custody continues");
+  auto file = std::make_shared<std::string>();
+  auto note = std::make_shared<std::string>();
+  auto signer = std::make_shared<SignerFlags>();
+  cmd->add_option("file", *file, "the bundle")->required();
+  cmd->add_option("--note", *note, "a note recorded with the receipt");
+  AddSignerOptions(cmd, signer.get());
+  cmd->callback([&g, &run, file, note, signer] {
+    run = [&g, file, note, signer]() -> int {
+      auto c = OpenCase(g);
+      if (!c.ok()) return ReportError(c.status());
+      VerifyBundleOptions opt;
+      signer->ApplyTo(&opt);
+      auto r = c->Receive(*file, *note, opt);
+      if (!r.ok()) return ReportBundleError(r.status());
+      ShowFlags(&r->report);
+      if (g.json) {
+        nlohmann::json j = BundleReportJson(r->report);
+        j["imported"] = r->imported;
+        j["already"] = r->already;
+        j["custody"] = r->custody;
+        j["entry"] = r->entry;
+        PrintJson(j);
+      } else if (!g.quiet) {
+        for (const auto& s : r->report.signers) {
+          std::cout << "signer  " << s.role << "  " << s.key_name << "  " << s.fingerprint << "\n";
+        }
+        for (const auto& x : r->imported) std::cout << "received " << x << "\n";
+        for (const auto& x : r->already) std::cout << "already held " << x << "\n";
+        std::cout << "recorded as ledger entry " << r->entry
+                  << "; the sender's records are in custody/" << r->custody << "\n";
+      }
+      if (!r->report.signer_confirmed) {
+        PrintWarning("the sender's key " + ExporterFingerprint(r->report) +
+                     " is unconfirmed: compare it with the sender by another channel "
+                     "(--fingerprint SHA256:... or --require-trust refuse an unconfirmed one)");
+      }
+      return kExitOk;
+    };
+  });
+}
+
 }  // namespace
 
 void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
-  {
-    auto* cmd =
-        app.add_subcommand("export", "write a bundle for investigators (BagIt .zip/.tar/.tar.gz)");
-    auto opt = std::make_shared<ExportOptions>();
-    auto out = std::make_shared<std::string>();
-    auto since = std::make_shared<std::string>();
-    auto until = std::make_shared<std::string>();
-    cmd->add_option("--out", *out, "the bundle to write: FILE.zip, FILE.tar or FILE.tar.gz")
-        ->required();
-    cmd->add_option("--item", opt->items, "an exhibit to include (repeat; default: everything)");
-    cmd->add_option("--incident", opt->incidents,
-                    "an incident to include, with its evidence (repeat)");
-    cmd->add_option("--since", *since, "include what happened at or after this time");
-    cmd->add_option("--until", *until, "include what happened at or before this time");
-    cmd->add_option("--recipient", opt->recipient,
-                    "who the bundle is for (recorded in the ledger)");
-    cmd->add_flag("--force", opt->force, "replace an existing bundle file");
-    auto since_cp = std::make_shared<std::string>();
-    cmd->add_option("--since-checkpoint", *since_cp,
-                    "an older checkpoint file of this case: also carry the proof that the ledger "
-                    "only grew since");
-    cmd->callback([&g, &run, opt, out, since, until, since_cp] {
-      run = [&g, opt, out, since, until, since_cp]() -> int {
-        opt->out = *out;
-        if (!since_cp->empty()) opt->since_checkpoint = *since_cp;
-        if (!since->empty()) {
-          auto t = TimeBound(*since, false);
-          if (!t.ok()) return ReportError(t.status().WithContext("--since"));
-          opt->since = *t;
-        }
-        if (!until->empty()) {
-          auto t = TimeBound(*until, true);
-          if (!t.ok()) return ReportError(t.status().WithContext("--until"));
-          opt->until = *t;
-        }
-        auto c = OpenCase(g);
-        if (!c.ok()) return ReportError(c.status());
-        auto r = c->Export(*opt);
-        if (!r.ok()) return ReportError(r.status());
-        if (g.json) {
-          PrintJson({{"file", r->file.string()},
-                     {"top_folder", r->top_folder},
-                     {"items", r->items},
-                     {"incidents", r->incidents},
-                     {"entries", r->entries},
-                     {"payload_bytes", r->payload_bytes},
-                     {"manifest_sha256", r->manifest_sha256},
-                     {"export_entry", r->export_entry},
-                     {"tree_size", r->tree_size},
-                     {"consistency_proofs", r->consistency_proofs},
-                     {"fingerprint", c->info().key_fingerprint}});
-        } else if (!g.quiet) {
-          std::cout << "wrote " << r->file.string() << ": " << r->items << " item(s), "
-                    << r->incidents << " incident(s), " << r->entries
-                    << " ledger entries with proofs against checkpoint " << r->tree_size << "\n"
-                    << "recorded as ledger entry " << r->export_entry << "; manifest sha256 "
-                    << r->manifest_sha256 << "\n"
-                    << "signer fingerprint " << c->info().key_fingerprint
-                    << " (tell the recipient by another channel)\n";
-        }
-        return kExitOk;
-      };
-    });
-  }
-  {
-    auto* cmd = app.add_subcommand("verify-bundle",
-                                   "check a bundle offline, without unpacking it (no case needed)");
-    auto file = std::make_shared<std::string>();
-    auto opt = std::make_shared<VerifyBundleOptions>();
-    auto signer = std::make_shared<SignerFlags>();
-    cmd->add_option("file", *file, "the bundle (.zip, .tar, .tar.gz)")->required();
-    AddSignerOptions(cmd, signer.get());
-    auto since_cp = std::make_shared<std::string>();
-    auto verbose = std::make_shared<bool>(false);
-    cmd->add_flag("--verbose", *verbose, "list every check, not only the failures");
-    cmd->add_option(
-        "--since-checkpoint", *since_cp,
-        "an older checkpoint of the same case: require that the ledger only grew since");
-    cmd->callback([&g, &run, file, opt, signer, since_cp, verbose] {
-      run = [&g, file, opt, signer, since_cp, verbose]() -> int {
-        signer->ApplyTo(opt.get());
-        if (!since_cp->empty()) opt->since_checkpoint = *since_cp;
-        auto r = VerifyBundle(*file, *opt);
-        if (!r.ok()) return ReportError(r.status());
-        if (g.json) {
-          PrintJson(BundleReportJson(*r));
-        } else {
-          PrintBundleReport(*r, g.quiet    ? ReportDetail::kFailures
-                                : *verbose ? ReportDetail::kEveryCheck
-                                           : ReportDetail::kSummary);
-        }
-        return r->ok() ? kExitOk : kExitNotVerified;
-      };
-    });
-  }
-  {
-    auto* cmd =
-        app.add_subcommand("receive", "take a verified bundle into this case; custody continues");
-    auto file = std::make_shared<std::string>();
-    auto note = std::make_shared<std::string>();
-    auto signer = std::make_shared<SignerFlags>();
-    cmd->add_option("file", *file, "the bundle")->required();
-    cmd->add_option("--note", *note, "a note recorded with the receipt");
-    AddSignerOptions(cmd, signer.get());
-    cmd->callback([&g, &run, file, note, signer] {
-      run = [&g, file, note, signer]() -> int {
-        auto c = OpenCase(g);
-        if (!c.ok()) return ReportError(c.status());
-        VerifyBundleOptions opt;
-        signer->ApplyTo(&opt);
-        auto r = c->Receive(*file, *note, opt);
-        if (!r.ok()) return ReportError(r.status());
-        if (g.json) {
-          nlohmann::json j = BundleReportJson(r->report);
-          j["imported"] = r->imported;
-          j["already"] = r->already;
-          j["custody"] = r->custody;
-          j["entry"] = r->entry;
-          PrintJson(j);
-        } else if (!g.quiet) {
-          for (const auto& s : r->report.signers) {
-            std::cout << "signer  " << s.role << "  " << s.key_name << "  " << s.fingerprint
-                      << "\n";
-          }
-          for (const auto& x : r->imported) std::cout << "received " << x << "\n";
-          for (const auto& x : r->already) std::cout << "already held " << x << "\n";
-          std::cout << "recorded as ledger entry " << r->entry
-                    << "; the sender's records are in custody/" << r->custody << "\n";
-        }
-        if (!r->report.signer_confirmed) {
-          PrintWarning("the sender's key " + ExporterFingerprint(r->report) +
-                       " is unconfirmed: compare it with the sender by another channel "
-                       "(--fingerprint SHA256:... or --require-trust refuse an unconfirmed one)");
-        }
-        return kExitOk;
-      };
-    });
-  }
+  AddExport(app, g, run);
+  AddVerifyBundle(app, g, run);
+  AddReceive(app, g, run);
 }
 
 }  // namespace evidence::cli

@@ -71,7 +71,7 @@ struct BundleTimestamp {
   std::string tsa;                    // the TSA certificate's subject
   std::string serial;                 // hex
   std::string policy;                 // OID
-  bool chain_checked = false;         // the TSA certificate chains to --tsa-ca
+  bool chain_checked = false;         // the TSA certificate chains to options.tsa_ca
   bool consistent = false;            // a consistency proof ties it to the bundle's checkpoint
   bool ok = false;
 };
@@ -89,7 +89,7 @@ struct BundleReport {
   // The small files of the bundle (every tag file and everything under evidence/), by path
   // relative to the top folder, for callers that go on to use them (receive).
   std::map<std::string, std::string> tag_files;
-  // The exporter's key is the one --trust or --fingerprint named (or one it endorsed). False
+  // The exporter's key is the one options.trust or .fingerprint named (or one it endorsed). False
   // without either option: the bundle may be intact and still come from a look-alike case, so
   // the fingerprint must be compared with the sender by another channel (docs/verify-bundle.md).
   bool signer_confirmed = false;
@@ -127,9 +127,11 @@ struct VerifyBundleOptions {
 // Reads the archive once as a stream, never writing members to disk, and checks everything
 // docs/bundle.md lists (docs/verify-bundle.md describes the checks, the limits and the report).
 // A non-OK Status means the file could not be read or is not a bundle at all (kNotFound,
-// kInvalidArgument, kUnsupported), or an option is unusable (a --trust or --since-checkpoint file
-// that is missing or malformed, a malformed fingerprint, both trust and fingerprint); everything
-// else, including hostile or malformed archives, is reported as failing checks in the report.
+// kInvalidArgument, kUnsupported), or an option is unusable (a trust, tsa_ca or since_checkpoint
+// file that is missing or malformed, a malformed fingerprint, both trust and fingerprint; the
+// Status's argument() is then that field of `options`); everything else, including hostile or
+// malformed archives, is reported as failing checks in the report. A check's detail that refers
+// to an option names it "options.<field>" (e.g. "options.tsa_ca"), never a command-line flag.
 // Subjects and details are printable UTF-8 (control characters from hostile member names are
 // shown as \xNN). Memory stays bounded: payload is hashed in 1 MiB blocks; tag files are kept (at
 // most 64 MiB each, 256 MiB together).

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bagit.hpp"
+#include "bundle_format.hpp"
 #include "bundle_verify.hpp"
 #include "bundle_verify_history.hpp"
 #include "bundle_verify_items.hpp"
@@ -37,14 +38,15 @@ using bundle_internal::DisclosedEntry;
 using bundle_internal::Records;
 using bundle_internal::ScanResult;
 using bundle_internal::Sha256Hex;
+using bundle_internal::VerifiedBundle;
 
-constexpr const char* kBagitTxt = "bagit.txt";
-constexpr const char* kBagInfo = "bag-info.txt";
-constexpr const char* kManifest = "manifest-sha256.txt";
-constexpr const char* kTagManifest = "tagmanifest-sha256.txt";
-constexpr const char* kSignature = "tagmanifest-sha256.sig";
-constexpr const char* kKeys = "evidence/keys.json";
-constexpr const char* kSignerPem = "evidence/signer.pub.pem";
+using bundle_format::kBagInfo;
+using bundle_format::kBagitTxt;
+using bundle_format::kKeys;
+using bundle_format::kManifest;
+using bundle_format::kSignature;
+using bundle_format::kSignerPem;
+using bundle_format::kTagManifest;
 
 std::string Prefix(const std::string& hex) { return hex.substr(0, 16) + "..."; }
 
@@ -59,30 +61,31 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
-// A file named on the command line (a PEM key, a checkpoint); the error names the option too.
-Result<std::string> ReadArgumentFile(const fs::path& path, const std::string& option) {
+// A file an option names; errors are about `argument`, the option's field name.
+Result<std::string> ReadArgumentFile(const fs::path& path, const std::string& argument) {
   auto text = ReadSmallFile(path, kMaxNoteSize);
-  if (!text.ok()) return text.status().WithContext(option);
+  if (!text.ok()) return text.status().AboutArgument(argument);
   return text;
 }
 
-// --trust or --fingerprint: "SHA256:<hex>" or (--trust only) a PEM file. Returns the fingerprint to
-// require.
-Result<std::string> TrustedFingerprint(const std::string& trust, const std::string& option) {
+// options.trust or options.fingerprint (`argument`): "SHA256:<hex>" or (trust only) a PEM file.
+// Returns the fingerprint to require.
+Result<std::string> TrustedFingerprint(const std::string& trust, const std::string& argument) {
   std::string lower = trust;
   for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (lower.rfind("sha256:", 0) == 0) {
     std::string hex = lower.substr(7);
     if (hex.size() != 64 || !HexDecode(hex).ok()) {
-      return Status::InvalidArgument(option + ": \"" + trust +
-                                     "\" is not SHA256: followed by 64 hex digits");
+      return Status::InvalidArgument("\"" + trust + "\" is not SHA256: followed by 64 hex digits")
+          .AboutArgument(argument);
     }
     return "SHA256:" + hex;
   }
-  EVIDENCE_ASSIGN_OR_RETURN(std::string pem, ReadArgumentFile(trust, option));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string pem, ReadArgumentFile(trust, argument));
   auto key = PublicKey::FromPem(pem);
-  if (!key.ok())
-    return Status::InvalidArgument(option + ": " + trust + ": " + key.status().message());
+  if (!key.ok()) {
+    return Status::InvalidArgument(trust + ": " + key.status().message()).AboutArgument(argument);
+  }
   return key->Fingerprint();
 }
 
@@ -157,7 +160,7 @@ void CheckManifest(const ScanResult& s, Bag& bag, Checks& c) {
   c.Ok("bagit", kManifest, std::to_string(lines->size()) + " payload files listed");
   for (const auto& line : *lines) {
     bag.manifest[line.path] = line.sha256;
-    if (line.path.rfind("data/", 0) != 0) {
+    if (!bundle_format::IsPayload(line.path)) {
       c.Fail("payload", line.path, "manifest-sha256.txt lists a path outside data/");
       continue;
     }
@@ -192,7 +195,7 @@ void CheckTagManifest(const ScanResult& s, Checks& c) {
   std::set<std::string> listed;
   for (const auto& line : *lines) {
     listed.insert(line.path);
-    if (line.path.rfind("data/", 0) == 0) {
+    if (bundle_format::IsPayload(line.path)) {
       c.Fail("bagit", line.path,
              "tagmanifest-sha256.txt lists a payload file (it belongs in manifest-sha256.txt)");
       continue;
@@ -266,8 +269,8 @@ void CheckTrust(const std::optional<PublicKey>& key, const std::optional<std::st
     if (options.require_trust) {
       c.Fail("trust", kSignerPem,
              "the signer " + fp +
-                 " is unconfirmed and --require-trust was given: name the sender's key with "
-                 "--fingerprint or --trust");
+                 " is unconfirmed and options.require_trust was given: name the sender's key with "
+                 "options.fingerprint or options.trust");
     } else {
       c.Ok("trust", kSignerPem,
            "UNCONFIRMED: not checked against a known key; confirm the fingerprint " + fp +
@@ -279,16 +282,17 @@ void CheckTrust(const std::optional<PublicKey>& key, const std::optional<std::st
          std::string("the exporter is the ") + (options.fingerprint ? "expected" : "trusted") +
              " key " + fp);
   } else if (options.fingerprint) {
-    c.Fail("trust", kSignerPem,
-           "fingerprint mismatch: the bundle is signed by " + fp + ", not by " + *trusted +
-               " (--fingerprint); a case can copy its owner's name and key name, not the key");
+    c.Fail(
+        "trust", kSignerPem,
+        "fingerprint mismatch: the bundle is signed by " + fp + ", not by " + *trusted +
+            " (options.fingerprint); a case can copy its owner's name and key name, not the key");
   } else if (auto chain = bundle_internal::Endorsement(epochs, *trusted, fp)) {
     // The trusted key signed the rotation to the signer (key.added entries, disclosed and proven).
     report.signer_confirmed = true;
     c.Ok("trust", kSignerPem, *chain);
   } else {
     c.Fail("trust", kSignerPem,
-           "the exporter's key " + fp + " is not the trusted key " + *trusted + " (--trust " +
+           "the exporter's key " + fp + " is not the trusted key " + *trusted + " (options.trust " +
                options.trust.value_or("") + ")");
   }
 }
@@ -353,7 +357,7 @@ void CheckExport(const ScanResult& s, const Records& main, const std::set<std::s
     }
   }
   if (!chosen) {
-    c.Fail("export", "evidence/ledger.jsonl", "no readable export.created entry is disclosed");
+    c.Fail("export", bundle_format::kLedger, "no readable export.created entry is disclosed");
     return;
   }
   report.exported = chosen_entry->entry.time;
@@ -415,7 +419,7 @@ void CheckBagInfoAgainstRecords(const Bag& bag, const Records& main, Checks& c) 
 
 std::vector<std::uint64_t> CustodyFolders(const ScanResult& s) {
   std::set<std::uint64_t> ks;
-  const std::string root = "evidence/custody/";
+  const std::string root = bundle_format::kCustodyDir;
   for (const auto& [path, bytes] : s.tag_files) {
     if (path.rfind(root, 0) != 0) continue;
     std::string_view rest(path);
@@ -527,43 +531,137 @@ BundleSigner SignerOf(const Records& r, std::string role) {
   return s;
 }
 
+// The options, read and checked before any work on the archive: a usage error comes first.
+struct UsableOptions {
+  std::optional<std::string> trusted;  // the fingerprint the exporter must have or chain to
+  std::optional<std::string> since_note;
+  std::optional<std::string> tsa_ca_pem;
+};
+
+Result<UsableOptions> ReadOptions(const VerifyBundleOptions& options) {
+  UsableOptions u;
+  if (options.trust && options.fingerprint) {
+    return Status::InvalidArgument("a trusted key and a fingerprint were both given; give one")
+        .AboutArgument("fingerprint");
+  }
+  if (options.trust) {
+    EVIDENCE_ASSIGN_OR_RETURN(u.trusted, TrustedFingerprint(*options.trust, "trust"));
+  }
+  if (options.fingerprint) {
+    if (options.fingerprint->rfind("SHA256:", 0) != 0 &&
+        options.fingerprint->rfind("sha256:", 0) != 0) {
+      return Status::InvalidArgument("\"" + *options.fingerprint +
+                                     "\" is not SHA256: followed by 64 hex digits")
+          .AboutArgument("fingerprint");
+    }
+    EVIDENCE_ASSIGN_OR_RETURN(u.trusted, TrustedFingerprint(*options.fingerprint, "fingerprint"));
+  }
+  if (options.since_checkpoint) {
+    EVIDENCE_ASSIGN_OR_RETURN(u.since_note,
+                              ReadArgumentFile(*options.since_checkpoint, "since_checkpoint"));
+    if (auto parsed = ParseCheckpointNote(*u.since_note); !parsed.ok()) {
+      return Status::InvalidArgument(options.since_checkpoint->string() + ": " +
+                                     parsed.status().message())
+          .AboutArgument("since_checkpoint");
+    }
+  }
+  if (options.tsa_ca) {
+    EVIDENCE_ASSIGN_OR_RETURN(u.tsa_ca_pem, bundle_internal::ReadTsaCa(*options.tsa_ca));
+  }
+  return u;
+}
+
+// Every custodian's records carried in evidence/custody/<k>/, checked, and each one's link to the
+// custodian who took it in. `main` is the exporter's. Returns all of them, the exporter's first.
+std::vector<Records> CheckCustody(const ScanResult& scan, Records main, BundleReport& report,
+                                  Checks& c) {
+  std::vector<std::uint64_t> ks = CustodyFolders(scan);
+  std::vector<Records> custody;
+  custody.reserve(ks.size());
+  for (std::uint64_t k : ks) {
+    std::string label = "custody " + std::to_string(k) + " ";
+    custody.push_back(
+        bundle_internal::CheckRecords(scan.tag_files, bundle_format::CustodyFolder(k), label, c));
+    report.signers.push_back(SignerOf(custody.back(), "custodian " + std::to_string(k)));
+  }
+  for (std::size_t i = 0; i < custody.size(); ++i) {
+    // Custodian k's records were taken in by a later custodian or by the exporter.
+    std::vector<const Records*> later = {&main};
+    for (std::size_t j = i + 1; j < custody.size(); ++j) later.push_back(&custody[j]);
+    CheckCustodyLink(custody[i], ks[i], later, c);
+  }
+  std::vector<Records> all;
+  all.reserve(custody.size() + 1);
+  all.push_back(std::move(main));
+  for (auto& r : custody) all.push_back(std::move(r));
+  return all;
+}
+
+// The checks of docs/bundle.md "What verify-bundle checks", 2 onwards, in that order, on an archive
+// that was read to its end.
+void CheckContents(const ScanResult& scan, const UsableOptions& u,
+                   const VerifyBundleOptions& options, VerifiedBundle& verified, Checks& c) {
+  BundleReport& report = verified.report;
+  Bag bag;
+  CheckBagitTxt(scan, c);
+  CheckBagInfo(scan, bag, c);
+  CheckTagManifest(scan, c);
+  CheckManifest(scan, bag, c);
+
+  std::optional<PublicKey> key = CheckSignature(scan, c);
+
+  Records main = bundle_internal::CheckRecords(scan.tag_files, bundle_format::kEvidenceDir, "", c);
+  std::vector<KeyEpoch> epochs = bundle_internal::CheckKeyHistory(main, c);
+  CheckTrust(key, u.trusted, options, epochs, report, c);
+  CheckKeysJson(scan, epochs, c);
+  report.case_uuid = main.case_uuid;
+  report.signers.push_back(SignerOf(main, "exporter"));
+  CheckBagInfoAgainstRecords(bag, main, c);
+
+  std::set<std::string> exhibits, incidents;
+  bundle_internal::CheckItems(scan, bag.manifest_ok ? &bag.manifest : nullptr, main, report,
+                              &exhibits, &verified.items, c);
+  bundle_internal::CheckIncidents(scan, main, &incidents, c);
+  CheckExport(scan, main, exhibits, incidents, report, c);
+
+  std::vector<Records> records = CheckCustody(scan, std::move(main), report, c);
+  std::vector<const Records*> all;
+  for (const auto& r : records) all.push_back(&r);
+  CheckReceivedItems(all, c);
+
+  bundle_internal::CheckTimestamps(scan.tag_files, all, epochs, u.tsa_ca_pem, c,
+                                   &report.timestamps);
+  auto carried = bundle_internal::CheckConsistencyProofs(scan.tag_files, records.front(), c);
+  if (u.since_note) {
+    bundle_internal::CheckSinceCheckpoint(*u.since_note, options.since_checkpoint->string(),
+                                          records.front(), epochs, carried, c);
+  }
+}
+
+// Every string of the report that may come from the archive, as printable UTF-8.
+void MakePrintable(BundleReport& report) {
+  for (auto& check : report.checks) {
+    check.subject = PrintableText(check.subject);
+    check.detail = PrintableText(check.detail);
+  }
+  report.top_folder = PrintableText(report.top_folder);
+  report.case_uuid = PrintableText(report.case_uuid);
+  report.exported = PrintableText(report.exported);
+  for (auto& signer : report.signers) {
+    signer.key_name = PrintableText(signer.key_name);
+    signer.case_uuid = PrintableText(signer.case_uuid);
+  }
+}
+
 }  // namespace
 
 namespace bundle_internal {
 
 Result<VerifiedBundle> VerifyBundleWithItems(const fs::path& file,
-                                             const VerifyBundleOptions& options) {
-  // Usage errors first, before any work on the archive.
-  std::optional<std::string> trusted;
-  if (options.trust && options.fingerprint) {
-    return Status::InvalidArgument("give --trust or --fingerprint, not both");
-  }
-  if (options.trust) {
-    EVIDENCE_ASSIGN_OR_RETURN(trusted, TrustedFingerprint(*options.trust, "--trust"));
-  }
-  if (options.fingerprint) {
-    if (options.fingerprint->rfind("SHA256:", 0) != 0 &&
-        options.fingerprint->rfind("sha256:", 0) != 0) {
-      return Status::InvalidArgument("--fingerprint: \"" + *options.fingerprint +
-                                     "\" is not SHA256: followed by 64 hex digits");
-    }
-    EVIDENCE_ASSIGN_OR_RETURN(trusted, TrustedFingerprint(*options.fingerprint, "--fingerprint"));
-  }
-  std::optional<std::string> since_note;
-  if (options.since_checkpoint) {
-    EVIDENCE_ASSIGN_OR_RETURN(since_note,
-                              ReadArgumentFile(*options.since_checkpoint, "--since-checkpoint"));
-    if (auto parsed = ParseCheckpointNote(*since_note); !parsed.ok()) {
-      return Status::InvalidArgument("--since-checkpoint: " + options.since_checkpoint->string() +
-                                     ": " + parsed.status().message());
-    }
-  }
-  std::optional<std::string> tsa_ca_pem;
-  if (options.tsa_ca) {
-    EVIDENCE_ASSIGN_OR_RETURN(tsa_ca_pem, bundle_internal::ReadTsaCa(*options.tsa_ca));
-  }
-
-  EVIDENCE_ASSIGN_OR_RETURN(ScanResult scan, bundle_internal::ScanArchive(file));
+                                             const VerifyBundleOptions& options,
+                                             PayloadSink* sink) {
+  EVIDENCE_ASSIGN_OR_RETURN(UsableOptions usable, ReadOptions(options));
+  EVIDENCE_ASSIGN_OR_RETURN(ScanResult scan, bundle_internal::ScanArchive(file, {}, sink));
 
   VerifiedBundle verified;
   BundleReport& report = verified.report;
@@ -577,70 +675,10 @@ Result<VerifiedBundle> VerifyBundleWithItems(const fs::path& file,
          scan.format + " archive, " + std::to_string(scan.members) +
              " members in one top folder \"" + scan.top_folder +
              "\", no links, devices, absolute paths or duplicates");
-
-    Bag bag;
-    CheckBagitTxt(scan, c);
-    CheckBagInfo(scan, bag, c);
-    CheckTagManifest(scan, c);
-    CheckManifest(scan, bag, c);
-
-    std::optional<PublicKey> key = CheckSignature(scan, c);
-
-    Records main = bundle_internal::CheckRecords(scan.tag_files, "evidence/", "", c);
-    std::vector<KeyEpoch> epochs = bundle_internal::CheckKeyHistory(main, c);
-    CheckTrust(key, trusted, options, epochs, report, c);
-    CheckKeysJson(scan, epochs, c);
-    report.case_uuid = main.case_uuid;
-    report.signers.push_back(SignerOf(main, "exporter"));
-    CheckBagInfoAgainstRecords(bag, main, c);
-
-    std::set<std::string> exhibits, incidents;
-    bundle_internal::CheckItems(scan, bag.manifest_ok ? &bag.manifest : nullptr, main, report,
-                                &exhibits, &verified.items, c);
-    bundle_internal::CheckIncidents(scan, main, &incidents, c);
-    CheckExport(scan, main, exhibits, incidents, report, c);
-
-    std::vector<std::uint64_t> ks = CustodyFolders(scan);
-    std::vector<Records> custody;
-    custody.reserve(ks.size());
-    for (std::uint64_t k : ks) {
-      std::string label = "custody " + std::to_string(k) + " ";
-      custody.push_back(bundle_internal::CheckRecords(
-          scan.tag_files, "evidence/custody/" + std::to_string(k) + "/", label, c));
-      report.signers.push_back(SignerOf(custody.back(), "custodian " + std::to_string(k)));
-    }
-    for (std::size_t i = 0; i < custody.size(); ++i) {
-      // Custodian k's records were taken in by a later custodian or by the exporter.
-      std::vector<const Records*> later = {&main};
-      for (std::size_t j = i + 1; j < custody.size(); ++j) later.push_back(&custody[j]);
-      CheckCustodyLink(custody[i], ks[i], later, c);
-    }
-    std::vector<const Records*> all = {&main};
-    for (const auto& r : custody) all.push_back(&r);
-    CheckReceivedItems(all, c);
-
-    bundle_internal::CheckTimestamps(scan.tag_files, all, epochs, tsa_ca_pem, c,
-                                     &report.timestamps);
-    auto carried = bundle_internal::CheckConsistencyProofs(scan.tag_files, main, c);
-    if (since_note) {
-      bundle_internal::CheckSinceCheckpoint(*since_note, options.since_checkpoint->string(), main,
-                                            epochs, carried, c);
-    }
-  }
-  if (!scan.refusal) {
+    CheckContents(scan, usable, options, verified, c);
     for (const auto& [path, f] : scan.payload) report.payload_bytes += f.size;
   }
-  for (auto& check : report.checks) {
-    check.subject = PrintableText(check.subject);
-    check.detail = PrintableText(check.detail);
-  }
-  report.top_folder = PrintableText(report.top_folder);
-  report.case_uuid = PrintableText(report.case_uuid);
-  report.exported = PrintableText(report.exported);
-  for (auto& signer : report.signers) {
-    signer.key_name = PrintableText(signer.key_name);
-    signer.case_uuid = PrintableText(signer.case_uuid);
-  }
+  MakePrintable(report);
   // A refused archive was not read to the end: its files are not the bundle's.
   if (!scan.refusal) report.tag_files = std::move(scan.tag_files);
   if (!report.ok()) verified.items.clear();

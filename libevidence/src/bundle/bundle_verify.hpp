@@ -1,5 +1,5 @@
 // VerifyBundle with what it proved: besides the report, the values of every disclosed item as
-// the signed ledger entries record them, for `receive` to take in (bundle_receive.cpp). Nothing
+// the signed ledger entries record them, for `receive` to take in (case/receive.cpp). Nothing
 // in a VerifiedItem comes from items.json alone.
 #pragma once
 
@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bundle_verify_scan.hpp"
 #include "evidence/bundle.hpp"
 #include "evidence/hash.hpp"
 
@@ -39,8 +40,10 @@ struct VerifiedBundle {
   std::vector<VerifiedItem> items;
 };
 
-// VerifyBundle (evidence/bundle.hpp), same errors.
+// VerifyBundle (evidence/bundle.hpp), same errors. With a `sink`, every payload member read also
+// goes to it (bundle_verify_scan.hpp), and the sink's errors are returned as they are.
 Result<VerifiedBundle> VerifyBundleWithItems(const std::filesystem::path& file,
-                                             const VerifyBundleOptions& options);
+                                             const VerifyBundleOptions& options,
+                                             PayloadSink* sink = nullptr);
 
 }  // namespace evidence::bundle_internal

@@ -1,5 +1,6 @@
 #include "bundle_verify_history.hpp"
 
+#include "bundle_format.hpp"
 #include "bundle_verify_members.hpp"
 
 #include <nlohmann/json.hpp>
@@ -12,7 +13,7 @@ namespace evidence::bundle_internal {
 
 namespace {
 
-constexpr const char* kConsistency = "evidence/consistency.json";
+using bundle_format::kConsistency;
 
 std::string Prefix(const Sha256Digest& h) { return HexEncode(h).substr(0, 16) + "..."; }
 
@@ -164,7 +165,7 @@ void CheckSinceCheckpoint(const std::string& note, const std::string& option, co
       c.Fail("consistency", subject,
              "the bundle carries no consistency proof from size " + std::to_string(was.size) +
                  " in evidence/consistency.json: nothing shows that its ledger extends the older "
-                 "checkpoint (export it with --since-checkpoint)");
+                 "checkpoint (export it with options.since_checkpoint)");
     } else if (match->from_root != was.root) {
       c.Fail("consistency", subject,
              "the bundle's ledger had root " + Prefix(match->from_root) + " at size " +

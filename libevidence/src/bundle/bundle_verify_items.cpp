@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "bagit.hpp"
+#include "bundle_format.hpp"
 #include "bundle_verify_members.hpp"
 #include "evidence/bytes.hpp"
 #include "incident_fold.hpp"
@@ -12,8 +13,8 @@ namespace evidence::bundle_internal {
 
 namespace {
 
-constexpr const char* kItems = "evidence/items.json";
-constexpr const char* kIncidents = "evidence/incidents.json";
+using bundle_format::kIncidents;
+using bundle_format::kItems;
 
 std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   std::string out;
@@ -146,11 +147,83 @@ void CompareItem(const BundleItem& item, const SignedItem& si, std::vector<std::
   if (si.name_hex) {
     if (auto b = HexDecode(*si.name_hex); b.ok()) raw.assign(b->begin(), b->end());
   }
-  std::string path = "data/items/" + si.exhibit + "/" + bagit::PayloadName(raw);
+  std::string path = bundle_format::ItemPayloadPath(si.exhibit, raw);
   if (item.path != path) {
     problems->push_back("\"path\" is " + Shown(item.path) +
                         ", but its signed name puts the file at " + Shown(path));
   }
+}
+
+// What is wrong with one element of items.json: against its payload file, the manifest and its
+// signed item.ingested entry (`sig`, null when none is disclosed). Empty when nothing is.
+std::vector<std::string> ItemProblems(const ScanResult& s,
+                                      const std::map<std::string, std::string>* manifest,
+                                      const Records& main, const BundleItem& item,
+                                      const SignedItem* sig) {
+  std::vector<std::string> problems;
+  auto file = s.payload.find(item.path);
+  if (file == s.payload.end()) {
+    problems.push_back("its file " + item.path + " is not in the bundle");
+  } else if (file->second.size != item.size) {
+    problems.push_back(std::string(kItems) + " says " + std::to_string(item.size) +
+                       " bytes, the file has " + std::to_string(file->second.size));
+  }
+  if (manifest != nullptr) {
+    if (auto m = manifest->find(item.path); m == manifest->end()) {
+      problems.push_back("its file " + item.path + " is not in manifest-sha256.txt");
+    } else if (m->second != item.sha256) {
+      problems.push_back(std::string(kItems) + " says sha256 " + item.sha256 +
+                         ", manifest-sha256.txt says " + m->second);
+    }
+  }
+  std::string e = "entry " + std::to_string(item.entry);
+  if (sig == nullptr) {
+    auto d = main.entries.find(item.entry);
+    problems.push_back(d == main.entries.end()
+                           ? "its item.ingested " + e + " is not disclosed in evidence/ledger.jsonl"
+                           : e + " is " + d->second.entry.action +
+                                 ", not a readable item.ingested of " + item.exhibit);
+    return problems;
+  }
+  // The point of the bundle: the file handed over is the file that was ingested.
+  std::string file_sha = file != s.payload.end() ? file->second.sha256 : item.sha256;
+  if (sig->sha256 != file_sha) {
+    problems.push_back("sha256 " + file_sha + " of " + item.path +
+                       " differs from its item.ingested entry " + std::to_string(sig->seq) + " (" +
+                       sig->sha256 + ")");
+  } else if (item.sha256 != file_sha) {
+    problems.push_back(std::string(kItems) + " says sha256 " + item.sha256 + ", the file has " +
+                       file_sha);
+  }
+  if (sig->size != item.size) {
+    problems.push_back(std::to_string(item.size) + " bytes differ from its item.ingested entry " +
+                       std::to_string(sig->seq) + " (" + std::to_string(sig->size) + ")");
+  }
+  CompareItem(item, *sig, &problems);
+  return problems;
+}
+
+// A checked item, with every value taken from its signed entry, never from items.json.
+VerifiedItem Verified(const BundleItem& item, const SignedItem& sig) {
+  VerifiedItem v;
+  v.exhibit = sig.exhibit;
+  v.path = item.path;
+  if (auto d = DigestFromHex(sig.sha256); d.ok()) v.sha256 = *d;
+  v.size = sig.size;
+  v.name = sig.name;
+  v.name_hex = sig.name_hex;
+  v.raw_name = sig.name;
+  if (sig.name_hex) {
+    if (auto b = HexDecode(*sig.name_hex); b.ok()) v.raw_name.assign(b->begin(), b->end());
+  }
+  v.kind = sig.kind;
+  v.media_type = sig.media_type;
+  v.captured = sig.captured;
+  v.metadata = sig.metadata;
+  v.note = sig.note;
+  v.parent = sig.parent;
+  v.source_entry = sig.seq;
+  return v;
 }
 
 }  // namespace
@@ -177,81 +250,21 @@ void CheckItems(const ScanResult& s, const std::map<std::string, std::string>* m
       continue;
     }
     paths.insert(item.path);
-    std::vector<std::string> problems;
-    auto file = s.payload.find(item.path);
-    if (file == s.payload.end()) {
-      problems.push_back("its file " + item.path + " is not in the bundle");
-    } else if (file->second.size != item.size) {
-      problems.push_back("evidence/items.json says " + std::to_string(item.size) +
-                         " bytes, the file has " + std::to_string(file->second.size));
-    }
-    if (manifest != nullptr) {
-      if (auto m = manifest->find(item.path); m == manifest->end()) {
-        problems.push_back("its file " + item.path + " is not in manifest-sha256.txt");
-      } else if (m->second != item.sha256) {
-        problems.push_back("evidence/items.json says sha256 " + item.sha256 +
-                           ", manifest-sha256.txt says " + m->second);
-      }
-    }
-    std::string e = "entry " + std::to_string(item.entry);
     auto si = signed_items.find(item.exhibit);
-    if (si == signed_items.end()) {
-      auto d = main.entries.find(item.entry);
-      problems.push_back(d == main.entries.end()
-                             ? "its item.ingested " + e +
-                                   " is not disclosed in evidence/ledger.jsonl"
-                             : e + " is " + d->second.entry.action +
-                                   ", not a readable item.ingested of " + item.exhibit);
-    } else {
-      const SignedItem& sig = si->second;
-      // The point of the bundle: the file handed over is the file that was ingested.
-      std::string file_sha = file != s.payload.end() ? file->second.sha256 : item.sha256;
-      if (sig.sha256 != file_sha) {
-        problems.push_back("sha256 " + file_sha + " of " + item.path +
-                           " differs from its item.ingested entry " + std::to_string(sig.seq) +
-                           " (" + sig.sha256 + ")");
-      } else if (item.sha256 != file_sha) {
-        problems.push_back("evidence/items.json says sha256 " + item.sha256 + ", the file has " +
-                           file_sha);
-      }
-      if (sig.size != item.size) {
-        problems.push_back(std::to_string(item.size) +
-                           " bytes differ from its item.ingested entry " + std::to_string(sig.seq) +
-                           " (" + std::to_string(sig.size) + ")");
-      }
-      CompareItem(item, sig, &problems);
-    }
+    const SignedItem* sig = si == signed_items.end() ? nullptr : &si->second;
+    std::vector<std::string> problems = ItemProblems(s, manifest, main, item, sig);
     if (!problems.empty()) {
       c.Fail("item", item.exhibit, Join(problems, "; "));
       continue;
     }
-    const SignedItem& sig = si->second;
     c.Ok("item", item.exhibit,
-         "sha256 and every field match its item.ingested entry " + std::to_string(sig.seq) + " (" +
+         "sha256 and every field match its item.ingested entry " + std::to_string(sig->seq) + " (" +
              item.path + ", " + std::to_string(item.size) + " bytes)");
-    VerifiedItem v;
-    v.exhibit = sig.exhibit;
-    v.path = item.path;
-    if (auto d = DigestFromHex(sig.sha256); d.ok()) v.sha256 = *d;
-    v.size = sig.size;
-    v.name = sig.name;
-    v.name_hex = sig.name_hex;
-    v.raw_name = sig.name;
-    if (sig.name_hex) {
-      if (auto b = HexDecode(*sig.name_hex); b.ok()) v.raw_name.assign(b->begin(), b->end());
-    }
-    v.kind = sig.kind;
-    v.media_type = sig.media_type;
-    v.captured = sig.captured;
-    v.metadata = sig.metadata;
-    v.note = sig.note;
-    v.parent = sig.parent;
-    v.source_entry = sig.seq;
-    verified->push_back(std::move(v));
+    verified->push_back(Verified(item, *sig));
   }
   if (manifest != nullptr) {
     for (const auto& [path, sha] : *manifest) {
-      if (path.rfind("data/", 0) == 0 && !paths.count(path)) {
+      if (bundle_format::IsPayload(path) && !paths.count(path)) {
         c.Fail("item", path, "in manifest-sha256.txt, but no item in evidence/items.json names it");
       }
     }
@@ -328,7 +341,7 @@ void CompareIncident(const Incident& b, const Incident& s, std::vector<std::stri
            std::vector<std::string>(si.begin(), si.end()));
   }
   if (b.versions.size() != s.versions.size()) {
-    problems->push_back("evidence/incidents.json has " + std::to_string(b.versions.size()) +
+    problems->push_back(std::string(kIncidents) + " has " + std::to_string(b.versions.size()) +
                         " versions, the disclosed entries " + std::to_string(s.versions.size()));
     return;
   }

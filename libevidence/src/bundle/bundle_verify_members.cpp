@@ -2,15 +2,16 @@
 
 #include <cctype>
 
+#include "bundle_format.hpp"
 #include "ledger_payloads.hpp"
 
 namespace evidence::bundle_internal {
 
 namespace {
 
-constexpr const char* kItems = "evidence/items.json";
-constexpr const char* kIncidents = "evidence/incidents.json";
-constexpr const char* kKeys = "evidence/keys.json";
+using bundle_format::kIncidents;
+using bundle_format::kItems;
+using bundle_format::kKeys;
 
 Result<nlohmann::json> ParseArray(std::string_view text, const std::string& member) {
   auto doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);

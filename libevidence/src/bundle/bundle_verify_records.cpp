@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bundle_format.hpp"
 #include "bundle_verify_members.hpp"
 #include "evidence/bytes.hpp"
 #include "evidence/hash.hpp"
@@ -171,9 +172,9 @@ void CheckProofs(Records& r, const std::string& path, const std::string& text,
   const std::vector<ProofElement>& elements = parsed->entries;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const Line& line = lines[i];
-    std::string subject = line.entry
-                              ? r.label + "entry " + std::to_string(line.entry->seq)
-                              : r.prefix + "ledger.jsonl line " + std::to_string(line.number);
+    std::string subject =
+        line.entry ? r.label + "entry " + std::to_string(line.entry->seq)
+                   : r.prefix + bundle_format::kLedgerName + " line " + std::to_string(line.number);
     if (i >= elements.size()) {
       c.Fail("proof", subject, "no element for it in " + path);
       continue;
@@ -226,7 +227,7 @@ Records CheckRecords(const std::map<std::string, std::string>& tag_files, const 
   r.prefix = prefix;
   r.label = label;
 
-  std::string pem_path = prefix + "signer.pub.pem";
+  std::string pem_path = prefix + bundle_format::kSignerPemName;
   if (const std::string* pem = Find(tag_files, pem_path); pem == nullptr) {
     c.Fail("signature", pem_path, "missing from the bundle");
   } else if (auto key = PublicKey::FromPem(*pem); !key.ok()) {
@@ -236,7 +237,7 @@ Records CheckRecords(const std::map<std::string, std::string>& tag_files, const 
     r.fingerprint = key->Fingerprint();
   }
 
-  std::string ledger_path = prefix + "ledger.jsonl";
+  std::string ledger_path = prefix + bundle_format::kLedgerName;
   std::vector<Line> lines;
   if (const std::string* text = Find(tag_files, ledger_path); text == nullptr) {
     c.Fail("ledger", ledger_path, "missing from the bundle");
@@ -259,14 +260,14 @@ Records CheckRecords(const std::map<std::string, std::string>& tag_files, const 
   }
   if (r.key) CheckKeyBinding(r, pem_path, c);
 
-  std::string checkpoint_path = prefix + "checkpoint";
+  std::string checkpoint_path = prefix + bundle_format::kCheckpointName;
   if (const std::string* note = Find(tag_files, checkpoint_path); note == nullptr) {
     c.Fail("checkpoint", checkpoint_path, "missing from the bundle");
   } else {
     CheckCheckpoint(r, checkpoint_path, *note, c);
   }
 
-  std::string proofs_path = prefix + "proofs.json";
+  std::string proofs_path = prefix + bundle_format::kProofsName;
   if (const std::string* text = Find(tag_files, proofs_path); text == nullptr) {
     c.Fail("proof", proofs_path, "missing from the bundle");
   } else {

@@ -19,6 +19,7 @@
 
 #include "archive_util.hpp"
 #include "bagit.hpp"
+#include "bundle_format.hpp"
 #include "evidence/hash.hpp"
 
 namespace evidence::bundle_internal {
@@ -44,7 +45,7 @@ struct Declared {
 };
 
 void LearnFromTagFile(const std::string& rel, const std::string& bytes, Declared* d) {
-  if (rel == "bag-info.txt") {
+  if (rel == bundle_format::kBagInfo) {
     auto info = bagit::ParseBagInfo(bytes);
     if (!info.ok()) return;
     for (const auto& [label, value] : *info) {
@@ -56,7 +57,7 @@ void LearnFromTagFile(const std::string& rel, const std::string& bytes, Declared
         d->oxum_bytes = n;
       }
     }
-  } else if (rel == "evidence/items.json") {
+  } else if (rel == bundle_format::kItems) {
     // Only a hint for early stopping: a malformed items.json is reported by the checks later.
     auto items = nlohmann::json::parse(bytes, nullptr, /*allow_exceptions=*/false);
     if (!items.is_array()) return;
@@ -161,9 +162,66 @@ const char* TypeName(unsigned type) {
   }
 }
 
+// The components of a member name, in `parts`; "./" and empty components are harmless spellings
+// and are dropped. Returns why the name is refused, or "" when it is not.
+std::string PathParts(const std::string& raw, std::vector<std::string>* parts) {
+  if (raw.front() == '/') return "an absolute path";
+  for (size_t start = 0; start <= raw.size();) {
+    size_t slash = raw.find('/', start);
+    if (slash == std::string::npos) slash = raw.size();
+    std::string part = raw.substr(start, slash - start);
+    if (part == "..") return "a path with a \"..\" component";
+    if (!part.empty() && part != ".") parts->push_back(std::move(part));
+    start = slash + 1;
+  }
+  if (parts->empty()) return "a path that names no file";
+  return "";
+}
+
+// One payload member's calls to the sink (when there is one): Abandon unless End was reached, so
+// that every early return of the read loop leaves the sink clean. False once the sink failed.
+class SinkMember {
+ public:
+  SinkMember(PayloadSink* sink, Status* status) : sink_(sink), status_(status) {}
+  ~SinkMember() {
+    if (sink_ != nullptr && open_) sink_->Abandon();
+  }
+  SinkMember(const SinkMember&) = delete;
+  SinkMember& operator=(const SinkMember&) = delete;
+
+  bool Begin(const std::string& rel) {
+    if (sink_ == nullptr) return true;
+    open_ = true;
+    return Keep(sink_->Begin(rel));
+  }
+  bool Append(std::string_view block) {
+    if (sink_ == nullptr) return true;
+    return Keep(sink_->Append(AsBytes(block)));
+  }
+  bool End(const std::string& rel, const PayloadFile& file) {
+    if (sink_ == nullptr) return true;
+    open_ = false;
+    return Keep(sink_->End(rel, file));
+  }
+
+ private:
+  bool Keep(Status s) {
+    if (s.ok()) return true;
+    *status_ = std::move(s);
+    return false;
+  }
+  PayloadSink* sink_;
+  Status* status_;
+  bool open_ = false;
+};
+
 class Scanner {
  public:
-  Scanner(archive* a, const ScanLimits& limits) : a_(a), limits_(limits), buffer_(limits.block) {}
+  Scanner(archive* a, const ScanLimits& limits, PayloadSink* sink)
+      : a_(a), limits_(limits), sink_(sink), buffer_(limits.block) {}
+
+  // The first error of the sink, which stopped the scan.
+  const Status& sink_status() const { return sink_status_; }
 
   // Reads every member; returns false when the first header could not be read at all (the file
   // is not an archive), with the libarchive error in `error`.
@@ -253,25 +311,9 @@ class Scanner {
       return false;
     }
     last_path_ = raw;
-    if (raw.front() == '/') {
-      Refuse(raw, "an absolute path");
-      return false;
-    }
-    // Normalise: "./" and empty components are harmless spellings; ".." never is.
     std::vector<std::string> parts;
-    for (size_t start = 0; start <= raw.size();) {
-      size_t slash = raw.find('/', start);
-      if (slash == std::string::npos) slash = raw.size();
-      std::string part = raw.substr(start, slash - start);
-      if (part == "..") {
-        Refuse(raw, "a path with a \"..\" component");
-        return false;
-      }
-      if (!part.empty() && part != ".") parts.push_back(std::move(part));
-      start = slash + 1;
-    }
-    if (parts.empty()) {
-      Refuse(raw, "a path that names no file");
+    if (std::string why = PathParts(raw, &parts); !why.empty()) {
+      Refuse(raw, why);
       return false;
     }
     if (const char* target = archive_entry_hardlink(entry); target != nullptr) {
@@ -338,7 +380,7 @@ class Scanner {
   }
 
   bool ReadFile(const std::string& raw, const std::string& rel, archive_entry* entry) {
-    bool payload = rel.rfind("data/", 0) == 0;
+    bool payload = bundle_format::IsPayload(rel);
     std::uint64_t limit = payload ? limits_.max_member : limits_.max_tag_file;
     std::string limit_reason = payload ? "the " + MiB(limit) + " limit for a member"
                                        : "the " + MiB(limit) + " limit for a tag file";
@@ -364,6 +406,8 @@ class Scanner {
     Sha256 hash;
     std::string content;
     std::uint64_t size = 0;
+    SinkMember sink(payload ? sink_ : nullptr, &sink_status_);
+    if (!sink.Begin(rel)) return false;
     for (;;) {
       la_ssize_t n = archive_read_data(a_, buffer_.data(), buffer_.size());
       if (n == 0) break;
@@ -390,6 +434,7 @@ class Scanner {
           return false;
         }
         hash.Update(block);
+        if (!sink.Append(block)) return false;
       } else {
         tag_bytes_ += got;
         if (tag_bytes_ > limits_.max_tag_total) {
@@ -401,6 +446,7 @@ class Scanner {
     }
     if (payload) {
       out_->payload[rel] = PayloadFile{DigestHex(hash.Finish()), size};
+      if (!sink.End(rel, out_->payload[rel])) return false;
     } else {
       LearnFromTagFile(rel, content, &declared_);
       out_->tag_files[rel] = std::move(content);
@@ -410,6 +456,8 @@ class Scanner {
 
   archive* a_;
   const ScanLimits& limits_;
+  PayloadSink* sink_;
+  Status sink_status_;
   std::vector<char> buffer_;
   ScanResult* out_ = nullptr;
   std::unordered_set<std::string> seen_;
@@ -422,7 +470,7 @@ class Scanner {
 
 }  // namespace
 
-Result<ScanResult> ScanArchive(const fs::path& file, const ScanLimits& limits) {
+Result<ScanResult> ScanArchive(const fs::path& file, const ScanLimits& limits, PayloadSink* sink) {
   std::error_code ec;
   auto status = fs::status(file, ec);
   if (ec || !fs::exists(status)) {
@@ -461,12 +509,13 @@ Result<ScanResult> ScanArchive(const fs::path& file, const ScanLimits& limits) {
     return Status::InvalidArgument(
         file.string() + ": not a .zip, .tar or .tar.gz bundle: " + ArchiveError(a.get()));
   }
-  Scanner scanner(a.get(), limits);
+  Scanner scanner(a.get(), limits, sink);
   std::string error;
   if (!scanner.Run(&out, &error)) {
     return Status::InvalidArgument(file.string() +
                                    ": not a .zip, .tar or .tar.gz bundle: " + error);
   }
+  if (!scanner.sink_status().ok()) return scanner.sink_status();
   return out;
 }
 

@@ -9,30 +9,15 @@
 #include <optional>
 #include <string>
 
+#include "bundle_format.hpp"
 #include "evidence/bundle.hpp"
+#include "evidence/bytes.hpp"
 #include "evidence/status.hpp"
 
 namespace evidence::bundle_internal {
 
-// The bounds that keep a hostile archive from taking unbounded time or memory. docs/bundle.md
-// ("What verify-bundle checks", 1) and docs/verify-bundle.md give the reasons.
-struct ScanLimits {
-  std::uint64_t max_members = 100'000;
-  std::uint64_t max_tag_file = 64ull << 20;    // one tag file or file under evidence/
-  std::uint64_t max_tag_total = 256ull << 20;  // all of them together (they are kept in memory)
-  std::uint64_t max_member = 1ull << 40;       // any payload member
-  // A bomb: more than max_expansion * compressed bytes read + expansion_slack produced. Deflate
-  // and gzip top out near 1030:1, so a 1000:1 rule would only trip after ~2 GiB of zeros; 100:1
-  // trips after ~70 MiB while legitimate evidence (mostly compressed media) stays far below it.
-  std::uint64_t max_expansion = 100;
-  std::uint64_t expansion_slack = 64ull << 20;
-  // A payload total may exceed bag-info's Payload-Oxum by this much before reading stops (the
-  // check itself is exact; this only bounds the work done on a bundle that is already wrong).
-  std::uint64_t oxum_slack = 64ull << 20;
-  std::uint64_t max_path = 4096;               // bytes in one member name
-  std::uint64_t max_path_total = 64ull << 20;  // bytes in all member names (kept for duplicates)
-  std::size_t block = 1 << 20;                 // read and hash in blocks of this size
-};
+// The bounds are the format's (bundle_format.hpp); tests narrow them.
+using ScanLimits = bundle_format::Limits;
 
 struct PayloadFile {
   std::string sha256;  // lower-case hex
@@ -54,9 +39,26 @@ struct ScanResult {
   std::optional<BundleCheck> refusal;
 };
 
+// Takes each payload member's bytes as the scan reads and hashes them, so that a caller that keeps
+// what it verifies (receive) stores exactly the bytes that were checked, from the one read of the
+// archive. Calls come in order: Begin, Append..., then End when the member was read to its end,
+// or Abandon when reading stopped inside it. A non-OK Status from Begin, Append or End stops the
+// scan and becomes ScanArchive's error.
+class PayloadSink {
+ public:
+  virtual ~PayloadSink() = default;
+  virtual Status Begin(const std::string& rel) = 0;
+  virtual Status Append(ByteView block) = 0;
+  // `file` is the member's SHA-256 and size, as the scan computed them over the same blocks.
+  virtual Status End(const std::string& rel, const PayloadFile& file) = 0;
+  virtual void Abandon() = 0;
+};
+
 // Reads `file` once. kNotFound when it does not exist; kInvalidArgument when it is a folder,
 // cannot be opened, or is not a zip, tar or gzip-compressed tar archive at all. Anything wrong
-// inside a readable archive (including truncation) is a `refusal`, not an error.
-Result<ScanResult> ScanArchive(const std::filesystem::path& file, const ScanLimits& limits = {});
+// inside a readable archive (including truncation) is a `refusal`, not an error. With a `sink`,
+// every payload member also goes to it; its errors are returned as they are.
+Result<ScanResult> ScanArchive(const std::filesystem::path& file, const ScanLimits& limits = {},
+                               PayloadSink* sink = nullptr);
 
 }  // namespace evidence::bundle_internal

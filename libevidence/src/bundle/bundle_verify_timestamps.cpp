@@ -1,5 +1,6 @@
 // The time-stamp part of VerifyBundle (bundle_verify_timestamps.hpp).
 #include "bundle_verify_timestamps.hpp"
+#include "bundle_format.hpp"
 
 #include <charconv>
 #include <fstream>
@@ -25,9 +26,9 @@ bool ProvenConsistent(const std::map<std::string, std::string>& tag_files, const
                       const Checkpoint& old) {
   const Checkpoint& now = r.checkpoint->checkpoint;
   if (old.size == now.size) return old.root == now.root;
-  auto it = tag_files.find(r.prefix + "consistency.json");
+  auto it = tag_files.find(r.prefix + bundle_format::kConsistencyName);
   if (it == tag_files.end()) return false;
-  auto proofs = ParseConsistencyJson(it->second, r.prefix + "consistency.json");
+  auto proofs = ParseConsistencyJson(it->second, r.prefix + bundle_format::kConsistencyName);
   if (!proofs.ok()) return false;
   for (const auto& p : *proofs) {
     if (!p.problem.empty() || p.from_size != old.size || p.to_size != now.size ||
@@ -45,7 +46,8 @@ void CheckOne(const std::map<std::string, std::string>& tag_files, const Records
               const std::vector<KeyEpoch>* epochs, const std::string& path, const std::string& der,
               std::uint64_t n, const std::optional<std::string>& ca, Checks& c,
               BundleTimestamp* t) {
-  std::string cp_path = r.prefix + "timestamps/" + std::to_string(n) + ".checkpoint";
+  std::string cp_path =
+      r.prefix + bundle_format::kTimestampsName + std::to_string(n) + ".checkpoint";
   auto cp_file = tag_files.find(cp_path);
   if (cp_file == tag_files.end()) {
     c.Fail("timestamp", path, "the checkpoint it covers, " + cp_path + ", is not in the bundle");
@@ -97,8 +99,9 @@ void CheckOne(const std::map<std::string, std::string>& tag_files, const Records
   c.Ok("timestamp", path,
        "checkpoint of size " + std::to_string(n) + " existed at " + token->gen_time +
            " (TSA: " + token->tsa_name + ", serial " + token->serial + "); " +
-           (token->chain_checked ? "the TSA certificate chains to --tsa-ca"
-                                 : "the TSA certificate chain was not checked (give --tsa-ca)") +
+           (token->chain_checked
+                ? "the TSA certificate chains to options.tsa_ca"
+                : "the TSA certificate chain was not checked (give options.tsa_ca)") +
            "; " +
            (t->consistent ? "the bundle's ledger extends that checkpoint (consistency proof)"
                           : "no consistency proof ties it to the bundle's checkpoint"));
@@ -108,9 +111,10 @@ void CheckOne(const std::map<std::string, std::string>& tag_files, const Records
 
 Result<std::string> ReadTsaCa(const fs::path& path) {
   auto pem = ReadSmallFile(path, kMaxNoteSize);
-  if (!pem.ok()) return pem.status().WithContext("--tsa-ca");
+  if (!pem.ok()) return pem.status().AboutArgument("tsa_ca");
   if (pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-    return Status::InvalidArgument("--tsa-ca: " + path.string() + ": holds no PEM certificate");
+    return Status::InvalidArgument(path.string() + ": holds no PEM certificate")
+        .AboutArgument("tsa_ca");
   }
   return pem;
 }
@@ -121,7 +125,7 @@ void CheckTimestamps(const std::map<std::string, std::string>& tag_files,
                      const std::optional<std::string>& tsa_ca_pem, Checks& c,
                      std::vector<BundleTimestamp>* out) {
   for (const Records* r : records) {
-    const std::string dir = r->prefix + "timestamps/";
+    const std::string dir = r->prefix + bundle_format::kTimestampsName;
     for (auto it = tag_files.lower_bound(dir);
          it != tag_files.end() && it->first.rfind(dir, 0) == 0; ++it) {
       const std::string& path = it->first;

@@ -14,6 +14,7 @@
 
 #include "archive_util.hpp"
 #include "bagit.hpp"
+#include "bundle_format.hpp"
 #include "case_state.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/merkle.hpp"
@@ -23,6 +24,7 @@
 #include "status_macros.hpp"
 #include "thread_pool.hpp"
 #include "timestamp_store.hpp"
+#include "verifying_text.hpp"
 
 namespace evidence {
 
@@ -168,74 +170,69 @@ class BundleWriter {
   std::uint64_t unflushed_ = 0;
 };
 
-std::string VerifyingText(const std::string& top, const CaseInfo& info, std::uint64_t tree_size,
-                          const std::string& archive_name);
-std::string ConsistencySteps();
-
-// export --since-checkpoint: a usage error (exit 2) when the file is missing or not a checkpoint.
+// ExportOptions::since_checkpoint: a usage error (exit 2) when the file is missing or not a
+// checkpoint.
 Result<std::string> ReadCheckpointFile(const fs::path& path) {
   auto read = ReadSmallFile(path, kMaxNoteSize);
-  if (!read.ok()) return read.status().WithContext("--since-checkpoint");
+  if (!read.ok()) return read.status().AboutArgument("since_checkpoint");
   const std::string& note = *read;
   if (auto parsed = ParseCheckpointNote(note); !parsed.ok()) {
-    return Status::InvalidArgument("--since-checkpoint: " + path.string() +
-                                   ": not a signed checkpoint: " + parsed.status().message());
+    return Status::InvalidArgument(path.string() +
+                                   ": not a signed checkpoint: " + parsed.status().message())
+        .AboutArgument("since_checkpoint");
   }
   return note;
 }
 
-}  // namespace
+// What an export carries: the chosen items and incidents, and their ids.
+struct Selection {
+  std::vector<Item> items;
+  std::vector<Incident> incidents;
+  std::set<std::string> item_ids, incident_ids;
+};
 
-Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
-  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
-  EVIDENCE_ASSIGN_OR_RETURN(ArchiveKind kind, KindFor(opt.out));
-  std::error_code ec;
-  fs::path parent = opt.out.parent_path().empty() ? fs::path(".") : opt.out.parent_path();
-  if (!fs::is_directory(parent, ec)) return Status::NotFound(parent.string() + ": no such folder");
-  if (fs::exists(opt.out, ec) && !opt.force) {
-    return Status::AlreadyExists(opt.out.string() + ": exists (use --force to replace it)");
-  }
-  if (!IsValidUtf8(opt.recipient)) return Status::InvalidArgument("--recipient: not valid UTF-8");
-  std::optional<std::string> since_note;
-  if (opt.since_checkpoint) {
-    EVIDENCE_ASSIGN_OR_RETURN(since_note, ReadCheckpointFile(*opt.since_checkpoint));
-  }
-
-  // The selection: explicit items and incidents, a window, or (none of these) everything.
-  EVIDENCE_ASSIGN_OR_RETURN(auto all_items, Items());
-  EVIDENCE_ASSIGN_OR_RETURN(auto all_incidents, Incidents());
-  std::set<std::string> items, incidents;
+// The selection: explicit items and incidents, a window, or (none of these) everything; with each
+// incident, the items linked to it.
+Result<Selection> Select(const Case& c, const ExportOptions& opt) {
+  EVIDENCE_ASSIGN_OR_RETURN(auto all_items, c.Items());
+  EVIDENCE_ASSIGN_OR_RETURN(auto all_incidents, c.Incidents());
+  Selection sel;
+  std::set<std::string>& items = sel.item_ids;
+  std::set<std::string>& incidents = sel.incident_ids;
   bool everything = opt.items.empty() && opt.incidents.empty() && !opt.since && !opt.until;
   for (const auto& x : opt.items) {
-    EVIDENCE_ASSIGN_OR_RETURN(Item it, GetItem(x));
+    EVIDENCE_ASSIGN_OR_RETURN(Item it, c.GetItem(x));
     items.insert(it.exhibit);
   }
   for (const auto& x : opt.incidents) {
-    EVIDENCE_ASSIGN_OR_RETURN(Incident inc, GetIncident(x));
+    EVIDENCE_ASSIGN_OR_RETURN(Incident inc, c.GetIncident(x));
     incidents.insert(inc.id);
   }
   if (everything) {
     for (const auto& it : all_items) items.insert(it.exhibit);
     for (const auto& inc : all_incidents) incidents.insert(inc.id);
   } else if (opt.since || opt.until) {
-    EVIDENCE_ASSIGN_OR_RETURN(ReportData window, GatherReport(opt.since, opt.until));
+    EVIDENCE_ASSIGN_OR_RETURN(ReportData window, c.GatherReport(opt.since, opt.until));
     for (const auto& inc : window.incidents) incidents.insert(inc.id);
     for (const auto& it : window.items) items.insert(it.exhibit);
   }
   for (const auto& inc : all_incidents) {
     if (incidents.count(inc.id)) items.insert(inc.items.begin(), inc.items.end());
   }
-  std::vector<Item> chosen;
   for (auto& it : all_items) {
-    if (items.count(it.exhibit)) chosen.push_back(std::move(it));
+    if (items.count(it.exhibit)) sel.items.push_back(std::move(it));
   }
-  std::vector<Incident> chosen_incidents;
   for (auto& inc : all_incidents) {
-    if (incidents.count(inc.id)) chosen_incidents.push_back(std::move(inc));
+    if (incidents.count(inc.id)) sel.incidents.push_back(std::move(inc));
   }
+  return sel;
+}
 
-  // The report of exactly this selection.
-  EVIDENCE_ASSIGN_OR_RETURN(ReportData report, GatherReport(std::nullopt, std::nullopt));
+// The report of exactly this selection (evidence/report.html).
+Result<std::string> SelectionReport(const Case& c, const ExportOptions& opt, const Selection& sel) {
+  const auto& items = sel.item_ids;
+  const auto& incidents = sel.incident_ids;
+  EVIDENCE_ASSIGN_OR_RETURN(ReportData report, c.GatherReport(std::nullopt, std::nullopt));
   report.since = opt.since;
   report.until = opt.until;
   std::erase_if(report.incidents, [&](const Incident& r) { return !incidents.count(r.id); });
@@ -243,127 +240,129 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   std::erase_if(report.events, [&](const ReportEvent& e) { return !items.count(e.item); });
   std::erase_if(report.message_counts,
                 [&](const ReportMessageCount& m) { return !items.count(m.item); });
+  return RenderReport(report, ReportFormat::kHtml);
+}
 
-  // Payload and its manifest, known before anything is recorded.
-  const std::string top = TopFolderFor(opt.out);
+// The payload and its manifest, known before anything is recorded.
+struct Payload {
+  std::map<std::string, std::string> path;  // exhibit -> path under the top folder
+  std::uint64_t bytes = 0;
+  std::string manifest;  // manifest-sha256.txt
+  std::string manifest_sha256;
+};
+
+Payload PayloadOf(const std::vector<Item>& chosen) {
+  Payload p;
   std::vector<bagit::ManifestLine> manifest_lines;
-  std::map<std::string, std::string> payload_path;  // exhibit -> path under the top folder
-  std::uint64_t payload_bytes = 0;
   for (const auto& it : chosen) {
-    std::string path = "data/items/" + it.exhibit + "/" + bagit::PayloadName(it.raw_name);
-    payload_path[it.exhibit] = path;
+    std::string path = bundle_format::ItemPayloadPath(it.exhibit, it.raw_name);
+    p.path[it.exhibit] = path;
     manifest_lines.push_back({DigestHex(it.sha256), path});
-    payload_bytes += it.size;
+    p.bytes += it.size;
   }
-  const std::string manifest = bagit::FormatManifest(manifest_lines);
-  const std::string manifest_sha256 = DigestHex(Sha256::Of(std::string_view(manifest)));
+  p.manifest = bagit::FormatManifest(manifest_lines);
+  p.manifest_sha256 = DigestHex(Sha256::Of(std::string_view(p.manifest)));
+  return p;
+}
 
-  EVIDENCE_RETURN_IF_ERROR(Unlock());
-  EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
-
-  // The export is itself an entry, disclosed with the rest and covered by the new checkpoint.
-  nlohmann::json export_data = {
-      {"bundle", top},
-      {"manifest_sha256", manifest_sha256},
-      {"items", std::vector<std::string>(items.begin(), items.end())},
-      {"incidents", std::vector<std::string>(incidents.begin(), incidents.end())}};
-  if (!opt.recipient.empty()) export_data["recipient"] = opt.recipient;
-  EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t export_seq, s_->AppendEntry("export.created", export_data,
-                                                                      std::nullopt, std::nullopt));
-  EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
-  EVIDENCE_ASSIGN_OR_RETURN(std::string checkpoint, LatestCheckpoint());
-  EVIDENCE_ASSIGN_OR_RETURN(SignedCheckpoint cp, ParseCheckpointNote(checkpoint));
-  const std::uint64_t tree_size = cp.checkpoint.size;
-
-  // Disclosed entries: the case's identity and keys, everything about the chosen items and
-  // incidents, and this export.
+// The disclosed ledger entries (evidence/ledger.jsonl) with their inclusion proofs
+// (evidence/proofs.json) against the checkpoint of `tree_size`.
+struct Disclosure {
   std::string ledger_jsonl;
+  std::string proofs_text;
+  std::uint64_t proof_count = 0;
+  std::string export_time;                  // of the export.created entry
+  std::set<std::uint64_t> custody_folders;  // CASE/custody/<k> the disclosed items came through
+};
+
+// Whether entry `seq` is disclosed: the case's identity and keys, everything about the chosen items
+// and incidents, this export, and the receipts of the received items chosen (whose custody
+// folders go with them).
+bool Disclosed(const LedgerEntry& e, std::uint64_t seq, std::uint64_t export_seq,
+               const Selection& sel, std::set<std::uint64_t>* custody_folders) {
+  const std::string& action = e.action;
+  auto field = [&](const char* key) -> std::optional<std::string> {
+    auto it = e.data.find(key);
+    if (it == e.data.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+  };
+  auto item = field("item");
+  auto incident = field("incident");
+  bool disclose = seq == 0 || action == "key.added" || seq == export_seq ||
+                  (item && sel.item_ids.count(*item)) ||
+                  (incident && sel.incident_ids.count(*incident));
+  if (action != "bundle.received") return disclose;
+  // Disclosed with the received items it brought, together with the sender's records.
+  auto received = e.data.find("items");
+  if (received != e.data.end() && received->is_array()) {
+    for (const auto& x : *received) {
+      if (x.is_string() && sel.item_ids.count(x.get<std::string>())) disclose = true;
+    }
+  }
+  if (disclose) {
+    auto custody = e.data.find("custody");
+    if (custody != e.data.end() && custody->is_number_unsigned()) {
+      custody_folders->insert(custody->get<std::uint64_t>());
+    }
+    auto carried = e.data.find("custody_carried");
+    if (carried != e.data.end() && carried->is_array()) {
+      for (const auto& k : *carried) {
+        if (k.is_number_unsigned()) custody_folders->insert(k.get<std::uint64_t>());
+      }
+    }
+  }
+  return disclose;
+}
+
+Result<Disclosure> Disclose(sql::Database& db, const Checkpoint& cp, std::uint64_t export_seq,
+                            const Selection& sel) {
+  Disclosure d;
   // proofs.json is written one entry at a time: the canonical form of
   // {"entries":[...],"tree_size":N} is the entries' canonical forms joined by commas, and holding
   // one entry's JSON tree at a time (not all of them, then a copy of their text) keeps an export of
   // 10,000 items from a 1,000,000-entry ledger well inside the memory budget.
-  std::string proofs_text = "{\"entries\":[";
-  std::uint64_t proof_count = 0;
-  std::string export_time;
-  std::set<std::uint64_t> custody_folders;  // CASE/custody/<k> the disclosed items came through
-  {
-    EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource source, LedgerHashSource::Load(s_->db, tree_size));
-    EVIDENCE_ASSIGN_OR_RETURN(auto st,
-                              s_->db.Prepare("SELECT seq, entry FROM entries ORDER BY seq"));
-    for (;;) {
-      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      auto seq = static_cast<std::uint64_t>(st.ColumnInt(0));
-      Bytes bytes = st.ColumnBlob(1);
-      // What an entry is about is read from its signed bytes, not from the index columns.
-      auto e = ParseLedgerEntry(AsChars(bytes));
-      if (!e.ok()) {
-        return Status::Corruption("ledger: entry " + std::to_string(seq) + ": " +
-                                  e.status().message() + " (run `evidence verify`)");
-      }
-      const std::string& action = e->action;
-      auto field = [&](const char* key) -> std::optional<std::string> {
-        auto it = e->data.find(key);
-        if (it == e->data.end() || !it->is_string()) return std::nullopt;
-        return it->get<std::string>();
-      };
-      auto item = field("item");
-      auto incident = field("incident");
-      bool disclose = seq == 0 || action == "key.added" || seq == export_seq ||
-                      (item && items.count(*item)) || (incident && incidents.count(*incident));
-      if (action == "bundle.received") {
-        // Disclosed with the received items it brought, together with the sender's records.
-        auto received = e->data.find("items");
-        if (received != e->data.end() && received->is_array()) {
-          for (const auto& x : *received) {
-            if (x.is_string() && items.count(x.get<std::string>())) disclose = true;
-          }
-        }
-        if (disclose) {
-          auto custody = e->data.find("custody");
-          if (custody != e->data.end() && custody->is_number_unsigned()) {
-            custody_folders.insert(custody->get<std::uint64_t>());
-          }
-          auto carried = e->data.find("custody_carried");
-          if (carried != e->data.end() && carried->is_array()) {
-            for (const auto& k : *carried) {
-              if (k.is_number_unsigned()) custody_folders.insert(k.get<std::uint64_t>());
-            }
-          }
-        }
-      }
-      if (!disclose) continue;
-      if (seq == export_seq) export_time = e->time;
-      ledger_jsonl.append(AsChars(bytes));
-      ledger_jsonl.push_back('\n');
-      // Checked against the signed root, so a damaged node cache cannot reach the bundle.
-      EVIDENCE_ASSIGN_OR_RETURN(auto path,
-                                CheckedInclusionProof(s_->db, source, seq, cp.checkpoint.root));
-      nlohmann::json hexes = nlohmann::json::array();
-      for (const auto& h : path) hexes.push_back(HexEncode(h));
-      EVIDENCE_ASSIGN_OR_RETURN(merkle::Hash leaf, source.LeafHash(seq));
-      if (leaf != merkle::LeafHash(bytes)) {
-        return Status::VerificationFailed("ledger: entry " + std::to_string(seq) +
-                                          ": its bytes are not the leaf the signed checkpoint "
-                                          "covers (it was altered; run `evidence verify`)");
-      }
-      EVIDENCE_ASSIGN_OR_RETURN(
-          std::string proof,
-          CanonicalJson({{"seq", seq}, {"leaf_hash", HexEncode(leaf)}, {"inclusion_path", hexes}}));
-      if (proof_count++ > 0) proofs_text.push_back(',');
-      proofs_text += proof;
+  d.proofs_text = "{\"entries\":[";
+  EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource source, LedgerHashSource::Load(db, cp.size));
+  EVIDENCE_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT seq, entry FROM entries ORDER BY seq"));
+  for (;;) {
+    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    auto seq = static_cast<std::uint64_t>(st.ColumnInt(0));
+    Bytes bytes = st.ColumnBlob(1);
+    // What an entry is about is read from its signed bytes, not from the index columns.
+    auto e = ParseLedgerEntry(AsChars(bytes));
+    if (!e.ok()) {
+      return Status::Corruption("ledger: entry " + std::to_string(seq) + ": " +
+                                e.status().message() + " (run `evidence verify`)");
     }
+    if (!Disclosed(*e, seq, export_seq, sel, &d.custody_folders)) continue;
+    if (seq == export_seq) d.export_time = e->time;
+    d.ledger_jsonl.append(AsChars(bytes));
+    d.ledger_jsonl.push_back('\n');
+    // Checked against the signed root, so a damaged node cache cannot reach the bundle.
+    EVIDENCE_ASSIGN_OR_RETURN(auto path, CheckedInclusionProof(db, source, seq, cp.root));
+    nlohmann::json hexes = nlohmann::json::array();
+    for (const auto& h : path) hexes.push_back(HexEncode(h));
+    EVIDENCE_ASSIGN_OR_RETURN(merkle::Hash leaf, source.LeafHash(seq));
+    if (leaf != merkle::LeafHash(bytes)) {
+      return Status::VerificationFailed("ledger: entry " + std::to_string(seq) +
+                                        ": its bytes are not the leaf the signed checkpoint "
+                                        "covers (it was altered; run `evidence verify`)");
+    }
+    EVIDENCE_ASSIGN_OR_RETURN(
+        std::string proof,
+        CanonicalJson({{"seq", seq}, {"leaf_hash", HexEncode(leaf)}, {"inclusion_path", hexes}}));
+    if (d.proof_count++ > 0) d.proofs_text.push_back(',');
+    d.proofs_text += proof;
   }
-  std::int64_t mtime = NowUnixMs() / 1000;
-  if (auto t = ParseUserTime(export_time); t.ok()) mtime = t->unix_ms / 1000;
-  // That the ledger only grew since every checkpoint handed out before (case_prove.cpp).
-  std::uint64_t consistency_count = 0;
-  EVIDENCE_ASSIGN_OR_RETURN(
-      std::string consistency_json,
-      s_->BundleConsistencyJson(cp.checkpoint, export_seq, since_note, &consistency_count));
-  EVIDENCE_ASSIGN_OR_RETURN(std::string keys_json, s_->BundleKeysJson());
+  d.proofs_text += "],\"tree_size\":" + std::to_string(cp.size) + "}\n";
+  return d;
+}
 
-  // evidence/ files.
+using MemberFiles = std::vector<std::pair<std::string, std::string>>;  // path, bytes
+
+// evidence/items.json: each item as the case records it, with its payload path.
+std::string ItemsJson(const std::vector<Item>& chosen, const Payload& payload) {
   nlohmann::json items_json = nlohmann::json::array();
   for (const auto& it : chosen) {
     nlohmann::json j = ItemToJson(it);
@@ -372,189 +371,285 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
     // reach the investigator through the disclosed item.metadata entry and the report instead.
     j.erase("warnings");
     if (!it.note.empty()) j["note"] = it.note;
-    j["path"] = payload_path[it.exhibit];
+    j["path"] = payload.path.at(it.exhibit);
     items_json.push_back(j);
   }
+  return items_json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string IncidentsJson(const std::vector<Incident>& chosen) {
   nlohmann::json incidents_json = nlohmann::json::array();
-  for (const auto& inc : chosen_incidents) incidents_json.push_back(IncidentToJson(inc));
-  EVIDENCE_ASSIGN_OR_RETURN(std::string report_html, RenderReport(report, ReportFormat::kHtml));
-  proofs_text += "],\"tree_size\":" + std::to_string(tree_size) + "}\n";
-  auto pretty = [](const nlohmann::json& j) {
-    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  };
-  // Added one by one, not from an initializer list, whose elements can only be copied: the
-  // proofs and ledger excerpt of a large export are tens of MiB each.
-  std::vector<std::pair<std::string, std::string>> evidence_files;
-  auto add_file = [&](std::string path, std::string content) {
-    evidence_files.emplace_back(std::move(path), std::move(content));
-  };
-  add_file("evidence/items.json", pretty(items_json));
-  add_file("evidence/incidents.json", pretty(incidents_json));
-  add_file("evidence/ledger.jsonl", std::move(ledger_jsonl));
-  add_file("evidence/proofs.json", std::move(proofs_text));
-  add_file("evidence/checkpoint", checkpoint);
-  add_file("evidence/signer.pub.pem", s_->public_key.ToPem());
-  add_file("evidence/report.html", std::move(report_html));
-  add_file("evidence/VERIFYING.txt",
-           VerifyingText(top, s_->info, tree_size, opt.out.filename().string()));
-  if (!consistency_json.empty()) {
-    add_file("evidence/consistency.json", std::move(consistency_json));
-  }
-  if (!keys_json.empty()) add_file("evidence/keys.json", std::move(keys_json));
-  // RFC 3161 tokens, each with the earlier checkpoint it covers (case_timestamp.cpp).
-  EVIDENCE_ASSIGN_OR_RETURN(auto timestamp_files, timestamp_store::BundleFiles(s_->db, s_->dir));
-  if (!timestamp_files.empty()) {
-    for (auto& [path, content] : evidence_files) {
-      if (path == "evidence/VERIFYING.txt") content = timestamp_store::WithVerifyingStep(content);
-    }
-    for (auto& f : timestamp_files) evidence_files.push_back(std::move(f));
-  }
+  for (const auto& inc : chosen) incidents_json.push_back(IncidentToJson(inc));
+  return incidents_json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
 
-  // Earlier custodians' records, renumbered 1, 2, ... oldest first.
-  {
-    std::uint64_t n = 0;
-    for (std::uint64_t k : custody_folders) {
-      fs::path dir = s_->dir / "custody" / std::to_string(k);
-      if (!fs::is_directory(dir, ec)) {
-        return Status::Corruption("custody/" + std::to_string(k) + " is missing from the case");
-      }
-      ++n;
-      std::vector<fs::path> files;
-      for (auto it = fs::recursive_directory_iterator(dir, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file()) files.push_back(it->path());
-      }
-      std::sort(files.begin(), files.end());
-      for (const auto& f : files) {
-        std::ifstream in(f, std::ios::binary);
-        std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (!in.good() && !in.eof()) return ErrnoStatus(errno, f, "cannot read");
-        add_file("evidence/custody/" + std::to_string(n) + "/" +
-                     f.lexically_relative(dir).generic_string(),
-                 std::move(content));
-      }
+// Earlier custodians' records (CASE/custody/<k>), renumbered 1, 2, ... oldest first, as
+// evidence/custody/<n>/.
+Status AddCustodyFiles(const fs::path& case_dir, const std::set<std::uint64_t>& custody_folders,
+                       MemberFiles* files) {
+  std::error_code ec;
+  std::uint64_t n = 0;
+  for (std::uint64_t k : custody_folders) {
+    fs::path dir = case_dir / "custody" / std::to_string(k);
+    if (!fs::is_directory(dir, ec)) {
+      return Status::Corruption("custody/" + std::to_string(k) + " is missing from the case");
+    }
+    ++n;
+    std::vector<fs::path> paths;
+    for (auto it = fs::recursive_directory_iterator(dir, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file()) paths.push_back(it->path());
+    }
+    std::sort(paths.begin(), paths.end());
+    for (const auto& f : paths) {
+      std::ifstream in(f, std::ios::binary);
+      std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (!in.good() && !in.eof()) return ErrnoStatus(errno, f, "cannot read");
+      files->emplace_back(
+          bundle_format::CustodyFolder(n) + f.lexically_relative(dir).generic_string(),
+          std::move(content));
     }
   }
+  return Status::Ok();
+}
 
+// bag-info.txt (RFC 8493 section 2.2.2, and the Evidence-* fields of docs/bundle.md).
+std::string BagInfo(const CaseInfo& info, const Selection& sel, const Payload& payload,
+                    const std::string& recipient, std::uint64_t tree_size, std::int64_t mtime) {
   std::string bagging_date = FormatUtc(mtime * 1000).substr(0, 10);
-  std::string description = "Evidence bundle of case \"" + s_->info.name +
-                            "\": " + std::to_string(chosen.size()) + " item(s), " +
-                            std::to_string(chosen_incidents.size()) + " incident(s)";
+  std::string description = "Evidence bundle of case \"" + info.name +
+                            "\": " + std::to_string(sel.items.size()) + " item(s), " +
+                            std::to_string(sel.incidents.size()) + " incident(s)";
   std::vector<std::pair<std::string, std::string>> info_fields = {
       {"Bagging-Date", bagging_date},
-      {"Payload-Oxum", bagit::PayloadOxum(payload_bytes, chosen.size())},
-      {"Bag-Size", HumanBytes(payload_bytes)},
-      {"External-Identifier", s_->info.uuid},
-      {"Contact-Name", s_->info.owner},
+      {"Payload-Oxum", bagit::PayloadOxum(payload.bytes, sel.items.size())},
+      {"Bag-Size", HumanBytes(payload.bytes)},
+      {"External-Identifier", info.uuid},
+      {"Contact-Name", info.owner},
       {"Internal-Sender-Description", description},
       {"Bag-Software-Agent", std::string("libevidence ") + EVIDENCE_VERSION}};
-  if (!opt.recipient.empty()) info_fields.emplace_back("Evidence-Recipient", opt.recipient);
+  if (!recipient.empty()) info_fields.emplace_back("Evidence-Recipient", recipient);
   info_fields.emplace_back("Evidence-Checkpoint-Size", std::to_string(tree_size));
-  info_fields.emplace_back("Evidence-Signer-Fingerprint", s_->info.key_fingerprint);
-  const std::string bag_info = bagit::FormatBagInfo(info_fields);
+  info_fields.emplace_back("Evidence-Signer-Fingerprint", info.key_fingerprint);
+  return bagit::FormatBagInfo(info_fields);
+}
 
+// tagmanifest-sha256.txt: every tag file but itself and its signature.
+std::string TagManifest(const std::string& bag_info, const Payload& payload,
+                        const MemberFiles& evidence_files) {
   std::vector<bagit::ManifestLine> tag_lines = {
-      {DigestHex(Sha256::Of(bagit::kBagitTxt)), "bagit.txt"},
-      {DigestHex(Sha256::Of(std::string_view(bag_info))), "bag-info.txt"},
-      {manifest_sha256, "manifest-sha256.txt"}};
+      {DigestHex(Sha256::Of(bagit::kBagitTxt)), bundle_format::kBagitTxt},
+      {DigestHex(Sha256::Of(std::string_view(bag_info))), bundle_format::kBagInfo},
+      {payload.manifest_sha256, bundle_format::kManifest}};
   for (const auto& [path, content] : evidence_files) {
     tag_lines.push_back({DigestHex(Sha256::Of(std::string_view(content))), path});
   }
-  const std::string tagmanifest = bagit::FormatManifest(tag_lines);
-  EVIDENCE_ASSIGN_OR_RETURN(const SigningKey* key, s_->Key());
-  EVIDENCE_ASSIGN_OR_RETURN(auto signature, key->Sign(AsBytes(tagmanifest)));
+  return bagit::FormatManifest(tag_lines);
+}
 
-  // The archive: tag files first so a streaming verifier knows the manifests before the payload.
+// Removes the temporary archive unless it was renamed into place.
+struct TempGuard {
+  fs::path path;
+  bool keep = false;
+  ~TempGuard() {
+    std::error_code e;
+    if (!keep) fs::remove(path, e);
+  }
+};
+
+// Writes every payload file in manifest order, each re-checked on the way out: a bundle never
+// carries bytes that are not the evidence. Objects up to kPrefetchBytes are read and re-hashed
+// whole by the pool, ahead of the writer, so that hashing uses every core; the writer takes them
+// in manifest order and writes exactly the bytes that were hashed. Larger objects are streamed
+// (and hashed) here, in blocks. The prefetch buffers are reused: each is faulted in once, and
+// objects are read straight into them.
+Status WritePayload(BundleWriter& w, const std::string& top, const std::vector<Item>& chosen,
+                    const Payload& payload, const ObjectStore& objects) {
+  std::vector<const Item*> in_manifest_order;
+  for (const auto& it : chosen) in_manifest_order.push_back(&it);
+  std::sort(in_manifest_order.begin(), in_manifest_order.end(), [&](const Item* a, const Item* b) {
+    return payload.path.at(a->exhibit) < payload.path.at(b->exhibit);
+  });
+  constexpr std::uint64_t kPrefetchBytes = 8u << 20;
+  struct Loaded {
+    Status status = Status::Ok();
+    std::unique_ptr<std::uint8_t[]> buffer;  // null: stream the object instead
+  };
+  std::mutex free_mu;
+  std::vector<std::unique_ptr<std::uint8_t[]>> free_buffers;
+  auto take_buffer = [&] {
+    std::lock_guard<std::mutex> lock(free_mu);
+    if (free_buffers.empty())
+      return std::unique_ptr<std::uint8_t[]>(new std::uint8_t[kPrefetchBytes]);
+    auto b = std::move(free_buffers.back());
+    free_buffers.pop_back();
+    return b;
+  };
+  auto give_back = [&](Loaded& l) {
+    if (!l.buffer) return;
+    std::lock_guard<std::mutex> lock(free_mu);
+    free_buffers.push_back(std::move(l.buffer));
+  };
+  Status payload_status = Status::Ok();
+  ThreadPool pool(
+      std::min(ThreadPool::DefaultWorkers(), std::max<std::size_t>(in_manifest_order.size(), 1)),
+      /*queue_capacity=*/8);
+  RunOrdered(
+      pool, in_manifest_order.size(), 2 * pool.workers(),
+      [&](std::size_t i) {
+        Loaded l;
+        const Item* it = in_manifest_order[i];
+        if (it->size > kPrefetchBytes) return l;
+        l.buffer = take_buffer();
+        l.status = objects.ReadInto(it->sha256, {l.buffer.get(), it->size});
+        return l;
+      },
+      [&](std::size_t i, Loaded l) {
+        const Item* it = in_manifest_order[i];
+        const std::string path = top + "/" + payload.path.at(it->exhibit);
+        payload_status = w.Header(path, it->size);
+        if (payload_status.ok()) {
+          Status st = l.status;
+          if (st.ok() && l.buffer) st = w.Data(ByteView(l.buffer.get(), it->size), path);
+          if (st.ok() && !l.buffer) {
+            st = objects.Stream(it->sha256, it->size,
+                                [&](ByteView chunk) { return w.Data(chunk, path); });
+          }
+          if (!st.ok()) payload_status = st.WithContext(it->exhibit);
+        }
+        give_back(l);
+        return payload_status.ok();
+      },
+      [&](Loaded l) { give_back(l); });
+  return payload_status;
+}
+
+// The tag files, then the payload: a streaming verifier knows the manifests before the payload.
+struct TagFiles {
+  std::string bag_info, manifest, tagmanifest;
+  std::string signature;  // Ed25519 over tagmanifest
+  const MemberFiles* evidence = nullptr;
+};
+
+Status WriteArchive(const fs::path& temp, ArchiveKind kind, std::int64_t mtime,
+                    const std::string& top, const TagFiles& tags, const std::vector<Item>& chosen,
+                    const Payload& payload, const ObjectStore& objects) {
+  arch::ScopedUtf8Locale utf8;
+  EVIDENCE_ASSIGN_OR_RETURN(BundleWriter w, BundleWriter::Open(temp, kind, mtime));
+  EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + bundle_format::kBagitTxt, bagit::kBagitTxt));
+  EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + bundle_format::kBagInfo, tags.bag_info));
+  EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + bundle_format::kManifest, tags.manifest));
+  EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + bundle_format::kTagManifest, tags.tagmanifest));
+  EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + bundle_format::kSignature, tags.signature));
+  for (const auto& [path, content] : *tags.evidence) {
+    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + path, content));
+  }
+  EVIDENCE_RETURN_IF_ERROR(WritePayload(w, top, chosen, payload, objects));
+  return w.Finish();
+}
+
+// Checks what can be checked before anything is read or recorded: the destination and the
+// options. Returns the archive kind.
+Result<ArchiveKind> CheckDestination(const ExportOptions& opt, const fs::path& parent) {
+  EVIDENCE_ASSIGN_OR_RETURN(ArchiveKind kind, KindFor(opt.out));
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec)) return Status::NotFound(parent.string() + ": no such folder");
+  if (fs::exists(opt.out, ec) && !opt.force) {
+    return Status::AlreadyExists(opt.out.string() + ": exists").AboutArgument("out");
+  }
+  if (!IsValidUtf8(opt.recipient)) {
+    return Status::InvalidArgument("not valid UTF-8").AboutArgument("recipient");
+  }
+  return kind;
+}
+
+}  // namespace
+
+// Over 80 lines: the order below is the export's contract (check, select, record and seal, build
+// the files from the sealed ledger, write and sync the archive, commit, rename); each step is a
+// function above.
+Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
+  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
+  const fs::path parent = opt.out.parent_path().empty() ? fs::path(".") : opt.out.parent_path();
+  EVIDENCE_ASSIGN_OR_RETURN(ArchiveKind kind, CheckDestination(opt, parent));
+  std::optional<std::string> since_note;
+  if (opt.since_checkpoint) {
+    EVIDENCE_ASSIGN_OR_RETURN(since_note, ReadCheckpointFile(*opt.since_checkpoint));
+  }
+  EVIDENCE_ASSIGN_OR_RETURN(Selection sel, Select(*this, opt));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string report_html, SelectionReport(*this, opt, sel));
+  const std::string top = TopFolderFor(opt.out);
+  const Payload payload = PayloadOf(sel.items);
+
+  EVIDENCE_RETURN_IF_ERROR(Unlock());
+  EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
+  // The export is itself an entry, disclosed with the rest and covered by the new checkpoint.
+  nlohmann::json export_data = {
+      {"bundle", top},
+      {"manifest_sha256", payload.manifest_sha256},
+      {"items", std::vector<std::string>(sel.item_ids.begin(), sel.item_ids.end())},
+      {"incidents", std::vector<std::string>(sel.incident_ids.begin(), sel.incident_ids.end())}};
+  if (!opt.recipient.empty()) export_data["recipient"] = opt.recipient;
+  EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t export_seq, s_->AppendEntry("export.created", export_data,
+                                                                      std::nullopt, std::nullopt));
+  EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
+  EVIDENCE_ASSIGN_OR_RETURN(std::string checkpoint, LatestCheckpoint());
+  EVIDENCE_ASSIGN_OR_RETURN(SignedCheckpoint cp, ParseCheckpointNote(checkpoint));
+  const std::uint64_t tree_size = cp.checkpoint.size;
+  EVIDENCE_ASSIGN_OR_RETURN(Disclosure d, Disclose(s_->db, cp.checkpoint, export_seq, sel));
+  std::int64_t mtime = NowUnixMs() / 1000;
+  if (auto t = ParseUserTime(d.export_time); t.ok()) mtime = t->unix_ms / 1000;
+  // That the ledger only grew since every checkpoint handed out before (prove.cpp).
+  std::uint64_t consistency_count = 0;
+  EVIDENCE_ASSIGN_OR_RETURN(
+      std::string consistency_json,
+      s_->BundleConsistencyJson(cp.checkpoint, export_seq, since_note, &consistency_count));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string keys_json, s_->BundleKeysJson());
+  // RFC 3161 tokens, each with the earlier checkpoint it covers (timestamps.cpp).
+  EVIDENCE_ASSIGN_OR_RETURN(auto timestamp_files, timestamp_store::BundleFiles(s_->db, s_->dir));
+
+  // evidence/ files, added one by one, not from an initializer list, whose elements can only be
+  // copied: the proofs and ledger excerpt of a large export are tens of MiB each.
+  MemberFiles evidence_files;
+  evidence_files.emplace_back(bundle_format::kItems, ItemsJson(sel.items, payload));
+  evidence_files.emplace_back(bundle_format::kIncidents, IncidentsJson(sel.incidents));
+  evidence_files.emplace_back(bundle_format::kLedger, std::move(d.ledger_jsonl));
+  evidence_files.emplace_back(bundle_format::kProofs, std::move(d.proofs_text));
+  evidence_files.emplace_back(bundle_format::kCheckpoint, checkpoint);
+  evidence_files.emplace_back(bundle_format::kSignerPem, s_->public_key.ToPem());
+  evidence_files.emplace_back(bundle_format::kReport, std::move(report_html));
+  evidence_files.emplace_back(
+      bundle_format::kVerifying,
+      bundle_format::RenderVerifying({.case_uuid = s_->info.uuid,
+                                      .case_name = s_->info.name,
+                                      .owner = s_->info.owner,
+                                      .fingerprint = s_->info.key_fingerprint,
+                                      .archive = opt.out.filename().string(),
+                                      .top_folder = top,
+                                      .tree_size = tree_size,
+                                      .timestamps = !timestamp_files.empty()}));
+  if (!consistency_json.empty()) {
+    evidence_files.emplace_back(bundle_format::kConsistency, std::move(consistency_json));
+  }
+  if (!keys_json.empty()) evidence_files.emplace_back(bundle_format::kKeys, std::move(keys_json));
+  for (auto& f : timestamp_files) evidence_files.push_back(std::move(f));
+  EVIDENCE_RETURN_IF_ERROR(AddCustodyFiles(s_->dir, d.custody_folders, &evidence_files));
+
+  TagFiles tags;
+  tags.bag_info = BagInfo(s_->info, sel, payload, opt.recipient, tree_size, mtime);
+  tags.manifest = payload.manifest;
+  tags.tagmanifest = TagManifest(tags.bag_info, payload, evidence_files);
+  tags.evidence = &evidence_files;
+  EVIDENCE_ASSIGN_OR_RETURN(const SigningKey* key, s_->Key());
+  EVIDENCE_ASSIGN_OR_RETURN(auto signature, key->Sign(AsBytes(tags.tagmanifest)));
+  tags.signature = std::string(AsChars(signature));
+
   std::random_device rd;
   fs::path temp = opt.out;
   temp += ".part-" + std::to_string(rd());
-  struct TempGuard {
-    fs::path path;
-    bool keep = false;
-    ~TempGuard() {
-      std::error_code e;
-      if (!keep) fs::remove(path, e);
-    }
-  } guard{temp};
-  {
-    arch::ScopedUtf8Locale utf8;
-    EVIDENCE_ASSIGN_OR_RETURN(BundleWriter w, BundleWriter::Open(temp, kind, mtime));
-    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/bagit.txt", bagit::kBagitTxt));
-    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/bag-info.txt", bag_info));
-    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/manifest-sha256.txt", manifest));
-    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/tagmanifest-sha256.txt", tagmanifest));
-    EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/tagmanifest-sha256.sig", AsChars(signature)));
-    for (const auto& [path, content] : evidence_files) {
-      EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + path, content));
-    }
-    std::vector<const Item*> in_manifest_order;
-    for (const auto& it : chosen) in_manifest_order.push_back(&it);
-    std::sort(in_manifest_order.begin(), in_manifest_order.end(),
-              [&](const Item* a, const Item* b) {
-                return payload_path[a->exhibit] < payload_path[b->exhibit];
-              });
-    // Re-checked on the way out: a bundle never carries bytes that are not the evidence. Objects
-    // up to kPrefetchBytes are read and re-hashed whole by the pool, ahead of the writer, so
-    // that hashing uses every core; the writer takes them in manifest order and writes exactly
-    // the bytes that were hashed. Larger objects are streamed (and hashed) here, in blocks.
-    // The prefetch buffers are reused: each is faulted in once, and objects are read straight
-    // into them.
-    constexpr std::uint64_t kPrefetchBytes = 8u << 20;
-    struct Loaded {
-      Status status = Status::Ok();
-      std::unique_ptr<std::uint8_t[]> buffer;  // null: stream the object instead
-    };
-    std::mutex free_mu;
-    std::vector<std::unique_ptr<std::uint8_t[]>> free_buffers;
-    auto take_buffer = [&] {
-      std::lock_guard<std::mutex> lock(free_mu);
-      if (free_buffers.empty())
-        return std::unique_ptr<std::uint8_t[]>(new std::uint8_t[kPrefetchBytes]);
-      auto b = std::move(free_buffers.back());
-      free_buffers.pop_back();
-      return b;
-    };
-    auto give_back = [&](Loaded& l) {
-      if (!l.buffer) return;
-      std::lock_guard<std::mutex> lock(free_mu);
-      free_buffers.push_back(std::move(l.buffer));
-    };
-    Status payload_status = Status::Ok();
-    {
-      ThreadPool pool(std::min(ThreadPool::DefaultWorkers(),
-                               std::max<std::size_t>(in_manifest_order.size(), 1)),
-                      /*queue_capacity=*/8);
-      RunOrdered(
-          pool, in_manifest_order.size(), 2 * pool.workers(),
-          [&](std::size_t i) {
-            Loaded l;
-            const Item* it = in_manifest_order[i];
-            if (it->size > kPrefetchBytes) return l;
-            l.buffer = take_buffer();
-            l.status = s_->objects.ReadInto(it->sha256, {l.buffer.get(), it->size});
-            return l;
-          },
-          [&](std::size_t i, Loaded l) {
-            const Item* it = in_manifest_order[i];
-            const std::string path = top + "/" + payload_path[it->exhibit];
-            payload_status = w.Header(path, it->size);
-            if (payload_status.ok()) {
-              Status st = l.status;
-              if (st.ok() && l.buffer) st = w.Data(ByteView(l.buffer.get(), it->size), path);
-              if (st.ok() && !l.buffer) {
-                st = s_->objects.Stream(it->sha256, it->size,
-                                        [&](ByteView chunk) { return w.Data(chunk, path); });
-              }
-              if (!st.ok()) payload_status = st.WithContext(it->exhibit);
-            }
-            give_back(l);
-            return payload_status.ok();
-          },
-          [&](Loaded l) { give_back(l); });
-    }
-    EVIDENCE_RETURN_IF_ERROR(payload_status);
-    EVIDENCE_RETURN_IF_ERROR(w.Finish());
-  }
+  TempGuard guard{temp};
+  EVIDENCE_RETURN_IF_ERROR(
+      WriteArchive(temp, kind, mtime, top, tags, sel.items, payload, s_->objects));
   EVIDENCE_RETURN_IF_ERROR(txn.Commit());
   EVIDENCE_RETURN_IF_ERROR(s_->fs->Rename(temp, opt.out));
   guard.keep = true;
@@ -565,128 +660,15 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   ExportOutcome out;
   out.file = opt.out;
   out.top_folder = top;
-  out.items = chosen.size();
-  out.incidents = chosen_incidents.size();
-  out.entries = proof_count;
-  out.payload_bytes = payload_bytes;
-  out.manifest_sha256 = manifest_sha256;
+  out.items = sel.items.size();
+  out.incidents = sel.incidents.size();
+  out.entries = d.proof_count;
+  out.payload_bytes = payload.bytes;
+  out.manifest_sha256 = payload.manifest_sha256;
   out.export_entry = export_seq;
   out.tree_size = tree_size;
   out.consistency_proofs = consistency_count;
   return out;
 }
-
-namespace {
-
-// VERIFYING.txt on evidence/consistency.json and evidence/keys.json (RFC 9162 section 2.1.4.2).
-std::string ConsistencySteps() {
-  std::string t;
-  t += "7. If there is evidence/consistency.json: this ledger only grew since the checkpoints\n";
-  t +=
-      "   the case handed out before. Compare each from_size and from_root with a checkpoint you\n";
-  t += "   hold from an earlier bundle (its root is base64 there: base64 -d | xxd -p -c 32), "
-       "then:\n";
-  t += "     python3 - <<'EOF'\n";
-  t += "     import base64, hashlib, json\n";
-  t += "     H = lambda b: hashlib.sha256(b).digest()\n";
-  t += "     cp = open('evidence/checkpoint', 'rb').read().split(b'\\n')\n";
-  t += "     size, root = int(cp[1]), base64.b64decode(cp[2])\n";
-  t += "     for p in json.load(open('evidence/consistency.json')):\n";
-  t += "         m, n, old = p['from_size'], p['to_size'], bytes.fromhex(p['from_root'])\n";
-  t += "         path = [bytes.fromhex(x) for x in p['path']]\n";
-  t += "         if m & (m - 1) == 0:\n";
-  t += "             path = [old] + path\n";
-  t += "         fn, sn = m - 1, n - 1\n";
-  t += "         while fn & 1:\n";
-  t += "             fn, sn = fn >> 1, sn >> 1\n";
-  t += "         fr = sr = path[0]\n";
-  t += "         for c in path[1:]:\n";
-  t += "             assert sn > 0, 'proof too long'\n";
-  t += "             if fn & 1 or fn == sn:\n";
-  t += "                 fr, sr = H(b'\\x01' + c + fr), H(b'\\x01' + c + sr)\n";
-  t += "                 while fn and not fn & 1:\n";
-  t += "                     fn, sn = fn >> 1, sn >> 1\n";
-  t += "             else:\n";
-  t += "                 sr = H(b'\\x01' + sr + c)\n";
-  t += "             fn, sn = fn >> 1, sn >> 1\n";
-  t += "         ok = n == size and sn == 0 and fr == old and sr == root\n";
-  t += "         print('from size', m, 'OK' if ok else 'DOES NOT VERIFY')\n";
-  t += "     EOF\n\n";
-  t += "8. If there is evidence/keys.json, the case's key was rotated: each later key was signed\n";
-  t += "   over by the one before it in a key.added entry of evidence/ledger.jsonl (its\n";
-  t += "   \"endorsement\"; docs/case-format.md). signer.pub.pem is the last key.\n\n";
-  return t;
-}
-
-std::string VerifyingText(const std::string& top, const CaseInfo& info, std::uint64_t tree_size,
-                          const std::string& archive_name) {
-  std::string t;
-  t += "HOW TO CHECK THIS BUNDLE BY HAND\n";
-  t += "===============================\n\n";
-  t += "This bundle was exported from evidence case " + info.uuid + " (\"" + info.name + "\")\n";
-  t += "by " + info.owner + ", whose signing key has the fingerprint\n  " + info.key_fingerprint +
-       "\nConfirm that fingerprint with the sender by another channel (phone, in person).\n\n";
-  t += "`evidence verify-bundle " + archive_name + "` runs every check below in one command.\n";
-  t += "Without that program, use only sha256sum, openssl and python3:\n\n";
-  t += "0. Unpack the bundle and enter its folder:\n";
-  t += "     unzip " + archive_name + "      (or: tar -xf " + archive_name + ")\n";
-  t += "     cd " + top + "\n\n";
-  t += "1. Every file is the file that was signed (BagIt manifests, RFC 8493):\n";
-  t += "     sha256sum -c tagmanifest-sha256.txt\n";
-  t += "     sha256sum -c manifest-sha256.txt\n";
-  t += "   Every line must say OK. (A file name holding %, CR or LF is written %25, %0D, %0A "
-       "there.)\n\n";
-  t += "2. The exporter signed the tag manifest, and so everything it lists:\n";
-  t += "     openssl pkey -pubin -in evidence/signer.pub.pem -outform DER | sha256sum\n";
-  t += "   must print the fingerprint above (without the SHA256: prefix), and\n";
-  t += "     openssl pkeyutl -verify -pubin -inkey evidence/signer.pub.pem -rawin \\\n";
-  t += "       -in tagmanifest-sha256.txt -sigfile tagmanifest-sha256.sig\n";
-  t += "   must print \"Signature Verified Successfully\".\n\n";
-  t += "3. The checkpoint (the signed root of the whole custody ledger, " +
-       std::to_string(tree_size) + " entries) is signed by the same key:\n";
-  t += "     head -n 3 evidence/checkpoint > /tmp/checkpoint-body\n";
-  t += "     sed -n 's/^\xE2\x80\x94 [^ ]* //p' evidence/checkpoint | base64 -d | tail -c 64 > "
-       "/tmp/checkpoint-sig\n";
-  t += "     openssl pkeyutl -verify -pubin -inkey evidence/signer.pub.pem -rawin \\\n";
-  t += "       -in /tmp/checkpoint-body -sigfile /tmp/checkpoint-sig\n\n";
-  t += "4. Each disclosed ledger entry is in that signed ledger (RFC 9162 inclusion proofs):\n";
-  t += "     python3 - <<'EOF'\n";
-  t += "     import base64, hashlib, json\n";
-  t += "     H = lambda b: hashlib.sha256(b).digest()\n";
-  t += "     lines = open('evidence/ledger.jsonl', 'rb').read().split(b'\\n')[:-1]\n";
-  t += "     proofs = json.load(open('evidence/proofs.json'))\n";
-  t += "     cp = open('evidence/checkpoint', 'rb').read().split(b'\\n')\n";
-  t += "     size, root = int(cp[1]), base64.b64decode(cp[2])\n";
-  t += "     assert proofs['tree_size'] == size\n";
-  t += "     for line, p in zip(lines, proofs['entries']):\n";
-  t += "         assert json.loads(line)['seq'] == p['seq']\n";
-  t += "         r, fn, sn = H(b'\\x00' + line), p['seq'], size - 1\n";
-  t += "         for x in map(bytes.fromhex, p['inclusion_path']):\n";
-  t += "             assert sn > 0, 'proof too long'\n";
-  t += "             if fn & 1 or fn == sn:\n";
-  t += "                 r = H(b'\\x01' + x + r)\n";
-  t += "                 while fn and not fn & 1:\n";
-  t += "                     fn, sn = fn >> 1, sn >> 1\n";
-  t += "             else:\n";
-  t += "                 r = H(b'\\x01' + r + x)\n";
-  t += "             fn, sn = fn >> 1, sn >> 1\n";
-  t += "         print('entry', p['seq'], 'OK' if sn == 0 and r == root else 'DOES NOT VERIFY')\n";
-  t += "     EOF\n\n";
-  t += "5. Each original is the one recorded when it was ingested: for every item in\n";
-  t += "   evidence/items.json, its sha256 must equal the sha256 in manifest-sha256.txt and in "
-       "its\n";
-  t += "   item.ingested entry in evidence/ledger.jsonl:\n";
-  t += "     grep '\"action\":\"item.ingested\"' evidence/ledger.jsonl\n\n";
-  t += "6. The export itself is recorded in the ledger: the export.created entry's "
-       "manifest_sha256\n";
-  t += "   must equal the output of\n";
-  t += "     sha256sum manifest-sha256.txt\n";
-  t += "     grep '\"action\":\"export.created\"' evidence/ledger.jsonl\n\n";
-  t += ConsistencySteps();
-  t += "The formats are described in docs/bundle.md of the libevidence project.\n";
-  return t;
-}
-
-}  // namespace
 
 }  // namespace evidence

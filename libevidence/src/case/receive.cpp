@@ -1,11 +1,15 @@
 // Case::Receive: an officer takes a verified bundle into custody (docs/bundle.md, "Received
-// evidence"). Verification comes first and decides; the archive is then read a second time and
-// every payload byte is hashed again on its way into the object store.
+// evidence"). Verification comes first and decides, and the archive is read once: as VerifyBundle
+// reads each payload member, its bytes go to a staged copy in the case's tmp/ folder, so the hash
+// the verification checks is the hash of the very bytes that are then stored.
 #include <charconv>
+#include <functional>
 #include <map>
+#include <random>
 #include <set>
 
 #include "archive_util.hpp"
+#include "bundle_format.hpp"
 #include "bundle_verify.hpp"
 #include "case_state.hpp"
 #include "evidence/canonical_json.hpp"
@@ -15,109 +19,124 @@ namespace evidence {
 
 namespace {
 
-// One item to take in: its values as the sender's signed entries record them (VerifyBundle
-// checked items.json against them field by field), and its copy once staged.
+using bundle_internal::VerifiedItem;
+
+// Payload members staged as the verification reads them, by path relative to the top folder.
+// Every copy not taken (a member of a bundle that does not verify, an item the case already
+// holds) is removed when this goes away.
+class StagedPayload : public bundle_internal::PayloadSink {
+ public:
+  StagedPayload(fs::path tmp_dir, FileSystem& fs, const ObjectStore& objects)
+      : tmp_dir_(std::move(tmp_dir)), fs_(fs), objects_(objects) {}
+  ~StagedPayload() override {
+    Abandon();
+    for (const auto& [rel, staged] : staged_) objects_.Discard(staged);
+  }
+  StagedPayload(const StagedPayload&) = delete;
+  StagedPayload& operator=(const StagedPayload&) = delete;
+
+  Status Begin(const std::string& /*rel*/) override {
+    thread_local std::mt19937_64 gen{(std::uint64_t{std::random_device{}()} << 32) ^
+                                     std::random_device{}()};
+    path_ = tmp_dir_ / ("receive-" + std::to_string(gen()) + ".part");
+    // Read-only from the start, as every stored original is; the descriptor still writes.
+    auto out = fs_.NewWritableFile(path_, 0444);
+    if (!out.ok()) {
+      path_.clear();
+      return out.status();
+    }
+    out_ = std::move(out).value();
+    return Status::Ok();
+  }
+
+  Status Append(ByteView block) override { return out_->Append(block); }
+
+  Status End(const std::string& rel, const bundle_internal::PayloadFile& file) override {
+    EVIDENCE_RETURN_IF_ERROR(out_->Sync());
+    EVIDENCE_RETURN_IF_ERROR(out_->Close());
+    out_.reset();
+    EVIDENCE_ASSIGN_OR_RETURN(Sha256Digest digest, DigestFromHex(file.sha256));
+    staged_[rel] = StagedObject{path_, digest, file.size};
+    path_.clear();
+    return Status::Ok();
+  }
+
+  void Abandon() override {
+    out_.reset();
+    if (!path_.empty()) (void)fs_.Remove(path_);
+    path_.clear();
+  }
+
+  // The staged copy of `item`'s payload member, now the caller's to commit or discard.
+  Result<StagedObject> Take(const VerifiedItem& item) {
+    auto it = staged_.find(item.path);
+    if (it == staged_.end()) {
+      return Status::VerificationFailed(item.exhibit + ": " + item.path + " was not read");
+    }
+    StagedObject staged = std::move(it->second);
+    staged_.erase(it);
+    // VerifyBundle matched every item to a payload member of exactly this hash and size.
+    if (staged.sha256 != item.sha256 || staged.size != item.size) {
+      objects_.Discard(staged);
+      return Status::VerificationFailed(item.exhibit + ": " + item.path +
+                                        " is not the payload member that was verified");
+    }
+    return staged;
+  }
+
+ private:
+  fs::path tmp_dir_;
+  FileSystem& fs_;
+  const ObjectStore& objects_;
+  std::map<std::string, StagedObject> staged_;
+  fs::path path_;  // of the member being read
+  std::unique_ptr<WritableFile> out_;
+};
+
+// One item of the bundle: its values as the sender's signed entries record them (VerifyBundle
+// checked items.json against them field by field), and, when the case takes it in, its copy
+// staged from the bytes that were verified.
 struct Incoming {
-  bundle_internal::VerifiedItem item;
+  VerifiedItem item;
+  bool new_here = false;  // this case does not hold its bytes yet
   std::optional<StagedObject> staged;
 };
 
-// Streams the payload members named in `wanted` into the object store.
-Status StagePayload(const fs::path& file, const std::string& top,
-                    std::map<std::string, Incoming*>& wanted, const ObjectStore& objects) {
-  arch::ScopedUtf8Locale utf8;
-  arch::ReadPtr a(archive_read_new());
-  archive_read_support_format_zip(a.get());
-  archive_read_support_format_tar(a.get());
-  archive_read_support_filter_gzip(a.get());
-  archive_read_support_filter_none(a.get());
-  if (archive_read_open_filename(a.get(), file.c_str(), 1 << 20) != ARCHIVE_OK) {
-    return Status::IoError(file.string() + ": cannot read: " + archive_error_string(a.get()));
-  }
-  archive_entry* e = nullptr;
-  for (;;) {
-    int rc = archive_read_next_header(a.get(), &e);
-    if (rc == ARCHIVE_EOF) break;
-    if (rc != ARCHIVE_OK) {
-      return Status::VerificationFailed(
-          file.string() +
-          ": changed or damaged since it was verified: " + archive_error_string(a.get()));
+// Nothing is received from a bundle that does not verify; the message names the first failure.
+Status RefuseUnlessVerified(const fs::path& file, const BundleReport& r) {
+  if (r.ok()) return Status::Ok();
+  for (const auto& c : r.checks) {
+    if (!c.ok) {
+      return Status::VerificationFailed(file.string() + ": the bundle does not verify (" + c.check +
+                                        " " + c.subject + ": " + c.detail +
+                                        "); nothing was received");
     }
-    const char* name = archive_entry_pathname_utf8(e);
-    if (name == nullptr) name = archive_entry_pathname(e);
-    std::string path = name ? name : "";
-    if (path.rfind(top + "/", 0) != 0) continue;
-    auto it = wanted.find(path.substr(top.size() + 1));
-    if (it == wanted.end() || it->second->staged) continue;
-    Incoming* in = it->second;
-    const bundle_internal::VerifiedItem& item = in->item;
-    auto staged = objects.StageFrom([&](const std::function<Status(ByteView)>& sink) -> Status {
-      std::vector<std::uint8_t> buf(1 << 20);
-      std::uint64_t total = 0;
-      for (;;) {
-        la_ssize_t n = archive_read_data(a.get(), buf.data(), buf.size());
-        if (n < 0) return Status::VerificationFailed(path + ": " + archive_error_string(a.get()));
-        if (n == 0) return Status::Ok();
-        total += static_cast<std::uint64_t>(n);
-        if (total > item.size)
-          return Status::VerificationFailed(path + ": larger than its manifest says");
-        EVIDENCE_RETURN_IF_ERROR(sink(ByteView(buf.data(), static_cast<size_t>(n))));
-      }
-    });
-    if (!staged.ok()) return staged.status();
-    if (staged->sha256 != item.sha256 || staged->size != item.size) {
-      objects.Discard(*staged);
-      return Status::VerificationFailed(
-          item.exhibit + ": " + path +
-          " no longer matches its verified SHA-256 (the bundle changed)");
-    }
-    in->staged = std::move(staged).value();
   }
-  for (const auto& [path, in] : wanted) {
-    if (!in->staged) return Status::VerificationFailed(path + ": missing on the second read");
-  }
-  return Status::Ok();
+  return Status::VerificationFailed(file.string() +
+                                    ": the bundle does not verify; nothing was "
+                                    "received");
 }
 
-}  // namespace
+// The exhibit this case already keeps with the same bytes as `item`, if any.
+Result<std::optional<std::string>> HeldUnderAnotherExhibit(sql::Database& db,
+                                                           const VerifiedItem& item) {
+  EVIDENCE_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT exhibit FROM items WHERE sha256 = ?"));
+  st.Bind(1, DigestHex(item.sha256));
+  EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (row) return std::optional<std::string>(st.ColumnText(0));
+  return std::optional<std::string>();
+}
 
-Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& note,
-                                     const VerifyBundleOptions& options) {
-  ReceiveOutcome out;
-  // What this case holds is compared below: only a ledger that verifies may answer.
-  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
-  EVIDENCE_ASSIGN_OR_RETURN(bundle_internal::VerifiedBundle verified,
-                            bundle_internal::VerifyBundleWithItems(file, options));
-  out.report = std::move(verified.report);
-  const BundleReport& r = out.report;
-  if (!r.ok()) {
-    for (const auto& c : r.checks) {
-      if (!c.ok) {
-        return Status::VerificationFailed(file.string() + ": the bundle does not verify (" +
-                                          c.check + " " + c.subject + ": " + c.detail +
-                                          "); nothing was received");
-      }
-    }
-  }
-  if (r.case_uuid == s_->info.uuid) {
-    return Status::InvalidArgument(file.string() + ": this bundle was exported from this case");
-  }
-  if (!IsValidUtf8(note)) return Status::InvalidArgument("--note: not valid UTF-8");
-
-  auto checkpoint = r.tag_files.find("evidence/checkpoint");
-  auto manifest = r.tag_files.find("manifest-sha256.txt");
-  if (checkpoint == r.tag_files.end() || manifest == r.tag_files.end()) {
-    return Status::Corruption(file.string() + ": bundle lacks its checkpoint or manifest");
-  }
-
-  // What comes in, and what this case already holds. Everything is decided here, before the key
-  // is unlocked or a byte is written.
+// What comes in, and what this case already holds (`already`). Everything is decided here,
+// before the key is unlocked or a byte is written.
+Result<std::vector<Incoming>> SortIncoming(const Case& self, sql::Database& db,
+                                           std::vector<VerifiedItem> items,
+                                           std::vector<std::string>* already) {
   std::vector<Incoming> incoming;
-  for (auto& item : verified.items) incoming.push_back({std::move(item), std::nullopt});
-  std::map<std::string, Incoming*> wanted;
-  for (auto& in : incoming) {
-    const auto& item = in.item;
-    auto held = GetItem(item.exhibit);
+  for (auto& verified : items) {
+    incoming.push_back({std::move(verified), false, std::nullopt});
+    const VerifiedItem& item = incoming.back().item;
+    auto held = self.GetItem(item.exhibit);
     if (!held.ok() && held.status().code() != StatusCode::kNotFound) return held.status();
     if (held.ok()) {
       if (held->sha256 != item.sha256) {
@@ -125,171 +144,190 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
                                      " is already another item in this case; receive "
                                      "this bundle into a separate case");
       }
-      out.already.push_back(item.exhibit);
+      already->push_back(item.exhibit);
       continue;
     }
-    EVIDENCE_ASSIGN_OR_RETURN(auto st,
-                              s_->db.Prepare("SELECT exhibit FROM items WHERE sha256 = ?"));
-    st.Bind(1, DigestHex(item.sha256));
-    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (row) {
-      out.already.push_back(st.ColumnText(0));
+    EVIDENCE_ASSIGN_OR_RETURN(std::optional<std::string> same, HeldUnderAnotherExhibit(db, item));
+    if (same) {
+      already->push_back(*same);
       continue;
     }
-    wanted[item.path] = &in;
+    incoming.back().new_here = true;
   }
+  return incoming;
+}
 
-  // Guards undo every file this receive made if it does not commit.
-  std::vector<fs::path> made_objects;
-  std::vector<fs::path> custody_dirs;
-  std::error_code ec;
-  const fs::path custody_root = s_->dir / "custody";
-  struct Undo {
-    Case::State* s;
-    std::vector<StagedObject*> staged;
-    std::vector<fs::path>* objects;
-    std::vector<fs::path>* custody;
-    fs::path created_root;  // custody/, when this receive made it
-    bool done = false;
-    ~Undo() {
-      if (done) return;
-      std::error_code ec;
-      for (auto* st : staged) s->objects.Discard(*st);
-      for (const auto& p : *objects) {
-        fs::permissions(p, fs::perms::owner_write, fs::perm_options::add, ec);
-        fs::remove(p, ec);
-      }
-      for (const auto& p : *custody) {
-        // Custody files are read-only; their folders must be writable to be removed.
-        for (auto it = fs::recursive_directory_iterator(p, ec);
-             !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-          if (it->is_directory(ec)) {
-            fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
-          }
-        }
-        fs::remove_all(p, ec);
-      }
-      if (!created_root.empty()) fs::remove(created_root, ec);  // only when empty
-    }
-  } undo{s_.get(), {}, &made_objects, &custody_dirs, {}};
+using CustodyFiles = std::vector<std::pair<std::string, std::string>>;  // relative path, bytes
 
-  // Hashing every payload byte again on its way in needs no key: the passphrase is asked for
-  // only once the bundle has verified and its files are staged.
-  Status staged = StagePayload(file, r.top_folder, wanted, s_->objects);
-  for (auto& in : incoming) {
-    if (in.staged) undo.staged.push_back(&*in.staged);
-  }
-  EVIDENCE_RETURN_IF_ERROR(staged);
-  EVIDENCE_RETURN_IF_ERROR(Unlock());
-
-  EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
-  // The sender's records, and any records of earlier custodians it carried, oldest first.
-  std::uint64_t next = 1;
-  while (fs::exists(custody_root / std::to_string(next), ec)) ++next;
-  std::map<std::string, std::vector<std::pair<std::string, std::string>>> folders;  // "k" -> files
-  for (const auto& [path, content] : r.tag_files) {
-    if (path.rfind("evidence/custody/", 0) == 0) {
-      std::string rest = path.substr(17);
+// The folders CASE/custody/<k>/ this receive makes: the earlier custodians' records the bundle
+// carried (evidence/custody/<j>/, oldest first), numbered from `next`, then the sender's own
+// records (bundle_format::IsCustodyRecord) in the last.
+std::vector<std::pair<std::uint64_t, CustodyFiles>> CustodyRecords(
+    const std::map<std::string, std::string>& tag_files, std::uint64_t next) {
+  const std::string custody_dir = bundle_format::kCustodyDir;
+  std::map<std::string, CustodyFiles> folders;  // "j" -> files
+  for (const auto& [path, content] : tag_files) {
+    if (path.rfind(custody_dir, 0) == 0) {
+      std::string rest = path.substr(custody_dir.size());
       size_t slash = rest.find('/');
       if (slash == std::string::npos) continue;
       folders[rest.substr(0, slash)].emplace_back(rest.substr(slash + 1), content);
     }
   }
-  std::vector<std::uint64_t> carried;
-  std::vector<std::pair<std::uint64_t, std::vector<std::pair<std::string, std::string>>>> to_write;
   std::vector<std::string> keys;
   for (const auto& [k, files] : folders) keys.push_back(k);
   std::sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) {
     return a.size() != b.size() ? a.size() < b.size() : a < b;
   });
-  for (const auto& k : keys) {
-    carried.push_back(next);
-    to_write.push_back({next++, folders[k]});
-  }
-  std::vector<std::pair<std::string, std::string>> own;
-  for (const auto& [path, content] : r.tag_files) {
-    if (path == "evidence/ledger.jsonl" || path == "evidence/proofs.json" ||
-        path == "evidence/checkpoint" || path == "evidence/signer.pub.pem" ||
-        path == "evidence/consistency.json" || path == "evidence/keys.json" ||
-        path.rfind("evidence/timestamps/", 0) == 0) {
-      own.emplace_back(path.substr(9), content);
+  std::vector<std::pair<std::uint64_t, CustodyFiles>> out;
+  for (const auto& k : keys) out.push_back({next++, folders[k]});
+  const std::string evidence_dir = bundle_format::kEvidenceDir;
+  CustodyFiles own;
+  for (const auto& [path, content] : tag_files) {
+    if (bundle_format::IsCustodyRecord(path)) {
+      own.emplace_back(path.substr(evidence_dir.size()), content);
     }
   }
-  out.custody = next;
-  to_write.push_back({next, own});
-  if (!fs::exists(custody_root, ec)) {
-    EVIDENCE_RETURN_IF_ERROR(s_->fs->CreateDir(custody_root, 0700));
-    undo.created_root = custody_root;
-  }
-  fs::path staging = s_->dir / "tmp" / ("custody-" + std::to_string(next));
-  custody_dirs.push_back(staging);
-  for (const auto& [k, files] : to_write) {
+  out.push_back({next, std::move(own)});
+  return out;
+}
+
+// Writes the custody folders under `staging`/<k>/, read-only, for a rename into place later.
+Status WriteCustodyStaging(FileSystem& fs, const fs::path& staging,
+                           const std::vector<std::pair<std::uint64_t, CustodyFiles>>& folders) {
+  std::error_code ec;
+  for (const auto& [k, files] : folders) {
     fs::path dir = staging / std::to_string(k);
     for (const auto& [rel, content] : files) {
       fs::path p = dir / rel;
       if (rel.find("..") != std::string::npos) continue;
       fs::create_directories(p.parent_path(), ec);
-      EVIDENCE_RETURN_IF_ERROR(WriteFileAtomically(*s_->fs, p, content, 0444));
+      EVIDENCE_RETURN_IF_ERROR(WriteFileAtomically(fs, p, content, 0444));
     }
   }
+  return Status::Ok();
+}
 
-  std::vector<std::string> received_ids;
-  for (auto& in : incoming) {
-    const bundle_internal::VerifiedItem& item = in.item;
-    received_ids.push_back(item.exhibit);
-    if (!in.staged) continue;
-    bool was_new = !fs::exists(s_->objects.PathFor(item.sha256), ec);
-    EVIDENCE_RETURN_IF_ERROR(s_->objects.Commit(*in.staged));
-    std::erase(undo.staged, &*in.staged);
-    if (was_new) made_objects.push_back(s_->objects.PathFor(item.sha256));
-    // Every value recorded below is the sender's signed one; the items row repeats exactly what
-    // these entries say, so that `verify` and a later export find them equal.
-    nlohmann::json data = {{"item", item.exhibit},
-                           {"sha256", DigestHex(item.sha256)},
-                           {"size", item.size},
-                           {"name", item.name},
-                           {"kind", item.kind},
-                           {"media_type", item.media_type},
-                           {"received_from", r.case_uuid},
-                           {"source_entry", item.source_entry},
-                           {"bundle", r.top_folder}};
-    if (item.name_hex) data["name_hex"] = *item.name_hex;
-    if (!note.empty()) data["note"] = note;
-    EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t seq,
-                              s_->AppendEntry("item.ingested", data, item.exhibit, std::nullopt));
-    EVIDENCE_ASSIGN_OR_RETURN(std::string metadata_text, CanonicalJson(item.metadata));
-    if (!item.metadata.empty() || item.captured) {
-      nlohmann::json meta = {
-          {"item", item.exhibit}, {"sha256", DigestHex(item.sha256)}, {"metadata", item.metadata}};
-      if (item.captured) meta["captured"] = *item.captured;
-      EVIDENCE_RETURN_IF_ERROR(
-          s_->AppendEntry("item.metadata", meta, item.exhibit, std::nullopt).status());
+// Undoes every file this receive made unless it commits.
+struct Undo {
+  const ObjectStore& objects;
+  std::vector<StagedObject*> staged;
+  std::vector<fs::path> made_objects;
+  std::vector<fs::path> custody;
+  fs::path created_root;  // custody/, when this receive made it
+  bool done = false;
+  ~Undo() {
+    if (done) return;
+    std::error_code ec;
+    for (auto* st : staged) objects.Discard(*st);
+    for (const auto& p : made_objects) {
+      fs::permissions(p, fs::perms::owner_write, fs::perm_options::add, ec);
+      fs::remove(p, ec);
     }
-    // VerifyBundle checked the id's form: <PREFIX>-<digits>.
-    std::int64_t number = 0;
-    const std::string digits = item.exhibit.substr(item.exhibit.rfind('-') + 1);
-    std::from_chars(digits.data(), digits.data() + digits.size(), number);
-    EVIDENCE_ASSIGN_OR_RETURN(
-        auto insert,
-        s_->db.Prepare("INSERT INTO items(exhibit, number, sha256, size, name, kind, media_type, "
-                       "captured, ingested, note, parent, entry_seq, metadata) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)"));
-    insert.Bind(1, item.exhibit)
-        .Bind(2, number)
-        .Bind(3, DigestHex(item.sha256))
-        .Bind(4, static_cast<std::int64_t>(item.size))
-        .BindBlob(5, AsBytes(item.raw_name))
-        .Bind(6, item.kind)
-        .Bind(7, item.media_type)
-        .BindOptional(8, item.captured)
-        .Bind(9, NowRfc3339())
-        .BindOptional(10, note.empty() ? std::optional<std::string>() : note)
-        .Bind(11, static_cast<std::int64_t>(seq))
-        .Bind(12, metadata_text);
-    EVIDENCE_RETURN_IF_ERROR(insert.Run());
-    out.imported.push_back(item.exhibit);
+    for (const auto& p : custody) {
+      // Custody files are read-only; their folders must be writable to be removed.
+      for (auto it = fs::recursive_directory_iterator(p, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_directory(ec)) {
+          fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+        }
+      }
+      fs::remove_all(p, ec);
+    }
+    if (!created_root.empty()) fs::remove(created_root, ec);  // only when empty
   }
+};
 
+// The custody folders of this receive, written under tmp/custody-<k>/ for a rename into place
+// just before the commit (`folders`: CustodyRecords; `carried`: the numbers of the earlier
+// custodians' folders among them).
+struct StagedCustody {
+  std::vector<std::pair<std::uint64_t, CustodyFiles>> folders;
+  std::vector<std::uint64_t> carried;
+  fs::path staging;
+};
+
+Result<StagedCustody> StageCustody(FileSystem& fs, const fs::path& case_dir,
+                                   const std::map<std::string, std::string>& tag_files,
+                                   Undo& undo) {
+  // The sender's records, and any records of earlier custodians it carried, oldest first.
+  std::error_code ec;
+  const fs::path custody_root = case_dir / "custody";
+  std::uint64_t next = 1;
+  while (fs::exists(custody_root / std::to_string(next), ec)) ++next;
+  StagedCustody c;
+  c.folders = CustodyRecords(tag_files, next);
+  for (std::size_t i = 0; i + 1 < c.folders.size(); ++i) c.carried.push_back(c.folders[i].first);
+  if (!fs::exists(custody_root, ec)) {
+    EVIDENCE_RETURN_IF_ERROR(fs.CreateDir(custody_root, 0700));
+    undo.created_root = custody_root;
+  }
+  c.staging = case_dir / "tmp" / ("custody-" + std::to_string(c.folders.back().first));
+  undo.custody.push_back(c.staging);
+  EVIDENCE_RETURN_IF_ERROR(WriteCustodyStaging(fs, c.staging, c.folders));
+  return c;
+}
+
+// The items row of a received item, repeating exactly what its item.ingested entry `seq` says.
+Status InsertReceivedItem(sql::Database& db, const VerifiedItem& item, std::uint64_t seq,
+                          const std::string& note, const std::string& metadata_text) {
+  // VerifyBundle checked the id's form: <PREFIX>-<digits>.
+  std::int64_t number = 0;
+  const std::string digits = item.exhibit.substr(item.exhibit.rfind('-') + 1);
+  std::from_chars(digits.data(), digits.data() + digits.size(), number);
+  EVIDENCE_ASSIGN_OR_RETURN(
+      auto insert,
+      db.Prepare("INSERT INTO items(exhibit, number, sha256, size, name, kind, media_type, "
+                 "captured, ingested, note, parent, entry_seq, metadata) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)"));
+  insert.Bind(1, item.exhibit)
+      .Bind(2, number)
+      .Bind(3, DigestHex(item.sha256))
+      .Bind(4, static_cast<std::int64_t>(item.size))
+      .BindBlob(5, AsBytes(item.raw_name))
+      .Bind(6, item.kind)
+      .Bind(7, item.media_type)
+      .BindOptional(8, item.captured)
+      .Bind(9, NowRfc3339())
+      .BindOptional(10, note.empty() ? std::optional<std::string>() : note)
+      .Bind(11, static_cast<std::int64_t>(seq))
+      .Bind(12, metadata_text);
+  return insert.Run();
+}
+
+using AppendFn = std::function<Result<std::uint64_t>(std::string_view action, nlohmann::json data,
+                                                     const std::optional<std::string>& item)>;
+
+// The item.ingested and item.metadata entries of one received item, and its items row. Every
+// value recorded is the sender's signed one, so that `verify` and a later export find them equal.
+Status RecordReceivedItem(const AppendFn& append, sql::Database& db, const VerifiedItem& item,
+                          const BundleReport& r, const std::string& note) {
+  nlohmann::json data = {{"item", item.exhibit},
+                         {"sha256", DigestHex(item.sha256)},
+                         {"size", item.size},
+                         {"name", item.name},
+                         {"kind", item.kind},
+                         {"media_type", item.media_type},
+                         {"received_from", r.case_uuid},
+                         {"source_entry", item.source_entry},
+                         {"bundle", r.top_folder}};
+  if (item.name_hex) data["name_hex"] = *item.name_hex;
+  if (!note.empty()) data["note"] = note;
+  EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t seq, append("item.ingested", data, item.exhibit));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string metadata_text, CanonicalJson(item.metadata));
+  if (!item.metadata.empty() || item.captured) {
+    nlohmann::json meta = {
+        {"item", item.exhibit}, {"sha256", DigestHex(item.sha256)}, {"metadata", item.metadata}};
+    if (item.captured) meta["captured"] = *item.captured;
+    EVIDENCE_RETURN_IF_ERROR(append("item.metadata", meta, item.exhibit).status());
+  }
+  return InsertReceivedItem(db, item, seq, note, metadata_text);
+}
+
+// The bundle.received entry's data: which bundle, which signed state it carried, what came in.
+nlohmann::json ReceiptData(const BundleReport& r, const std::vector<std::string>& received_ids,
+                           std::uint64_t custody, const std::vector<std::uint64_t>& carried,
+                           const std::string& note) {
   std::string exporter_fingerprint;
   std::uint64_t tree_size = 0;
   for (const auto& sgn : r.signers) {
@@ -298,25 +336,91 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
       tree_size = sgn.tree_size;
     }
   }
-  nlohmann::json data = {
-      {"bundle", r.top_folder},
-      {"manifest_sha256", DigestHex(Sha256::Of(std::string_view(manifest->second)))},
-      {"checkpoint_sha256", DigestHex(Sha256::Of(std::string_view(checkpoint->second)))},
-      {"checkpoint_size", tree_size},
-      {"signer_fingerprint", exporter_fingerprint},
-      {"sender_case", r.case_uuid},
-      {"items", received_ids},
-      {"custody", out.custody},
-      {"custody_carried", carried}};
+  const std::string& manifest = r.tag_files.at(bundle_format::kManifest);
+  const std::string& checkpoint = r.tag_files.at(bundle_format::kCheckpoint);
+  nlohmann::json data = {{"bundle", r.top_folder},
+                         {"manifest_sha256", DigestHex(Sha256::Of(std::string_view(manifest)))},
+                         {"checkpoint_sha256", DigestHex(Sha256::Of(std::string_view(checkpoint)))},
+                         {"checkpoint_size", tree_size},
+                         {"signer_fingerprint", exporter_fingerprint},
+                         {"sender_case", r.case_uuid},
+                         {"items", received_ids},
+                         {"custody", custody},
+                         {"custody_carried", carried}};
   if (!note.empty()) data["note"] = note;
-  EVIDENCE_ASSIGN_OR_RETURN(out.entry,
-                            s_->AppendEntry("bundle.received", data, std::nullopt, std::nullopt));
+  return data;
+}
+
+}  // namespace
+
+// The order of the steps is the crash-safety argument: decide, stage, unlock, record, place the
+// custody folders, commit.
+Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& note,
+                                     const VerifyBundleOptions& options) {
+  ReceiveOutcome out;
+  // What this case holds is compared below: only a ledger that verifies may answer.
+  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
+  StagedPayload payload(s_->dir / "tmp", *s_->fs, s_->objects);
+  EVIDENCE_ASSIGN_OR_RETURN(bundle_internal::VerifiedBundle verified,
+                            bundle_internal::VerifyBundleWithItems(file, options, &payload));
+  out.report = std::move(verified.report);
+  const BundleReport& r = out.report;
+  EVIDENCE_RETURN_IF_ERROR(RefuseUnlessVerified(file, r));
+  if (r.case_uuid == s_->info.uuid) {
+    return Status::InvalidArgument(file.string() + ": this bundle was exported from this case");
+  }
+  if (!IsValidUtf8(note)) return Status::InvalidArgument("not valid UTF-8").AboutArgument("note");
+  if (!r.tag_files.count(bundle_format::kCheckpoint) ||
+      !r.tag_files.count(bundle_format::kManifest)) {
+    return Status::Corruption(file.string() + ": bundle lacks its checkpoint or manifest");
+  }
+  EVIDENCE_ASSIGN_OR_RETURN(std::vector<Incoming> incoming,
+                            SortIncoming(*this, s_->db, std::move(verified.items), &out.already));
+
+  Undo undo{s_->objects, {}, {}, {}, {}};
+  for (auto& in : incoming) {
+    if (!in.new_here) continue;
+    EVIDENCE_ASSIGN_OR_RETURN(in.staged, payload.Take(in.item));
+    undo.staged.push_back(&*in.staged);
+  }
+  // The passphrase is asked for only once the bundle has verified and its files are staged.
+  EVIDENCE_RETURN_IF_ERROR(Unlock());
+  EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
+
+  std::error_code ec;
+  const fs::path custody_root = s_->dir / "custody";
+  EVIDENCE_ASSIGN_OR_RETURN(StagedCustody custody,
+                            StageCustody(*s_->fs, s_->dir, r.tag_files, undo));
+  const auto& to_write = custody.folders;
+  const fs::path& staging = custody.staging;
+  out.custody = to_write.back().first;
+
+  AppendFn append = [this](std::string_view action, nlohmann::json data,
+                           const std::optional<std::string>& item) {
+    return s_->AppendEntry(action, std::move(data), item, std::nullopt);
+  };
+  std::vector<std::string> received_ids;
+  for (auto& in : incoming) {
+    received_ids.push_back(in.item.exhibit);
+    if (!in.staged) continue;
+    bool was_new = !fs::exists(s_->objects.PathFor(in.item.sha256), ec);
+    EVIDENCE_RETURN_IF_ERROR(s_->objects.Commit(*in.staged));
+    std::erase(undo.staged, &*in.staged);
+    if (was_new) undo.made_objects.push_back(s_->objects.PathFor(in.item.sha256));
+    EVIDENCE_RETURN_IF_ERROR(RecordReceivedItem(append, s_->db, in.item, r, note));
+    out.imported.push_back(in.item.exhibit);
+  }
+
+  EVIDENCE_ASSIGN_OR_RETURN(
+      out.entry, s_->AppendEntry("bundle.received",
+                                 ReceiptData(r, received_ids, out.custody, custody.carried, note),
+                                 std::nullopt, std::nullopt));
   EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
   // The custody records take their place just before the commit that refers to them.
   for (const auto& [k, files] : to_write) {
     EVIDENCE_RETURN_IF_ERROR(
         s_->fs->Rename(staging / std::to_string(k), custody_root / std::to_string(k)));
-    custody_dirs.push_back(custody_root / std::to_string(k));
+    undo.custody.push_back(custody_root / std::to_string(k));
   }
   // Durable before the entry that names them is: a power cut must not keep one without the other.
   EVIDENCE_RETURN_IF_ERROR(s_->fs->SyncDir(custody_root));

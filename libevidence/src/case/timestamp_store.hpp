@@ -53,8 +53,4 @@ Status CheckStoredTokens(sql::Database& db, const fs::path& case_dir,
 Result<std::vector<std::pair<std::string, std::string>>> BundleFiles(sql::Database& db,
                                                                      const fs::path& case_dir);
 
-// VERIFYING.txt with the step that shows how to check the tokens with `openssl ts -verify`,
-// placed before its closing line.
-std::string WithVerifyingStep(const std::string& verifying_txt);
-
 }  // namespace evidence::timestamp_store

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "bundle_format.hpp"
 #include "case_state.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/checkpoint.hpp"
@@ -318,32 +319,9 @@ Result<std::vector<std::pair<std::string, std::string>>> BundleFiles(sql::Databa
     if (!note) {
       return Status::Corruption("timestamps/" + n + ".tsr: the checkpoint it covers is missing");
     }
-    out.emplace_back("evidence/timestamps/" + n + ".tsr", std::move(der));
-    out.emplace_back("evidence/timestamps/" + n + ".checkpoint", std::move(*note));
+    out.emplace_back(bundle_format::TimestampToken(a.size), std::move(der));
+    out.emplace_back(bundle_format::TimestampCheckpoint(a.size), std::move(*note));
   }
-  return out;
-}
-
-std::string WithVerifyingStep(const std::string& verifying_txt) {
-  std::string t;
-  t +=
-      "Time-stamps (RFC 3161). evidence/timestamps/<N>.tsr is a Time-Stamping Authority's signed\n";
-  t += "   statement that evidence/timestamps/<N>.checkpoint, an earlier checkpoint of this "
-       "ledger\n";
-  t += "   (N entries; check its signature as in step 3), existed at the time it names. The\n";
-  t += "   token covers the first three lines of that file:\n";
-  t += "     head -n 3 evidence/timestamps/N.checkpoint > /tmp/ts-body\n";
-  t += "     openssl ts -reply -in evidence/timestamps/N.tsr -text      (the time, the TSA)\n";
-  t += "     openssl ts -verify -in evidence/timestamps/N.tsr -data /tmp/ts-body \\\n";
-  t += "       -CAfile TSA-CA.pem\n";
-  t +=
-      "   must print \"Verification: OK\". TSA-CA.pem is the TSA's CA certificate, obtained from\n";
-  t += "   the TSA itself, not from this bundle. evidence/consistency.json, when present, holds\n";
-  t += "   the proof that the bundle's ledger extends that earlier checkpoint.\n\n";
-  const std::string closing = "The formats are described";
-  std::string out = verifying_txt;
-  auto at = out.rfind(closing);
-  out.insert(at == std::string::npos ? out.size() : at, t);
   return out;
 }
 
