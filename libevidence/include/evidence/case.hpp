@@ -196,6 +196,9 @@ struct TimestampAttachOutcome {
   std::uint64_t entry = 0;       // seq of the timestamp.attached entry
 };
 
+// The components a Case is a facade over (src/case/case_state.hpp).
+struct CaseState;
+
 class Case {
  public:
   // Creates a new case in `dir` (which must not exist, or be an empty folder): case.json, the
@@ -338,7 +341,7 @@ class Case {
   Result<std::string> VerifierKey() const;
 
  private:
-  struct State;
+  using State = CaseState;
   explicit Case(std::unique_ptr<State> state);
   // Adds message counts, call counts and message events in the window (bounds in Unix ms) to
   // `data`.

@@ -382,7 +382,7 @@ Result<Case> Case::Open(const fs::path& dir, PassphraseProvider passphrase) {
   return Case(std::move(state));
 }
 
-Result<LedgerWriter*> Case::State::Writer() {
+Result<LedgerWriter*> CaseState::Writer() {
   if (writer && writer_transaction == db.transactions_begun()) return &*writer;
   writer.reset();
   EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter w,
@@ -392,7 +392,7 @@ Result<LedgerWriter*> Case::State::Writer() {
   return &*writer;
 }
 
-Status Case::State::CheckLedger() {
+Status CaseState::CheckLedger() {
   EVIDENCE_ASSIGN_OR_RETURN(auto st, db.Prepare("PRAGMA data_version"));
   EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
   const std::int64_t now = row ? st.ColumnInt(0) : -1;
@@ -402,7 +402,7 @@ Status Case::State::CheckLedger() {
   return Status::Ok();
 }
 
-Result<std::uint64_t> Case::State::AppendEntry(std::string_view action, nlohmann::json data,
+Result<std::uint64_t> CaseState::AppendEntry(std::string_view action, nlohmann::json data,
                                                const std::optional<std::string>& item,
                                                const std::optional<std::string>& incident) {
   EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter * w, Writer());
@@ -419,7 +419,7 @@ Result<std::uint64_t> Case::State::AppendEntry(std::string_view action, nlohmann
   return w->Append(std::move(e), item, incident);
 }
 
-Result<const SigningKey*> Case::State::Key() {
+Result<const SigningKey*> CaseState::Key() {
   if (signing_key) return &*signing_key;
   const fs::path& path = key_file;
   EVIDENCE_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path));
@@ -439,7 +439,7 @@ Result<const SigningKey*> Case::State::Key() {
   return &*signing_key;
 }
 
-Status Case::State::SealLocked() {
+Status CaseState::SealLocked() {
   EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter * w, Writer());
   if (!w->unsealed()) return Status::Ok();
   EVIDENCE_ASSIGN_OR_RETURN(const SigningKey* key, Key());

@@ -7,9 +7,9 @@
 #include <map>
 #include <memory>
 
-#include "case_state.hpp"
+#include "catalog.hpp"
 #include "evidence/messages.hpp"
-#include "exhibits.hpp"
+#include "ingest_step.hpp"
 #include "ingest_warnings.hpp"
 #include "status_macros.hpp"
 #include "thread_pool.hpp"
@@ -30,7 +30,7 @@ struct Prepared {
   std::string raw_name;
   UnsyncedObject object;
   Description desc;
-  bool is_export = false;  // recorded by Case::Ingest, which parses it inside its transaction
+  bool is_export = false;  // recorded by IngestOneFile, which parses it inside its transaction
 };
 
 // One item waiting for its batch to be recorded.
@@ -63,15 +63,10 @@ Status Case::IngestFiles(const std::vector<fs::path>& files, const IngestOptions
     d = std::make_unique<Describer>();
     d->StartExtractor();
   }
-  // And one for this thread, for the message exports among the files, which Case::Ingest records
-  // while the workers run.
+  // And one for this thread, for the message exports among the files, which IngestOneFile
+  // records while the workers run.
   Describer export_describer;
   export_describer.StartExtractor();
-  struct LendDescriber {
-    State& s;
-    ~LendDescriber() { s.describer = nullptr; }
-  } lend{s};
-  s.describer = &export_describer;
   // Staged files waiting to be recorded, beyond the batch: while this thread syncs and commits a
   // batch, the workers stage up to a batch more instead of waiting for it.
   const std::size_t window = kBatchItems;
@@ -137,19 +132,16 @@ Status Case::IngestFiles(const std::vector<fs::path>& files, const IngestOptions
       discard_batch();
       return Status::Ok();
     }
-    std::vector<fs::path> added;
+    StagedObjects added(s.objects);
     std::vector<IngestOutcome> outcomes(batch.size());
     const fs::path* failed_file = nullptr;
-    // A COMMIT that reports an error may still have reached the disk (SQLite recovers a written
-    // commit frame whose fsync failed): its objects then stay, as leftovers at worst.
-    bool commit_sent = false;
-    Status st = s.objects.CommitBatch(objects, &added);
+    Status st = added.CommitBatch(objects);
     if (st.ok()) {
       st = [&]() -> Status {
         EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s.db));
         // Read under the lock: another process may have added items since the last batch.
         EVIDENCE_ASSIGN_OR_RETURN(std::int64_t number,
-                                  LastExhibitNumber(s.db, s.info.exhibit_prefix));
+                                  s.catalog.LastExhibitNumber(s.info.exhibit_prefix));
         for (std::size_t i = 0; i < batch.size(); ++i) {
           Pending& p = batch[i];
           IngestOutcome& out = outcomes[i];
@@ -162,7 +154,7 @@ Status Case::IngestFiles(const std::vector<fs::path>& files, const IngestOptions
             out.exhibit = outcomes[*p.same_as].exhibit;
             continue;
           }
-          EVIDENCE_ASSIGN_OR_RETURN(auto existing, ExistingExhibit(s.db, p.staged.sha256));
+          EVIDENCE_ASSIGN_OR_RETURN(auto existing, s.catalog.FindBySha256(p.staged.sha256));
           if (existing) {
             out.duplicate = true;
             out.exhibit = *existing;
@@ -176,9 +168,9 @@ Status Case::IngestFiles(const std::vector<fs::path>& files, const IngestOptions
           rec.desc = std::move(p.desc);
           rec.note = options.note;
           rec.incident = incident;
-          EVIDENCE_RETURN_IF_ERROR(s.RecordItem(rec).status());
+          EVIDENCE_RETURN_IF_ERROR(RecordItem(s, rec).status());
           EVIDENCE_RETURN_IF_ERROR(
-              s.RecordMetadata(rec.exhibit, p.staged.sha256, rec.desc, nullptr));
+              RecordMetadata(s, rec.exhibit, p.staged.sha256, rec.desc, nullptr));
           out.exhibit = rec.exhibit;
           out.kind = rec.desc.kind;
           out.errors = rec.desc.errors;
@@ -187,18 +179,11 @@ Status Case::IngestFiles(const std::vector<fs::path>& files, const IngestOptions
         failed_file = nullptr;
         // Signed in the same transaction: a crash never leaves entries no checkpoint covers.
         EVIDENCE_RETURN_IF_ERROR(s.SealLocked());
-        commit_sent = true;
+        added.Keep();
         return txn.Commit();
       }();
     }
     if (!st.ok()) {
-      std::error_code ec;
-      if (commit_sent) added.clear();
-      for (const auto& p : added) {
-        fs::permissions(p, fs::perms::owner_write, fs::perm_options::add, ec);
-        (void)s.fs->Remove(p);
-        fs::remove(p.parent_path(), ec);  // only if now empty: the folder was made for it
-      }
       // `failed_file` points into the batch: name it before the batch is let go.
       Status named = failed_file != nullptr ? st.WithContext(failed_file->string()) : st;
       discard_batch();
@@ -220,7 +205,7 @@ Status Case::IngestFiles(const std::vector<fs::path>& files, const IngestOptions
       s.objects.DiscardUnsynced(p.object);
       result = flush();
       if (!result.ok()) return false;
-      auto r = Ingest(files[i], options);
+      auto r = IngestOneFile(s, files[i], options, incident, export_describer);
       if (!r.ok()) {
         result = r.status();
         return false;

@@ -159,7 +159,7 @@ Result<ConsistencyProofs> Case::ProveConsistency(std::string_view old_checkpoint
   return out;
 }
 
-Result<std::string> Case::State::BundleConsistencyJson(const Checkpoint& now,
+Result<std::string> CaseState::BundleConsistencyJson(const Checkpoint& now,
                                                        std::uint64_t export_seq,
                                                        const std::optional<std::string>& extra_note,
                                                        std::uint64_t* count) {
@@ -241,7 +241,7 @@ Result<std::string> Case::State::BundleConsistencyJson(const Checkpoint& now,
   return out.dump(2) + "\n";
 }
 
-Result<std::string> Case::State::BundleKeysJson() {
+Result<std::string> CaseState::BundleKeysJson() {
   EVIDENCE_ASSIGN_OR_RETURN(KeyHistory keys, LoadKeyHistory(db, info.uuid));
   if (!keys.problems.empty()) {
     return Status::Corruption("keys: " + keys.problems.front() + " (run `evidence verify`)");

@@ -128,26 +128,22 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
       out.already.push_back(item.exhibit);
       continue;
     }
-    EVIDENCE_ASSIGN_OR_RETURN(auto st,
-                              s_->db.Prepare("SELECT exhibit FROM items WHERE sha256 = ?"));
-    st.Bind(1, DigestHex(item.sha256));
-    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (row) {
-      out.already.push_back(st.ColumnText(0));
+    EVIDENCE_ASSIGN_OR_RETURN(auto same_bytes, s_->catalog.FindBySha256(item.sha256));
+    if (same_bytes) {
+      out.already.push_back(*same_bytes);
       continue;
     }
     wanted[item.path] = &in;
   }
 
   // Guards undo every file this receive made if it does not commit.
-  std::vector<fs::path> made_objects;
+  StagedObjects made_objects(s_->objects);
   std::vector<fs::path> custody_dirs;
   std::error_code ec;
   const fs::path custody_root = s_->dir / "custody";
   struct Undo {
     Case::State* s;
     std::vector<StagedObject*> staged;
-    std::vector<fs::path>* objects;
     std::vector<fs::path>* custody;
     fs::path created_root;  // custody/, when this receive made it
     bool done = false;
@@ -155,10 +151,6 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
       if (done) return;
       std::error_code ec;
       for (auto* st : staged) s->objects.Discard(*st);
-      for (const auto& p : *objects) {
-        fs::permissions(p, fs::perms::owner_write, fs::perm_options::add, ec);
-        fs::remove(p, ec);
-      }
       for (const auto& p : *custody) {
         // Custody files are read-only; their folders must be writable to be removed.
         for (auto it = fs::recursive_directory_iterator(p, ec);
@@ -171,7 +163,7 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
       }
       if (!created_root.empty()) fs::remove(created_root, ec);  // only when empty
     }
-  } undo{s_.get(), {}, &made_objects, &custody_dirs, {}};
+  } undo{s_.get(), {}, &custody_dirs, {}};
 
   // Hashing every payload byte again on its way in needs no key: the passphrase is asked for
   // only once the bundle has verified and its files are staged.
@@ -238,10 +230,8 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
     const bundle_internal::VerifiedItem& item = in.item;
     received_ids.push_back(item.exhibit);
     if (!in.staged) continue;
-    bool was_new = !fs::exists(s_->objects.PathFor(item.sha256), ec);
-    EVIDENCE_RETURN_IF_ERROR(s_->objects.Commit(*in.staged));
+    EVIDENCE_RETURN_IF_ERROR(made_objects.Commit(*in.staged));
     std::erase(undo.staged, &*in.staged);
-    if (was_new) made_objects.push_back(s_->objects.PathFor(item.sha256));
     // Every value recorded below is the sender's signed one; the items row repeats exactly what
     // these entries say, so that `verify` and a later export find them equal.
     nlohmann::json data = {{"item", item.exhibit},
@@ -266,27 +256,19 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
           s_->AppendEntry("item.metadata", meta, item.exhibit, std::nullopt).status());
     }
     // VerifyBundle checked the id's form: <PREFIX>-<digits>.
-    std::int64_t number = 0;
-    const std::string digits = item.exhibit.substr(item.exhibit.rfind('-') + 1);
-    std::from_chars(digits.data(), digits.data() + digits.size(), number);
-    EVIDENCE_ASSIGN_OR_RETURN(
-        auto insert,
-        s_->db.Prepare("INSERT INTO items(exhibit, number, sha256, size, name, kind, media_type, "
-                       "captured, ingested, note, parent, entry_seq, metadata) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)"));
-    insert.Bind(1, item.exhibit)
-        .Bind(2, number)
-        .Bind(3, DigestHex(item.sha256))
-        .Bind(4, static_cast<std::int64_t>(item.size))
-        .BindBlob(5, AsBytes(item.raw_name))
-        .Bind(6, item.kind)
-        .Bind(7, item.media_type)
-        .BindOptional(8, item.captured)
-        .Bind(9, NowRfc3339())
-        .BindOptional(10, note.empty() ? std::optional<std::string>() : note)
-        .Bind(11, static_cast<std::int64_t>(seq))
-        .Bind(12, metadata_text);
-    EVIDENCE_RETURN_IF_ERROR(insert.Run());
+    EVIDENCE_RETURN_IF_ERROR(s_->catalog.InsertItem({.exhibit = item.exhibit,
+                                                     .number = ExhibitNumber(item.exhibit),
+                                                     .sha256 = item.sha256,
+                                                     .size = item.size,
+                                                     .raw_name = item.raw_name,
+                                                     .kind = item.kind,
+                                                     .media_type = item.media_type,
+                                                     .captured = item.captured,
+                                                     .ingested = NowRfc3339(),
+                                                     .note = note,
+                                                     .parent = std::nullopt,
+                                                     .entry_seq = seq,
+                                                     .metadata = metadata_text}));
     out.imported.push_back(item.exhibit);
   }
 
@@ -324,6 +306,7 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
   // commit frame whose fsync failed): keep what it names; if it did not commit, verify reports
   // the objects and custody folder as leftovers.
   undo.done = true;
+  made_objects.Keep();
   EVIDENCE_RETURN_IF_ERROR(txn.Commit());
   fs::remove_all(staging, ec);
   return out;
