@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "evidence/bundle.hpp"
 
 namespace evidence::cli {
 
@@ -122,7 +123,7 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run) {
         auto c = OpenCase(g);
         if (!c.ok()) return ReportError(c.status());
         auto r = c->Export(*opt);
-        if (!r.ok()) return ReportError(r.status());
+        if (!r.ok()) return ReportError(r.status(), {{"since_checkpoint", "--since-checkpoint"}});
         if (g.json) {
           PrintJson({{"file", r->file.string()},
                      {"top_folder", r->top_folder},

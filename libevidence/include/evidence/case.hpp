@@ -17,19 +17,27 @@
 
 #include <nlohmann/json.hpp>
 
-#include "evidence/bundle.hpp"
 #include "evidence/bytes.hpp"
 #include "evidence/export.hpp"
 #include "evidence/hash.hpp"
-#include "evidence/incident.hpp"
-#include "evidence/ledger.hpp"
 #include "evidence/messages.hpp"
-#include "evidence/report.hpp"
 #include "evidence/status.hpp"
 #include "evidence/timestamp.hpp"
 
 EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
+
+// Taken and returned by reference or inside Result only: a caller of the method includes the
+// header that defines it (bundle.hpp, incident.hpp, ledger.hpp, report.hpp).
+struct ExportOptions;
+struct ExportOutcome;
+struct Incident;
+struct IncidentChanges;
+struct IncidentInput;
+struct LedgerEntry;
+struct ReceiveOutcome;
+struct ReportData;
+struct VerifyBundleOptions;
 
 // Supplies the passphrase of the case's key when (and only when) a signature is needed.
 using PassphraseProvider = std::function<Result<std::string>()>;
@@ -287,7 +295,7 @@ class Case {
   Result<ReceiveOutcome> Receive(const std::filesystem::path& bundle, const std::string& note,
                                  const VerifyBundleOptions& options);
 
-  // Builds an RFC 3161 request over the latest checkpoint's signed body (case_timestamp.cpp) and
+  // Builds an RFC 3161 request over the latest checkpoint's signed body and
   // keeps a copy under CASE/timestamps/pending/ so that the response can be checked against it.
   // Records no ledger entry: that would make the checkpoint it covers stale at once.
   Result<TimestampRequestOutcome> RequestTimestamp();

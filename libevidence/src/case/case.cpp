@@ -403,8 +403,8 @@ Status CaseState::CheckLedger() {
 }
 
 Result<std::uint64_t> CaseState::AppendEntry(std::string_view action, nlohmann::json data,
-                                               const std::optional<std::string>& item,
-                                               const std::optional<std::string>& incident) {
+                                             const std::optional<std::string>& item,
+                                             const std::optional<std::string>& incident) {
   EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter * w, Writer());
   LedgerEntry e;
   e.time = NowRfc3339();
@@ -575,7 +575,7 @@ Result<fs::path> Case::Extract(std::string_view exhibit, const fs::path& dest_di
   fs::path dest = dest_dir / fs::path(item.raw_name).filename();
   if (fs::exists(dest, ec)) {
     if (!overwrite) {
-      return Status::AlreadyExists(dest.string() + ": exists (use --force to replace it)");
+      return Status::AlreadyExists(dest.string() + ": exists").AboutArgument("overwrite");
     }
   }
   // The access is recorded in the same transaction that is committed only once the copy is

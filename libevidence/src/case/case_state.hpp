@@ -1,14 +1,24 @@
-// Private state shared by the files that implement evidence::Case, every .cpp file of this folder
-// (src/case/). Not part of the public API.
+// CaseState: the components evidence::Case is a facade over (the connection, the catalog, the
+// object store, the keys and the ledger writer of the open transaction) and the steps every
+// command shares (Writer, CheckLedger, AppendEntry, Key, SealLocked). Each command is in the file
+// of its job in this folder: case.cpp (create, open, lists, extract), ingest.cpp and
+// ingest_batch.cpp (through ingest_step.hpp), incidents.cpp, keys.cpp, messages.cpp, prove.cpp,
+// report.cpp, timestamps.cpp, verify.cpp (CaseVerifier), export.cpp and receive.cpp. Not part of
+// the public API.
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include "catalog.hpp"
+// The types of Case's methods (case.hpp only declares them), which the files here implement.
+#include "evidence/bundle.hpp"
 #include "evidence/case.hpp"
 #include "evidence/checkpoint.hpp"
+#include "evidence/incident.hpp"
+#include "evidence/ledger.hpp"
 #include "evidence/merkle.hpp"
+#include "evidence/report.hpp"
 #include "evidence/signing.hpp"
 #include "file_system.hpp"
 #include "key_history.hpp"
@@ -31,7 +41,7 @@ struct CaseState {
   Catalog catalog{db};  // items, messages, exhibit numbers; borrows `db`
   PassphraseProvider passphrase;
   PublicKey public_key;                   // the current key (the last key.added entry's)
-  fs::path key_file;                      // its sealed private key (case_keys.cpp)
+  fs::path key_file;                      // its sealed private key (keys.cpp)
   std::optional<SigningKey> signing_key;  // loaded on the first signature
   // The ledger's writer for the open transaction, begun by its first append or seal, which is when
   // the guard runs (ledger_writer.hpp). Declared after `db`, whose statements it holds.
@@ -71,7 +81,7 @@ struct CaseState {
 
   // evidence/consistency.json of a bundle whose checkpoint is `now` (export.created entry
   // `export_seq`): proofs from every checkpoint handed out before (by earlier exports, or
-  // time-stamped) and from `extra_note` when given (case_prove.cpp). Empty when there is nothing
+  // time-stamped) and from `extra_note` when given (prove.cpp). Empty when there is nothing
   // to prove.
   Result<std::string> BundleConsistencyJson(const Checkpoint& now, std::uint64_t export_seq,
                                             const std::optional<std::string>& extra_note,

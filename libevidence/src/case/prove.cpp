@@ -160,9 +160,9 @@ Result<ConsistencyProofs> Case::ProveConsistency(std::string_view old_checkpoint
 }
 
 Result<std::string> CaseState::BundleConsistencyJson(const Checkpoint& now,
-                                                       std::uint64_t export_seq,
-                                                       const std::optional<std::string>& extra_note,
-                                                       std::uint64_t* count) {
+                                                     std::uint64_t export_seq,
+                                                     const std::optional<std::string>& extra_note,
+                                                     std::uint64_t* count) {
   *count = 0;
   // The checkpoints this case has handed out: the one of each earlier export (sealed right after
   // its export.created entry) and each time-stamped one.
@@ -224,7 +224,8 @@ Result<std::string> CaseState::BundleConsistencyJson(const Checkpoint& now,
   };
   if (extra_note) {
     Status st = add(*extra_note);
-    if (!st.ok()) return st.WithContext("--since-checkpoint");
+    if (!st.ok())
+      return st.WithContext("the checkpoint to prove from").AboutArgument("since_checkpoint");
   }
   for (const auto& [size, note] : notes) {
     if (extra_size == size) continue;
