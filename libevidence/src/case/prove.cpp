@@ -191,19 +191,12 @@ Result<std::string> CaseState::BundleConsistencyJson(const Checkpoint& now,
     }
   }
   std::map<std::uint64_t, std::string> notes;  // by size, first note of that size
-  {
-    EVIDENCE_ASSIGN_OR_RETURN(auto st,
-                              db.Prepare("SELECT size, note FROM checkpoints ORDER BY id"));
-    for (;;) {
-      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      auto size = static_cast<std::uint64_t>(st.ColumnInt(0));
-      std::string note = st.ColumnText(1);
-      bool wanted =
-          sizes.count(size) || stamped_sha256.count(DigestHex(Sha256::Of(std::string_view(note))));
-      if (wanted && size < now.size && !notes.count(size)) notes[size] = note;
-    }
-  }
+  EVIDENCE_RETURN_IF_ERROR(ForEachCheckpoint(db, [&](const CheckpointRow& cp) {
+    bool wanted = sizes.count(cp.size) ||
+                  stamped_sha256.count(DigestHex(Sha256::Of(std::string_view(cp.note))));
+    if (wanted && cp.size < now.size && !notes.count(cp.size)) notes[cp.size] = cp.note;
+    return Status::Ok();
+  }));
   std::optional<std::uint64_t> extra_size;
   if (extra_note) {
     if (auto p = ParseCheckpointNote(*extra_note); p.ok()) extra_size = p->checkpoint.size;

@@ -29,12 +29,6 @@ struct IngestRecord {
   std::string name;
 };
 
-struct CheckpointRow {
-  std::int64_t id = 0;
-  std::uint64_t size = 0;
-  std::string note;
-};
-
 std::string Short(const std::string& hex) { return hex.substr(0, 16); }
 
 std::optional<std::string> StrField(const nlohmann::json& d, const char* key) {
@@ -226,14 +220,10 @@ class CaseVerifier {
 
 Status CaseVerifier::CheckSignatures() {
   std::vector<CheckpointRow> checkpoints;
-  EVIDENCE_ASSIGN_OR_RETURN(auto st,
-                            db_.Prepare("SELECT id, size, note FROM checkpoints ORDER BY id"));
-  for (;;) {
-    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    checkpoints.push_back(
-        {st.ColumnInt(0), static_cast<std::uint64_t>(st.ColumnInt(1)), st.ColumnText(2)});
-  }
+  EVIDENCE_RETURN_IF_ERROR(ForEachCheckpoint(db_, [&](const CheckpointRow& cp) {
+    checkpoints.push_back(cp);
+    return Status::Ok();
+  }));
   any_checkpoint_ = !checkpoints.empty();
   // Each checkpoint must be signed by the key in force at its size (keys rotate, in order).
   EVIDENCE_ASSIGN_OR_RETURN(keys_, LoadKeyHistory(db_, info_.uuid));

@@ -41,15 +41,14 @@ struct SignedRoot {
 // Every checkpoint whose signature and origin verify, by tree size (the first of equal sizes).
 Result<std::vector<SignedRoot>> SignedRoots(sql::Database& db, const KeyHistory& keys,
                                             std::string_view origin) {
-  EVIDENCE_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, note FROM checkpoints ORDER BY id"));
   std::vector<SignedRoot> roots;
-  for (;;) {
-    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    auto verified = VerifyCaseCheckpoint(keys, st.ColumnText(1));
-    if (!verified.ok() || verified->checkpoint.origin != origin) continue;
-    roots.push_back({st.ColumnInt(0), verified->checkpoint.size, verified->checkpoint.root});
-  }
+  EVIDENCE_RETURN_IF_ERROR(ForEachCheckpoint(db, [&](const CheckpointRow& cp) {
+    auto verified = VerifyCaseCheckpoint(keys, cp.note);
+    if (verified.ok() && verified->checkpoint.origin == origin) {
+      roots.push_back({cp.id, verified->checkpoint.size, verified->checkpoint.root});
+    }
+    return Status::Ok();
+  }));
   std::stable_sort(roots.begin(), roots.end(),
                    [](const SignedRoot& a, const SignedRoot& b) { return a.size < b.size; });
   roots.erase(
