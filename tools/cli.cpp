@@ -43,6 +43,17 @@ int ReportError(const Status& status) {
   return ExitCodeFor(status);
 }
 
+int ReportError(const Status& status, std::initializer_list<FlagFor> flags) {
+  for (const FlagFor& f : flags) {
+    if (status.argument().empty() || status.argument() != f.argument) continue;
+    const Status shown = f.flag.empty() ? status : status.WithContext(f.flag);
+    std::cerr << "evidence: error: " << PrintableText(shown.message()) << "\n";
+    if (!f.hint.empty()) PrintHint(std::string(f.hint));
+    return ExitCodeFor(status);
+  }
+  return ReportError(status);
+}
+
 void PrintHint(const std::string& hint) {
   std::cerr << "evidence: hint: " << PrintableText(hint) << "\n";
 }

@@ -5,8 +5,10 @@
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -43,6 +45,19 @@ int ExitCodeFor(const Status& status);
 // Prints "evidence: error: <message>" (and a hint where one helps) to stderr, made printable;
 // returns the exit code.
 int ReportError(const Status& status);
+
+// How a command supplies one input of a library call: the input's API name (what
+// Status::argument() says), the flag it comes from, and a hint to print when an error is about it.
+// An empty `flag` leaves the message as it is; an empty `hint` prints none.
+struct FlagFor {
+  std::string_view argument;
+  std::string_view flag;
+  std::string_view hint = {};
+};
+
+// ReportError for a call whose inputs come from `flags`: the library names the input at fault
+// (never a flag), and this puts its flag before the message and prints its hint.
+int ReportError(const Status& status, std::initializer_list<FlagFor> flags);
 void PrintHint(const std::string& hint);
 void PrintWarning(const std::string& warning);
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli.hpp"
+#include "evidence/bundle.hpp"
 
 namespace evidence::cli {
 

@@ -10,6 +10,8 @@
 #include "cli.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/checkpoint.hpp"
+#include "evidence/incident.hpp"
+#include "evidence/ledger.hpp"
 #include "evidence/time.hpp"
 
 namespace evidence::cli {
@@ -527,7 +529,9 @@ void AddCaseCommands(CLI::App& app, Globals& g, Runner& run) {
         if (!c.ok()) return ReportError(c.status());
         if (Status s = c->Unlock(); !s.ok()) return ReportError(s);
         auto dest = c->Extract(*id, *to, *force);
-        if (!dest.ok()) return ReportError(dest.status());
+        if (!dest.ok()) {
+          return ReportError(dest.status(), {{"overwrite", "", "use --force to replace it"}});
+        }
         if (g.json) {
           PrintJson({{"exhibit", *id}, {"path", LossyUtf8(dest->string())}});
         } else if (!g.quiet) {

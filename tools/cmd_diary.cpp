@@ -2,10 +2,25 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "evidence/incident.hpp"
 
 namespace evidence::cli {
 
 namespace {
+
+// The flags of `incident add` and `incident amend`, by the IncidentInput / IncidentChanges field
+// they fill.
+int ReportIncidentError(const Status& status) {
+  return ReportError(
+      status, {{"at", "--at"},
+               {"until", "--until"},
+               {"behaviours", "--behaviour"},
+               {"what", "--what"},
+               {"where", "--where"},
+               {"witnesses", "--witness"},
+               {"reason", "--reason"},
+               {"changes", "", "give --what, --where, --witness, --at, --until or --behaviour"}});
+}
 
 std::string Join(const std::vector<std::string>& v, const char* sep = ", ") {
   std::string out;
@@ -107,7 +122,7 @@ void AddDiaryCommands(CLI::App& app, Globals& g, Runner& run) {
         in.witnesses = a->witnesses;
         in.items = a->items;
         auto id = c->RecordIncident(in);
-        if (!id.ok()) return ReportError(id.status());
+        if (!id.ok()) return ReportIncidentError(id.status());
         if (g.json) {
           auto inc = c->GetIncident(*id);
           if (!inc.ok()) return ReportError(inc.status());
@@ -182,7 +197,7 @@ void AddDiaryCommands(CLI::App& app, Globals& g, Runner& run) {
         if (cmd->count("--where")) ch.where = a->where;
         if (cmd->count("--witness")) ch.witnesses = a->witnesses;
         ch.reason = a->reason;
-        if (Status s = c->AmendIncident(*id, ch); !s.ok()) return ReportError(s);
+        if (Status s = c->AmendIncident(*id, ch); !s.ok()) return ReportIncidentError(s);
         auto inc = c->GetIncident(*id);
         if (!inc.ok()) return ReportError(inc.status());
         if (g.json) {

@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "evidence/checkpoint.hpp"
+#include "evidence/ledger.hpp"
 
 namespace evidence::cli {
 

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "evidence/report.hpp"
 
 namespace evidence::cli {
 

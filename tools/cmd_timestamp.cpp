@@ -105,7 +105,7 @@ void AddTimestampCommands(CLI::App& app, Globals& g, Runner& run) {
         std::optional<fs::path> ca;
         if (!tsa_ca->empty()) ca = fs::path(*tsa_ca);
         auto r = c->AttachTimestamp(*file, ca);
-        if (!r.ok()) return ReportError(r.status());
+        if (!r.ok()) return ReportError(r.status(), {{"tsa_ca_pem", "--tsa-ca"}});
         const TimestampToken& t = r->token;
         if (g.json) {
           PrintJson({{"file", *file},

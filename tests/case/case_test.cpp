@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "evidence/hash.hpp"
+#include "evidence/ledger.hpp"
 #include "testing.hpp"
 
 namespace evidence {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "evidence/bundle.hpp"
 #include "evidence/canonical_json.hpp"
 #include "fixtures.hpp"
 

@@ -79,7 +79,7 @@ TEST_F(Diary, FutureIncidentIsRefused) {
 TEST_F(Diary, UntilBeforeAtIsRefused) {
   ExpectRefused({"--at", "2026-03-14 18:20", "--until", "2026-03-14 18:00", "--behaviour", "gift",
                  "--what", "x"},
-                "is before --at");
+                "--until: the incident's end");
 }
 
 TEST_F(Diary, UnknownBehaviourIsRefused) {

@@ -112,7 +112,9 @@ TEST_F(TerminalOutput, TerminalEscapesInFileNamesAreShownInert) {
   auto again = Ev({"extract", "EX-0001", "--to", to.string()});
   EXPECT_EQ(again.exit_code, 2);
   ExpectNoRaw("extract error", again);
-  EXPECT_EQ(Lines(again.err).size(), 1u) << again.err;
+  // The error on one line, then the hint (use --force).
+  ASSERT_EQ(Lines(again.err).size(), 2u) << again.err;
+  EXPECT_EQ(Lines(again.err)[1], "evidence: hint: use --force to replace it") << again.err;
 
   // A missing file whose name holds escapes.
   auto missing = Ev({"add", (tmp().path() / "gone\x1b]0;owned\x07.txt").string()});

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "evidence/incident.hpp"
 
 namespace evidence::testing {
 namespace {

@@ -7,6 +7,8 @@
 #include "../timestamp/local_tsa.hpp"
 #include "evidence/bundle.hpp"
 #include "evidence/case.hpp"
+#include "evidence/incident.hpp"
+#include "evidence/ledger.hpp"
 #include "fixtures.hpp"
 #include "sweep.hpp"
 

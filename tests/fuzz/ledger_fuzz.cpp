@@ -15,7 +15,10 @@
 
 #include "evidence/bytes.hpp"
 #include "evidence/case.hpp"
+#include "evidence/incident.hpp"
+#include "evidence/ledger.hpp"
 #include "evidence/merkle.hpp"
+#include "evidence/report.hpp"
 #include "fixtures.hpp"
 #include "fuzz_support.hpp"
 

@@ -17,19 +17,27 @@
 
 #include <nlohmann/json.hpp>
 
-#include "evidence/bundle.hpp"
 #include "evidence/bytes.hpp"
 #include "evidence/export.hpp"
 #include "evidence/hash.hpp"
-#include "evidence/incident.hpp"
-#include "evidence/ledger.hpp"
 #include "evidence/messages.hpp"
-#include "evidence/report.hpp"
 #include "evidence/status.hpp"
 #include "evidence/timestamp.hpp"
 
 EVIDENCE_PUBLIC_BEGIN
 namespace evidence {
+
+// Taken and returned by reference or inside Result only: a caller of the method includes the
+// header that defines it (bundle.hpp, incident.hpp, ledger.hpp, report.hpp).
+struct ExportOptions;
+struct ExportOutcome;
+struct Incident;
+struct IncidentChanges;
+struct IncidentInput;
+struct LedgerEntry;
+struct ReceiveOutcome;
+struct ReportData;
+struct VerifyBundleOptions;
 
 // Supplies the passphrase of the case's key when (and only when) a signature is needed.
 using PassphraseProvider = std::function<Result<std::string>()>;
@@ -196,6 +204,9 @@ struct TimestampAttachOutcome {
   std::uint64_t entry = 0;       // seq of the timestamp.attached entry
 };
 
+// The components a Case is a facade over (src/case/case_state.hpp).
+struct CaseState;
+
 class Case {
  public:
   // Creates a new case in `dir` (which must not exist, or be an empty folder): case.json, the
@@ -284,7 +295,7 @@ class Case {
   Result<ReceiveOutcome> Receive(const std::filesystem::path& bundle, const std::string& note,
                                  const VerifyBundleOptions& options);
 
-  // Builds an RFC 3161 request over the latest checkpoint's signed body (case_timestamp.cpp) and
+  // Builds an RFC 3161 request over the latest checkpoint's signed body and
   // keeps a copy under CASE/timestamps/pending/ so that the response can be checked against it.
   // Records no ledger entry: that would make the checkpoint it covers stale at once.
   Result<TimestampRequestOutcome> RequestTimestamp();
@@ -338,7 +349,7 @@ class Case {
   Result<std::string> VerifierKey() const;
 
  private:
-  struct State;
+  using State = CaseState;
   explicit Case(std::unique_ptr<State> state);
   // Adds message counts, call counts and message events in the window (bounds in Unix ms) to
   // `data`.

@@ -365,7 +365,7 @@ Result<Case> Case::Open(const fs::path& dir, PassphraseProvider passphrase) {
   return Case(std::move(state));
 }
 
-Result<LedgerWriter*> Case::State::Writer() {
+Result<LedgerWriter*> CaseState::Writer() {
   if (writer && writer_transaction == db.transactions_begun()) return &*writer;
   writer.reset();
   EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter w,
@@ -375,7 +375,7 @@ Result<LedgerWriter*> Case::State::Writer() {
   return &*writer;
 }
 
-Status Case::State::CheckLedger() {
+Status CaseState::CheckLedger() {
   EVIDENCE_ASSIGN_OR_RETURN(auto st, db.Prepare("PRAGMA data_version"));
   EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
   const std::int64_t now = row ? st.ColumnInt(0) : -1;
@@ -385,9 +385,9 @@ Status Case::State::CheckLedger() {
   return Status::Ok();
 }
 
-Result<std::uint64_t> Case::State::AppendEntry(std::string_view action, nlohmann::json data,
-                                               const std::optional<std::string>& item,
-                                               const std::optional<std::string>& incident) {
+Result<std::uint64_t> CaseState::AppendEntry(std::string_view action, nlohmann::json data,
+                                             const std::optional<std::string>& item,
+                                             const std::optional<std::string>& incident) {
   EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter * w, Writer());
   LedgerEntry e;
   e.time = NowRfc3339();
@@ -402,7 +402,7 @@ Result<std::uint64_t> Case::State::AppendEntry(std::string_view action, nlohmann
   return w->Append(std::move(e), item, incident);
 }
 
-Result<const SigningKey*> Case::State::Key() {
+Result<const SigningKey*> CaseState::Key() {
   if (signing_key) return &*signing_key;
   const fs::path& path = key_file;
   EVIDENCE_ASSIGN_OR_RETURN(std::string text, ReadCaseFile(path));
@@ -422,7 +422,7 @@ Result<const SigningKey*> Case::State::Key() {
   return &*signing_key;
 }
 
-Status Case::State::SealLocked() {
+Status CaseState::SealLocked() {
   EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter * w, Writer());
   if (!w->unsealed()) return Status::Ok();
   EVIDENCE_ASSIGN_OR_RETURN(const SigningKey* key, Key());
@@ -558,7 +558,7 @@ Result<fs::path> Case::Extract(std::string_view exhibit, const fs::path& dest_di
   fs::path dest = dest_dir / fs::path(item.raw_name).filename();
   if (fs::exists(dest, ec)) {
     if (!overwrite) {
-      return Status::AlreadyExists(dest.string() + ": exists (use --force to replace it)");
+      return Status::AlreadyExists(dest.string() + ": exists").AboutArgument("overwrite");
     }
   }
   // The access is recorded in the same transaction that is committed only once the copy is

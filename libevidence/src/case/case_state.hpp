@@ -1,14 +1,24 @@
-// Private state shared by the files that implement evidence::Case, every .cpp file of this folder
-// (src/case/). Not part of the public API.
+// CaseState: the components evidence::Case is a facade over (the connection, the catalog, the
+// object store, the keys and the ledger writer of the open transaction) and the steps every
+// command shares (Writer, CheckLedger, AppendEntry, Key, SealLocked). Each command is in the file
+// of its job in this folder: case.cpp (create, open, lists, extract), ingest.cpp and
+// ingest_batch.cpp (through ingest_step.hpp), incidents.cpp, keys.cpp, messages.cpp, prove.cpp,
+// report.cpp, timestamps.cpp, verify.cpp (CaseVerifier), export.cpp and receive.cpp. Not part of
+// the public API.
 #pragma once
 
 #include <optional>
 #include <string>
 
-#include "describe.hpp"
+#include "catalog.hpp"
+// The types of Case's methods (case.hpp only declares them), which the files here implement.
+#include "evidence/bundle.hpp"
 #include "evidence/case.hpp"
 #include "evidence/checkpoint.hpp"
+#include "evidence/incident.hpp"
+#include "evidence/ledger.hpp"
 #include "evidence/merkle.hpp"
+#include "evidence/report.hpp"
 #include "evidence/signing.hpp"
 #include "file_system.hpp"
 #include "key_history.hpp"
@@ -22,39 +32,23 @@ namespace evidence {
 // How long a writer waits for another process's lock before giving up with kBusy.
 inline constexpr int kLockTimeoutMs = 5000;
 
-// Everything one item needs in the database (see State::RecordItem).
-struct ItemRecord {
-  std::string exhibit;
-  std::int64_t number = 0;
-  const StagedObject* staged = nullptr;
-  std::string raw_name;
-  Description desc;
-  std::string note;
-  std::optional<std::string> incident;
-  std::optional<std::string> parent;
-  nlohmann::json extra_entry_data = nlohmann::json::object();
-};
-
-struct Case::State {
+struct CaseState {
   fs::path dir;
   CaseInfo info;
   sql::Database db;
   FileSystem* fs = &FileSystem::Default();
   ObjectStore objects;
+  Catalog catalog{db};  // items, messages, exhibit numbers; borrows `db`
   PassphraseProvider passphrase;
   PublicKey public_key;                   // the current key (the last key.added entry's)
-  fs::path key_file;                      // its sealed private key (case_keys.cpp)
+  fs::path key_file;                      // its sealed private key (keys.cpp)
   std::optional<SigningKey> signing_key;  // loaded on the first signature
-  // The metadata extractor Case::Ingest uses while IngestFiles runs (for a message export met
-  // among the files): started before the worker threads, so that no child is forked while they
-  // run. Null otherwise; Ingest then makes its own.
-  Describer* describer = nullptr;
   // The ledger's writer for the open transaction, begun by its first append or seal, which is when
   // the guard runs (ledger_writer.hpp). Declared after `db`, whose statements it holds.
   std::optional<LedgerWriter> writer;
   std::uint64_t writer_transaction = 0;  // db.transactions_begun() when it was begun
 
-  State(fs::path d, sql::Database database, PublicKey key)
+  CaseState(fs::path d, sql::Database database, PublicKey key)
       : dir(std::move(d)),
         db(std::move(database)),
         objects(dir, FileSystem::Default()),
@@ -78,12 +72,6 @@ struct Case::State {
                                     const std::optional<std::string>& item,
                                     const std::optional<std::string>& incident);
 
-  // Appends the item.ingested entry and inserts the items row, inside the caller's transaction.
-  Result<std::uint64_t> RecordItem(const ItemRecord& record);
-  // Appends item.metadata when there is anything to say; `messages` may be null.
-  Status RecordMetadata(const std::string& exhibit, const Sha256Digest& sha256,
-                        const Description& desc, const nlohmann::json& messages);
-
   // Loads (and if needed decrypts) the signing key.
   Result<const SigningKey*> Key();
 
@@ -93,7 +81,7 @@ struct Case::State {
 
   // evidence/consistency.json of a bundle whose checkpoint is `now` (export.created entry
   // `export_seq`): proofs from every checkpoint handed out before (by earlier exports, or
-  // time-stamped) and from `extra_note` when given (case_prove.cpp). Empty when there is nothing
+  // time-stamped) and from `extra_note` when given (prove.cpp). Empty when there is nothing
   // to prove.
   Result<std::string> BundleConsistencyJson(const Checkpoint& now, std::uint64_t export_seq,
                                             const std::optional<std::string>& extra_note,

@@ -24,12 +24,14 @@ namespace {
 // covers "now" typed by a person.
 constexpr std::int64_t kFutureSlackMs = 60 * 1000;
 
-Result<std::string> ValidTime(const std::string& text, const char* what) {
+// `field` names the input (IncidentInput / IncidentChanges) for Status::argument(): the CLI
+// turns it into its flag.
+Result<std::string> ValidTime(const std::string& text, const char* field) {
   auto t = ParseRecordedTime(text);
-  if (!t.ok()) return t.status().WithContext(what);
+  if (!t.ok()) return t.status().AboutArgument(field);
   if (t->unix_ms > NowUnixMs() + kFutureSlackMs) {
-    return Status::InvalidArgument(std::string(what) + ": " + text +
-                                   " is in the future; a diary records what has happened");
+    return Status::InvalidArgument(text + " is in the future; a diary records what has happened")
+        .AboutArgument(field);
   }
   return FormatWithOffset(t->unix_ms, t->offset_minutes);
 }
@@ -39,31 +41,38 @@ Status CheckOrder(const std::string& at, const std::optional<std::string>& until
   auto a = ParseUserTime(at);
   auto u = ParseUserTime(*until);
   if (a.ok() && u.ok() && u->unix_ms < a->unix_ms) {
-    return Status::InvalidArgument("--until " + *until + " is before --at " + at);
+    return Status::InvalidArgument("the incident's end " + *until + " is before its start " + at)
+        .AboutArgument("until");
   }
   return Status::Ok();
 }
 
 Result<std::vector<std::string>> ValidBehaviours(const std::vector<std::string>& in) {
-  if (in.empty()) return Status::InvalidArgument("--behaviour: give at least one behaviour");
+  if (in.empty()) {
+    return Status::InvalidArgument("an incident needs at least one behaviour")
+        .AboutArgument("behaviours");
+  }
   std::vector<std::string> out;
   for (const auto& b : in) {
     if (!IsBehaviour(b)) {
       std::string all;
       for (auto k : kBehaviours) all += (all.empty() ? "" : ", ") + std::string(k);
-      return Status::InvalidArgument("--behaviour: unknown behaviour \"" + b +
-                                     "\" (one of: " + all + ")");
+      return Status::InvalidArgument("unknown behaviour \"" + b + "\" (one of: " + all + ")")
+          .AboutArgument("behaviours");
     }
     if (std::find(out.begin(), out.end(), b) == out.end()) out.push_back(b);
   }
   return out;
 }
 
-Status ValidText(const std::string& s, const char* what, bool required) {
+// `label` names the text in the message ("the account"), `field` the input it came from.
+Status ValidText(const std::string& s, const char* field, const char* label, bool required) {
   if (required && s.find_first_not_of(" \t\r\n") == std::string::npos) {
-    return Status::InvalidArgument(std::string(what) + ": must not be empty");
+    return Status::InvalidArgument(std::string(label) + " must not be empty").AboutArgument(field);
   }
-  if (!IsValidUtf8(s)) return Status::InvalidArgument(std::string(what) + ": not valid UTF-8");
+  if (!IsValidUtf8(s)) {
+    return Status::InvalidArgument(std::string(label) + " is not valid UTF-8").AboutArgument(field);
+  }
   return Status::Ok();
 }
 
@@ -138,16 +147,17 @@ Result<Incident> Case::GetIncident(std::string_view id) const {
 }
 
 Result<std::string> Case::RecordIncident(const IncidentInput& in) {
-  EVIDENCE_ASSIGN_OR_RETURN(std::string at, ValidTime(in.at, "--at"));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string at, ValidTime(in.at, "at"));
   std::optional<std::string> until;
   if (in.until) {
-    EVIDENCE_ASSIGN_OR_RETURN(until, ValidTime(*in.until, "--until"));
+    EVIDENCE_ASSIGN_OR_RETURN(until, ValidTime(*in.until, "until"));
     EVIDENCE_RETURN_IF_ERROR(CheckOrder(at, until));
   }
   EVIDENCE_ASSIGN_OR_RETURN(auto behaviours, ValidBehaviours(in.behaviours));
-  EVIDENCE_RETURN_IF_ERROR(ValidText(in.what, "--what", true));
-  EVIDENCE_RETURN_IF_ERROR(ValidText(in.where, "--where", false));
-  for (const auto& w : in.witnesses) EVIDENCE_RETURN_IF_ERROR(ValidText(w, "--witness", true));
+  EVIDENCE_RETURN_IF_ERROR(ValidText(in.what, "what", "the account", true));
+  EVIDENCE_RETURN_IF_ERROR(ValidText(in.where, "where", "the place", false));
+  for (const auto& w : in.witnesses)
+    EVIDENCE_RETURN_IF_ERROR(ValidText(w, "witnesses", "a witness", true));
   std::vector<Item> items;
   for (const auto& x : in.items) {
     EVIDENCE_ASSIGN_OR_RETURN(Item item, GetItem(x));
@@ -191,11 +201,11 @@ Status Case::AmendIncident(std::string_view id, const IncidentChanges& ch) {
   std::string at = inc.at;
   std::optional<std::string> until = inc.until;
   if (ch.at) {
-    EVIDENCE_ASSIGN_OR_RETURN(at, ValidTime(*ch.at, "--at"));
+    EVIDENCE_ASSIGN_OR_RETURN(at, ValidTime(*ch.at, "at"));
     changes["at"] = at;
   }
   if (ch.until) {
-    EVIDENCE_ASSIGN_OR_RETURN(until, ValidTime(*ch.until, "--until"));
+    EVIDENCE_ASSIGN_OR_RETURN(until, ValidTime(*ch.until, "until"));
     changes["until"] = *until;
   }
   EVIDENCE_RETURN_IF_ERROR(CheckOrder(at, until));
@@ -204,23 +214,22 @@ Status Case::AmendIncident(std::string_view id, const IncidentChanges& ch) {
     changes["behaviours"] = b;
   }
   if (ch.what) {
-    EVIDENCE_RETURN_IF_ERROR(ValidText(*ch.what, "--what", true));
+    EVIDENCE_RETURN_IF_ERROR(ValidText(*ch.what, "what", "the account", true));
     changes["what"] = *ch.what;
   }
   if (ch.where) {
-    EVIDENCE_RETURN_IF_ERROR(ValidText(*ch.where, "--where", false));
+    EVIDENCE_RETURN_IF_ERROR(ValidText(*ch.where, "where", "the place", false));
     changes["where"] = *ch.where;
   }
   if (ch.witnesses) {
-    for (const auto& w : *ch.witnesses) EVIDENCE_RETURN_IF_ERROR(ValidText(w, "--witness", true));
+    for (const auto& w : *ch.witnesses)
+      EVIDENCE_RETURN_IF_ERROR(ValidText(w, "witnesses", "a witness", true));
     changes["witnesses"] = *ch.witnesses;
   }
   if (changes.empty()) {
-    return Status::InvalidArgument(
-        "incident amend: nothing to change (give --what, --where, "
-        "--witness, --at, --until or --behaviour)");
+    return Status::InvalidArgument(inc.id + ": nothing to change").AboutArgument("changes");
   }
-  EVIDENCE_RETURN_IF_ERROR(ValidText(ch.reason, "--reason", false));
+  EVIDENCE_RETURN_IF_ERROR(ValidText(ch.reason, "reason", "the reason", false));
   EVIDENCE_RETURN_IF_ERROR(Unlock());
   EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
   nlohmann::json data = {{"incident", inc.id}, {"changes", changes}};

@@ -7,9 +7,9 @@
 #include <map>
 #include <memory>
 
-#include "case_state.hpp"
+#include "catalog.hpp"
 #include "evidence/messages.hpp"
-#include "exhibits.hpp"
+#include "ingest_step.hpp"
 #include "ingest_warnings.hpp"
 #include "status_macros.hpp"
 #include "thread_pool.hpp"
@@ -30,7 +30,7 @@ struct Prepared {
   std::string raw_name;
   UnsyncedObject object;
   Description desc;
-  bool is_export = false;  // recorded by Case::Ingest, which parses it inside its transaction
+  bool is_export = false;  // recorded by IngestOneFile, which parses it inside its transaction
 };
 
 // One item waiting for its batch to be recorded.
@@ -43,6 +43,236 @@ struct Pending {
   std::optional<std::size_t> same_as;
 };
 
+// One run of Case::IngestFiles: the workers' step (Prepare) and this thread's (Consume, which
+// fills a batch; Flush, which records it). Files are consumed in the order given.
+class BatchIngest {
+ public:
+  BatchIngest(CaseState& s, const std::vector<fs::path>& files, const IngestOptions& options,
+              const std::optional<std::string>& incident,
+              const std::function<void(const IngestOutcome&)>& on_item)
+      : s_(s),
+        files_(files),
+        options_(options),
+        incident_(incident),
+        on_item_(on_item),
+        workers_(std::min(ThreadPool::DefaultWorkers(), std::max<std::size_t>(files.size(), 1))),
+        describers_(workers_) {
+    // One sandboxed extractor per worker, its child forked here before any thread starts (see
+    // SandboxWorker::StartNow). A child that dies is restarted by its worker. And one for this
+    // thread, for the message exports among the files, which IngestOneFile records while the
+    // workers run.
+    for (auto& d : describers_) {
+      d = std::make_unique<Describer>();
+      d->StartExtractor();
+    }
+    export_describer_.StartExtractor();
+  }
+  ~BatchIngest() { DiscardBatch(); }
+
+  Status Run() {
+    // Staged files waiting to be recorded, beyond the batch: while this thread syncs and commits a
+    // batch, the workers stage up to a batch more instead of waiting for it.
+    const std::size_t window = kBatchItems;
+    ThreadPool pool(workers_, /*queue_capacity=*/window);
+    bool all = RunOrdered(
+        pool, files_.size(), window, [this](std::size_t i) { return Prepare(i); },
+        [this](std::size_t i, Prepared p) { return Consume(i, std::move(p)); },
+        [this](Prepared p) {
+          if (p.status.ok()) s_.objects.DiscardUnsynced(p.object);
+        });
+    if (all) result_ = Flush();
+    DiscardBatch();
+    return result_;
+  }
+
+ private:
+  // On a worker: stages and describes file `i`. Nothing thrown by a library or by memory
+  // exhaustion crosses into the ordered consumer.
+  Prepared Prepare(std::size_t i) {
+    try {
+      return PrepareFile(i);
+    } catch (const std::exception& e) {
+      Prepared p;
+      p.status = Status::IoError(files_[i].string() + ": " + e.what());
+      return p;
+    }
+  }
+  Prepared PrepareFile(std::size_t i);
+  // On this thread, in file order: adds file `i` to the batch (or records an export on its own),
+  // flushing when the batch is full. False stops the run, with result_ set.
+  bool Consume(std::size_t i, Prepared p);
+  // Makes the batch's objects durable, then records its items in one transaction. On failure
+  // nothing of the batch stays: the objects it added are removed again.
+  Status Flush();
+  // The batch's items, entries and checkpoint, in the caller's transaction; `failed_file` names
+  // the file being recorded when it fails.
+  Status RecordBatch(std::vector<IngestOutcome>& outcomes, const fs::path** failed_file);
+  void DiscardBatch() {
+    for (auto& o : objects_) s_.objects.DiscardUnsynced(o);
+    objects_.clear();
+    batch_.clear();
+    in_batch_.clear();
+    batch_bytes_ = 0;
+  }
+
+  CaseState& s_;
+  const std::vector<fs::path>& files_;
+  const IngestOptions& options_;
+  const std::optional<std::string>& incident_;
+  const std::function<void(const IngestOutcome&)>& on_item_;
+  const std::size_t workers_;
+  std::vector<std::unique_ptr<Describer>> describers_;
+  Describer export_describer_;
+
+  std::vector<UnsyncedObject> objects_;  // the batch's copies, to be synced and renamed together
+  std::vector<Pending> batch_;
+  std::map<Sha256Digest, std::size_t> in_batch_;  // sha256 -> index in `batch_`
+  std::uint64_t batch_bytes_ = 0;
+  std::chrono::steady_clock::time_point batch_started_ = std::chrono::steady_clock::now();
+  Status result_ = Status::Ok();
+};
+
+Prepared BatchIngest::PrepareFile(std::size_t i) {
+  Prepared p;
+  const fs::path& file = files_[i];
+  p.raw_name = file.filename().string();
+  if (p.raw_name.empty()) {
+    p.status = Status::InvalidArgument(file.string() + ": not a file name");
+    return p;
+  }
+  auto staged = s_.objects.StageUnsynced(file);
+  if (!staged.ok()) {
+    p.status = staged.status();
+    return p;
+  }
+  p.object = std::move(*staged);
+  // A message export is parsed only if its format is recognised; --kind cannot make one.
+  auto format = DetectExportFormat(p.object.staged.temp_path, p.raw_name);
+  if (format.ok()) {
+    p.is_export = true;
+    return p;
+  }
+  p.desc =
+      describers_[ThreadPool::CurrentWorker()]->Describe(p.object.staged.temp_path, p.raw_name);
+  if (auto w = UnrecognisedExportWarning(format.status(), p.desc, p.raw_name)) {
+    p.desc.warnings.push_back(std::move(*w));
+  }
+  if (options_.kind) p.desc.kind = *options_.kind;
+  return p;
+}
+
+bool BatchIngest::Consume(std::size_t i, Prepared p) {
+  if (!p.status.ok()) {
+    Status f = Flush();
+    result_ = f.ok() ? p.status : f;
+    return false;
+  }
+  if (p.is_export) {
+    s_.objects.DiscardUnsynced(p.object);
+    result_ = Flush();
+    if (!result_.ok()) return false;
+    auto r = IngestOneFile(s_, files_[i], options_, incident_, export_describer_);
+    if (!r.ok()) {
+      result_ = r.status();
+      return false;
+    }
+    on_item_(*r);
+    return true;
+  }
+  if (batch_.empty()) batch_started_ = std::chrono::steady_clock::now();
+  Pending pending;
+  pending.file = files_[i];
+  pending.raw_name = std::move(p.raw_name);
+  pending.staged = p.object.staged;
+  pending.desc = std::move(p.desc);
+  auto [it, fresh] = in_batch_.emplace(pending.staged.sha256, batch_.size());
+  if (!fresh) {
+    pending.same_as = it->second;
+    s_.objects.DiscardUnsynced(p.object);
+  } else {
+    batch_bytes_ += pending.staged.size;
+    objects_.push_back(std::move(p.object));
+  }
+  batch_.push_back(std::move(pending));
+  if (batch_.size() >= kBatchItems || batch_bytes_ >= kBatchBytes ||
+      std::chrono::steady_clock::now() - batch_started_ >= kBatchTime) {
+    result_ = Flush();
+    if (!result_.ok()) return false;
+  }
+  return true;
+}
+
+Status BatchIngest::Flush() {
+  if (batch_.empty()) {
+    DiscardBatch();
+    return Status::Ok();
+  }
+  StagedObjects added(s_.objects);
+  std::vector<IngestOutcome> outcomes(batch_.size());
+  const fs::path* failed_file = nullptr;
+  Status st = added.CommitBatch(objects_);
+  if (st.ok()) {
+    st = [&]() -> Status {
+      EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_.db));
+      EVIDENCE_RETURN_IF_ERROR(RecordBatch(outcomes, &failed_file));
+      added.Keep();
+      return txn.Commit();
+    }();
+  }
+  if (!st.ok()) {
+    // `failed_file` points into the batch: name it before the batch is let go.
+    Status named = failed_file != nullptr ? st.WithContext(failed_file->string()) : st;
+    DiscardBatch();
+    return named;
+  }
+  DiscardBatch();
+  for (const auto& out : outcomes) on_item_(out);
+  return Status::Ok();
+}
+
+Status BatchIngest::RecordBatch(std::vector<IngestOutcome>& outcomes,
+                                const fs::path** failed_file) {
+  // Read under the lock: another process may have added items since the last batch.
+  EVIDENCE_ASSIGN_OR_RETURN(std::int64_t number,
+                            s_.catalog.LastExhibitNumber(s_.info.exhibit_prefix));
+  for (std::size_t i = 0; i < batch_.size(); ++i) {
+    Pending& p = batch_[i];
+    IngestOutcome& out = outcomes[i];
+    *failed_file = &p.file;
+    out.source = p.file;
+    out.sha256 = p.staged.sha256;
+    out.size = p.staged.size;
+    if (p.same_as) {
+      out.duplicate = true;
+      out.exhibit = outcomes[*p.same_as].exhibit;
+      continue;
+    }
+    EVIDENCE_ASSIGN_OR_RETURN(auto existing, s_.catalog.FindBySha256(p.staged.sha256));
+    if (existing) {
+      out.duplicate = true;
+      out.exhibit = *existing;
+      continue;
+    }
+    ItemRecord rec;
+    rec.number = ++number;
+    rec.exhibit = ExhibitId(s_.info.exhibit_prefix, rec.number);
+    rec.staged = &p.staged;
+    rec.raw_name = p.raw_name;
+    rec.desc = std::move(p.desc);
+    rec.note = options_.note;
+    rec.incident = incident_;
+    EVIDENCE_RETURN_IF_ERROR(RecordItem(s_, rec).status());
+    EVIDENCE_RETURN_IF_ERROR(RecordMetadata(s_, rec.exhibit, p.staged.sha256, rec.desc, nullptr));
+    out.exhibit = rec.exhibit;
+    out.kind = rec.desc.kind;
+    out.errors = rec.desc.errors;
+    out.warnings = rec.desc.warnings;
+  }
+  *failed_file = nullptr;
+  // Signed in the same transaction: a crash never leaves entries no checkpoint covers.
+  return s_.SealLocked();
+}
+
 }  // namespace
 
 Status Case::IngestFiles(const std::vector<fs::path>& files, const IngestOptions& options,
@@ -52,212 +282,8 @@ Status Case::IngestFiles(const std::vector<fs::path>& files, const IngestOptions
     EVIDENCE_ASSIGN_OR_RETURN(Incident inc, GetIncident(*options.incident));
     incident = inc.id;
   }
-  State& s = *s_;
-
-  const std::size_t workers =
-      std::min(ThreadPool::DefaultWorkers(), std::max<std::size_t>(files.size(), 1));
-  // One sandboxed extractor per worker, its child forked here before any thread starts (see
-  // SandboxWorker::StartNow). A child that dies is restarted by its worker.
-  std::vector<std::unique_ptr<Describer>> describers(workers);
-  for (auto& d : describers) {
-    d = std::make_unique<Describer>();
-    d->StartExtractor();
-  }
-  // And one for this thread, for the message exports among the files, which Case::Ingest records
-  // while the workers run.
-  Describer export_describer;
-  export_describer.StartExtractor();
-  struct LendDescriber {
-    State& s;
-    ~LendDescriber() { s.describer = nullptr; }
-  } lend{s};
-  s.describer = &export_describer;
-  // Staged files waiting to be recorded, beyond the batch: while this thread syncs and commits a
-  // batch, the workers stage up to a batch more instead of waiting for it.
-  const std::size_t window = kBatchItems;
-  ThreadPool pool(workers, /*queue_capacity=*/window);
-
-  auto prepare_file = [&](std::size_t i) -> Prepared {
-    Prepared p;
-    const fs::path& file = files[i];
-    p.raw_name = file.filename().string();
-    if (p.raw_name.empty()) {
-      p.status = Status::InvalidArgument(file.string() + ": not a file name");
-      return p;
-    }
-    auto staged = s.objects.StageUnsynced(file);
-    if (!staged.ok()) {
-      p.status = staged.status();
-      return p;
-    }
-    p.object = std::move(*staged);
-    // A message export is parsed only if its format is recognised; --kind cannot make one.
-    auto format = DetectExportFormat(p.object.staged.temp_path, p.raw_name);
-    if (format.ok()) {
-      p.is_export = true;
-      return p;
-    }
-    p.desc =
-        describers[ThreadPool::CurrentWorker()]->Describe(p.object.staged.temp_path, p.raw_name);
-    if (auto w = UnrecognisedExportWarning(format.status(), p.desc, p.raw_name)) {
-      p.desc.warnings.push_back(std::move(*w));
-    }
-    if (options.kind) p.desc.kind = *options.kind;
-    return p;
-  };
-  // Nothing thrown by a library or by memory exhaustion crosses into the ordered consumer.
-  auto prepare = [&](std::size_t i) -> Prepared {
-    try {
-      return prepare_file(i);
-    } catch (const std::exception& e) {
-      Prepared p;
-      p.status = Status::IoError(files[i].string() + ": " + e.what());
-      return p;
-    }
-  };
-
-  std::vector<UnsyncedObject> objects;  // the batch's copies, to be synced and renamed together
-  std::vector<Pending> batch;
-  std::map<Sha256Digest, std::size_t> in_batch;  // sha256 -> index in `batch`
-  std::uint64_t batch_bytes = 0;
-  auto batch_started = std::chrono::steady_clock::now();
-
-  auto discard_batch = [&] {
-    for (auto& o : objects) s.objects.DiscardUnsynced(o);
-    objects.clear();
-    batch.clear();
-    in_batch.clear();
-    batch_bytes = 0;
-  };
-
-  // Makes the batch's objects durable, then records its items in one transaction. On failure
-  // nothing of the batch stays: the objects it added are removed again.
-  auto flush = [&]() -> Status {
-    if (batch.empty()) {
-      discard_batch();
-      return Status::Ok();
-    }
-    std::vector<fs::path> added;
-    std::vector<IngestOutcome> outcomes(batch.size());
-    const fs::path* failed_file = nullptr;
-    // A COMMIT that reports an error may still have reached the disk (SQLite recovers a written
-    // commit frame whose fsync failed): its objects then stay, as leftovers at worst.
-    bool commit_sent = false;
-    Status st = s.objects.CommitBatch(objects, &added);
-    if (st.ok()) {
-      st = [&]() -> Status {
-        EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s.db));
-        // Read under the lock: another process may have added items since the last batch.
-        EVIDENCE_ASSIGN_OR_RETURN(std::int64_t number,
-                                  LastExhibitNumber(s.db, s.info.exhibit_prefix));
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-          Pending& p = batch[i];
-          IngestOutcome& out = outcomes[i];
-          failed_file = &p.file;
-          out.source = p.file;
-          out.sha256 = p.staged.sha256;
-          out.size = p.staged.size;
-          if (p.same_as) {
-            out.duplicate = true;
-            out.exhibit = outcomes[*p.same_as].exhibit;
-            continue;
-          }
-          EVIDENCE_ASSIGN_OR_RETURN(auto existing, ExistingExhibit(s.db, p.staged.sha256));
-          if (existing) {
-            out.duplicate = true;
-            out.exhibit = *existing;
-            continue;
-          }
-          ItemRecord rec;
-          rec.number = ++number;
-          rec.exhibit = ExhibitId(s.info.exhibit_prefix, rec.number);
-          rec.staged = &p.staged;
-          rec.raw_name = p.raw_name;
-          rec.desc = std::move(p.desc);
-          rec.note = options.note;
-          rec.incident = incident;
-          EVIDENCE_RETURN_IF_ERROR(s.RecordItem(rec).status());
-          EVIDENCE_RETURN_IF_ERROR(
-              s.RecordMetadata(rec.exhibit, p.staged.sha256, rec.desc, nullptr));
-          out.exhibit = rec.exhibit;
-          out.kind = rec.desc.kind;
-          out.errors = rec.desc.errors;
-          out.warnings = rec.desc.warnings;
-        }
-        failed_file = nullptr;
-        // Signed in the same transaction: a crash never leaves entries no checkpoint covers.
-        EVIDENCE_RETURN_IF_ERROR(s.SealLocked());
-        commit_sent = true;
-        return txn.Commit();
-      }();
-    }
-    if (!st.ok()) {
-      std::error_code ec;
-      if (commit_sent) added.clear();
-      for (const auto& p : added) {
-        fs::permissions(p, fs::perms::owner_write, fs::perm_options::add, ec);
-        (void)s.fs->Remove(p);
-        fs::remove(p.parent_path(), ec);  // only if now empty: the folder was made for it
-      }
-      // `failed_file` points into the batch: name it before the batch is let go.
-      Status named = failed_file != nullptr ? st.WithContext(failed_file->string()) : st;
-      discard_batch();
-      return named;
-    }
-    discard_batch();
-    for (const auto& out : outcomes) on_item(out);
-    return Status::Ok();
-  };
-
-  Status result = Status::Ok();
-  auto consume = [&](std::size_t i, Prepared p) -> bool {
-    if (!p.status.ok()) {
-      Status f = flush();
-      result = f.ok() ? p.status : f;
-      return false;
-    }
-    if (p.is_export) {
-      s.objects.DiscardUnsynced(p.object);
-      result = flush();
-      if (!result.ok()) return false;
-      auto r = Ingest(files[i], options);
-      if (!r.ok()) {
-        result = r.status();
-        return false;
-      }
-      on_item(*r);
-      return true;
-    }
-    if (batch.empty()) batch_started = std::chrono::steady_clock::now();
-    Pending pending;
-    pending.file = files[i];
-    pending.raw_name = std::move(p.raw_name);
-    pending.staged = p.object.staged;
-    pending.desc = std::move(p.desc);
-    auto [it, fresh] = in_batch.emplace(pending.staged.sha256, batch.size());
-    if (!fresh) {
-      pending.same_as = it->second;
-      s.objects.DiscardUnsynced(p.object);
-    } else {
-      batch_bytes += pending.staged.size;
-      objects.push_back(std::move(p.object));
-    }
-    batch.push_back(std::move(pending));
-    if (batch.size() >= kBatchItems || batch_bytes >= kBatchBytes ||
-        std::chrono::steady_clock::now() - batch_started >= kBatchTime) {
-      result = flush();
-      if (!result.ok()) return false;
-    }
-    return true;
-  };
-  auto drop = [&](Prepared p) {
-    if (p.status.ok()) s.objects.DiscardUnsynced(p.object);
-  };
-
-  bool all = RunOrdered(pool, files.size(), window, prepare, consume, drop);
-  if (all) result = flush();
-  discard_batch();
-  return result;
+  BatchIngest run(*s_, files, options, incident, on_item);
+  return run.Run();
 }
 
 }  // namespace evidence

@@ -113,11 +113,6 @@ Result<std::vector<StoredMessage>> Case::Messages(const MessageFilter& f) const 
   EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
   // Filters apply to the message as recorded (the JSON its item.metadata entry hashes), never to
   // the index columns beside it, so that an edited column cannot hide a message.
-  std::string sql = "SELECT item, message, rowid FROM messages WHERE 1=1";
-  if (f.item) sql += " AND item = ?1 COLLATE NOCASE";
-  sql += " ORDER BY rowid";
-  EVIDENCE_ASSIGN_OR_RETURN(auto st, s_->db.Prepare(sql));
-  if (f.item) st.Bind(1, *f.item);
   auto lower = [](std::string t) {
     for (char& c : t) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -130,23 +125,24 @@ Result<std::vector<StoredMessage>> Case::Messages(const MessageFilter& f) const 
   if (f.since) since = InstantOf(f.since);
   if (f.until) until = InstantOf(f.until);
   std::vector<StoredMessage> out;
-  for (;;) {
-    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    const std::int64_t rowid = st.ColumnInt(2);
-    std::string item = st.ColumnText(0);
-    auto j = nlohmann::json::parse(st.ColumnText(1), nullptr, false);
-    if (j.is_discarded()) return Status::Corruption("messages: a stored message is not valid JSON");
-    EVIDENCE_ASSIGN_OR_RETURN(Message parsed, FromJson(j, "a message of " + item + " (row " +
-                                                              std::to_string(rowid) + ")"));
-    StoredMessage m{std::move(item), std::move(parsed)};
-    if (sender && lower(m.message.sender).find(*sender) == std::string::npos) continue;
-    if (since || until) {
-      auto t = InstantOf(m.message.time);
-      if (!t || (since && *t < *since) || (until && *t > *until)) continue;
-    }
-    out.push_back(std::move(m));
-  }
+  EVIDENCE_RETURN_IF_ERROR(
+      s_->catalog.ForEachMessage(f.item, [&](const CatalogMessage& row) -> Status {
+        auto j = nlohmann::json::parse(row.message, nullptr, false);
+        if (j.is_discarded())
+          return Status::Corruption("messages: a stored message is not valid JSON");
+        EVIDENCE_ASSIGN_OR_RETURN(
+            Message parsed,
+            FromJson(j, "a message of " + row.item + " (row " + std::to_string(row.rowid) + ")"));
+        StoredMessage m{row.item, std::move(parsed)};
+        if (sender && lower(m.message.sender).find(*sender) == std::string::npos)
+          return Status::Ok();
+        if (since || until) {
+          auto t = InstantOf(m.message.time);
+          if (!t || (since && *t < *since) || (until && *t > *until)) return Status::Ok();
+        }
+        out.push_back(std::move(m));
+        return Status::Ok();
+      }));
   return out;
 }
 

@@ -159,10 +159,10 @@ Result<ConsistencyProofs> Case::ProveConsistency(std::string_view old_checkpoint
   return out;
 }
 
-Result<std::string> Case::State::BundleConsistencyJson(const Checkpoint& now,
-                                                       std::uint64_t export_seq,
-                                                       const std::optional<std::string>& extra_note,
-                                                       std::uint64_t* count) {
+Result<std::string> CaseState::BundleConsistencyJson(const Checkpoint& now,
+                                                     std::uint64_t export_seq,
+                                                     const std::optional<std::string>& extra_note,
+                                                     std::uint64_t* count) {
   *count = 0;
   // The checkpoints this case has handed out: the one of each earlier export (sealed right after
   // its export.created entry) and each time-stamped one.
@@ -191,19 +191,12 @@ Result<std::string> Case::State::BundleConsistencyJson(const Checkpoint& now,
     }
   }
   std::map<std::uint64_t, std::string> notes;  // by size, first note of that size
-  {
-    EVIDENCE_ASSIGN_OR_RETURN(auto st,
-                              db.Prepare("SELECT size, note FROM checkpoints ORDER BY id"));
-    for (;;) {
-      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      auto size = static_cast<std::uint64_t>(st.ColumnInt(0));
-      std::string note = st.ColumnText(1);
-      bool wanted =
-          sizes.count(size) || stamped_sha256.count(DigestHex(Sha256::Of(std::string_view(note))));
-      if (wanted && size < now.size && !notes.count(size)) notes[size] = note;
-    }
-  }
+  EVIDENCE_RETURN_IF_ERROR(ForEachCheckpoint(db, [&](const CheckpointRow& cp) {
+    bool wanted = sizes.count(cp.size) ||
+                  stamped_sha256.count(DigestHex(Sha256::Of(std::string_view(cp.note))));
+    if (wanted && cp.size < now.size && !notes.count(cp.size)) notes[cp.size] = cp.note;
+    return Status::Ok();
+  }));
   std::optional<std::uint64_t> extra_size;
   if (extra_note) {
     if (auto p = ParseCheckpointNote(*extra_note); p.ok()) extra_size = p->checkpoint.size;
@@ -224,7 +217,8 @@ Result<std::string> Case::State::BundleConsistencyJson(const Checkpoint& now,
   };
   if (extra_note) {
     Status st = add(*extra_note);
-    if (!st.ok()) return st.WithContext("--since-checkpoint");
+    if (!st.ok())
+      return st.WithContext("the checkpoint to prove from").AboutArgument("since_checkpoint");
   }
   for (const auto& [size, note] : notes) {
     if (extra_size == size) continue;
@@ -241,7 +235,7 @@ Result<std::string> Case::State::BundleConsistencyJson(const Checkpoint& now,
   return out.dump(2) + "\n";
 }
 
-Result<std::string> Case::State::BundleKeysJson() {
+Result<std::string> CaseState::BundleKeysJson() {
   EVIDENCE_ASSIGN_OR_RETURN(KeyHistory keys, LoadKeyHistory(db, info.uuid));
   if (!keys.problems.empty()) {
     return Status::Corruption("keys: " + keys.problems.front() + " (run `evidence verify`)");

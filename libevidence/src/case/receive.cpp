@@ -120,11 +120,7 @@ Status RefuseUnlessVerified(const fs::path& file, const BundleReport& r) {
 // The exhibit this case already keeps with the same bytes as `item`, if any.
 Result<std::optional<std::string>> HeldUnderAnotherExhibit(sql::Database& db,
                                                            const VerifiedItem& item) {
-  EVIDENCE_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT exhibit FROM items WHERE sha256 = ?"));
-  st.Bind(1, DigestHex(item.sha256));
-  EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (row) return std::optional<std::string>(st.ColumnText(0));
-  return std::optional<std::string>();
+  return Catalog(db).FindBySha256(item.sha256);
 }
 
 // What comes in, and what this case already holds (`already`). Everything is decided here,
@@ -212,7 +208,6 @@ Status WriteCustodyStaging(FileSystem& fs, const fs::path& staging,
 struct Undo {
   const ObjectStore& objects;
   std::vector<StagedObject*> staged;
-  std::vector<fs::path> made_objects;
   std::vector<fs::path> custody;
   fs::path created_root;  // custody/, when this receive made it
   bool done = false;
@@ -220,10 +215,6 @@ struct Undo {
     if (done) return;
     std::error_code ec;
     for (auto* st : staged) objects.Discard(*st);
-    for (const auto& p : made_objects) {
-      fs::permissions(p, fs::perms::owner_write, fs::perm_options::add, ec);
-      fs::remove(p, ec);
-    }
     for (const auto& p : custody) {
       // Custody files are read-only; their folders must be writable to be removed.
       for (auto it = fs::recursive_directory_iterator(p, ec);
@@ -272,27 +263,19 @@ Result<StagedCustody> StageCustody(FileSystem& fs, const fs::path& case_dir,
 Status InsertReceivedItem(sql::Database& db, const VerifiedItem& item, std::uint64_t seq,
                           const std::string& note, const std::string& metadata_text) {
   // VerifyBundle checked the id's form: <PREFIX>-<digits>.
-  std::int64_t number = 0;
-  const std::string digits = item.exhibit.substr(item.exhibit.rfind('-') + 1);
-  std::from_chars(digits.data(), digits.data() + digits.size(), number);
-  EVIDENCE_ASSIGN_OR_RETURN(
-      auto insert,
-      db.Prepare("INSERT INTO items(exhibit, number, sha256, size, name, kind, media_type, "
-                 "captured, ingested, note, parent, entry_seq, metadata) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)"));
-  insert.Bind(1, item.exhibit)
-      .Bind(2, number)
-      .Bind(3, DigestHex(item.sha256))
-      .Bind(4, static_cast<std::int64_t>(item.size))
-      .BindBlob(5, AsBytes(item.raw_name))
-      .Bind(6, item.kind)
-      .Bind(7, item.media_type)
-      .BindOptional(8, item.captured)
-      .Bind(9, NowRfc3339())
-      .BindOptional(10, note.empty() ? std::optional<std::string>() : note)
-      .Bind(11, static_cast<std::int64_t>(seq))
-      .Bind(12, metadata_text);
-  return insert.Run();
+  return Catalog(db).InsertItem({.exhibit = item.exhibit,
+                                 .number = ExhibitNumber(item.exhibit),
+                                 .sha256 = item.sha256,
+                                 .size = item.size,
+                                 .raw_name = item.raw_name,
+                                 .kind = item.kind,
+                                 .media_type = item.media_type,
+                                 .captured = item.captured,
+                                 .ingested = NowRfc3339(),
+                                 .note = note,
+                                 .parent = std::nullopt,
+                                 .entry_seq = seq,
+                                 .metadata = metadata_text});
 }
 
 using AppendFn = std::function<Result<std::uint64_t>(std::string_view action, nlohmann::json data,
@@ -377,7 +360,8 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
   EVIDENCE_ASSIGN_OR_RETURN(std::vector<Incoming> incoming,
                             SortIncoming(*this, s_->db, std::move(verified.items), &out.already));
 
-  Undo undo{s_->objects, {}, {}, {}, {}};
+  Undo undo{s_->objects, {}, {}, {}};
+  StagedObjects made_objects(s_->objects);  // the objects this receive adds, until it commits
   for (auto& in : incoming) {
     if (!in.new_here) continue;
     EVIDENCE_ASSIGN_OR_RETURN(in.staged, payload.Take(in.item));
@@ -403,10 +387,8 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
   for (auto& in : incoming) {
     received_ids.push_back(in.item.exhibit);
     if (!in.staged) continue;
-    bool was_new = !fs::exists(s_->objects.PathFor(in.item.sha256), ec);
-    EVIDENCE_RETURN_IF_ERROR(s_->objects.Commit(*in.staged));
+    EVIDENCE_RETURN_IF_ERROR(made_objects.Commit(*in.staged));
     std::erase(undo.staged, &*in.staged);
-    if (was_new) undo.made_objects.push_back(s_->objects.PathFor(in.item.sha256));
     EVIDENCE_RETURN_IF_ERROR(RecordReceivedItem(append, s_->db, in.item, r, note));
     out.imported.push_back(in.item.exhibit);
   }
@@ -428,6 +410,7 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
   // commit frame whose fsync failed): keep what it names; if it did not commit, verify reports
   // the objects and custody folder as leftovers.
   undo.done = true;
+  made_objects.Keep();
   EVIDENCE_RETURN_IF_ERROR(txn.Commit());
   fs::remove_all(staging, ec);
   return out;

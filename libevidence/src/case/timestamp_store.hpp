@@ -1,8 +1,8 @@
 // RFC 3161 tokens kept in a case (docs/case-format.md "Time-stamps"): CASE/timestamps/<size>.tsr
 // (the TSA's TimeStampResp, DER, as received), <size>.tsq (the request it answers) and
 // <size>.checkpoint (the signed checkpoint it covers), each recorded by a timestamp.attached entry;
-// requests not yet answered wait in CASE/timestamps/pending/. Shared by case_timestamp.cpp,
-// verify.cpp and bundle_export.cpp. Not part of the public API.
+// requests not yet answered wait in CASE/timestamps/pending/. Shared by timestamps.cpp,
+// verify.cpp and export.cpp. Not part of the public API.
 #pragma once
 
 #include <cstdint>

@@ -104,19 +104,87 @@ Result<TimestampRequestOutcome> Case::RequestTimestamp() {
   return out;
 }
 
+namespace {
+
+// The CA file of `tsa_ca_pem`, checked to hold at least one PEM certificate.
+Result<std::string> ReadTsaCa(const fs::path& path) {
+  auto pem = ReadLimited(path);
+  if (!pem.ok()) return pem.status().AboutArgument("tsa_ca_pem");
+  if (pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return Status::InvalidArgument(path.string() + ": holds no PEM certificate")
+        .AboutArgument("tsa_ca_pem");
+  }
+  return pem;
+}
+
+struct Answered {
+  const Pending* request = nullptr;
+  TimestampToken token;
+};
+
+// The pending request the response `der` (of file `name`) answers, and its checked token. The
+// response answers the request whose nonce it carries; each is tried, and if none fits the error
+// is what the newest request found wrong.
+Result<Answered> FindAnsweredRequest(const std::string& name, const std::string& der,
+                                     const std::vector<Pending>& pending,
+                                     const std::optional<std::string>& ca) {
+  std::optional<Status> first_failure;
+  for (const Pending& p : pending) {
+    TimestampCheck check{p.info.imprint, p.info.nonce, ca};
+    auto t = VerifyTimestampResponse(AsBytes(der), check);
+    if (t.ok()) return Answered{&p, std::move(t).value()};
+    // Garbage, a refused request, an unusable CA: the same whichever request it was meant for.
+    if (t.status().code() != StatusCode::kVerificationFailed) {
+      return t.status().WithContext(name);
+    }
+    // A nonce or imprint mismatch only says "not this request"; anything else (a broken
+    // signature) is about the response itself and is the more useful message.
+    auto about_request = [](const Status& st) {
+      return st.message().rfind("nonce check", 0) == 0 ||
+             st.message().rfind("message imprint check", 0) == 0;
+    };
+    if (!first_failure || (about_request(*first_failure) && !about_request(t.status()))) {
+      first_failure = t.status();
+    }
+  }
+  std::string which = pending.size() == 1 ? "the pending request (checkpoint " +
+                                                std::to_string(pending.front().size) + ")"
+                                          : "any of the " + std::to_string(pending.size()) +
+                                                " pending requests (newest: checkpoint " +
+                                                std::to_string(pending.front().size) + ")";
+  return Status::VerificationFailed(name + ": does not verify against " + which + ": " +
+                                    first_failure->message());
+}
+
+using TokenFiles = std::vector<std::pair<fs::path, std::string>>;
+
+void RemoveTokenFiles(FileSystem& fs, const TokenFiles& files) {
+  for (const auto& f : files) (void)fs.Remove(f.first);
+}
+
+// Writes the files of one token (read-only), replacing leftovers of an attach that did not
+// commit; on failure none of them stays.
+Status WriteTokenFiles(FileSystem& fs, const TokenFiles& files) {
+  for (const auto& [path, content] : files) {
+    std::error_code ec;
+    if (fs::exists(path, ec)) (void)fs.Remove(path);
+    if (Status s = WriteFileAtomically(fs, path, content, 0444); !s.ok()) {
+      RemoveTokenFiles(fs, files);
+      return s;
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<TimestampAttachOutcome> Case::AttachTimestamp(const fs::path& response,
                                                      const std::optional<fs::path>& tsa_ca_pem) {
   const std::string name = response.string();
   EVIDENCE_ASSIGN_OR_RETURN(std::string der, ReadLimited(response));
   std::optional<std::string> ca;
   if (tsa_ca_pem) {
-    auto pem = ReadLimited(*tsa_ca_pem);
-    if (!pem.ok()) return pem.status().WithContext("--tsa-ca");
-    if (pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-      return Status::InvalidArgument("--tsa-ca: " + tsa_ca_pem->string() +
-                                     ": holds no PEM certificate");
-    }
-    ca = std::move(pem).value();
+    EVIDENCE_ASSIGN_OR_RETURN(ca, ReadTsaCa(*tsa_ca_pem));
   }
   EVIDENCE_ASSIGN_OR_RETURN(std::vector<ts::Attached> attached, ts::AttachedTokens(s_->db));
   const std::string der_sha256 = DigestHex(Sha256::Of(std::string_view(der)));
@@ -133,43 +201,8 @@ Result<TimestampAttachOutcome> Case::AttachTimestamp(const fs::path& response,
                                    ": this case has no pending time-stamp request (make one with "
                                    "`evidence timestamp request` and send that to the TSA)");
   }
-
-  // The response answers the request whose nonce it carries; try that one first, then the rest,
-  // and report what the newest request found wrong if none fits.
-  const Pending* match = nullptr;
-  Result<TimestampToken> token = Status::InvalidArgument("unreachable");
-  std::optional<Status> first_failure;
-  for (const Pending& p : pending) {
-    TimestampCheck check{p.info.imprint, p.info.nonce, ca};
-    auto t = VerifyTimestampResponse(AsBytes(der), check);
-    if (t.ok()) {
-      match = &p;
-      token = std::move(t);
-      break;
-    }
-    // Garbage, a refused request, an unusable CA: the same whichever request it was meant for.
-    if (t.status().code() != StatusCode::kVerificationFailed) {
-      return t.status().WithContext(name);
-    }
-    // A nonce or imprint mismatch only says "not this request"; anything else (a broken
-    // signature) is about the response itself and is the more useful message.
-    auto about_request = [](const Status& st) {
-      return st.message().rfind("nonce check", 0) == 0 ||
-             st.message().rfind("message imprint check", 0) == 0;
-    };
-    if (!first_failure || (about_request(*first_failure) && !about_request(t.status()))) {
-      first_failure = t.status();
-    }
-  }
-  if (match == nullptr) {
-    std::string which = pending.size() == 1 ? "the pending request (checkpoint " +
-                                                  std::to_string(pending.front().size) + ")"
-                                            : "any of the " + std::to_string(pending.size()) +
-                                                  " pending requests (newest: checkpoint " +
-                                                  std::to_string(pending.front().size) + ")";
-    return Status::VerificationFailed(name + ": does not verify against " + which + ": " +
-                                      first_failure->message());
-  }
+  EVIDENCE_ASSIGN_OR_RETURN(Answered answered, FindAnsweredRequest(name, der, pending, ca));
+  const Pending* match = answered.request;
 
   const std::uint64_t size = match->size;
   EVIDENCE_ASSIGN_OR_RETURN(std::optional<std::string> note,
@@ -189,7 +222,7 @@ Result<TimestampAttachOutcome> Case::AttachTimestamp(const fs::path& response,
   EVIDENCE_ASSIGN_OR_RETURN(SignedCheckpoint cp, ParseCheckpointNote(*note));
 
   TimestampAttachOutcome out;
-  out.token = *token;
+  out.token = std::move(answered.token);
   out.tree_size = size;
   out.token_sha256 = der_sha256;
   out.stored = ts::TokenPath(s_->dir, size);
@@ -211,23 +244,12 @@ Result<TimestampAttachOutcome> Case::AttachTimestamp(const fs::path& response,
       out.entry, s_->AppendEntry("timestamp.attached", data, std::nullopt, std::nullopt));
   // The files are written before the commit and removed if it fails; a crash in between leaves
   // files no entry names, which the next attach of the same checkpoint replaces.
-  std::vector<std::pair<fs::path, std::string>> files = {
-      {ts::TokenPath(s_->dir, size), der},
-      {ts::RequestPath(s_->dir, size), std::string(AsChars(match->der))},
-      {ts::CheckpointPath(s_->dir, size), *note}};
-  auto remove_files = [&] {
-    for (const auto& f : files) (void)s_->fs->Remove(f.first);
-  };
-  for (const auto& [path, content] : files) {
-    std::error_code ec;
-    if (fs::exists(path, ec)) (void)s_->fs->Remove(path);
-    if (Status s = WriteFileAtomically(*s_->fs, path, content, 0444); !s.ok()) {
-      remove_files();
-      return s;
-    }
-  }
+  TokenFiles files = {{ts::TokenPath(s_->dir, size), der},
+                      {ts::RequestPath(s_->dir, size), std::string(AsChars(match->der))},
+                      {ts::CheckpointPath(s_->dir, size), *note}};
+  EVIDENCE_RETURN_IF_ERROR(WriteTokenFiles(*s_->fs, files));
   if (Status s = s_->SealLocked(); !s.ok()) {
-    remove_files();
+    RemoveTokenFiles(*s_->fs, files);
     return s;
   }
   // A COMMIT that reports an error may still have reached the disk (SQLite recovers a written

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "case_state.hpp"
+#include "catalog.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/merkle.hpp"
 #include "item_fold.hpp"
@@ -26,12 +27,6 @@ struct IngestRecord {
   std::string sha256;
   std::uint64_t size = 0;
   std::string name;
-};
-
-struct CheckpointRow {
-  std::int64_t id = 0;
-  std::uint64_t size = 0;
-  std::string note;
 };
 
 std::string Short(const std::string& hex) { return hex.substr(0, 16); }
@@ -144,145 +139,197 @@ struct EntryChecks {
     }
   }
 };
-}  // namespace
+// The full check of a case, one finding per failure, over the case's components: the ledger
+// tables (entries, checkpoints), the catalog, the object store and the folder's leftovers. Each
+// step below is one check of docs/cli.md's `verify`; Run() takes them in order, because the
+// later ones compare the tables and objects with what the entries recorded.
+class CaseVerifier {
+ public:
+  CaseVerifier(sql::Database& db, const Catalog& catalog, const ObjectStore& objects,
+               const CaseInfo& info, const PublicKey& key, const fs::path& dir)
+      : db_(db),
+        catalog_(catalog),
+        objects_(objects),
+        info_(info),
+        key_(key),
+        dir_(dir),
+        checks_(info.uuid, &report_.failures) {}
 
-Result<VerifyReport> Case::Verify() const {
-  VerifyReport report;
-  report.key_fingerprint = s_->info.key_fingerprint;
-  auto fail = [&](std::string msg) { report.failures.push_back(std::move(msg)); };
-
-  // Checkpoints first, so their roots can be taken while the entries stream past once.
-  std::vector<CheckpointRow> checkpoints;
-  {
-    EVIDENCE_ASSIGN_OR_RETURN(auto st,
-                              s_->db.Prepare("SELECT id, size, note FROM checkpoints ORDER BY id"));
-    for (;;) {
-      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      checkpoints.push_back(
-          {st.ColumnInt(0), static_cast<std::uint64_t>(st.ColumnInt(1)), st.ColumnText(2)});
-    }
+  Result<VerifyReport> Run() {
+    report_.key_fingerprint = info_.key_fingerprint;
+    EVIDENCE_RETURN_IF_ERROR(CheckSignatures());
+    EVIDENCE_RETURN_IF_ERROR(ScanEntries());
+    EVIDENCE_RETURN_IF_ERROR(CheckRoots());
+    EVIDENCE_RETURN_IF_ERROR(CheckItems());
+    EVIDENCE_RETURN_IF_ERROR(CheckObjects());
+    EVIDENCE_RETURN_IF_ERROR(CheckMessages());
+    CheckKey();
+    // RFC 3161 tokens: stored unchanged and still proving their checkpoints.
+    EVIDENCE_RETURN_IF_ERROR(timestamp_store::CheckStoredTokens(db_, dir_, &report_.failures));
+    ReportLeftovers();
+    return std::move(report_);
   }
-  // Parse and verify each checkpoint's signature up front; the tree sizes they claim come from the
-  // signed text, never from the unsigned size column.
+
+ private:
   struct SignedInfo {
     std::uint64_t size;
     merkle::Hash root;
   };
-  std::map<std::int64_t, SignedInfo> signed_checkpoints;
-  std::set<std::uint64_t> sizes_needed;
+
+  void Fail(std::string msg) { report_.failures.push_back(std::move(msg)); }
+
+  // Parses and verifies each checkpoint's signature up front, so that their roots can be taken
+  // while the entries stream past once; the tree sizes they claim come from the signed text,
+  // never from the unsigned size column.
+  Status CheckSignatures();
+  // One pass over the ledger: each entry's bytes, position and shape; roots at checkpoint sizes.
+  Status ScanEntries();
+  // Every checkpoint must commit to exactly the entries there are; the newest must cover them all.
+  Status CheckRoots();
+  // Items: each row must agree with the entry that created it, and each entry must have a row.
+  Status CheckItems();
+  void CheckItemRow(const Catalog::StoredItem& row, const IngestRecord& rec);
+  // Objects: re-hash every original named by the ledger (the signed record, not the table), on
+  // every core; findings are reported in exhibit order all the same.
+  Status CheckObjects();
+  // Parsed messages must be exactly the ones the signed item.metadata entry counted and hashed,
+  // and each row's columns (what `messages --sender` and the report select on) must say what its
+  // hashed message says. One ordered pass over the table.
+  Status CheckMessages();
+  // The key on disk must be the key the ledger put in force last.
+  void CheckKey();
+  // Leftovers are not evidence; they are reported so that nobody mistakes them for it.
+  void ReportLeftovers();
+
+  sql::Database& db_;
+  const Catalog& catalog_;
+  const ObjectStore& objects_;
+  const CaseInfo& info_;
+  const PublicKey& key_;
+  const fs::path& dir_;
+  VerifyReport report_;
+  EntryChecks checks_;
+  KeyHistory keys_;
+  bool any_checkpoint_ = false;
+  std::map<std::int64_t, SignedInfo> signed_checkpoints_;
+  std::set<std::uint64_t> sizes_needed_;
+  std::map<std::uint64_t, merkle::Hash> roots_;
+  merkle::Accumulator acc_;
+  std::set<std::string> referenced_objects_;
+};
+
+Status CaseVerifier::CheckSignatures() {
+  std::vector<CheckpointRow> checkpoints;
+  EVIDENCE_RETURN_IF_ERROR(ForEachCheckpoint(db_, [&](const CheckpointRow& cp) {
+    checkpoints.push_back(cp);
+    return Status::Ok();
+  }));
+  any_checkpoint_ = !checkpoints.empty();
   // Each checkpoint must be signed by the key in force at its size (keys rotate, in order).
-  EVIDENCE_ASSIGN_OR_RETURN(KeyHistory keys, LoadKeyHistory(s_->db, s_->info.uuid));
-  for (const auto& problem : keys.problems) fail("keys: " + problem);
+  EVIDENCE_ASSIGN_OR_RETURN(keys_, LoadKeyHistory(db_, info_.uuid));
+  for (const auto& problem : keys_.problems) Fail("keys: " + problem);
   for (const auto& cp : checkpoints) {
     std::string label = "checkpoint " + std::to_string(cp.id);
     auto parsed = ParseCheckpointNote(cp.note);
     if (!parsed.ok()) {
-      fail(label + ": malformed: " + parsed.status().message());
+      Fail(label + ": malformed: " + parsed.status().message());
       continue;
     }
-    auto verified = VerifyCaseCheckpoint(keys, cp.note);
+    auto verified = VerifyCaseCheckpoint(keys_, cp.note);
     if (!verified.ok()) {
-      fail(label + " (tree size " + std::to_string(parsed->checkpoint.size) +
+      Fail(label + " (tree size " + std::to_string(parsed->checkpoint.size) +
            "): signature check failed: " + verified.status().message());
       continue;
     }
-    if (verified->checkpoint.origin != s_->info.origin) {
-      fail(label + ": signed for origin \"" + verified->checkpoint.origin +
-           "\", not this case's \"" + s_->info.origin + "\"");
+    if (verified->checkpoint.origin != info_.origin) {
+      Fail(label + ": signed for origin \"" + verified->checkpoint.origin +
+           "\", not this case's \"" + info_.origin + "\"");
       continue;
     }
-    signed_checkpoints[cp.id] = {verified->checkpoint.size, verified->checkpoint.root};
-    sizes_needed.insert(verified->checkpoint.size);
-    report.checkpoints_checked++;
+    signed_checkpoints_[cp.id] = {verified->checkpoint.size, verified->checkpoint.root};
+    sizes_needed_.insert(verified->checkpoint.size);
+    report_.checkpoints_checked++;
   }
+  return Status::Ok();
+}
 
-  // One pass over the ledger: each entry's bytes, position and shape; roots at checkpoint sizes.
-  std::map<std::uint64_t, merkle::Hash> roots;
-  EntryChecks checks{s_->info.uuid, &report.failures};
-  std::map<std::string, IngestRecord>& ingested = checks.ingested;
-  std::map<std::string, std::pair<std::string, std::uint64_t>>& message_digests =
-      checks.message_digests;
-  const std::set<std::string>& custody_folders = checks.custody_folders;
-  const ItemFold& fold = checks.fold;
-  merkle::Accumulator acc;
-  EVIDENCE_ASSIGN_OR_RETURN(NodeCacheCheck node_cache, NodeCacheCheck::Begin(s_->db));
-  if (sizes_needed.count(0)) roots[0] = acc.Root();
-  {
-    EVIDENCE_ASSIGN_OR_RETURN(
-        auto st, s_->db.Prepare("SELECT seq, entry, leaf_hash, item, time, action, incident FROM "
-                                "entries ORDER BY seq"));
-    std::uint64_t position = 0;
-    for (;;) {
-      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      std::uint64_t seq = static_cast<std::uint64_t>(st.ColumnInt(0));
-      Bytes bytes = st.ColumnBlob(1);
-      Bytes stored_leaf = st.ColumnBlob(2);
-      std::string label = "entry " + std::to_string(position);
-      if (seq != position) {
-        fail(label + ": ledger has a gap: the entry stored next is numbered " +
-             std::to_string(seq) + " (entries were deleted)");
-        position = seq;
-        label = "entry " + std::to_string(position);
-      }
-      merkle::Hash leaf = merkle::LeafHash(bytes);
-      if (stored_leaf.size() != leaf.size() ||
-          !std::equal(leaf.begin(), leaf.end(), stored_leaf.begin())) {
-        fail(label +
-             ": its bytes no longer match the leaf hash recorded when it was appended "
-             "(the entry was altered)");
-      }
-      auto entry = ParseLedgerEntry(AsChars(bytes));
-      if (!entry.ok()) {
-        fail(label + ": malformed: " + entry.status().message());
-      } else {
-        if (entry->seq != position) {
-          fail(label + ": the entry stored here says it is entry " + std::to_string(entry->seq) +
-               " (entries were reordered or replaced)");
-        }
-        // ParseLedgerEntry has checked the payload already; a failure here is reported the same.
-        auto parsed = payload::Parse(*entry);
-        if (!parsed.ok()) {
-          fail(label + ": malformed: " + parsed.status().message());
-        } else {
-          checks.Check(position, label, *entry, *parsed,
-                       {st.ColumnOptionalText(4), st.ColumnOptionalText(5),
-                        st.ColumnOptionalText(3), st.ColumnOptionalText(6)});
-        }
-      }
-      acc.Append(leaf);
-      EVIDENCE_RETURN_IF_ERROR(node_cache.Add(leaf));
-      position++;
-      if (sizes_needed.count(acc.size())) roots[acc.size()] = acc.Root();
-      report.entries_checked++;
+Status CaseVerifier::ScanEntries() {
+  EVIDENCE_ASSIGN_OR_RETURN(NodeCacheCheck node_cache, NodeCacheCheck::Begin(db_));
+  if (sizes_needed_.count(0)) roots_[0] = acc_.Root();
+  EVIDENCE_ASSIGN_OR_RETURN(
+      auto st, db_.Prepare("SELECT seq, entry, leaf_hash, item, time, action, incident FROM "
+                           "entries ORDER BY seq"));
+  std::uint64_t position = 0;
+  for (;;) {
+    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    std::uint64_t seq = static_cast<std::uint64_t>(st.ColumnInt(0));
+    Bytes bytes = st.ColumnBlob(1);
+    Bytes stored_leaf = st.ColumnBlob(2);
+    std::string label = "entry " + std::to_string(position);
+    if (seq != position) {
+      Fail(label + ": ledger has a gap: the entry stored next is numbered " + std::to_string(seq) +
+           " (entries were deleted)");
+      position = seq;
+      label = "entry " + std::to_string(position);
     }
+    merkle::Hash leaf = merkle::LeafHash(bytes);
+    if (stored_leaf.size() != leaf.size() ||
+        !std::equal(leaf.begin(), leaf.end(), stored_leaf.begin())) {
+      Fail(label +
+           ": its bytes no longer match the leaf hash recorded when it was appended "
+           "(the entry was altered)");
+    }
+    auto entry = ParseLedgerEntry(AsChars(bytes));
+    if (!entry.ok()) {
+      Fail(label + ": malformed: " + entry.status().message());
+    } else {
+      if (entry->seq != position) {
+        Fail(label + ": the entry stored here says it is entry " + std::to_string(entry->seq) +
+             " (entries were reordered or replaced)");
+      }
+      // ParseLedgerEntry has checked the payload already; a failure here is reported the same.
+      auto parsed = payload::Parse(*entry);
+      if (!parsed.ok()) {
+        Fail(label + ": malformed: " + parsed.status().message());
+      } else {
+        checks_.Check(position, label, *entry, *parsed,
+                      {st.ColumnOptionalText(4), st.ColumnOptionalText(5), st.ColumnOptionalText(3),
+                       st.ColumnOptionalText(6)});
+      }
+    }
+    acc_.Append(leaf);
+    EVIDENCE_RETURN_IF_ERROR(node_cache.Add(leaf));
+    position++;
+    if (sizes_needed_.count(acc_.size())) roots_[acc_.size()] = acc_.Root();
+    report_.entries_checked++;
   }
-
   EVIDENCE_ASSIGN_OR_RETURN(auto cache_problems, node_cache.Finish());
-  for (auto& problem : cache_problems) report.warnings.push_back(std::move(problem));
+  for (auto& problem : cache_problems) report_.warnings.push_back(std::move(problem));
+  return Status::Ok();
+}
 
-  // Every checkpoint must commit to exactly the entries there are; the newest must cover them all.
+Status CaseVerifier::CheckRoots() {
   std::uint64_t previous_size = 0;
   std::int64_t previous_id = 0;
   bool root_differs = false;
-  for (const auto& [id, cp] : signed_checkpoints) {
+  for (const auto& [id, cp] : signed_checkpoints_) {
     std::string label =
         "checkpoint " + std::to_string(id) + " (tree size " + std::to_string(cp.size) + ")";
     if (cp.size < previous_size) {
-      fail(label + ": is older than checkpoint " + std::to_string(previous_id) + " (tree size " +
+      Fail(label + ": is older than checkpoint " + std::to_string(previous_id) + " (tree size " +
            std::to_string(previous_size) + "): a checkpoint was replaced by an older one");
     }
     previous_size = std::max(previous_size, cp.size);
     previous_id = id;
-    auto it = roots.find(cp.size);
-    if (it == roots.end()) {
-      fail(label + ": the ledger holds only " + std::to_string(acc.size()) +
-           " entries: " + EntryRange(acc.size(), cp.size - 1) +
-           (cp.size - acc.size() == 1 ? " is" : " are") + " missing (deleted after being signed)");
+    auto it = roots_.find(cp.size);
+    if (it == roots_.end()) {
+      Fail(label + ": the ledger holds only " + std::to_string(acc_.size()) +
+           " entries: " + EntryRange(acc_.size(), cp.size - 1) +
+           (cp.size - acc_.size() == 1 ? " is" : " are") + " missing (deleted after being signed)");
     } else if (it->second != cp.root) {
       root_differs = true;
-      fail(label + ": the ledger's root at that size is " + Short(HexEncode(it->second)) +
+      Fail(label + ": the ledger's root at that size is " + Short(HexEncode(it->second)) +
            "..., but the signed root is " + Short(HexEncode(cp.root)) + "...: entries before " +
            std::to_string(cp.size) + " were altered, reordered or replaced");
     }
@@ -290,260 +337,244 @@ Result<VerifyReport> Case::Verify() const {
   // A root that no longer matches says entries were altered; name them as far as the signed
   // checkpoints and the stored tree allow.
   if (root_differs) {
-    EVIDENCE_ASSIGN_OR_RETURN(auto altered,
-                              LocateAlteredEntries(s_->db, s_->info.uuid, s_->info.origin));
-    for (auto& line : altered) fail(std::move(line));
+    EVIDENCE_ASSIGN_OR_RETURN(auto altered, LocateAlteredEntries(db_, info_.uuid, info_.origin));
+    for (auto& line : altered) Fail(std::move(line));
   }
-  if (checkpoints.empty()) {
-    fail("checkpoints: the case has no signed checkpoint");
-  } else if (previous_size < acc.size()) {
-    fail("checkpoints: " + EntryRange(previous_size, acc.size() - 1) +
-         (acc.size() - previous_size == 1 ? " is" : " are") +
+  if (!any_checkpoint_) {
+    Fail("checkpoints: the case has no signed checkpoint");
+  } else if (previous_size < acc_.size()) {
+    Fail("checkpoints: " + EntryRange(previous_size, acc_.size() - 1) +
+         (acc_.size() - previous_size == 1 ? " is" : " are") +
          " not covered by any signed checkpoint");
   }
+  return Status::Ok();
+}
 
-  // Items: each row must agree with the entry that created it, and each entry must have a row.
-  std::set<std::string> referenced_objects;
-  {
-    EVIDENCE_ASSIGN_OR_RETURN(
-        auto st,
-        s_->db.Prepare("SELECT exhibit, sha256, size, entry_seq, name, kind, media_type, captured, "
-                       "note, parent, metadata FROM items ORDER BY entry_seq"));
-    std::set<std::string> seen;
-    for (;;) {
-      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      std::string exhibit = st.ColumnText(0);
-      std::string sha = st.ColumnText(1);
-      auto size = static_cast<std::uint64_t>(st.ColumnInt(2));
-      auto seq = static_cast<std::uint64_t>(st.ColumnInt(3));
-      seen.insert(exhibit);
-      referenced_objects.insert(sha);
-      report.items_checked++;
-      auto it = ingested.find(exhibit);
-      if (it == ingested.end()) {
-        fail(exhibit + ": in the items table but no item.ingested entry records it");
-        continue;
-      }
-      const IngestRecord& rec = it->second;
-      if (sha != rec.sha256) {
-        fail(exhibit + ": the items table says SHA-256 " + Short(sha) +
-             "..., but its item.ingested entry " + std::to_string(rec.seq) + " says " +
-             Short(rec.sha256) + "... (the items table was edited)");
-      }
-      if (size != rec.size) {
-        fail(exhibit + ": the items table says " + std::to_string(size) + " bytes, but entry " +
-             std::to_string(rec.seq) + " says " + std::to_string(rec.size));
-      }
-      if (seq != rec.seq) {
-        fail(exhibit + ": the items table points at entry " + std::to_string(seq) +
-             ", but it was ingested by entry " + std::to_string(rec.seq));
-      }
-      auto folded = fold.items().find(exhibit);
-      if (folded == fold.items().end()) continue;  // its entry is malformed: reported above
-      const Item& want = folded->second;
-      auto differs = [&](const char* name, const std::optional<std::string>& stored,
-                         const std::optional<std::string>& signed_value) {
-        if (stored == signed_value) return;
-        fail(exhibit + ": the items table's " + name + " is " + Shown(stored) + ", but entry " +
-             std::to_string(rec.seq) + " and its item.metadata record " + Shown(signed_value) +
-             " (the items table was edited)");
-      };
-      Bytes raw = st.ColumnBlob(4);
-      differs("name", std::string(raw.begin(), raw.end()), want.raw_name);
-      differs("kind", st.ColumnOptionalText(5), want.kind);
-      differs("media_type", st.ColumnOptionalText(6), want.media_type);
-      differs("captured", st.ColumnOptionalText(7), want.captured);
-      std::optional<std::string> note = st.ColumnOptionalText(8);
-      if (note && note->empty()) note.reset();
-      differs("note", note,
-              want.note.empty() ? std::nullopt : std::optional<std::string>(want.note));
-      differs("parent", st.ColumnOptionalText(9), want.parent);
-      // Metadata is compared as JSON: no item.metadata entry and "{}" (or NULL) say the same.
-      std::optional<std::string> meta_text = st.ColumnOptionalText(10);
-      nlohmann::json stored_meta = nlohmann::json::object();
-      if (meta_text) stored_meta = nlohmann::json::parse(*meta_text, nullptr, false);
-      if (stored_meta != want.metadata) {
-        fail(exhibit + ": the items table's metadata is not what its item.metadata entry records " +
-             "(the items table was edited)");
-      }
+Status CaseVerifier::CheckItems() {
+  std::set<std::string> seen;
+  EVIDENCE_RETURN_IF_ERROR(catalog_.ForEachItem([&](const Catalog::StoredItem& row) -> Status {
+    seen.insert(row.exhibit);
+    referenced_objects_.insert(row.sha256);
+    report_.items_checked++;
+    auto it = checks_.ingested.find(row.exhibit);
+    if (it == checks_.ingested.end()) {
+      Fail(row.exhibit + ": in the items table but no item.ingested entry records it");
+    } else {
+      CheckItemRow(row, it->second);
     }
-    for (const auto& [exhibit, rec] : ingested) {
-      if (!seen.count(exhibit)) {
-        fail(exhibit + ": ingested by entry " + std::to_string(rec.seq) +
-             " but missing from the items table (its row was deleted)");
-      }
+    return Status::Ok();
+  }));
+  for (const auto& [exhibit, rec] : checks_.ingested) {
+    if (!seen.count(exhibit)) {
+      Fail(exhibit + ": ingested by entry " + std::to_string(rec.seq) +
+           " but missing from the items table (its row was deleted)");
     }
   }
+  return Status::Ok();
+}
 
-  // Objects: re-hash every original named by the ledger (the signed record, not the table), on
-  // every core; findings are reported in exhibit order all the same.
+void CaseVerifier::CheckItemRow(const Catalog::StoredItem& row, const IngestRecord& rec) {
+  const std::string& exhibit = row.exhibit;
+  if (row.sha256 != rec.sha256) {
+    Fail(exhibit + ": the items table says SHA-256 " + Short(row.sha256) +
+         "..., but its item.ingested entry " + std::to_string(rec.seq) + " says " +
+         Short(rec.sha256) + "... (the items table was edited)");
+  }
+  if (row.size != rec.size) {
+    Fail(exhibit + ": the items table says " + std::to_string(row.size) + " bytes, but entry " +
+         std::to_string(rec.seq) + " says " + std::to_string(rec.size));
+  }
+  if (row.entry_seq != rec.seq) {
+    Fail(exhibit + ": the items table points at entry " + std::to_string(row.entry_seq) +
+         ", but it was ingested by entry " + std::to_string(rec.seq));
+  }
+  auto folded = checks_.fold.items().find(exhibit);
+  if (folded == checks_.fold.items().end()) return;  // its entry is malformed: reported already
+  const Item& want = folded->second;
+  auto differs = [&](const char* name, const std::optional<std::string>& stored,
+                     const std::optional<std::string>& signed_value) {
+    if (stored == signed_value) return;
+    Fail(exhibit + ": the items table's " + name + " is " + Shown(stored) + ", but entry " +
+         std::to_string(rec.seq) + " and its item.metadata record " + Shown(signed_value) +
+         " (the items table was edited)");
+  };
+  differs("name", row.raw_name, want.raw_name);
+  differs("kind", row.kind, want.kind);
+  differs("media_type", row.media_type, want.media_type);
+  differs("captured", row.captured, want.captured);
+  std::optional<std::string> note = row.note;
+  if (note && note->empty()) note.reset();
+  differs("note", note, want.note.empty() ? std::nullopt : std::optional<std::string>(want.note));
+  differs("parent", row.parent, want.parent);
+  // Metadata is compared as JSON: no item.metadata entry and "{}" (or NULL) say the same.
+  nlohmann::json stored_meta = nlohmann::json::object();
+  if (row.metadata) stored_meta = nlohmann::json::parse(*row.metadata, nullptr, false);
+  if (stored_meta != want.metadata) {
+    Fail(exhibit + ": the items table's metadata is not what its item.metadata entry records " +
+         "(the items table was edited)");
+  }
+}
+
+Status CaseVerifier::CheckObjects() {
   std::vector<std::pair<const std::string*, const IngestRecord*>> to_hash;
-  to_hash.reserve(ingested.size());
-  for (const auto& [exhibit, rec] : ingested) to_hash.emplace_back(&exhibit, &rec);
+  to_hash.reserve(checks_.ingested.size());
+  for (const auto& [exhibit, rec] : checks_.ingested) to_hash.emplace_back(&exhibit, &rec);
   struct Hashed {
     std::optional<Sha256Digest> digest;  // nullopt: the entry's SHA-256 is malformed
     std::optional<Result<ObjectCheck>> check;
   };
   Status hash_error = Status::Ok();
+  auto hash = [&](std::size_t i) {
+    Hashed h;
+    auto digest = DigestFromHex(to_hash[i].second->sha256);
+    if (!digest.ok()) return h;
+    h.digest = *digest;
+    h.check = objects_.Rehash(*digest, to_hash[i].second->size);
+    return h;
+  };
+  auto report = [&](std::size_t i, Hashed h) {
+    const std::string& exhibit = *to_hash[i].first;
+    const IngestRecord& rec = *to_hash[i].second;
+    if (!h.digest) {
+      Fail(exhibit + ": entry " + std::to_string(rec.seq) + " holds a malformed SHA-256");
+      return true;
+    }
+    referenced_objects_.insert(rec.sha256);
+    std::string label = exhibit + " (" + rec.name + ")";
+    std::string where = objects_.RelativePathFor(*h.digest);
+    auto& check = *h.check;
+    if (!check.ok()) {
+      if (check.status().code() == StatusCode::kNotFound) {
+        Fail(label + ": object " + where + " is missing");
+        return true;
+      }
+      if (check.status().code() == StatusCode::kVerificationFailed) {
+        Fail(label + ": object " + check.status().message());
+        return true;
+      }
+      hash_error = check.status();
+      return false;
+    }
+    report_.objects_checked++;
+    report_.bytes_hashed += check->size;
+    if (check->sha256 != *h.digest) {
+      Fail(label + ": object " + where + " now hashes to " + Short(DigestHex(check->sha256)) +
+           "..., not the recorded " + Short(rec.sha256) + "... (its bytes were changed)");
+    } else if (check->size != rec.size) {
+      Fail(label + ": object " + where + " has " + std::to_string(check->size) +
+           " bytes, not the recorded " + std::to_string(rec.size));
+    }
+    return true;
+  };
   {
     ThreadPool pool(
         std::min(ThreadPool::DefaultWorkers(), std::max<std::size_t>(to_hash.size(), 1)),
         /*queue_capacity=*/16);
-    RunOrdered(
-        pool, to_hash.size(), 4 * pool.workers(),
-        [&](std::size_t i) {
-          Hashed h;
-          auto digest = DigestFromHex(to_hash[i].second->sha256);
-          if (!digest.ok()) return h;
-          h.digest = *digest;
-          h.check = s_->objects.Rehash(*digest, to_hash[i].second->size);
-          return h;
-        },
-        [&](std::size_t i, Hashed h) {
-          const std::string& exhibit = *to_hash[i].first;
-          const IngestRecord& rec = *to_hash[i].second;
-          if (!h.digest) {
-            fail(exhibit + ": entry " + std::to_string(rec.seq) + " holds a malformed SHA-256");
-            return true;
-          }
-          referenced_objects.insert(rec.sha256);
-          std::string label = exhibit + " (" + rec.name + ")";
-          std::string where = s_->objects.RelativePathFor(*h.digest);
-          auto& check = *h.check;
-          if (!check.ok()) {
-            if (check.status().code() == StatusCode::kNotFound) {
-              fail(label + ": object " + where + " is missing");
-              return true;
-            }
-            if (check.status().code() == StatusCode::kVerificationFailed) {
-              fail(label + ": object " + check.status().message());
-              return true;
-            }
-            hash_error = check.status();
-            return false;
-          }
-          report.objects_checked++;
-          report.bytes_hashed += check->size;
-          if (check->sha256 != *h.digest) {
-            fail(label + ": object " + where + " now hashes to " + Short(DigestHex(check->sha256)) +
-                 "..., not the recorded " + Short(rec.sha256) + "... (its bytes were changed)");
-          } else if (check->size != rec.size) {
-            fail(label + ": object " + where + " has " + std::to_string(check->size) +
-                 " bytes, not the recorded " + std::to_string(rec.size));
-          }
-          return true;
-        },
-        [](Hashed) {});
+    RunOrdered(pool, to_hash.size(), 4 * pool.workers(), hash, report, [](Hashed) {});
   }
-  EVIDENCE_RETURN_IF_ERROR(hash_error);
+  return hash_error;
+}
 
-  // Parsed messages must be exactly the ones the signed item.metadata entry counted and hashed,
-  // and each row's columns (what `messages --sender` and the report select on) must say what its
-  // hashed message says. One ordered pass over the table.
-  {
-    EVIDENCE_ASSIGN_OR_RETURN(auto st,
-                              s_->db.Prepare("SELECT item, idx, time, sender, direction, system, "
-                                             "message FROM messages ORDER BY item, idx"));
-    std::string current;
-    Sha256 h;
-    std::uint64_t n = 0;
-    bool any = false;
-    auto finish = [&]() {
-      if (!any) return;
-      auto it = message_digests.find(current);
-      if (it == message_digests.end()) {
-        fail(current + ": " + std::to_string(n) +
-             " messages are stored for it, but no item.metadata entry records any "
-             "(the messages table was edited)");
-        return;
-      }
-      if (n != it->second.second || DigestHex(h.Finish()) != it->second.first) {
-        fail(current + ": its " + std::to_string(n) + " stored messages are not the " +
-             std::to_string(it->second.second) +
-             " its item.metadata entry recorded (the messages table was edited)");
-      }
-      it->second.second = ~std::uint64_t{0};  // checked
-    };
-    for (;;) {
-      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      std::string item = st.ColumnText(0);
-      if (!any || item != current) {
-        finish();
-        current = item;
-        h = Sha256();
-        n = 0;
-        any = true;
-      }
-      const std::string text = st.ColumnText(6);
-      h.Update(std::string_view(text));
-      h.Update(std::string_view("\n"));
-      ++n;
-      auto m = nlohmann::json::parse(text, nullptr, false);
-      const std::string where = item + ": message " + std::to_string(st.ColumnInt(1));
-      if (!m.is_object()) {
-        fail(where + ": is not a JSON object (the messages table was edited)");
-        continue;
-      }
-      auto index = m.find("index");
-      auto system = m.find("system");
-      std::optional<std::string> time = StrField(m, "time");
-      bool same = index != m.end() && index->is_number_unsigned() &&
-                  index->get<std::uint64_t>() == static_cast<std::uint64_t>(st.ColumnInt(1)) &&
-                  st.ColumnOptionalText(2) == time &&
-                  st.ColumnOptionalText(3) == StrField(m, "sender") &&
-                  st.ColumnOptionalText(4) == StrField(m, "direction") && system != m.end() &&
-                  system->is_boolean() && system->get<bool>() == (st.ColumnInt(5) != 0);
-      if (!same) {
-        fail(where + ": its index, time, sender, direction or system column differs from the " +
-             "message recorded (the messages table was edited)");
-      }
+Status CaseVerifier::CheckMessages() {
+  auto& message_digests = checks_.message_digests;
+  std::string current;
+  Sha256 h;
+  std::uint64_t n = 0;
+  bool any = false;
+  auto finish = [&]() {
+    if (!any) return;
+    auto it = message_digests.find(current);
+    if (it == message_digests.end()) {
+      Fail(current + ": " + std::to_string(n) +
+           " messages are stored for it, but no item.metadata entry records any "
+           "(the messages table was edited)");
+      return;
     }
-    finish();
-    for (const auto& [exhibit, digest] : message_digests) {
-      if (digest.second != ~std::uint64_t{0} && digest.second != 0) {
-        fail(exhibit + ": its item.metadata entry records " + std::to_string(digest.second) +
-             " messages, but none are stored (the messages table was edited)");
-      }
+    if (n != it->second.second || DigestHex(h.Finish()) != it->second.first) {
+      Fail(current + ": its " + std::to_string(n) + " stored messages are not the " +
+           std::to_string(it->second.second) +
+           " its item.metadata entry recorded (the messages table was edited)");
+    }
+    it->second.second = ~std::uint64_t{0};  // checked
+  };
+  EVIDENCE_RETURN_IF_ERROR(catalog_.ForEachMessageByItem([&](const CatalogMessage& row) -> Status {
+    if (!any || row.item != current) {
+      finish();
+      current = row.item;
+      h = Sha256();
+      n = 0;
+      any = true;
+    }
+    h.Update(std::string_view(row.message));
+    h.Update(std::string_view("\n"));
+    ++n;
+    auto m = nlohmann::json::parse(row.message, nullptr, false);
+    const std::string where = row.item + ": message " + std::to_string(row.index);
+    if (!m.is_object()) {
+      Fail(where + ": is not a JSON object (the messages table was edited)");
+      return Status::Ok();
+    }
+    auto index = m.find("index");
+    auto system = m.find("system");
+    bool same = index != m.end() && index->is_number_unsigned() &&
+                index->get<std::uint64_t>() == static_cast<std::uint64_t>(row.index) &&
+                row.time == StrField(m, "time") && row.sender == StrField(m, "sender") &&
+                row.direction == StrField(m, "direction") && system != m.end() &&
+                system->is_boolean() && system->get<bool>() == row.system;
+    if (!same) {
+      Fail(where + ": its index, time, sender, direction or system column differs from the " +
+           "message recorded (the messages table was edited)");
+    }
+    return Status::Ok();
+  }));
+  finish();
+  for (const auto& [exhibit, digest] : message_digests) {
+    if (digest.second != ~std::uint64_t{0} && digest.second != 0) {
+      Fail(exhibit + ": its item.metadata entry records " + std::to_string(digest.second) +
+           " messages, but none are stored (the messages table was edited)");
     }
   }
+  return Status::Ok();
+}
 
-  // The key on disk must be the key the ledger put in force last.
-  if (keys.epochs.empty() || !(keys.epochs.back().key == s_->public_key)) {
-    fail("keys: the case's current key " + s_->info.key_fingerprint +
+void CaseVerifier::CheckKey() {
+  if (keys_.epochs.empty() || !(keys_.epochs.back().key == key_)) {
+    Fail("keys: the case's current key " + info_.key_fingerprint +
          " is not the key of its last key.added entry" +
-         (keys.epochs.empty() ? std::string() : " (" + keys.epochs.back().fingerprint + ")"));
+         (keys_.epochs.empty() ? std::string() : " (" + keys_.epochs.back().fingerprint + ")"));
   }
+}
 
-  // RFC 3161 tokens: stored unchanged and still proving their checkpoints.
-  EVIDENCE_RETURN_IF_ERROR(timestamp_store::CheckStoredTokens(s_->db, s_->dir, &report.failures));
-
-  // Leftovers are not evidence; they are reported so that nobody mistakes them for it.
-  auto objects = s_->objects.ListObjects();
+void CaseVerifier::ReportLeftovers() {
+  auto objects = objects_.ListObjects();
   if (objects.ok()) {
     for (const auto& name : *objects) {
-      if (!referenced_objects.count(name)) {
-        report.warnings.push_back("objects/" + name.substr(0, 2) + "/" + name.substr(2) +
-                                  ": not referenced by any item (left by an interrupted command; "
-                                  "not evidence)");
+      if (!referenced_objects_.count(name)) {
+        report_.warnings.push_back("objects/" + name.substr(0, 2) + "/" + name.substr(2) +
+                                   ": not referenced by any item (left by an interrupted command; "
+                                   "not evidence)");
       }
     }
   }
   std::error_code ec;
-  for (auto it = fs::directory_iterator(s_->dir / "custody", ec);
+  for (auto it = fs::directory_iterator(dir_ / "custody", ec);
        !ec && it != fs::directory_iterator(); it.increment(ec)) {
-    if (!custody_folders.count(it->path().filename().string())) {
-      report.warnings.push_back("custody/" + it->path().filename().string() +
-                                ": not named by any bundle.received entry (left by an "
-                                "interrupted receive; not evidence)");
+    if (!checks_.custody_folders.count(it->path().filename().string())) {
+      report_.warnings.push_back("custody/" + it->path().filename().string() +
+                                 ": not named by any bundle.received entry (left by an "
+                                 "interrupted receive; not evidence)");
     }
   }
-  for (const auto& p : s_->objects.LeftoverTempFiles()) {
-    report.warnings.push_back("tmp/" + p.filename().string() +
-                              ": temporary file left by an interrupted command (not evidence)");
+  for (const auto& p : objects_.LeftoverTempFiles()) {
+    report_.warnings.push_back("tmp/" + p.filename().string() +
+                               ": temporary file left by an interrupted command (not evidence)");
   }
-  return report;
+}
+
+}  // namespace
+
+Result<VerifyReport> Case::Verify() const {
+  return CaseVerifier(s_->db, s_->catalog, s_->objects, s_->info, s_->public_key, s_->dir).Run();
 }
 
 }  // namespace evidence

@@ -5,11 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "keyring.hpp"
-#include "ledger_writer.hpp"
 #include "evidence/ledger.hpp"
 #include "evidence/merkle.hpp"
+#include "keyring.hpp"
 #include "ledger_source.hpp"
+#include "ledger_writer.hpp"
 #include "status_macros.hpp"
 
 namespace evidence {
@@ -41,15 +41,14 @@ struct SignedRoot {
 // Every checkpoint whose signature and origin verify, by tree size (the first of equal sizes).
 Result<std::vector<SignedRoot>> SignedRoots(sql::Database& db, const KeyHistory& keys,
                                             std::string_view origin) {
-  EVIDENCE_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, note FROM checkpoints ORDER BY id"));
   std::vector<SignedRoot> roots;
-  for (;;) {
-    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    auto verified = VerifyCaseCheckpoint(keys, st.ColumnText(1));
-    if (!verified.ok() || verified->checkpoint.origin != origin) continue;
-    roots.push_back({st.ColumnInt(0), verified->checkpoint.size, verified->checkpoint.root});
-  }
+  EVIDENCE_RETURN_IF_ERROR(ForEachCheckpoint(db, [&](const CheckpointRow& cp) {
+    auto verified = VerifyCaseCheckpoint(keys, cp.note);
+    if (verified.ok() && verified->checkpoint.origin == origin) {
+      roots.push_back({cp.id, verified->checkpoint.size, verified->checkpoint.root});
+    }
+    return Status::Ok();
+  }));
   std::stable_sort(roots.begin(), roots.end(),
                    [](const SignedRoot& a, const SignedRoot& b) { return a.size < b.size; });
   roots.erase(
@@ -116,69 +115,91 @@ Status CheckSignedLedger(sql::Database& db, const std::string& case_uuid, std::s
   return DoesNotVerify("the entries no longer give the root " + label + " signed");
 }
 
+namespace {
+
+// The first signed root the entries no longer give (nullopt when they give them all), and in
+// `*good` the largest signed size whose root they still give.
+Result<std::optional<SignedRoot>> FirstBrokenRoot(sql::Database& db,
+                                                  const std::vector<SignedRoot>& roots,
+                                                  std::uint64_t* good) {
+  *good = 0;
+  EVIDENCE_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT seq, entry FROM entries ORDER BY seq"));
+  NodeStack tree;
+  auto no_nodes = [](std::uint64_t, unsigned, const merkle::Hash&) { return Status::Ok(); };
+  std::size_t next = 0;
+  while (next < roots.size() && roots[next].size == 0) ++next;
+  while (next < roots.size()) {
+    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row || static_cast<std::uint64_t>(st.ColumnInt(0)) != tree.size()) break;
+    EVIDENCE_RETURN_IF_ERROR(tree.Append(merkle::LeafHash(st.ColumnBlob(1)), no_nodes));
+    for (; next < roots.size() && roots[next].size == tree.size(); ++next) {
+      if (RootOfPeaks(tree.peaks()) != roots[next].root) return std::optional(roots[next]);
+      *good = tree.size();
+    }
+  }
+  return std::optional<SignedRoot>();
+}
+
+// The entries [first, last] as their bytes read now: leaf hashes, the action each claims, and why
+// one no longer parses.
+struct EntriesAround {
+  std::uint64_t first = 0;
+  std::vector<merkle::Hash> leaves;
+  std::vector<std::string> actions;
+  std::vector<std::optional<std::string>> unreadable;
+
+  static Result<EntriesAround> Load(sql::Database& db, std::uint64_t first, std::uint64_t last) {
+    EntriesAround e;
+    e.first = first;
+    EVIDENCE_ASSIGN_OR_RETURN(auto st,
+                              db.Prepare("SELECT seq, entry, action FROM entries WHERE seq >= ?1 "
+                                         "AND seq <= ?2 ORDER BY seq"));
+    st.Bind(1, static_cast<std::int64_t>(first)).Bind(2, static_cast<std::int64_t>(last));
+    for (;;) {
+      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row || static_cast<std::uint64_t>(st.ColumnInt(0)) != first + e.leaves.size()) break;
+      Bytes bytes = st.ColumnBlob(1);
+      e.leaves.push_back(merkle::LeafHash(bytes));
+      auto parsed = ParseLedgerEntry(AsChars(bytes));
+      e.actions.push_back(parsed.ok() ? parsed->action : ActionOf(bytes, st.ColumnOptionalText(2)));
+      e.unreadable.push_back(parsed.ok() ? std::nullopt
+                                         : std::optional<std::string>(parsed.status().message()));
+    }
+    return e;
+  }
+  // "entry N (action)".
+  std::string Name(std::uint64_t seq) const {
+    const std::uint64_t i = seq - first;
+    return "entry " + Num(seq) + (i < actions.size() ? " (" + actions[i] + ")" : std::string());
+  }
+  // Name(seq), with why it no longer parses when it does not.
+  std::string Altered(std::uint64_t seq) const {
+    const std::uint64_t i = seq - first;
+    if (i >= unreadable.size() || !unreadable[i]) return Name(seq);
+    const std::string& why = *unreadable[i];
+    return why.rfind("entry " + Num(seq) + " ", 0) == 0 ? why : Name(seq) + ": " + why;
+  }
+};
+
+}  // namespace
+
 Result<std::vector<std::string>> LocateAlteredEntries(sql::Database& db,
                                                       const std::string& case_uuid,
                                                       std::string_view origin) {
   EVIDENCE_ASSIGN_OR_RETURN(KeyHistory keys, LoadKeyHistory(db, case_uuid));
   EVIDENCE_ASSIGN_OR_RETURN(std::vector<SignedRoot> roots, SignedRoots(db, keys, origin));
-
-  // The largest signed size whose root the entries still give, and the first that they do not.
   std::uint64_t good = 0;
-  std::optional<SignedRoot> bad;
-  {
-    EVIDENCE_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT seq, entry FROM entries ORDER BY seq"));
-    NodeStack tree;
-    auto no_nodes = [](std::uint64_t, unsigned, const merkle::Hash&) { return Status::Ok(); };
-    std::size_t next = 0;
-    while (next < roots.size() && roots[next].size == 0) ++next;
-    while (!bad && next < roots.size()) {
-      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row || static_cast<std::uint64_t>(st.ColumnInt(0)) != tree.size()) break;
-      EVIDENCE_RETURN_IF_ERROR(tree.Append(merkle::LeafHash(st.ColumnBlob(1)), no_nodes));
-      for (; next < roots.size() && roots[next].size == tree.size(); ++next) {
-        if (RootOfPeaks(tree.peaks()) != roots[next].root) {
-          bad = roots[next];
-          break;
-        }
-        good = tree.size();
-      }
-    }
-  }
+  EVIDENCE_ASSIGN_OR_RETURN(std::optional<SignedRoot> bad, FirstBrokenRoot(db, roots, &good));
   if (!bad) return std::vector<std::string>{};
 
   // The leaves around [good, bad->size), from the entries' bytes, each pair's against its cached
   // parent: a pair whose parent no longer matches holds an altered entry.
   const std::uint64_t first = good & ~std::uint64_t{1};
-  std::vector<merkle::Hash> leaves;
-  std::vector<std::string> actions;
-  std::vector<std::optional<std::string>> unreadable;  // why an entry does not parse
-  {
-    EVIDENCE_ASSIGN_OR_RETURN(auto st,
-                              db.Prepare("SELECT seq, entry, action FROM entries WHERE seq >= ?1 "
-                                         "AND seq <= ?2 ORDER BY seq"));
-    st.Bind(1, static_cast<std::int64_t>(first)).Bind(2, static_cast<std::int64_t>(bad->size));
-    for (;;) {
-      EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row || static_cast<std::uint64_t>(st.ColumnInt(0)) != first + leaves.size()) break;
-      Bytes bytes = st.ColumnBlob(1);
-      leaves.push_back(merkle::LeafHash(bytes));
-      auto parsed = ParseLedgerEntry(AsChars(bytes));
-      actions.push_back(parsed.ok() ? parsed->action : ActionOf(bytes, st.ColumnOptionalText(2)));
-      unreadable.push_back(parsed.ok() ? std::nullopt
-                                       : std::optional<std::string>(parsed.status().message()));
-    }
-  }
-  auto name = [&](std::uint64_t seq) {
-    const std::uint64_t i = seq - first;
-    return "entry " + Num(seq) + (i < actions.size() ? " (" + actions[i] + ")" : std::string());
-  };
-  // "entry N (action)", with why it no longer parses when it does not.
-  auto Altered = [&](std::uint64_t seq) {
-    const std::uint64_t i = seq - first;
-    if (i >= unreadable.size() || !unreadable[i]) return name(seq);
-    const std::string& why = *unreadable[i];
-    return why.rfind("entry " + Num(seq) + " ", 0) == 0 ? why : name(seq) + ": " + why;
-  };
+  EVIDENCE_ASSIGN_OR_RETURN(EntriesAround around, EntriesAround::Load(db, first, bad->size));
+  const std::vector<merkle::Hash>& leaves = around.leaves;
+  const std::vector<std::optional<std::string>>& unreadable = around.unreadable;
+  auto name = [&](std::uint64_t seq) { return around.Name(seq); };
+  auto Altered = [&](std::uint64_t seq) { return around.Altered(seq); };
   std::vector<std::string> found;
   EVIDENCE_ASSIGN_OR_RETURN(auto node,
                             db.Prepare("SELECT hash FROM nodes WHERE size = ?1 AND level = 1"));

@@ -44,6 +44,18 @@ Result<SignedHead> NewestSignedCheckpoint(sql::Database& db, const std::vector<K
   return head;
 }
 
+Status ForEachCheckpoint(sql::Database& db,
+                         const std::function<Status(const CheckpointRow&)>& visit) {
+  EVIDENCE_ASSIGN_OR_RETURN(auto st,
+                            db.Prepare("SELECT id, size, note FROM checkpoints ORDER BY id"));
+  for (;;) {
+    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::Ok();
+    EVIDENCE_RETURN_IF_ERROR(
+        visit({st.ColumnInt(0), static_cast<std::uint64_t>(st.ColumnInt(1)), st.ColumnText(2)}));
+  }
+}
+
 Result<LedgerWriter> LedgerWriter::BeginEmpty(sql::Database& db) {
   LedgerWriter w;
   w.db_ = &db;

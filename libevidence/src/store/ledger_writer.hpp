@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -35,6 +36,18 @@ struct SignedHead {
 // signature fails is never skipped for an older one that passes); kCorruption when there is none.
 Result<SignedHead> NewestSignedCheckpoint(sql::Database& db, const std::vector<KeyEpoch>& keys,
                                           std::string_view origin);
+
+// One row of `checkpoints` as stored: `size` is the unsigned column, never trusted for a decision
+// (the signed note says the size), only for picking rows.
+struct CheckpointRow {
+  std::int64_t id = 0;
+  std::uint64_t size = 0;
+  std::string note;
+};
+
+// Every row of `checkpoints`, oldest first (by insertion order, as NewestSignedCheckpoint).
+Status ForEachCheckpoint(sql::Database& db,
+                         const std::function<Status(const CheckpointRow&)>& visit);
 
 // The error every writer returns when the guard refuses: kVerificationFailed, "the case does not
 // verify: <detail>; nothing was recorded (run `evidence verify`)".

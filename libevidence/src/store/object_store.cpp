@@ -192,7 +192,7 @@ Result<StagedObject> ObjectStore::StageFrom(const Producer& producer) const {
   return staged;
 }
 
-Status ObjectStore::Commit(const StagedObject& staged) const {
+Status ObjectStore::Commit(const StagedObject& staged, bool* added) const {
   fs::path dest = PathFor(staged.sha256);
   if (AlreadyStored(dest, staged.size)) {
     Discard(staged);
@@ -200,11 +200,36 @@ Status ObjectStore::Commit(const StagedObject& staged) const {
   }
   EVIDENCE_RETURN_IF_ERROR(fs_.CreateDir(dest.parent_path(), 0755));
   EVIDENCE_RETURN_IF_ERROR(fs_.Rename(staged.temp_path, dest));
+  if (added != nullptr) *added = true;
   EVIDENCE_RETURN_IF_ERROR(fs_.SyncDir(dest.parent_path()));
   return fs_.SyncDir(case_dir_ / "objects");
 }
 
 void ObjectStore::Discard(const StagedObject& staged) const { (void)fs_.Remove(staged.temp_path); }
+
+void ObjectStore::RemoveUnrecorded(const fs::path& object) const {
+  std::error_code ec;
+  // Objects are read-only; the folder goes too only if it is now empty (it was made for it).
+  fs::permissions(object, fs::perms::owner_write, fs::perm_options::add, ec);
+  (void)fs_.Remove(object);
+  fs::remove(object.parent_path(), ec);
+}
+
+StagedObjects::~StagedObjects() {
+  for (const auto& staged : held_) store_.Discard(staged);
+  for (const auto& object : added_) store_.RemoveUnrecorded(object);
+}
+
+Status StagedObjects::Commit(const StagedObject& staged) {
+  bool added = false;
+  Status st = store_.Commit(staged, &added);
+  if (added) added_.push_back(store_.PathFor(staged.sha256));
+  return st;
+}
+
+Status StagedObjects::CommitBatch(std::vector<UnsyncedObject>& batch) {
+  return store_.CommitBatch(batch, &added_);
+}
 
 namespace {
 

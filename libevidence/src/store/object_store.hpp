@@ -65,11 +65,15 @@ class ObjectStore {
   void DiscardUnsynced(UnsyncedObject& object) const;
 
   // Moves a staged copy to its content address, read-only, and makes the rename durable. If the
-  // object is already there, the staged copy is simply removed.
-  Status Commit(const StagedObject& staged) const;
+  // object is already there, the staged copy is simply removed. `*added` (if given) is set once
+  // the rename is done, even when its sync then fails, so that the caller can take it back.
+  Status Commit(const StagedObject& staged, bool* added = nullptr) const;
 
   // Removes a staged copy that will not be kept.
   void Discard(const StagedObject& staged) const;
+
+  // Removes an object this command added but did not record (StagedObjects does, on failure).
+  void RemoveUnrecorded(const fs::path& object) const;
 
   fs::path PathFor(const Sha256Digest& digest) const;
   // Path relative to the case folder ("objects/ab/cd..."), for messages.
@@ -121,6 +125,40 @@ class ObjectStore {
   Status CheckedRead(const Sha256Digest& digest, const ObjectCheck* check, Status read) const;
   fs::path case_dir_;
   FileSystem& fs_;
+};
+
+// The objects one command adds, taken back unless the transaction that records them commits:
+// a failed ingest or receive leaves the store as it was. Every command that adds objects holds
+// one (ingest, the batched ingest, receive); it is the only code that removes an object.
+//
+//   StagedObjects added(store);
+//   added.Hold(staged);                     // discarded at the end, committed or not
+//   EVIDENCE_RETURN_IF_ERROR(added.Commit(staged));
+//   ... record the rows, in a transaction ...
+//   added.Keep();                           // just before COMMIT is sent
+class StagedObjects {
+ public:
+  explicit StagedObjects(const ObjectStore& store) : store_(store) {}
+  StagedObjects(const StagedObjects&) = delete;
+  StagedObjects& operator=(const StagedObjects&) = delete;
+  // Discards every held copy; removes every object added, unless Keep() was called.
+  ~StagedObjects();
+
+  // A staged copy to discard when this guard ends (a no-op for one that was committed).
+  void Hold(const StagedObject& staged) { held_.push_back(staged); }
+  // ObjectStore::Commit, remembering the object if it was not in the store before.
+  Status Commit(const StagedObject& staged);
+  // ObjectStore::CommitBatch, remembering the objects it added (also on failure).
+  Status CommitBatch(std::vector<UnsyncedObject>& batch);
+  // Keeps the objects added: the rows that name them are committed, or their COMMIT was sent
+  // (whose outcome is unknown if it fails: SQLite may recover the commit frame on the next open,
+  // so the objects stay; if it did not commit, `verify` reports them as leftovers).
+  void Keep() { added_.clear(); }
+
+ private:
+  const ObjectStore& store_;
+  std::vector<StagedObject> held_;
+  std::vector<fs::path> added_;
 };
 
 }  // namespace evidence

@@ -1,0 +1,46 @@
+// The ingest step that Case::Ingest and Case::IngestFiles share: an item's entries and its
+// catalog row (RecordItem, RecordMetadata), and the whole of one file recorded in its own
+// transaction (IngestOneFile), which is how a message export is always taken in.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "case_state.hpp"
+#include "describe.hpp"
+#include "object_store.hpp"
+
+namespace evidence {
+
+// Everything one item needs in the ledger and the catalog.
+struct ItemRecord {
+  std::string exhibit;
+  std::int64_t number = 0;
+  const StagedObject* staged = nullptr;
+  std::string raw_name;
+  Description desc;
+  std::string note;
+  std::optional<std::string> incident;
+  std::optional<std::string> parent;
+  nlohmann::json extra_entry_data = nlohmann::json::object();
+};
+
+// Appends the item.ingested entry and inserts the items row, inside the caller's transaction
+// (CaseState::Writer() first). CaseDoesNotVerify when the exhibit id was ingested before (a
+// deleted items row must not hand its number out again).
+Result<std::uint64_t> RecordItem(CaseState& s, const ItemRecord& record);
+
+// Appends item.metadata when there is anything to say; `messages` may be null.
+Status RecordMetadata(CaseState& s, const std::string& exhibit, const Sha256Digest& sha256,
+                      const Description& desc, const nlohmann::json& messages);
+
+// Ingests one file as Case::Ingest documents it: stages it, describes it with `describer` (also
+// used for every media member of a message export), and records it in one transaction sealed by
+// a checkpoint. `incident` is an incident id already checked to exist. On failure nothing stays.
+Result<IngestOutcome> IngestOneFile(CaseState& s, const fs::path& file,
+                                    const IngestOptions& options,
+                                    const std::optional<std::string>& incident,
+                                    Describer& describer);
+
+}  // namespace evidence
