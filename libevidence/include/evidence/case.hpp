@@ -20,6 +20,7 @@
 #include "evidence/bytes.hpp"
 #include "evidence/export.hpp"
 #include "evidence/hash.hpp"
+#include "evidence/item.hpp"
 #include "evidence/messages.hpp"
 #include "evidence/status.hpp"
 #include "evidence/timestamp.hpp"
@@ -61,29 +62,6 @@ struct CaseInfo {
   std::string key_fingerprint;  // SHA256:<hex of SHA-256 of the DER public key>
   bool key_encrypted = false;
 };
-
-struct Item {
-  std::string exhibit;
-  Sha256Digest sha256{};
-  std::uint64_t size = 0;
-  std::string raw_name;  // the original file name's exact bytes (may be non-UTF-8)
-  std::string name;      // the same, displayable (invalid UTF-8 replaced by U+FFFD)
-  std::string kind;
-  std::string media_type;
-  std::optional<std::string> captured;
-  std::string ingested;
-  std::string note;
-  std::optional<std::string> parent;
-  std::uint64_t entry_seq = 0;
-  nlohmann::json metadata = nlohmann::json::object();
-  // From the signed item.metadata entry: what every view of the item must show, such as a
-  // message export that yielded no message or was only partly read (docs/messages.md, "Never
-  // silent"). Empty for most items.
-  std::vector<std::string> warnings;
-};
-
-// The JSON form used by `list --json` and a bundle's items.json (without `path`).
-nlohmann::json ItemToJson(const Item& item);
 
 struct IngestOptions {
   std::string note;

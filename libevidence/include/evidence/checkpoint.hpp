@@ -40,10 +40,6 @@ struct Checkpoint {
   friend bool operator==(const Checkpoint&, const Checkpoint&) = default;
 };
 
-// OK when `name` can be a signed-note key name: non-empty valid UTF-8 with no Unicode space, no
-// '+' and no control character. kInvalidArgument otherwise, saying which rule failed.
-Status ValidKeyName(std::string_view name);
-
 // The signed-note key id of an Ed25519 key: the first 4 bytes, big-endian, of
 // SHA-256(key_name || 0x0A || 0x01 || 32-byte public key). Requires nothing of key_name.
 std::uint32_t KeyId(std::string_view key_name, const PublicKey& key);

@@ -103,5 +103,9 @@ class SigningKey {
   PublicKey public_key_;
 };
 
+// OK when `name` can be a signed-note key name: non-empty valid UTF-8 with no Unicode space, no
+// '+' and no control character. kInvalidArgument otherwise, saying which rule failed.
+Status ValidKeyName(std::string_view name);
+
 }  // namespace evidence
 EVIDENCE_PUBLIC_END

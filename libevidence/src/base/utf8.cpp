@@ -88,4 +88,26 @@ std::size_t Utf8CutPoint(std::string_view s, std::size_t max_bytes) {
   return cut;
 }
 
+bool IsUnicodeSpace(char32_t c) {
+  switch (c) {
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case ' ':
+    case 0x85:
+    case 0xa0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x3000:
+      return true;
+    default:
+      return c >= 0x2000 && c <= 0x200a;
+  }
+}
+
 }  // namespace evidence

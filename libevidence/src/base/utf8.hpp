@@ -28,4 +28,9 @@ std::string LossyUtf8(std::string_view s, std::size_t* replaced);
 // back over continuation bytes only, so it works on text that is not valid UTF-8 too.
 std::size_t Utf8CutPoint(std::string_view s, std::size_t max_bytes);
 
+// Unicode White_Space, the same set as Go's unicode.IsSpace, which golang.org/x/mod/sumdb/note
+// uses to validate signed-note key names: agreeing with it keeps our notes readable by Go tools
+// and theirs by us.
+bool IsUnicodeSpace(char32_t c);
+
 }  // namespace evidence

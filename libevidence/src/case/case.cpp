@@ -350,7 +350,7 @@ Result<Case> Case::Open(const fs::path& dir, PassphraseProvider passphrase) {
   }
   EVIDENCE_RETURN_IF_ERROR(EnsureNodeCache(db));
   // After `key rotate` the key in force is the last key.added entry's, not the first file.
-  EVIDENCE_ASSIGN_OR_RETURN(fs::path key_file, CurrentKeyFile(db, dir, info));
+  EVIDENCE_ASSIGN_OR_RETURN(fs::path key_file, CurrentKeyFile(db, dir, info.key_name));
   EVIDENCE_ASSIGN_OR_RETURN(std::string key_text, ReadCaseFile(key_file));
   EVIDENCE_ASSIGN_OR_RETURN(KeyFileInfo key_info, InspectKeyFile(key_text));
   if (key_info.case_uuid != info.uuid) {
@@ -464,24 +464,6 @@ Result<ItemFold> FoldItems(sql::Statement& st) {
 }
 
 }  // namespace
-
-nlohmann::json ItemToJson(const Item& it) {
-  nlohmann::json j = {{"exhibit", it.exhibit},
-                      {"sha256", DigestHex(it.sha256)},
-                      {"size", it.size},
-                      {"name", it.name},
-                      {"kind", it.kind},
-                      {"media_type", it.media_type},
-                      {"captured", it.captured ? nlohmann::json(*it.captured) : nlohmann::json()},
-                      {"ingested", it.ingested},
-                      {"entry", it.entry_seq},
-                      {"metadata", it.metadata}};
-  if (!IsValidUtf8(it.raw_name)) j["name_hex"] = HexEncode(AsBytes(it.raw_name));
-  if (!it.note.empty()) j["note"] = it.note;
-  if (it.parent) j["parent"] = *it.parent;
-  if (!it.warnings.empty()) j["warnings"] = it.warnings;
-  return j;
-}
 
 Result<std::vector<Item>> Case::Items() const {
   EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());

@@ -14,10 +14,6 @@
 
 namespace evidence {
 
-bool IsBehaviour(std::string_view b) {
-  return std::find(std::begin(kBehaviours), std::end(kBehaviours), b) != std::end(kBehaviours);
-}
-
 namespace {
 
 // A diary entry may be written a little after the fact but never before it; a minute of slack
@@ -83,23 +79,6 @@ std::int64_t InstantOf(const std::string& at) {
 }
 
 }  // namespace
-
-nlohmann::json IncidentToJson(const Incident& inc) {
-  nlohmann::json versions = nlohmann::json::array();
-  for (const auto& v : inc.versions) {
-    nlohmann::json j = {{"entry", v.entry_seq}, {"recorded", v.recorded},     {"action", v.action},
-                        {"at", v.at},           {"behaviours", v.behaviours}, {"what", v.what},
-                        {"where", v.where},     {"witnesses", v.witnesses}};
-    if (v.until) j["until"] = *v.until;
-    if (!v.reason.empty()) j["reason"] = v.reason;
-    versions.push_back(j);
-  }
-  nlohmann::json j = {{"id", inc.id},       {"at", inc.at},        {"behaviours", inc.behaviours},
-                      {"what", inc.what},   {"where", inc.where},  {"witnesses", inc.witnesses},
-                      {"items", inc.items}, {"versions", versions}};
-  j["until"] = inc.until ? nlohmann::json(*inc.until) : nlohmann::json();
-  return j;
-}
 
 Result<std::vector<Incident>> Case::Incidents() const {
   EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());

@@ -9,8 +9,8 @@
 #include <charconv>
 #include <vector>
 
-#include "evidence/checkpoint.hpp"
 #include "evidence/hash.hpp"
+#include "evidence/signing.hpp"
 #include "openssl_util.hpp"
 #include "status_macros.hpp"
 

@@ -8,6 +8,7 @@
 
 #include "evidence/hash.hpp"
 #include "openssl_util.hpp"
+#include "utf8.hpp"
 
 namespace evidence {
 
@@ -180,6 +181,20 @@ Bytes SigningKey::RawPrivateKey(SecretKeyAccess) const {
     return {};
   }
   return seed;
+}
+
+Status ValidKeyName(std::string_view name) {
+  if (name.empty()) return Status::InvalidArgument("key name: empty");
+  for (std::size_t i = 0; i < name.size();) {
+    char32_t cp = 0;
+    std::size_t n = DecodeUtf8(name, i, &cp);
+    if (n == 0) return Status::InvalidArgument("key name: not valid utf-8");
+    if (IsUnicodeSpace(cp)) return Status::InvalidArgument("key name: contains a space");
+    if (cp < 0x20) return Status::InvalidArgument("key name: contains a control character");
+    if (cp == '+') return Status::InvalidArgument("key name: contains '+'");
+    i += n;
+  }
+  return Status::Ok();
 }
 
 }  // namespace evidence

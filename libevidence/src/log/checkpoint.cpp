@@ -16,31 +16,6 @@ constexpr std::string_view kSigPrefix = "\xe2\x80\x94 ";
 // Signature type byte for Ed25519 in key ids and verifier keys (c2sp.org/signed-note).
 constexpr std::uint8_t kAlgEd25519 = 0x01;
 
-// Unicode White_Space, the same set as Go's unicode.IsSpace, which golang.org/x/mod/sumdb/note
-// uses to validate key names: agreeing with it keeps our notes readable by Go tools and theirs by
-// us.
-bool IsUnicodeSpace(char32_t c) {
-  switch (c) {
-    case '\t':
-    case '\n':
-    case '\v':
-    case '\f':
-    case '\r':
-    case ' ':
-    case 0x85:
-    case 0xa0:
-    case 0x1680:
-    case 0x2028:
-    case 0x2029:
-    case 0x202f:
-    case 0x205f:
-    case 0x3000:
-      return true;
-    default:
-      return c >= 0x2000 && c <= 0x200a;
-  }
-}
-
 // The note rules for text: valid UTF-8, no control character below U+0020 except newline.
 // Returns the problem ("not valid utf-8 at byte 12") or an empty string.
 std::string TextProblem(std::string_view s) {
@@ -246,20 +221,6 @@ Result<std::string> SignText(std::string_view text, std::string_view key_name,
 
 std::string Checkpoint::Body() const {
   return origin + "\n" + std::to_string(size) + "\n" + Base64Encode(root) + "\n";
-}
-
-Status ValidKeyName(std::string_view name) {
-  if (name.empty()) return Status::InvalidArgument("key name: empty");
-  for (std::size_t i = 0; i < name.size();) {
-    char32_t cp = 0;
-    std::size_t n = DecodeUtf8(name, i, &cp);
-    if (n == 0) return Status::InvalidArgument("key name: not valid utf-8");
-    if (IsUnicodeSpace(cp)) return Status::InvalidArgument("key name: contains a space");
-    if (cp < 0x20) return Status::InvalidArgument("key name: contains a control character");
-    if (cp == '+') return Status::InvalidArgument("key name: contains '+'");
-    i += n;
-  }
-  return Status::Ok();
 }
 
 std::uint32_t KeyId(std::string_view key_name, const PublicKey& key) {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "evidence/case.hpp"
+#include "evidence/item.hpp"
 #include "evidence/ledger.hpp"
 
 namespace evidence {

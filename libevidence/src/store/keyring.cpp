@@ -50,12 +50,12 @@ Result<KeyHistory> LoadKeyHistory(sql::Database& db, const std::string& case_uui
   return h;
 }
 
-Result<fs::path> CurrentKeyFile(sql::Database& db, const fs::path& dir, const CaseInfo& info) {
+Result<fs::path> CurrentKeyFile(sql::Database& db, const fs::path& dir, std::string_view key_name) {
   EVIDENCE_ASSIGN_OR_RETURN(auto st,
                             db.Prepare("SELECT entry FROM entries WHERE action = 'key.added' "
                                        "ORDER BY seq DESC LIMIT 1"));
   EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-  fs::path first = KeyFilePath(dir, info.key_name);
+  fs::path first = KeyFilePath(dir, key_name);
   if (!row) return first;
   Bytes bytes = st.ColumnBlob(0);
   // Which key signs is decided by this entry alone; a forged one must not silently pick another.
@@ -63,7 +63,7 @@ Result<fs::path> CurrentKeyFile(sql::Database& db, const fs::path& dir, const Ca
   if (!e.ok()) return e.status().WithContext("the last key.added entry");
   EVIDENCE_ASSIGN_OR_RETURN(payload::KeyAdded added, payload::ParseAs<payload::KeyAdded>(*e));
   std::error_code ec;
-  fs::path rotated = RotatedKeyFilePath(dir, info.key_name, added.fingerprint, ".key");
+  fs::path rotated = RotatedKeyFilePath(dir, key_name, added.fingerprint, ".key");
   if (fs::exists(rotated, ec)) return rotated;
   return first;
 }

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "case_paths.hpp"
-#include "evidence/case.hpp"
 #include "evidence/checkpoint.hpp"
 #include "evidence/status.hpp"
 #include "key_history.hpp"
@@ -26,8 +25,8 @@ struct KeyHistory {
 Result<KeyHistory> LoadKeyHistory(sql::Database& db, const std::string& case_uuid);
 
 // The private key file of the key in force: the last key.added entry's (case.json names the key,
-// the ledger says which of its keys is current).
-Result<fs::path> CurrentKeyFile(sql::Database& db, const fs::path& dir, const CaseInfo& info);
+// `key_name`; the ledger says which of its keys is current).
+Result<fs::path> CurrentKeyFile(sql::Database& db, const fs::path& dir, std::string_view key_name);
 
 // Verifies a checkpoint note of this case: it must be signed by the key in force at its size.
 // kVerificationFailed naming the key that signed it and the key that should have.
