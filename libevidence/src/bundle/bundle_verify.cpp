@@ -28,6 +28,7 @@
 #include "ledger_payloads.hpp"
 #include "small_file.hpp"
 #include "status_macros.hpp"
+#include "tsa_ca.hpp"
 
 namespace evidence {
 namespace {
@@ -566,7 +567,7 @@ Result<UsableOptions> ReadOptions(const VerifyBundleOptions& options) {
     }
   }
   if (options.tsa_ca) {
-    EVIDENCE_ASSIGN_OR_RETURN(u.tsa_ca_pem, bundle_internal::ReadTsaCa(*options.tsa_ca));
+    EVIDENCE_ASSIGN_OR_RETURN(u.tsa_ca_pem, ReadTsaCa(*options.tsa_ca, "tsa_ca"));
   }
   return u;
 }

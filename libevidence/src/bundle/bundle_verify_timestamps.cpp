@@ -109,16 +109,6 @@ void CheckOne(const std::map<std::string, std::string>& tag_files, const Records
 
 }  // namespace
 
-Result<std::string> ReadTsaCa(const fs::path& path) {
-  auto pem = ReadSmallFile(path, kMaxNoteSize);
-  if (!pem.ok()) return pem.status().AboutArgument("tsa_ca");
-  if (pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-    return Status::InvalidArgument(path.string() + ": holds no PEM certificate")
-        .AboutArgument("tsa_ca");
-  }
-  return pem;
-}
-
 void CheckTimestamps(const std::map<std::string, std::string>& tag_files,
                      const std::vector<const Records*>& records,
                      const std::vector<KeyEpoch>& main_epochs,

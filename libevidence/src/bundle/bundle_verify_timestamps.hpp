@@ -16,9 +16,6 @@
 
 namespace evidence::bundle_internal {
 
-// The --tsa-ca file: kNotFound when missing, kInvalidArgument when it holds no PEM certificate.
-Result<std::string> ReadTsaCa(const std::filesystem::path& path);
-
 // One "timestamp" line per token of each of `records` (the exporter's, then each custody
 // folder's), and one BundleTimestamp each in `out`. With `tsa_ca_pem` a token whose TSA
 // certificate does not chain to it fails; without, the chain is not checked and the line says so.

@@ -10,9 +10,11 @@
 #include "evidence/ledger.hpp"
 #include "evidence/timestamp.hpp"
 #include "ledger_payloads.hpp"
+#include "ledger_writer.hpp"
 #include "small_file.hpp"
 #include "status_macros.hpp"
 #include "timestamp_store.hpp"
+#include "tsa_ca.hpp"
 
 namespace evidence {
 
@@ -70,19 +72,14 @@ Result<std::vector<Pending>> PendingRequests(const fs::path& case_dir) {
 // The signed checkpoint note of tree size `size` whose body hashes to `imprint`.
 Result<std::optional<std::string>> CheckpointFor(sql::Database& db, std::uint64_t size,
                                                  const Sha256Digest& imprint) {
-  EVIDENCE_ASSIGN_OR_RETURN(auto st,
-                            db.Prepare("SELECT note FROM checkpoints WHERE size = ? ORDER BY id"));
-  st.Bind(1, static_cast<std::int64_t>(size));
-  for (;;) {
-    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    std::string note = st.ColumnText(0);
-    auto parsed = ParseCheckpointNote(note);
-    if (parsed.ok() && Sha256::Of(std::string_view(parsed->body)) == imprint) {
-      return std::optional<std::string>(std::move(note));
-    }
-  }
-  return std::optional<std::string>();
+  std::optional<std::string> found;
+  EVIDENCE_RETURN_IF_ERROR(ForEachCheckpoint(db, [&](const CheckpointRow& cp) {
+    if (found || cp.size != size) return Status::Ok();
+    auto parsed = ParseCheckpointNote(cp.note);
+    if (parsed.ok() && Sha256::Of(std::string_view(parsed->body)) == imprint) found = cp.note;
+    return Status::Ok();
+  }));
+  return found;
 }
 
 }  // namespace
@@ -105,17 +102,6 @@ Result<TimestampRequestOutcome> Case::RequestTimestamp() {
 }
 
 namespace {
-
-// The CA file of `tsa_ca_pem`, checked to hold at least one PEM certificate.
-Result<std::string> ReadTsaCa(const fs::path& path) {
-  auto pem = ReadLimited(path);
-  if (!pem.ok()) return pem.status().AboutArgument("tsa_ca_pem");
-  if (pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-    return Status::InvalidArgument(path.string() + ": holds no PEM certificate")
-        .AboutArgument("tsa_ca_pem");
-  }
-  return pem;
-}
 
 struct Answered {
   const Pending* request = nullptr;
@@ -184,7 +170,7 @@ Result<TimestampAttachOutcome> Case::AttachTimestamp(const fs::path& response,
   EVIDENCE_ASSIGN_OR_RETURN(std::string der, ReadLimited(response));
   std::optional<std::string> ca;
   if (tsa_ca_pem) {
-    EVIDENCE_ASSIGN_OR_RETURN(ca, ReadTsaCa(*tsa_ca_pem));
+    EVIDENCE_ASSIGN_OR_RETURN(ca, ReadTsaCa(*tsa_ca_pem, "tsa_ca_pem"));
   }
   EVIDENCE_ASSIGN_OR_RETURN(std::vector<ts::Attached> attached, ts::AttachedTokens(s_->db));
   const std::string der_sha256 = DigestHex(Sha256::Of(std::string_view(der)));
