@@ -252,8 +252,10 @@ Case::~Case() = default;
 const CaseInfo& Case::info() const { return s_->info; }
 const fs::path& Case::dir() const { return s_->dir; }
 
-Result<Case> Case::Create(const fs::path& dir, const CaseOptions& options) {
-  EVIDENCE_RETURN_IF_ERROR(ValidPrefix(options.exhibit_prefix));
+namespace {
+
+// Where a new case may go: a new folder, or an empty one. Returns whether the folder existed.
+Result<bool> CheckNewCaseFolder(const fs::path& dir) {
   std::error_code ec;
   bool existed = fs::exists(dir, ec);
   if (existed) {
@@ -264,16 +266,11 @@ Result<Case> Case::Create(const fs::path& dir, const CaseOptions& options) {
       return Status::AlreadyExists(dir.string() + ": exists and is not an empty folder");
     }
   }
-  FileSystem& fsys = FileSystem::Default();
-  if (!existed) {
-    fs::create_directories(dir.parent_path().empty() ? fs::path(".") : dir.parent_path(), ec);
-    EVIDENCE_RETURN_IF_ERROR(fsys.CreateDir(dir, 0700));
-  }
-  CreateRollback rollback(dir, !existed);
-  for (const char* sub : {"objects", "tmp", "keys"}) {
-    EVIDENCE_RETURN_IF_ERROR(fsys.CreateDir(dir / sub, 0700));
-  }
+  return existed;
+}
 
+// The case.json of a new case, refused now if open would refuse it later.
+Result<CaseInfo> NewCaseInfo(const CaseOptions& options) {
   CaseInfo info;
   info.format = kCaseFormat;
   info.uuid = NewUuid();
@@ -284,8 +281,56 @@ Result<Case> Case::Create(const fs::path& dir, const CaseOptions& options) {
   info.exhibit_prefix = options.exhibit_prefix;
   info.key_name = KeyNameFor(options.owner);
   info.key_encrypted = options.passphrase.has_value();
-  // What open will require of case.json, refused here before anything is written.
   EVIDENCE_RETURN_IF_ERROR(CheckCaseInfo(info));
+  return info;
+}
+
+// The first entries of every ledger, case.created and key.added, and the first checkpoint, in
+// one transaction.
+Status RecordCaseCreated(CaseState& state, const PublicKey& pub) {
+  const CaseInfo& info = state.info;
+  EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(state.db));
+  EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter writer, LedgerWriter::BeginEmpty(state.db));
+  state.writer.emplace(std::move(writer));
+  state.writer_transaction = state.db.transactions_begun();
+  EVIDENCE_ASSIGN_OR_RETURN(auto meta,
+                            state.db.Prepare("INSERT INTO meta(key, value) VALUES (?, ?)"));
+  EVIDENCE_RETURN_IF_ERROR(meta.Bind(1, "format").Bind(2, std::to_string(kCaseFormat)).Run());
+  EVIDENCE_RETURN_IF_ERROR(meta.Bind(1, "uuid").Bind(2, info.uuid).Run());
+  nlohmann::json created = {{"case", info.uuid},
+                            {"name", info.name},
+                            {"owner", info.owner},
+                            {"origin", info.origin},
+                            {"exhibit_prefix", info.exhibit_prefix},
+                            {"format", kCaseFormat}};
+  EVIDENCE_RETURN_IF_ERROR(
+      state.AppendEntry("case.created", created, std::nullopt, std::nullopt).status());
+  nlohmann::json key_added = {{"key", info.key_name},
+                              {"public_key", Base64Encode(pub.raw())},
+                              {"fingerprint", info.key_fingerprint},
+                              {"vkey", ::evidence::VerifierKey(info.key_name, pub)}};
+  EVIDENCE_RETURN_IF_ERROR(
+      state.AppendEntry("key.added", key_added, std::nullopt, std::nullopt).status());
+  EVIDENCE_RETURN_IF_ERROR(state.SealLocked());
+  return txn.Commit();
+}
+
+}  // namespace
+
+Result<Case> Case::Create(const fs::path& dir, const CaseOptions& options) {
+  EVIDENCE_RETURN_IF_ERROR(ValidPrefix(options.exhibit_prefix));
+  EVIDENCE_ASSIGN_OR_RETURN(bool existed, CheckNewCaseFolder(dir));
+  EVIDENCE_ASSIGN_OR_RETURN(CaseInfo info, NewCaseInfo(options));
+  FileSystem& fsys = FileSystem::Default();
+  if (!existed) {
+    std::error_code ec;
+    fs::create_directories(dir.parent_path().empty() ? fs::path(".") : dir.parent_path(), ec);
+    EVIDENCE_RETURN_IF_ERROR(fsys.CreateDir(dir, 0700));
+  }
+  CreateRollback rollback(dir, !existed);
+  for (const char* sub : {"objects", "tmp", "keys"}) {
+    EVIDENCE_RETURN_IF_ERROR(fsys.CreateDir(dir / sub, 0700));
+  }
 
   EVIDENCE_ASSIGN_OR_RETURN(SigningKey key, SigningKey::Generate());
   PublicKey pub = key.public_key();
@@ -303,32 +348,7 @@ Result<Case> Case::Create(const fs::path& dir, const CaseOptions& options) {
   state->info = info;
   state->key_file = KeyFilePath(dir, info.key_name);
   state->signing_key = std::move(key);
-  {
-    EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(state->db));
-    EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter writer, LedgerWriter::BeginEmpty(state->db));
-    state->writer.emplace(std::move(writer));
-    state->writer_transaction = state->db.transactions_begun();
-    EVIDENCE_ASSIGN_OR_RETURN(auto meta,
-                              state->db.Prepare("INSERT INTO meta(key, value) VALUES (?, ?)"));
-    EVIDENCE_RETURN_IF_ERROR(meta.Bind(1, "format").Bind(2, std::to_string(kCaseFormat)).Run());
-    EVIDENCE_RETURN_IF_ERROR(meta.Bind(1, "uuid").Bind(2, info.uuid).Run());
-    nlohmann::json created = {{"case", info.uuid},
-                              {"name", info.name},
-                              {"owner", info.owner},
-                              {"origin", info.origin},
-                              {"exhibit_prefix", info.exhibit_prefix},
-                              {"format", kCaseFormat}};
-    EVIDENCE_RETURN_IF_ERROR(
-        state->AppendEntry("case.created", created, std::nullopt, std::nullopt).status());
-    nlohmann::json key_added = {{"key", info.key_name},
-                                {"public_key", Base64Encode(pub.raw())},
-                                {"fingerprint", info.key_fingerprint},
-                                {"vkey", ::evidence::VerifierKey(info.key_name, pub)}};
-    EVIDENCE_RETURN_IF_ERROR(
-        state->AppendEntry("key.added", key_added, std::nullopt, std::nullopt).status());
-    EVIDENCE_RETURN_IF_ERROR(state->SealLocked());
-    EVIDENCE_RETURN_IF_ERROR(txn.Commit());
-  }
+  EVIDENCE_RETURN_IF_ERROR(RecordCaseCreated(*state, pub));
   // case.json is written last: a folder without it is not a case, so a failed init is never
   // mistaken for one.
   EVIDENCE_RETURN_IF_ERROR(WriteFileAtomically(fsys, CaseJsonPath(dir), CaseJsonText(info), 0644));

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "openssl_util.hpp"
+#include "status_macros.hpp"
 
 namespace evidence {
 
@@ -223,7 +224,10 @@ Result<TimestampRequestInfo> ParseTimestampRequest(ByteView der) {
   return info;
 }
 
-Result<TimestampToken> VerifyTimestampResponse(ByteView der, const TimestampCheck& check) {
+namespace {
+
+// The response in `der`, which must be one whole DER TimeStampResp that grants a token.
+Result<ossl::TsRespPtr> ParseGrantedResponse(ByteView der) {
   if (der.empty()) return NotResponse("the file is empty");
   const unsigned char* p = der.data();
   ossl::TsRespPtr resp(d2i_TS_RESP(nullptr, &p, static_cast<long>(der.size())));
@@ -251,15 +255,16 @@ Result<TimestampToken> VerifyTimestampResponse(ByteView der, const TimestampChec
     if (!reasons.empty()) msg += " (failure: " + reasons + ")";
     return Status::InvalidArgument(msg);
   }
-  PKCS7* token = TS_RESP_get_token(resp.get());
-  TS_TST_INFO* tst = TS_RESP_get_tst_info(resp.get());
-  if (token == nullptr || tst == nullptr) {
+  if (TS_RESP_get_token(resp.get()) == nullptr || TS_RESP_get_tst_info(resp.get()) == nullptr) {
     return NotResponse("status granted, but it carries no time-stamp token");
   }
+  return resp;
+}
 
+// What the token says (time, serial, nonce, policy, imprint), and its time as time_t in *when.
+Result<TimestampToken> ReadTokenInfo(TS_TST_INFO* tst, const TimestampCheck& check, time_t* when) {
   TimestampToken out;
-  time_t when = 0;
-  if (!GenTime(TS_TST_INFO_get_time(tst), &out.gen_time, &when)) {
+  if (!GenTime(TS_TST_INFO_get_time(tst), &out.gen_time, when)) {
     return NotResponse("the token's genTime is malformed");
   }
   out.serial = LowerHex(TS_TST_INFO_get_serial(tst));
@@ -269,8 +274,6 @@ Result<TimestampToken> VerifyTimestampResponse(ByteView der, const TimestampChec
     OBJ_obj2txt(buf, sizeof buf, policy, 1);
     out.policy = buf;
   }
-
-  // The checks a user acts on, each with its own message, before OpenSSL's all-in-one check.
   auto imprint = Sha256Imprint(TS_TST_INFO_get_msg_imprint(tst));
   if (!imprint) {
     return Status::VerificationFailed("message imprint check failed: the token time-stamps a " +
@@ -278,27 +281,28 @@ Result<TimestampToken> VerifyTimestampResponse(ByteView der, const TimestampChec
                                       " digest, not the SHA-256 " + DigestHex(check.imprint));
   }
   out.imprint = *imprint;
-  if (out.imprint != check.imprint) {
+  return out;
+}
+
+// The checks a user acts on, each with its own message, before OpenSSL's all-in-one check.
+Status CheckAnswersRequest(const TimestampToken& token, const TimestampCheck& check) {
+  if (token.imprint != check.imprint) {
     return Status::VerificationFailed("message imprint check failed: the token time-stamps " +
-                                      DigestHex(out.imprint) + ", not " + DigestHex(check.imprint) +
+                                      DigestHex(token.imprint) + ", not " +
+                                      DigestHex(check.imprint) + " (it answers another request)");
+  }
+  if (check.nonce && token.nonce != *check.nonce) {
+    return Status::VerificationFailed("nonce check failed: the token's nonce is " +
+                                      (token.nonce.empty() ? "absent" : token.nonce) +
+                                      ", the request's " + *check.nonce +
                                       " (it answers another request)");
   }
-  if (check.nonce && out.nonce != *check.nonce) {
-    return Status::VerificationFailed(
-        "nonce check failed: the token's nonce is " + (out.nonce.empty() ? "absent" : out.nonce) +
-        ", the request's " + *check.nonce + " (it answers another request)");
-  }
+  return Status::Ok();
+}
 
-  const STACK_OF(X509)* token_certs = token->d.sign != nullptr ? token->d.sign->cert : nullptr;
-  X509StackPtr signers(PKCS7_get0_signers(token, nullptr, 0));
-  if (!signers || sk_X509_num(signers.get()) != 1) {
-    ERR_clear_error();
-    return Status::VerificationFailed(
-        "signature check failed: the token does not carry the TSA certificate that signed it");
-  }
-  X509* signer = sk_X509_value(signers.get(), 0);
-  out.tsa_name = SubjectOf(signer);
-
+// The trust store the signer is judged by at `when`: the CA file of the check, or, without one,
+// the token's own signer certificate.
+Result<ossl::X509StorePtr> TrustStore(const TimestampCheck& check, X509* signer, time_t when) {
   ossl::X509StorePtr store(X509_STORE_new());
   if (!store) return Status::IoError("time-stamp check: out of memory");
   if (check.ca_pem) {
@@ -313,7 +317,12 @@ Result<TimestampToken> VerifyTimestampResponse(ByteView der, const TimestampChec
   }
   // Judge the certificates at the time the TSA signed, not today.
   X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store.get()), when);
+  return store;
+}
 
+// OpenSSL's check of the signature (and, with a CA, the chain) over the whole response.
+Status CheckSignature(TS_RESP* resp, PKCS7* token, ossl::X509StorePtr store,
+                      const TimestampCheck& check) {
   ossl::TsVerifyCtxPtr ctx(TS_VERIFY_CTX_new());
   unsigned char* imprint_copy = static_cast<unsigned char*>(OPENSSL_malloc(check.imprint.size()));
   if (!ctx || imprint_copy == nullptr) {
@@ -324,17 +333,41 @@ Result<TimestampToken> VerifyTimestampResponse(ByteView der, const TimestampChec
   // Each setter hands ownership to the context.
   TS_VERIFY_CTX_set_imprint(ctx.get(), imprint_copy, static_cast<long>(check.imprint.size()));
   TS_VERIFY_CTX_set_store(ctx.get(), store.release());
+  const STACK_OF(X509)* token_certs = token->d.sign != nullptr ? token->d.sign->cert : nullptr;
   if (token_certs != nullptr) {
     // Intermediate certificates the TSA sent, as untrusted helpers for the chain.
     TS_VERIFY_CTX_set_certs(ctx.get(), X509_chain_up_ref(const_cast<STACK_OF(X509)*>(token_certs)));
   }
   TS_VERIFY_CTX_set_flags(ctx.get(), TS_VFY_VERSION | TS_VFY_SIGNATURE | TS_VFY_IMPRINT);
-  if (TS_RESP_verify_response(ctx.get(), resp.get()) != 1) {
+  if (TS_RESP_verify_response(ctx.get(), resp) != 1) {
     std::string why = DrainErrorsWithData();
     std::string what =
         check.ca_pem ? "signature or certificate chain check failed" : "signature check failed";
     return Status::VerificationFailed(what + ": " + why);
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<TimestampToken> VerifyTimestampResponse(ByteView der, const TimestampCheck& check) {
+  EVIDENCE_ASSIGN_OR_RETURN(ossl::TsRespPtr resp, ParseGrantedResponse(der));
+  PKCS7* token = TS_RESP_get_token(resp.get());
+  time_t when = 0;
+  EVIDENCE_ASSIGN_OR_RETURN(TimestampToken out,
+                            ReadTokenInfo(TS_RESP_get_tst_info(resp.get()), check, &when));
+  EVIDENCE_RETURN_IF_ERROR(CheckAnswersRequest(out, check));
+
+  X509StackPtr signers(PKCS7_get0_signers(token, nullptr, 0));
+  if (!signers || sk_X509_num(signers.get()) != 1) {
+    ERR_clear_error();
+    return Status::VerificationFailed(
+        "signature check failed: the token does not carry the TSA certificate that signed it");
+  }
+  X509* signer = sk_X509_value(signers.get(), 0);
+  out.tsa_name = SubjectOf(signer);
+  EVIDENCE_ASSIGN_OR_RETURN(ossl::X509StorePtr store, TrustStore(check, signer, when));
+  EVIDENCE_RETURN_IF_ERROR(CheckSignature(resp.get(), token, std::move(store), check));
   out.chain_checked = check.ca_pem.has_value();
   return out;
 }

@@ -215,6 +215,9 @@ Result<RawAudio> ReadAdts(const RandomAccessFile& file) {
   return out;
 }
 
+// One pass over the RIFF chunks, kept in one function (about 80 lines) because what one chunk says
+// (ds64 sizes, the fmt block) changes how a later one (data) is read: split, that state would only
+// be passed back and forth.
 Result<RawAudio> ReadWave(const RandomAccessFile& file) {
   Bytes head = file.ReadUpTo(0, 12);
   if (head.size() < 12 || std::memcmp(head.data() + 8, "WAVE", 4) != 0) {
