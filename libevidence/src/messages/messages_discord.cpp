@@ -44,22 +44,10 @@ std::string BaseName(std::string_view s) {
   return std::string(slash == std::string_view::npos ? s : s.substr(slash + 1));
 }
 
-class DiscordParser final : public JsonStreamHandler {
+class DiscordParser final : public StreamedExportParser {
  public:
   DiscordParser(const ParseOptions& options, const MessageCallback& on_message)
-      : options_(options), on_message_(on_message) {}
-
-  Result<ExportSummary> Run(const std::filesystem::path& path) {
-    summary_.format = ExportFormat::kDiscordJson;
-    JsonStreamLimits limits;
-    limits.max_string_bytes = options_.max_text_bytes;
-    limits.max_value_bytes = std::max<uint64_t>(8u << 20, 2 * options_.max_text_bytes + (1u << 20));
-    const Status st = StreamJsonFile(path, "discord", limits, *this);
-    if (!st.ok()) return st;
-    summary_.message_count = index_;
-    Finish();
-    return std::move(summary_);
-  }
+      : StreamedExportParser(options, on_message, ExportFormat::kDiscordJson, "discord") {}
 
   bool Want(const JsonPath& path) override {
     const std::string& top = path[0].key;
@@ -255,7 +243,7 @@ class DiscordParser final : public JsonStreamHandler {
     return on_message_(std::move(m));
   }
 
-  void Finish() {
+  void Finish() override {
     json& f = summary_.fields;
     f["time_zone"] = offset_times_ > 0 ? "as stated by each timestamp (RFC 3339 offset)" : "UTC";
     f["system_count"] = system_;
@@ -277,14 +265,10 @@ class DiscordParser final : public JsonStreamHandler {
     if (index_ == 0) AddWarning(&summary_, "discord: the export holds no messages");
   }
 
-  const ParseOptions& options_;
-  const MessageCallback& on_message_;
-  ExportSummary summary_;
   std::unordered_set<uint64_t> numeric_ids_;
   std::unordered_set<std::string> other_ids_;
   std::optional<int64_t> declared_count_;
   std::string first_duplicate_;
-  uint64_t index_ = 0;
   uint64_t duplicates_ = 0;
   uint64_t skipped_ = 0;
   uint64_t system_ = 0;

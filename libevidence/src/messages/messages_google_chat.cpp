@@ -190,27 +190,8 @@ std::optional<std::string> ParseGoogleChatDate(std::string_view value) {
 
 namespace {
 
-struct ChatState {
-  const ParseOptions* options;
-  const MessageCallback* on_message;
-  ExportSummary summary;
-  uint64_t delivered = 0;
-  bool saw_messages = false;
-};
-
-void Warn(ChatState& s, uint64_t ordinal, const std::string& what) {
-  AddWarning(&s.summary,
-             std::string(kLabel) + ": message " + std::to_string(ordinal + 1) + ": " + what);
-}
-
-Status OnRecord(ChatState& s, json&& r, uint64_t ordinal) {
-  s.saw_messages = true;
-  if (!r.is_object()) {
-    Warn(s, ordinal, "not an object; skipped");
-    return Status::Ok();
-  }
+Status OnRecord(RecordExport& s, json&& r, uint64_t ordinal) {
   Message m;
-  m.index = s.delivered;
   if (auto it = r.find("creator"); it != r.end() && it->is_object()) {
     m.sender = Str(*it, "name");
     const std::string email = Str(*it, "email");
@@ -226,7 +207,7 @@ Status OnRecord(ChatState& s, json&& r, uint64_t ordinal) {
   }
   if (!m.time) {
     m.extra["date_error"] = created.empty() ? "no created_date" : "created_date does not parse";
-    Warn(s, ordinal, created.empty() ? "no created_date" : "created_date does not parse");
+    s.Warn(ordinal, created.empty() ? "no created_date" : "created_date does not parse");
   }
   const std::string updated = Str(r, "updated_date");
   if (!updated.empty()) {
@@ -234,10 +215,7 @@ Status OnRecord(ChatState& s, json&& r, uint64_t ordinal) {
     if (auto t = ParseGoogleChatDate(updated)) m.extra["updated_time"] = *t;
   }
   m.text = Str(r, "text");
-  if (TruncateUtf8(m.text, s.options->max_text_bytes)) {
-    m.extra["text_truncated"] = true;
-    Warn(s, ordinal, "text cut at " + std::to_string(s.options->max_text_bytes) + " bytes");
-  }
+  s.CutText(ordinal, &m);
   if (auto it = r.find("attached_files"); it != r.end() && it->is_array()) {
     json files = json::array();
     for (const auto& f : *it) {
@@ -279,32 +257,18 @@ Status OnRecord(ChatState& s, json&& r, uint64_t ordinal) {
     const std::string value = Str(r, key);
     if (!value.empty()) m.extra[key] = CutUtf8(value, 1024);
   }
-  ++s.delivered;
-  return (*s.on_message)(std::move(m));
+  return s.Deliver(std::move(m));
 }
 
 Result<ExportSummary> Parse(const ParseOptions& options, const MessageCallback& on_message,
                             const JsonRecordSource& run) {
-  ChatState s;
+  RecordExport s;
   s.options = &options;
   s.on_message = &on_message;
+  s.label = kLabel;
   s.summary.format = ExportFormat::kGoogleChatJson;
   s.summary.fields["time_zone"] = "as stated in each created_date (UTC in Takeout)";
-  JsonRecordLimits limits;
-  limits.max_record_bytes = std::max<uint64_t>(64ull << 20, options.max_text_bytes * 8);
-  JsonRecordSink on_record = [&](json&& r, uint64_t ordinal) {
-    return OnRecord(s, std::move(r), ordinal);
-  };
-  JsonMemberSink on_member = [&](const std::string& key, json&& v) -> Status {
-    if (key == "messages" && !v.is_array()) {
-      AddWarning(&s.summary, std::string(kLabel) + ": \"messages\" is not an array");
-    }
-    return Status::Ok();
-  };
-  EVIDENCE_RETURN_IF_ERROR(run(limits, on_record, on_member));
-  if (!s.saw_messages) AddWarning(&s.summary, std::string(kLabel) + ": no messages");
-  s.summary.message_count = s.delivered;
-  return std::move(s.summary);
+  return RunRecordExport(s, run, OnRecord, nullptr, "no messages");
 }
 
 }  // namespace

@@ -667,4 +667,21 @@ void NoteCaptureLimits(const JsonCapture& capture, uint64_t max_text_bytes,
   if (!m->extra.contains("id")) m->extra["offset"] = capture.offset;
 }
 
+StreamedExportParser::StreamedExportParser(const ParseOptions& options,
+                                           const MessageCallback& on_message, ExportFormat format,
+                                           std::string context)
+    : options_(options), on_message_(on_message), context_(std::move(context)) {
+  summary_.format = format;
+  limits_.max_string_bytes = options_.max_text_bytes;
+  limits_.max_value_bytes = std::max<uint64_t>(8u << 20, 2 * options_.max_text_bytes + (1u << 20));
+}
+
+Result<ExportSummary> StreamedExportParser::Run(const std::filesystem::path& path) {
+  const Status st = StreamJsonFile(path, context_, limits_, *this);
+  if (!st.ok()) return st;
+  summary_.message_count = index_;
+  Finish();
+  return std::move(summary_);
+}
+
 }  // namespace evidence::messages_internal

@@ -20,6 +20,7 @@
 
 #include "evidence/messages.hpp"
 #include "evidence/status.hpp"
+#include "messages_internal.hpp"
 
 namespace evidence::messages_internal {
 
@@ -85,6 +86,34 @@ struct JsonStreamLimits {
 // kIoError when the file cannot be read, or the handler's own status.
 Status StreamJsonFile(const std::filesystem::path& path, std::string_view context,
                       const JsonStreamLimits& limits, JsonStreamHandler& handler);
+
+// The frame of a parser that streams a whole export (Discord, Telegram): the options and the
+// callback, the summary it builds, the count of messages it delivered, and Run, which streams the
+// file with `limits_`, sets the summary's count and lets the parser Finish its summary.
+class StreamedExportParser : public JsonStreamHandler {
+ public:
+  Result<ExportSummary> Run(const std::filesystem::path& path);
+
+ protected:
+  // `context` starts every error and warning ("discord: byte 12: ...").
+  StreamedExportParser(const ParseOptions& options, const MessageCallback& on_message,
+                       ExportFormat format, std::string context);
+  ~StreamedExportParser() = default;
+
+  // Called once the whole file has streamed, to add the summary's counts and warnings.
+  virtual void Finish() = 0;
+
+  const ParseOptions& options_;
+  const MessageCallback& on_message_;
+  // Strings are cut at max_text_bytes; one captured message may hold its text twice (Telegram's
+  // text and text_entities) and must still fit whole. A parser may add to these before Run.
+  JsonStreamLimits limits_;
+  ExportSummary summary_;
+  uint64_t index_ = 0;  // messages delivered
+
+ private:
+  std::string context_;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Detection.

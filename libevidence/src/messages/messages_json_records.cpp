@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "messages_internal.hpp"
+#include "status_macros.hpp"
 
 namespace evidence::messages_internal {
 
@@ -403,6 +404,51 @@ JsonHeadShape ReadJsonHeadShape(std::string_view head, std::string_view array_ke
     // A head is cut anywhere; what was seen before the cut is the answer.
   }
   return shape;
+}
+
+void RecordExport::Warn(uint64_t ordinal, const std::string& what) {
+  AddWarning(&summary,
+             std::string(label) + ": message " + std::to_string(ordinal + 1) + ": " + what);
+}
+
+void RecordExport::CutText(uint64_t ordinal, Message* m) {
+  if (TruncateUtf8(m->text, options->max_text_bytes)) {
+    m->extra["text_truncated"] = true;
+    Warn(ordinal, "text cut at " + std::to_string(options->max_text_bytes) + " bytes");
+  }
+}
+
+Status RecordExport::Deliver(Message&& m) {
+  m.index = delivered++;
+  return (*on_message)(std::move(m));
+}
+
+Result<ExportSummary> RunRecordExport(RecordExport& s, const JsonRecordSource& run,
+                                      const RecordVisitor& on_record,
+                                      const MemberVisitor& on_member,
+                                      std::string_view no_messages) {
+  JsonRecordLimits limits;
+  limits.max_record_bytes = std::max<uint64_t>(64ull << 20, s.options->max_text_bytes * 8);
+  JsonRecordSink records = [&](nlohmann::json&& r, uint64_t ordinal) -> Status {
+    s.saw_messages = true;
+    if (!r.is_object()) {
+      s.Warn(ordinal, "not an object; skipped");
+      return Status::Ok();
+    }
+    return on_record(s, std::move(r), ordinal);
+  };
+  JsonMemberSink members = [&](const std::string& key, nlohmann::json&& v) -> Status {
+    if (key == "messages" && !v.is_array()) {
+      AddWarning(&s.summary, std::string(s.label) + ": \"messages\" is not an array");
+      return Status::Ok();
+    }
+    return on_member ? on_member(s, key, std::move(v)) : Status::Ok();
+  };
+  EVIDENCE_RETURN_IF_ERROR(run(limits, records, members));
+  if (!s.saw_messages)
+    AddWarning(&s.summary, std::string(s.label) + ": " + std::string(no_messages));
+  s.summary.message_count = s.delivered;
+  return std::move(s.summary);
 }
 
 }  // namespace evidence::messages_internal

@@ -13,7 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evidence/messages.hpp"
 #include "evidence/status.hpp"
+#include "messages_internal.hpp"
 
 namespace evidence::messages_internal {
 
@@ -54,6 +56,34 @@ JsonRecordSource JsonRecordsOfFile(std::filesystem::path path, std::string_view 
                                    std::string_view array_key);
 JsonRecordSource JsonRecordsOfBuffer(std::string_view bytes, std::string_view label,
                                      std::string_view array_key);
+
+// What a record-by-record chat parser (Google Chat, Messenger/Instagram) keeps while it runs.
+struct RecordExport {
+  const ParseOptions* options = nullptr;
+  const MessageCallback* on_message = nullptr;
+  std::string_view label;  // starts every warning ("messenger")
+  ExportSummary summary;
+  uint64_t delivered = 0;
+  bool saw_messages = false;  // the "messages" array had at least one element
+
+  // Warns "<label>: message <ordinal + 1>: <what>".
+  void Warn(uint64_t ordinal, const std::string& what);
+  // Cuts m->text at options->max_text_bytes; a cut text is marked text_truncated and warned of.
+  void CutText(uint64_t ordinal, Message* m);
+  // Hands `m` on as the next message.
+  Status Deliver(Message&& m);
+};
+
+// Streams the records of `run` into `on_record` (non-objects are warned of and skipped there,
+// so on_record sees objects only) and the other top-level members into `on_member`; a "messages"
+// member that is not an array is warned of. Returns the summary, with its message count and, if
+// no record came, the warning `no_messages`.
+using RecordVisitor = std::function<Status(RecordExport& s, nlohmann::json&& record, uint64_t)>;
+using MemberVisitor =
+    std::function<Status(RecordExport& s, const std::string& key, nlohmann::json&& value)>;
+Result<ExportSummary> RunRecordExport(RecordExport& s, const JsonRecordSource& run,
+                                      const RecordVisitor& on_record,
+                                      const MemberVisitor& on_member, std::string_view no_messages);
 
 // What the first bytes of a JSON file show, for detection: the top level is an object, the keys
 // of the top level seen so far, and the keys of the first object in the top-level array

@@ -59,23 +59,8 @@ json RepairAll(const json& v, int depth = 0) {
   return v;
 }
 
-struct MetaState {
-  const ParseOptions* options;
-  const MessageCallback* on_message;
-  ExportSummary summary;
-  uint64_t delivered = 0;
-  bool saw_messages = false;
-};
-
-Status OnRecord(MetaState& s, json&& r, uint64_t ordinal) {
-  s.saw_messages = true;
-  if (!r.is_object()) {
-    AddWarning(&s.summary, std::string(kLabel) + ": message " + std::to_string(ordinal + 1) +
-                               " is not an object; skipped");
-    return Status::Ok();
-  }
+Status OnRecord(RecordExport& s, json&& r, uint64_t ordinal) {
   Message m;
-  m.index = s.delivered;
   m.sender = Str(r, "sender_name");
   if (auto ms = Int(r, "timestamp_ms")) {
     m.time = FormatUnixMillisUtc(*ms);
@@ -87,16 +72,10 @@ Status OnRecord(MetaState& s, json&& r, uint64_t ordinal) {
   }
   if (!m.time) {
     m.extra["date_error"] = "no usable timestamp_ms";
-    AddWarning(&s.summary, std::string(kLabel) + ": message " + std::to_string(ordinal + 1) +
-                               ": no usable timestamp_ms");
+    s.Warn(ordinal, "no usable timestamp_ms");
   }
   m.text = Str(r, "content");
-  if (TruncateUtf8(m.text, s.options->max_text_bytes)) {
-    m.extra["text_truncated"] = true;
-    AddWarning(&s.summary, std::string(kLabel) + ": message " + std::to_string(ordinal + 1) +
-                               ": text cut at " + std::to_string(s.options->max_text_bytes) +
-                               " bytes");
-  }
+  s.CutText(ordinal, &m);
   const std::string type = Str(r, "type");
   if (!type.empty()) m.extra["type"] = type;
   // Joins and leaves of a group are notices from the service, attributed to whoever did it.
@@ -139,11 +118,10 @@ Status OnRecord(MetaState& s, json&& r, uint64_t ordinal) {
   if (auto it = r.find("missed"); it != r.end() && it->is_boolean()) {
     m.extra["missed"] = it->get<bool>();
   }
-  ++s.delivered;
-  return (*s.on_message)(std::move(m));
+  return s.Deliver(std::move(m));
 }
 
-Status OnMember(MetaState& s, const std::string& key, json&& v) {
+Status OnMember(RecordExport& s, const std::string& key, json&& v) {
   if (key == "participants" && v.is_array()) {
     json names = json::array();
     for (const auto& p : v) {
@@ -156,32 +134,20 @@ Status OnMember(MetaState& s, const std::string& key, json&& v) {
     s.summary.fields[key] = std::move(value);
   } else if (key == "is_still_participant" && v.is_boolean()) {
     s.summary.fields[key] = v.get<bool>();
-  } else if (key == "messages" && !v.is_array()) {
-    AddWarning(&s.summary, std::string(kLabel) + ": \"messages\" is not an array");
   }
   return Status::Ok();
 }
 
 Result<ExportSummary> Parse(const ParseOptions& options, const MessageCallback& on_message,
                             const JsonRecordSource& run) {
-  MetaState s;
+  RecordExport s;
   s.options = &options;
   s.on_message = &on_message;
+  s.label = kLabel;
   s.summary.format = ExportFormat::kMetaMessagesJson;
   s.summary.fields["time_zone"] = "UTC (timestamp_ms)";
   s.summary.fields["order"] = "file order: newest first";
-  JsonRecordLimits limits;
-  limits.max_record_bytes = std::max<uint64_t>(64ull << 20, options.max_text_bytes * 8);
-  JsonRecordSink on_record = [&](json&& r, uint64_t ordinal) {
-    return OnRecord(s, std::move(r), ordinal);
-  };
-  JsonMemberSink on_member = [&](const std::string& key, json&& v) {
-    return OnMember(s, key, std::move(v));
-  };
-  EVIDENCE_RETURN_IF_ERROR(run(limits, on_record, on_member));
-  if (!s.saw_messages) AddWarning(&s.summary, std::string(kLabel) + ": no \"messages\" array");
-  s.summary.message_count = s.delivered;
-  return std::move(s.summary);
+  return RunRecordExport(s, run, OnRecord, OnMember, "no \"messages\" array");
 }
 
 }  // namespace

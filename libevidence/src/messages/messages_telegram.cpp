@@ -37,25 +37,13 @@ struct ChatInfo {
   std::string id;
 };
 
-class TelegramParser final : public JsonStreamHandler {
+class TelegramParser final : public StreamedExportParser {
  public:
   TelegramParser(const ParseOptions& options, const MessageCallback& on_message)
-      : options_(options), on_message_(on_message) {}
-
-  Result<ExportSummary> Run(const std::filesystem::path& path) {
-    summary_.format = ExportFormat::kTelegramJson;
-    JsonStreamLimits limits;
-    limits.max_string_bytes = options_.max_text_bytes;
-    // Text comes twice (text and text_entities) in one message, and must fit whole.
-    limits.max_value_bytes = std::max<uint64_t>(8u << 20, 2 * options_.max_text_bytes + (1u << 20));
+      : StreamedExportParser(options, on_message, ExportFormat::kTelegramJson, "telegram") {
     // Telegram writes "text" as a string only when it has no entities, and text_entities then
     // repeats it as one plain entity; building it again would only cost time.
-    limits.redundant_members = {{"text_entities", "text"}};
-    const Status st = StreamJsonFile(path, "telegram", limits, *this);
-    if (!st.ok()) return st;
-    summary_.message_count = index_;
-    Finish();
-    return std::move(summary_);
+    limits_.redundant_members = {{"text_entities", "text"}};
   }
 
   bool Want(const JsonPath& path) override {
@@ -331,7 +319,7 @@ class TelegramParser final : public JsonStreamHandler {
     return on_message_(std::move(m));
   }
 
-  void Finish() {
+  void Finish() override {
     json& f = summary_.fields;
     if (utc_times_ > 0 && local_times_ > 0) {
       f["time_zone"] =
@@ -359,14 +347,10 @@ class TelegramParser final : public JsonStreamHandler {
     if (index_ == 0) AddWarning(&summary_, "telegram: the export holds no messages");
   }
 
-  const ParseOptions& options_;
-  const MessageCallback& on_message_;
-  ExportSummary summary_;
   ChatInfo single_;
   ChatInfo chat_;
   bool in_account_chat_ = false;
   std::string owner_;  // "user<id>" of the account owner, when the export says
-  uint64_t index_ = 0;
   uint64_t chats_ = 0;
   uint64_t utc_times_ = 0;
   uint64_t local_times_ = 0;
