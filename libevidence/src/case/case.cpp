@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "case_state.hpp"
+#include "entry_rows.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/key_file.hpp"
 #include "evidence/merkle.hpp"
@@ -466,20 +467,13 @@ namespace {
 Result<ItemFold> FoldItems(sql::Statement& st) {
   ItemFold fold;
   std::vector<std::string> problems;
-  for (;;) {
-    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    Bytes b = st.ColumnBlob(1);
-    auto e = ParseLedgerEntry(AsChars(b));
-    if (!e.ok()) {
-      return Status::Corruption("ledger: entry " + std::to_string(st.ColumnInt(0)) + ": " +
-                                e.status().message() + " (run `evidence verify`)");
-    }
-    fold.Add(*e, &problems);
+  EVIDENCE_RETURN_IF_ERROR(ForEachEntry(st, [&](std::uint64_t, const LedgerEntry& e, ByteView) {
+    fold.Add(e, &problems);
     if (!problems.empty()) {
       return Status::Corruption("ledger: " + problems.front() + " (run `evidence verify`)");
     }
-  }
+    return Status::Ok();
+  }));
   return fold;
 }
 
@@ -512,7 +506,7 @@ Result<Item> Case::GetItem(std::string_view exhibit) const {
 
 Result<std::vector<LedgerEntry>> Case::Log(const LogFilter& f) const {
   EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
-  std::string sql = "SELECT entry FROM entries WHERE 1=1";
+  std::string sql = "SELECT seq, entry FROM entries WHERE 1=1";
   if (f.item) sql += " AND item = ?1 COLLATE NOCASE";
   if (f.incident) sql += " AND incident = ?2 COLLATE NOCASE";
   if (f.action) sql += " AND action = ?3";
@@ -526,14 +520,10 @@ Result<std::vector<LedgerEntry>> Case::Log(const LogFilter& f) const {
   if (f.since) st.Bind(4, *f.since);
   if (f.until) st.Bind(5, *f.until);
   std::vector<LedgerEntry> out;
-  for (;;) {
-    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    Bytes b = st.ColumnBlob(0);
-    auto e = ParseLedgerEntry(AsChars(b));
-    if (!e.ok()) return e.status().WithContext("ledger");
-    out.push_back(std::move(e).value());
-  }
+  EVIDENCE_RETURN_IF_ERROR(ForEachEntry(st, [&](std::uint64_t, const LedgerEntry& e, ByteView) {
+    out.push_back(e);
+    return Status::Ok();
+  }));
   return out;
 }
 

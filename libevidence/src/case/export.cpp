@@ -16,6 +16,7 @@
 #include "bagit.hpp"
 #include "bundle_format.hpp"
 #include "case_state.hpp"
+#include "entry_rows.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/merkle.hpp"
 #include "evidence/time.hpp"
@@ -324,37 +325,30 @@ Result<Disclosure> Disclose(sql::Database& db, const Checkpoint& cp, std::uint64
   d.proofs_text = "{\"entries\":[";
   EVIDENCE_ASSIGN_OR_RETURN(LedgerHashSource source, LedgerHashSource::Load(db, cp.size));
   EVIDENCE_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT seq, entry FROM entries ORDER BY seq"));
-  for (;;) {
-    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    auto seq = static_cast<std::uint64_t>(st.ColumnInt(0));
-    Bytes bytes = st.ColumnBlob(1);
-    // What an entry is about is read from its signed bytes, not from the index columns.
-    auto e = ParseLedgerEntry(AsChars(bytes));
-    if (!e.ok()) {
-      return Status::Corruption("ledger: entry " + std::to_string(seq) + ": " +
-                                e.status().message() + " (run `evidence verify`)");
-    }
-    if (!Disclosed(*e, seq, export_seq, sel, &d.custody_folders)) continue;
-    if (seq == export_seq) d.export_time = e->time;
-    d.ledger_jsonl.append(AsChars(bytes));
-    d.ledger_jsonl.push_back('\n');
-    // Checked against the signed root, so a damaged node cache cannot reach the bundle.
-    EVIDENCE_ASSIGN_OR_RETURN(auto path, CheckedInclusionProof(db, source, seq, cp.root));
-    nlohmann::json hexes = nlohmann::json::array();
-    for (const auto& h : path) hexes.push_back(HexEncode(h));
-    EVIDENCE_ASSIGN_OR_RETURN(merkle::Hash leaf, source.LeafHash(seq));
-    if (leaf != merkle::LeafHash(bytes)) {
-      return Status::VerificationFailed("ledger: entry " + std::to_string(seq) +
-                                        ": its bytes are not the leaf the signed checkpoint "
-                                        "covers (it was altered; run `evidence verify`)");
-    }
-    EVIDENCE_ASSIGN_OR_RETURN(
-        std::string proof,
-        CanonicalJson({{"seq", seq}, {"leaf_hash", HexEncode(leaf)}, {"inclusion_path", hexes}}));
-    if (d.proof_count++ > 0) d.proofs_text.push_back(',');
-    d.proofs_text += proof;
-  }
+  // What an entry is about is read from its signed bytes, not from the index columns.
+  EVIDENCE_RETURN_IF_ERROR(
+      ForEachEntry(st, [&](std::uint64_t seq, const LedgerEntry& e, ByteView bytes) -> Status {
+        if (!Disclosed(e, seq, export_seq, sel, &d.custody_folders)) return Status::Ok();
+        if (seq == export_seq) d.export_time = e.time;
+        d.ledger_jsonl.append(AsChars(bytes));
+        d.ledger_jsonl.push_back('\n');
+        // Checked against the signed root, so a damaged node cache cannot reach the bundle.
+        EVIDENCE_ASSIGN_OR_RETURN(auto path, CheckedInclusionProof(db, source, seq, cp.root));
+        nlohmann::json hexes = nlohmann::json::array();
+        for (const auto& h : path) hexes.push_back(HexEncode(h));
+        EVIDENCE_ASSIGN_OR_RETURN(merkle::Hash leaf, source.LeafHash(seq));
+        if (leaf != merkle::LeafHash(bytes)) {
+          return Status::VerificationFailed("ledger: entry " + std::to_string(seq) +
+                                            ": its bytes are not the leaf the signed checkpoint "
+                                            "covers (it was altered; run `evidence verify`)");
+        }
+        EVIDENCE_ASSIGN_OR_RETURN(std::string proof, CanonicalJson({{"seq", seq},
+                                                                    {"leaf_hash", HexEncode(leaf)},
+                                                                    {"inclusion_path", hexes}}));
+        if (d.proof_count++ > 0) d.proofs_text.push_back(',');
+        d.proofs_text += proof;
+        return Status::Ok();
+      }));
   d.proofs_text += "],\"tree_size\":" + std::to_string(cp.size) + "}\n";
   return d;
 }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "case_state.hpp"
+#include "entry_rows.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/time.hpp"
 #include "incident_fold.hpp"
@@ -84,27 +85,23 @@ Result<std::vector<Incident>> Case::Incidents() const {
   EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
   EVIDENCE_ASSIGN_OR_RETURN(
       auto st,
-      s_->db.Prepare("SELECT entry FROM entries WHERE action IN ('incident.recorded', "
+      s_->db.Prepare("SELECT seq, entry FROM entries WHERE action IN ('incident.recorded', "
                      "'incident.amended', 'item.linked') OR (action = 'item.ingested' AND incident "
                      "IS NOT NULL) ORDER BY seq"));
   IncidentFold fold;
-  for (;;) {
-    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    Bytes b = st.ColumnBlob(0);
-    auto e = ParseLedgerEntry(AsChars(b));
-    if (!e.ok()) return e.status().WithContext("ledger");
-    EVIDENCE_ASSIGN_OR_RETURN(payload::Payload p, payload::Parse(*e));
+  EVIDENCE_RETURN_IF_ERROR(ForEachEntry(st, [&](std::uint64_t, const LedgerEntry& e, ByteView) {
+    EVIDENCE_ASSIGN_OR_RETURN(payload::Payload p, payload::Parse(e));
     if (const auto* rec = std::get_if<payload::IncidentRecorded>(&p)) {
-      fold.Recorded(*rec, e->seq, e->time);
+      fold.Recorded(*rec, e.seq, e.time);
     } else if (const auto* am = std::get_if<payload::IncidentAmended>(&p)) {
-      fold.Amended(*am, e->seq, e->time);
+      fold.Amended(*am, e.seq, e.time);
     } else if (const auto* link = std::get_if<payload::ItemLinked>(&p)) {
       fold.Linked(link->incident, link->item);
     } else if (const auto* ing = std::get_if<payload::ItemIngested>(&p); ing && ing->incident) {
       fold.Linked(*ing->incident, ing->item);
     }
-  }
+    return Status::Ok();
+  }));
   std::vector<Incident> out;
   for (auto& [id, inc] : fold.incidents()) out.push_back(std::move(inc));
   std::stable_sort(out.begin(), out.end(), [](const Incident& a, const Incident& b) {

@@ -2,6 +2,8 @@
 // and rotation").
 #include "keyring.hpp"
 
+#include "entry_rows.hpp"
+
 #include "evidence/canonical_json.hpp"
 #include "ledger_payloads.hpp"
 #include "status_macros.hpp"
@@ -28,25 +30,22 @@ Result<KeyHistory> LoadKeyHistory(sql::Database& db, const std::string& case_uui
   EVIDENCE_ASSIGN_OR_RETURN(
       auto st,
       db.Prepare("SELECT seq, entry FROM entries WHERE action = 'key.added' ORDER BY seq"));
-  for (;;) {
-    EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    auto seq = static_cast<std::uint64_t>(st.ColumnInt(0));
-    Bytes bytes = st.ColumnBlob(1);
-    auto e = ParseLedgerEntry(AsChars(bytes));
-    if (!e.ok()) {
-      h.problems.push_back("entry " + std::to_string(seq) +
-                           " (key.added): malformed: " + e.status().message());
-      continue;
-    }
-    auto epoch =
-        ReadKeyAdded(seq, e->data, case_uuid, h.epochs.empty() ? nullptr : &h.epochs.back());
-    if (!epoch.ok()) {
-      h.problems.push_back(epoch.status().message());
-      continue;
-    }
-    h.epochs.push_back(std::move(epoch).value());
-  }
+  EVIDENCE_RETURN_IF_ERROR(
+      ForEachEntryRow(st, [&](std::uint64_t seq, ByteView, const Result<LedgerEntry>& e) {
+        if (!e.ok()) {
+          h.problems.push_back("entry " + std::to_string(seq) +
+                               " (key.added): malformed: " + e.status().message());
+          return Status::Ok();
+        }
+        auto epoch =
+            ReadKeyAdded(seq, e->data, case_uuid, h.epochs.empty() ? nullptr : &h.epochs.back());
+        if (!epoch.ok()) {
+          h.problems.push_back(epoch.status().message());
+          return Status::Ok();
+        }
+        h.epochs.push_back(std::move(epoch).value());
+        return Status::Ok();
+      }));
   return h;
 }
 
