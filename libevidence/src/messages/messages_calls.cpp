@@ -123,16 +123,14 @@ class CallLogParser {
     summary_.format = format_;
     summary_.fields["time_zone"] = "UTC";
 
-    int r;
-    while ((r = xmlTextReaderRead(reader_.get())) == 1) {
-      const int type = xmlTextReaderNodeType(reader_.get());
-      if (type == XML_READER_TYPE_ELEMENT) {
-        EVIDENCE_RETURN_IF_ERROR(OnElement());
-      } else if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(reader_.get()) == 0) {
-        root_closed_ = true;
-      }
-    }
-    if (r < 0 || error_.set) {
+    EVIDENCE_ASSIGN_OR_RETURN(const bool complete, xml_util::ReadElements(
+                                                       reader_.get(), [&] { return OnElement(); },
+                                                       [&] {
+                                                         if (xmlTextReaderDepth(reader_.get()) == 0)
+                                                           root_closed_ = true;
+                                                         return Status::Ok();
+                                                       }));
+    if (!complete || error_.set) {
       return xml_util::ReadFailure(reader_.get(), error_, label_, root_seen_ && !root_closed_, [&] {
         return "the file ends before the call log does (truncated after " + std::to_string(index_) +
                " complete records)";

@@ -206,16 +206,10 @@ class SmsParser {
     summary_.read_unit = "records";
     summary_.fields["time_zone"] = "UTC";
 
-    int r;
-    while ((r = xmlTextReaderRead(reader_.get())) == 1) {
-      const int type = xmlTextReaderNodeType(reader_.get());
-      if (type == XML_READER_TYPE_ELEMENT) {
-        EVIDENCE_RETURN_IF_ERROR(OnElement());
-      } else if (type == XML_READER_TYPE_END_ELEMENT) {
-        EVIDENCE_RETURN_IF_ERROR(OnEndElement());
-      }
-    }
-    if (r < 0 || error_.set) {
+    EVIDENCE_ASSIGN_OR_RETURN(const bool complete, xml_util::ReadElements(
+                                                       reader_.get(), [&] { return OnElement(); },
+                                                       [&] { return OnEndElement(); }));
+    if (!complete || error_.set) {
       return xml_util::ReadFailure(reader_.get(), error_, "sms", root_seen_ && !root_closed_, [&] {
         return std::string("the file ends before the backup does (truncated ") +
                (in_mms_ ? "inside an <mms> record " : "") + "after " + std::to_string(index_) +

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "messages_internal.hpp"
+#include "status_macros.hpp"
 
 namespace evidence::xml_util {
 
@@ -111,6 +112,20 @@ std::string_view XmlRootName(std::string_view s) {
     s.remove_prefix(end);
   }
   return {};
+}
+
+Result<bool> ReadElements(xmlTextReader* reader, const std::function<Status()>& on_element,
+                          const std::function<Status()>& on_end) {
+  int r;
+  while ((r = xmlTextReaderRead(reader)) == 1) {
+    const int type = xmlTextReaderNodeType(reader);
+    if (type == XML_READER_TYPE_ELEMENT) {
+      EVIDENCE_RETURN_IF_ERROR(on_element());
+    } else if (type == XML_READER_TYPE_END_ELEMENT) {
+      EVIDENCE_RETURN_IF_ERROR(on_end());
+    }
+  }
+  return r == 0;
 }
 
 }  // namespace evidence::xml_util

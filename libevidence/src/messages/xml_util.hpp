@@ -66,6 +66,12 @@ class GenericErrorSilencer {
 Result<ReaderPtr> OpenFileReader(const std::filesystem::path& path, int flags, XmlErrorState* error,
                                  std::string_view label);
 
+// Reads `reader` to the end, calling `on_element` at each start tag and `on_end` at each end tag
+// (both on the reader's current node). Returns false when the read stopped on an error (then
+// ReadFailure says which), true at the end of the document, or the first callback's failure.
+Result<bool> ReadElements(xmlTextReader* reader, const std::function<Status()>& on_element,
+                          const std::function<Status()>& on_end);
+
 // Calls `on_attribute` with the name and value of each attribute of the reader's current element,
 // and leaves the reader back on that element.
 void ForEachAttribute(
