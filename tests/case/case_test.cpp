@@ -10,22 +10,21 @@
 
 #include "evidence/hash.hpp"
 #include "evidence/ledger.hpp"
+#include "fixtures.hpp"
 #include "testing.hpp"
 
 namespace evidence {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::CreateTestCase;
 using testing::TempDir;
 using testing::WriteFile;
 
 class CaseTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    CaseOptions o;
-    o.name = "Case module test";
-    o.owner = "Test Owner";
-    auto c = Case::Create(tmp_ / "case", o);
+    auto c = CreateTestCase(tmp_ / "case", "Case module test", "Test Owner");
     ASSERT_TRUE(c.ok()) << c.status().message();
     case_.emplace(std::move(c).value());
   }

@@ -13,9 +13,7 @@ namespace {
 class Regression : public ::testing::Test {
  protected:
   void SetUp() override {
-    CaseOptions o;
-    o.name = "Regression";
-    auto c = Case::Create(tmp_ / "case", o);
+    auto c = CreateTestCase(tmp_ / "case", "Regression");
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     photo_ = tmp_ / "photo.jpg";
     WriteJpegWithExif(photo_);

@@ -195,9 +195,7 @@ TEST(NodeCache, CheckedProofFallsBackToTheEntriesWhenTheCacheIsDamaged) {
 class CaseWithEntries : public ::testing::Test {
  protected:
   void SetUp() override {
-    CaseOptions opt;
-    opt.name = "node cache";
-    auto c = Case::Create(dir_ / "case", opt);
+    auto c = testing::CreateTestCase(dir_ / "case", "node cache");
     ASSERT_TRUE(c.ok()) << c.status().message();
     for (int i = 0; i < 20; ++i) AddFile(*c, i);
     ASSERT_TRUE(c->Seal().ok());

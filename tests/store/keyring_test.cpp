@@ -11,12 +11,14 @@
 #include "evidence/case.hpp"
 #include "evidence/checkpoint.hpp"
 #include "evidence/key_file.hpp"
+#include "fixtures.hpp"
 #include "sqlite_util.hpp"
 #include "testing.hpp"
 
 namespace evidence {
 namespace {
 
+using testing::CreateTestCase;
 using testing::ReadFile;
 using testing::TempDir;
 using testing::WriteFile;
@@ -24,10 +26,7 @@ using testing::WriteFile;
 class KeyringTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    CaseOptions o;
-    o.name = "keyring";
-    o.owner = "Test Owner";
-    auto c = Case::Create(tmp_ / "case", o);
+    auto c = CreateTestCase(tmp_ / "case", "keyring", "Test Owner");
     ASSERT_TRUE(c.ok()) << c.status().message();
     old_key_file_ = ReadFile(KeyFilePath(c->dir(), c->info().key_name));
     old_fingerprint_ = c->info().key_fingerprint;

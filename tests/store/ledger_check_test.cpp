@@ -10,21 +10,21 @@
 #include "case_paths.hpp"
 #include "evidence/case.hpp"
 #include "evidence/merkle.hpp"
+#include "fixtures.hpp"
 #include "sqlite_util.hpp"
 #include "testing.hpp"
 
 namespace evidence {
 namespace {
 
+using testing::CreateTestCase;
 using testing::TempDir;
 using testing::WriteFile;
 
 class LedgerCheckTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    CaseOptions o;
-    o.name = "ledger check";
-    auto c = Case::Create(tmp_ / "case", o);
+    auto c = CreateTestCase(tmp_ / "case", "ledger check");
     ASSERT_TRUE(c.ok()) << c.status().message();
     for (const char* name : {"a.txt", "b.txt", "c.txt"}) {
       WriteFile(tmp_ / name, std::string("contents of ") + name + "\n");

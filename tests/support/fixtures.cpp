@@ -688,6 +688,14 @@ void WriteZip(const fs::path& path, const std::vector<std::pair<std::string, std
   check(archive_write_close(a.get()));
 }
 
+Result<Case> CreateTestCase(const fs::path& dir, const std::string& name,
+                            const std::string& owner) {
+  CaseOptions o;
+  o.name = name;
+  o.owner = owner;
+  return Case::Create(dir, o);
+}
+
 }  // namespace evidence::testing
 
 #pragma GCC diagnostic pop

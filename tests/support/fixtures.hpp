@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "evidence/case.hpp"
+
 namespace evidence::testing {
 
 namespace fs = std::filesystem;
@@ -112,5 +114,10 @@ enum class ZipMethod { kDeflate, kStore };
 // bytes. Throws std::runtime_error naming the path if libarchive refuses anything.
 void WriteZip(const fs::path& path, const std::vector<std::pair<std::string, std::string>>& members,
               ZipMethod method = ZipMethod::kDeflate);
+
+// A new case in `dir` with the title `name`, its key stored unencrypted (the tests that need a
+// passphrase make their own CaseOptions).
+Result<Case> CreateTestCase(const fs::path& dir, const std::string& name,
+                            const std::string& owner = "owner");
 
 }  // namespace evidence::testing
