@@ -102,6 +102,25 @@ TEST_F(NeverSilent, MostlyUnreadableChatCarriesItsWarningEverywhere) {
   EXPECT_EQ(Ev({"verify"}).exit_code, 0);
 }
 
+// Regression: a parse that stopped part-way was printed twice by `add`, once as an extraction
+// error ("kept, but messages: ...") and once as the signed warning, with the same words.
+TEST_F(NeverSilent, AddPrintsAStoppedParseOnce) {
+  const fs::path chat = WriteInput(
+      "discord.json",
+      R"({"guild":{"id":"1"},"channel":{"id":"2"},"messages":[{"id":"1","timestamp":)"
+      R"("2020-01-01T00:00:00Z","content":"hi","author":{"name":"a"}},{"id":)");
+  auto add = Ev({"add", chat.string()});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  EXPECT_NE(add.err.find("the reading stopped"), std::string::npos) << add.err;
+  std::size_t mentions = 0;
+  for (std::size_t at = add.err.find("unexpected end of input"); at != std::string::npos;
+       at = add.err.find("unexpected end of input", at + 1)) {
+    ++mentions;
+  }
+  EXPECT_EQ(mentions, 1u) << add.err;
+  EXPECT_NE(add.out.find("(1 messages)"), std::string::npos) << add.out;
+}
+
 TEST_F(NeverSilent, CompleteChatCarriesNoWarning) {
   const fs::path chat = WriteInput("chat.txt",
                                    "20/01/2019, 11:23 - Alice: one\n"

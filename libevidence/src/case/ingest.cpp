@@ -172,10 +172,9 @@ Result<nlohmann::json> ExportRecorder::Record(ExportFormat format, const IngestO
       messages["unparsed_count"] = summary->unparsed_count;
       if (!summary->first_unparsed.empty()) messages["first_unparsed"] = summary->first_unparsed;
     }
-  } else {
-    desc.errors.push_back("messages: " + summary.status().message() + " (" +
-                          std::to_string(count_) + " messages before it were kept)");
   }
+  // A stopped parse is a warning (ExportReadingWarnings), signed and shown with the item; it is
+  // not an extraction error too, which would print the same words twice.
   out_.messages = count_;
   desc.warnings = ExportReadingWarnings(summary, ExportFormatName(format), count_);
   return messages;
