@@ -1,0 +1,281 @@
+#include "stream_aead.hpp"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string>
+
+#include "status_macros.hpp"
+
+namespace evidence {
+
+namespace stream_aead {
+
+std::uint64_t CiphertextSize(std::uint64_t plaintext_size) {
+  const std::uint64_t chunks =
+      std::max<std::uint64_t>(1, (plaintext_size + kChunkSize - 1) / kChunkSize);
+  return kHeaderSize + plaintext_size + chunks * kTagSize;
+}
+
+}  // namespace stream_aead
+
+namespace {
+
+using namespace stream_aead;
+
+using Nonce = std::array<std::uint8_t, 12>;
+using Salt = std::array<std::uint8_t, kSaltSize>;
+// 2^32 chunks of 64 KiB (256 TiB): the counter's 4 bytes must never wrap.
+constexpr std::uint64_t kMaxChunks = std::uint64_t{1} << 32;
+
+Nonce ChunkNonce(const std::uint8_t* prefix, std::uint64_t counter, bool last) {
+  Nonce n{};
+  std::memcpy(n.data(), prefix, kNoncePrefixSize);
+  n[7] = static_cast<std::uint8_t>(counter >> 24);
+  n[8] = static_cast<std::uint8_t>(counter >> 16);
+  n[9] = static_cast<std::uint8_t>(counter >> 8);
+  n[10] = static_cast<std::uint8_t>(counter);
+  n[11] = last ? 1 : 0;
+  return n;
+}
+
+Status OpenSslError(std::string_view what) {
+  return Status::IoError(std::string(what) + ": " + ossl::DrainErrors());
+}
+
+// The object's own AES-GCM context: its key derived from the content key, the header's salt and
+// the identity.
+Result<ossl::CipherCtxPtr> ObjectCipher(const SecretKey& content_key, const Salt& salt,
+                                        ByteView identity, bool encrypt) {
+  EVIDENCE_ASSIGN_OR_RETURN(
+      SecretKey key, HkdfSha256(content_key.bytes(InsecureSecretKeyAccess::Get()), salt, identity));
+  ossl::CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+  const std::uint8_t* k = key.bytes(InsecureSecretKeyAccess::Get()).data();
+  if (!ctx ||
+      EVP_CipherInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, k, nullptr, encrypt ? 1 : 0) != 1) {
+    return OpenSslError("stream cipher");
+  }
+  return ctx;
+}
+
+}  // namespace
+
+struct StreamEncryptor::Impl {
+  ossl::CipherCtxPtr ctx;
+  Sink sink;
+  std::array<std::uint8_t, kNoncePrefixSize> prefix{};
+  std::uint64_t counter = 0;
+  Bytes plain = Bytes(kChunkSize);
+  std::size_t have = 0;
+  Bytes sealed = Bytes(kChunkSize + kTagSize);
+  bool done = false;
+
+  ~Impl() { OPENSSL_cleanse(plain.data(), plain.size()); }
+
+  Status Seal(bool last) {
+    if (counter >= kMaxChunks) return Status::InvalidArgument("stream encrypt: object too large");
+    Nonce nonce = ChunkNonce(prefix.data(), counter, last);
+    int len = 0;
+    int fin = 0;
+    if (EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, nonce.data()) != 1 ||
+        EVP_EncryptUpdate(ctx.get(), sealed.data(), &len, plain.data(), static_cast<int>(have)) !=
+            1 ||
+        EVP_EncryptFinal_ex(ctx.get(), sealed.data() + len, &fin) != 1 ||
+        static_cast<std::size_t>(len + fin) != have ||
+        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize),
+                            sealed.data() + have) != 1) {
+      return OpenSslError("stream encrypt");
+    }
+    ++counter;
+    Status s = sink(ByteView(sealed.data(), have + kTagSize));
+    have = 0;
+    return s;
+  }
+};
+
+StreamEncryptor::StreamEncryptor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+StreamEncryptor::StreamEncryptor(StreamEncryptor&&) noexcept = default;
+StreamEncryptor& StreamEncryptor::operator=(StreamEncryptor&&) noexcept = default;
+StreamEncryptor::~StreamEncryptor() = default;
+
+Result<StreamEncryptor> StreamEncryptor::Start(const SecretKey& key, ByteView identity, Sink sink) {
+  auto impl = std::make_unique<Impl>();
+  std::array<std::uint8_t, kHeaderSize> header{};
+  header[0] = kVersion;
+  if (RAND_bytes(header.data() + 1, static_cast<int>(kHeaderSize - 1)) != 1) {
+    return OpenSslError("stream encrypt: random bytes");
+  }
+  Salt salt{};
+  std::memcpy(salt.data(), header.data() + 1, kSaltSize);
+  std::memcpy(impl->prefix.data(), header.data() + 1 + kSaltSize, kNoncePrefixSize);
+  EVIDENCE_ASSIGN_OR_RETURN(impl->ctx, ObjectCipher(key, salt, identity, /*encrypt=*/true));
+  impl->sink = std::move(sink);
+  EVIDENCE_RETURN_IF_ERROR(impl->sink(header));
+  return StreamEncryptor(std::move(impl));
+}
+
+Status StreamEncryptor::Update(ByteView plaintext) {
+  if (!impl_ || impl_->done) return Status::InvalidArgument("stream encrypt: already finished");
+  while (!plaintext.empty()) {
+    // A full chunk is sealed only once more plaintext arrives: the last chunk may be full too,
+    // and only Finish knows it is the last.
+    if (impl_->have == kChunkSize) {
+      Status s = impl_->Seal(/*last=*/false);
+      if (!s.ok()) {
+        impl_->done = true;
+        return s;
+      }
+    }
+    std::size_t n = std::min(plaintext.size(), kChunkSize - impl_->have);
+    std::memcpy(impl_->plain.data() + impl_->have, plaintext.data(), n);
+    impl_->have += n;
+    plaintext = plaintext.subspan(n);
+  }
+  return Status::Ok();
+}
+
+Status StreamEncryptor::Finish() {
+  if (!impl_ || impl_->done) return Status::InvalidArgument("stream encrypt: already finished");
+  impl_->done = true;
+  return impl_->Seal(/*last=*/true);
+}
+
+struct StreamDecryptor::Impl {
+  const SecretKey* key;
+  Bytes identity;
+  Sink sink;
+  ossl::CipherCtxPtr ctx;  // set once the header is complete
+  std::array<std::uint8_t, kHeaderSize> header{};
+  std::size_t header_have = 0;
+  std::uint64_t counter = 0;
+  Bytes sealed = Bytes(kChunkSize + kTagSize);
+  std::size_t have = 0;
+  Bytes plain = Bytes(kChunkSize);
+  Status failed = Status::Ok();
+  bool done = false;
+
+  ~Impl() { OPENSSL_cleanse(plain.data(), plain.size()); }
+
+  std::string Chunk() const { return "chunk " + std::to_string(counter); }
+
+  // Opens the buffered chunk with the given last flag; false if its tag does not check.
+  Result<bool> TryOpen(bool last) {
+    Nonce nonce = ChunkNonce(header.data() + 1 + kSaltSize, counter, last);
+    const std::size_t body = have - kTagSize;
+    int len = 0;
+    int fin = 0;
+    if (EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, nonce.data()) != 1 ||
+        EVP_DecryptUpdate(ctx.get(), plain.data(), &len, sealed.data(), static_cast<int>(body)) !=
+            1 ||
+        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize),
+                            sealed.data() + body) != 1) {
+      return OpenSslError("stream decrypt");
+    }
+    if (EVP_DecryptFinal_ex(ctx.get(), plain.data() + len, &fin) != 1) {
+      ERR_clear_error();
+      return false;
+    }
+    return true;
+  }
+
+  Status AuthenticationFailed() const {
+    return Status::VerificationFailed(Chunk() +
+                                      " failed authentication (a changed byte, chunks reordered, "
+                                      "a chunk of another object, or the wrong key or identity)");
+  }
+
+  // Opens the buffered chunk and hands its plaintext on. A chunk that fails under its expected
+  // flag is tried under the other one only to name the damage: a stream cut at a chunk boundary,
+  // or a last chunk followed by more.
+  Status Open(bool last) {
+    if (counter >= kMaxChunks)
+      return Status::VerificationFailed("more chunks than the format allows");
+    EVIDENCE_ASSIGN_OR_RETURN(bool ok, TryOpen(last));
+    if (!ok) {
+      if (have != kChunkSize + kTagSize) return AuthenticationFailed();
+      EVIDENCE_ASSIGN_OR_RETURN(bool other, TryOpen(!last));
+      if (!other) return AuthenticationFailed();
+      if (last) {
+        return Status::VerificationFailed("truncated: " + Chunk() +
+                                          " is not the last chunk (the rest is missing)");
+      }
+      return Status::VerificationFailed("extra bytes after the last chunk (" + Chunk() + ")");
+    }
+    const std::size_t n = have - kTagSize;
+    ++counter;
+    have = 0;
+    return sink(ByteView(plain.data(), n));
+  }
+
+  Status Header() {
+    if (header[0] != kVersion) {
+      return Status::Unsupported("format version " + std::to_string(header[0]) +
+                                 " is not supported");
+    }
+    if (header_have < kHeaderSize) return Status::Ok();
+    Salt salt{};
+    std::memcpy(salt.data(), header.data() + 1, kSaltSize);
+    EVIDENCE_ASSIGN_OR_RETURN(ctx, ObjectCipher(*key, salt, identity, /*encrypt=*/false));
+    return Status::Ok();
+  }
+
+  Status Update(ByteView in) {
+    while (!in.empty() && header_have < kHeaderSize) {
+      std::size_t n = std::min(in.size(), kHeaderSize - header_have);
+      std::memcpy(header.data() + header_have, in.data(), n);
+      header_have += n;
+      in = in.subspan(n);
+      EVIDENCE_RETURN_IF_ERROR(Header());
+    }
+    while (!in.empty()) {
+      // A full buffer is a middle chunk only once more bytes follow it.
+      if (have == sealed.size()) EVIDENCE_RETURN_IF_ERROR(Open(/*last=*/false));
+      std::size_t n = std::min(in.size(), sealed.size() - have);
+      std::memcpy(sealed.data() + have, in.data(), n);
+      have += n;
+      in = in.subspan(n);
+    }
+    return Status::Ok();
+  }
+
+  Status Finish() {
+    if (header_have < kHeaderSize) {
+      return Status::VerificationFailed("truncated header (" + std::to_string(header_have) +
+                                        " of " + std::to_string(kHeaderSize) + " bytes)");
+    }
+    if (have < kTagSize) {
+      if (have == 0 && counter == 0) return Status::VerificationFailed("truncated: no chunk");
+      return Status::VerificationFailed("truncated: " + Chunk() + " is shorter than its tag");
+    }
+    return Open(/*last=*/true);
+  }
+};
+
+StreamDecryptor::StreamDecryptor(const SecretKey& key, ByteView identity, Sink sink)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->key = &key;
+  impl_->identity.assign(identity.begin(), identity.end());
+  impl_->sink = std::move(sink);
+}
+StreamDecryptor::StreamDecryptor(StreamDecryptor&&) noexcept = default;
+StreamDecryptor& StreamDecryptor::operator=(StreamDecryptor&&) noexcept = default;
+StreamDecryptor::~StreamDecryptor() = default;
+
+Status StreamDecryptor::Update(ByteView ciphertext) {
+  if (!impl_->failed.ok()) return impl_->failed;
+  if (impl_->done) return Status::InvalidArgument("stream decrypt: already finished");
+  impl_->failed = impl_->Update(ciphertext);
+  return impl_->failed;
+}
+
+Status StreamDecryptor::Finish() {
+  if (!impl_->failed.ok()) return impl_->failed;
+  if (impl_->done) return Status::InvalidArgument("stream decrypt: already finished");
+  impl_->done = true;
+  impl_->failed = impl_->Finish();
+  return impl_->failed;
+}
+
+}  // namespace evidence

@@ -1,0 +1,222 @@
+// The streaming AEAD (libevidence/src/crypto/stream_aead.hpp): what is encrypted comes back byte
+// for byte at every size around a chunk boundary, and each kind of damage is refused by name.
+#include "stream_aead.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "evidence/bytes.hpp"
+
+namespace evidence {
+namespace {
+
+using stream_aead::kChunkSize;
+using stream_aead::kHeaderSize;
+using stream_aead::kTagSize;
+
+constexpr std::size_t kSealedChunk = kChunkSize + kTagSize;
+
+SecretKey NewKey() { return std::move(SecretKey::Random().value()); }
+
+Bytes Plaintext(std::size_t n) {
+  Bytes b(n);
+  for (std::size_t i = 0; i < n; ++i) b[i] = static_cast<std::uint8_t>(i * 131 + (i >> 9));
+  return b;
+}
+
+// Encrypts `plain`, feeding it in pieces of `piece` bytes.
+Bytes Encrypt(const SecretKey& key, std::string_view identity, ByteView plain,
+              std::size_t piece = 10000) {
+  Bytes out;
+  auto enc = StreamEncryptor::Start(key, AsBytes(identity), [&](ByteView c) {
+    out.insert(out.end(), c.begin(), c.end());
+    return Status::Ok();
+  });
+  EXPECT_TRUE(enc.ok()) << enc.status().message();
+  for (std::size_t at = 0; at < plain.size(); at += piece) {
+    EXPECT_TRUE(enc->Update(plain.subspan(at, std::min(piece, plain.size() - at))).ok());
+  }
+  EXPECT_TRUE(enc->Finish().ok());
+  return out;
+}
+
+// Decrypts `sealed`, feeding it in pieces of `piece` bytes; `*plain` gets what the sink saw.
+Status Decrypt(const SecretKey& key, std::string_view identity, ByteView sealed, Bytes* plain,
+               std::size_t piece = 7777) {
+  StreamDecryptor dec(key, AsBytes(identity), [&](ByteView c) {
+    plain->insert(plain->end(), c.begin(), c.end());
+    return Status::Ok();
+  });
+  for (std::size_t at = 0; at < sealed.size(); at += piece) {
+    Status s = dec.Update(sealed.subspan(at, std::min(piece, sealed.size() - at)));
+    if (!s.ok()) return s;
+  }
+  return dec.Finish();
+}
+
+Status DecryptStatus(const SecretKey& key, std::string_view identity, ByteView sealed) {
+  Bytes ignored;
+  return Decrypt(key, identity, sealed, &ignored);
+}
+
+class StreamAeadRoundTrip : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(StreamAeadRoundTrip, GivesBackThePlaintextAndHasTheComputedLength) {
+  SecretKey key = NewKey();
+  Bytes plain = Plaintext(GetParam());
+  Bytes sealed = Encrypt(key, "object-a", plain);
+  EXPECT_EQ(sealed.size(), stream_aead::CiphertextSize(plain.size()));
+  Bytes back;
+  Status s = Decrypt(key, "object-a", sealed, &back);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(back, plain);
+  // The same plaintext in one piece, and byte by byte for the small ones.
+  Bytes whole;
+  ASSERT_TRUE(Decrypt(key, "object-a", sealed, &whole, sealed.size() + 1).ok());
+  EXPECT_EQ(whole, plain);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, StreamAeadRoundTrip,
+                         ::testing::Values(0, 1, kChunkSize - 1, kChunkSize, kChunkSize + 1,
+                                           3 * kChunkSize, 3 * kChunkSize - 5));
+
+TEST(StreamAead, TwoEncryptionsOfTheSameBytesDiffer) {
+  SecretKey key = NewKey();
+  Bytes plain = Plaintext(100);
+  EXPECT_NE(Encrypt(key, "x", plain), Encrypt(key, "x", plain));
+}
+
+TEST(StreamAead, CiphertextSizeCountsOneTagPerChunkAndAnEmptyLastChunk) {
+  EXPECT_EQ(stream_aead::CiphertextSize(0), kHeaderSize + kTagSize);
+  EXPECT_EQ(stream_aead::CiphertextSize(kChunkSize), kHeaderSize + kSealedChunk);
+  EXPECT_EQ(stream_aead::CiphertextSize(kChunkSize + 1), kHeaderSize + kSealedChunk + 1 + kTagSize);
+}
+
+TEST(StreamAead, FlippedBitNamesTheChunk) {
+  SecretKey key = NewKey();
+  Bytes sealed = Encrypt(key, "a", Plaintext(3 * kChunkSize));
+  sealed[kHeaderSize + kSealedChunk + 5] ^= 0x10;
+  Bytes seen;
+  Status s = Decrypt(key, "a", sealed, &seen);
+  EXPECT_EQ(s.code(), StatusCode::kVerificationFailed);
+  EXPECT_EQ(s.message().rfind("chunk 1 failed authentication", 0), 0u) << s.message();
+  // Only chunk 0, whose tag checked, reached the sink.
+  EXPECT_EQ(seen.size(), kChunkSize);
+}
+
+TEST(StreamAead, FlippedTagBitInTheLastChunkIsRefused) {
+  SecretKey key = NewKey();
+  Bytes sealed = Encrypt(key, "a", Plaintext(10));
+  sealed.back() ^= 1;
+  Status s = DecryptStatus(key, "a", sealed);
+  EXPECT_EQ(s.message().rfind("chunk 0 failed authentication", 0), 0u) << s.message();
+}
+
+TEST(StreamAead, ReorderedChunksAreRefused) {
+  SecretKey key = NewKey();
+  Bytes sealed = Encrypt(key, "a", Plaintext(3 * kChunkSize));
+  std::swap_ranges(sealed.begin() + kHeaderSize, sealed.begin() + kHeaderSize + kSealedChunk,
+                   sealed.begin() + kHeaderSize + kSealedChunk);
+  Status s = DecryptStatus(key, "a", sealed);
+  EXPECT_EQ(s.message().rfind("chunk 0 failed authentication", 0), 0u) << s.message();
+}
+
+TEST(StreamAead, ChunkSwappedFromAnotherObjectWithTheSameKeyIsRefused) {
+  SecretKey key = NewKey();
+  Bytes a = Encrypt(key, "a", Plaintext(2 * kChunkSize + 3));
+  Bytes b = Encrypt(key, "b", Plaintext(2 * kChunkSize + 3));
+  std::copy(b.begin() + kHeaderSize + kSealedChunk, b.begin() + kHeaderSize + 2 * kSealedChunk,
+            a.begin() + kHeaderSize + kSealedChunk);
+  Status s = DecryptStatus(key, "a", a);
+  EXPECT_EQ(s.message().rfind("chunk 1 failed authentication", 0), 0u) << s.message();
+}
+
+TEST(StreamAead, SameIdentityDifferentObjectChunkIsRefused) {
+  // Even under the same identity, each object's salt gives it its own key.
+  SecretKey key = NewKey();
+  Bytes plain = Plaintext(2 * kChunkSize);
+  Bytes a = Encrypt(key, "same", plain);
+  Bytes b = Encrypt(key, "same", plain);
+  std::copy(b.begin() + kHeaderSize, b.begin() + kHeaderSize + kSealedChunk,
+            a.begin() + kHeaderSize);
+  EXPECT_EQ(DecryptStatus(key, "same", a).code(), StatusCode::kVerificationFailed);
+}
+
+TEST(StreamAead, WrongIdentityOrKeyIsRefused) {
+  SecretKey key = NewKey();
+  Bytes sealed = Encrypt(key, "a", Plaintext(50));
+  EXPECT_EQ(DecryptStatus(key, "b", sealed).message().rfind("chunk 0 failed authentication", 0),
+            0u);
+  SecretKey other = NewKey();
+  EXPECT_EQ(DecryptStatus(other, "a", sealed).code(), StatusCode::kVerificationFailed);
+}
+
+TEST(StreamAead, MissingLastChunkIsNamedTruncated) {
+  SecretKey key = NewKey();
+  Bytes sealed = Encrypt(key, "a", Plaintext(2 * kChunkSize + 100));
+  sealed.resize(kHeaderSize + 2 * kSealedChunk);
+  Status s = DecryptStatus(key, "a", sealed);
+  EXPECT_EQ(s.code(), StatusCode::kVerificationFailed);
+  EXPECT_EQ(s.message(), "truncated: chunk 1 is not the last chunk (the rest is missing)");
+}
+
+TEST(StreamAead, CutInsideTheTagIsNamedTruncated) {
+  SecretKey key = NewKey();
+  Bytes sealed = Encrypt(key, "a", Plaintext(kChunkSize + 5));
+  sealed.resize(kHeaderSize + kSealedChunk + 3);
+  EXPECT_EQ(DecryptStatus(key, "a", sealed).message(),
+            "truncated: chunk 1 is shorter than its tag");
+}
+
+TEST(StreamAead, HeaderOnlyAndShortHeaderAreNamedTruncated) {
+  SecretKey key = NewKey();
+  Bytes sealed = Encrypt(key, "a", {});
+  Bytes header_only(sealed.begin(), sealed.begin() + kHeaderSize);
+  EXPECT_EQ(DecryptStatus(key, "a", header_only).message(), "truncated: no chunk");
+  Bytes short_header(sealed.begin(), sealed.begin() + 10);
+  EXPECT_EQ(DecryptStatus(key, "a", short_header).message(), "truncated header (10 of 40 bytes)");
+  EXPECT_EQ(DecryptStatus(key, "a", {}).message(), "truncated header (0 of 40 bytes)");
+}
+
+TEST(StreamAead, ExtraBytesAfterTheLastChunkAreNamed) {
+  SecretKey key = NewKey();
+  Bytes sealed = Encrypt(key, "a", Plaintext(kChunkSize));
+  sealed.push_back(0);
+  Status s = DecryptStatus(key, "a", sealed);
+  EXPECT_EQ(s.code(), StatusCode::kVerificationFailed);
+  EXPECT_EQ(s.message(), "extra bytes after the last chunk (chunk 0)");
+}
+
+TEST(StreamAead, AnotherVersionIsUnsupported) {
+  SecretKey key = NewKey();
+  Bytes sealed = Encrypt(key, "a", Plaintext(10));
+  sealed[0] = 2;
+  Status s = DecryptStatus(key, "a", sealed);
+  EXPECT_EQ(s.code(), StatusCode::kUnsupported);
+  EXPECT_EQ(s.message(), "format version 2 is not supported");
+}
+
+TEST(StreamAead, ChangedSaltOrNoncePrefixIsRefused) {
+  SecretKey key = NewKey();
+  Bytes sealed = Encrypt(key, "a", Plaintext(10));
+  Bytes salt = sealed;
+  salt[3] ^= 1;
+  EXPECT_EQ(DecryptStatus(key, "a", salt).code(), StatusCode::kVerificationFailed);
+  Bytes prefix = sealed;
+  prefix[kHeaderSize - 1] ^= 1;
+  EXPECT_EQ(DecryptStatus(key, "a", prefix).code(), StatusCode::kVerificationFailed);
+}
+
+TEST(StreamAead, CallsAfterFinishAreRefused) {
+  SecretKey key = NewKey();
+  auto enc = StreamEncryptor::Start(key, AsBytes("a"), [](ByteView) { return Status::Ok(); });
+  ASSERT_TRUE(enc.ok());
+  ASSERT_TRUE(enc->Finish().ok());
+  EXPECT_EQ(enc->Update(AsBytes("x")).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(enc->Finish().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace evidence
