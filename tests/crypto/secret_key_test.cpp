@@ -26,6 +26,14 @@ TEST(SecretKey, HkdfMatchesRfc5869TestCase1) {
             "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf");
 }
 
+TEST(SecretKey, HkdfWithoutSaltMatchesRfc5869TestCase3) {
+  Bytes ikm(22, 0x0b);
+  auto key = HkdfSha256(ikm, {}, {});
+  ASSERT_TRUE(key.ok()) << key.status().message();
+  EXPECT_EQ(HexEncode(key->bytes(InsecureSecretKeyAccess::Get())),
+            "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d");
+}
+
 TEST(SecretKey, RandomKeysDifferAndMovingKeepsTheBytes) {
   SecretKey a = std::move(SecretKey::Random().value());
   SecretKey b = std::move(SecretKey::Random().value());

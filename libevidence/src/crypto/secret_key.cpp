@@ -42,14 +42,20 @@ Result<SecretKey> HkdfSha256(ByteView ikm, ByteView salt, ByteView info) {
   ossl::KdfCtxPtr ctx(kdf ? EVP_KDF_CTX_new(kdf.get()) : nullptr);
   if (!ctx) return Status::IoError("hkdf: " + ossl::DrainErrors());
   char digest[] = "SHA256";
-  OSSL_PARAM ps[] = {OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
-                     OSSL_PARAM_construct_octet_string(
-                         OSSL_KDF_PARAM_KEY, const_cast<std::uint8_t*>(ikm.data()), ikm.size()),
-                     OSSL_PARAM_construct_octet_string(
-                         OSSL_KDF_PARAM_SALT, const_cast<std::uint8_t*>(salt.data()), salt.size()),
-                     OSSL_PARAM_construct_octet_string(
-                         OSSL_KDF_PARAM_INFO, const_cast<std::uint8_t*>(info.data()), info.size()),
-                     OSSL_PARAM_construct_end()};
+  // An empty salt is left out rather than passed empty: OpenSSL refuses a zero-length salt
+  // parameter, and RFC 5869 defines the absent salt as HashLen zero bytes.
+  OSSL_PARAM ps[5];
+  OSSL_PARAM* p = ps;
+  *p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0);
+  *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+                                           const_cast<std::uint8_t*>(ikm.data()), ikm.size());
+  if (!salt.empty()) {
+    *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
+                                             const_cast<std::uint8_t*>(salt.data()), salt.size());
+  }
+  *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
+                                           const_cast<std::uint8_t*>(info.data()), info.size());
+  *p = OSSL_PARAM_construct_end();
   std::array<std::uint8_t, SecretKey::kSize> out{};
   ossl::ScopedCleanse wipe(out.data(), out.size());
   if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), ps) != 1) {
