@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "evidence/bytes.hpp"
+#include "evidence/hash.hpp"
 
 namespace evidence {
 namespace {
@@ -17,6 +18,12 @@ using stream_aead::kHeaderSize;
 using stream_aead::kTagSize;
 
 constexpr std::size_t kSealedChunk = kChunkSize + kTagSize;
+
+using stream_aead::Identity;
+using stream_aead::kIdentitySize;
+
+// An object's identity, here the SHA-256 of a label.
+Identity Id(std::string_view label) { return Sha256::Of(label); }
 
 SecretKey NewKey() { return std::move(SecretKey::Random().value()); }
 
@@ -30,7 +37,7 @@ Bytes Plaintext(std::size_t n) {
 Bytes Encrypt(const SecretKey& key, std::string_view identity, ByteView plain,
               std::size_t piece = 10000) {
   Bytes out;
-  auto enc = StreamEncryptor::Start(key, AsBytes(identity), [&](ByteView c) {
+  auto enc = StreamEncryptor::Start(key, [&](ByteView c) {
     out.insert(out.end(), c.begin(), c.end());
     return Status::Ok();
   });
@@ -38,14 +45,14 @@ Bytes Encrypt(const SecretKey& key, std::string_view identity, ByteView plain,
   for (std::size_t at = 0; at < plain.size(); at += piece) {
     EXPECT_TRUE(enc->Update(plain.subspan(at, std::min(piece, plain.size() - at))).ok());
   }
-  EXPECT_TRUE(enc->Finish().ok());
+  EXPECT_TRUE(enc->Finish(Id(identity)).ok());
   return out;
 }
 
 // Decrypts `sealed`, feeding it in pieces of `piece` bytes; `*plain` gets what the sink saw.
 Status Decrypt(const SecretKey& key, std::string_view identity, ByteView sealed, Bytes* plain,
                std::size_t piece = 7777) {
-  StreamDecryptor dec(key, AsBytes(identity), [&](ByteView c) {
+  StreamDecryptor dec(key, Id(identity), [&](ByteView c) {
     plain->insert(plain->end(), c.begin(), c.end());
     return Status::Ok();
   });
@@ -80,7 +87,10 @@ TEST_P(StreamAeadRoundTrip, GivesBackThePlaintextAndHasTheComputedLength) {
 
 INSTANTIATE_TEST_SUITE_P(Sizes, StreamAeadRoundTrip,
                          ::testing::Values(0, 1, kChunkSize - 1, kChunkSize, kChunkSize + 1,
-                                           3 * kChunkSize, 3 * kChunkSize - 5));
+                                           3 * kChunkSize, 3 * kChunkSize - 5,
+                                           // The identity ends a chunk, or straddles two.
+                                           kChunkSize - kIdentitySize,
+                                           kChunkSize - kIdentitySize + 1));
 
 TEST(StreamAead, TwoEncryptionsOfTheSameBytesDiffer) {
   SecretKey key = NewKey();
@@ -88,10 +98,11 @@ TEST(StreamAead, TwoEncryptionsOfTheSameBytesDiffer) {
   EXPECT_NE(Encrypt(key, "x", plain), Encrypt(key, "x", plain));
 }
 
-TEST(StreamAead, CiphertextSizeCountsOneTagPerChunkAndAnEmptyLastChunk) {
-  EXPECT_EQ(stream_aead::CiphertextSize(0), kHeaderSize + kTagSize);
-  EXPECT_EQ(stream_aead::CiphertextSize(kChunkSize), kHeaderSize + kSealedChunk);
-  EXPECT_EQ(stream_aead::CiphertextSize(kChunkSize + 1), kHeaderSize + kSealedChunk + 1 + kTagSize);
+TEST(StreamAead, CiphertextSizeCountsTheIdentityAndOneTagPerChunk) {
+  EXPECT_EQ(stream_aead::CiphertextSize(0), kHeaderSize + kIdentitySize + kTagSize);
+  EXPECT_EQ(stream_aead::CiphertextSize(kChunkSize - kIdentitySize), kHeaderSize + kSealedChunk);
+  EXPECT_EQ(stream_aead::CiphertextSize(kChunkSize - kIdentitySize + 1),
+            kHeaderSize + kSealedChunk + 1 + kTagSize);
 }
 
 TEST(StreamAead, FlippedBitNamesTheChunk) {
@@ -102,8 +113,9 @@ TEST(StreamAead, FlippedBitNamesTheChunk) {
   Status s = Decrypt(key, "a", sealed, &seen);
   EXPECT_EQ(s.code(), StatusCode::kVerificationFailed);
   EXPECT_EQ(s.message().rfind("chunk 1 failed authentication", 0), 0u) << s.message();
-  // Only chunk 0, whose tag checked, reached the sink.
-  EXPECT_EQ(seen.size(), kChunkSize);
+  // Only chunk 0, whose tag checked, reached the sink (less the bytes held back in case they are
+  // the identity).
+  EXPECT_EQ(seen.size(), kChunkSize - kIdentitySize);
 }
 
 TEST(StreamAead, FlippedTagBitInTheLastChunkIsRefused) {
@@ -133,7 +145,7 @@ TEST(StreamAead, ChunkSwappedFromAnotherObjectWithTheSameKeyIsRefused) {
   EXPECT_EQ(s.message().rfind("chunk 1 failed authentication", 0), 0u) << s.message();
 }
 
-TEST(StreamAead, SameIdentityDifferentObjectChunkIsRefused) {
+TEST(StreamAead, ChunkOfAnotherObjectUnderTheSameIdentityIsRefused) {
   // Even under the same identity, each object's salt gives it its own key.
   SecretKey key = NewKey();
   Bytes plain = Plaintext(2 * kChunkSize);
@@ -144,13 +156,24 @@ TEST(StreamAead, SameIdentityDifferentObjectChunkIsRefused) {
   EXPECT_EQ(DecryptStatus(key, "same", a).code(), StatusCode::kVerificationFailed);
 }
 
-TEST(StreamAead, WrongIdentityOrKeyIsRefused) {
+TEST(StreamAead, WholeObjectUnderAnotherIdentityIsNamedWithItsOwnIdentity) {
+  SecretKey key = NewKey();
+  Bytes b = Encrypt(key, "b", Plaintext(kChunkSize + 10));
+  StreamDecryptor dec(key, Id("a"), [](ByteView) { return Status::Ok(); });
+  ASSERT_TRUE(dec.Update(b).ok());
+  Status s = dec.Finish();
+  EXPECT_EQ(s.code(), StatusCode::kVerificationFailed);
+  EXPECT_EQ(s.message(), "wrong identity: these are the bytes of " + HexEncode(Id("b")));
+  ASSERT_TRUE(dec.other_identity().has_value());
+  EXPECT_EQ(*dec.other_identity(), Id("b"));
+}
+
+TEST(StreamAead, WrongKeyIsRefusedAtTheFirstChunk) {
   SecretKey key = NewKey();
   Bytes sealed = Encrypt(key, "a", Plaintext(50));
-  EXPECT_EQ(DecryptStatus(key, "b", sealed).message().rfind("chunk 0 failed authentication", 0),
-            0u);
   SecretKey other = NewKey();
-  EXPECT_EQ(DecryptStatus(other, "a", sealed).code(), StatusCode::kVerificationFailed);
+  EXPECT_EQ(DecryptStatus(other, "a", sealed).message().rfind("chunk 0 failed authentication", 0),
+            0u);
 }
 
 TEST(StreamAead, MissingLastChunkIsNamedTruncated) {
@@ -182,7 +205,7 @@ TEST(StreamAead, HeaderOnlyAndShortHeaderAreNamedTruncated) {
 
 TEST(StreamAead, ExtraBytesAfterTheLastChunkAreNamed) {
   SecretKey key = NewKey();
-  Bytes sealed = Encrypt(key, "a", Plaintext(kChunkSize));
+  Bytes sealed = Encrypt(key, "a", Plaintext(kChunkSize - kIdentitySize));
   sealed.push_back(0);
   Status s = DecryptStatus(key, "a", sealed);
   EXPECT_EQ(s.code(), StatusCode::kVerificationFailed);
@@ -211,11 +234,11 @@ TEST(StreamAead, ChangedSaltOrNoncePrefixIsRefused) {
 
 TEST(StreamAead, CallsAfterFinishAreRefused) {
   SecretKey key = NewKey();
-  auto enc = StreamEncryptor::Start(key, AsBytes("a"), [](ByteView) { return Status::Ok(); });
+  auto enc = StreamEncryptor::Start(key, [](ByteView) { return Status::Ok(); });
   ASSERT_TRUE(enc.ok());
-  ASSERT_TRUE(enc->Finish().ok());
+  ASSERT_TRUE(enc->Finish(Id("a")).ok());
   EXPECT_EQ(enc->Update(AsBytes("x")).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(enc->Finish().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(enc->Finish(Id("a")).code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -14,9 +14,9 @@ namespace evidence {
 namespace stream_aead {
 
 std::uint64_t CiphertextSize(std::uint64_t plaintext_size) {
-  const std::uint64_t chunks =
-      std::max<std::uint64_t>(1, (plaintext_size + kChunkSize - 1) / kChunkSize);
-  return kHeaderSize + plaintext_size + chunks * kTagSize;
+  const std::uint64_t stream = plaintext_size + kIdentitySize;
+  const std::uint64_t chunks = (stream + kChunkSize - 1) / kChunkSize;
+  return kHeaderSize + stream + chunks * kTagSize;
 }
 
 }  // namespace stream_aead
@@ -45,12 +45,14 @@ Status OpenSslError(std::string_view what) {
   return Status::IoError(std::string(what) + ": " + ossl::DrainErrors());
 }
 
-// The object's own AES-GCM context: its key derived from the content key, the header's salt and
-// the identity.
+constexpr std::string_view kObjectKeyInfo = "evidence object v1";
+
+// The object's own AES-GCM context: its key derived from the content key and the header's salt.
 Result<ossl::CipherCtxPtr> ObjectCipher(const SecretKey& content_key, const Salt& salt,
-                                        ByteView identity, bool encrypt) {
+                                        bool encrypt) {
   EVIDENCE_ASSIGN_OR_RETURN(
-      SecretKey key, HkdfSha256(content_key.bytes(InsecureSecretKeyAccess::Get()), salt, identity));
+      SecretKey key,
+      HkdfSha256(content_key.bytes(InsecureSecretKeyAccess::Get()), salt, AsBytes(kObjectKeyInfo)));
   ossl::CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
   const std::uint8_t* k = key.bytes(InsecureSecretKeyAccess::Get()).data();
   if (!ctx ||
@@ -100,7 +102,7 @@ StreamEncryptor::StreamEncryptor(StreamEncryptor&&) noexcept = default;
 StreamEncryptor& StreamEncryptor::operator=(StreamEncryptor&&) noexcept = default;
 StreamEncryptor::~StreamEncryptor() = default;
 
-Result<StreamEncryptor> StreamEncryptor::Start(const SecretKey& key, ByteView identity, Sink sink) {
+Result<StreamEncryptor> StreamEncryptor::Start(const SecretKey& key, Sink sink) {
   auto impl = std::make_unique<Impl>();
   std::array<std::uint8_t, kHeaderSize> header{};
   header[0] = kVersion;
@@ -110,7 +112,7 @@ Result<StreamEncryptor> StreamEncryptor::Start(const SecretKey& key, ByteView id
   Salt salt{};
   std::memcpy(salt.data(), header.data() + 1, kSaltSize);
   std::memcpy(impl->prefix.data(), header.data() + 1 + kSaltSize, kNoncePrefixSize);
-  EVIDENCE_ASSIGN_OR_RETURN(impl->ctx, ObjectCipher(key, salt, identity, /*encrypt=*/true));
+  EVIDENCE_ASSIGN_OR_RETURN(impl->ctx, ObjectCipher(key, salt, /*encrypt=*/true));
   impl->sink = std::move(sink);
   EVIDENCE_RETURN_IF_ERROR(impl->sink(header));
   return StreamEncryptor(std::move(impl));
@@ -136,15 +138,15 @@ Status StreamEncryptor::Update(ByteView plaintext) {
   return Status::Ok();
 }
 
-Status StreamEncryptor::Finish() {
-  if (!impl_ || impl_->done) return Status::InvalidArgument("stream encrypt: already finished");
+Status StreamEncryptor::Finish(const Identity& identity) {
+  EVIDENCE_RETURN_IF_ERROR(Update(identity));
   impl_->done = true;
   return impl_->Seal(/*last=*/true);
 }
 
 struct StreamDecryptor::Impl {
   const SecretKey* key;
-  Bytes identity;
+  Identity identity{};
   Sink sink;
   ossl::CipherCtxPtr ctx;  // set once the header is complete
   std::array<std::uint8_t, kHeaderSize> header{};
@@ -152,11 +154,19 @@ struct StreamDecryptor::Impl {
   std::uint64_t counter = 0;
   Bytes sealed = Bytes(kChunkSize + kTagSize);
   std::size_t have = 0;
-  Bytes plain = Bytes(kChunkSize);
+  // Decrypted chunks land at kIdentitySize; the last kIdentitySize bytes of the stream seen so far
+  // are held back just before them, since the final ones are the identity, not plaintext.
+  Bytes plain = Bytes(kIdentitySize + kChunkSize);
+  std::array<std::uint8_t, kIdentitySize> held{};
+  std::size_t held_size = 0;
+  std::optional<Identity> other;
   Status failed = Status::Ok();
   bool done = false;
 
-  ~Impl() { OPENSSL_cleanse(plain.data(), plain.size()); }
+  ~Impl() {
+    OPENSSL_cleanse(plain.data(), plain.size());
+    OPENSSL_cleanse(held.data(), held.size());
+  }
 
   std::string Chunk() const { return "chunk " + std::to_string(counter); }
 
@@ -164,16 +174,16 @@ struct StreamDecryptor::Impl {
   Result<bool> TryOpen(bool last) {
     Nonce nonce = ChunkNonce(header.data() + 1 + kSaltSize, counter, last);
     const std::size_t body = have - kTagSize;
+    std::uint8_t* out = plain.data() + kIdentitySize;
     int len = 0;
     int fin = 0;
     if (EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, nonce.data()) != 1 ||
-        EVP_DecryptUpdate(ctx.get(), plain.data(), &len, sealed.data(), static_cast<int>(body)) !=
-            1 ||
+        EVP_DecryptUpdate(ctx.get(), out, &len, sealed.data(), static_cast<int>(body)) != 1 ||
         EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize),
                             sealed.data() + body) != 1) {
       return OpenSslError("stream decrypt");
     }
-    if (EVP_DecryptFinal_ex(ctx.get(), plain.data() + len, &fin) != 1) {
+    if (EVP_DecryptFinal_ex(ctx.get(), out + len, &fin) != 1) {
       ERR_clear_error();
       return false;
     }
@@ -183,20 +193,33 @@ struct StreamDecryptor::Impl {
   Status AuthenticationFailed() const {
     return Status::VerificationFailed(Chunk() +
                                       " failed authentication (a changed byte, chunks reordered, "
-                                      "a chunk of another object, or the wrong key or identity)");
+                                      "a chunk of another object, or the wrong key)");
+  }
+
+  // Hands on the `n` bytes just decrypted, less the last kIdentitySize bytes of the stream so far.
+  Status Emit(std::size_t n) {
+    std::uint8_t* start = plain.data() + kIdentitySize - held_size;
+    std::memcpy(start, held.data(), held_size);
+    const std::size_t total = held_size + n;
+    const std::size_t keep = std::min(total, kIdentitySize);
+    std::memcpy(held.data(), start + total - keep, keep);
+    held_size = keep;
+    if (total == keep) return Status::Ok();
+    return sink(ByteView(start, total - keep));
   }
 
   // Opens the buffered chunk and hands its plaintext on. A chunk that fails under its expected
   // flag is tried under the other one only to name the damage: a stream cut at a chunk boundary,
   // or a last chunk followed by more.
   Status Open(bool last) {
-    if (counter >= kMaxChunks)
+    if (counter >= kMaxChunks) {
       return Status::VerificationFailed("more chunks than the format allows");
+    }
     EVIDENCE_ASSIGN_OR_RETURN(bool ok, TryOpen(last));
     if (!ok) {
       if (have != kChunkSize + kTagSize) return AuthenticationFailed();
-      EVIDENCE_ASSIGN_OR_RETURN(bool other, TryOpen(!last));
-      if (!other) return AuthenticationFailed();
+      EVIDENCE_ASSIGN_OR_RETURN(bool other_flag, TryOpen(!last));
+      if (!other_flag) return AuthenticationFailed();
       if (last) {
         return Status::VerificationFailed("truncated: " + Chunk() +
                                           " is not the last chunk (the rest is missing)");
@@ -206,7 +229,7 @@ struct StreamDecryptor::Impl {
     const std::size_t n = have - kTagSize;
     ++counter;
     have = 0;
-    return sink(ByteView(plain.data(), n));
+    return Emit(n);
   }
 
   Status Header() {
@@ -217,7 +240,7 @@ struct StreamDecryptor::Impl {
     if (header_have < kHeaderSize) return Status::Ok();
     Salt salt{};
     std::memcpy(salt.data(), header.data() + 1, kSaltSize);
-    EVIDENCE_ASSIGN_OR_RETURN(ctx, ObjectCipher(*key, salt, identity, /*encrypt=*/false));
+    EVIDENCE_ASSIGN_OR_RETURN(ctx, ObjectCipher(*key, salt, /*encrypt=*/false));
     return Status::Ok();
   }
 
@@ -245,18 +268,30 @@ struct StreamDecryptor::Impl {
       return Status::VerificationFailed("truncated header (" + std::to_string(header_have) +
                                         " of " + std::to_string(kHeaderSize) + " bytes)");
     }
-    if (have < kTagSize) {
+    if (have <= kTagSize) {
       if (have == 0 && counter == 0) return Status::VerificationFailed("truncated: no chunk");
       return Status::VerificationFailed("truncated: " + Chunk() + " is shorter than its tag");
     }
-    return Open(/*last=*/true);
+    EVIDENCE_RETURN_IF_ERROR(Open(/*last=*/true));
+    // Only an authentic stream gets here, so a short or different identity was sealed by someone
+    // holding the key: it is another object's stream.
+    if (held_size != kIdentitySize) {
+      return Status::VerificationFailed("truncated: the stream is shorter than its identity");
+    }
+    if (std::memcmp(held.data(), identity.data(), kIdentitySize) != 0) {
+      other.emplace();
+      std::memcpy(other->data(), held.data(), kIdentitySize);
+      return Status::VerificationFailed("wrong identity: these are the bytes of " +
+                                        HexEncode(*other));
+    }
+    return Status::Ok();
   }
 };
 
-StreamDecryptor::StreamDecryptor(const SecretKey& key, ByteView identity, Sink sink)
+StreamDecryptor::StreamDecryptor(const SecretKey& key, const Identity& identity, Sink sink)
     : impl_(std::make_unique<Impl>()) {
   impl_->key = &key;
-  impl_->identity.assign(identity.begin(), identity.end());
+  impl_->identity = identity;
   impl_->sink = std::move(sink);
 }
 StreamDecryptor::StreamDecryptor(StreamDecryptor&&) noexcept = default;
@@ -277,5 +312,7 @@ Status StreamDecryptor::Finish() {
   impl_->failed = impl_->Finish();
   return impl_->failed;
 }
+
+std::optional<Identity> StreamDecryptor::other_identity() const { return impl_->other; }
 
 }  // namespace evidence
