@@ -1,5 +1,5 @@
 // The case key: a random 256-bit key that encrypts a case's content at rest, and the file that
-// keeps it wrapped under the passphrase (CASE/keys/case.key, docs/key-file.md "The case key
+// keeps it wrapped under the passphrase (CASE/keys/case-key.sealed, docs/key-file.md "The case key
 // file"). It is never used directly: HKDF-SHA-256 derives one subkey per purpose, so that a
 // weakness in one use (say, the keyed object names) gives nothing about another.
 #pragma once
