@@ -79,10 +79,16 @@ TEST_P(StreamAeadRoundTrip, GivesBackThePlaintextAndHasTheComputedLength) {
   Status s = Decrypt(key, "object-a", sealed, &back);
   ASSERT_TRUE(s.ok()) << s.message();
   EXPECT_EQ(back, plain);
-  // The same plaintext in one piece, and byte by byte for the small ones.
+  // The ciphertext in one piece (whole chunks are then opened in place), and a stream made from
+  // the plaintext in one piece (whole chunks sealed in place).
   Bytes whole;
   ASSERT_TRUE(Decrypt(key, "object-a", sealed, &whole, sealed.size() + 1).ok());
   EXPECT_EQ(whole, plain);
+  Bytes sealed_whole = Encrypt(key, "object-a", plain, plain.size() + 1);
+  EXPECT_EQ(sealed_whole.size(), sealed.size());
+  Bytes back_whole;
+  ASSERT_TRUE(Decrypt(key, "object-a", sealed_whole, &back_whole).ok());
+  EXPECT_EQ(back_whole, plain);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, StreamAeadRoundTrip,
