@@ -37,7 +37,9 @@ class SecretKey {
   bool locked() const { return block_->locked; }
 
  private:
-  struct Block {
+  // A page of its own: mlock does not count, so one munlock unlocks the whole page, and a key
+  // destroyed beside a live one on a shared page would leave the live one swappable.
+  struct alignas(4096) Block {
     std::array<std::uint8_t, kSize> key{};
     bool locked = false;
     Block();
