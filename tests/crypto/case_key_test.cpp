@@ -12,6 +12,7 @@
 #include "evidence/key_file.hpp"
 #include "evidence/signing.hpp"
 #include "signing_key_file.hpp"
+#include "testing.hpp"
 
 namespace evidence {
 namespace {
@@ -160,6 +161,25 @@ TEST(CaseKey, RewrapRefusesAnEmptyNewPassphrase) {
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(st.message(),
             "new passphrase: the passphrase is empty (give none to store the key unencrypted)");
+}
+
+// The key hierarchy as docs/case-format.md ("Encryption at rest") gives it, derived by Python's
+// `cryptography` HKDF: the three subkeys come from the root with no salt and their labels.
+TEST(CaseKey, PythonDerivesTheDocumentedSubkeys) {
+  constexpr const char* kScript = R"PY(
+import sys
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives import hashes
+root = bytes.fromhex(sys.argv[1])
+for label in ('object encryption', 'object naming', 'ledger columns'):
+    info = ('evidence case key v1: ' + label).encode()
+    print(HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(root).hex())
+)PY";
+  CaseKey key = std::move(CaseKey::Generate().value());
+  auto r = testing::RunProgram({"python3", "-c", kScript, HexRoot(key)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, Hex(key.object_encryption()) + "\n" + Hex(key.object_naming()) + "\n" +
+                       Hex(key.ledger_columns()) + "\n");
 }
 
 }  // namespace

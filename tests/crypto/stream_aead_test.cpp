@@ -9,6 +9,7 @@
 
 #include "evidence/bytes.hpp"
 #include "evidence/hash.hpp"
+#include "testing.hpp"
 
 namespace evidence {
 namespace {
@@ -245,6 +246,40 @@ TEST(StreamAead, CallsAfterFinishAreRefused) {
   ASSERT_TRUE(enc->Finish(Id("a")).ok());
   EXPECT_EQ(enc->Update(AsBytes("x")).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(enc->Finish(Id("a")).code(), StatusCode::kInvalidArgument);
+}
+
+// The format as docs/case-format.md ("Encryption at rest") describes it, read by an independent
+// implementation: Python's `cryptography` HKDF and AESGCM, and nothing of ours.
+TEST(StreamAead, PythonDecryptsTheDocumentedFormat) {
+  constexpr const char* kScript = R"PY(
+import hashlib, sys
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives import hashes
+content_key = bytes.fromhex(sys.argv[1])
+data = open(sys.argv[2], 'rb').read()
+assert data[0] == 1
+salt, prefix, body = data[1:33], data[33:40], data[40:]
+key = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt,
+           info=b'evidence object v1').derive(content_key)
+size = 65536 + 16
+chunks = [body[i:i + size] for i in range(0, len(body), size)]
+stream = b''
+for i, chunk in enumerate(chunks):
+    last = b'\x01' if i == len(chunks) - 1 else b'\x00'
+    stream += AESGCM(key).decrypt(prefix + i.to_bytes(4, 'big') + last, chunk, None)
+print(hashlib.sha256(stream[:-32]).hexdigest(), stream[-32:].hex())
+)PY";
+  testing::TempDir dir;
+  SecretKey key = NewKey();
+  Bytes plain = Plaintext(2 * kChunkSize + 100);
+  Bytes sealed = Encrypt(key, "python", plain);
+  testing::WriteFile(dir / "stream", std::string(AsChars(sealed)));
+  auto r = testing::RunProgram({"python3", "-c", kScript,
+                                HexEncode(key.bytes(InsecureSecretKeyAccess::Get())),
+                                (dir / "stream").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, DigestHex(Sha256::Of(ByteView(plain))) + " " + HexEncode(Id("python")) + "\n");
 }
 
 }  // namespace

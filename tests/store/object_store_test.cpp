@@ -252,6 +252,14 @@ TEST_F(EncryptedObjectStoreTest, RoundTripKeepsNeitherThePlaintextNorItsHashOnDi
 
   const std::string name = encrypted_.NameFor(o.sha256);
   EXPECT_NE(name, DigestHex(o.sha256));
+  // The keyed name as docs/case-format.md gives it, computed by Python's hmac.
+  auto py = testing::RunProgram(
+      {"python3", "-c",
+       "import hmac, hashlib, sys; print(hmac.new(bytes.fromhex(sys.argv[1]), "
+       "bytes.fromhex(sys.argv[2]), hashlib.sha256).hexdigest())",
+       HexEncode(key_.object_naming().bytes(InsecureSecretKeyAccess::Get())), DigestHex(o.sha256)});
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+  EXPECT_EQ(py.out, name + "\n");
   EXPECT_EQ(encrypted_.RelativePathFor(o.sha256),
             "objects/" + name.substr(0, 2) + "/" + name.substr(2));
   EXPECT_FALSE(fs::exists(store_.PathFor(o.sha256)));
