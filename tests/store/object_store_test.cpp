@@ -1,18 +1,23 @@
 // The object store (libevidence/src/store/object_store.hpp) on a real folder: what goes in comes
 // back out byte for byte, a changed or missing object is refused naming it, and a staged copy
-// that is discarded or never committed leaves no object behind.
+// that is discarded or never committed leaves no object behind; given the case key, the same
+// holds of encrypted objects, and each kind of damage to one is named.
 #include "object_store.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
+#include "case_key.hpp"
 #include "evidence/bytes.hpp"
 #include "evidence/hash.hpp"
 #include "file_system.hpp"
+#include "status_macros.hpp"
+#include "stream_aead.hpp"
 #include "testing.hpp"
 
 namespace evidence {
@@ -196,6 +201,273 @@ TEST_F(ObjectStoreTest, UnreadableSourceIsBadInputAndStagesNothing) {
   ASSERT_FALSE(staged.ok());
   EXPECT_EQ(staged.status().code(), StatusCode::kNotFound);
   EXPECT_TRUE(TmpFiles().empty());
+}
+
+// The same store given the case key: objects are encrypted at rest under keyed names
+// (docs/case-format.md, "Encryption at rest"), and each kind of damage is named.
+class EncryptedObjectStoreTest : public ObjectStoreTest {
+ protected:
+  EncryptedObjectStoreTest()
+      : key_(std::move(CaseKey::Generate().value())),
+        encrypted_(tmp_ / "case", FileSystem::Default(), &key_) {}
+
+  StagedObject PutEncrypted(const std::string& content) {
+    fs::path source = tmp_ / ("source-" + std::to_string(++sources_));
+    WriteFile(source, content);
+    auto staged = encrypted_.Stage(source);
+    EXPECT_TRUE(staged.ok()) << staged.status().message();
+    EXPECT_TRUE(encrypted_.Commit(*staged).ok());
+    return *staged;
+  }
+
+  Status GetEncrypted(const StagedObject& o, std::string* out) {
+    return encrypted_.Stream(o.sha256, o.size, [&](ByteView chunk) {
+      out->append(chunk.begin(), chunk.end());
+      return Status::Ok();
+    });
+  }
+
+  // Rewrites a stored (read-only) object's bytes.
+  void Overwrite(const fs::path& path, const std::string& bytes) {
+    fs::permissions(path, fs::perms::owner_write, fs::perm_options::add);
+    WriteFile(path, bytes);
+  }
+
+  // Content of `n` bytes with a marker string at the start.
+  static std::string Content(std::size_t n, char fill = 'q') {
+    std::string s = "MARKER-plaintext-evidence-words ";
+    s.resize(n, fill);
+    return s;
+  }
+
+  CaseKey key_;
+  ObjectStore encrypted_;
+};
+
+TEST_F(EncryptedObjectStoreTest, RoundTripKeepsNeitherThePlaintextNorItsHashOnDisk) {
+  std::string content = Content(300000);  // several chunks and more than one read block
+  StagedObject o = PutEncrypted(content);
+  EXPECT_EQ(o.size, content.size());
+  EXPECT_EQ(o.sha256, Sha256::Of(std::string_view(content)));
+
+  const std::string name = encrypted_.NameFor(o.sha256);
+  EXPECT_NE(name, DigestHex(o.sha256));
+  // The keyed name as docs/case-format.md gives it, computed by Python's hmac.
+  auto py = testing::RunProgram(
+      {"python3", "-c",
+       "import hmac, hashlib, sys; print(hmac.new(bytes.fromhex(sys.argv[1]), "
+       "bytes.fromhex(sys.argv[2]), hashlib.sha256).hexdigest())",
+       HexEncode(key_.object_naming().bytes(InsecureSecretKeyAccess::Get())), DigestHex(o.sha256)});
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+  EXPECT_EQ(py.out, name + "\n");
+  EXPECT_EQ(encrypted_.RelativePathFor(o.sha256),
+            "objects/" + name.substr(0, 2) + "/" + name.substr(2));
+  EXPECT_FALSE(fs::exists(store_.PathFor(o.sha256)));
+  std::string on_disk = ReadFile(encrypted_.PathFor(o.sha256));
+  EXPECT_EQ(on_disk.size(), stream_aead::CiphertextSize(content.size()));
+  EXPECT_EQ(on_disk.find("MARKER"), std::string::npos);
+  EXPECT_EQ(on_disk.find(std::string(64, 'q')), std::string::npos);
+
+  std::string back;
+  Status s = GetEncrypted(o, &back);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(back, content);
+  auto check = encrypted_.Rehash(o.sha256, o.size);
+  ASSERT_TRUE(check.ok()) << check.status().message();
+  EXPECT_EQ(check->sha256, o.sha256);
+  EXPECT_EQ(check->size, o.size);
+  std::string whole(o.size, '\0');
+  ASSERT_TRUE(encrypted_
+                  .ReadInto(o.sha256, std::span<std::uint8_t>(
+                                          reinterpret_cast<std::uint8_t*>(whole.data()), o.size))
+                  .ok());
+  EXPECT_EQ(whole, content);
+  fs::path dest = tmp_ / "extracted";
+  ASSERT_TRUE(encrypted_.CopyOut(o.sha256, o.size, dest).ok());
+  EXPECT_EQ(ReadFile(dest), content);
+
+  auto listed = encrypted_.ListObjects();
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(*listed, std::vector<std::string>{name});
+  EXPECT_TRUE(TmpFiles().empty());
+}
+
+TEST_F(EncryptedObjectStoreTest, EveryWayInEncryptsTheSameWay) {
+  std::string empty_back;
+  StagedObject empty = PutEncrypted("");
+  ASSERT_TRUE(GetEncrypted(empty, &empty_back).ok());
+  EXPECT_EQ(empty_back, "");
+
+  std::string content = Content(70000);
+  auto from = encrypted_.StageFrom([&](const std::function<Status(ByteView)>& sink) {
+    EVIDENCE_RETURN_IF_ERROR(sink(AsBytes(std::string_view(content).substr(0, 1000))));
+    return sink(AsBytes(std::string_view(content).substr(1000)));
+  });
+  ASSERT_TRUE(from.ok()) << from.status().message();
+  ASSERT_TRUE(encrypted_.Commit(*from).ok());
+  std::string back;
+  ASSERT_TRUE(GetEncrypted(*from, &back).ok());
+  EXPECT_EQ(back, content);
+
+  fs::path source = tmp_ / "batch-source";
+  WriteFile(source, Content(5, 'z'));
+  std::vector<UnsyncedObject> batch;
+  auto u = encrypted_.StageUnsynced(source);
+  ASSERT_TRUE(u.ok()) << u.status().message();
+  batch.push_back(*u);
+  std::vector<fs::path> added;
+  ASSERT_TRUE(encrypted_.CommitBatch(batch, &added).ok());
+  EXPECT_EQ(added, std::vector<fs::path>{encrypted_.PathFor(u->staged.sha256)});
+  EXPECT_EQ(ReadFile(added[0]).find("MARKER"), std::string::npos);
+}
+
+TEST_F(EncryptedObjectStoreTest, FlippedCiphertextByteNamesTheObjectAndTheChunk) {
+  StagedObject o = PutEncrypted(Content(200000));
+  fs::path path = encrypted_.PathFor(o.sha256);
+  std::string bytes = ReadFile(path);
+  bytes[stream_aead::kHeaderSize + stream_aead::kChunkSize + stream_aead::kTagSize + 9] ^= 0x04;
+  Overwrite(path, bytes);
+
+  auto check = encrypted_.Rehash(o.sha256, o.size);
+  ASSERT_FALSE(check.ok());
+  EXPECT_EQ(check.status().code(), StatusCode::kVerificationFailed);
+  EXPECT_EQ(check.status().message().rfind(
+                encrypted_.RelativePathFor(o.sha256) + ": chunk 1 failed authentication", 0),
+            0u)
+      << check.status().message();
+  fs::path dest = tmp_ / "extracted";
+  EXPECT_EQ(encrypted_.CopyOut(o.sha256, o.size, dest).code(), StatusCode::kVerificationFailed);
+  EXPECT_FALSE(fs::exists(dest)) << "a changed object must not be handed out";
+}
+
+TEST_F(EncryptedObjectStoreTest, ReorderedChunksAreNamed) {
+  StagedObject o = PutEncrypted(Content(3 * stream_aead::kChunkSize));
+  fs::path path = encrypted_.PathFor(o.sha256);
+  std::string bytes = ReadFile(path);
+  const std::size_t chunk = stream_aead::kChunkSize + stream_aead::kTagSize;
+  std::string first = bytes.substr(stream_aead::kHeaderSize, chunk);
+  bytes.replace(stream_aead::kHeaderSize, chunk,
+                bytes.substr(stream_aead::kHeaderSize + chunk, chunk));
+  bytes.replace(stream_aead::kHeaderSize + chunk, chunk, first);
+  Overwrite(path, bytes);
+  std::string back;
+  Status s = GetEncrypted(o, &back);
+  EXPECT_EQ(s.message().rfind(encrypted_.RelativePathFor(o.sha256) + ": chunk 0 failed", 0), 0u)
+      << s.message();
+}
+
+TEST_F(EncryptedObjectStoreTest, TruncatedOrLengthenedObjectIsNamedByItsLength) {
+  StagedObject o = PutEncrypted(Content(100000));
+  fs::path path = encrypted_.PathFor(o.sha256);
+  std::string bytes = ReadFile(path);
+  const std::string rel = encrypted_.RelativePathFor(o.sha256);
+  const std::string expected = std::to_string(stream_aead::CiphertextSize(o.size));
+
+  Overwrite(path, bytes.substr(0, bytes.size() - 100));
+  auto truncated = encrypted_.Rehash(o.sha256, o.size);
+  ASSERT_FALSE(truncated.ok());
+  EXPECT_EQ(truncated.status().code(), StatusCode::kVerificationFailed);
+  EXPECT_EQ(truncated.status().message(),
+            rel + " is " + std::to_string(bytes.size() - 100) + " bytes, not the " + expected +
+                " that encrypting the 100000 bytes recorded gives (truncated)");
+
+  Overwrite(path, bytes + "x");
+  auto longer = encrypted_.Rehash(o.sha256, o.size);
+  ASSERT_FALSE(longer.ok());
+  EXPECT_NE(longer.status().message().find("(bytes added)"), std::string::npos)
+      << longer.status().message();
+}
+
+TEST_F(EncryptedObjectStoreTest, SwappedObjectsAreNamedAsEachOther) {
+  StagedObject a = PutEncrypted(Content(1000, 'a'));
+  StagedObject b = PutEncrypted(Content(1000, 'b'));
+  fs::path pa = encrypted_.PathFor(a.sha256);
+  fs::path pb = encrypted_.PathFor(b.sha256);
+  std::string bytes_a = ReadFile(pa);
+  std::string bytes_b = ReadFile(pb);
+  Overwrite(pa, bytes_b);
+  Overwrite(pb, bytes_a);
+
+  std::string back;
+  Status s = GetEncrypted(a, &back);
+  EXPECT_EQ(s.code(), StatusCode::kVerificationFailed);
+  EXPECT_EQ(s.message(), encrypted_.RelativePathFor(a.sha256) + " holds the bytes of " +
+                             encrypted_.RelativePathFor(b.sha256) +
+                             " (objects swapped or copied over)");
+  EXPECT_EQ(encrypted_.Rehash(b.sha256, b.size).status().message(),
+            encrypted_.RelativePathFor(b.sha256) + " holds the bytes of " +
+                encrypted_.RelativePathFor(a.sha256) + " (objects swapped or copied over)");
+}
+
+TEST_F(EncryptedObjectStoreTest, PlaintextAndEncryptedStoresNeverConfuseEachOther) {
+  std::string content = Content(500);
+  StagedObject plain = Put(content);
+  // The encrypted store looks for the keyed name: the plaintext object is not its object.
+  EXPECT_EQ(encrypted_.Rehash(plain.sha256, plain.size).status().code(), StatusCode::kNotFound);
+  std::string other = Content(600, 'e');
+  StagedObject enc = PutEncrypted(other);
+  EXPECT_EQ(store_.Rehash(enc.sha256, enc.size).status().code(), StatusCode::kNotFound);
+
+  // Plaintext bytes of the right length put under the keyed name fail as ciphertext.
+  fs::path keyed = encrypted_.PathFor(enc.sha256);
+  std::string fake = other;
+  fake.resize(stream_aead::CiphertextSize(enc.size), ' ');
+  Overwrite(keyed, fake);
+  Status s = encrypted_.Rehash(enc.sha256, enc.size).status();
+  EXPECT_EQ(s.code(), StatusCode::kVerificationFailed);
+  EXPECT_NE(s.message().find(encrypted_.RelativePathFor(enc.sha256) + ": "), std::string::npos)
+      << s.message();
+  // The plaintext store takes ciphertext under the plain name for changed bytes, not evidence.
+  StagedObject third = Put(Content(700, 't'));
+  auto sealed_copy = encrypted_.Stage(tmp_ / ("source-" + std::to_string(sources_)));
+  ASSERT_TRUE(sealed_copy.ok());
+  Overwrite(store_.PathFor(third.sha256), ReadFile(sealed_copy->temp_path));
+  encrypted_.Discard(*sealed_copy);
+  EXPECT_EQ(store_.Rehash(third.sha256, third.size).status().code(),
+            StatusCode::kVerificationFailed);
+}
+
+TEST_F(EncryptedObjectStoreTest, AnotherCaseKeyFindsNothingAndOpensNothing) {
+  StagedObject o = PutEncrypted(Content(100));
+  CaseKey other_key = std::move(CaseKey::Generate().value());
+  ObjectStore other(tmp_ / "case", FileSystem::Default(), &other_key);
+  EXPECT_EQ(other.Rehash(o.sha256, o.size).status().code(), StatusCode::kNotFound);
+  fs::create_directories(other.PathFor(o.sha256).parent_path());
+  fs::copy_file(encrypted_.PathFor(o.sha256), other.PathFor(o.sha256));
+  Status s = other.Rehash(o.sha256, o.size).status();
+  EXPECT_EQ(s.message(), other.RelativePathFor(o.sha256) +
+                             ": chunk 0 failed authentication (a changed byte, chunks reordered, "
+                             "a chunk of another object, or the wrong key)");
+}
+
+TEST_F(EncryptedObjectStoreTest, PlaintextFileIsASealedMemoryFile) {
+  std::string content = Content(150000);
+  StagedObject o = PutEncrypted(content);
+  auto fd = encrypted_.PlaintextFile(o.sha256, o.size);
+  ASSERT_TRUE(fd.ok()) << fd.status().message();
+  std::string back(content.size() + 10, '\0');
+  std::size_t got = 0;
+  for (;;) {
+    ssize_t n = ::read(fd->get(), back.data() + got, back.size() - got);
+    ASSERT_GE(n, 0);
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  back.resize(got);
+  EXPECT_EQ(back, content);
+  EXPECT_LT(::write(fd->get(), "x", 1), 0) << "the memory file must be sealed against writes";
+  char link[256] = {};
+  std::string proc = "/proc/self/fd/" + std::to_string(fd->get());
+  ASSERT_GT(::readlink(proc.c_str(), link, sizeof link - 1), 0);
+  EXPECT_EQ(std::string(link).rfind("/memfd:evidence-object", 0), 0u) << link;
+
+  // A damaged object gives no file at all.
+  fs::path path = encrypted_.PathFor(o.sha256);
+  std::string bytes = ReadFile(path);
+  bytes[stream_aead::kHeaderSize + 3] ^= 1;
+  Overwrite(path, bytes);
+  EXPECT_EQ(encrypted_.PlaintextFile(o.sha256, o.size).status().code(),
+            StatusCode::kVerificationFailed);
 }
 
 }  // namespace

@@ -1,15 +1,19 @@
 #include "object_store.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <memory>
+#include <new>
+#include <optional>
 #include <random>
 
 #include "status_macros.hpp"
+#include "stream_aead.hpp"
 #include "unique_fd.hpp"
 
 namespace evidence {
@@ -53,19 +57,83 @@ bool AlreadyStored(const fs::path& dest, std::uint64_t size) {
          static_cast<std::uint64_t>(st.st_size) == size;
 }
 
+// The keyed name of an object: HMAC-SHA-256 of its SHA-256 under the naming subkey, so a file
+// name says nothing about the content to someone without the case key. HMAC fails only when
+// OpenSSL cannot allocate, which is an allocation failure like any other here.
+stream_aead::Identity KeyedName(const CaseKey& key, const Sha256Digest& digest) {
+  auto mac = HmacSha256(key.object_naming(), digest);
+  if (!mac.ok()) throw std::bad_alloc();
+  return *mac;
+}
+
+std::string RelativePathOfName(const std::string& hex) {
+  return "objects/" + hex.substr(0, 2) + "/" + hex.substr(2);
+}
+
 }  // namespace
 
-ObjectStore::ObjectStore(fs::path case_dir, FileSystem& fs)
-    : case_dir_(std::move(case_dir)), fs_(fs) {}
+ObjectStore::ObjectStore(fs::path case_dir, FileSystem& fs, const CaseKey* key)
+    : case_dir_(std::move(case_dir)), fs_(fs), key_(key) {}
 
 fs::path ObjectStore::PathFor(const Sha256Digest& digest) const {
   return case_dir_ / RelativePathFor(digest);
 }
 
 std::string ObjectStore::RelativePathFor(const Sha256Digest& digest) const {
-  std::string hex = DigestHex(digest);
-  return "objects/" + hex.substr(0, 2) + "/" + hex.substr(2);
+  return RelativePathOfName(NameFor(digest));
 }
+
+std::string ObjectStore::NameFor(const Sha256Digest& digest) const {
+  if (key_ == nullptr) return DigestHex(digest);
+  return HexEncode(KeyedName(*key_, digest));
+}
+
+std::uint64_t ObjectStore::StoredSize(std::uint64_t size) const {
+  return key_ == nullptr ? size : stream_aead::CiphertextSize(size);
+}
+
+// One object's bytes on their way into a staged file: the plaintext hashed and counted, and in an
+// encrypted store encrypted before it reaches the file. The keyed name, which is the ciphertext's
+// identity, is known only once the last byte is hashed, which is why the stream seals its
+// identity at the end.
+class ObjectStore::Writer {
+ public:
+  static Result<Writer> Start(const CaseKey* key, WritableFile* file) {
+    Writer w(key, file);
+    if (key != nullptr) {
+      EVIDENCE_ASSIGN_OR_RETURN(
+          StreamEncryptor enc,
+          StreamEncryptor::Start(key->object_encryption(),
+                                 [file](ByteView sealed) { return file->Append(sealed); }));
+      w.encryptor_.emplace(std::move(enc));
+    }
+    return w;
+  }
+
+  Status Add(ByteView chunk) {
+    hasher_.Update(chunk);
+    size_ += chunk.size();
+    if (encryptor_) return encryptor_->Update(chunk);
+    return file_->Append(chunk);
+  }
+
+  // The plaintext's SHA-256, after the last bytes (and the sealed identity) reached the file.
+  Result<Sha256Digest> Finish() {
+    Sha256Digest digest = hasher_.Finish();
+    if (encryptor_) EVIDENCE_RETURN_IF_ERROR(encryptor_->Finish(KeyedName(*key_, digest)));
+    return digest;
+  }
+
+  std::uint64_t size() const { return size_; }
+
+ private:
+  Writer(const CaseKey* key, WritableFile* file) : key_(key), file_(file) {}
+  const CaseKey* key_;
+  WritableFile* file_;
+  Sha256 hasher_;
+  std::uint64_t size_ = 0;
+  std::optional<StreamEncryptor> encryptor_;
+};
 
 Result<StagedObject> ObjectStore::Stage(const fs::path& source) const {
   EVIDENCE_ASSIGN_OR_RETURN(UnsyncedObject u, CopyIn(source, /*sync=*/true));
@@ -93,8 +161,8 @@ Result<UnsyncedObject> ObjectStore::CopyIn(const fs::path& source, bool sync) co
   // Read-only from the start (the descriptor still writes): the object's final mode without a
   // chmod per file at commit.
   EVIDENCE_ASSIGN_OR_RETURN(auto file, fs_.NewWritableFile(u.staged.temp_path, 0444));
-  Sha256 hasher;
   Status s = [&]() -> Status {
+    EVIDENCE_ASSIGN_OR_RETURN(Writer writer, Writer::Start(key_, file.get()));
     std::uint8_t* buf = BlockBuffer();
     for (;;) {
       ssize_t n = ::read(in.get(), buf, kBlockSize);
@@ -102,12 +170,12 @@ Result<UnsyncedObject> ObjectStore::CopyIn(const fs::path& source, bool sync) co
         if (errno == EINTR) continue;
         return SourceStatus(errno, source, "cannot read");
       }
-      if (n == 0) return Status::Ok();
-      ByteView chunk(buf, static_cast<size_t>(n));
-      hasher.Update(chunk);
-      u.staged.size += chunk.size();
-      EVIDENCE_RETURN_IF_ERROR(file->Append(chunk));
+      if (n == 0) break;
+      EVIDENCE_RETURN_IF_ERROR(writer.Add(ByteView(buf, static_cast<size_t>(n))));
     }
+    u.staged.size = writer.size();
+    EVIDENCE_ASSIGN_OR_RETURN(u.staged.sha256, writer.Finish());
+    return Status::Ok();
   }();
   if (s.ok() && sync) s = file->Sync();
   // Closed now even when the sync is the batch's (syncfs needs no descriptor): a worker may stage
@@ -118,7 +186,6 @@ Result<UnsyncedObject> ObjectStore::CopyIn(const fs::path& source, bool sync) co
     DiscardUnsynced(u);
     return s;
   }
-  u.staged.sha256 = hasher.Finish();
   // Large copies start their writeback now, while the worker goes on to the next file, so that
   // the batch's sync later finds little left to write. Small ones are left to that sync.
   if (!sync && u.staged.size >= kBlockSize) {
@@ -151,7 +218,7 @@ Status ObjectStore::CommitBatch(std::vector<UnsyncedObject>& batch,
     }
     fs::path dest = PathFor(u.staged.sha256);
     std::error_code ec;
-    if (AlreadyStored(dest, u.staged.size)) {
+    if (AlreadyStored(dest, StoredSize(u.staged.size))) {
       (void)fs_.Remove(u.staged.temp_path);
       continue;
     }
@@ -175,12 +242,13 @@ Result<StagedObject> ObjectStore::StageFrom(const Producer& producer) const {
   StagedObject staged;
   staged.temp_path = TempName(case_dir_ / "tmp");
   EVIDENCE_ASSIGN_OR_RETURN(auto out, fs_.NewWritableFile(staged.temp_path, 0444));
-  Sha256 hasher;
-  Status s = producer([&](ByteView chunk) -> Status {
-    hasher.Update(chunk);
-    staged.size += chunk.size();
-    return out->Append(chunk);
-  });
+  Status s = [&]() -> Status {
+    EVIDENCE_ASSIGN_OR_RETURN(Writer writer, Writer::Start(key_, out.get()));
+    EVIDENCE_RETURN_IF_ERROR(producer([&](ByteView chunk) { return writer.Add(chunk); }));
+    staged.size = writer.size();
+    EVIDENCE_ASSIGN_OR_RETURN(staged.sha256, writer.Finish());
+    return Status::Ok();
+  }();
   if (s.ok()) s = out->Sync();
   if (s.ok()) s = out->Close();
   if (!s.ok()) {
@@ -188,13 +256,12 @@ Result<StagedObject> ObjectStore::StageFrom(const Producer& producer) const {
     (void)fs_.Remove(staged.temp_path);
     return s;
   }
-  staged.sha256 = hasher.Finish();
   return staged;
 }
 
 Status ObjectStore::Commit(const StagedObject& staged, bool* added) const {
   fs::path dest = PathFor(staged.sha256);
-  if (AlreadyStored(dest, staged.size)) {
+  if (AlreadyStored(dest, StoredSize(staged.size))) {
     Discard(staged);
     return Status::Ok();
   }
@@ -260,7 +327,7 @@ Result<UniqueFd> ObjectStore::CheckedOpen(const Sha256Digest& digest, std::uint6
   // Component by component below the case folder: O_NOFOLLOW alone only guards the last one,
   // and objects/ or objects/XX replaced by a link would lead out of the case.
   const std::string rel = RelativePathFor(digest);
-  const std::string hex = DigestHex(digest);
+  const std::string hex = NameFor(digest);
   const std::string parts[] = {"objects", hex.substr(0, 2), hex.substr(2)};
   const std::string shown[] = {"objects", "objects/" + parts[1], rel};
   UniqueFd dir(OpenNoFollow(AT_FDCWD, case_dir_.c_str(), O_DIRECTORY));
@@ -292,7 +359,15 @@ Result<UniqueFd> ObjectStore::CheckedOpen(const Sha256Digest& digest, std::uint6
     return Status::VerificationFailed(rel + " is " + KindOf(st.st_mode) +
                                       ", not a stored original");
   }
-  if (static_cast<std::uint64_t>(st.st_size) != size) {
+  if (key_ != nullptr && static_cast<std::uint64_t>(st.st_size) != StoredSize(size)) {
+    return Status::VerificationFailed(
+        rel + " is " + std::to_string(st.st_size) + " bytes, not the " +
+        std::to_string(StoredSize(size)) + " that encrypting the " + std::to_string(size) +
+        " bytes recorded gives (" +
+        (static_cast<std::uint64_t>(st.st_size) < StoredSize(size) ? "truncated" : "bytes added") +
+        ")");
+  }
+  if (static_cast<std::uint64_t>(st.st_size) != StoredSize(size)) {
     return Status::VerificationFailed(rel + " is " + std::to_string(st.st_size) +
                                       " bytes, not the " + std::to_string(size) +
                                       " recorded (its bytes were changed)");
@@ -311,8 +386,9 @@ Status ObjectStore::ReadObject(const Sha256Digest& digest, std::uint64_t size, O
                                const std::function<Status(ByteView)>& sink,
                                std::span<std::uint8_t> into) const {
   EVIDENCE_ASSIGN_OR_RETURN(UniqueFd in, CheckedOpen(digest, size));
-  fs::path path = PathFor(digest);
   ::posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  if (key_ != nullptr) return ReadEncrypted(digest, std::move(in), size, check, sink, into);
+  fs::path path = PathFor(digest);
   Sha256 hasher;
   std::uint8_t* block = BlockBuffer();
   for (;;) {
@@ -343,6 +419,62 @@ Status ObjectStore::ReadObject(const Sha256Digest& digest, std::uint64_t size, O
     return Status::VerificationFailed(RelativePathFor(digest) +
                                       " changed length while it was read");
   }
+  return Status::Ok();
+}
+
+// Decrypts the object in `in` (already opened and of the right length) block by block; the
+// plaintext of each chunk whose tag checked is hashed, copied into `into` while it has room and
+// passed to `sink`. The decryptor's errors are named after the object; an identity that is another
+// object's name is named as that object.
+Status ObjectStore::ReadEncrypted(const Sha256Digest& digest, UniqueFd in, std::uint64_t size,
+                                  ObjectCheck* check, const std::function<Status(ByteView)>& sink,
+                                  std::span<std::uint8_t> into) const {
+  const std::string rel = RelativePathFor(digest);
+  const std::uint64_t stored = StoredSize(size);
+  Sha256 hasher;
+  StreamDecryptor decryptor(
+      key_->object_encryption(), KeyedName(*key_, digest), [&](ByteView plain) -> Status {
+        hasher.Update(plain);
+        if (check->size < into.size()) {
+          std::size_t n = std::min<std::size_t>(plain.size(), into.size() - check->size);
+          std::copy(plain.begin(), plain.begin() + n, into.begin() + check->size);
+        }
+        check->size += plain.size();
+        if (sink) return sink(plain);
+        return Status::Ok();
+      });
+  auto named = [&](const Status& s) {
+    if (s.code() != StatusCode::kVerificationFailed && s.code() != StatusCode::kUnsupported) {
+      return s;
+    }
+    if (auto other = decryptor.other_identity()) {
+      return Status::VerificationFailed(rel + " holds the bytes of " +
+                                        RelativePathOfName(HexEncode(*other)) +
+                                        " (objects swapped or copied over)");
+    }
+    return Status::VerificationFailed(rel + ": " + s.message());
+  };
+  std::uint8_t* block = BlockBuffer();
+  std::uint64_t read = 0;
+  for (;;) {
+    ssize_t n = ::read(in.get(), block, kBlockSize);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoStatus(errno, PathFor(digest), "cannot read");
+    }
+    if (n == 0) break;
+    read += static_cast<std::uint64_t>(n);
+    // A file that grows while it is read is not the evidence either.
+    if (read > stored) break;
+    if (Status s = decryptor.Update(ByteView(block, static_cast<size_t>(n))); !s.ok()) {
+      return named(s);
+    }
+  }
+  if (read != stored) {
+    return Status::VerificationFailed(rel + " changed length while it was read");
+  }
+  if (Status s = decryptor.Finish(); !s.ok()) return named(s);
+  check->sha256 = hasher.Finish();
   return Status::Ok();
 }
 
@@ -390,6 +522,28 @@ Status ObjectStore::CopyOut(const Sha256Digest& digest, std::uint64_t size,
     (void)fs_.Remove(tmp);
   }
   return s;
+}
+
+Result<UniqueFd> ObjectStore::PlaintextFile(const Sha256Digest& digest, std::uint64_t size) const {
+  UniqueFd fd(::memfd_create("evidence-object", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (!fd) return ErrnoStatus(errno, "memfd", "cannot create an anonymous file");
+  EVIDENCE_RETURN_IF_ERROR(Stream(digest, size, [&](ByteView chunk) -> Status {
+    while (!chunk.empty()) {
+      ssize_t n = ::write(fd.get(), chunk.data(), chunk.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoStatus(errno, "memfd", "cannot write");
+      }
+      chunk = chunk.subspan(static_cast<std::size_t>(n));
+    }
+    return Status::Ok();
+  }));
+  if (::fcntl(fd.get(), F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) !=
+          0 ||
+      ::lseek(fd.get(), 0, SEEK_SET) != 0) {
+    return ErrnoStatus(errno, "memfd", "cannot seal");
+  }
+  return fd;
 }
 
 Result<std::vector<std::string>> ObjectStore::ListObjects() const {

@@ -1,7 +1,10 @@
-// The content-addressed store of originals: CASE/objects/<2 hex>/<62 hex>, named by SHA-256, read
-// only. Every command reads and writes originals through it, except that ingest hands a message
-// export's path (PathFor) to the parser, which opens the stored object itself: encryption at rest
-// must give that parser a stream instead.
+// The content-addressed store of originals: CASE/objects/<2 hex>/<62 hex>, read only. Every
+// command reads and writes originals through it. In a plaintext case an object is named by its
+// SHA-256 and holds its bytes; given the case key, the store keeps every object encrypted at rest
+// (docs/case-format.md, "Encryption at rest"): named by HMAC-SHA-256 of the SHA-256 under the
+// naming subkey, holding the stream AEAD's ciphertext sealed with that name as its identity.
+// Either way callers speak of objects by their plaintext SHA-256 and size only. Ingest hands a
+// message export to its parser as a file: PlaintextFile gives it one in memory, never on disk.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "case_key.hpp"
 #include "evidence/hash.hpp"
 #include "evidence/status.hpp"
 #include "file_system.hpp"
@@ -39,11 +43,16 @@ struct ObjectCheck {
 
 class ObjectStore {
  public:
-  ObjectStore(fs::path case_dir, FileSystem& fs);
+  // `key` (if given) encrypts every object read and written; it must outlive the store. Without
+  // it the store reads and writes plaintext objects, and refuses nothing else.
+  ObjectStore(fs::path case_dir, FileSystem& fs, const CaseKey* key = nullptr);
+
+  bool encrypted() const { return key_ != nullptr; }
 
   // Copies `source` into tmp/, hashing every byte in the same pass (one read of the source, flat
-  // memory), and fsyncs the copy. Errors reading the source are kInvalidArgument/kNotFound (bad
-  // input); errors writing are kIoError (environment).
+  // memory) and, in an encrypted store, encrypting it in that pass too, and fsyncs the copy. Errors
+  // reading the source are kInvalidArgument/kNotFound (bad input); errors writing are kIoError
+  // (environment).
   Result<StagedObject> Stage(const fs::path& source) const;
 
   // Like Stage, for bytes that come from elsewhere (an archive member): `producer` is called once
@@ -78,12 +87,22 @@ class ObjectStore {
   fs::path PathFor(const Sha256Digest& digest) const;
   // Path relative to the case folder ("objects/ab/cd..."), for messages.
   std::string RelativePathFor(const Sha256Digest& digest) const;
+  // The object's name (64 hex digits, as ListObjects gives them): its SHA-256, or in an encrypted
+  // store the keyed name that does not reveal it.
+  std::string NameFor(const Sha256Digest& digest) const;
+  // The length of the stored file for an object of `size` bytes: `size`, or in an encrypted store
+  // the exact ciphertext length.
+  std::uint64_t StoredSize(std::uint64_t size) const;
 
   // Every read below opens the object as CheckedOpen does and refuses what is not a stored
   // original: a symbolic link (never followed, so nothing outside the case is read), a FIFO, a
-  // device, a folder, or a file whose length is not `size`, the length the signed ledger records
-  // (so a huge or endless file is never read). Those are kVerificationFailed naming the object,
-  // found with a few system calls and no read. docs/case-format.md, "Objects".
+  // device, a folder, or a file whose length is not StoredSize(`size`), from the length the
+  // signed ledger records (so a huge or endless file is never read). Those are
+  // kVerificationFailed naming the object, found with a few system calls and no read.
+  // docs/case-format.md, "Objects". In an encrypted store every chunk's tag is checked before
+  // its plaintext goes further, then the identity sealed at the end, then the SHA-256; each
+  // failure is kVerificationFailed naming the object and the check (a chunk number, truncation,
+  // or "holds the bytes of objects/..." for objects swapped).
 
   // Reads the object back and hashes it. kNotFound if it is missing.
   Result<ObjectCheck> Rehash(const Sha256Digest& digest, std::uint64_t size) const;
@@ -104,6 +123,13 @@ class ObjectStore {
   // (by rename) when the hash matched. kVerificationFailed if the stored bytes no longer match.
   Status CopyOut(const Sha256Digest& digest, std::uint64_t size, const fs::path& dest) const;
 
+  // The object's plaintext in an anonymous memory file (memfd_create), checked as Stream checks
+  // it, then sealed against any change (F_SEAL_WRITE, _GROW, _SHRINK, _SEAL) and rewound: for a
+  // parser that needs a file, without a plaintext copy on disk. It lives in memory (and may reach
+  // swap) until the descriptor is closed; /proc/self/fd/N names it for code that wants a path.
+  // kVerificationFailed as Stream; kIoError if the memory file cannot be made.
+  Result<UniqueFd> PlaintextFile(const Sha256Digest& digest, std::uint64_t size) const;
+
   // Names (64 hex digits) of every object present, and files in tmp/ left by interrupted commands.
   Result<std::vector<std::string>> ListObjects() const;
   std::vector<fs::path> LeftoverTempFiles() const;
@@ -111,6 +137,13 @@ class ObjectStore {
  private:
   // Copies `source` into tmp/ (hashing in the same pass), fsyncs the copy if `sync`, closes it.
   Result<UnsyncedObject> CopyIn(const fs::path& source, bool sync) const;
+  // Writes one object's bytes into `file` as they come, hashing the plaintext (and encrypting it
+  // in an encrypted store): Add each block, then Finish for the digest.
+  class Writer;
+  // ReadObject for an encrypted store: decrypts on the way.
+  Status ReadEncrypted(const Sha256Digest& digest, UniqueFd in, std::uint64_t size,
+                       ObjectCheck* check, const std::function<Status(ByteView)>& sink,
+                       std::span<std::uint8_t> into) const;
   // Opens the object for reading without following a symbolic link anywhere below the case
   // folder and without blocking, then requires a regular file of `size` bytes. kNotFound if it
   // is missing, kVerificationFailed if it is something else.
@@ -125,6 +158,7 @@ class ObjectStore {
   Status CheckedRead(const Sha256Digest& digest, const ObjectCheck* check, Status read) const;
   fs::path case_dir_;
   FileSystem& fs_;
+  const CaseKey* key_;
 };
 
 // The objects one command adds, taken back unless the transaction that records them commits:
