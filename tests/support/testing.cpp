@@ -223,4 +223,18 @@ std::optional<fs::path> SamplesDir() {
   return fs::path(dir);
 }
 
+std::optional<fs::path> VectorsDir() {
+  const char* dir = std::getenv("EVIDENCE_VECTORS");
+  if (dir != nullptr && *dir != '\0') {
+    if (fs::is_directory(dir)) return fs::path(dir);
+    return std::nullopt;
+  }
+  auto samples = SamplesDir();
+  if (!samples) return std::nullopt;
+  fs::path vectors = samples->parent_path() / "vectors";
+  if (samples->filename().empty()) vectors = samples->parent_path().parent_path() / "vectors";
+  if (!fs::is_directory(vectors)) return std::nullopt;
+  return vectors;
+}
+
 }  // namespace evidence::testing

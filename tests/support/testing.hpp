@@ -72,4 +72,9 @@ PortableCli CopyCliForOtherUsers(const fs::path& dir, const fs::path& binary = E
 // The folder of real third-party samples, when EVIDENCE_SAMPLES names one that exists.
 std::optional<fs::path> SamplesDir();
 
+// The folder of test vectors from outside the project: EVIDENCE_VECTORS when it names a folder,
+// else the vectors/ folder beside EVIDENCE_SAMPLES (CI lays shared/samples and shared/vectors
+// side by side).
+std::optional<fs::path> VectorsDir();
+
 }  // namespace evidence::testing
