@@ -193,6 +193,12 @@ Result<std::vector<AgeIdentity>> ReadAgeIdentities(const AgeFlags& f) {
 Result<std::vector<AgeRecipient>> ReadAgeRecipients(const std::vector<std::string>& values) {
   std::vector<AgeRecipient> out;
   for (const auto& v : values) {
+    if (v.starts_with("AGE-SECRET-KEY-")) {
+      // Never echo it: it is the secret half.
+      return Status::InvalidArgument(
+          "--encrypt-to: that is an age secret key, not a recipient: give its age1... public key "
+          "(age-keygen -y KEYFILE prints it)");
+    }
     if (v.starts_with("age1")) {
       auto r = AgeRecipient::Parse(v);
       if (!r.ok()) return Status::InvalidArgument("--encrypt-to: " + r.status().message());
@@ -294,6 +300,14 @@ void AddExport(CLI::App& app, Globals& g, Runner& run) {
                   << r->manifest_sha256 << "\n"
                   << "signer fingerprint " << c->info().key_fingerprint
                   << " (tell the recipient by another channel)\n";
+        if (!opt->encrypt_to.empty()) {
+          std::cout << "encrypted with age to "
+                    << (opt->encrypt_to[0].is_passphrase()
+                            ? std::string("a passphrase")
+                            : std::to_string(opt->encrypt_to.size()) + " recipient(s)")
+                    << ": it opens with age -d, or verify-bundle/receive with -i or "
+                       "--bundle-passphrase\n";
+        }
       }
       return kExitOk;
     };

@@ -131,5 +131,17 @@ TEST_F(AgeBundle, EncryptedExportMustBeNamedAge) {
   EXPECT_FALSE(fs::exists(Out("b.zip")));
 }
 
+// Regression: a secret key given where a recipient belongs must not be printed back.
+TEST_F(AgeBundle, SecretKeyGivenAsRecipientIsNotEchoed) {
+  std::string text = ReadFile(Key("officer.txt"));
+  std::string secret = text.substr(text.find("AGE-SECRET-KEY-1"));
+  secret = secret.substr(0, secret.find('\n'));
+  auto e = Ev({"export", "--out", Out("b.zip.age").string(), "--encrypt-to", secret});
+  EXPECT_EQ(e.exit_code, 2) << e.err;
+  EXPECT_EQ(e.err.find(secret), std::string::npos) << e.err;
+  EXPECT_NE(e.err.find("age-keygen -y"), std::string::npos) << e.err;
+  EXPECT_FALSE(fs::exists(Out("b.zip.age")));
+}
+
 }  // namespace
 }  // namespace evidence::testing
