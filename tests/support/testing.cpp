@@ -142,9 +142,14 @@ std::vector<std::string> CurrentEnvironment() {
 
 }  // namespace
 
-const std::vector<std::string> kToolVariables = {
-    "EVIDENCE_PASSPHRASE", "EVIDENCE_BUNDLE_PASSPHRASE", "EVIDENCE_CASE", "XDG_DATA_HOME", "HOME",
-    "TZ", "LC_ALL", "LANG"};
+const std::vector<std::string> kToolVariables = {"EVIDENCE_PASSPHRASE",
+                                                 "EVIDENCE_BUNDLE_PASSPHRASE",
+                                                 "EVIDENCE_CASE",
+                                                 "XDG_DATA_HOME",
+                                                 "HOME",
+                                                 "TZ",
+                                                 "LC_ALL",
+                                                 "LANG"};
 
 namespace {
 
