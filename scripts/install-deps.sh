@@ -15,6 +15,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-cryptography
   file tzdata time
+  # the reference age and age-keygen (tests/crypto: interoperability of the age hand-over),
+  # util-linux for `script`, which gives `age -p` the terminal it reads a passphrase from
+  age util-linux
   chromium python3-jsonschema
   # clang, its libFuzzer and sanitizer runtimes, llvm-symbolizer: make test-asan, the fuzz targets
   clang-14 libclang-rt-14-dev llvm-14

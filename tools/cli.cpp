@@ -96,19 +96,18 @@ Result<std::string> PromptNoEcho(const std::string& prompt) {
 
 }  // namespace
 
-Result<std::string> ReadPassphrase(const Globals& g, const std::string& prompt, bool confirm) {
-  if (!g.passphrase_file.empty()) {
-    std::ifstream in(g.passphrase_file, std::ios::binary);
-    if (!in)
-      return Status::InvalidArgument(g.passphrase_file + ": cannot read the passphrase file");
+Result<std::string> ReadPassphraseFrom(const std::string& file, const char* env_name,
+                                       const std::string& prompt, bool confirm) {
+  if (!file.empty()) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Status::InvalidArgument(file + ": cannot read the passphrase file");
     std::string line;
     std::getline(in, line);
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty())
-      return Status::InvalidArgument(g.passphrase_file + ": the passphrase is empty");
+    if (line.empty()) return Status::InvalidArgument(file + ": the passphrase is empty");
     return line;
   }
-  if (const char* env = std::getenv("EVIDENCE_PASSPHRASE"); env && *env) return std::string(env);
+  if (const char* env = std::getenv(env_name); env && *env) return std::string(env);
   auto first = PromptNoEcho(prompt);
   if (!first.ok()) return first;
   if (first->empty()) return Status::InvalidArgument("the passphrase is empty");
@@ -118,6 +117,10 @@ Result<std::string> ReadPassphrase(const Globals& g, const std::string& prompt, 
     if (*second != *first) return Status::InvalidArgument("the two passphrases differ");
   }
   return first;
+}
+
+Result<std::string> ReadPassphrase(const Globals& g, const std::string& prompt, bool confirm) {
+  return ReadPassphraseFrom(g.passphrase_file, "EVIDENCE_PASSPHRASE", prompt, confirm);
 }
 
 Result<Case> OpenCase(const Globals& g) {

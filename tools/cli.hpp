@@ -66,6 +66,10 @@ fs::path CaseDir(const Globals& g);
 // The case key's passphrase: --passphrase-file, $EVIDENCE_PASSPHRASE, or a no-echo prompt on the
 // terminal. kInvalidArgument when none is available.
 Result<std::string> ReadPassphrase(const Globals& g, const std::string& prompt, bool confirm);
+// The same for another secret: the first line of `file` when given, else $`env_name`, else the
+// no-echo prompt (asked twice with `confirm`).
+Result<std::string> ReadPassphraseFrom(const std::string& file, const char* env_name,
+                                       const std::string& prompt, bool confirm);
 
 // Opens the case named by the globals, with a passphrase provider for commands that sign.
 Result<Case> OpenCase(const Globals& g);

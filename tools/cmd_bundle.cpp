@@ -1,9 +1,12 @@
 // Bundles: export (the victim's hand-over), verify-bundle (the officer's check), receive.
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
 
 #include "cli.hpp"
+#include "evidence/age.hpp"
 #include "evidence/bundle.hpp"
 
 namespace evidence::cli {
@@ -24,6 +27,8 @@ std::string ExporterFingerprint(const BundleReport& r) {
 // line, docs/verify-bundle.md "Report lines"); the user knows it by its flag.
 const std::map<std::string, std::string>& Flags() {
   static const std::map<std::string, std::string> flags = {
+      {"age_identities", "-i/--identity"},
+      {"encrypt_to", "--encrypt-to"},
       {"fingerprint", "--fingerprint"},
       {"note", "--note"},
       {"out", "--out"},
@@ -129,6 +134,90 @@ void AddSignerOptions(CLI::App* cmd, SignerFlags* f) {
                   "CA certificate(s) the bundle's time-stamp tokens must chain to (PEM)");
 }
 
+// A key file named on the command line: at most 1 MiB (identity and recipient files are a few
+// lines).
+Result<std::string> ReadSmallTextFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::InvalidArgument(path + ": cannot read the file");
+  std::string text(1 << 20, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.gcount() == static_cast<std::streamsize>(text.size())) {
+    return Status::InvalidArgument(path + ": larger than 1 MiB, not a key file");
+  }
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
+}
+
+// The age options of verify-bundle and receive: identity files, or the bundle's passphrase.
+struct AgeFlags {
+  std::vector<std::string> identity_files;
+  bool passphrase = false;
+  std::string passphrase_file;
+};
+
+void AddAgeOptions(CLI::App* cmd, AgeFlags* f) {
+  cmd->add_option("-i,--identity", f->identity_files,
+                  "an age identity file (as age-keygen writes it) for a .age bundle (repeat)");
+  cmd->add_flag("--bundle-passphrase", f->passphrase,
+                "the .age bundle is encrypted to a passphrase: ask for it (or read "
+                "--bundle-passphrase-file, $EVIDENCE_BUNDLE_PASSPHRASE)");
+  cmd->add_option("--bundle-passphrase-file", f->passphrase_file,
+                  "read the .age bundle's passphrase from this file");
+}
+
+// Identities from -i files and the bundle passphrase; errors name the flag.
+Result<std::vector<AgeIdentity>> ReadAgeIdentities(const AgeFlags& f) {
+  std::vector<AgeIdentity> out;
+  for (const auto& path : f.identity_files) {
+    auto text = ReadSmallTextFile(path);
+    if (!text.ok()) return Status(text.status().code(), "-i: " + text.status().message());
+    auto ids = ParseAgeIdentityFile(*text);
+    if (!ids.ok()) {
+      return Status::InvalidArgument("-i: " + path + ": " + ids.status().message());
+    }
+    out.insert(out.end(), ids->begin(), ids->end());
+  }
+  if (f.passphrase || !f.passphrase_file.empty() ||
+      (std::getenv("EVIDENCE_BUNDLE_PASSPHRASE") && *std::getenv("EVIDENCE_BUNDLE_PASSPHRASE"))) {
+    auto pass = ReadPassphraseFrom(f.passphrase_file, "EVIDENCE_BUNDLE_PASSPHRASE",
+                                   "Passphrase of the bundle: ", false);
+    if (!pass.ok()) return pass.status();
+    auto id = AgeIdentity::Passphrase(*pass);
+    if (!id.ok()) return id.status();
+    out.push_back(*id);
+  }
+  return out;
+}
+
+// --encrypt-to values: an "age1..." recipient, or a file of them.
+Result<std::vector<AgeRecipient>> ReadAgeRecipients(const std::vector<std::string>& values) {
+  std::vector<AgeRecipient> out;
+  for (const auto& v : values) {
+    if (v.starts_with("AGE-SECRET-KEY-")) {
+      // Never echo it: it is the secret half.
+      return Status::InvalidArgument(
+          "--encrypt-to: that is an age secret key, not a recipient: give its age1... public key "
+          "(age-keygen -y KEYFILE prints it)");
+    }
+    if (v.starts_with("age1")) {
+      auto r = AgeRecipient::Parse(v);
+      if (!r.ok()) return Status::InvalidArgument("--encrypt-to: " + r.status().message());
+      out.push_back(*r);
+      continue;
+    }
+    auto text = ReadSmallTextFile(v);
+    if (!text.ok()) {
+      return Status::InvalidArgument("--encrypt-to: " + v +
+                                     ": neither an age1... recipient nor a readable file of them");
+    }
+    auto rs = ParseAgeRecipientsFile(*text);
+    if (!rs.ok())
+      return Status::InvalidArgument("--encrypt-to: " + v + ": " + rs.status().message());
+    out.insert(out.end(), rs->begin(), rs->end());
+  }
+  return out;
+}
+
 void AddExport(CLI::App& app, Globals& g, Runner& run) {
   auto* cmd =
       app.add_subcommand("export", "write a bundle for investigators (BagIt .zip/.tar/.tar.gz)");
@@ -149,9 +238,33 @@ void AddExport(CLI::App& app, Globals& g, Runner& run) {
   cmd->add_option("--since-checkpoint", *since_cp,
                   "an older checkpoint file of this case: also carry the proof that the ledger "
                   "only grew since");
-  cmd->callback([&g, &run, opt, out, since, until, since_cp] {
-    run = [&g, opt, out, since, until, since_cp]() -> int {
+  auto encrypt_to = std::make_shared<std::vector<std::string>>();
+  auto encrypt_pass = std::make_shared<bool>(false);
+  auto pass_file = std::make_shared<std::string>();
+  auto* to = cmd->add_option("--encrypt-to", *encrypt_to,
+                             "encrypt the bundle with age to this recipient (age1...) or file of "
+                             "them (repeat); --out must end in .age");
+  cmd->add_flag("--encrypt-passphrase", *encrypt_pass,
+                "encrypt the bundle with age to a passphrase (asked twice, or "
+                "--bundle-passphrase-file, $EVIDENCE_BUNDLE_PASSPHRASE); --out must end in .age")
+      ->excludes(to);
+  cmd->add_option("--bundle-passphrase-file", *pass_file,
+                  "read the bundle's passphrase from this file");
+  cmd->callback([&g, &run, opt, out, since, until, since_cp, encrypt_to, encrypt_pass, pass_file] {
+    run = [&g, opt, out, since, until, since_cp, encrypt_to, encrypt_pass, pass_file]() -> int {
       opt->out = *out;
+      if (!encrypt_to->empty()) {
+        auto r = ReadAgeRecipients(*encrypt_to);
+        if (!r.ok()) return ReportError(r.status());
+        opt->encrypt_to = *r;
+      } else if (*encrypt_pass) {
+        auto pass = ReadPassphraseFrom(*pass_file, "EVIDENCE_BUNDLE_PASSPHRASE",
+                                       "Passphrase for the bundle: ", true);
+        if (!pass.ok()) return ReportError(pass.status());
+        auto r = AgeRecipient::Passphrase(*pass);
+        if (!r.ok()) return ReportError(r.status());
+        opt->encrypt_to = {*r};
+      }
       if (!since_cp->empty()) opt->since_checkpoint = *since_cp;
       if (!since->empty()) {
         auto t = TimeBound(*since, false);
@@ -187,6 +300,14 @@ void AddExport(CLI::App& app, Globals& g, Runner& run) {
                   << r->manifest_sha256 << "\n"
                   << "signer fingerprint " << c->info().key_fingerprint
                   << " (tell the recipient by another channel)\n";
+        if (!opt->encrypt_to.empty()) {
+          std::cout << "encrypted with age to "
+                    << (opt->encrypt_to[0].is_passphrase()
+                            ? std::string("a passphrase")
+                            : std::to_string(opt->encrypt_to.size()) + " recipient(s)")
+                    << ": it opens with age -d, or verify-bundle/receive with -i or "
+                       "--bundle-passphrase\n";
+        }
       }
       return kExitOk;
     };
@@ -206,9 +327,14 @@ void AddVerifyBundle(CLI::App& app, Globals& g, Runner& run) {
   cmd->add_flag("--verbose", *verbose, "list every check, not only the failures");
   cmd->add_option("--since-checkpoint", *since_cp,
                   "an older checkpoint of the same case: require that the ledger only grew since");
-  cmd->callback([&g, &run, file, opt, signer, since_cp, verbose] {
-    run = [&g, file, opt, signer, since_cp, verbose]() -> int {
+  auto age = std::make_shared<AgeFlags>();
+  AddAgeOptions(cmd, age.get());
+  cmd->callback([&g, &run, file, opt, signer, since_cp, verbose, age] {
+    run = [&g, file, opt, signer, since_cp, verbose, age]() -> int {
       signer->ApplyTo(opt.get());
+      auto ids = ReadAgeIdentities(*age);
+      if (!ids.ok()) return ReportError(ids.status());
+      opt->age_identities = *ids;
       if (!since_cp->empty()) opt->since_checkpoint = *since_cp;
       auto r = VerifyBundle(*file, *opt);
       if (!r.ok()) return ReportBundleError(r.status());
@@ -234,12 +360,17 @@ void AddReceive(CLI::App& app, Globals& g, Runner& run) {
   cmd->add_option("file", *file, "the bundle")->required();
   cmd->add_option("--note", *note, "a note recorded with the receipt");
   AddSignerOptions(cmd, signer.get());
-  cmd->callback([&g, &run, file, note, signer] {
-    run = [&g, file, note, signer]() -> int {
+  auto age = std::make_shared<AgeFlags>();
+  AddAgeOptions(cmd, age.get());
+  cmd->callback([&g, &run, file, note, signer, age] {
+    run = [&g, file, note, signer, age]() -> int {
+      auto ids = ReadAgeIdentities(*age);
+      if (!ids.ok()) return ReportError(ids.status());
       auto c = OpenCase(g);
       if (!c.ok()) return ReportError(c.status());
       VerifyBundleOptions opt;
       signer->ApplyTo(&opt);
+      opt.age_identities = *ids;
       auto r = c->Receive(*file, *note, opt);
       if (!r.ok()) return ReportBundleError(r.status());
       ShowFlags(&r->report);

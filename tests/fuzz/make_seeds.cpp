@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "age_fuzz_identity.hpp"
 #include "bagit.hpp"
+#include "evidence/age.hpp"
 #include "evidence/bundle.hpp"
 #include "evidence/bytes.hpp"
 #include "evidence/case.hpp"
@@ -339,6 +341,22 @@ void WriteSeeds(const fs::path& out) {
   Put(out / "metadata", "voice.amr", Amr());
   Put(out / "metadata", "voice.aac", Adts());
   Put(out / "metadata", "chat.txt", chat);
+
+  // age files for the fuzz target's identity: empty, one short chunk, a full chunk and more.
+  for (std::size_t n : {std::size_t{0}, std::size_t{100}, std::size_t{70000}}) {
+    std::string file;
+    auto to = Check(evidence::AgeRecipient::Parse(evidence::fuzz::AgeFuzzIdentity().Recipient()),
+                    "age recipient");
+    auto enc = Check(evidence::AgeEncryptor::Start({to},
+                                                   [&](evidence::ByteView b) {
+                                                     file.append(evidence::AsChars(b));
+                                                     return evidence::Status::Ok();
+                                                   }),
+                     "age encryptor");
+    Check(enc->Write(evidence::AsBytes(std::string(n, 'x'))), "age write");
+    Check(enc->Finish(), "age finish");
+    Put(out / "age", "plain-" + std::to_string(n) + ".age", file);
+  }
 
   // A checkpoint signed by the target's own key, so the verify path is reached.
   evidence::Checkpoint cp;

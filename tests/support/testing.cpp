@@ -142,8 +142,14 @@ std::vector<std::string> CurrentEnvironment() {
 
 }  // namespace
 
-const std::vector<std::string> kToolVariables = {
-    "EVIDENCE_PASSPHRASE", "EVIDENCE_CASE", "XDG_DATA_HOME", "HOME", "TZ", "LC_ALL", "LANG"};
+const std::vector<std::string> kToolVariables = {"EVIDENCE_PASSPHRASE",
+                                                 "EVIDENCE_BUNDLE_PASSPHRASE",
+                                                 "EVIDENCE_CASE",
+                                                 "XDG_DATA_HOME",
+                                                 "HOME",
+                                                 "TZ",
+                                                 "LC_ALL",
+                                                 "LANG"};
 
 namespace {
 
@@ -221,6 +227,20 @@ std::optional<fs::path> SamplesDir() {
   if (dir == nullptr || *dir == '\0') return std::nullopt;
   if (!fs::is_directory(dir)) return std::nullopt;
   return fs::path(dir);
+}
+
+std::optional<fs::path> VectorsDir() {
+  const char* dir = std::getenv("EVIDENCE_VECTORS");
+  if (dir != nullptr && *dir != '\0') {
+    if (fs::is_directory(dir)) return fs::path(dir);
+    return std::nullopt;
+  }
+  auto samples = SamplesDir();
+  if (!samples) return std::nullopt;
+  fs::path vectors = samples->parent_path() / "vectors";
+  if (samples->filename().empty()) vectors = samples->parent_path().parent_path() / "vectors";
+  if (!fs::is_directory(vectors)) return std::nullopt;
+  return vectors;
 }
 
 }  // namespace evidence::testing

@@ -37,7 +37,8 @@ struct RunResult {
 // The environment every test starts the CLI with (docs/testing.md): nothing of the caller's
 // shell but what the toolchain needs (PATH, TMPDIR, the sanitizers' options), and every variable
 // the tool reads set explicitly:
-//   EVIDENCE_PASSPHRASE, EVIDENCE_CASE  unset (a test that needs one gives it in `extra`)
+//   EVIDENCE_PASSPHRASE, EVIDENCE_BUNDLE_PASSPHRASE, EVIDENCE_CASE  unset (a test that needs
+//                                       one gives it in `extra`)
 //   HOME, XDG_DATA_HOME                 folders that do not exist, so no default case is found
 //   TZ                                  "UTC"; LC_ALL and LANG "C.UTF-8"
 // `extra` adds or overrides variables; an empty value in `extra` removes the variable.
@@ -71,5 +72,10 @@ PortableCli CopyCliForOtherUsers(const fs::path& dir, const fs::path& binary = E
 
 // The folder of real third-party samples, when EVIDENCE_SAMPLES names one that exists.
 std::optional<fs::path> SamplesDir();
+
+// The folder of test vectors from outside the project: EVIDENCE_VECTORS when it names a folder,
+// else the vectors/ folder beside EVIDENCE_SAMPLES (CI lays shared/samples and shared/vectors
+// side by side).
+std::optional<fs::path> VectorsDir();
 
 }  // namespace evidence::testing

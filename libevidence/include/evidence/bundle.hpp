@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evidence/age.hpp"
 #include "evidence/export.hpp"
 #include "evidence/status.hpp"
 
@@ -29,6 +30,9 @@ struct ExportOptions {
   // An older checkpoint file of this case: the bundle also carries the consistency proof from it
   // (the export fails, recording nothing, if the ledger does not extend it).
   std::optional<std::filesystem::path> since_checkpoint;
+  // Encrypts the bundle for these age recipients while it is written (docs/age.md): `out` must
+  // then end in .zip.age, .tar.age or .tar.gz.age, and no plaintext archive is written anywhere.
+  std::vector<AgeRecipient> encrypt_to;
 };
 
 struct ExportOutcome {
@@ -122,6 +126,11 @@ struct VerifyBundleOptions {
   std::optional<std::filesystem::path> tsa_ca;
   // An older checkpoint file from the same case: the bundle's ledger must extend it.
   std::optional<std::filesystem::path> since_checkpoint;
+  // For an age-encrypted bundle (docs/age.md): it is decrypted as a stream while it is read, with
+  // these identities; none given and the file is age: kInvalidArgument about "age_identities".
+  // A chunk that fails its tag stops the read like a truncated archive: an "archive" check fails
+  // and names the chunk.
+  std::vector<AgeIdentity> age_identities;
 };
 
 // Reads the archive once as a stream, never writing members to disk, and checks everything

@@ -662,7 +662,8 @@ Result<VerifiedBundle> VerifyBundleWithItems(const fs::path& file,
                                              const VerifyBundleOptions& options,
                                              PayloadSink* sink) {
   EVIDENCE_ASSIGN_OR_RETURN(UsableOptions usable, ReadOptions(options));
-  EVIDENCE_ASSIGN_OR_RETURN(ScanResult scan, bundle_internal::ScanArchive(file, {}, sink));
+  EVIDENCE_ASSIGN_OR_RETURN(ScanResult scan,
+                            bundle_internal::ScanArchive(file, {}, sink, options.age_identities));
 
   VerifiedBundle verified;
   BundleReport& report = verified.report;

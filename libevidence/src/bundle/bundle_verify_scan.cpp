@@ -2,6 +2,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
 #include <locale.h>
 
 #include <algorithm>
@@ -20,7 +21,10 @@
 #include "archive_util.hpp"
 #include "bagit.hpp"
 #include "bundle_format.hpp"
+#include "evidence/age.hpp"
 #include "evidence/hash.hpp"
+#include "status_macros.hpp"
+#include "unique_fd.hpp"
 
 namespace evidence::bundle_internal {
 namespace fs = std::filesystem;
@@ -468,9 +472,60 @@ class Scanner {
   Declared declared_;
 };
 
+// An age-encrypted bundle is decrypted as libarchive reads it: each chunk reaches the archive
+// reader only after its tag checked, and nothing is written to disk (docs/age.md "Reading").
+struct AgeRead {
+  UniqueFd fd;
+  std::unique_ptr<AgeDecryptor> decryptor;
+  Status error;
+
+  static la_ssize_t Callback(struct archive* a, void* self, const void** buf) {
+    auto* r = static_cast<AgeRead*>(self);
+    auto chunk = r->decryptor->Next();
+    if (!chunk.ok()) {
+      r->error = chunk.status();
+      archive_set_error(a, EIO, "%s", chunk.status().message().c_str());
+      return -1;
+    }
+    *buf = chunk->data();
+    return static_cast<la_ssize_t>(chunk->size());
+  }
+};
+
+bool IsAgeFile(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::string head(2048, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return LooksLikeAgeFile(AsBytes(head));
+}
+
+Result<std::unique_ptr<AgeRead>> OpenAge(const fs::path& file,
+                                         const std::vector<AgeIdentity>& identities) {
+  if (identities.empty()) {
+    return Status::InvalidArgument(file.string() +
+                                   ": is age-encrypted: an identity or the passphrase is needed")
+        .AboutArgument("age_identities");
+  }
+  auto r = std::make_unique<AgeRead>();
+  r->fd = UniqueFd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!r->fd) {
+    return Status::InvalidArgument(file.string() +
+                                   ": cannot be read: " + std::generic_category().message(errno));
+  }
+  auto dec = AgeDecryptor::Open(AgeInputFromFd(r->fd.get()), identities);
+  if (!dec.ok()) {
+    Status st = dec.status().WithContext(file.string() + ": age");
+    return st.code() == StatusCode::kInvalidArgument ? st.AboutArgument("age_identities") : st;
+  }
+  r->decryptor = std::move(*dec);
+  return r;
+}
+
 }  // namespace
 
-Result<ScanResult> ScanArchive(const fs::path& file, const ScanLimits& limits, PayloadSink* sink) {
+Result<ScanResult> ScanArchive(const fs::path& file, const ScanLimits& limits, PayloadSink* sink,
+                               const std::vector<AgeIdentity>& age_identities) {
   std::error_code ec;
   auto status = fs::status(file, ec);
   if (ec || !fs::exists(status)) {
@@ -484,7 +539,12 @@ Result<ScanResult> ScanArchive(const fs::path& file, const ScanLimits& limits, P
                                    ": cannot be read: " + std::generic_category().message(errno));
   }
   ScanResult out;
-  if (auto count = ZipCentralDirectoryCount(file); count && *count > limits.max_members) {
+  std::unique_ptr<AgeRead> age;
+  if (IsAgeFile(file)) {
+    EVIDENCE_ASSIGN_OR_RETURN(age, OpenAge(file, age_identities));
+  }
+  if (auto count = age ? std::nullopt : ZipCentralDirectoryCount(file);
+      count && *count > limits.max_members) {
     out.format = "zip";
     out.refusal =
         BundleCheck{"archive", "archive", false,
@@ -505,13 +565,27 @@ Result<ScanResult> ScanArchive(const fs::path& file, const ScanLimits& limits, P
       archive_read_support_format_zip(a.get()) != ARCHIVE_OK) {
     return Status::IoError(file.string() + ": libarchive: " + ArchiveError(a.get()));
   }
-  if (archive_read_open_filename(a.get(), file.c_str(), 1 << 20) != ARCHIVE_OK) {
+  int opened = age ? archive_read_open(a.get(), age.get(), nullptr, &AgeRead::Callback, nullptr)
+                   : archive_read_open_filename(a.get(), file.c_str(), 1 << 20);
+  // A chunk that fails its tag is a bundle that does not verify, wherever in the file it is.
+  auto age_refusal = [&]() -> std::optional<Result<ScanResult>> {
+    if (!age || age->error.ok()) return std::nullopt;
+    if (age->error.code() == StatusCode::kIoError) return Result<ScanResult>(age->error);
+    out.refusal =
+        BundleCheck{"archive", file.filename().string(), false,
+                    "age: " + age->error.message() + "; reading stopped, no further checks run"};
+    return Result<ScanResult>(out);
+  };
+  if (opened != ARCHIVE_OK) {
+    if (auto r = age_refusal()) return *r;
     return Status::InvalidArgument(
         file.string() + ": not a .zip, .tar or .tar.gz bundle: " + ArchiveError(a.get()));
   }
   Scanner scanner(a.get(), limits, sink);
   std::string error;
-  if (!scanner.Run(&out, &error)) {
+  bool ran = scanner.Run(&out, &error);
+  if (auto r = age_refusal()) return *r;
+  if (!ran) {
     return Status::InvalidArgument(file.string() +
                                    ": not a .zip, .tar or .tar.gz bundle: " + error);
   }

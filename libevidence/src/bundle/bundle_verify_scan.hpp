@@ -10,6 +10,7 @@
 #include <string>
 
 #include "bundle_format.hpp"
+#include "evidence/age.hpp"
 #include "evidence/bundle.hpp"
 #include "evidence/bytes.hpp"
 #include "evidence/status.hpp"
@@ -58,7 +59,11 @@ class PayloadSink {
 // cannot be opened, or is not a zip, tar or gzip-compressed tar archive at all. Anything wrong
 // inside a readable archive (including truncation) is a `refusal`, not an error. With a `sink`,
 // every payload member also goes to it; its errors are returned as they are.
+// An age-encrypted file (docs/age.md) is decrypted as it is read, with `age_identities`: errors
+// opening it are returned (kInvalidArgument about "age_identities" when no identity matches or
+// none was given), and a chunk that fails its tag or a truncated stream is a `refusal`.
 Result<ScanResult> ScanArchive(const std::filesystem::path& file, const ScanLimits& limits = {},
-                               PayloadSink* sink = nullptr);
+                               PayloadSink* sink = nullptr,
+                               const std::vector<AgeIdentity>& age_identities = {});
 
 }  // namespace evidence::bundle_internal

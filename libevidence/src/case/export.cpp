@@ -17,6 +17,7 @@
 #include "bundle_format.hpp"
 #include "case_state.hpp"
 #include "entry_rows.hpp"
+#include "evidence/age.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/merkle.hpp"
 #include "evidence/time.hpp"
@@ -25,6 +26,7 @@
 #include "status_macros.hpp"
 #include "thread_pool.hpp"
 #include "timestamp_store.hpp"
+#include "unique_fd.hpp"
 #include "verifying_text.hpp"
 
 namespace evidence {
@@ -33,8 +35,25 @@ namespace {
 
 enum class ArchiveKind { kZip, kTar, kTarGz };
 
-Result<ArchiveKind> KindFor(const fs::path& out) {
+constexpr std::string_view kAgeSuffix = ".age";
+
+// The archive's own name: an encrypted bundle's name without its .age.
+fs::path ArchiveName(const fs::path& out, bool encrypted) {
   std::string name = out.filename().string();
+  if (encrypted && name.size() > kAgeSuffix.size() && name.ends_with(kAgeSuffix)) {
+    name.resize(name.size() - kAgeSuffix.size());
+  }
+  return fs::path(name);
+}
+
+Result<ArchiveKind> KindFor(const fs::path& out, bool encrypted) {
+  if (encrypted && !out.filename().string().ends_with(kAgeSuffix)) {
+    return Status::InvalidArgument(out.string() +
+                                   ": an encrypted bundle must end in .zip.age, .tar.age or "
+                                   ".tar.gz.age")
+        .AboutArgument("out");
+  }
+  std::string name = ArchiveName(out, encrypted).string();
   auto ends = [&](std::string_view suffix) {
     return name.size() > suffix.size() &&
            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -45,8 +64,8 @@ Result<ArchiveKind> KindFor(const fs::path& out) {
   return Status::InvalidArgument(out.string() + ": the bundle must end in .zip, .tar or .tar.gz");
 }
 
-std::string TopFolderFor(const fs::path& out) {
-  std::string name = out.filename().string();
+std::string TopFolderFor(const fs::path& out, bool encrypted) {
+  std::string name = ArchiveName(out, encrypted).string();
   for (std::string_view suffix : {".tar.gz", ".tgz", ".tar", ".zip"}) {
     if (name.size() > suffix.size() &&
         name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
@@ -79,7 +98,8 @@ std::string HumanBytes(std::uint64_t n) {
 // caller renames it into place only after the ledger has committed.
 class BundleWriter {
  public:
-  static Result<BundleWriter> Open(const fs::path& temp, ArchiveKind kind, std::int64_t mtime) {
+  static Result<BundleWriter> Open(const fs::path& temp, ArchiveKind kind, std::int64_t mtime,
+                                   const std::vector<AgeRecipient>& encrypt_to) {
     BundleWriter w;
     w.path_ = temp;
     w.mtime_ = mtime;
@@ -100,7 +120,15 @@ class BundleWriter {
     // archive's own end, so the bytes are the same as with any block size.
     if (rc == ARCHIVE_OK) rc = archive_write_set_bytes_per_block(w.a_.get(), 1 << 20);
     if (rc == ARCHIVE_OK) rc = archive_write_set_bytes_in_last_block(w.a_.get(), 1);
-    if (rc == ARCHIVE_OK) rc = archive_write_open_filename(w.a_.get(), temp.c_str());
+    if (!encrypt_to.empty()) {
+      EVIDENCE_ASSIGN_OR_RETURN(w.age_, AgeSink::Open(temp, encrypt_to));
+      if (rc == ARCHIVE_OK) {
+        rc =
+            archive_write_open(w.a_.get(), w.age_.get(), nullptr, &AgeSink::WriteCallback, nullptr);
+      }
+    } else if (rc == ARCHIVE_OK) {
+      rc = archive_write_open_filename(w.a_.get(), temp.c_str());
+    }
     if (rc != ARCHIVE_OK) return w.Error("cannot create");
     // A second handle on the file, to start writing back what is written as it goes (see Data).
     w.sync_file_.reset(std::fopen(temp.c_str(), "rbe"));
@@ -147,6 +175,10 @@ class BundleWriter {
   Status Finish() {
     if (archive_write_close(a_.get()) != ARCHIVE_OK) return Error("cannot finish");
     a_.reset();
+    if (age_) {
+      EVIDENCE_RETURN_IF_ERROR(age_->encryptor->Finish());
+      age_.reset();
+    }
     int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return ErrnoStatus(errno, path_, "cannot reopen");
     int rc = ::fsync(fd);
@@ -157,7 +189,51 @@ class BundleWriter {
   }
 
  private:
+  // The archive goes through the age encryptor straight into the file, so the only bytes that
+  // reach the disk are ciphertext (docs/age.md "Export").
+  struct AgeSink {
+    UniqueFd fd;
+    fs::path path;
+    std::unique_ptr<AgeEncryptor> encryptor;
+    Status error;
+
+    static Result<std::unique_ptr<AgeSink>> Open(const fs::path& temp,
+                                                 const std::vector<AgeRecipient>& to) {
+      auto sink = std::make_unique<AgeSink>();
+      sink->path = temp;
+      sink->fd = UniqueFd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+      if (!sink->fd) return ErrnoStatus(errno, temp, "cannot create");
+      AgeSink* raw = sink.get();
+      EVIDENCE_ASSIGN_OR_RETURN(sink->encryptor, AgeEncryptor::Start(to, [raw](ByteView data) {
+                                  return raw->WriteAll(data);
+                                }));
+      return sink;
+    }
+
+    Status WriteAll(ByteView data) {
+      while (!data.empty()) {
+        ssize_t n = ::write(fd.get(), data.data(), data.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return ErrnoStatus(errno, path, "cannot write");
+        data = data.subspan(static_cast<std::size_t>(n));
+      }
+      return Status::Ok();
+    }
+
+    static la_ssize_t WriteCallback(struct archive* a, void* self, const void* buf, size_t size) {
+      auto* sink = static_cast<AgeSink*>(self);
+      Status st = sink->encryptor->Write(ByteView(static_cast<const std::uint8_t*>(buf), size));
+      if (!st.ok()) {
+        sink->error = st;
+        archive_set_error(a, EIO, "%s", st.message().c_str());
+        return -1;
+      }
+      return static_cast<la_ssize_t>(size);
+    }
+  };
+
   Status Error(const std::string& what) {
+    if (age_ && !age_->error.ok()) return age_->error;
     const char* msg = a_ ? archive_error_string(a_.get()) : nullptr;
     int err = a_ ? archive_errno(a_.get()) : 0;
     std::string detail = msg ? msg : "unknown error";
@@ -169,6 +245,7 @@ class BundleWriter {
   std::int64_t mtime_ = 0;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> sync_file_{nullptr, &std::fclose};
   std::uint64_t unflushed_ = 0;
+  std::unique_ptr<AgeSink> age_;
 };
 
 // ExportOptions::since_checkpoint: a usage error (exit 2) when the file is missing or not a
@@ -527,9 +604,10 @@ struct TagFiles {
 
 Status WriteArchive(const fs::path& temp, ArchiveKind kind, std::int64_t mtime,
                     const std::string& top, const TagFiles& tags, const std::vector<Item>& chosen,
-                    const Payload& payload, const ObjectStore& objects) {
+                    const Payload& payload, const ObjectStore& objects,
+                    const std::vector<AgeRecipient>& encrypt_to) {
   arch::ScopedUtf8Locale utf8;
-  EVIDENCE_ASSIGN_OR_RETURN(BundleWriter w, BundleWriter::Open(temp, kind, mtime));
+  EVIDENCE_ASSIGN_OR_RETURN(BundleWriter w, BundleWriter::Open(temp, kind, mtime, encrypt_to));
   EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + bundle_format::kBagitTxt, bagit::kBagitTxt));
   EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + bundle_format::kBagInfo, tags.bag_info));
   EVIDENCE_RETURN_IF_ERROR(w.AddFile(top + "/" + bundle_format::kManifest, tags.manifest));
@@ -545,7 +623,7 @@ Status WriteArchive(const fs::path& temp, ArchiveKind kind, std::int64_t mtime,
 // Checks what can be checked before anything is read or recorded: the destination and the
 // options. Returns the archive kind.
 Result<ArchiveKind> CheckDestination(const ExportOptions& opt, const fs::path& parent) {
-  EVIDENCE_ASSIGN_OR_RETURN(ArchiveKind kind, KindFor(opt.out));
+  EVIDENCE_ASSIGN_OR_RETURN(ArchiveKind kind, KindFor(opt.out, !opt.encrypt_to.empty()));
   std::error_code ec;
   if (!fs::is_directory(parent, ec)) return Status::NotFound(parent.string() + ": no such folder");
   if (fs::exists(opt.out, ec) && !opt.force) {
@@ -572,7 +650,7 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   }
   EVIDENCE_ASSIGN_OR_RETURN(Selection sel, Select(*this, opt));
   EVIDENCE_ASSIGN_OR_RETURN(std::string report_html, SelectionReport(*this, opt, sel));
-  const std::string top = TopFolderFor(opt.out);
+  const std::string top = TopFolderFor(opt.out, !opt.encrypt_to.empty());
   const Payload payload = PayloadOf(sel.items);
 
   EVIDENCE_RETURN_IF_ERROR(Unlock());
@@ -643,7 +721,7 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   temp += ".part-" + std::to_string(rd());
   TempGuard guard{temp};
   EVIDENCE_RETURN_IF_ERROR(
-      WriteArchive(temp, kind, mtime, top, tags, sel.items, payload, s_->objects));
+      WriteArchive(temp, kind, mtime, top, tags, sel.items, payload, s_->objects, opt.encrypt_to));
   EVIDENCE_RETURN_IF_ERROR(txn.Commit());
   EVIDENCE_RETURN_IF_ERROR(s_->fs->Rename(temp, opt.out));
   guard.keep = true;
