@@ -194,6 +194,24 @@ std::vector<std::pair<std::string, std::uint64_t>> MessagesPerDayFilled(const Re
   return out;
 }
 
+std::vector<const ReportMessageCount*> MessageCountsByDay(const ReportData& data) {
+  std::vector<const ReportMessageCount*> rows;
+  for (const auto& mc : data.message_counts) rows.push_back(&mc);
+  std::stable_sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
+    if (a->date != b->date) return a->date < b->date;
+    if (a->sender != b->sender) return a->sender < b->sender;
+    return a->item < b->item;
+  });
+  return rows;
+}
+
+std::string PeriodCovered(const ReportData& data, std::string (*escape)(std::string_view)) {
+  if (data.since && data.until) return "from " + escape(*data.since) + " to " + escape(*data.until);
+  if (data.since) return "from " + escape(*data.since) + " onwards";
+  if (data.until) return "up to " + escape(*data.until);
+  return "the whole case";
+}
+
 std::vector<std::string> SummarySentences(const ReportData& data, const ReportSummary& summary) {
   (void)data;
   std::vector<std::string> out;
@@ -241,6 +259,12 @@ std::string_view VerifySentence() {
          "exported bundle) and confirm that the signed checkpoint for this ledger size has this "
          "root hash and was signed by the key with this fingerprint; if entries were added later, "
          "\"evidence prove --consistency\" shows that the ledger only grew.";
+}
+
+std::string_view TimesSentence() {
+  return "Times are shown as written: an offset such as +01:00 is the local zone at that moment, "
+         "UTC marks times recorded in UTC, and a time with neither is the device's local time as "
+         "the source gave it.";
 }
 
 }  // namespace evidence::report_internal
