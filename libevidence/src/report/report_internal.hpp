@@ -2,6 +2,7 @@
 // for each output format, and the three renderers. Pure functions; tests include this header.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -119,6 +120,17 @@ std::string_view TimesSentence();
 // The period covered, "from <since> to <until>", "from <since> onwards", "up to <until>" or "the
 // whole case", with the user's dates passed through `escape` for the output format.
 std::string PeriodCovered(const ReportData& data, std::string (*escape)(std::string_view));
+
+// Pointers to `rows` ordered by `key(row)` (a std::tie of fields); ties keep their input order.
+template <typename Row, typename Key>
+std::vector<const Row*> SortedRows(const std::vector<Row>& rows, Key key) {
+  std::vector<const Row*> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(&row);
+  std::stable_sort(out.begin(), out.end(),
+                   [&key](const Row* a, const Row* b) { return key(*a) < key(*b); });
+  return out;
+}
 
 // Rows of message_counts by date, then sender, then export.
 std::vector<const ReportMessageCount*> MessageCountsByDay(const ReportData& data);

@@ -5,6 +5,7 @@
 // the ASCII controls themselves.
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "evidence/printable.hpp"
 #include "report_internal.hpp"
@@ -195,14 +196,9 @@ std::vector<std::pair<std::string, std::uint64_t>> MessagesPerDayFilled(const Re
 }
 
 std::vector<const ReportMessageCount*> MessageCountsByDay(const ReportData& data) {
-  std::vector<const ReportMessageCount*> rows;
-  for (const auto& mc : data.message_counts) rows.push_back(&mc);
-  std::stable_sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
-    if (a->date != b->date) return a->date < b->date;
-    if (a->sender != b->sender) return a->sender < b->sender;
-    return a->item < b->item;
+  return SortedRows(data.message_counts, [](const ReportMessageCount& mc) {
+    return std::tie(mc.date, mc.sender, mc.item);
   });
-  return rows;
 }
 
 std::string PeriodCovered(const ReportData& data, std::string (*escape)(std::string_view)) {
