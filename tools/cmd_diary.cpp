@@ -98,149 +98,161 @@ void PrintIncident(const Incident& inc) {
   }
 }
 
+void AddIncidentAddCommand(CLI::App* incident, Globals& g, Runner& run) {
+  auto* cmd =
+      incident->add_subcommand("add", "record what happened: when, where, what, who saw it");
+  auto a = std::make_shared<IncidentArgs>();
+  AddIncidentOptions(cmd, *a, false);
+  cmd->callback([&g, &run, a] {
+    run = [&g, a]() -> int {
+      auto c = OpenCase(g);
+      if (!c.ok()) return ReportError(c.status());
+      IncidentInput in;
+      in.at = a->at;
+      if (!a->until.empty()) in.until = a->until;
+      in.behaviours = SplitBehaviours(a->behaviours);
+      in.what = a->what;
+      in.where = a->where;
+      in.witnesses = a->witnesses;
+      in.items = a->items;
+      auto id = c->RecordIncident(in);
+      if (!id.ok()) return ReportIncidentError(id.status());
+      if (g.json) {
+        auto inc = c->GetIncident(*id);
+        if (!inc.ok()) return ReportError(inc.status());
+        PrintJson(IncidentToJson(*inc));
+      } else if (!g.quiet) {
+        std::cout << *id << "\n";
+      }
+      return kExitOk;
+    };
+  });
+}
+
+void AddIncidentListCommand(CLI::App* incident, Globals& g, Runner& run) {
+  auto* cmd = incident->add_subcommand("list", "the diary, in the order things happened");
+  cmd->callback([&g, &run] {
+    run = [&g]() -> int {
+      auto c = OpenCase(g);
+      if (!c.ok()) return ReportError(c.status());
+      auto all = c->Incidents();
+      if (!all.ok()) return ReportError(all.status());
+      if (g.json) {
+        nlohmann::json arr = nlohmann::json::array();
+        for (const auto& inc : *all) arr.push_back(IncidentToJson(inc));
+        PrintJson(arr);
+        return kExitOk;
+      }
+      for (const auto& inc : *all) {
+        std::string what = inc.what.substr(0, inc.what.find('\n'));
+        if (what.size() > 60) what = what.substr(0, 57) + "...";
+        std::cout << PrintableText(inc.id) << "  " << PrintableText(inc.at) << "  "
+                  << PrintableText(Join(inc.behaviours, ",")) << "  " << PrintableText(what)
+                  << (inc.versions.size() > 1 ? "  (amended)" : "") << "\n";
+      }
+      return kExitOk;
+    };
+  });
+}
+
+void AddIncidentShowCommand(CLI::App* incident, Globals& g, Runner& run) {
+  auto* cmd = incident->add_subcommand("show", "one incident with every version of its account");
+  auto id = std::make_shared<std::string>();
+  cmd->add_option("id", *id, "incident id, e.g. INC-0001")->required();
+  cmd->callback([&g, &run, id] {
+    run = [&g, id]() -> int {
+      auto c = OpenCase(g);
+      if (!c.ok()) return ReportError(c.status());
+      auto inc = c->GetIncident(*id);
+      if (!inc.ok()) return ReportError(inc.status());
+      if (g.json) {
+        PrintJson(IncidentToJson(*inc));
+      } else {
+        PrintIncident(*inc);
+      }
+      return kExitOk;
+    };
+  });
+}
+
+void AddIncidentAmendCommand(CLI::App* incident, Globals& g, Runner& run) {
+  auto* cmd = incident->add_subcommand(
+      "amend", "correct or add to an incident; the original stays in the ledger");
+  auto id = std::make_shared<std::string>();
+  auto a = std::make_shared<IncidentArgs>();
+  cmd->add_option("id", *id, "incident id")->required();
+  AddIncidentOptions(cmd, *a, true);
+  cmd->callback([&g, &run, id, a, cmd] {
+    run = [&g, id, a, cmd]() -> int {
+      auto c = OpenCase(g);
+      if (!c.ok()) return ReportError(c.status());
+      IncidentChanges ch;
+      if (cmd->count("--at")) ch.at = a->at;
+      if (cmd->count("--until")) ch.until = a->until;
+      if (cmd->count("--behaviour")) ch.behaviours = SplitBehaviours(a->behaviours);
+      if (cmd->count("--what")) ch.what = a->what;
+      if (cmd->count("--where")) ch.where = a->where;
+      if (cmd->count("--witness")) ch.witnesses = a->witnesses;
+      ch.reason = a->reason;
+      if (Status s = c->AmendIncident(*id, ch); !s.ok()) return ReportIncidentError(s);
+      auto inc = c->GetIncident(*id);
+      if (!inc.ok()) return ReportError(inc.status());
+      if (g.json) {
+        PrintJson(IncidentToJson(*inc));
+      } else if (!g.quiet) {
+        std::cout << PrintableText(inc->id) << " amended (version " << inc->versions.size()
+                  << ")\n";
+      }
+      return kExitOk;
+    };
+  });
+}
+
+void AddIncidentBehavioursCommand(CLI::App* incident, Runner& run) {
+  auto* cmd = incident->add_subcommand("behaviours", "list the behaviours an incident can have");
+  cmd->callback([&run] {
+    run = []() -> int {
+      for (auto b : kBehaviours) std::cout << b << "\n";
+      return kExitOk;
+    };
+  });
+}
+
+void AddLinkCommand(CLI::App& app, Globals& g, Runner& run) {
+  auto* cmd = app.add_subcommand("link", "link exhibits to an incident");
+  auto id = std::make_shared<std::string>();
+  auto items = std::make_shared<std::vector<std::string>>();
+  cmd->add_option("incident", *id, "incident id")->required();
+  cmd->add_option("items", *items, "exhibit ids")->required();
+  cmd->callback([&g, &run, id, items] {
+    run = [&g, id, items]() -> int {
+      auto c = OpenCase(g);
+      if (!c.ok()) return ReportError(c.status());
+      if (Status s = c->LinkItems(*id, *items); !s.ok()) return ReportError(s);
+      auto inc = c->GetIncident(*id);
+      if (!inc.ok()) return ReportError(inc.status());
+      if (g.json) {
+        PrintJson(IncidentToJson(*inc));
+      } else if (!g.quiet) {
+        std::cout << PrintableText(inc->id) << ": " << PrintableText(Join(inc->items)) << "\n";
+      }
+      return kExitOk;
+    };
+  });
+}
+
 }  // namespace
 
 void AddDiaryCommands(CLI::App& app, Globals& g, Runner& run) {
   auto* incident = app.add_subcommand("incident", "the incident diary");
   incident->require_subcommand(1);
 
-  {
-    auto* cmd =
-        incident->add_subcommand("add", "record what happened: when, where, what, who saw it");
-    auto a = std::make_shared<IncidentArgs>();
-    AddIncidentOptions(cmd, *a, false);
-    cmd->callback([&g, &run, a] {
-      run = [&g, a]() -> int {
-        auto c = OpenCase(g);
-        if (!c.ok()) return ReportError(c.status());
-        IncidentInput in;
-        in.at = a->at;
-        if (!a->until.empty()) in.until = a->until;
-        in.behaviours = SplitBehaviours(a->behaviours);
-        in.what = a->what;
-        in.where = a->where;
-        in.witnesses = a->witnesses;
-        in.items = a->items;
-        auto id = c->RecordIncident(in);
-        if (!id.ok()) return ReportIncidentError(id.status());
-        if (g.json) {
-          auto inc = c->GetIncident(*id);
-          if (!inc.ok()) return ReportError(inc.status());
-          PrintJson(IncidentToJson(*inc));
-        } else if (!g.quiet) {
-          std::cout << *id << "\n";
-        }
-        return kExitOk;
-      };
-    });
-  }
-  {
-    auto* cmd = incident->add_subcommand("list", "the diary, in the order things happened");
-    cmd->callback([&g, &run] {
-      run = [&g]() -> int {
-        auto c = OpenCase(g);
-        if (!c.ok()) return ReportError(c.status());
-        auto all = c->Incidents();
-        if (!all.ok()) return ReportError(all.status());
-        if (g.json) {
-          nlohmann::json arr = nlohmann::json::array();
-          for (const auto& inc : *all) arr.push_back(IncidentToJson(inc));
-          PrintJson(arr);
-          return kExitOk;
-        }
-        for (const auto& inc : *all) {
-          std::string what = inc.what.substr(0, inc.what.find('\n'));
-          if (what.size() > 60) what = what.substr(0, 57) + "...";
-          std::cout << PrintableText(inc.id) << "  " << PrintableText(inc.at) << "  "
-                    << PrintableText(Join(inc.behaviours, ",")) << "  " << PrintableText(what)
-                    << (inc.versions.size() > 1 ? "  (amended)" : "") << "\n";
-        }
-        return kExitOk;
-      };
-    });
-  }
-  {
-    auto* cmd = incident->add_subcommand("show", "one incident with every version of its account");
-    auto id = std::make_shared<std::string>();
-    cmd->add_option("id", *id, "incident id, e.g. INC-0001")->required();
-    cmd->callback([&g, &run, id] {
-      run = [&g, id]() -> int {
-        auto c = OpenCase(g);
-        if (!c.ok()) return ReportError(c.status());
-        auto inc = c->GetIncident(*id);
-        if (!inc.ok()) return ReportError(inc.status());
-        if (g.json) {
-          PrintJson(IncidentToJson(*inc));
-        } else {
-          PrintIncident(*inc);
-        }
-        return kExitOk;
-      };
-    });
-  }
-  {
-    auto* cmd = incident->add_subcommand(
-        "amend", "correct or add to an incident; the original stays in the ledger");
-    auto id = std::make_shared<std::string>();
-    auto a = std::make_shared<IncidentArgs>();
-    cmd->add_option("id", *id, "incident id")->required();
-    AddIncidentOptions(cmd, *a, true);
-    cmd->callback([&g, &run, id, a, cmd] {
-      run = [&g, id, a, cmd]() -> int {
-        auto c = OpenCase(g);
-        if (!c.ok()) return ReportError(c.status());
-        IncidentChanges ch;
-        if (cmd->count("--at")) ch.at = a->at;
-        if (cmd->count("--until")) ch.until = a->until;
-        if (cmd->count("--behaviour")) ch.behaviours = SplitBehaviours(a->behaviours);
-        if (cmd->count("--what")) ch.what = a->what;
-        if (cmd->count("--where")) ch.where = a->where;
-        if (cmd->count("--witness")) ch.witnesses = a->witnesses;
-        ch.reason = a->reason;
-        if (Status s = c->AmendIncident(*id, ch); !s.ok()) return ReportIncidentError(s);
-        auto inc = c->GetIncident(*id);
-        if (!inc.ok()) return ReportError(inc.status());
-        if (g.json) {
-          PrintJson(IncidentToJson(*inc));
-        } else if (!g.quiet) {
-          std::cout << PrintableText(inc->id) << " amended (version " << inc->versions.size()
-                    << ")\n";
-        }
-        return kExitOk;
-      };
-    });
-  }
-  {
-    auto* cmd = incident->add_subcommand("behaviours", "list the behaviours an incident can have");
-    cmd->callback([&run] {
-      run = []() -> int {
-        for (auto b : kBehaviours) std::cout << b << "\n";
-        return kExitOk;
-      };
-    });
-  }
-  {
-    auto* cmd = app.add_subcommand("link", "link exhibits to an incident");
-    auto id = std::make_shared<std::string>();
-    auto items = std::make_shared<std::vector<std::string>>();
-    cmd->add_option("incident", *id, "incident id")->required();
-    cmd->add_option("items", *items, "exhibit ids")->required();
-    cmd->callback([&g, &run, id, items] {
-      run = [&g, id, items]() -> int {
-        auto c = OpenCase(g);
-        if (!c.ok()) return ReportError(c.status());
-        if (Status s = c->LinkItems(*id, *items); !s.ok()) return ReportError(s);
-        auto inc = c->GetIncident(*id);
-        if (!inc.ok()) return ReportError(inc.status());
-        if (g.json) {
-          PrintJson(IncidentToJson(*inc));
-        } else if (!g.quiet) {
-          std::cout << PrintableText(inc->id) << ": " << PrintableText(Join(inc->items)) << "\n";
-        }
-        return kExitOk;
-      };
-    });
-  }
+  AddIncidentAddCommand(incident, g, run);
+  AddIncidentListCommand(incident, g, run);
+  AddIncidentShowCommand(incident, g, run);
+  AddIncidentAmendCommand(incident, g, run);
+  AddIncidentBehavioursCommand(incident, run);
+  AddLinkCommand(app, g, run);
 }
 
 }  // namespace evidence::cli

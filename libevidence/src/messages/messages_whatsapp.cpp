@@ -276,103 +276,126 @@ bool ResolveDate(const RawDate& d, WhatsAppHeader* h) {
   return h->field1 >= 1 && h->field1 <= 31 && h->field2 >= 1 && h->field2 <= 31;
 }
 
-}  // namespace
-
-std::optional<WhatsAppHeader> ParseWhatsAppHeader(std::string_view line) {
-  Cursor c(line);
-  c.SkipMarks();
-  const bool bracketed = c.Consume('[');
-  c.SkipMarks();
+// Time first, "[14:56:01, 3/18/22]" (Vietnamese iOS); must yield a real date to count. Leaves `c`
+// where it was when it does not.
+bool ReadTimeFirst(Cursor& c, WhatsAppHeader* h, RawDate* date, char* meridiem) {
   const size_t start = c.pos();
-  WhatsAppHeader h;
-  h.bracketed = bracketed;
-  RawDate date;
-  char meridiem = 0;
-  bool parsed = false;
-  if (bracketed) {
-    // Time first, "[14:56:01, 3/18/22]" (Vietnamese iOS); must yield a real date to count.
-    WhatsAppHeader t = h;
-    RawDate d;
-    if (ReadTime(c, &t)) {
+  WhatsAppHeader t = *h;
+  RawDate d;
+  if (ReadTime(c, &t)) {
+    c.SkipBlanks();
+    const char m = ReadMeridiem(c);
+    c.SkipBlanks();
+    if (c.Consume(',')) {
       c.SkipBlanks();
-      const char m = ReadMeridiem(c);
-      c.SkipBlanks();
-      if (c.Consume(',')) {
-        c.SkipBlanks();
-        if (ReadDate(c, &d) && ResolveDate(d, &t)) {
-          h = t;
-          h.time_first = true;
-          date = d;
-          meridiem = m;
-          parsed = true;
-        }
+      if (ReadDate(c, &d) && ResolveDate(d, &t)) {
+        *h = t;
+        h->time_first = true;
+        *date = d;
+        *meridiem = m;
+        return true;
       }
     }
-    if (!parsed) c.set_pos(start);
   }
-  if (!parsed) {
-    if (!ReadDate(c, &date)) return std::nullopt;
-    c.SkipMarks();
-    if (!c.Consume(',')) c.Consume(0x060C);  // Arabic comma
+  c.set_pos(start);
+  return false;
+}
+
+// A connecting word between date and time, such as French "à": up to 16 bytes of non-digits
+// followed by a blank. Leaves `c` where it was when there is none.
+void SkipConnectingWord(Cursor& c) {
+  const size_t save = c.pos();
+  size_t word_bytes = 0;
+  while (!c.AtEnd() && !IsBlank(c.Peek()) && DigitValue(c.Peek()) < 0 && word_bytes <= 16) {
+    const size_t before = c.pos();
+    c.Next();
+    word_bytes += c.pos() - before;
+  }
+  if (word_bytes > 0 && word_bytes <= 16 && !c.AtEnd() && IsBlank(c.Peek())) {
     c.SkipBlanks();
-    meridiem = ReadMeridiem(c);
-    if (meridiem == 0) {
-      // A connecting word between date and time, such as French "à".
-      const size_t save = c.pos();
-      size_t word_bytes = 0;
-      while (!c.AtEnd() && !IsBlank(c.Peek()) && DigitValue(c.Peek()) < 0 && word_bytes <= 16) {
-        const size_t before = c.pos();
-        c.Next();
-        word_bytes += c.pos() - before;
-      }
-      if (word_bytes > 0 && word_bytes <= 16 && !c.AtEnd() && IsBlank(c.Peek())) {
-        c.SkipBlanks();
-      } else {
-        c.set_pos(save);
-      }
-    } else {
-      c.SkipBlanks();
-    }
-    if (!ReadTime(c, &h)) return std::nullopt;
+  } else {
+    c.set_pos(save);
   }
-  if (!ResolveDate(date, &h)) return std::nullopt;
-  if (meridiem == 0) {
-    const size_t save = c.pos();
+}
+
+// Date first, the usual order: "18/03/2022, 14:56", "3/18/22, PM 2:56", "18/03/2022 à 14:56".
+// The meridiem is set when it stands before the time.
+bool ReadDateFirst(Cursor& c, WhatsAppHeader* h, RawDate* date, char* meridiem) {
+  if (!ReadDate(c, date)) return false;
+  c.SkipMarks();
+  if (!c.Consume(',')) c.Consume(0x060C);  // Arabic comma
+  c.SkipBlanks();
+  *meridiem = ReadMeridiem(c);
+  if (*meridiem == 0) {
+    SkipConnectingWord(c);
+  } else {
     c.SkipBlanks();
-    meridiem = ReadMeridiem(c);
-    if (meridiem == 0) c.set_pos(save);
   }
-  if (!ApplyMeridiem(&h, meridiem)) return std::nullopt;
+  return ReadTime(c, h);
+}
+
+// A meridiem after the time ("2:56 PM"), or 0 with `c` left where it was.
+char ReadTrailingMeridiem(Cursor& c) {
+  const size_t save = c.pos();
+  c.SkipBlanks();
+  const char meridiem = ReadMeridiem(c);
+  if (meridiem == 0) c.set_pos(save);
+  return meridiem;
+}
+
+// What ends the stamp before the sender: "] ", "] - ", ": " (early iOS) or " - ". False when the
+// line is no WhatsApp header after all.
+bool ReadStampEnd(Cursor& c, WhatsAppHeader* h) {
   {
     // "2022/12/14, 13:34. - Name: text": some locales end the time with a dot.
     const size_t save = c.pos();
     if (c.Consume('.') && DigitValue(c.Peek()) >= 0) c.set_pos(save);
   }
-  if (h.bracketed) {
+  if (h->bracketed) {
     // Signal's text export writes "[2019-12-24, 12:23] Name: text": an ISO date without seconds,
     // which no WhatsApp export writes in brackets (iOS always gives seconds). Other bracketed
     // stamps without seconds ("[01/20/19 11:23]", copied from WhatsApp Web) are WhatsApp's.
-    if (!h.has_seconds && h.year_first && h.date_separator == '-') return std::nullopt;
+    if (!h->has_seconds && h->year_first && h->date_separator == '-') return false;
     c.SkipBlanks();
-    if (!c.Consume(']')) return std::nullopt;
+    if (!c.Consume(']')) return false;
     c.Consume(' ');
     // "[20/01/2019, 11:23:45] - Name: text"
     const size_t save = c.pos();
     if (!((c.Consume('-') || c.Consume(0x2013)) && c.Consume(' '))) c.set_pos(save);
-  } else if (c.Peek() == ':') {
+    return true;
+  }
+  if (c.Peek() == ':') {
     // Early iOS exports had no brackets and a colon after the time, which always had seconds:
     // "25/10/2015, 20:49:25: Name: text".
-    if (!h.has_seconds) return std::nullopt;
+    if (!h->has_seconds) return false;
     c.Next();
-    if (!c.AtEnd() && !c.Consume(' ')) return std::nullopt;
-    h.colon_after = true;
-  } else {
-    const size_t before = c.pos();
-    c.SkipBlanks();
-    if (c.pos() == before) return std::nullopt;
-    if (!c.Consume('-') && !c.Consume(0x2013)) return std::nullopt;
-    if (!c.AtEnd() && !c.Consume(' ')) return std::nullopt;
+    if (!c.AtEnd() && !c.Consume(' ')) return false;
+    h->colon_after = true;
+    return true;
   }
+  const size_t before = c.pos();
+  c.SkipBlanks();
+  if (c.pos() == before) return false;
+  if (!c.Consume('-') && !c.Consume(0x2013)) return false;
+  return c.AtEnd() || c.Consume(' ');
+}
+
+}  // namespace
+
+std::optional<WhatsAppHeader> ParseWhatsAppHeader(std::string_view line) {
+  Cursor c(line);
+  c.SkipMarks();
+  WhatsAppHeader h;
+  h.bracketed = c.Consume('[');
+  c.SkipMarks();
+  RawDate date;
+  char meridiem = 0;
+  const bool time_first = h.bracketed && ReadTimeFirst(c, &h, &date, &meridiem);
+  if (!time_first && !ReadDateFirst(c, &h, &date, &meridiem)) return std::nullopt;
+  if (!ResolveDate(date, &h)) return std::nullopt;
+  if (meridiem == 0) meridiem = ReadTrailingMeridiem(c);
+  if (!ApplyMeridiem(&h, meridiem)) return std::nullopt;
+  if (!ReadStampEnd(c, &h)) return std::nullopt;
   h.rest_offset = c.pos();
   return h;
 }

@@ -2,6 +2,7 @@
 // renderers share.
 #include <algorithm>
 #include <array>
+#include <tuple>
 
 #include "report_internal.hpp"
 
@@ -42,14 +43,9 @@ std::string CallsSentence(const ReportSummary& s) {
 }
 
 std::vector<const ReportCallCount*> CallCountsByDay(const ReportData& data) {
-  std::vector<const ReportCallCount*> rows;
-  for (const auto& cc : data.call_counts) rows.push_back(&cc);
-  std::stable_sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
-    if (a->date != b->date) return a->date < b->date;
-    if (a->number != b->number) return a->number < b->number;
-    return a->item < b->item;
+  return SortedRows(data.call_counts, [](const ReportCallCount& cc) {
+    return std::tie(cc.date, cc.number, cc.item);
   });
-  return rows;
 }
 
 std::vector<const ReportCallCount*> BusiestCallDays(const ReportData& data, size_t limit) {

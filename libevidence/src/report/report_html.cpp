@@ -3,6 +3,7 @@
 // styles and charts are inline, a Content-Security-Policy forbids everything else in case a
 // viewer ever mis-parses a byte of evidence text, and every such text goes through HtmlEscape.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -274,16 +275,9 @@ std::string Excerpt(std::string_view text, size_t max, bool* more, bool* mid_lin
 }
 
 void Header(const ReportData& data, std::string* out) {
-  std::string window;
-  if (data.since && data.until) {
-    window = "From " + E(*data.since) + " to " + E(*data.until);
-  } else if (data.since) {
-    window = "From " + E(*data.since) + " onwards";
-  } else if (data.until) {
-    window = "Up to " + E(*data.until);
-  } else {
-    window = "The whole case";
-  }
+  // A table cell starts a sentence: "From ...", "Up to ...", "The whole case".
+  std::string window = PeriodCovered(data, HtmlEscape);
+  window[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(window[0])));
   *out += "<header>\n<p class=\"kicker\">Incident timeline and pattern report</p>\n<h1>" +
           (data.case_name.empty() ? std::string("Untitled case") : E(data.case_name)) + "</h1>\n";
   *out += "<table class=\"meta\">\n";
@@ -502,18 +496,11 @@ void Messages(const ReportData& data, const ReportSummary& s, std::string* out) 
   }
   *out += "</tbody>\n</table>\n";
 
-  std::vector<const ReportMessageCount*> rows;
-  for (const auto& mc : data.message_counts) rows.push_back(&mc);
-  std::stable_sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
-    if (a->date != b->date) return a->date < b->date;
-    if (a->sender != b->sender) return a->sender < b->sender;
-    return a->item < b->item;
-  });
   *out +=
       "<h3>By day and sender</h3>\n<table>\n<thead><tr><th style=\"width:18%\">Date</th>"
       "<th>Sender</th><th style=\"width:18%\">Export</th><th class=\"num\">Messages</th>"
       "</tr></thead>\n<tbody>\n";
-  for (const auto* mc : rows) {
+  for (const auto* mc : MessageCountsByDay(data)) {
     *out += "<tr><td class=\"nowrap\">" + E(mc->date) + "</td><td>" + SenderHtml(mc->sender) +
             "</td><td>" + E(mc->item) + "</td><td class=\"num\">" + Num(mc->count) + "</td></tr>\n";
   }
@@ -618,11 +605,8 @@ std::string RenderHtml(const ReportData& data, const ReportSummary& summary) {
   Messages(data, summary, &out);
   Calls(data, summary, &out);
   Exhibits(data, &out);
-  out +=
-      "<footer>Times are shown as written: an offset such as +01:00 is the local zone at that "
-      "moment, UTC marks times recorded in UTC, and a time with neither is the device&#39;s "
-      "local time as the source gave it. Made by libevidence from a ledger of " +
-      Plural(data.ledger_size, "entry", "entries") + ".</footer>\n";
+  out += "<footer>" + E(TimesSentence()) + " Made by libevidence from a ledger of " +
+         Plural(data.ledger_size, "entry", "entries") + ".</footer>\n";
   out += "</main>\n</body>\n</html>\n";
   return out;
 }

@@ -2,6 +2,7 @@
 // for each output format, and the three renderers. Pure functions; tests include this header.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -112,6 +113,27 @@ std::vector<std::string> SummarySentences(const ReportData& data, const ReportSu
 
 // How to check the integrity anchor, one sentence (plain text).
 std::string_view VerifySentence();
+
+// How times are shown, one sentence for the foot of the report (plain text).
+std::string_view TimesSentence();
+
+// The period covered, "from <since> to <until>", "from <since> onwards", "up to <until>" or "the
+// whole case", with the user's dates passed through `escape` for the output format.
+std::string PeriodCovered(const ReportData& data, std::string (*escape)(std::string_view));
+
+// Pointers to `rows` ordered by `key(row)` (a std::tie of fields); ties keep their input order.
+template <typename Row, typename Key>
+std::vector<const Row*> SortedRows(const std::vector<Row>& rows, Key key) {
+  std::vector<const Row*> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(&row);
+  std::stable_sort(out.begin(), out.end(),
+                   [&key](const Row* a, const Row* b) { return key(*a) < key(*b); });
+  return out;
+}
+
+// Rows of message_counts by date, then sender, then export.
+std::vector<const ReportMessageCount*> MessageCountsByDay(const ReportData& data);
 
 // Calls (report_calls.cpp). Plain text, not escaped.
 // "43 calls on 2 March 2026 with +15550000001, 38 of them missed" for one row of call_counts.

@@ -38,21 +38,21 @@ Json Version(const IncidentVersion& v) {
   return j;
 }
 
-}  // namespace
+Json Tallies(const std::vector<ReportSummary::CallTally>& v, const char* name_key) {
+  Json a = Json::array();
+  for (const auto& t : v)
+    a.push_back(Json{{name_key, t.key}, {"calls", t.calls}, {"missed", t.missed}});
+  return a;
+}
 
-std::string RenderJson(const ReportData& data, const ReportSummary& summary) {
-  Json j;
-  j["report_version"] = 1;
-  j["case"] = Json{{"name", data.case_name}, {"uuid", data.case_uuid}, {"owner", data.owner}};
-  j["generated"] = data.generated;
+Json Window(const ReportData& data) {
   Json window = Json::object();
   if (data.since) window["since"] = *data.since;
   if (data.until) window["until"] = *data.until;
-  j["window"] = window;
-  j["integrity"] = Json{{"ledger_size", data.ledger_size},
-                        {"checkpoint_root", data.checkpoint_root},
-                        {"key_fingerprint", data.key_fingerprint}};
+  return window;
+}
 
+Json Summary(const ReportSummary& summary) {
   Json s;
   s["incidents"] = summary.incidents;
   if (summary.first_date) s["first_date"] = *summary.first_date;
@@ -66,58 +66,44 @@ std::string RenderJson(const ReportData& data, const ReportSummary& summary) {
   s["exhibits"] = summary.exhibits;
   s["calls"] = summary.calls;
   s["missed_calls"] = summary.missed_calls;
-  for (auto [key, tallies, name] :
-       {std::tuple{"calls_by_day", &summary.calls_by_day, "date"},
-        std::tuple{"calls_by_number", &summary.calls_by_number, "number"}}) {
-    Json a = Json::array();
-    for (const auto& t : *tallies) {
-      a.push_back(Json{{name, t.key}, {"calls", t.calls}, {"missed", t.missed}});
-    }
-    s[key] = a;
-  }
-  j["summary"] = s;
+  s["calls_by_day"] = Tallies(summary.calls_by_day, "date");
+  s["calls_by_number"] = Tallies(summary.calls_by_number, "number");
+  return s;
+}
 
-  Json incidents = Json::array();
-  for (const auto& inc : data.incidents) {
-    Json i;
-    i["id"] = inc.id;
-    i["at"] = inc.at;
-    if (inc.until) i["until"] = *inc.until;
-    i["behaviours"] = Strings(inc.behaviours);
-    i["what"] = inc.what;
-    i["where"] = inc.where;
-    i["witnesses"] = Strings(inc.witnesses);
-    i["items"] = Strings(inc.items);
-    Json versions = Json::array();
-    for (const auto& v : inc.versions) versions.push_back(Version(v));
-    i["versions"] = versions;
-    incidents.push_back(i);
-  }
-  j["incidents"] = incidents;
+Json IncidentJson(const Incident& inc) {
+  Json versions = Json::array();
+  for (const auto& v : inc.versions) versions.push_back(Version(v));
+  Json i = Json{{"id", inc.id}, {"at", inc.at}};
+  if (inc.until) i["until"] = *inc.until;
+  i.update(Json{{"behaviours", Strings(inc.behaviours)},
+                {"what", inc.what},
+                {"where", inc.where},
+                {"witnesses", Strings(inc.witnesses)},
+                {"items", Strings(inc.items)},
+                {"versions", versions}});
+  return i;
+}
 
-  Json items = Json::array();
-  for (const auto& it : data.items) {
-    Json i;
-    i["exhibit"] = it.exhibit;
-    i["name"] = it.name;
-    i["kind"] = it.kind;
-    i["media_type"] = it.media_type;
-    i["size"] = it.size;
-    i["sha256"] = it.sha256;
-    if (it.captured && !it.captured->empty()) i["captured"] = *it.captured;
-    i["ingested"] = it.ingested;
-    if (!it.warnings.empty()) i["warnings"] = Strings(it.warnings);
-    items.push_back(i);
-  }
-  j["items"] = items;
+Json ItemJson(const ReportItem& it) {
+  Json i = Json{{"exhibit", it.exhibit},       {"name", it.name}, {"kind", it.kind},
+                {"media_type", it.media_type}, {"size", it.size}, {"sha256", it.sha256}};
+  if (it.captured && !it.captured->empty()) i["captured"] = *it.captured;
+  i["ingested"] = it.ingested;
+  if (!it.warnings.empty()) i["warnings"] = Strings(it.warnings);
+  return i;
+}
 
+Json MessageCounts(const ReportData& data) {
   Json counts = Json::array();
   for (const auto& mc : data.message_counts) {
     counts.push_back(
         Json{{"date", mc.date}, {"sender", mc.sender}, {"item", mc.item}, {"messages", mc.count}});
   }
-  j["message_counts"] = counts;
+  return counts;
+}
 
+Json CallCounts(const ReportData& data) {
   Json calls = Json::array();
   for (const auto* cc : CallCountsByDay(data)) {
     calls.push_back(Json{{"date", cc->date},
@@ -127,9 +113,11 @@ std::string RenderJson(const ReportData& data, const ReportSummary& summary) {
                          {"calls", cc->calls},
                          {"missed", cc->missed}});
   }
-  j["call_counts"] = calls;
+  return calls;
+}
 
-  // Events in timeline order, so that a reader of the JSON sees the same sequence as the HTML.
+// Events in timeline order, so that a reader of the JSON sees the same sequence as the HTML.
+Json Events(const ReportData& data) {
   Json events = Json::array();
   for (const auto& row : BuildTimeline(data)) {
     if (row.event == nullptr) continue;
@@ -137,7 +125,29 @@ std::string RenderJson(const ReportData& data, const ReportSummary& summary) {
     events.push_back(
         Json{{"time", ev.time}, {"kind", ev.kind}, {"item", ev.item}, {"summary", ev.summary}});
   }
-  j["events"] = events;
+  return events;
+}
+
+}  // namespace
+
+// The keys in the order of schemas/report.schema.json and docs/report.md.
+std::string RenderJson(const ReportData& data, const ReportSummary& summary) {
+  Json j;
+  j["report_version"] = 1;
+  j["case"] = Json{{"name", data.case_name}, {"uuid", data.case_uuid}, {"owner", data.owner}};
+  j["generated"] = data.generated;
+  j["window"] = Window(data);
+  j["integrity"] = Json{{"ledger_size", data.ledger_size},
+                        {"checkpoint_root", data.checkpoint_root},
+                        {"key_fingerprint", data.key_fingerprint}};
+  j["summary"] = Summary(summary);
+  j["incidents"] = Json::array();
+  for (const auto& inc : data.incidents) j["incidents"].push_back(IncidentJson(inc));
+  j["items"] = Json::array();
+  for (const auto& it : data.items) j["items"].push_back(ItemJson(it));
+  j["message_counts"] = MessageCounts(data);
+  j["call_counts"] = CallCounts(data);
+  j["events"] = Events(data);
 
   // Ill-formed UTF-8 from a damaged source becomes U+FFFD rather than an exception.
   return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";

@@ -60,202 +60,225 @@ std::string SenderCell(std::string_view sender) {
   return sender.empty() ? "*(no sender named)*" : C(sender);
 }
 
-}  // namespace
+// The largest count in `rows`, the scale of their text bars.
+std::uint64_t MaxCount(const std::vector<std::pair<std::string, std::uint64_t>>& rows) {
+  std::uint64_t max = 0;
+  for (const auto& [name, n] : rows) max = std::max(max, n);
+  return max;
+}
 
-std::string RenderMarkdown(const ReportData& data, const ReportSummary& s) {
+// Table rows "| name | count | bar |" for a count chart.
+std::string BarRows(const std::vector<std::pair<std::string, std::uint64_t>>& rows,
+                    std::uint64_t max) {
   std::string out;
-  out +=
+  for (const auto& [name, n] : rows)
+    out += "| " + C(name) + " | " + Num(n) + " | " + Bar(n, max) + " |\n";
+  return out;
+}
+
+void Header(const ReportData& data, std::string* out) {
+  *out +=
       "# Incident timeline and pattern report: " + CellOr(data.case_name, "untitled case") + "\n\n";
-  std::string window = "the whole case";
-  if (data.since && data.until) {
-    window = "from " + C(*data.since) + " to " + C(*data.until);
-  } else if (data.since) {
-    window = "from " + C(*data.since) + " onwards";
-  } else if (data.until) {
-    window = "up to " + C(*data.until);
-  }
-  out += "| | |\n|---|---|\n";
-  out += "| Case | " + CellOr(data.case_name, "no name") + " (" + C(data.case_uuid) + ") |\n";
-  out += "| Owner | " + CellOr(data.owner, "not named") + " |\n";
-  out += "| Generated | " + When(data.generated) + " |\n";
-  out += "| Period covered | " + window + " |\n\n";
+  *out += "| | |\n|---|---|\n";
+  *out += "| Case | " + CellOr(data.case_name, "no name") + " (" + C(data.case_uuid) + ") |\n";
+  *out += "| Owner | " + CellOr(data.owner, "not named") + " |\n";
+  *out += "| Generated | " + When(data.generated) + " |\n";
+  *out += "| Period covered | " + PeriodCovered(data, MarkdownCell) + " |\n\n";
+}
 
-  out += "## Integrity anchor\n\n| | |\n|---|---|\n";
-  out += "| Ledger size | " + Num(data.ledger_size) +
-         (data.ledger_size == 1 ? " entry" : " entries") + " |\n";
-  out += "| Checkpoint root hash | `" + C(data.checkpoint_root) + "` |\n";
-  out += "| Signing key fingerprint | " + CellOr(data.key_fingerprint, "not given") + " |\n\n";
-  out += MarkdownText(VerifySentence()) + "\n\n";
+void IntegrityAnchor(const ReportData& data, std::string* out) {
+  *out += "## Integrity anchor\n\n| | |\n|---|---|\n";
+  *out += "| Ledger size | " + Num(data.ledger_size) +
+          (data.ledger_size == 1 ? " entry" : " entries") + " |\n";
+  *out += "| Checkpoint root hash | `" + C(data.checkpoint_root) + "` |\n";
+  *out += "| Signing key fingerprint | " + CellOr(data.key_fingerprint, "not given") + " |\n\n";
+  *out += MarkdownText(VerifySentence()) + "\n\n";
+}
 
-  out += "## Summary\n\n";
-  for (const auto& sentence : SummarySentences(data, s)) out += "- " + C(sentence) + "\n";
-  out +=
+void Summary(const ReportData& data, const ReportSummary& s, std::string* out) {
+  *out += "## Summary\n\n";
+  for (const auto& sentence : SummarySentences(data, s)) *out += "- " + C(sentence) + "\n";
+  *out +=
       "\nThis report sets out what was recorded, with dates and counts. It draws no "
       "conclusions.\n\n";
+}
 
-  out += "## Incidents per week\n\n";
+void IncidentsPerWeek(const ReportSummary& s, std::string* out) {
+  *out += "## Incidents per week\n\n";
   if (s.by_week.empty()) {
-    out += "No incidents in the period covered.\n\n";
-  } else {
-    std::uint64_t max = 0;
-    for (const auto& [w, n] : s.by_week) max = std::max(max, n);
-    out +=
-        "ISO 8601 weeks (Monday to Sunday), by the local date written in each incident; weeks "
-        "without incidents are listed.\n\n| Week | Incidents | |\n|---|--:|---|\n";
-    for (const auto& [w, n] : s.by_week) {
-      out += "| " + C(w) + " | " + Num(n) + " | " + Bar(n, max) + " |\n";
-    }
-    out += "\n";
+    *out += "No incidents in the period covered.\n\n";
+    return;
   }
+  *out +=
+      "ISO 8601 weeks (Monday to Sunday), by the local date written in each incident; weeks "
+      "without incidents are listed.\n\n| Week | Incidents | |\n|---|--:|---|\n";
+  *out += BarRows(s.by_week, MaxCount(s.by_week)) + "\n";
+}
 
-  out += "## Incidents by behaviour\n\n";
+void IncidentsByBehaviour(const ReportSummary& s, std::string* out) {
+  *out += "## Incidents by behaviour\n\n";
   if (s.by_behaviour.empty()) {
-    out += "No behaviours recorded.\n\n";
-  } else {
-    std::uint64_t max = s.by_behaviour.front().second;
-    out +=
-        "An incident with several behaviours counts once for each.\n\n"
-        "| Behaviour | Incidents | |\n|---|--:|---|\n";
-    for (const auto& [b, n] : s.by_behaviour) {
-      out += "| " + C(b) + " | " + Num(n) + " | " + Bar(n, max) + " |\n";
-    }
-    out += "\n";
+    *out += "No behaviours recorded.\n\n";
+    return;
   }
+  // Most frequent first, so the first row sets the scale.
+  *out +=
+      "An incident with several behaviours counts once for each.\n\n"
+      "| Behaviour | Incidents | |\n|---|--:|---|\n";
+  *out += BarRows(s.by_behaviour, s.by_behaviour.front().second) + "\n";
+}
 
-  out += "## Timeline\n\n";
+void Timeline(const ReportData& data, std::string* out) {
+  *out += "## Timeline\n\n";
   auto rows = BuildTimeline(data);
   if (rows.empty()) {
-    out += "Nothing dated in the period covered.\n\n";
-  } else {
-    out += "| Time | Entry | Details |\n|---|---|---|\n";
-    for (const auto& row : rows) {
-      out += "| " + When(row.time) + " | ";
-      if (row.incident != nullptr) {
-        const auto& inc = *row.incident;
-        out += "Incident " + C(inc.id) + " | " + List(inc.behaviours, "no behaviour") +
-               (inc.where.empty() ? "" : " at " + C(inc.where)) + ": " + C(inc.what) +
-               (inc.versions.size() > 1 ? " *(amended)*" : "") + " |\n";
-      } else {
-        const auto& ev = *row.event;
-        out += std::string(row.kind == TimelineRow::Kind::kMessage ? "Message " : "Capture ") +
-               C(ev.item) + " | " + C(ev.summary) + " |\n";
-      }
-    }
-    out += "\n";
+    *out += "Nothing dated in the period covered.\n\n";
+    return;
   }
-
-  out += "## Incidents\n\n";
-  if (data.incidents.empty()) out += "No incidents in the period covered.\n\n";
-  for (const auto& inc : data.incidents) {
-    out += "### " + C(inc.id) + " · " + Span(inc.at, inc.until) + "\n\n";
-    out += "| | |\n|---|---|\n";
-    out += "| Behaviours | " + List(inc.behaviours, "none") + " |\n";
-    out += "| Where | " + CellOr(inc.where, "not given") + " |\n";
-    out += "| Witnesses | " + List(inc.witnesses, "none named") + " |\n";
-    out += "| Evidence | " + List(inc.items, "none linked") + " |\n";
-    if (inc.versions.size() == 1) {
-      const auto& v = inc.versions.front();
-      out += "| Recorded | " + When(v.recorded) + ", ledger entry " + Num(v.entry_seq) + " |\n\n";
-      out += Quote(inc.what) + "\n";
-      continue;
-    }
-    out += "\n**Amended " + Num(inc.versions.size() - 1) +
-           (inc.versions.size() == 2 ? " time" : " times") +
-           ".** Every version stays in the ledger and is shown here, oldest first.\n\n";
-    for (size_t i = 0; i < inc.versions.size(); ++i) {
-      const auto& v = inc.versions[i];
-      out += "#### " + (i == 0 ? std::string("Original account") : "Amendment " + Num(i)) +
-             (i + 1 == inc.versions.size() ? " (current)" : "") + " · recorded " +
-             When(v.recorded) + " · ledger entry " + Num(v.entry_seq) + "\n\n";
-      out += "| | |\n|---|---|\n";
-      if (i > 0) out += "| Reason given | " + CellOr(v.reason, "none given") + " |\n";
-      if (!v.at.empty()) out += "| When | " + Span(v.at, v.until) + " |\n";
-      if (!v.behaviours.empty()) out += "| Behaviours | " + List(v.behaviours, "none") + " |\n";
-      out += "| Where | " + CellOr(v.where, "not given") + " |\n";
-      out += "| Witnesses | " + List(v.witnesses, "none named") + " |\n\n";
-      out += Quote(v.what) + "\n";
+  *out += "| Time | Entry | Details |\n|---|---|---|\n";
+  for (const auto& row : rows) {
+    *out += "| " + When(row.time) + " | ";
+    if (row.incident != nullptr) {
+      const auto& inc = *row.incident;
+      *out += "Incident " + C(inc.id) + " | " + List(inc.behaviours, "no behaviour") +
+              (inc.where.empty() ? "" : " at " + C(inc.where)) + ": " + C(inc.what) +
+              (inc.versions.size() > 1 ? " *(amended)*" : "") + " |\n";
+    } else {
+      const auto& ev = *row.event;
+      *out += std::string(row.kind == TimelineRow::Kind::kMessage ? "Message " : "Capture ") +
+              C(ev.item) + " | " + C(ev.summary) + " |\n";
     }
   }
+  *out += "\n";
+}
 
-  out += "## Messages\n\n";
+// One version of an amended incident: its heading, its fields and its account.
+void Version(const IncidentVersion& v, size_t index, bool current, std::string* out) {
+  *out += "#### " + (index == 0 ? std::string("Original account") : "Amendment " + Num(index)) +
+          (current ? " (current)" : "") + " · recorded " + When(v.recorded) + " · ledger entry " +
+          Num(v.entry_seq) + "\n\n";
+  *out += "| | |\n|---|---|\n";
+  if (index > 0) *out += "| Reason given | " + CellOr(v.reason, "none given") + " |\n";
+  if (!v.at.empty()) *out += "| When | " + Span(v.at, v.until) + " |\n";
+  if (!v.behaviours.empty()) *out += "| Behaviours | " + List(v.behaviours, "none") + " |\n";
+  *out += "| Where | " + CellOr(v.where, "not given") + " |\n";
+  *out += "| Witnesses | " + List(v.witnesses, "none named") + " |\n\n";
+  *out += Quote(v.what) + "\n";
+}
+
+void IncidentInFull(const Incident& inc, std::string* out) {
+  *out += "### " + C(inc.id) + " · " + Span(inc.at, inc.until) + "\n\n";
+  *out += "| | |\n|---|---|\n";
+  *out += "| Behaviours | " + List(inc.behaviours, "none") + " |\n";
+  *out += "| Where | " + CellOr(inc.where, "not given") + " |\n";
+  *out += "| Witnesses | " + List(inc.witnesses, "none named") + " |\n";
+  *out += "| Evidence | " + List(inc.items, "none linked") + " |\n";
+  if (inc.versions.size() == 1) {
+    const auto& v = inc.versions.front();
+    *out += "| Recorded | " + When(v.recorded) + ", ledger entry " + Num(v.entry_seq) + " |\n\n";
+    *out += Quote(inc.what) + "\n";
+    return;
+  }
+  *out += "\n**Amended " + Num(inc.versions.size() - 1) +
+          (inc.versions.size() == 2 ? " time" : " times") +
+          ".** Every version stays in the ledger and is shown here, oldest first.\n\n";
+  for (size_t i = 0; i < inc.versions.size(); ++i) {
+    Version(inc.versions[i], i, i + 1 == inc.versions.size(), out);
+  }
+}
+
+void Incidents(const ReportData& data, std::string* out) {
+  *out += "## Incidents\n\n";
+  if (data.incidents.empty()) *out += "No incidents in the period covered.\n\n";
+  for (const auto& inc : data.incidents) IncidentInFull(inc, out);
+}
+
+void Messages(const ReportData& data, const ReportSummary& s, std::string* out) {
+  *out += "## Messages\n\n";
   if (data.message_counts.empty()) {
-    out += "No messages from parsed exports in the period covered.\n\n";
-  } else {
-    out += "### By sender\n\n| Sender | Messages |\n|---|--:|\n";
-    for (const auto& [sender, n] : s.messages_by_sender) {
-      out += "| " + SenderCell(sender) + " | " + Num(n) + " |\n";
-    }
-    std::uint64_t max = 0;
-    for (const auto& [d, n] : s.messages_by_day) max = std::max(max, n);
-    out += "\n### By day\n\n| Date | Messages | |\n|---|--:|---|\n";
-    for (const auto& [d, n] : s.messages_by_day) {
-      out += "| " + C(d) + " | " + Num(n) + " | " + Bar(n, max) + " |\n";
-    }
-    std::vector<const ReportMessageCount*> rows_by_day;
-    for (const auto& mc : data.message_counts) rows_by_day.push_back(&mc);
-    std::stable_sort(rows_by_day.begin(), rows_by_day.end(), [](const auto* a, const auto* b) {
-      if (a->date != b->date) return a->date < b->date;
-      if (a->sender != b->sender) return a->sender < b->sender;
-      return a->item < b->item;
-    });
-    out += "\n### By day and sender\n\n| Date | Sender | Export | Messages |\n|---|---|---|--:|\n";
-    for (const auto* mc : rows_by_day) {
-      out += "| " + C(mc->date) + " | " + SenderCell(mc->sender) + " | " + C(mc->item) + " | " +
-             Num(mc->count) + " |\n";
-    }
-    out += "\n";
+    *out += "No messages from parsed exports in the period covered.\n\n";
+    return;
   }
-
-  if (!data.call_counts.empty()) {
-    out += "## Calls\n\n" + MarkdownText(CallsSentence(s)) +
-           " Missed counts the calls nobody answered: missed, sent to voicemail, rejected and "
-           "blocked.\n\n### Busiest days\n\n";
-    for (const auto* cc : BusiestCallDays(data, 10)) {
-      out += "- " + MarkdownText(CallCountSentence(*cc)) + " (" + MarkdownText(cc->item) + ")\n";
-    }
-    out += "\n### By number\n\n| Number | Calls | Missed |\n|---|--:|--:|\n";
-    for (const auto& t : s.calls_by_number) {
-      out += "| " + C(t.key) + " | " + Num(t.calls) + " | " + Num(t.missed) + " |\n";
-    }
-    out +=
-        "\n### By day and number\n\n| Date | Number | Contact | Call log | Calls | Missed "
-        "|\n|---|---|---|---|--:|--:|\n";
-    for (const auto* cc : CallCountsByDay(data)) {
-      out += "| " + C(cc->date) + " | " + C(cc->number) + " | " + C(cc->contact) + " | " +
-             C(cc->item) + " | " + Num(cc->calls) + " | " + Num(cc->missed) + " |\n";
-    }
-    out += "\n";
+  *out += "### By sender\n\n| Sender | Messages |\n|---|--:|\n";
+  for (const auto& [sender, n] : s.messages_by_sender) {
+    *out += "| " + SenderCell(sender) + " | " + Num(n) + " |\n";
   }
+  *out += "\n### By day\n\n| Date | Messages | |\n|---|--:|---|\n";
+  *out += BarRows(s.messages_by_day, MaxCount(s.messages_by_day));
+  *out += "\n### By day and sender\n\n| Date | Sender | Export | Messages |\n|---|---|---|--:|\n";
+  for (const auto* mc : MessageCountsByDay(data)) {
+    *out += "| " + C(mc->date) + " | " + SenderCell(mc->sender) + " | " + C(mc->item) + " | " +
+            Num(mc->count) + " |\n";
+  }
+  *out += "\n";
+}
 
-  out += "## Exhibits\n\n";
+void Calls(const ReportData& data, const ReportSummary& s, std::string* out) {
+  if (data.call_counts.empty()) return;  // no call log, no section
+  *out += "## Calls\n\n" + MarkdownText(CallsSentence(s)) +
+          " Missed counts the calls nobody answered: missed, sent to voicemail, rejected and "
+          "blocked.\n\n### Busiest days\n\n";
+  for (const auto* cc : BusiestCallDays(data, 10)) {
+    *out += "- " + MarkdownText(CallCountSentence(*cc)) + " (" + MarkdownText(cc->item) + ")\n";
+  }
+  *out += "\n### By number\n\n| Number | Calls | Missed |\n|---|--:|--:|\n";
+  for (const auto& t : s.calls_by_number) {
+    *out += "| " + C(t.key) + " | " + Num(t.calls) + " | " + Num(t.missed) + " |\n";
+  }
+  *out +=
+      "\n### By day and number\n\n| Date | Number | Contact | Call log | Calls | Missed "
+      "|\n|---|---|---|---|--:|--:|\n";
+  for (const auto* cc : CallCountsByDay(data)) {
+    *out += "| " + C(cc->date) + " | " + C(cc->number) + " | " + C(cc->contact) + " | " +
+            C(cc->item) + " | " + Num(cc->calls) + " | " + Num(cc->missed) + " |\n";
+  }
+  *out += "\n";
+}
+
+void Exhibits(const ReportData& data, std::string* out) {
+  *out += "## Exhibits\n\n";
   if (data.items.empty()) {
-    out += "No exhibits in the period covered.\n\n";
-  } else {
-    out +=
-        "| Exhibit | Name | Kind | Captured | Ingested | Size (bytes) | SHA-256 |\n"
-        "|---|---|---|---|---|--:|---|\n";
-    for (const auto& it : data.items) {
-      out +=
-          "| " + C(it.exhibit) + " | " + CellOr(it.name, "no name") + " | " + C(it.kind) +
-          (it.media_type.empty() ? "" : " (" + C(it.media_type) + ")") + " | " +
-          (it.captured && !it.captured->empty() ? When(*it.captured) : std::string("*not known*")) +
-          " | " + When(it.ingested) + " | " + Num(it.size) + " | `" + C(it.sha256) + "` |\n";
-    }
-    out += "\n";
-    // Below the table: a warning is a sentence, too long for a cell.
-    for (const auto& it : data.items) {
-      for (const auto& w : it.warnings)
-        out += "- **Warning, " + C(it.exhibit) + ":** " + C(w) + "\n";
-    }
-    if (std::any_of(data.items.begin(), data.items.end(),
-                    [](const ReportItem& it) { return !it.warnings.empty(); })) {
-      out += "\n";
+    *out += "No exhibits in the period covered.\n\n";
+    return;
+  }
+  *out +=
+      "| Exhibit | Name | Kind | Captured | Ingested | Size (bytes) | SHA-256 |\n"
+      "|---|---|---|---|---|--:|---|\n";
+  for (const auto& it : data.items) {
+    *out +=
+        "| " + C(it.exhibit) + " | " + CellOr(it.name, "no name") + " | " + C(it.kind) +
+        (it.media_type.empty() ? "" : " (" + C(it.media_type) + ")") + " | " +
+        (it.captured && !it.captured->empty() ? When(*it.captured) : std::string("*not known*")) +
+        " | " + When(it.ingested) + " | " + Num(it.size) + " | `" + C(it.sha256) + "` |\n";
+  }
+  *out += "\n";
+  // Below the table: a warning is a sentence, too long for a cell.
+  bool any_warning = false;
+  for (const auto& it : data.items) {
+    for (const auto& w : it.warnings) {
+      *out += "- **Warning, " + C(it.exhibit) + ":** " + C(w) + "\n";
+      any_warning = true;
     }
   }
-  out +=
-      "---\n\nTimes are shown as written: an offset such as +01:00 is the local zone at that "
-      "moment, UTC marks times recorded in UTC, and a time with neither is the device's local "
-      "time as the source gave it.\n";
+  if (any_warning) *out += "\n";
+}
+
+}  // namespace
+
+// The sections in the order of docs/report.md.
+std::string RenderMarkdown(const ReportData& data, const ReportSummary& summary) {
+  std::string out;
+  Header(data, &out);
+  IntegrityAnchor(data, &out);
+  Summary(data, summary, &out);
+  IncidentsPerWeek(summary, &out);
+  IncidentsByBehaviour(summary, &out);
+  Timeline(data, &out);
+  Incidents(data, &out);
+  Messages(data, summary, &out);
+  Calls(data, summary, &out);
+  Exhibits(data, &out);
+  out += "---\n\n" + std::string(TimesSentence()) + "\n";
   return out;
 }
 

@@ -5,6 +5,7 @@
 // the ASCII controls themselves.
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "evidence/printable.hpp"
 #include "report_internal.hpp"
@@ -194,6 +195,19 @@ std::vector<std::pair<std::string, std::uint64_t>> MessagesPerDayFilled(const Re
   return out;
 }
 
+std::vector<const ReportMessageCount*> MessageCountsByDay(const ReportData& data) {
+  return SortedRows(data.message_counts, [](const ReportMessageCount& mc) {
+    return std::tie(mc.date, mc.sender, mc.item);
+  });
+}
+
+std::string PeriodCovered(const ReportData& data, std::string (*escape)(std::string_view)) {
+  if (data.since && data.until) return "from " + escape(*data.since) + " to " + escape(*data.until);
+  if (data.since) return "from " + escape(*data.since) + " onwards";
+  if (data.until) return "up to " + escape(*data.until);
+  return "the whole case";
+}
+
 std::vector<std::string> SummarySentences(const ReportData& data, const ReportSummary& summary) {
   (void)data;
   std::vector<std::string> out;
@@ -241,6 +255,12 @@ std::string_view VerifySentence() {
          "exported bundle) and confirm that the signed checkpoint for this ledger size has this "
          "root hash and was signed by the key with this fingerprint; if entries were added later, "
          "\"evidence prove --consistency\" shows that the ledger only grew.";
+}
+
+std::string_view TimesSentence() {
+  return "Times are shown as written: an offset such as +01:00 is the local zone at that moment, "
+         "UTC marks times recorded in UTC, and a time with neither is the device's local time as "
+         "the source gave it.";
 }
 
 }  // namespace evidence::report_internal
