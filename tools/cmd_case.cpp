@@ -123,7 +123,10 @@ void PrintIngestOutcome(const IngestOutcome& r, const std::optional<std::string>
   std::cout << r.exhibit << "  " << r.kind << "  " << HumanSize(r.size) << "  "
             << DigestHex(r.sha256) << "  " << PrintableText(f.string());
   if (r.messages) {
-    std::cout << "  (" << r.messages << (r.kind == "calls" ? " calls)" : " messages)");
+    const bool one = r.messages == 1;
+    const char* unit =
+        r.kind == "calls" ? (one ? " call)" : " calls)") : (one ? " message)" : " messages)");
+    std::cout << "  (" << r.messages << unit;
   }
   std::cout << "\n";
   for (const auto& child : r.children) {

@@ -105,10 +105,10 @@ TEST_F(NeverSilent, MostlyUnreadableChatCarriesItsWarningEverywhere) {
 // Regression: a parse that stopped part-way was printed twice by `add`, once as an extraction
 // error ("kept, but messages: ...") and once as the signed warning, with the same words.
 TEST_F(NeverSilent, AddPrintsAStoppedParseOnce) {
-  const fs::path chat = WriteInput(
-      "discord.json",
-      R"({"guild":{"id":"1"},"channel":{"id":"2"},"messages":[{"id":"1","timestamp":)"
-      R"("2020-01-01T00:00:00Z","content":"hi","author":{"name":"a"}},{"id":)");
+  const fs::path chat =
+      WriteInput("discord.json",
+                 R"({"guild":{"id":"1"},"channel":{"id":"2"},"messages":[{"id":"1","timestamp":)"
+                 R"("2020-01-01T00:00:00Z","content":"hi","author":{"name":"a"}},{"id":)");
   auto add = Ev({"add", chat.string()});
   ASSERT_EQ(add.exit_code, 0) << add.err;
   EXPECT_NE(add.err.find("the reading stopped"), std::string::npos) << add.err;
@@ -118,7 +118,8 @@ TEST_F(NeverSilent, AddPrintsAStoppedParseOnce) {
     ++mentions;
   }
   EXPECT_EQ(mentions, 1u) << add.err;
-  EXPECT_NE(add.out.find("(1 messages)"), std::string::npos) << add.out;
+  // Regression: the count read "(1 messages)" and "(1 calls)".
+  EXPECT_NE(add.out.find("(1 message)"), std::string::npos) << add.out;
 }
 
 TEST_F(NeverSilent, CompleteChatCarriesNoWarning) {
