@@ -8,6 +8,7 @@
 
 #include "evidence/key_file.hpp"
 #include "openssl_util.hpp"
+#include "scrypt.hpp"
 
 namespace evidence::age_internal {
 namespace {
@@ -135,27 +136,11 @@ Result<Key32> X25519Public(const Key32& scalar) {
 }
 
 Status Scrypt(std::string_view passphrase, ByteView salt, int log_n, Key32* out) {
-  ossl::KdfPtr kdf(EVP_KDF_fetch(nullptr, "SCRYPT", nullptr));
-  if (!kdf) return OpenSslError("scrypt");
-  ossl::KdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
-  if (!ctx) return OpenSslError("scrypt");
-  std::uint64_t n = std::uint64_t{1} << log_n;
-  std::uint32_t r = 8;
-  std::uint32_t p = 1;
-  // OpenSSL counts a little more than 128 * r * N; the caller already bounded N.
-  std::uint64_t maxmem = 2 * kMaxScryptMemory;
-  OSSL_PARAM ps[] = {
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD,
-                                        const_cast<char*>(passphrase.data()), passphrase.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<std::uint8_t*>(salt.data()),
-                                        salt.size()),
-      OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n),
-      OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r),
-      OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p),
-      OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM, &maxmem),
-      OSSL_PARAM_construct_end()};
-  if (EVP_KDF_derive(ctx.get(), out->data(), out->size(), ps) != 1) return OpenSslError("scrypt");
-  return Status::Ok();
+  ScryptParams params;
+  params.n = std::uint64_t{1} << log_n;
+  params.r = 8;
+  params.p = 1;
+  return DeriveScrypt(passphrase, salt, params, *out).WithContext("age");
 }
 
 Status RandomBytes(std::uint8_t* out, std::size_t size) {

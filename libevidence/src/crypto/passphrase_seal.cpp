@@ -9,6 +9,7 @@
 
 #include "evidence/hash.hpp"
 #include "openssl_util.hpp"
+#include "scrypt.hpp"
 #include "status_macros.hpp"
 
 namespace evidence::seal {
@@ -85,27 +86,9 @@ Result<Kek> Kek::ForSealing(std::string_view passphrase, const ScryptParams& par
 }
 
 Result<Kek> Kek::Derive(std::string_view passphrase, const Salt& salt, const ScryptParams& params) {
-  ossl::KdfPtr kdf(EVP_KDF_fetch(nullptr, "SCRYPT", nullptr));
-  if (!kdf) return OpenSslError("scrypt");
-  ossl::KdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
-  if (!ctx) return OpenSslError("scrypt");
-  std::uint64_t n = params.n;
-  std::uint32_t r = params.r;
-  std::uint32_t p = params.p;
-  std::uint64_t maxmem = kMaxScryptMemory;
-  OSSL_PARAM ps[] = {
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD,
-                                        const_cast<char*>(passphrase.data()), passphrase.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<std::uint8_t*>(salt.data()),
-                                        salt.size()),
-      OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n),
-      OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r),
-      OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p),
-      OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM, &maxmem),
-      OSSL_PARAM_construct_end()};
   std::array<std::uint8_t, SecretKey::kSize> out{};
   ossl::ScopedCleanse wipe(out.data(), out.size());
-  if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), ps) != 1) return OpenSslError("scrypt");
+  EVIDENCE_RETURN_IF_ERROR(DeriveScrypt(passphrase, salt, params, out));
   EVIDENCE_ASSIGN_OR_RETURN(SecretKey key,
                             SecretKey::FromBytes(out, InsecureSecretKeyAccess::Get()));
   return Kek(std::move(key), salt, params);
