@@ -1,6 +1,5 @@
 // Bundles: export (the victim's hand-over), verify-bundle (the officer's check), receive.
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
@@ -8,6 +7,7 @@
 #include "cli.hpp"
 #include "evidence/age.hpp"
 #include "evidence/bundle.hpp"
+#include "evidence/small_file.hpp"
 
 namespace evidence::cli {
 
@@ -134,19 +134,8 @@ void AddSignerOptions(CLI::App* cmd, SignerFlags* f) {
                   "CA certificate(s) the bundle's time-stamp tokens must chain to (PEM)");
 }
 
-// A key file named on the command line: at most 1 MiB (identity and recipient files are a few
-// lines).
-Result<std::string> ReadSmallTextFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument(path + ": cannot read the file");
-  std::string text(1 << 20, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.gcount() == static_cast<std::streamsize>(text.size())) {
-    return Status::InvalidArgument(path + ": larger than 1 MiB, not a key file");
-  }
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  return text;
-}
+// Identity and recipient files are a few lines; anything over 1 MiB is not one.
+constexpr std::size_t kMaxAgeKeyFile = std::size_t{1} << 20;
 
 // The age options of verify-bundle and receive: identity files, or the bundle's passphrase.
 struct AgeFlags {
@@ -169,7 +158,7 @@ void AddAgeOptions(CLI::App* cmd, AgeFlags* f) {
 Result<std::vector<AgeIdentity>> ReadAgeIdentities(const AgeFlags& f) {
   std::vector<AgeIdentity> out;
   for (const auto& path : f.identity_files) {
-    auto text = ReadSmallTextFile(path);
+    auto text = ReadSmallFile(path, kMaxAgeKeyFile);
     if (!text.ok()) return Status(text.status().code(), "-i: " + text.status().message());
     auto ids = ParseAgeIdentityFile(*text);
     if (!ids.ok()) {
@@ -205,7 +194,7 @@ Result<std::vector<AgeRecipient>> ReadAgeRecipients(const std::vector<std::strin
       out.push_back(*r);
       continue;
     }
-    auto text = ReadSmallTextFile(v);
+    auto text = ReadSmallFile(v, kMaxAgeKeyFile);
     if (!text.ok()) {
       return Status::InvalidArgument("--encrypt-to: " + v +
                                      ": neither an age1... recipient nor a readable file of them");

@@ -1,13 +1,12 @@
 // `prove ID` (inclusion proofs of an item's or incident's entries) and `prove --consistency
 // OLD_CHECKPOINT_FILE` (the ledger only grew since an older checkpoint). docs/merkle.md describes
 // the proofs and the --json shapes.
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "cli.hpp"
 #include "evidence/checkpoint.hpp"
 #include "evidence/ledger.hpp"
+#include "evidence/small_file.hpp"
 
 namespace evidence::cli {
 
@@ -17,19 +16,6 @@ nlohmann::json HexList(const std::vector<Sha256Digest>& hashes) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& h : hashes) out.push_back(HexEncode(h));
   return out;
-}
-
-Result<std::string> ReadCheckpointFile(const std::string& path) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return Status::NotFound(path + ": no such file");
-  if (fs::file_size(path, ec) > kMaxNoteSize) {
-    return Status::InvalidArgument(path + ": larger than 1 MiB, not a checkpoint");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument(path + ": cannot be read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 void PrintPath(const char* label, const std::vector<Sha256Digest>& path) {
@@ -81,7 +67,7 @@ int ProveItem(const Globals& g, const std::string& id) {
 }
 
 int ProveConsistency(const Globals& g, const std::string& file) {
-  auto note = ReadCheckpointFile(file);
+  auto note = ReadSmallFile(file, kMaxNoteSize);
   if (!note.ok()) return ReportError(note.status().WithContext("--consistency"));
   auto c = OpenCase(g);
   if (!c.ok()) return ReportError(c.status());

@@ -1,5 +1,7 @@
 // The encrypted hand-over (docs/age.md): export --encrypt-to / --encrypt-passphrase, and
 // verify-bundle / receive of .age bundles, against Debian's real age and age-keygen.
+#include <sys/stat.h>
+
 #include "cli_fixture.hpp"
 #include "fixtures.hpp"
 
@@ -89,6 +91,31 @@ TEST_F(AgeBundle, WrongIdentityIsAUsageErrorOnOneLine) {
     EXPECT_NE(v.err.find("b.zip.age"), std::string::npos) << v.err;
   }
   EXPECT_EQ(Snapshot(), before);
+}
+
+// Regression: an identity or recipient file that was a FIFO with no writer made verify-bundle,
+// receive and export wait for ever; like every small file the user names, it is now refused
+// without being opened for a blocking read.
+TEST_F(AgeBundle, IdentityOrRecipientFileThatIsAFifoIsRefusedWithoutWaiting) {
+  ASSERT_EQ(
+      Ev({"export", "--out", Out("b.zip.age").string(), "--encrypt-to", Recipient("officer.txt")})
+          .exit_code,
+      0);
+  const fs::path fifo = Out("fifo");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::string before = Snapshot();
+  for (auto args : std::vector<std::vector<std::string>>{
+           {"verify-bundle", Out("b.zip.age").string(), "-i", fifo.string()},
+           {"-C", case_dir().string(), "receive", Out("b.zip.age").string(), "-i", fifo.string()},
+           {"-C", case_dir().string(), "export", "--out", Out("c.zip.age").string(), "--encrypt-to",
+            fifo.string()}}) {
+    auto v = RunEvidence(args);
+    EXPECT_EQ(v.exit_code, 2) << v.out << v.err;
+    EXPECT_EQ(std::count(v.err.begin(), v.err.end(), '\n'), 1) << v.err;
+    EXPECT_NE(v.err.find(fifo.string()), std::string::npos) << v.err;
+  }
+  EXPECT_EQ(Snapshot(), before);
+  EXPECT_FALSE(fs::exists(Out("c.zip.age")));
 }
 
 TEST_F(AgeBundle, TamperedChunkFailsVerificationNamingTheChunk) {

@@ -1,24 +1,12 @@
-// Reading a small file whole, when the path may have been put there by someone else: a case's
-// case.json or key file, a trust anchor, a checkpoint, a TSA certificate, a message export page.
+// The private side of evidence/small_file.hpp: how its messages write a size limit.
 #pragma once
 
 #include <cstddef>
-#include <filesystem>
 #include <string>
 
-#include "evidence/status.hpp"
+#include "evidence/small_file.hpp"
 
 namespace evidence {
-
-// The bytes of `path`, a regular file of at most `limit` bytes. A FIFO would block a plain read
-// and a link to /dev/zero never end, so the file is opened without blocking, its type checked on
-// the open descriptor, and no more than `limit` + 1 bytes are ever read. Errors name the file:
-//   kNotFound         "<path>: no such file"
-//   kInvalidArgument  "<path>: not a regular file", "<path>: larger than <limit>" (the limit as
-//                     "N MiB" when it is a whole number of MiB, else "N bytes"),
-//                     "<path>: changed while it was read"
-//   kIoError          "<path>: cannot read: <reason>" (permission, I/O error)
-Result<std::string> ReadSmallFile(const std::filesystem::path& path, std::size_t limit);
 
 // "1 MiB", "65536 bytes": a size limit as ReadSmallFile's messages write it.
 std::string SizeLimitText(std::size_t limit);
