@@ -9,7 +9,6 @@ namespace evidence {
 namespace {
 
 constexpr std::string_view kMagic = "evidence-case-key v1";
-constexpr std::string_view kMagicPrefix = "evidence-case-key ";
 constexpr std::string_view kFile = "case key file";
 constexpr std::size_t kMaxFileSize = 64 * 1024;
 
@@ -45,15 +44,7 @@ struct ParsedCaseKeyFile {
 Result<ParsedCaseKeyFile> Parse(std::string_view text) {
   if (text.size() > kMaxFileSize) return Status::Corruption("case key file: larger than 64 KiB");
   seal::LineReader in(kFile, text);
-  EVIDENCE_ASSIGN_OR_RETURN(std::string_view magic, in.Next("format version"));
-  if (magic != kMagic) {
-    if (magic.starts_with(kMagicPrefix)) {
-      return Status::Unsupported("case key file: format version \"" +
-                                 std::string(magic.substr(kMagicPrefix.size())) +
-                                 "\" is not supported");
-    }
-    return Status::Corruption("case key file: not an evidence case key file");
-  }
+  EVIDENCE_RETURN_IF_ERROR(in.ExpectFormat(kMagic, "case key"));
   ParsedCaseKeyFile f;
   EVIDENCE_ASSIGN_OR_RETURN(std::string_view uuid, in.Field("case-uuid"));
   if (!seal::ValidCaseUuid(uuid)) {

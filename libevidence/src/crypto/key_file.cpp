@@ -16,7 +16,6 @@ namespace evidence {
 namespace {
 
 constexpr std::string_view kMagic = "evidence-signing-key v1";
-constexpr std::string_view kMagicPrefix = "evidence-signing-key ";
 constexpr std::string_view kUnencrypted = "none";
 constexpr std::string_view kFile = "key file";
 // Nothing legitimate comes near this; it bounds the work done on a file that is not a key file.
@@ -62,15 +61,7 @@ struct ParsedKeyFile {
 Result<ParsedKeyFile> Parse(std::string_view text) {
   if (text.size() > kMaxFileSize) return Status::Corruption("key file: larger than 64 KiB");
   seal::LineReader in(kFile, text);
-  EVIDENCE_ASSIGN_OR_RETURN(std::string_view magic, in.Next("format version"));
-  if (magic != kMagic) {
-    if (magic.starts_with(kMagicPrefix)) {
-      return Status::Unsupported("key file: format version \"" +
-                                 std::string(magic.substr(kMagicPrefix.size())) +
-                                 "\" is not supported");
-    }
-    return Status::Corruption("key file: not an evidence signing key file");
-  }
+  EVIDENCE_RETURN_IF_ERROR(in.ExpectFormat(kMagic, "signing key"));
   ParsedKeyFile f;
   EVIDENCE_ASSIGN_OR_RETURN(std::string_view name, in.Field("key-name"));
   if (Status s = ValidKeyName(name); !s.ok()) {

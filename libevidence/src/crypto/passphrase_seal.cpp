@@ -167,6 +167,17 @@ Result<std::string_view> LineReader::Next(std::string_view what) {
   return line;
 }
 
+Status LineReader::ExpectFormat(std::string_view magic, std::string_view kind) {
+  EVIDENCE_ASSIGN_OR_RETURN(std::string_view line, Next("format version"));
+  if (line == magic) return Status::Ok();
+  const std::string_view prefix = magic.substr(0, magic.rfind(' ') + 1);
+  if (line.starts_with(prefix)) {
+    return Status::Unsupported(file_ + ": format version \"" +
+                               std::string(line.substr(prefix.size())) + "\" is not supported");
+  }
+  return Status::Corruption(file_ + ": not an evidence " + std::string(kind) + " file");
+}
+
 Result<std::string_view> LineReader::Field(std::string_view name) {
   EVIDENCE_ASSIGN_OR_RETURN(std::string_view line, Next(name));
   std::string prefix = std::string(name) + ": ";

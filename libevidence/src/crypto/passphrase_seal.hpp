@@ -99,6 +99,10 @@ class LineReader {
   std::size_t offset() const { return pos_; }
   Result<std::string_view> Next(std::string_view what);
   Result<std::string_view> Field(std::string_view name);
+  // The first line, which must be `magic` ("<kind> v1"): kUnsupported naming another version of
+  // the same kind (a line that starts with `magic` up to its last space), kCorruption for
+  // anything else, "<file>: not an evidence <kind> file" with `kind` as given.
+  Status ExpectFormat(std::string_view magic, std::string_view kind);
 
  private:
   std::string file_;
