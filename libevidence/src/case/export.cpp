@@ -21,6 +21,7 @@
 #include "evidence/canonical_json.hpp"
 #include "evidence/merkle.hpp"
 #include "evidence/time.hpp"
+#include "fd_io.hpp"
 #include "ledger_source.hpp"
 #include "small_file.hpp"
 #include "status_macros.hpp"
@@ -205,19 +206,9 @@ class BundleWriter {
       if (!sink->fd) return ErrnoStatus(errno, temp, "cannot create");
       AgeSink* raw = sink.get();
       EVIDENCE_ASSIGN_OR_RETURN(sink->encryptor, AgeEncryptor::Start(to, [raw](ByteView data) {
-                                  return raw->WriteAll(data);
+                                  return WriteAll(raw->fd.get(), data, raw->path);
                                 }));
       return sink;
-    }
-
-    Status WriteAll(ByteView data) {
-      while (!data.empty()) {
-        ssize_t n = ::write(fd.get(), data.data(), data.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return ErrnoStatus(errno, path, "cannot write");
-        data = data.subspan(static_cast<std::size_t>(n));
-      }
-      return Status::Ok();
     }
 
     static la_ssize_t WriteCallback(struct archive* a, void* self, const void* buf, size_t size) {

@@ -13,6 +13,7 @@
 #include "age_header.hpp"
 #include "age_keys.hpp"
 #include "age_reader.hpp"
+#include "fd_io.hpp"
 #include "openssl_util.hpp"
 #include "status_macros.hpp"
 #include "unique_fd.hpp"
@@ -27,22 +28,6 @@ age_internal::Nonce12 PayloadNonce(std::uint64_t counter, bool last) {
   for (int i = 0; i < 8; ++i) nonce[10 - i] = static_cast<std::uint8_t>(counter >> (8 * i));
   nonce[11] = last ? 1 : 0;
   return nonce;
-}
-
-Status Errno(const std::filesystem::path& path, std::string_view what, int err) {
-  return Status::IoError(path.string() + ": " + std::string(what) + ": " + std::strerror(err));
-}
-
-Status WriteAll(int fd, ByteView data, const std::filesystem::path& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Errno(path, "cannot write", errno);
-    }
-    data = data.subspan(static_cast<std::size_t>(n));
-  }
-  return Status::Ok();
 }
 
 }  // namespace
@@ -179,14 +164,14 @@ Status AgeEncryptFile(const std::filesystem::path& in, const std::filesystem::pa
   UniqueFd src(::open(in.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (!src) {
     if (errno == ENOENT) return Status::NotFound(in.string() + ": no such file");
-    return Errno(in, "cannot open", errno);
+    return ErrnoStatus(errno, in, "cannot open");
   }
   struct stat st {};
-  if (::fstat(src.get(), &st) != 0) return Errno(in, "cannot read", errno);
+  if (::fstat(src.get(), &st) != 0) return ErrnoStatus(errno, in, "cannot read");
   if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(in.string() + ": not a regular file");
   std::string temp_name = out.string() + ".tmp-XXXXXX";
   UniqueFd dst(::mkstemp(temp_name.data()));
-  if (!dst) return Errno(out, "cannot create a temporary file beside it", errno);
+  if (!dst) return ErrnoStatus(errno, out, "cannot create a temporary file beside it");
   std::filesystem::path temp(temp_name);
   auto encrypt = [&]() -> Status {
     EVIDENCE_ASSIGN_OR_RETURN(auto enc, AgeEncryptor::Start(recipients, [&](ByteView data) {
@@ -202,11 +187,11 @@ Status AgeEncryptFile(const std::filesystem::path& in, const std::filesystem::pa
     }
     OPENSSL_cleanse(buf.data(), buf.size());
     EVIDENCE_RETURN_IF_ERROR(enc->Finish());
-    if (::fsync(dst.get()) != 0) return Errno(temp, "fsync", errno);
+    if (::fsync(dst.get()) != 0) return ErrnoStatus(errno, temp, "fsync");
     // link() refuses to replace an existing file, which rename() would do silently.
     if (::link(temp.c_str(), out.c_str()) != 0) {
       if (errno == EEXIST) return Status::AlreadyExists(out.string() + ": already exists");
-      return Errno(out, "cannot create", errno);
+      return ErrnoStatus(errno, out, "cannot create");
     }
     return Status::Ok();
   };
@@ -215,7 +200,7 @@ Status AgeEncryptFile(const std::filesystem::path& in, const std::filesystem::pa
   if (!result.ok()) return result;
   UniqueFd dir(::open(out.parent_path().empty() ? "." : out.parent_path().c_str(),
                       O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir && ::fsync(dir.get()) != 0) return Errno(out.parent_path(), "fsync", errno);
+  if (dir && ::fsync(dir.get()) != 0) return ErrnoStatus(errno, out.parent_path(), "fsync");
   return Status::Ok();
 }
 

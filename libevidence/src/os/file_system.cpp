@@ -13,23 +13,6 @@
 
 namespace evidence {
 
-Status ErrnoStatus(int err, const fs::path& path, std::string_view what) {
-  std::string msg = path.string() + ": " + std::string(what) + ": " + std::strerror(err);
-  switch (err) {
-    case ENOENT:
-      return Status::NotFound(msg);
-    case EEXIST:
-      return Status::AlreadyExists(msg);
-    case ENOSPC:
-    case EDQUOT:
-      // The words of strerror(ENOSPC), which users search for, whatever the libc's locale.
-      return Status::IoError(path.string() + ": " + std::string(what) +
-                             ": no space left on device (disk full)");
-    default:
-      return Status::IoError(msg);
-  }
-}
-
 namespace {
 
 class PosixWritableFile : public WritableFile {

@@ -8,6 +8,7 @@
 
 #include "evidence/bytes.hpp"
 #include "evidence/status.hpp"
+#include "fd_io.hpp"
 
 namespace evidence {
 
@@ -44,10 +45,6 @@ class FileSystem {
   virtual Status Remove(const fs::path& path) = 0;
   virtual Status CreateDir(const fs::path& dir, unsigned mode) = 0;
 };
-
-// Maps an errno from an operation on `path` to a Status: ENOSPC/EDQUOT/EIO/EACCES/EROFS and the
-// like are environment failures (kIoError), ENOENT kNotFound, EEXIST kAlreadyExists.
-Status ErrnoStatus(int err, const fs::path& path, std::string_view what);
 
 // Writes `content` to `path` atomically: a temp file beside it, fsync, rename, fsync of the folder.
 Status WriteFileAtomically(FileSystem& fs, const fs::path& path, std::string_view content,
