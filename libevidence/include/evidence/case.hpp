@@ -40,14 +40,17 @@ struct ReceiveOutcome;
 struct ReportData;
 struct VerifyBundleOptions;
 
-// Supplies the passphrase of the case's key when (and only when) a signature is needed.
+// Supplies the passphrase of the case's keys: when an encrypted case opens, or when a plaintext
+// case whose signing key alone is sealed first signs.
 using PassphraseProvider = std::function<Result<std::string>()>;
 
 struct CaseOptions {
   std::string name;                   // human title of the case
   std::string owner = "owner";        // who keeps the case; also the signing key's name (slugged)
   std::string exhibit_prefix = "EX";  // exhibits are <PREFIX>-<NNNN>
-  std::optional<std::string> passphrase;  // nullopt: key stored unencrypted (init --no-passphrase)
+  // The passphrase that seals the signing key and the case key, which encrypts everything else
+  // at rest. nullopt: a plaintext case, its key stored unencrypted (init --no-passphrase).
+  std::optional<std::string> passphrase;
 };
 
 struct CaseInfo {
@@ -61,6 +64,9 @@ struct CaseInfo {
   std::string key_name;
   std::string key_fingerprint;  // SHA256:<hex of SHA-256 of the DER public key>
   bool key_encrypted = false;
+  // The case's content is encrypted at rest under its case key (docs/case-format.md "Encryption
+  // at rest"): every case made with a passphrase. Opening it needs the passphrase.
+  bool encrypted = false;
 };
 
 struct IngestOptions {
@@ -192,8 +198,10 @@ class Case {
   // kAlreadyExists if `dir` already holds a case or anything else.
   static Result<Case> Create(const std::filesystem::path& dir, const CaseOptions& options);
 
-  // Opens an existing case. kNotFound / kInvalidArgument when `dir` is not a case.
-  // `passphrase` is asked only if a command needs to sign.
+  // Opens an existing case. kNotFound / kInvalidArgument when `dir` is not a case. An encrypted
+  // case asks `passphrase` at once and unlocks its case key and signing key with one derivation
+  // ("wrong passphrase" is kInvalidArgument, and changes nothing); another asks it only if a
+  // command needs to sign.
   static Result<Case> Open(const std::filesystem::path& dir, PassphraseProvider passphrase = {});
 
   Case(Case&&) noexcept;

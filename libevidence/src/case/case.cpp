@@ -19,7 +19,9 @@
 #include "ledger_payloads.hpp"
 #include "ledger_schema.hpp"
 #include "ledger_source.hpp"
+#include "ledger_views.hpp"
 #include "ledger_writer.hpp"
+#include "signing_key_file.hpp"
 #include "small_file.hpp"
 #include "status_macros.hpp"
 #include "unique_fd.hpp"
@@ -185,6 +187,11 @@ Result<CaseInfo> ParseCaseJson(const fs::path& dir) {
     }
     *value = it->get<std::string>();
   }
+  // Absent in a case made before encryption at rest: such a case is plaintext.
+  if (auto enc = j.find("encrypted"); enc != j.end()) {
+    if (!enc->is_boolean()) return Status::Corruption(where + ": encrypted: not true or false");
+    info.encrypted = enc->get<bool>();
+  }
   // Exhibit ids and key file paths are built from these fields: an edited case.json must not
   // lead them out of their folders (docs/case-format.md, "case.json").
   if (Status s = CheckCaseInfo(info); !s.ok()) {
@@ -201,7 +208,8 @@ std::string CaseJsonText(const CaseInfo& info) {
                       {"created", info.created},
                       {"origin", info.origin},
                       {"exhibit_prefix", info.exhibit_prefix},
-                      {"key_name", info.key_name}};
+                      {"key_name", info.key_name},
+                      {"encrypted", info.encrypted}};
   return j.dump(2) + "\n";
 }
 
@@ -282,6 +290,7 @@ Result<CaseInfo> NewCaseInfo(const CaseOptions& options) {
   info.exhibit_prefix = options.exhibit_prefix;
   info.key_name = KeyNameFor(options.owner);
   info.key_encrypted = options.passphrase.has_value();
+  info.encrypted = options.passphrase.has_value();
   EVIDENCE_RETURN_IF_ERROR(CheckCaseInfo(info));
   return info;
 }
@@ -316,6 +325,42 @@ Status RecordCaseCreated(CaseState& state, const PublicKey& pub) {
   return txn.Commit();
 }
 
+// The sealed key files of a new case, written into keys/: the signing key, and for a case with
+// a passphrase the case key, both sealed under one KEK so that one derivation opens both.
+struct NewKeys {
+  std::shared_ptr<const CaseKey> case_key;  // null: a plaintext case
+  std::unique_ptr<seal::Unlocker> unlocker;
+  const seal::Kek* kek = nullptr;
+};
+Result<NewKeys> SealNewKeys(FileSystem& fsys, const fs::path& dir, const CaseInfo& info,
+                            const SigningKey& key, const std::optional<std::string>& passphrase) {
+  NewKeys out;
+  if (!passphrase) {
+    EVIDENCE_ASSIGN_OR_RETURN(std::string sealed,
+                              SealSigningKey(key, info.key_name, info.uuid, std::nullopt));
+    EVIDENCE_RETURN_IF_ERROR(
+        WriteFileAtomically(fsys, KeyFilePath(dir, info.key_name), sealed, 0600));
+    return out;
+  }
+  if (passphrase->empty()) return Status::InvalidArgument("the passphrase is empty");
+  EVIDENCE_ASSIGN_OR_RETURN(seal::Kek kek,
+                            seal::Kek::ForSealing(*passphrase, ScryptParams::Default()));
+  EVIDENCE_ASSIGN_OR_RETURN(CaseKey case_key, CaseKey::Generate());
+  EVIDENCE_ASSIGN_OR_RETURN(std::string sealed_case_key, SealCaseKey(case_key, info.uuid, kek));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string sealed,
+                            SealSigningKeyWith(key, info.key_name, info.uuid, &kek));
+  EVIDENCE_RETURN_IF_ERROR(WriteFileAtomically(fsys, CaseKeyPath(dir), sealed_case_key, 0600));
+  EVIDENCE_RETURN_IF_ERROR(
+      WriteFileAtomically(fsys, KeyFilePath(dir, info.key_name), sealed, 0600));
+  // The unlocker derives the same KEK again from the salt just used, so that a `key rotate` in
+  // this process seals with it; cheap next to the rest of init, and it keeps one way to hold a
+  // KEK.
+  out.unlocker = std::make_unique<seal::Unlocker>(*passphrase);
+  EVIDENCE_ASSIGN_OR_RETURN(out.kek, out.unlocker->KekFor(kek.salt(), kek.params()));
+  out.case_key = std::make_shared<const CaseKey>(std::move(case_key));
+  return out;
+}
+
 }  // namespace
 
 Result<Case> Case::Create(const fs::path& dir, const CaseOptions& options) {
@@ -336,19 +381,19 @@ Result<Case> Case::Create(const fs::path& dir, const CaseOptions& options) {
   EVIDENCE_ASSIGN_OR_RETURN(SigningKey key, SigningKey::Generate());
   PublicKey pub = key.public_key();
   info.key_fingerprint = pub.Fingerprint();
-  EVIDENCE_ASSIGN_OR_RETURN(std::string sealed,
-                            SealSigningKey(key, info.key_name, info.uuid, options.passphrase));
-  EVIDENCE_RETURN_IF_ERROR(
-      WriteFileAtomically(fsys, KeyFilePath(dir, info.key_name), sealed, 0600));
+  EVIDENCE_ASSIGN_OR_RETURN(NewKeys keys, SealNewKeys(fsys, dir, info, key, options.passphrase));
   EVIDENCE_RETURN_IF_ERROR(
       WriteFileAtomically(fsys, PublicKeyPath(dir, info.key_name), pub.ToPem(), 0644));
 
   EVIDENCE_ASSIGN_OR_RETURN(auto db, sql::Database::Open(LedgerPath(dir), true, kLockTimeoutMs));
   EVIDENCE_RETURN_IF_ERROR(db.Exec(internal::kLedgerSchemaSql));
-  auto state = std::make_unique<State>(dir, std::move(db), pub);
+  EVIDENCE_RETURN_IF_ERROR(InstallLedgerViews(db, keys.case_key));
+  auto state = std::make_unique<State>(dir, keys.case_key, std::move(db), pub);
   state->info = info;
   state->key_file = KeyFilePath(dir, info.key_name);
   state->signing_key = std::move(key);
+  state->unlocker = std::move(keys.unlocker);
+  state->case_kek = keys.kek;
   EVIDENCE_RETURN_IF_ERROR(RecordCaseCreated(*state, pub));
   // case.json is written last: a folder without it is not a case, so a failed init is never
   // mistaken for one.
@@ -356,6 +401,50 @@ Result<Case> Case::Create(const fs::path& dir, const CaseOptions& options) {
   rollback.Disarm();
   return Case(std::move(state));
 }
+
+namespace {
+
+// An encrypted case's keys, unlocked together when it opens: the case key first (the ledger
+// that names the signing key in force is encrypted under it), then the signing key with the
+// same KEK (one scrypt derivation for both).
+struct UnlockedKeys {
+  std::shared_ptr<const CaseKey> case_key;  // null: a plaintext case
+  std::unique_ptr<seal::Unlocker> unlocker;
+  const seal::Kek* kek = nullptr;
+};
+
+// Asks the passphrase once and opens the case key with it. Nothing is written.
+Result<UnlockedKeys> UnlockCaseKey(const fs::path& dir, const CaseInfo& info,
+                                   const PassphraseProvider& passphrase) {
+  UnlockedKeys out;
+  std::error_code ec;
+  const fs::path case_key_file = CaseKeyPath(dir);
+  if (!info.encrypted) {
+    // A case key beside a case.json that says "plaintext": case.json was edited, and reading
+    // the ledger's ciphertext as plaintext would only mislead.
+    if (fs::exists(case_key_file, ec) || fs::is_symlink(case_key_file, ec)) {
+      return Status::Corruption(CaseJsonPath(dir).string() +
+                                ": says the case is not encrypted, but keys/case-key.sealed is "
+                                "there (case.json was edited)");
+    }
+    return out;
+  }
+  EVIDENCE_ASSIGN_OR_RETURN(std::string case_key_text, ReadCaseFile(case_key_file));
+  if (!passphrase) {
+    return Status::InvalidArgument(dir.string() +
+                                   ": the case is encrypted and no passphrase was given");
+  }
+  {
+    EVIDENCE_ASSIGN_OR_RETURN(std::string pass, passphrase());
+    out.unlocker = std::make_unique<seal::Unlocker>(std::move(pass));
+  }
+  auto case_key = OpenCaseKey(case_key_text, info.uuid, *out.unlocker, &out.kek);
+  if (!case_key.ok()) return case_key.status().WithContext(case_key_file.string());
+  out.case_key = std::make_shared<const CaseKey>(std::move(case_key).value());
+  return out;
+}
+
+}  // namespace
 
 Result<Case> Case::Open(const fs::path& dir, PassphraseProvider passphrase) {
   EVIDENCE_ASSIGN_OR_RETURN(CaseInfo info, ParseCaseJson(dir));
@@ -370,6 +459,8 @@ Result<Case> Case::Open(const fs::path& dir, PassphraseProvider passphrase) {
     return Status::Corruption(dir.string() + ": ledger.sqlite belongs to another case");
   }
   EVIDENCE_RETURN_IF_ERROR(EnsureNodeCache(db));
+  EVIDENCE_ASSIGN_OR_RETURN(UnlockedKeys unlocked, UnlockCaseKey(dir, info, passphrase));
+  EVIDENCE_RETURN_IF_ERROR(InstallLedgerViews(db, unlocked.case_key));
   // After `key rotate` the key in force is the last key.added entry's, not the first file.
   EVIDENCE_ASSIGN_OR_RETURN(fs::path key_file, CurrentKeyFile(db, dir, info.key_name));
   EVIDENCE_ASSIGN_OR_RETURN(std::string key_text, ReadCaseFile(key_file));
@@ -379,10 +470,19 @@ Result<Case> Case::Open(const fs::path& dir, PassphraseProvider passphrase) {
   }
   info.key_fingerprint = key_info.public_key.Fingerprint();
   info.key_encrypted = key_info.encrypted;
-  auto state = std::make_unique<State>(dir, std::move(db), key_info.public_key);
+  std::optional<SigningKey> signing_key;
+  if (unlocked.unlocker) {
+    auto key = OpenSigningKeyWith(key_text, info.uuid, unlocked.unlocker.get());
+    if (!key.ok()) return key.status().WithContext(key_file.string());
+    signing_key = std::move(key).value();
+  }
+  auto state = std::make_unique<State>(dir, unlocked.case_key, std::move(db), key_info.public_key);
   state->info = std::move(info);
   state->key_file = std::move(key_file);
   state->passphrase = std::move(passphrase);
+  state->signing_key = std::move(signing_key);
+  state->unlocker = std::move(unlocked.unlocker);
+  state->case_kek = unlocked.kek;
   return Case(std::move(state));
 }
 

@@ -7,9 +7,11 @@
 // the public API.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "case_key.hpp"
 #include "catalog.hpp"
 // The types of Case's methods (case.hpp only declares them), which the files here implement.
 #include "evidence/bundle.hpp"
@@ -25,6 +27,7 @@
 #include "keyring.hpp"
 #include "ledger_writer.hpp"
 #include "object_store.hpp"
+#include "passphrase_seal.hpp"
 #include "sqlite_util.hpp"
 
 namespace evidence {
@@ -35,10 +38,18 @@ inline constexpr int kLockTimeoutMs = 5000;
 struct CaseState {
   fs::path dir;
   CaseInfo info;
+  // An encrypted case's key (null for a plaintext case), unlocked when the case opens. Held by
+  // the connection's functions as well (ledger_views.hpp), and declared before `db` so that it
+  // outlives it here too.
+  std::shared_ptr<const CaseKey> case_key;
+  // The passphrase typed when an encrypted case opened and the KEK it gave for the case key's
+  // salt, which seals a rotated signing key so that one unlock still opens both.
+  std::unique_ptr<seal::Unlocker> unlocker;
+  const seal::Kek* case_kek = nullptr;
   sql::Database db;
   FileSystem* fs = &FileSystem::Default();
   ObjectStore objects;
-  Catalog catalog{db};  // items, messages, exhibit numbers; borrows `db`
+  Catalog catalog{db, objects};  // items, messages, exhibit numbers; borrows `db` and `objects`
   PassphraseProvider passphrase;
   PublicKey public_key;                   // the current key (the last key.added entry's)
   fs::path key_file;                      // its sealed private key (keys.cpp)
@@ -48,10 +59,12 @@ struct CaseState {
   std::optional<LedgerWriter> writer;
   std::uint64_t writer_transaction = 0;  // db.transactions_begun() when it was begun
 
-  CaseState(fs::path d, sql::Database database, PublicKey key)
+  CaseState(fs::path d, std::shared_ptr<const CaseKey> content_key, sql::Database database,
+            PublicKey key)
       : dir(std::move(d)),
+        case_key(std::move(content_key)),
         db(std::move(database)),
-        objects(dir, FileSystem::Default()),
+        objects(dir, FileSystem::Default(), case_key.get()),
         public_key(std::move(key)) {}
 
   // The writer of the caller's open transaction; the first call in a transaction runs the guard

@@ -8,9 +8,28 @@
 #include "evidence/key_file.hpp"
 #include "keyring.hpp"
 #include "ledger_payloads.hpp"
+#include "signing_key_file.hpp"
 #include "status_macros.hpp"
 
 namespace evidence {
+
+namespace {
+
+// The new key's file. In an encrypted case it is sealed under the KEK the case key opened with,
+// so that one passphrase and one derivation still open both; a passphrase of its own, or none,
+// would break that.
+Result<std::string> SealRotatedKey(CaseState& s, const SigningKey& fresh,
+                                   const std::optional<std::string>& passphrase) {
+  if (!s.info.encrypted) return SealSigningKey(fresh, s.info.key_name, s.info.uuid, passphrase);
+  if (!passphrase) {
+    return Status::InvalidArgument(
+        "the case is encrypted: its signing key is always sealed with the case's passphrase");
+  }
+  if (s.case_kek == nullptr) return Status::InvalidArgument("the case is locked");
+  return SealSigningKeyWith(fresh, s.info.key_name, s.info.uuid, s.case_kek);
+}
+
+}  // namespace
 
 Result<KeyRotation> Case::RotateKey(const std::optional<std::string>& passphrase) {
   if (passphrase && passphrase->empty()) {
@@ -26,8 +45,7 @@ Result<KeyRotation> Case::RotateKey(const std::optional<std::string>& passphrase
   const std::string old_vkey = ::evidence::VerifierKey(name, s_->public_key);
   const std::string statement = KeyRotationStatement(s_->info.uuid, new_vkey, old_vkey);
   EVIDENCE_ASSIGN_OR_RETURN(auto endorsement, old_key->Sign(AsBytes(statement)));
-  EVIDENCE_ASSIGN_OR_RETURN(std::string sealed,
-                            SealSigningKey(fresh, name, s_->info.uuid, passphrase));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string sealed, SealRotatedKey(*s_, fresh, passphrase));
 
   KeyRotation out;
   out.key_name = name;

@@ -118,14 +118,14 @@ Status RefuseUnlessVerified(const fs::path& file, const BundleReport& r) {
 }
 
 // The exhibit this case already keeps with the same bytes as `item`, if any.
-Result<std::optional<std::string>> HeldUnderAnotherExhibit(sql::Database& db,
+Result<std::optional<std::string>> HeldUnderAnotherExhibit(const Catalog& catalog,
                                                            const VerifiedItem& item) {
-  return Catalog(db).FindBySha256(item.sha256);
+  return catalog.FindBySha256(item.sha256);
 }
 
 // What comes in, and what this case already holds (`already`). Everything is decided here,
 // before the key is unlocked or a byte is written.
-Result<std::vector<Incoming>> SortIncoming(const Case& self, sql::Database& db,
+Result<std::vector<Incoming>> SortIncoming(const Case& self, const Catalog& catalog,
                                            std::vector<VerifiedItem> items,
                                            std::vector<std::string>* already) {
   std::vector<Incoming> incoming;
@@ -143,7 +143,8 @@ Result<std::vector<Incoming>> SortIncoming(const Case& self, sql::Database& db,
       already->push_back(item.exhibit);
       continue;
     }
-    EVIDENCE_ASSIGN_OR_RETURN(std::optional<std::string> same, HeldUnderAnotherExhibit(db, item));
+    EVIDENCE_ASSIGN_OR_RETURN(std::optional<std::string> same,
+                              HeldUnderAnotherExhibit(catalog, item));
     if (same) {
       already->push_back(*same);
       continue;
@@ -260,22 +261,22 @@ Result<StagedCustody> StageCustody(FileSystem& fs, const fs::path& case_dir,
 }
 
 // The items row of a received item, repeating exactly what its item.ingested entry `seq` says.
-Status InsertReceivedItem(sql::Database& db, const VerifiedItem& item, std::uint64_t seq,
+Status InsertReceivedItem(Catalog& catalog, const VerifiedItem& item, std::uint64_t seq,
                           const std::string& note, const std::string& metadata_text) {
   // VerifyBundle checked the id's form: <PREFIX>-<digits>.
-  return Catalog(db).InsertItem({.exhibit = item.exhibit,
-                                 .number = ExhibitNumber(item.exhibit),
-                                 .sha256 = item.sha256,
-                                 .size = item.size,
-                                 .raw_name = item.raw_name,
-                                 .kind = item.kind,
-                                 .media_type = item.media_type,
-                                 .captured = item.captured,
-                                 .ingested = NowRfc3339(),
-                                 .note = note,
-                                 .parent = std::nullopt,
-                                 .entry_seq = seq,
-                                 .metadata = metadata_text});
+  return catalog.InsertItem({.exhibit = item.exhibit,
+                             .number = ExhibitNumber(item.exhibit),
+                             .sha256 = item.sha256,
+                             .size = item.size,
+                             .raw_name = item.raw_name,
+                             .kind = item.kind,
+                             .media_type = item.media_type,
+                             .captured = item.captured,
+                             .ingested = NowRfc3339(),
+                             .note = note,
+                             .parent = std::nullopt,
+                             .entry_seq = seq,
+                             .metadata = metadata_text});
 }
 
 using AppendFn = std::function<Result<std::uint64_t>(std::string_view action, nlohmann::json data,
@@ -283,7 +284,7 @@ using AppendFn = std::function<Result<std::uint64_t>(std::string_view action, nl
 
 // The item.ingested and item.metadata entries of one received item, and its items row. Every
 // value recorded is the sender's signed one, so that `verify` and a later export find them equal.
-Status RecordReceivedItem(const AppendFn& append, sql::Database& db, const VerifiedItem& item,
+Status RecordReceivedItem(const AppendFn& append, Catalog& catalog, const VerifiedItem& item,
                           const BundleReport& r, const std::string& note) {
   nlohmann::json data = {{"item", item.exhibit},
                          {"sha256", DigestHex(item.sha256)},
@@ -304,7 +305,7 @@ Status RecordReceivedItem(const AppendFn& append, sql::Database& db, const Verif
     if (item.captured) meta["captured"] = *item.captured;
     EVIDENCE_RETURN_IF_ERROR(append("item.metadata", meta, item.exhibit).status());
   }
-  return InsertReceivedItem(db, item, seq, note, metadata_text);
+  return InsertReceivedItem(catalog, item, seq, note, metadata_text);
 }
 
 // The bundle.received entry's data: which bundle, which signed state it carried, what came in.
@@ -357,8 +358,9 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
       !r.tag_files.count(bundle_format::kManifest)) {
     return Status::Corruption(file.string() + ": bundle lacks its checkpoint or manifest");
   }
-  EVIDENCE_ASSIGN_OR_RETURN(std::vector<Incoming> incoming,
-                            SortIncoming(*this, s_->db, std::move(verified.items), &out.already));
+  EVIDENCE_ASSIGN_OR_RETURN(
+      std::vector<Incoming> incoming,
+      SortIncoming(*this, s_->catalog, std::move(verified.items), &out.already));
 
   Undo undo{s_->objects, {}, {}, {}};
   StagedObjects made_objects(s_->objects);  // the objects this receive adds, until it commits
@@ -389,7 +391,7 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
     if (!in.staged) continue;
     EVIDENCE_RETURN_IF_ERROR(made_objects.Commit(*in.staged));
     std::erase(undo.staged, &*in.staged);
-    EVIDENCE_RETURN_IF_ERROR(RecordReceivedItem(append, s_->db, in.item, r, note));
+    EVIDENCE_RETURN_IF_ERROR(RecordReceivedItem(append, s_->catalog, in.item, r, note));
     out.imported.push_back(in.item.exhibit);
   }
 

@@ -116,7 +116,7 @@ Result<std::string> SealCaseKey(const CaseKey& key, std::string_view case_uuid,
 }
 
 Result<CaseKey> OpenCaseKey(std::string_view file_contents, std::string_view expected_case_uuid,
-                            seal::Unlocker& unlocker) {
+                            seal::Unlocker& unlocker, const seal::Kek** used) {
   EVIDENCE_ASSIGN_OR_RETURN(ParsedCaseKeyFile f, Parse(file_contents));
   if (f.case_uuid != expected_case_uuid) {
     return Status::InvalidArgument("case key file belongs to case " + f.case_uuid + ", not " +
@@ -128,6 +128,7 @@ Result<CaseKey> OpenCaseKey(std::string_view file_contents, std::string_view exp
   EVIDENCE_RETURN_IF_ERROR(kek->Open(f.kdf.nonce, f.aad, f.secret, root));
   EVIDENCE_ASSIGN_OR_RETURN(SecretKey key,
                             SecretKey::FromBytes(root, InsecureSecretKeyAccess::Get()));
+  if (used != nullptr) *used = kek;
   return CaseKey::FromRoot(std::move(key));
 }
 

@@ -59,8 +59,10 @@ Result<std::string> SealCaseKey(const CaseKey& key, std::string_view case_uuid,
 //   kCorruption      truncated, garbled, checksum mismatch (names the line or field);
 //   kUnsupported     another format version or encryption, scrypt parameters beyond our limits;
 //   kInvalidArgument "case key file belongs to case X, not Y"; "wrong passphrase".
+// `*kek` (if given) is set to the KEK that opened it, which lives as long as `unlocker`: a signing
+// key sealed with it opens with the same derivation.
 Result<CaseKey> OpenCaseKey(std::string_view file_contents, std::string_view expected_case_uuid,
-                            seal::Unlocker& unlocker);
+                            seal::Unlocker& unlocker, const seal::Kek** kek = nullptr);
 
 // The key files of a case, re-wrapped under a new passphrase (`key passphrase`): every signing
 // key file and the case key file are opened with `old_passphrase` and sealed again under one new

@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "evidence/hash.hpp"
+#include "gcm.hpp"
 #include "openssl_util.hpp"
 #include "scrypt.hpp"
 #include "status_macros.hpp"
@@ -95,46 +96,17 @@ Result<Kek> Kek::Derive(std::string_view passphrase, const Salt& salt, const Scr
 }
 
 Result<Bytes> Kek::Seal(const Nonce& nonce, std::string_view aad, ByteView secret) const {
-  ossl::CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-  Bytes out(secret.size() + kTagSize);
-  int len = 0;
-  int fin = 0;
-  const std::uint8_t* key = key_.bytes(InsecureSecretKeyAccess::Get()).data();
-  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key, nonce.data()) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), nullptr, &len, AsBytes(aad).data(),
-                        static_cast<int>(aad.size())) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), out.data(), &len, secret.data(),
-                        static_cast<int>(secret.size())) != 1 ||
-      EVP_EncryptFinal_ex(ctx.get(), out.data() + len, &fin) != 1 ||
-      static_cast<std::size_t>(len + fin) != secret.size() ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize),
-                          out.data() + secret.size()) != 1) {
-    return OpenSslError("encrypt key");
-  }
-  return out;
+  auto sealed = gcm::Seal(key_.bytes(InsecureSecretKeyAccess::Get()), nonce, AsBytes(aad), secret);
+  if (!sealed.ok()) return Status::IoError("encrypt key: " + sealed.status().message());
+  return sealed;
 }
 
 Status Kek::Open(const Nonce& nonce, std::string_view aad, ByteView sealed,
                  std::span<std::uint8_t> out) const {
   if (sealed.size() != out.size() + kTagSize) return Status::Corruption("sealed key: wrong length");
-  ossl::CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-  int len = 0;
-  int fin = 0;
-  const std::size_t body = out.size();
-  const std::uint8_t* key = key_.bytes(InsecureSecretKeyAccess::Get()).data();
-  if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key, nonce.data()) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), nullptr, &len, AsBytes(aad).data(),
-                        static_cast<int>(aad.size())) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), out.data(), &len, sealed.data(), static_cast<int>(body)) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize),
-                          const_cast<std::uint8_t*>(sealed.data() + body)) != 1) {
-    return OpenSslError("decrypt key");
-  }
-  if (EVP_DecryptFinal_ex(ctx.get(), out.data() + len, &fin) != 1) {
-    ERR_clear_error();
-    OPENSSL_cleanse(out.data(), out.size());
-    return Status::InvalidArgument("wrong passphrase");
-  }
+  EVIDENCE_ASSIGN_OR_RETURN(bool opened, gcm::Open(key_.bytes(InsecureSecretKeyAccess::Get()),
+                                                   nonce, AsBytes(aad), sealed, out));
+  if (!opened) return Status::InvalidArgument("wrong passphrase");
   return Status::Ok();
 }
 

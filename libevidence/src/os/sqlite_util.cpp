@@ -183,7 +183,10 @@ Result<Database> Database::Open(const std::filesystem::path& path, bool create,
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, busy_timeout_ms);
   // FULL: a committed entry survives power loss; the custody chain is worth the fsyncs.
-  auto s = db.Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+  // temp_store MEMORY: a sort or temporary index over decrypted columns (an encrypted case's
+  // ledger views) must never spill to a temporary file on disk.
+  auto s =
+      db.Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;");
   if (!s.ok()) return s;
   return db;
 }
@@ -231,6 +234,47 @@ Result<Statement> Database::Prepare(std::string_view sql) {
 }
 
 std::int64_t Database::Changes() const { return sqlite3_changes64(db_); }
+
+std::string_view FunctionCall::Text(int i) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(argv_[i]));
+  return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_value_bytes(argv_[i])))
+           : std::string_view();
+}
+ByteView FunctionCall::Blob(int i) const {
+  const auto* p = static_cast<const std::uint8_t*>(sqlite3_value_blob(argv_[i]));
+  return p ? ByteView(p, static_cast<std::size_t>(sqlite3_value_bytes(argv_[i]))) : ByteView();
+}
+void FunctionCall::ReturnText(std::string_view text) {
+  sqlite3_result_text(ctx_, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+void FunctionCall::ReturnBlob(ByteView blob) {
+  static const std::uint8_t kEmpty = 0;  // a zero-length blob, not NULL (as BindBlob)
+  sqlite3_result_blob(ctx_, blob.empty() ? &kEmpty : blob.data(), static_cast<int>(blob.size()),
+                      SQLITE_TRANSIENT);
+}
+void FunctionCall::ReturnError(const Status& status) {
+  sqlite3_result_error(ctx_, status.message().c_str(), -1);
+  sqlite3_result_error_code(
+      ctx_, status.code() == StatusCode::kCorruption ? SQLITE_CORRUPT : SQLITE_ERROR);
+}
+
+Status Database::DefineFunction(const std::string& name, int args, bool deterministic,
+                                ScalarFunction fn) {
+  auto* owned = new ScalarFunction(std::move(fn));
+  auto call = [](sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    FunctionCall c(ctx, argc, argv);
+    (*static_cast<ScalarFunction*>(sqlite3_user_data(ctx)))(c);
+  };
+  auto destroy = [](void* p) { delete static_cast<ScalarFunction*>(p); };
+  // SQLITE_DIRECTONLY: a view or trigger stored in the file cannot call it; only the statements
+  // this process prepares (and its TEMP views) can.
+  const int flags = SQLITE_UTF8 | SQLITE_DIRECTONLY | (deterministic ? SQLITE_DETERMINISTIC : 0);
+  // sqlite3_create_function_v2 calls `destroy` on `owned` itself when it fails.
+  int rc = sqlite3_create_function_v2(db_, name.c_str(), args, flags, owned, call, nullptr, nullptr,
+                                      destroy);
+  if (rc != SQLITE_OK) return FromCode(db_, "sqlite function " + name, rc);
+  return Status::Ok();
+}
 
 Status Database::LastError(std::string_view context, int rc) const {
   return FromCode(db_, context, rc);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,6 +70,36 @@ class Statement {
   Status bind_error_;
 };
 
+// One call of an application-defined SQL function (Database::DefineFunction): its arguments, and
+// the one result it sets. Valid only during the call.
+class FunctionCall {
+ public:
+  int size() const { return argc_; }
+  bool IsNull(int i) const { return sqlite3_value_type(argv_[i]) == SQLITE_NULL; }
+  bool IsText(int i) const { return sqlite3_value_type(argv_[i]) == SQLITE_TEXT; }
+  // The argument as SQLite converts it.
+  std::int64_t Int(int i) const { return sqlite3_value_int64(argv_[i]); }
+  std::string_view Text(int i) const;
+  ByteView Blob(int i) const;
+
+  void ReturnNull() { sqlite3_result_null(ctx_); }
+  void ReturnText(std::string_view text);
+  void ReturnBlob(ByteView blob);
+  // The result is argument `i` as it came, type and all.
+  void ReturnArgument(int i) { sqlite3_result_value(ctx_, argv_[i]); }
+  // Fails the statement that called the function; its Step() returns `status`'s message.
+  void ReturnError(const Status& status);
+
+ private:
+  friend class Database;
+  FunctionCall(sqlite3_context* ctx, int argc, sqlite3_value** argv)
+      : ctx_(ctx), argc_(argc), argv_(argv) {}
+  sqlite3_context* ctx_;
+  int argc_;
+  sqlite3_value** argv_;
+};
+using ScalarFunction = std::function<void(FunctionCall&)>;
+
 class Database {
  public:
   // Opens (never creates unless `create`) the database at `path` with a busy timeout.
@@ -89,6 +120,10 @@ class Database {
   // large share of the thread that records them.
   Result<Statement> Prepare(std::string_view sql);
   std::int64_t Changes() const;
+
+  // Defines the scalar SQL function `name` of `args` arguments on this connection only, for as
+  // long as it is open. `deterministic`: the same arguments always give the same result.
+  Status DefineFunction(const std::string& name, int args, bool deterministic, ScalarFunction fn);
 
   // The Status for the connection's last error, with `context`.
   Status LastError(std::string_view context, int rc) const;

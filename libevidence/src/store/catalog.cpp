@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "ledger_views.hpp"
 #include "status_macros.hpp"
 
 namespace evidence {
@@ -25,7 +26,7 @@ std::int64_t ExhibitNumber(std::string_view exhibit) {
 
 Result<std::optional<std::string>> Catalog::FindBySha256(const Sha256Digest& sha256) const {
   EVIDENCE_ASSIGN_OR_RETURN(auto st, db_->Prepare("SELECT exhibit FROM items WHERE sha256 = ?"));
-  st.Bind(1, DigestHex(sha256));
+  st.Bind(1, objects_->NameFor(sha256));
   EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<std::string>();
   return std::optional<std::string>(st.ColumnText(0));
@@ -42,14 +43,10 @@ Result<std::int64_t> Catalog::LastExhibitNumber(const std::string& prefix) const
 }
 
 Status Catalog::InsertItem(const CatalogItem& item) {
-  EVIDENCE_ASSIGN_OR_RETURN(
-      auto insert,
-      db_->Prepare("INSERT INTO items(exhibit, number, sha256, size, name, kind, media_type, "
-                   "captured, ingested, note, parent, entry_seq, metadata) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  EVIDENCE_ASSIGN_OR_RETURN(auto insert, db_->Prepare(kInsertItem));
   insert.Bind(1, item.exhibit)
       .Bind(2, item.number)
-      .Bind(3, DigestHex(item.sha256))
+      .Bind(3, objects_->NameFor(item.sha256))
       .Bind(4, static_cast<std::int64_t>(item.size))
       .BindBlob(5, AsBytes(item.raw_name))
       .Bind(6, item.kind)
@@ -88,9 +85,7 @@ Status Catalog::ForEachItem(const std::function<Status(const StoredItem&)>& visi
 }
 
 Result<Catalog::MessageWriter> Catalog::WriteMessages() {
-  EVIDENCE_ASSIGN_OR_RETURN(auto insert,
-                            db_->Prepare("INSERT INTO messages(item, idx, time, sender, direction, "
-                                         "system, message) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  EVIDENCE_ASSIGN_OR_RETURN(auto insert, db_->Prepare(kInsertMessage));
   return MessageWriter(std::move(insert));
 }
 

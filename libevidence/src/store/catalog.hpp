@@ -15,6 +15,7 @@
 #include "evidence/bytes.hpp"
 #include "evidence/hash.hpp"
 #include "evidence/status.hpp"
+#include "object_store.hpp"
 #include "sqlite_util.hpp"
 
 namespace evidence {
@@ -57,10 +58,13 @@ struct CatalogMessage {
 
 class Catalog {
  public:
-  explicit Catalog(sql::Database& db) : db_(&db) {}
+  // `objects` names the objects: the items.sha256 column holds an object's name, its SHA-256 or
+  // in an encrypted case the keyed name that does not reveal it.
+  Catalog(sql::Database& db, const ObjectStore& objects) : db_(&db), objects_(&objects) {}
 
   // The exhibit that already holds these bytes, if any (the duplicate check of ingest and
   // receive).
+  // Looked up by the object's name (ObjectStore::NameFor).
   Result<std::optional<std::string>> FindBySha256(const Sha256Digest& sha256) const;
 
   // The highest exhibit number in use for `prefix` (0 when none). Numbers count per prefix, so
@@ -75,7 +79,7 @@ class Catalog {
   // trusted or parsed (a column may have been edited to any value, or NULL).
   struct StoredItem {
     std::string exhibit;
-    std::string sha256;  // as written, normally 64 hex digits
+    std::string sha256;  // as written, normally the object's name (64 hex digits)
     std::uint64_t size = 0;
     std::uint64_t entry_seq = 0;
     std::string raw_name;
@@ -106,6 +110,7 @@ class Catalog {
 
  private:
   sql::Database* db_;
+  const ObjectStore* objects_;
 };
 
 }  // namespace evidence

@@ -11,6 +11,12 @@ Status ForEachEntryRow(sql::Statement& st, const EntryRowVisitor& visit) {
     EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return Status::Ok();
     const auto seq = static_cast<std::uint64_t>(st.ColumnInt(0));
+    // The column is NOT NULL: NULL is the view's word for a ciphertext that does not open
+    // (ledger_views.hpp).
+    if (st.ColumnIsNull(1)) {
+      EVIDENCE_RETURN_IF_ERROR(visit(seq, {}, Status::Corruption(kDoesNotDecrypt)));
+      continue;
+    }
     const Bytes bytes = st.ColumnBlob(1);
     EVIDENCE_RETURN_IF_ERROR(visit(seq, bytes, ParseLedgerEntry(AsChars(bytes))));
   }

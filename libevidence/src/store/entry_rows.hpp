@@ -12,6 +12,12 @@
 
 namespace evidence {
 
+// Why an encrypted case's entry reads as NULL: its ciphertext does not open under the case key
+// with its own seq as associated data.
+inline constexpr const char* kDoesNotDecrypt =
+    "does not decrypt with the case key (its ciphertext was altered, truncated, or copied from "
+    "another entry)";
+
 // Each row of `st` with its seq, its signed bytes as stored, and their parse, which may have
 // failed: for readers that record a malformed entry as a problem and go on (the keyring).
 using EntryRowVisitor =

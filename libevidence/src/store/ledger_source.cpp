@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "ledger_views.hpp"
 #include "status_macros.hpp"
 
 namespace evidence {
@@ -160,10 +161,7 @@ Result<std::vector<merkle::Hash>> CheckedInclusionProof(sql::Database& db,
 Result<LedgerAppender> LedgerAppender::Resume(
     sql::Database& db, std::uint64_t size, std::vector<std::pair<unsigned, merkle::Hash>> peaks) {
   LedgerAppender a;
-  EVIDENCE_ASSIGN_OR_RETURN(
-      a.insert_entry_,
-      db.Prepare("INSERT INTO entries(seq, entry, leaf_hash, time, action, item, incident) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  EVIDENCE_ASSIGN_OR_RETURN(a.insert_entry_, db.Prepare(kInsertEntry));
   // REPLACE: a damaged row left in the cache is overwritten by the value from the entries.
   EVIDENCE_ASSIGN_OR_RETURN(
       a.insert_node_,

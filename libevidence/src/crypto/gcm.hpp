@@ -1,0 +1,28 @@
+// One-shot AES-256-GCM over a small value held whole in memory: the sealed key files
+// (passphrase_seal) and the ledger's encrypted columns (column_cipher). Objects, which stream, use
+// stream_aead instead.
+#pragma once
+
+#include <cstddef>
+#include <span>
+
+#include "evidence/bytes.hpp"
+#include "evidence/status.hpp"
+#include "secret_key.hpp"
+
+namespace evidence::gcm {
+
+inline constexpr std::size_t kNonceSize = 12;
+inline constexpr std::size_t kTagSize = 16;
+
+// AES-256-GCM of `plain` under `key` (32 bytes) with a 12-byte `nonce` and `aad`: the ciphertext
+// followed by the tag. kIoError when OpenSSL fails.
+Result<Bytes> Seal(ByteView key, ByteView nonce, ByteView aad, ByteView plain);
+
+// Opens `sealed` (ciphertext || tag) into `out`, which must be exactly the ciphertext's size.
+// false when it does not open (a wrong key, a changed byte, another `aad`): `out` is then wiped.
+// kIoError when OpenSSL fails.
+Result<bool> Open(ByteView key, ByteView nonce, ByteView aad, ByteView sealed,
+                  std::span<std::uint8_t> out);
+
+}  // namespace evidence::gcm
