@@ -123,11 +123,24 @@ Result<std::string> ReadPassphrase(const Globals& g, const std::string& prompt, 
   return ReadPassphraseFrom(g.passphrase_file, "EVIDENCE_PASSPHRASE", prompt, confirm);
 }
 
+namespace {
+bool g_plaintext_case = false;
+}  // namespace
+
+void RememberCase(const Case& c) { g_plaintext_case = !c.info().encrypted; }
+
+void NotePlaintextCase(int exit_code) {
+  if (!g_plaintext_case || (exit_code != kExitOk && exit_code != kExitNotVerified)) return;
+  std::cerr << "evidence: note: this case is not encrypted at rest (it was made with "
+               "--no-passphrase): anyone who can read its folder can read its evidence\n";
+}
+
 Result<Case> OpenCase(const Globals& g) {
   Globals copy = g;
-  return Case::Open(CaseDir(g), [copy]() {
-    return ReadPassphrase(copy, "Passphrase for the case key: ", false);
-  });
+  auto c = Case::Open(
+      CaseDir(g), [copy]() { return ReadPassphrase(copy, "Passphrase for the case: ", false); });
+  if (c.ok()) RememberCase(*c);
+  return c;
 }
 
 void PrintJson(const nlohmann::json& j) {

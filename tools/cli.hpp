@@ -71,8 +71,14 @@ Result<std::string> ReadPassphrase(const Globals& g, const std::string& prompt, 
 Result<std::string> ReadPassphraseFrom(const std::string& file, const char* env_name,
                                        const std::string& prompt, bool confirm);
 
-// Opens the case named by the globals, with a passphrase provider for commands that sign.
+// Opens the case named by the globals, with a passphrase provider (asked at once for an
+// encrypted case, else only by commands that sign), and remembers it for NotePlaintextCase.
 Result<Case> OpenCase(const Globals& g);
+// Remembers that the command works on `c` (OpenCase does this).
+void RememberCase(const Case& c);
+// After a command that ran (exit 0 or 1) on a plaintext case: one line on stderr saying that the
+// case is not encrypted at rest, so no command lets the user forget it.
+void NotePlaintextCase(int exit_code);
 
 // Prints JSON (pretty) on stdout.
 void PrintJson(const nlohmann::json& j);

@@ -26,6 +26,7 @@ void AddKeyRotateCommand(CLI::App& app, Globals& g, Runner& run) {
         return p;
       });
       if (!c.ok()) return ReportError(c.status());
+      RememberCase(*c);
       if (Status s = c->Unlock(); !s.ok()) return ReportError(s);
       std::optional<std::string> passphrase;
       if (!*no_pass) {

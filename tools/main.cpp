@@ -61,7 +61,9 @@ int Run(int argc, char** argv) {
     return kExitUsage;
   }
   if (!run) return kExitUsage;
-  return run();
+  const int code = run();
+  NotePlaintextCase(code);
+  return code;
 }
 
 }  // namespace
