@@ -71,6 +71,20 @@ Result<std::string> ReadPassphrase(const Globals& g, const std::string& prompt, 
 Result<std::string> ReadPassphraseFrom(const std::string& file, const char* env_name,
                                        const std::string& prompt, bool confirm);
 
+// Wipes a string that held a passphrase when the scope ends (explicit_bzero, which the compiler
+// may not drop as a dead store), so that no copy the command made outlives its use.
+void Wipe(std::string& s);
+class ScopedWipe {
+ public:
+  explicit ScopedWipe(std::string& s) : s_(s) {}
+  ~ScopedWipe() { Wipe(s_); }
+  ScopedWipe(const ScopedWipe&) = delete;
+  ScopedWipe& operator=(const ScopedWipe&) = delete;
+
+ private:
+  std::string& s_;
+};
+
 // Opens the case named by the globals, with a passphrase provider (asked at once for an
 // encrypted case, else only by commands that sign), and remembers it for NotePlaintextCase.
 Result<Case> OpenCase(const Globals& g);
@@ -104,6 +118,7 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run);
 void AddProveCommands(CLI::App& app, Globals& g, Runner& run);
 // Adds `key rotate` to the `key` command; call after AddCaseCommands.
 void AddKeyRotateCommand(CLI::App& app, Globals& g, Runner& run);
+void AddKeyPassphraseCommand(CLI::App& app, Globals& g, Runner& run);
 void AddTimestampCommands(CLI::App& app, Globals& g, Runner& run);
 void AddCallsCommands(CLI::App& app, Globals& g, Runner& run);
 

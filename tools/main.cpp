@@ -44,6 +44,7 @@ int Run(int argc, char** argv) {
   AddBundleCommands(app, g, run);
   AddProveCommands(app, g, run);
   AddKeyRotateCommand(app, g, run);
+  AddKeyPassphraseCommand(app, g, run);
   AddTimestampCommands(app, g, run);
   AddCallsCommands(app, g, run);
 
