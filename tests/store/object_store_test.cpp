@@ -561,6 +561,29 @@ TEST_F(ObjectStoreTest, StageGivesThePlaintextInAMemoryFileInAPlaintextStoreToo)
   store_.Discard(*staged);
 }
 
+// Past 16 MiB a plaintext store does not copy the file into memory: the parsers read the staged
+// copy, which holds the same plaintext. An encrypted store has nothing else to give them.
+TEST_F(EncryptedObjectStoreTest, OverTheMemoryLimitOnlyAPlaintextStoreFallsBackToTheStagedCopy) {
+  std::string content = Content((16u << 20) + 1, 'b');
+  fs::path source = tmp_ / "source-big";
+  WriteFile(source, content);
+
+  UniqueFd plain_fd;
+  auto plain = store_.Stage(source, &plain_fd);
+  ASSERT_TRUE(plain.ok()) << plain.status().message();
+  EXPECT_EQ(fs::path(DescriptorTarget(plain_fd.get())), plain->temp_path);
+  EXPECT_EQ(ReadDescriptor(plain_fd.get()), content);
+  EXPECT_LT(::write(plain_fd.get(), "x", 1), 0) << "opened read-only";
+  store_.Discard(*plain);
+
+  UniqueFd sealed_fd;
+  auto sealed = encrypted_.Stage(source, &sealed_fd);
+  ASSERT_TRUE(sealed.ok()) << sealed.status().message();
+  EXPECT_EQ(DescriptorTarget(sealed_fd.get()).rfind("/memfd:evidence-plaintext", 0), 0u);
+  EXPECT_EQ(ReadDescriptor(sealed_fd.get()), content);
+  encrypted_.Discard(*sealed);
+}
+
 TEST_F(EncryptedObjectStoreTest, FailedStageGivesNoPlaintext) {
   UniqueFd plaintext;
   auto staged = encrypted_.Stage(tmp_ / "does-not-exist", &plaintext);

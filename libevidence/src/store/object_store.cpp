@@ -25,10 +25,12 @@ namespace {
 constexpr size_t kBlockSize = 1 << 20;
 
 // The largest plaintext a plaintext store copies into memory for the parsers; beyond it they read
-// the staged copy, which is the same plaintext on disk already. An encrypted store has no such
-// copy, so it holds every file's plaintext in memory (docs/architecture.md, "Plaintext for the
-// parsers").
-constexpr std::uint64_t kPlaintextInMemoryLimit = 256u << 20;
+// the staged copy, which is the same plaintext on disk already. Big enough for photos, voice notes
+// and chats, so that most ingests take the path of an encrypted case; small enough that a video
+// does not pay for a copy it does not need (the copy added about a third to the ingest of a
+// 200 MiB file, docs/performance.md). An encrypted store has no copy on disk to fall back on, so
+// it holds every file's plaintext in memory (docs/architecture.md, "Plaintext for the parsers").
+constexpr std::uint64_t kPlaintextInMemoryLimit = 16u << 20;
 
 // Reading a source the user named: failures are about their input, not our environment.
 Status SourceStatus(int err, const fs::path& path, std::string_view what) {

@@ -60,7 +60,7 @@ class ObjectStore {
   // With `plaintext`, the bytes staged are also put in a memory file for the parsers and the
   // metadata sandbox (memfd_create), from the very blocks that are hashed, so they are the bytes
   // of the SHA-256 recorded; it is sealed against change and rewound, and no plaintext reaches
-  // the disk on the way. In a plaintext store a file over 256 MiB is not held in memory:
+  // the disk on the way. In a plaintext store a file over 16 MiB is not held in memory:
   // `*plaintext` is then the staged copy opened read-only, the same bytes on disk already. In an
   // encrypted store every file is held in memory until `*plaintext` is closed.
   Result<StagedObject> Stage(const fs::path& source, UniqueFd* plaintext = nullptr) const;
