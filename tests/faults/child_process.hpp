@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -21,8 +22,10 @@ struct Child {
   fs::path out, err;  // where its stdout and stderr go
 };
 
-// Starts `evidence args...` with stdout and stderr into files `log`.out / `log`.err.
-inline Child StartEvidence(const std::vector<std::string>& args, const fs::path& log) {
+// Starts `evidence args...` with stdout and stderr into files `log`.out / `log`.err, in
+// CliEnvironment(`env`).
+inline Child StartEvidence(const std::vector<std::string>& args, const fs::path& log,
+                           const std::map<std::string, std::string>& env_vars = {}) {
   Child c;
   c.out = log;
   c.out += ".out";
@@ -39,7 +42,7 @@ inline Child StartEvidence(const std::vector<std::string>& args, const fs::path&
   for (auto& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);
   std::vector<std::string> env;
-  for (const auto& [k, v] : CliEnvironment()) env.push_back(k + "=" + v);
+  for (const auto& [k, v] : CliEnvironment(env_vars)) env.push_back(k + "=" + v);
   std::vector<char*> cenv;
   for (auto& e : env) cenv.push_back(e.data());
   cenv.push_back(nullptr);

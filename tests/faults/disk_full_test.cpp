@@ -76,7 +76,7 @@ TEST(DiskFull, RealSmallFileSystemGivesExit3OneLineAndAnIntactCase) {
       ev + " -C " + c + " add" + many + " >/dev/null 2>" + Quote(out / "many.err") +
       "; echo many=$?\n" + ev + " -C " + c + " verify >" + Quote(out / "verify2.out") +
       " 2>&1; echo verify2=$?\n" + ev + " -C " + c + " --json list >" + Quote(out / "list.json") +
-      " 2>&1; echo list=$?\n" + "umount " + Quote(mnt) + "\n";
+      " 2>" + Quote(out / "list.err") + "; echo list=$?\n" + "umount " + Quote(mnt) + "\n";
   RunResult r = InMountNamespace(script);
   ASSERT_NE(r.exit_code, 90) << "no small file system could be mounted here: " << r.err;
   auto codes = Codes(r.out);

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "evidence/case.hpp"
@@ -25,6 +26,16 @@ struct SweepCommand {
   // means the command said it succeeded, so its effect must be whole.
   std::function<void(Case&, bool reported_ok)> check;
 };
+
+// The passphrase of an encrypted case, given every time the sweep opens it; nullopt for a
+// plaintext case.
+using SweepPassphrase = std::optional<std::string>;
+
+inline Result<Case> OpenForSweep(const fs::path& dir, const SweepPassphrase& passphrase) {
+  if (!passphrase) return Case::Open(dir);
+  const std::string p = *passphrase;
+  return Case::Open(dir, [p]() -> Result<std::string> { return p; });
+}
 
 struct SweepStats {
   std::uint64_t operations = 0;  // counted in the clean run
@@ -55,13 +66,14 @@ inline std::string VerifyFailures(Case& c) {
 
 // One run with the plan; returns false (with a gtest failure) if the case did not recover.
 inline bool RunOnce(const fs::path& template_case, const fs::path& dir, const SweepCommand& cmd,
-                    const FaultPlan& plan, Status* status, std::uint64_t* operations) {
+                    const FaultPlan& plan, Status* status, std::uint64_t* operations,
+                    const SweepPassphrase& passphrase) {
   CopyCase(template_case, dir);
   std::string what;
   {
     FaultInjector inj(plan);
     {
-      auto c = Case::Open(dir);
+      auto c = OpenForSweep(dir, passphrase);
       *status = c.ok() ? cmd.run(*c, 0) : c.status();
     }
     what = inj.injected_operation();
@@ -71,7 +83,7 @@ inline bool RunOnce(const fs::path& template_case, const fs::path& dir, const Sw
   std::string where = cmd.name + ": fault " + FaultModeName(plan.mode) + " (" +
                       std::strerror(plan.error) + ") at operation " + std::to_string(plan.at) +
                       " [" + what + "], command said: " + status->ToString();
-  auto c = Case::Open(dir);
+  auto c = OpenForSweep(dir, passphrase);
   if (!c.ok()) {
     ADD_FAILURE() << where << "\nthe case does not reopen: " << c.status().ToString();
     return false;
@@ -104,10 +116,11 @@ inline bool RunOnce(const fs::path& template_case, const fs::path& dir, const Sw
 // The whole sweep over the three fault modes. `template_case` is a closed case; `work` an empty
 // scratch folder.
 inline SweepStats Sweep(const fs::path& template_case, const fs::path& work,
-                        const SweepCommand& cmd) {
+                        const SweepCommand& cmd, const SweepPassphrase& passphrase = {}) {
   SweepStats stats;
   Status clean;
-  if (!RunOnce(template_case, work / "clean", cmd, FaultPlan{}, &clean, &stats.operations)) {
+  if (!RunOnce(template_case, work / "clean", cmd, FaultPlan{}, &clean, &stats.operations,
+               passphrase)) {
     return stats;
   }
   EXPECT_TRUE(clean.ok()) << clean.ToString();
@@ -121,7 +134,7 @@ inline SweepStats Sweep(const fs::path& template_case, const fs::path& work,
           work / ("run-" + std::to_string(static_cast<int>(plan.mode)) + "-" + std::to_string(n));
       Status st;
       stats.tried++;
-      bool ok = RunOnce(template_case, dir, cmd, plan, &st, nullptr);
+      bool ok = RunOnce(template_case, dir, cmd, plan, &st, nullptr, passphrase);
       if (!st.ok()) stats.errors_reported++;
       if (ok) stats.recovered++;
       std::error_code ec;

@@ -36,7 +36,12 @@ class FaultSweep : public ::testing::Test {
  protected:
   // A new case at tmp/template with `fill` run on it, then closed.
   void MakeTemplate(const std::function<void(Case&)>& fill = {}) {
-    auto c = Case::Create(template_dir(), Options());
+    CaseOptions o = Options();
+    if (passphrase_) {
+      o.passphrase = passphrase_;
+      o.scrypt.n = 1 << 10;  // the sweep opens the case hundreds of times
+    }
+    auto c = Case::Create(template_dir(), o);
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     if (fill) fill(*c);
   }
@@ -49,6 +54,15 @@ class FaultSweep : public ::testing::Test {
     fs::create_directories(tmp_ / "input");
     return tmp_ / "input" / name;
   }
+  // The sweep of `cmd` over the template, which is encrypted when passphrase_ is set.
+  void SweepAndExpect(SweepCommand cmd) {
+    if (passphrase_) cmd.name = "encrypted case: " + cmd.name;
+    Expect(Sweep(template_dir(), work(), cmd, passphrase_));
+  }
+  void SweepWhatsAppZipWithMedia();
+  void SweepReceive();
+  void SweepExport();
+
   void Expect(const SweepStats& s) {
     EXPECT_GT(s.tried, 0u);
     EXPECT_EQ(s.recovered, s.tried);
@@ -56,6 +70,7 @@ class FaultSweep : public ::testing::Test {
   }
 
   TempDir tmp_;
+  std::optional<std::string> passphrase_;  // set: the template case is encrypted
 };
 
 Status IngestAndSeal(Case& c, const fs::path& file) {
@@ -121,7 +136,7 @@ TEST_F(FaultSweep, AddFourFilesInOneBatch) {
   Expect(Sweep(template_dir(), work(), cmd));
 }
 
-TEST_F(FaultSweep, AddWhatsAppZipWithMedia) {
+void FaultSweep::SweepWhatsAppZipWithMedia() {
   MakeTemplate();
   fs::path zip = Input("WhatsApp Chat - Loris.zip");
   const char chat[] =
@@ -152,7 +167,15 @@ TEST_F(FaultSweep, AddWhatsAppZipWithMedia) {
                        }
                      }
                    }};
-  Expect(Sweep(template_dir(), work(), cmd));
+  SweepAndExpect(cmd);
+}
+
+TEST_F(FaultSweep, AddWhatsAppZipWithMedia) { SweepWhatsAppZipWithMedia(); }
+
+// The same on an encrypted case: objects, ledger columns (and custody records) sealed.
+TEST_F(FaultSweep, EncryptedCaseAddWhatsAppZipWithMedia) {
+  passphrase_ = "sweep passphrase";
+  SweepWhatsAppZipWithMedia();
 }
 
 TEST_F(FaultSweep, IncidentAdd) {
@@ -189,7 +212,7 @@ TEST_F(FaultSweep, IncidentAdd) {
   Expect(Sweep(template_dir(), work(), cmd));
 }
 
-TEST_F(FaultSweep, Export) {
+void FaultSweep::SweepExport() {
   fs::path photo = Input("photo.jpg");
   WriteJpegWithExif(photo);
   fs::path chat = Input("WhatsApp Chat with Daniel Marsh.txt");
@@ -223,10 +246,18 @@ TEST_F(FaultSweep, Export) {
                      }
                      EXPECT_EQ(c.Items()->size(), 2u);
                    }};
-  Expect(Sweep(template_dir(), work(), cmd));
+  SweepAndExpect(cmd);
 }
 
-TEST_F(FaultSweep, Receive) {
+TEST_F(FaultSweep, Export) { SweepExport(); }
+
+// The same on an encrypted case: objects, ledger columns (and custody records) sealed.
+TEST_F(FaultSweep, EncryptedCaseExport) {
+  passphrase_ = "sweep passphrase";
+  SweepExport();
+}
+
+void FaultSweep::SweepReceive() {
   // The sender's case and its bundle.
   fs::path photo = Input("photo.jpg");
   WriteJpegWithExif(photo);
@@ -262,7 +293,15 @@ TEST_F(FaultSweep, Receive) {
                        EXPECT_TRUE(fs::is_directory(c.dir() / "custody" / "1"));
                      }
                    }};
-  Expect(Sweep(template_dir(), work(), cmd));
+  SweepAndExpect(cmd);
+}
+
+TEST_F(FaultSweep, Receive) { SweepReceive(); }
+
+// The same on an encrypted case: objects, ledger columns (and custody records) sealed.
+TEST_F(FaultSweep, EncryptedCaseReceive) {
+  passphrase_ = "sweep passphrase";
+  SweepReceive();
 }
 
 TEST_F(FaultSweep, TimestampAttach) {

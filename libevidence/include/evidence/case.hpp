@@ -52,6 +52,9 @@ struct CaseOptions {
   // The passphrase that seals the signing key and the case key, which encrypts everything else
   // at rest. nullopt: a plaintext case, its key stored unencrypted (init --no-passphrase).
   std::optional<std::string> passphrase;
+  // The cost of deriving the key-encryption key from the passphrase (scrypt, docs/key-file.md).
+  // The default is the one to use; only tests that open a case hundreds of times lower it.
+  ScryptParams scrypt = ScryptParams::Default();
 };
 
 struct CaseInfo {

@@ -336,7 +336,8 @@ struct NewKeys {
   const seal::Kek* kek = nullptr;
 };
 Result<NewKeys> SealNewKeys(FileSystem& fsys, const fs::path& dir, const CaseInfo& info,
-                            const SigningKey& key, const std::optional<std::string>& passphrase) {
+                            const SigningKey& key, const CaseOptions& options) {
+  const std::optional<std::string>& passphrase = options.passphrase;
   NewKeys out;
   if (!passphrase) {
     EVIDENCE_ASSIGN_OR_RETURN(std::string sealed,
@@ -346,8 +347,7 @@ Result<NewKeys> SealNewKeys(FileSystem& fsys, const fs::path& dir, const CaseInf
     return out;
   }
   if (passphrase->empty()) return Status::InvalidArgument("the passphrase is empty");
-  EVIDENCE_ASSIGN_OR_RETURN(seal::Kek kek,
-                            seal::Kek::ForSealing(*passphrase, ScryptParams::Default()));
+  EVIDENCE_ASSIGN_OR_RETURN(seal::Kek kek, seal::Kek::ForSealing(*passphrase, options.scrypt));
   EVIDENCE_ASSIGN_OR_RETURN(CaseKey case_key, CaseKey::Generate());
   EVIDENCE_ASSIGN_OR_RETURN(std::string sealed_case_key, SealCaseKey(case_key, info.uuid, kek));
   EVIDENCE_ASSIGN_OR_RETURN(std::string sealed,
@@ -385,7 +385,7 @@ Result<Case> Case::Create(const fs::path& dir, const CaseOptions& options) {
   EVIDENCE_ASSIGN_OR_RETURN(SigningKey key, SigningKey::Generate());
   PublicKey pub = key.public_key();
   info.key_fingerprint = pub.Fingerprint();
-  EVIDENCE_ASSIGN_OR_RETURN(NewKeys keys, SealNewKeys(fsys, dir, info, key, options.passphrase));
+  EVIDENCE_ASSIGN_OR_RETURN(NewKeys keys, SealNewKeys(fsys, dir, info, key, options));
   EVIDENCE_RETURN_IF_ERROR(
       WriteFileAtomically(fsys, PublicKeyPath(dir, info.key_name), pub.ToPem(), 0644));
 
