@@ -100,5 +100,6 @@ void AddProveCommands(CLI::App& app, Globals& g, Runner& run);
 void AddKeyRotateCommand(CLI::App& app, Globals& g, Runner& run);
 void AddTimestampCommands(CLI::App& app, Globals& g, Runner& run);
 void AddCallsCommands(CLI::App& app, Globals& g, Runner& run);
+void AddEncryptCommand(CLI::App& app, Globals& g, Runner& run);
 
 }  // namespace evidence::cli

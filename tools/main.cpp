@@ -46,6 +46,7 @@ int Run(int argc, char** argv) {
   AddKeyRotateCommand(app, g, run);
   AddTimestampCommands(app, g, run);
   AddCallsCommands(app, g, run);
+  AddEncryptCommand(app, g, run);
 
   try {
     app.parse(argc, argv);

@@ -18,7 +18,7 @@ namespace evidence {
 inline constexpr std::string_view kLedgerActions[] = {
     "case.created",    "key.added",       "item.ingested",     "item.metadata",    "item.annotated",
     "item.linked",     "item.accessed",   "incident.recorded", "incident.amended", "export.created",
-    "bundle.verified", "bundle.received", "timestamp.attached"};
+    "bundle.verified", "bundle.received", "timestamp.attached", "case.encrypted"};
 
 bool IsLedgerAction(std::string_view action);
 
