@@ -249,7 +249,11 @@ ByteView FunctionCall::Blob(int i) const {
   return p ? ByteView(p, static_cast<std::size_t>(sqlite3_value_bytes(argv_[i]))) : ByteView();
 }
 void FunctionCall::ReturnText(std::string_view text) {
-  sqlite3_result_text(ctx_, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  // SQLite makes a NULL pointer a NULL result, so an empty string (decrypted, say, from an empty
+  // column value) must point somewhere.
+  static const char kEmpty = 0;
+  sqlite3_result_text(ctx_, text.empty() ? &kEmpty : text.data(), static_cast<int>(text.size()),
+                      SQLITE_TRANSIENT);
 }
 void FunctionCall::ReturnBlob(ByteView blob) {
   static const std::uint8_t kEmpty = 0;  // a zero-length blob, not NULL (as BindBlob)
