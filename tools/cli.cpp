@@ -5,12 +5,14 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <tuple>
 
 #include "evidence/printable.hpp"
+#include "evidence/small_file.hpp"
 #include "evidence/time.hpp"
 
 namespace evidence::cli {
@@ -68,6 +70,9 @@ fs::path CaseDir(const Globals& g) {
 
 namespace {
 
+// A passphrase file holds one line; anything this large is not one.
+constexpr std::size_t kMaxPassphraseFile = 64 * 1024;
+
 Result<std::string> PromptNoEcho(const std::string& prompt) {
   FILE* tty = std::fopen("/dev/tty", "r+");
   if (tty == nullptr) {
@@ -75,6 +80,9 @@ Result<std::string> PromptNoEcho(const std::string& prompt) {
         "the case key needs a passphrase and there is no terminal to ask on (use "
         "--passphrase-file or EVIDENCE_PASSPHRASE)");
   }
+  // Unbuffered, so that no stdio buffer keeps a copy of the passphrase after the line is read;
+  // the line's own buffer is reserved up front so that growing it leaves no stale copies behind.
+  std::setvbuf(tty, nullptr, _IONBF, 0);
   int fd = fileno(tty);
   termios old{};
   bool restore = tcgetattr(fd, &old) == 0;
@@ -86,6 +94,7 @@ Result<std::string> PromptNoEcho(const std::string& prompt) {
   std::fputs(prompt.c_str(), tty);
   std::fflush(tty);
   std::string line;
+  line.reserve(1024);
   int c;
   while ((c = std::fgetc(tty)) != EOF && c != '\n') line.push_back(static_cast<char>(c));
   if (restore) tcsetattr(fd, TCSAFLUSH, &old);
@@ -99,10 +108,12 @@ Result<std::string> PromptNoEcho(const std::string& prompt) {
 Result<std::string> ReadPassphraseFrom(const std::string& file, const char* env_name,
                                        const std::string& prompt, bool confirm) {
   if (!file.empty()) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return Status::InvalidArgument(file + ": cannot read the passphrase file");
-    std::string line;
-    std::getline(in, line);
+    // Read whole into one string that is wiped here, rather than through a stream whose buffer
+    // would keep a copy.
+    auto text = ReadSmallFile(file, kMaxPassphraseFile);
+    if (!text.ok()) return Status::InvalidArgument(file + ": cannot read the passphrase file");
+    ScopedWipe wipe_text(*text);
+    std::string line = text->substr(0, text->find('\n'));
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) return Status::InvalidArgument(file + ": the passphrase is empty");
     return line;
@@ -113,21 +124,43 @@ Result<std::string> ReadPassphraseFrom(const std::string& file, const char* env_
   if (first->empty()) return Status::InvalidArgument("the passphrase is empty");
   if (confirm) {
     auto second = PromptNoEcho("Repeat the passphrase: ");
-    if (!second.ok()) return second;
-    if (*second != *first) return Status::InvalidArgument("the two passphrases differ");
+    if (!second.ok()) {
+      ScopedWipe wipe_first(*first);
+      return second;
+    }
+    ScopedWipe wipe_second(*second);
+    if (*second != *first) {
+      ScopedWipe wipe_first(*first);
+      return Status::InvalidArgument("the two passphrases differ");
+    }
   }
   return first;
 }
+
+void Wipe(std::string& s) { explicit_bzero(s.data(), s.size()); }
 
 Result<std::string> ReadPassphrase(const Globals& g, const std::string& prompt, bool confirm) {
   return ReadPassphraseFrom(g.passphrase_file, "EVIDENCE_PASSPHRASE", prompt, confirm);
 }
 
+namespace {
+bool g_plaintext_case = false;
+}  // namespace
+
+void RememberCase(const Case& c) { g_plaintext_case = !c.info().encrypted; }
+
+void NotePlaintextCase(int exit_code) {
+  if (!g_plaintext_case || (exit_code != kExitOk && exit_code != kExitNotVerified)) return;
+  std::cerr << "evidence: note: this case is not encrypted at rest (it was made with "
+               "--no-passphrase): anyone who can read its folder can read its evidence\n";
+}
+
 Result<Case> OpenCase(const Globals& g) {
   Globals copy = g;
-  return Case::Open(CaseDir(g), [copy]() {
-    return ReadPassphrase(copy, "Passphrase for the case key: ", false);
-  });
+  auto c = Case::Open(
+      CaseDir(g), [copy]() { return ReadPassphrase(copy, "Passphrase for the case: ", false); });
+  if (c.ok()) RememberCase(*c);
+  return c;
 }
 
 void PrintJson(const nlohmann::json& j) {

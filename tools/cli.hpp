@@ -71,8 +71,28 @@ Result<std::string> ReadPassphrase(const Globals& g, const std::string& prompt, 
 Result<std::string> ReadPassphraseFrom(const std::string& file, const char* env_name,
                                        const std::string& prompt, bool confirm);
 
-// Opens the case named by the globals, with a passphrase provider for commands that sign.
+// Wipes a string that held a passphrase when the scope ends (explicit_bzero, which the compiler
+// may not drop as a dead store), so that no copy the command made outlives its use.
+void Wipe(std::string& s);
+class ScopedWipe {
+ public:
+  explicit ScopedWipe(std::string& s) : s_(s) {}
+  ~ScopedWipe() { Wipe(s_); }
+  ScopedWipe(const ScopedWipe&) = delete;
+  ScopedWipe& operator=(const ScopedWipe&) = delete;
+
+ private:
+  std::string& s_;
+};
+
+// Opens the case named by the globals, with a passphrase provider (asked at once for an
+// encrypted case, else only by commands that sign), and remembers it for NotePlaintextCase.
 Result<Case> OpenCase(const Globals& g);
+// Remembers that the command works on `c` (OpenCase does this).
+void RememberCase(const Case& c);
+// After a command that ran (exit 0 or 1) on a plaintext case: one line on stderr saying that the
+// case is not encrypted at rest, so no command lets the user forget it.
+void NotePlaintextCase(int exit_code);
 
 // Prints JSON (pretty) on stdout.
 void PrintJson(const nlohmann::json& j);
@@ -98,6 +118,7 @@ void AddBundleCommands(CLI::App& app, Globals& g, Runner& run);
 void AddProveCommands(CLI::App& app, Globals& g, Runner& run);
 // Adds `key rotate` to the `key` command; call after AddCaseCommands.
 void AddKeyRotateCommand(CLI::App& app, Globals& g, Runner& run);
+void AddKeyPassphraseCommand(CLI::App& app, Globals& g, Runner& run);
 void AddTimestampCommands(CLI::App& app, Globals& g, Runner& run);
 void AddCallsCommands(CLI::App& app, Globals& g, Runner& run);
 void AddEncryptCommand(CLI::App& app, Globals& g, Runner& run);

@@ -44,6 +44,7 @@ int Run(int argc, char** argv) {
   AddBundleCommands(app, g, run);
   AddProveCommands(app, g, run);
   AddKeyRotateCommand(app, g, run);
+  AddKeyPassphraseCommand(app, g, run);
   AddTimestampCommands(app, g, run);
   AddCallsCommands(app, g, run);
   AddEncryptCommand(app, g, run);
@@ -62,7 +63,9 @@ int Run(int argc, char** argv) {
     return kExitUsage;
   }
   if (!run) return kExitUsage;
-  return run();
+  const int code = run();
+  NotePlaintextCase(code);
+  return code;
 }
 
 }  // namespace

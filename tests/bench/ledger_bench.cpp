@@ -35,6 +35,7 @@
 #include "evidence/key_file.hpp"
 #include "evidence/ledger.hpp"
 #include "evidence/messages.hpp"
+#include "ledger_views.hpp"
 #include "ledger_writer.hpp"
 #include "sqlite_util.hpp"
 
@@ -126,9 +127,11 @@ int Build(const fs::path& dir, std::uint64_t entries, std::uint64_t items, std::
   auto key = evidence::OpenSigningKey(key_text, info.uuid, std::nullopt);
   if (!key.ok()) Fail("open the case key", key.status());
 
-  // A second connection to the same file (the case's own is idle until Seal).
+  // A second connection to the same file (the case's own is idle until Seal), with the views
+  // the library appends through (a plaintext case's).
   auto db = evidence::sql::Database::Open(dir / "ledger.sqlite", false, 60000);
   if (!db.ok()) Fail("open ledger", db.status());
+  if (auto views = evidence::InstallLedgerViews(*db, nullptr); !views.ok()) Fail("views", views);
   auto size = evidence::LedgerSize(*db);
   if (!size.ok()) Fail("ledger size", size.status());
   const std::uint64_t first = *size;

@@ -68,8 +68,11 @@ TEST_F(Init, PassphraseFromEnvironmentEncryptsTheKey) {
     if (e.path().extension() == ".key") key_file = ReadFile(e.path());
   }
   ASSERT_FALSE(key_file.empty());
-  auto show = Ev({"--json", "key", "show"});
+  // The case is encrypted: every command, even `key show`, needs the passphrase.
+  auto show =
+      Ev({"--json", "key", "show"}, {{"EVIDENCE_PASSPHRASE", "correct horse battery staple"}});
   EXPECT_NE(show.out.find("\"encrypted\": true"), std::string::npos) << show.out;
+  EXPECT_NE(ReadFile(case_dir() / "case.json").find("\"encrypted\": true"), std::string::npos);
   // Signing needs the passphrase; a wrong one is exit 2 and records nothing.
   std::string before = Snapshot();
   auto bad = Ev({"add", WriteInput("a.txt", "a").string()}, {{"EVIDENCE_PASSPHRASE", "wrong"}});

@@ -17,6 +17,13 @@ const std::map<std::string, std::string> kPass = {
 
 class KeyRotate : public CliTest {
  protected:
+  // The case is encrypted, so every command on it is given the passphrase unless a test says
+  // otherwise.
+  RunResult Ev(std::vector<std::string> args,
+               const std::map<std::string, std::string>& env = kPass) {
+    return CliTest::Ev(std::move(args), env);
+  }
+
   void SetUp() override {
     auto r = Ev({"init", "--owner", "Test Owner"}, kPass);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -28,7 +35,7 @@ class KeyRotate : public CliTest {
   }
   std::string Fingerprint(const fs::path& dir) {
     return json::parse(
-        RunEvidence({"-C", dir.string(), "--json", "key", "show"}).out)["fingerprint"];
+        RunEvidence({"-C", dir.string(), "--json", "key", "show"}, kPass).out)["fingerprint"];
   }
   fs::path Out(const std::string& name) { return tmp().path() / name; }
 };

@@ -15,6 +15,7 @@
 #include "fixtures.hpp"
 #include "ledger_schema.hpp"
 #include "ledger_source.hpp"
+#include "ledger_views.hpp"
 #include "ledger_writer.hpp"
 #include "sqlite_util.hpp"
 #include "testing.hpp"
@@ -33,6 +34,8 @@ class Ledger {
     EXPECT_TRUE(db.ok()) << db.status().message();
     db_ = std::move(db).value();
     EXPECT_TRUE(db_.Exec(internal::kLedgerSchemaSql).ok());
+    // A plaintext ledger, read and written through the same views as a case's.
+    EXPECT_TRUE(InstallLedgerViews(db_, nullptr).ok());
     // These ledgers are scratch: no need to wait for the disk at every commit.
     EXPECT_TRUE(db_.Exec("PRAGMA synchronous = OFF").ok());
   }

@@ -21,6 +21,7 @@
 #include "evidence/export.hpp"
 #include "evidence/hash.hpp"
 #include "evidence/item.hpp"
+#include "evidence/key_file.hpp"
 #include "evidence/messages.hpp"
 #include "evidence/status.hpp"
 #include "evidence/timestamp.hpp"
@@ -338,6 +339,17 @@ class Case {
   // must unlock (a wrong passphrase changes nothing). Checkpoints from then on are signed by the
   // new key; the old private key file is removed once the rotation is committed.
   Result<KeyRotation> RotateKey(const std::optional<std::string>& passphrase);
+
+  // Re-wraps every key file of the case (each signing key file in keys/ and the case key file)
+  // under `new_passphrase`, crash-safely and all or nothing (docs/key-file.md, "Changing the
+  // passphrase"). The keys, the ledger and the evidence do not change, and no entry is appended.
+  // kInvalidArgument, changing nothing: a case whose key has no passphrase; an empty new
+  // passphrase (argument "new_passphrase"); "<key file>: wrong passphrase" (argument
+  // "old_passphrase"). kCorruption naming the file for a damaged key file; kBusy when another
+  // writer holds the case or changed its key files meanwhile. `params`: the scrypt cost of the
+  // new wrapping.
+  Status ChangePassphrase(const std::string& old_passphrase, const std::string& new_passphrase,
+                          const ScryptParams& params = ScryptParams::Default());
 
   // The owner's public key, PEM.
   Result<std::string> PublicKeyPem() const;

@@ -1,6 +1,7 @@
 #include "evidence/case.hpp"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,11 +12,13 @@
 
 #include "case_encrypt.hpp"
 #include "case_state.hpp"
+#include "core_dumps.hpp"
 #include "entry_rows.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/key_file.hpp"
 #include "evidence/merkle.hpp"
 #include "item_fold.hpp"
+#include "key_file_journal.hpp"
 #include "ledger_check.hpp"
 #include "ledger_payloads.hpp"
 #include "ledger_schema.hpp"
@@ -366,6 +369,7 @@ Result<NewKeys> SealNewKeys(FileSystem& fsys, const fs::path& dir, const CaseInf
 
 Result<Case> Case::Create(const fs::path& dir, const CaseOptions& options) {
   EVIDENCE_RETURN_IF_ERROR(ValidPrefix(options.exhibit_prefix));
+  if (options.passphrase) DisableCoreDumps();  // the keys are about to exist in clear in memory
   EVIDENCE_ASSIGN_OR_RETURN(bool existed, CheckNewCaseFolder(dir));
   EVIDENCE_ASSIGN_OR_RETURN(CaseInfo info, NewCaseInfo(options));
   FileSystem& fsys = FileSystem::Default();
@@ -462,6 +466,9 @@ Result<Case> Case::Open(const fs::path& dir, PassphraseProvider passphrase) {
     return Status::Corruption(dir.string() + ": ledger.sqlite belongs to another case");
   }
   EVIDENCE_RETURN_IF_ERROR(EnsureNodeCache(db));
+  // A passphrase change a crash interrupted is finished (or discarded) before any key is read.
+  EVIDENCE_RETURN_IF_ERROR(FinishKeyFileChange(db, FileSystem::Default(), dir));
+  if (info.encrypted) DisableCoreDumps();  // before the passphrase is asked for
   EVIDENCE_ASSIGN_OR_RETURN(UnlockedKeys unlocked, UnlockCaseKey(dir, info, passphrase));
   EVIDENCE_RETURN_IF_ERROR(InstallLedgerViews(db, unlocked.case_key));
   // After `key rotate` the key in force is the last key.added entry's, not the first file.
@@ -473,6 +480,7 @@ Result<Case> Case::Open(const fs::path& dir, PassphraseProvider passphrase) {
   }
   info.key_fingerprint = key_info.public_key.Fingerprint();
   info.key_encrypted = key_info.encrypted;
+  if (info.key_encrypted) DisableCoreDumps();  // before any passphrase is asked for
   std::optional<SigningKey> signing_key;
   if (unlocked.unlocker) {
     auto key = OpenSigningKeyWith(key_text, info.uuid, unlocked.unlocker.get());
@@ -538,6 +546,7 @@ Result<const SigningKey*> CaseState::Key() {
     EVIDENCE_ASSIGN_OR_RETURN(pass, passphrase());
   }
   auto key = OpenSigningKey(text, info.uuid, pass);
+  if (pass) OPENSSL_cleanse(pass->data(), pass->size());  // the provider's copy is the caller's
   if (!key.ok()) return key.status().WithContext(path.string());
   if (!(key->public_key() == public_key)) {
     return Status::Corruption(path.string() + ": private key does not match the public key");

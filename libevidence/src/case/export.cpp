@@ -16,6 +16,7 @@
 #include "bagit.hpp"
 #include "bundle_format.hpp"
 #include "case_state.hpp"
+#include "custody_file.hpp"
 #include "entry_rows.hpp"
 #include "evidence/age.hpp"
 #include "evidence/canonical_json.hpp"
@@ -447,8 +448,8 @@ std::string IncidentsJson(const std::vector<Incident>& chosen) {
 
 // Earlier custodians' records (CASE/custody/<k>), renumbered 1, 2, ... oldest first, as
 // evidence/custody/<n>/.
-Status AddCustodyFiles(const fs::path& case_dir, const std::set<std::uint64_t>& custody_folders,
-                       MemberFiles* files) {
+Status AddCustodyFiles(const fs::path& case_dir, const CaseKey* key,
+                       const std::set<std::uint64_t>& custody_folders, MemberFiles* files) {
   std::error_code ec;
   std::uint64_t n = 0;
   for (std::uint64_t k : custody_folders) {
@@ -467,9 +468,9 @@ Status AddCustodyFiles(const fs::path& case_dir, const std::set<std::uint64_t>& 
       std::ifstream in(f, std::ios::binary);
       std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       if (!in.good() && !in.eof()) return ErrnoStatus(errno, f, "cannot read");
-      files->emplace_back(
-          bundle_format::CustodyFolder(n) + f.lexically_relative(dir).generic_string(),
-          std::move(content));
+      const std::string rel = f.lexically_relative(dir).generic_string();
+      EVIDENCE_ASSIGN_OR_RETURN(content, OpenCustodyFile(key, k, rel, std::move(content)));
+      files->emplace_back(bundle_format::CustodyFolder(n) + rel, std::move(content));
     }
   }
   return Status::Ok();
@@ -696,7 +697,8 @@ Result<ExportOutcome> Case::Export(const ExportOptions& opt) {
   }
   if (!keys_json.empty()) evidence_files.emplace_back(bundle_format::kKeys, std::move(keys_json));
   for (auto& f : timestamp_files) evidence_files.push_back(std::move(f));
-  EVIDENCE_RETURN_IF_ERROR(AddCustodyFiles(s_->dir, d.custody_folders, &evidence_files));
+  EVIDENCE_RETURN_IF_ERROR(
+      AddCustodyFiles(s_->dir, s_->case_key.get(), d.custody_folders, &evidence_files));
 
   TagFiles tags;
   tags.bag_info = BagInfo(s_->info, sel, payload, opt.recipient, tree_size, mtime);

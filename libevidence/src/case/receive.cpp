@@ -12,6 +12,7 @@
 #include "bundle_format.hpp"
 #include "bundle_verify.hpp"
 #include "case_state.hpp"
+#include "custody_file.hpp"
 #include "evidence/canonical_json.hpp"
 #include "status_macros.hpp"
 
@@ -26,8 +27,7 @@ using bundle_internal::VerifiedItem;
 // holds) is removed when this goes away.
 class StagedPayload : public bundle_internal::PayloadSink {
  public:
-  StagedPayload(fs::path tmp_dir, FileSystem& fs, const ObjectStore& objects)
-      : tmp_dir_(std::move(tmp_dir)), fs_(fs), objects_(objects) {}
+  explicit StagedPayload(const ObjectStore& objects) : objects_(objects) {}
   ~StagedPayload() override {
     Abandon();
     for (const auto& [rel, staged] : staged_) objects_.Discard(staged);
@@ -36,36 +36,26 @@ class StagedPayload : public bundle_internal::PayloadSink {
   StagedPayload& operator=(const StagedPayload&) = delete;
 
   Status Begin(const std::string& /*rel*/) override {
-    thread_local std::mt19937_64 gen{(std::uint64_t{std::random_device{}()} << 32) ^
-                                     std::random_device{}()};
-    path_ = tmp_dir_ / ("receive-" + std::to_string(gen()) + ".part");
-    // Read-only from the start, as every stored original is; the descriptor still writes.
-    auto out = fs_.NewWritableFile(path_, 0444);
-    if (!out.ok()) {
-      path_.clear();
-      return out.status();
-    }
-    out_ = std::move(out).value();
+    // Through the object store, so that an encrypted case encrypts the payload as it arrives.
+    EVIDENCE_ASSIGN_OR_RETURN(ObjectStore::Stager stager, objects_.BeginStage());
+    stager_.emplace(std::move(stager));
     return Status::Ok();
   }
 
-  Status Append(ByteView block) override { return out_->Append(block); }
+  Status Append(ByteView block) override { return stager_->Add(block); }
 
   Status End(const std::string& rel, const bundle_internal::PayloadFile& file) override {
-    EVIDENCE_RETURN_IF_ERROR(out_->Sync());
-    EVIDENCE_RETURN_IF_ERROR(out_->Close());
-    out_.reset();
-    EVIDENCE_ASSIGN_OR_RETURN(Sha256Digest digest, DigestFromHex(file.sha256));
-    staged_[rel] = StagedObject{path_, digest, file.size};
-    path_.clear();
+    ObjectStore::Stager stager = std::move(*stager_);
+    stager_.reset();
+    EVIDENCE_ASSIGN_OR_RETURN(StagedObject staged, stager.Finish());
+    staged_[rel] = staged;
+    // Take compares the bytes' own hash with the verified item's; the manifest's is only what
+    // the bundle claims.
+    (void)file;
     return Status::Ok();
   }
 
-  void Abandon() override {
-    out_.reset();
-    if (!path_.empty()) (void)fs_.Remove(path_);
-    path_.clear();
-  }
+  void Abandon() override { stager_.reset(); }
 
   // The staged copy of `item`'s payload member, now the caller's to commit or discard.
   Result<StagedObject> Take(const VerifiedItem& item) {
@@ -85,12 +75,9 @@ class StagedPayload : public bundle_internal::PayloadSink {
   }
 
  private:
-  fs::path tmp_dir_;
-  FileSystem& fs_;
   const ObjectStore& objects_;
   std::map<std::string, StagedObject> staged_;
-  fs::path path_;  // of the member being read
-  std::unique_ptr<WritableFile> out_;
+  std::optional<ObjectStore::Stager> stager_;  // of the member being read
 };
 
 // One item of the bundle: its values as the sender's signed entries record them (VerifyBundle
@@ -190,7 +177,7 @@ std::vector<std::pair<std::uint64_t, CustodyFiles>> CustodyRecords(
 }
 
 // Writes the custody folders under `staging`/<k>/, read-only, for a rename into place later.
-Status WriteCustodyStaging(FileSystem& fs, const fs::path& staging,
+Status WriteCustodyStaging(FileSystem& fs, const CaseKey* key, const fs::path& staging,
                            const std::vector<std::pair<std::uint64_t, CustodyFiles>>& folders) {
   std::error_code ec;
   for (const auto& [k, files] : folders) {
@@ -199,7 +186,8 @@ Status WriteCustodyStaging(FileSystem& fs, const fs::path& staging,
       fs::path p = dir / rel;
       if (rel.find("..") != std::string::npos) continue;
       fs::create_directories(p.parent_path(), ec);
-      EVIDENCE_RETURN_IF_ERROR(WriteFileAtomically(fs, p, content, 0444));
+      EVIDENCE_ASSIGN_OR_RETURN(std::string stored, SealCustodyFile(key, k, rel, content));
+      EVIDENCE_RETURN_IF_ERROR(WriteFileAtomically(fs, p, stored, 0444));
     }
   }
   return Status::Ok();
@@ -239,7 +227,7 @@ struct StagedCustody {
   fs::path staging;
 };
 
-Result<StagedCustody> StageCustody(FileSystem& fs, const fs::path& case_dir,
+Result<StagedCustody> StageCustody(FileSystem& fs, const CaseKey* key, const fs::path& case_dir,
                                    const std::map<std::string, std::string>& tag_files,
                                    Undo& undo) {
   // The sender's records, and any records of earlier custodians it carried, oldest first.
@@ -256,7 +244,7 @@ Result<StagedCustody> StageCustody(FileSystem& fs, const fs::path& case_dir,
   }
   c.staging = case_dir / "tmp" / ("custody-" + std::to_string(c.folders.back().first));
   undo.custody.push_back(c.staging);
-  EVIDENCE_RETURN_IF_ERROR(WriteCustodyStaging(fs, c.staging, c.folders));
+  EVIDENCE_RETURN_IF_ERROR(WriteCustodyStaging(fs, key, c.staging, c.folders));
   return c;
 }
 
@@ -344,7 +332,7 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
   ReceiveOutcome out;
   // What this case holds is compared below: only a ledger that verifies may answer.
   EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
-  StagedPayload payload(s_->dir / "tmp", *s_->fs, s_->objects);
+  StagedPayload payload(s_->objects);
   EVIDENCE_ASSIGN_OR_RETURN(bundle_internal::VerifiedBundle verified,
                             bundle_internal::VerifyBundleWithItems(file, options, &payload));
   out.report = std::move(verified.report);
@@ -376,7 +364,7 @@ Result<ReceiveOutcome> Case::Receive(const fs::path& file, const std::string& no
   std::error_code ec;
   const fs::path custody_root = s_->dir / "custody";
   EVIDENCE_ASSIGN_OR_RETURN(StagedCustody custody,
-                            StageCustody(*s_->fs, s_->dir, r.tag_files, undo));
+                            StageCustody(*s_->fs, s_->case_key.get(), s_->dir, r.tag_files, undo));
   const auto& to_write = custody.folders;
   const fs::path& staging = custody.staging;
   out.custody = to_write.back().first;

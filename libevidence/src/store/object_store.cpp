@@ -238,25 +238,52 @@ Status ObjectStore::CommitBatch(std::vector<UnsyncedObject>& batch,
   return Status::Ok();
 }
 
-Result<StagedObject> ObjectStore::StageFrom(const Producer& producer) const {
+struct ObjectStore::Stager::State {
+  FileSystem* fs;
   StagedObject staged;
-  staged.temp_path = TempName(case_dir_ / "tmp");
-  EVIDENCE_ASSIGN_OR_RETURN(auto out, fs_.NewWritableFile(staged.temp_path, 0444));
-  Status s = [&]() -> Status {
-    EVIDENCE_ASSIGN_OR_RETURN(Writer writer, Writer::Start(key_, out.get()));
-    EVIDENCE_RETURN_IF_ERROR(producer([&](ByteView chunk) { return writer.Add(chunk); }));
-    staged.size = writer.size();
-    EVIDENCE_ASSIGN_OR_RETURN(staged.sha256, writer.Finish());
-    return Status::Ok();
-  }();
-  if (s.ok()) s = out->Sync();
-  if (s.ok()) s = out->Close();
-  if (!s.ok()) {
+  std::unique_ptr<WritableFile> out;
+  std::optional<Writer> writer;
+  ~State() {
+    if (out == nullptr) return;  // finished
     out.reset();
-    (void)fs_.Remove(staged.temp_path);
-    return s;
+    (void)fs->Remove(staged.temp_path);
   }
-  return staged;
+};
+
+ObjectStore::Stager::Stager(std::unique_ptr<State> state) : s_(std::move(state)) {}
+ObjectStore::Stager::Stager(Stager&&) noexcept = default;
+ObjectStore::Stager::~Stager() = default;
+
+Status ObjectStore::Stager::Add(ByteView block) {
+  if (!s_ || !s_->writer) return Status::InvalidArgument("object stager: already finished");
+  return s_->writer->Add(block);
+}
+
+Result<StagedObject> ObjectStore::Stager::Finish() {
+  if (!s_ || !s_->writer) return Status::InvalidArgument("object stager: already finished");
+  std::unique_ptr<State> state = std::move(s_);  // removes the copy on any error below
+  state->staged.size = state->writer->size();
+  EVIDENCE_ASSIGN_OR_RETURN(state->staged.sha256, state->writer->Finish());
+  EVIDENCE_RETURN_IF_ERROR(state->out->Sync());
+  EVIDENCE_RETURN_IF_ERROR(state->out->Close());
+  state->out.reset();
+  return state->staged;
+}
+
+Result<ObjectStore::Stager> ObjectStore::BeginStage() const {
+  auto state = std::make_unique<Stager::State>();
+  state->fs = &fs_;
+  state->staged.temp_path = TempName(case_dir_ / "tmp");
+  EVIDENCE_ASSIGN_OR_RETURN(state->out, fs_.NewWritableFile(state->staged.temp_path, 0444));
+  EVIDENCE_ASSIGN_OR_RETURN(Writer writer, Writer::Start(key_, state->out.get()));
+  state->writer.emplace(std::move(writer));
+  return Stager(std::move(state));
+}
+
+Result<StagedObject> ObjectStore::StageFrom(const Producer& producer) const {
+  EVIDENCE_ASSIGN_OR_RETURN(Stager stager, BeginStage());
+  EVIDENCE_RETURN_IF_ERROR(producer([&](ByteView chunk) { return stager.Add(chunk); }));
+  return stager.Finish();
 }
 
 Status ObjectStore::Commit(const StagedObject& staged, bool* added) const {

@@ -60,6 +60,13 @@ class ObjectStore {
   using Producer = std::function<Status(const std::function<Status(ByteView)>& sink)>;
   Result<StagedObject> StageFrom(const Producer& producer) const;
 
+  // Stage for bytes pushed in pieces by a caller that reads them itself (a received bundle's
+  // payload, as libarchive hands it out): Add each block, then Finish for the staged copy,
+  // hashed, encrypted in an encrypted store, and fsynced. A Stager dropped before Finish
+  // removes its copy.
+  class Stager;
+  Result<Stager> BeginStage() const;
+
   // Stage without the fsync, for group commit. Thread-safe (one source per call).
   Result<UnsyncedObject> StageUnsynced(const fs::path& source) const;
 
@@ -159,6 +166,22 @@ class ObjectStore {
   fs::path case_dir_;
   FileSystem& fs_;
   const CaseKey* key_;
+};
+
+class ObjectStore::Stager {
+ public:
+  Stager(Stager&&) noexcept;
+  Stager& operator=(Stager&&) = delete;
+  ~Stager();
+  Status Add(ByteView block);
+  // The staged copy, now the caller's to commit or discard. The Stager is spent either way.
+  Result<StagedObject> Finish();
+
+ private:
+  friend class ObjectStore;
+  struct State;
+  explicit Stager(std::unique_ptr<State> state);
+  std::unique_ptr<State> s_;
 };
 
 // The objects one command adds, taken back unless the transaction that records them commits:
