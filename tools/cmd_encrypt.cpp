@@ -12,6 +12,7 @@ void AddEncryptCommand(CLI::App& app, Globals& g, Runner& run) {
     run = [&g]() -> int {
       auto pass = ReadPassphrase(g, "Passphrase to protect the case: ", true);
       if (!pass.ok()) return ReportError(pass.status());
+      ScopedWipe wipe(*pass);
       const fs::path dir = CaseDir(g);
       if (Status s = Case::Encrypt(dir, *pass); !s.ok()) return ReportError(s);
       // Overwriting is all a program can do: the old blocks may survive elsewhere.

@@ -86,6 +86,33 @@ TEST_F(Encrypt, ConvertedCaseVerifiesListsTheSameItemsAndHoldsNoPlaintext) {
   EXPECT_TRUE(fs::is_empty(case_dir() / "tmp"));
 }
 
+// The custody records a receive keeps (the sender's ledger and items, which name and describe
+// the evidence) are sealed too, and an export of the converted case carries them readable.
+TEST_F(Encrypt, ReceivedCustodyRecordsAreSealedAndStillExported) {
+  const fs::path bundle = tmp().path() / "victim.zip";
+  auto exported = Ev({"export", "--out", bundle.string()});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const fs::path officer = tmp().path() / "officer";
+  ASSERT_EQ(
+      RunEvidence({"-C", officer.string(), "init", "--no-passphrase", "--exhibit-prefix", "PS"})
+          .exit_code,
+      0);
+  auto recv = RunEvidence({"-C", officer.string(), "receive", bundle.string()});
+  ASSERT_EQ(recv.exit_code, 0) << recv.out << recv.err;
+  ASSERT_FALSE(FilesHolding(officer / "custody", kWhat).empty());
+
+  auto enc = RunEvidence({"-C", officer.string(), "encrypt"}, kPass);
+  ASSERT_EQ(enc.exit_code, 0) << enc.err;
+  auto verify = RunEvidence({"-C", officer.string(), "verify"}, kPass);
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  ExpectNoPlaintext(officer);
+  const fs::path again = tmp().path() / "officer.zip";
+  auto e = RunEvidence({"-C", officer.string(), "export", "--out", again.string()}, kPass);
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  auto v = RunEvidence({"verify-bundle", again.string()});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+}
+
 TEST_F(Encrypt, ConvertedCaseDoesNotOpenWithAWrongPassphraseOrWithoutOne) {
   ASSERT_EQ(Ev({"encrypt"}, kPass).exit_code, 0);
   auto wrong = Ev({"list"}, {{"EVIDENCE_PASSPHRASE", "wrong horse"}});

@@ -13,12 +13,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <set>
 #include <sstream>
 
 #include "case_encrypt.hpp"
 #include "case_paths.hpp"
 #include "case_state.hpp"
+#include "custody_file.hpp"
 #include "evidence/key_file.hpp"
 #include "evidence/small_file.hpp"
 #include "fd_io.hpp"
@@ -39,6 +41,8 @@ fs::path ReadyDir(const fs::path& dir) { return dir / "tmp" / "encrypt.ready"; }
 // conversion is committed.
 constexpr const char* kPlaintextList = "plaintext-objects";
 constexpr std::size_t kMaxKeyFile = 64 * 1024;
+// A custody record is a bundle's ledger or items file, held in memory by export as well.
+constexpr std::size_t kMaxCustodyFile = 1024 * 1024 * 1024;
 
 // An exclusive flock on a staging folder: held by the converting process for the whole
 // conversion, so that another process's open waits for it (or leaves its staging alone) instead
@@ -117,6 +121,11 @@ Status RollForward(FileSystem& fsys, const fs::path& dir) {
   }
   for (const fs::path& file : FilesBelow(ready / "keys")) {
     const fs::path dest = dir / "keys" / file.filename();
+    EVIDENCE_RETURN_IF_ERROR(Overwrite(dest));
+    EVIDENCE_RETURN_IF_ERROR(fsys.Rename(file, dest));
+  }
+  for (const fs::path& file : FilesBelow(ready / "custody")) {
+    const fs::path dest = dir / file.lexically_relative(ready);
     EVIDENCE_RETURN_IF_ERROR(Overwrite(dest));
     EVIDENCE_RETURN_IF_ERROR(fsys.Rename(file, dest));
   }
@@ -235,6 +244,32 @@ Status StageKeys(FileSystem& fsys, const CaseState& s, const CaseKey& case_key,
         WriteFileAtomically(fsys, keys_dir / e.path().filename(), sealed, 0600));
   }
   if (ec) return ErrnoStatus(ec.value(), s.dir / "keys", "cannot list");
+  return Status::Ok();
+}
+
+// The custody records of received bundles (custody/<k>/<path>) sealed under `key` as a receive
+// into an encrypted case seals them, written read-only under `staging`/custody.
+Status StageCustody(FileSystem& fsys, const fs::path& dir, const CaseKey& key,
+                    const fs::path& staging) {
+  std::error_code ec;
+  const fs::path root = dir / "custody";
+  if (!fs::is_directory(root, ec)) return Status::Ok();
+  for (const fs::path& file : FilesBelow(root)) {
+    const fs::path rel = file.lexically_relative(root);
+    const std::string folder = rel.begin()->string();
+    std::uint64_t k = 0;
+    auto [end, err] = std::from_chars(folder.data(), folder.data() + folder.size(), k);
+    // Only the folders receive makes; anything else is not a custody record and stays as it is
+    // (verify names it).
+    if (err != std::errc() || end != folder.data() + folder.size()) continue;
+    const std::string path = file.lexically_relative(root / folder).generic_string();
+    EVIDENCE_ASSIGN_OR_RETURN(std::string content, ReadSmallFile(file, kMaxCustodyFile));
+    EVIDENCE_ASSIGN_OR_RETURN(std::string sealed, SealCustodyFile(&key, k, path, content));
+    const fs::path dest = staging / "custody" / rel;
+    fs::create_directories(dest.parent_path(), ec);
+    if (ec) return ErrnoStatus(ec.value(), dest.parent_path(), "cannot create");
+    EVIDENCE_RETURN_IF_ERROR(WriteFileAtomically(fsys, dest, sealed, 0444));
+  }
   return Status::Ok();
 }
 
@@ -384,6 +419,7 @@ Status Case::Encrypt(const fs::path& dir, const std::string& passphrase) {
     EVIDENCE_ASSIGN_OR_RETURN(CaseKey generated, CaseKey::Generate());
     auto key = std::make_shared<const CaseKey>(std::move(generated));
     EVIDENCE_RETURN_IF_ERROR(StageKeys(fsys, s, *key, kek, passphrase, staging / "keys"));
+    EVIDENCE_RETURN_IF_ERROR(StageCustody(fsys, dir, *key, staging));
     ObjectStore encrypted(dir, fsys, key.get());
     std::string plaintext;
     EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t objects,
