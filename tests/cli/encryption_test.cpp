@@ -160,9 +160,11 @@ TEST_F(Encryption, EveryCommandWorksOnceUnlocked) {
   auto report = Enc({"report"});
   ASSERT_EQ(report.exit_code, 0) << report.err;
   EXPECT_NE(report.out.find(p.incident), std::string::npos) << report.out;
-  auto extract = Enc({"extract", "EX-0001", "--to", (tmp().path() / "out.txt").string()});
+  const fs::path out = tmp().path() / "out";
+  fs::create_directories(out);
+  auto extract = Enc({"extract", "EX-0001", "--to", out.string()});
   ASSERT_EQ(extract.exit_code, 0) << extract.err;
-  EXPECT_EQ(ReadFile(tmp().path() / "out.txt"), p.file_text);
+  EXPECT_EQ(ReadFile(out / p.file_name), p.file_text);
   auto prove = Enc({"prove", "EX-0001"});
   ASSERT_EQ(prove.exit_code, 0) << prove.err;
   const fs::path bundle = tmp().path() / "bundle.zip";

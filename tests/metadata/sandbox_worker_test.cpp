@@ -29,7 +29,7 @@ using std::chrono::milliseconds;
 std::mutex g_lock;
 
 // Echoes the request, or misbehaves when asked to.
-void Handler(std::string_view request, const SandboxSend& send) {
+void Handler(std::string_view request, int /*fd*/, const SandboxSend& send) {
   send("partial");
   // SIGABRT rather than SIGSEGV: a sanitizer runtime catches SIGSEGV itself and turns it into a
   // report and an exit status, which made the crash test fail under `make test-asan`.
@@ -243,7 +243,7 @@ TEST(SandboxWorker, ChildCannotWriteFiles) {
   testing::TempDir dir;
   std::string p = (dir.path() / "written").string();
   SandboxWorker worker(
-      [](std::string_view path, const SandboxSend& send) {
+      [](std::string_view path, int /*fd*/, const SandboxSend& send) {
         FILE* f = std::fopen(std::string(path).c_str(), "w");
         bool wrote = f != nullptr && std::fputs("data", f) >= 0 && std::fflush(f) == 0;
         send(wrote ? "wrote" : "refused");

@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -459,7 +462,7 @@ TEST_F(EncryptedObjectStoreTest, PlaintextFileIsASealedMemoryFile) {
   char link[256] = {};
   std::string proc = "/proc/self/fd/" + std::to_string(fd->get());
   ASSERT_GT(::readlink(proc.c_str(), link, sizeof link - 1), 0);
-  EXPECT_EQ(std::string(link).rfind("/memfd:evidence-object", 0), 0u) << link;
+  EXPECT_EQ(std::string(link).rfind("/memfd:evidence-plaintext", 0), 0u) << link;
 
   // A damaged object gives no file at all.
   fs::path path = encrypted_.PathFor(o.sha256);
@@ -468,6 +471,125 @@ TEST_F(EncryptedObjectStoreTest, PlaintextFileIsASealedMemoryFile) {
   Overwrite(path, bytes);
   EXPECT_EQ(encrypted_.PlaintextFile(o.sha256, o.size).status().code(),
             StatusCode::kVerificationFailed);
+}
+
+// Everything `fd` reads from its offset on.
+std::string ReadDescriptor(int fd) {
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      ADD_FAILURE() << "read: " << std::strerror(errno);
+      break;
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+// What /proc says the descriptor is: "/memfd:NAME (deleted)" for a memory file.
+std::string DescriptorTarget(int fd) {
+  char link[512] = {};
+  std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  if (::readlink(proc.c_str(), link, sizeof link - 1) <= 0) return "";
+  return link;
+}
+
+// The parsers' copy of a staged file: its plaintext in a sealed memory file, the bytes that were
+// hashed, while tmp/ holds only the ciphertext.
+TEST_F(EncryptedObjectStoreTest, StageGivesThePlaintextInASealedMemoryFile) {
+  std::string content = Content(3 * 65536 + 17);
+  fs::path source = tmp_ / "source-plain";
+  WriteFile(source, content);
+  UniqueFd plaintext;
+  auto staged = encrypted_.Stage(source, &plaintext);
+  ASSERT_TRUE(staged.ok()) << staged.status().message();
+  ASSERT_TRUE(plaintext);
+  EXPECT_EQ(DescriptorTarget(plaintext.get()).rfind("/memfd:evidence-plaintext", 0), 0u)
+      << DescriptorTarget(plaintext.get());
+  std::string back = ReadDescriptor(plaintext.get());
+  EXPECT_EQ(back, content);
+  EXPECT_EQ(Sha256::Of(back), staged->sha256);
+  EXPECT_LT(::write(plaintext.get(), "x", 1), 0) << "the memory file must be sealed";
+  // tmp/ holds the staged ciphertext and nothing else: no plaintext copy on disk.
+  std::vector<fs::path> tmp = TmpFiles();
+  ASSERT_EQ(tmp.size(), 1u);
+  EXPECT_EQ(tmp[0], staged->temp_path);
+  EXPECT_EQ(ReadFile(tmp[0]).find("MARKER-plaintext"), std::string::npos);
+  encrypted_.Discard(*staged);
+}
+
+TEST_F(EncryptedObjectStoreTest, StageUnsyncedAndStageFromGiveThePlaintextToo) {
+  std::string content = Content(70000, 'u');
+  fs::path source = tmp_ / "source-unsynced";
+  WriteFile(source, content);
+  UniqueFd from_file;
+  auto u = encrypted_.StageUnsynced(source, &from_file);
+  ASSERT_TRUE(u.ok()) << u.status().message();
+  EXPECT_EQ(ReadDescriptor(from_file.get()), content);
+
+  UniqueFd from_producer;
+  auto member = encrypted_.StageFrom(
+      [&](const std::function<Status(ByteView)>& sink) {
+        EVIDENCE_RETURN_IF_ERROR(sink(AsBytes(std::string_view(content).substr(0, 1000))));
+        return sink(AsBytes(std::string_view(content).substr(1000)));
+      },
+      &from_producer);
+  ASSERT_TRUE(member.ok()) << member.status().message();
+  EXPECT_EQ(DescriptorTarget(from_producer.get()).rfind("/memfd:evidence-plaintext", 0), 0u);
+  EXPECT_EQ(ReadDescriptor(from_producer.get()), content);
+  EXPECT_EQ(member->sha256, u->staged.sha256);
+  for (const fs::path& f : TmpFiles()) {
+    EXPECT_EQ(ReadFile(f).find("MARKER-plaintext"), std::string::npos) << f;
+  }
+  encrypted_.DiscardUnsynced(*u);
+  encrypted_.Discard(*member);
+}
+
+// A plaintext store gives the parsers the same kind of copy, so every ingest exercises the path
+// an encrypted case takes.
+TEST_F(ObjectStoreTest, StageGivesThePlaintextInAMemoryFileInAPlaintextStoreToo) {
+  fs::path source = tmp_ / "source-plain";
+  WriteFile(source, "plain words for the parsers");
+  UniqueFd plaintext;
+  auto staged = store_.Stage(source, &plaintext);
+  ASSERT_TRUE(staged.ok()) << staged.status().message();
+  EXPECT_EQ(DescriptorTarget(plaintext.get()).rfind("/memfd:evidence-plaintext", 0), 0u);
+  EXPECT_EQ(ReadDescriptor(plaintext.get()), "plain words for the parsers");
+  store_.Discard(*staged);
+}
+
+// Past 16 MiB a plaintext store does not copy the file into memory: the parsers read the staged
+// copy, which holds the same plaintext. An encrypted store has nothing else to give them.
+TEST_F(EncryptedObjectStoreTest, OverTheMemoryLimitOnlyAPlaintextStoreFallsBackToTheStagedCopy) {
+  std::string content = Content((16u << 20) + 1, 'b');
+  fs::path source = tmp_ / "source-big";
+  WriteFile(source, content);
+
+  UniqueFd plain_fd;
+  auto plain = store_.Stage(source, &plain_fd);
+  ASSERT_TRUE(plain.ok()) << plain.status().message();
+  EXPECT_EQ(fs::path(DescriptorTarget(plain_fd.get())), plain->temp_path);
+  EXPECT_EQ(ReadDescriptor(plain_fd.get()), content);
+  EXPECT_LT(::write(plain_fd.get(), "x", 1), 0) << "opened read-only";
+  store_.Discard(*plain);
+
+  UniqueFd sealed_fd;
+  auto sealed = encrypted_.Stage(source, &sealed_fd);
+  ASSERT_TRUE(sealed.ok()) << sealed.status().message();
+  EXPECT_EQ(DescriptorTarget(sealed_fd.get()).rfind("/memfd:evidence-plaintext", 0), 0u);
+  EXPECT_EQ(ReadDescriptor(sealed_fd.get()), content);
+  encrypted_.Discard(*sealed);
+}
+
+TEST_F(EncryptedObjectStoreTest, FailedStageGivesNoPlaintext) {
+  UniqueFd plaintext;
+  auto staged = encrypted_.Stage(tmp_ / "does-not-exist", &plaintext);
+  EXPECT_EQ(staged.status().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(plaintext);
+  EXPECT_TRUE(TmpFiles().empty());
 }
 
 }  // namespace

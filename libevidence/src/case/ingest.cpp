@@ -1,6 +1,8 @@
 // Case::Ingest and the ingest step it shares with IngestFiles (ingest_step.hpp): one read of the
 // source (hash while copying into the case), metadata from the copy, then the item, its entries,
 // and for a message export its messages and media, in one transaction.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <map>
 
@@ -56,11 +58,12 @@ class ExportRecorder {
                  const ItemRecord& parent, IngestOutcome& out)
       : s_(s), objects_(objects), describer_(describer), parent_(parent), out_(out) {}
 
-  // Parses the stored export (`format`, already detected) and records what it yields. A damaged
-  // export is still evidence: the messages before the damage are kept and the damage goes into
-  // `desc`. Returns the item.metadata entry's "messages" summary.
-  Result<nlohmann::json> Record(ExportFormat format, const IngestOptions& options,
-                                Description& desc);
+  // Parses the export (`format`, already detected) from its plaintext at `plaintext`
+  // (PlaintextPath) and records what it yields. A damaged export is still evidence: the messages
+  // before the damage are kept and the damage goes into `desc`. Returns the item.metadata
+  // entry's "messages" summary.
+  Result<nlohmann::json> Record(ExportFormat format, const fs::path& plaintext,
+                                const IngestOptions& options, Description& desc);
 
  private:
   Status OnMessage(Message&& m);
@@ -100,18 +103,20 @@ Status ExportRecorder::OnMessage(Message&& m) {
 }
 
 Status ExportRecorder::StoreMedia(const Attachment& member, MediaReader& reader) {
-  EVIDENCE_ASSIGN_OR_RETURN(
-      StagedObject child,
-      s_.objects.StageFrom([&](const std::function<Status(ByteView)>& sink) -> Status {
-        std::vector<std::uint8_t> buf(1 << 20);
-        for (;;) {
-          auto read = reader.Read(buf);
-          reader_failed_ = !read.ok();
-          EVIDENCE_ASSIGN_OR_RETURN(size_t n, std::move(read));
-          if (n == 0) return Status::Ok();
-          EVIDENCE_RETURN_IF_ERROR(sink(ByteView(buf.data(), n)));
-        }
-      }));
+  UniqueFd plaintext;
+  EVIDENCE_ASSIGN_OR_RETURN(StagedObject child,
+                            s_.objects.StageFrom(
+                                [&](const std::function<Status(ByteView)>& sink) -> Status {
+                                  std::vector<std::uint8_t> buf(1 << 20);
+                                  for (;;) {
+                                    auto read = reader.Read(buf);
+                                    reader_failed_ = !read.ok();
+                                    EVIDENCE_ASSIGN_OR_RETURN(size_t n, std::move(read));
+                                    if (n == 0) return Status::Ok();
+                                    EVIDENCE_RETURN_IF_ERROR(sink(ByteView(buf.data(), n)));
+                                  }
+                                },
+                                &plaintext));
   objects_.Hold(child);
   EVIDENCE_ASSIGN_OR_RETURN(auto held, s_.catalog.FindBySha256(child.sha256));
   if (held) {
@@ -123,7 +128,7 @@ Status ExportRecorder::StoreMedia(const Attachment& member, MediaReader& reader)
   c.staged = &child;
   std::string base = member.name.substr(member.name.find_last_of('/') + 1);
   c.raw_name = base.empty() ? "attachment" : base;
-  c.desc = describer_.Describe(child.temp_path, c.raw_name);
+  c.desc = describer_.Describe(plaintext.get(), c.raw_name);
   c.parent = parent_.exhibit;
   c.incident = parent_.incident;
   c.extra_entry_data = {{"member", member.name}};
@@ -135,8 +140,8 @@ Status ExportRecorder::StoreMedia(const Attachment& member, MediaReader& reader)
   return Status::Ok();
 }
 
-Result<nlohmann::json> ExportRecorder::Record(ExportFormat format, const IngestOptions& options,
-                                              Description& desc) {
+Result<nlohmann::json> ExportRecorder::Record(ExportFormat format, const fs::path& plaintext,
+                                              const IngestOptions& options, Description& desc) {
   EVIDENCE_ASSIGN_OR_RETURN(auto writer, s_.catalog.WriteMessages());
   writer_.emplace(std::move(writer));
   // Damage in the export (a member that does not read) is recorded beside its messages; a
@@ -152,8 +157,8 @@ Result<nlohmann::json> ExportRecorder::Record(ExportFormat format, const IngestO
   ParseOptions popt;
   popt.date_order = options.date_order;
   auto summary = ParseExport(
-      s_.objects.PathFor(parent_.staged->sha256), parent_.raw_name, popt,
-      [this](Message&& m) { return OnMessage(std::move(m)); }, &on_media);
+      plaintext, parent_.raw_name, popt, [this](Message&& m) { return OnMessage(std::move(m)); },
+      &on_media);
   if (!media_failure.ok()) return media_failure;
   if (!summary.ok() && summary.status().code() == StatusCode::kInvalidArgument) {
     // Not knowing the order of day and month is for the user to settle, never to guess.
@@ -181,6 +186,16 @@ Result<nlohmann::json> ExportRecorder::Record(ExportFormat format, const IngestO
 }
 
 }  // namespace
+
+Result<fs::path> PlaintextPath(const UniqueFd& plaintext) {
+  fs::path path = "/proc/self/fd/" + std::to_string(plaintext.get());
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    return Status::IoError(path.string() +
+                           ": cannot reach the plaintext in memory (is /proc mounted?)");
+  }
+  return path;
+}
 
 Result<std::uint64_t> RecordItem(CaseState& s, const ItemRecord& r) {
   nlohmann::json data = {{"item", r.exhibit},      {"sha256", DigestHex(r.staged->sha256)},
@@ -246,7 +261,9 @@ Result<IngestOutcome> IngestOneFile(CaseState& s, const fs::path& file,
   std::string raw_name = file.filename().string();
   if (raw_name.empty()) return Status::InvalidArgument(file.string() + ": not a file name");
 
-  EVIDENCE_ASSIGN_OR_RETURN(StagedObject staged, s.objects.Stage(file));
+  // The plaintext the describer and the export parsers read: in memory, never on disk.
+  UniqueFd plaintext;
+  EVIDENCE_ASSIGN_OR_RETURN(StagedObject staged, s.objects.Stage(file, &plaintext));
   // Every staged copy is discarded, and every object this call adds is removed again unless the
   // transaction commits, so a failed ingest leaves the case as it was.
   StagedObjects objects(s.objects);
@@ -260,11 +277,12 @@ Result<IngestOutcome> IngestOneFile(CaseState& s, const fs::path& file,
     return out;
   }
 
-  Description desc = describer.Describe(staged.temp_path, raw_name);
+  Description desc = describer.Describe(plaintext.get(), raw_name);
   if (options.kind) desc.kind = *options.kind;
   out.kind = desc.kind;
+  EVIDENCE_ASSIGN_OR_RETURN(fs::path plaintext_path, PlaintextPath(plaintext));
   // A message export is parsed only if its format is recognised; --kind cannot make one.
-  auto format = DetectExportFormat(staged.temp_path, raw_name);
+  auto format = DetectExportFormat(plaintext_path, raw_name);
   EVIDENCE_RETURN_IF_ERROR(objects.Commit(staged));
 
   Status recorded = [&]() -> Status {
@@ -291,7 +309,8 @@ Result<IngestOutcome> IngestOneFile(CaseState& s, const fs::path& file,
     nlohmann::json messages_summary;  // null unless this is a message export
     if (format.ok()) {
       ExportRecorder recorder(s, objects, describer, rec, out);
-      EVIDENCE_ASSIGN_OR_RETURN(messages_summary, recorder.Record(*format, options, desc));
+      EVIDENCE_ASSIGN_OR_RETURN(messages_summary,
+                                recorder.Record(*format, plaintext_path, options, desc));
     } else if (auto w = UnrecognisedExportWarning(format.status(), desc, raw_name)) {
       desc.warnings.push_back(std::move(*w));
     }

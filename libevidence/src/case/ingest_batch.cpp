@@ -140,20 +140,28 @@ Prepared BatchIngest::PrepareFile(std::size_t i) {
     p.status = Status::InvalidArgument(file.string() + ": not a file name");
     return p;
   }
-  auto staged = s_.objects.StageUnsynced(file);
+  // The plaintext the describer and the export detection read: in memory, never on disk, and
+  // freed when this step ends.
+  UniqueFd plaintext;
+  auto staged = s_.objects.StageUnsynced(file, &plaintext);
   if (!staged.ok()) {
     p.status = staged.status();
     return p;
   }
   p.object = std::move(*staged);
+  auto plaintext_path = PlaintextPath(plaintext);
+  if (!plaintext_path.ok()) {
+    s_.objects.DiscardUnsynced(p.object);
+    p.status = plaintext_path.status();
+    return p;
+  }
   // A message export is parsed only if its format is recognised; --kind cannot make one.
-  auto format = DetectExportFormat(p.object.staged.temp_path, p.raw_name);
+  auto format = DetectExportFormat(*plaintext_path, p.raw_name);
   if (format.ok()) {
     p.is_export = true;
     return p;
   }
-  p.desc =
-      describers_[ThreadPool::CurrentWorker()]->Describe(p.object.staged.temp_path, p.raw_name);
+  p.desc = describers_[ThreadPool::CurrentWorker()]->Describe(plaintext.get(), p.raw_name);
   if (auto w = UnrecognisedExportWarning(format.status(), p.desc, p.raw_name)) {
     p.desc.warnings.push_back(std::move(*w));
   }

@@ -26,6 +26,11 @@ struct ItemRecord {
   nlohmann::json extra_entry_data = nlohmann::json::object();
 };
 
+// A path that opens the plaintext held in `plaintext` (ObjectStore::Stage), for the message
+// export parsers, which read by path: /proc/self/fd/N, which reopens the memory file and never
+// names a file on disk. kIoError when /proc is not there to give one.
+Result<fs::path> PlaintextPath(const UniqueFd& plaintext);
+
 // Appends the item.ingested entry and inserts the items row, inside the caller's transaction
 // (CaseState::Writer() first). CaseDoesNotVerify when the exhibit id was ingested before (a
 // deleted items row must not hand its number out again).

@@ -29,4 +29,8 @@ Description Describer::Describe(const std::filesystem::path& stored_copy,
   return FromMetadata(extractor_->Extract(stored_copy, name_hint));
 }
 
+Description Describer::Describe(int fd, std::string_view name_hint) {
+  return FromMetadata(extractor_->Extract(fd, name_hint));
+}
+
 }  // namespace evidence

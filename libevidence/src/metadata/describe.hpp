@@ -37,6 +37,9 @@ class Describer {
   Describer(const Describer&) = delete;
   Describer& operator=(const Describer&) = delete;
   Description Describe(const std::filesystem::path& stored_copy, std::string_view name_hint);
+  // The same for a file the caller holds open and keeps (an object's plaintext in a sealed memory
+  // file, ObjectStore::Stage): the sandboxed extractor is handed the descriptor, never a path.
+  Description Describe(int fd, std::string_view name_hint);
   // Starts the sandboxed extractor now, before the caller starts its threads: a child forked
   // while other threads run can inherit their locks held.
   void StartExtractor();

@@ -150,22 +150,17 @@ Metadata ThrowsAsErrors(Body body) {
 
 }  // namespace
 
-Metadata ExtractMetadataInProcess(const std::filesystem::path& path, std::string_view name_hint,
+Metadata ExtractMetadataInProcess(const RandomAccessFile& file, std::string_view name_hint,
                                   const std::function<void(const Metadata&)>* checkpoint) {
   return ThrowsAsErrors([&](Metadata& md) {
-    auto file = RandomAccessFile::Open(path);
-    if (!file.ok()) {
-      md.errors.push_back("file: " + file.status().message());
-      return;
-    }
-    auto type = DetectMediaType(path);
+    auto type = DetectMediaType(file);
     if (type.ok() && IsMediaType(*type)) {
       md.media_type = *type;
     } else {
       md.errors.push_back(type.ok() ? "libmagic: unexpected answer '" + CleanText(*type, 64) + "'"
                                     : type.status().message());
     }
-    Classify(path, *file, name_hint, md);
+    Classify(file, name_hint, md);
     const bool parsed = md.kind == "image" || md.kind == "audio" || md.kind == "video";
     // What is known before a parser library reads the file, kept should that parser crash.
     if (checkpoint != nullptr && parsed) {
@@ -174,18 +169,37 @@ Metadata ExtractMetadataInProcess(const std::filesystem::path& path, std::string
       (*checkpoint)(partial);
     }
     if (md.kind == "image") {
-      ExtractImage(path, *file, name_hint, md);
+      ExtractImage(file, name_hint, md);
     } else if (md.kind == "audio" || md.kind == "video") {
-      ExtractAudioVideo(path, *file, md);
+      ExtractAudioVideo(file, md);
     }
   });
 }
 
 namespace {
 
+// The metadata of a file that cannot be opened: that error only.
+Metadata Unopened(const Status& open) {
+  Metadata md;
+  md.errors.push_back("file: " + open.message());
+  NormalizeMetadata(md);
+  return md;
+}
+
+}  // namespace
+
+Metadata ExtractMetadataInProcess(const std::filesystem::path& path, std::string_view name_hint,
+                                  const std::function<void(const Metadata&)>* checkpoint) {
+  auto file = RandomAccessFile::Open(path);
+  if (!file.ok()) return Unopened(file.status());
+  return ExtractMetadataInProcess(*file, name_hint, checkpoint);
+}
+
+namespace {
+
 // What an isolated run brought back, as metadata: the child's last complete message, and when it
 // did not finish, why, as an error of this file.
-Metadata MetadataFromOutcome(const SandboxOutcome& outcome, const std::filesystem::path& path,
+Metadata MetadataFromOutcome(const SandboxOutcome& outcome, const RandomAccessFile& file,
                              std::string_view name_hint) {
   Metadata md;
   if (outcome.end == SandboxOutcome::End::kNotStarted) {
@@ -193,10 +207,9 @@ Metadata MetadataFromOutcome(const SandboxOutcome& outcome, const std::filesyste
     // not involve the image and audio parsers.
     md.errors.push_back("metadata: cannot start the isolated extractor (" + outcome.detail +
                         "); file type only");
-    auto file = RandomAccessFile::Open(path);
-    auto type = DetectMediaType(path);
+    auto type = DetectMediaType(file);
     if (type.ok() && IsMediaType(*type)) md.media_type = *type;
-    if (file.ok()) Classify(path, *file, name_hint, md);
+    Classify(file, name_hint, md);
     NormalizeMetadata(md);
     return md;
   }
@@ -218,33 +231,11 @@ Metadata MetadataFromOutcome(const SandboxOutcome& outcome, const std::filesyste
 }
 
 // The work a sandboxed child does for one file: a checkpoint after type detection, then all.
-void ExtractAndSend(const std::filesystem::path& path, const std::string& hint,
-                    const SandboxSend& send) {
+void ExtractAndSend(const RandomAccessFile& file, std::string_view hint, const SandboxSend& send) {
   std::function<void(const Metadata&)> checkpoint = [&](const Metadata& partial) {
     send(DumpForPipe(partial));
   };
-  send(DumpForPipe(ExtractMetadataInProcess(path, hint, &checkpoint)));
-}
-
-// A request to a long-lived extractor: 8-byte little-endian length of the path, the path, then
-// the name hint (both raw bytes: names need not be UTF-8).
-std::string EncodeRequest(const std::filesystem::path& path, std::string_view hint) {
-  const std::string& p = path.native();
-  std::string out(8, '\0');
-  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(std::uint64_t{p.size()} >> (8 * i));
-  out += p;
-  out += hint;
-  return out;
-}
-
-bool DecodeRequest(std::string_view req, std::string* path, std::string* hint) {
-  if (req.size() < 8) return false;
-  std::uint64_t n = 0;
-  for (int i = 0; i < 8; ++i) n |= std::uint64_t{static_cast<unsigned char>(req[i])} << (8 * i);
-  if (n > req.size() - 8) return false;
-  *path = std::string(req.substr(8, n));
-  *hint = std::string(req.substr(8 + n));
-  return true;
+  send(DumpForPipe(ExtractMetadataInProcess(file, hint, &checkpoint)));
 }
 
 }  // namespace
@@ -252,26 +243,34 @@ bool DecodeRequest(std::string_view req, std::string* path, std::string* hint) {
 // Runs one sandboxed extraction and turns its outcome into Metadata. Nothing thrown on the
 // parent's side (decoding the child's messages) may escape the module.
 template <typename RunChild>
-Metadata Guarded(const std::filesystem::path& path, std::string_view name_hint, RunChild run) {
-  return ThrowsAsErrors([&](Metadata& md) { md = MetadataFromOutcome(run(), path, name_hint); });
+Metadata Guarded(const RandomAccessFile& file, std::string_view name_hint, RunChild run) {
+  return ThrowsAsErrors([&](Metadata& md) { md = MetadataFromOutcome(run(), file, name_hint); });
 }
 
 Metadata ExtractMetadataIsolated(const std::filesystem::path& path, std::string_view name_hint,
                                  const SandboxLimits& limits) {
-  return Guarded(path, name_hint, [&] {
+  // Opened here: the child only reads the descriptor it inherits.
+  auto file = RandomAccessFile::Open(path);
+  if (!file.ok()) return Unopened(file.status());
+  return Guarded(*file, name_hint, [&] {
     InitMetadataLibraries();
-    const std::string hint(name_hint);
-    return RunSandboxed([&](const SandboxSend& send) { ExtractAndSend(path, hint, send); }, limits);
+    return RunSandboxed([&](const SandboxSend& send) { ExtractAndSend(*file, name_hint, send); },
+                        limits);
   });
 }
 
+// A request to a long-lived extractor is the name hint (raw bytes: names need not be UTF-8);
+// the file comes with it as a descriptor, so the child never opens a path.
 MetadataExtractor::MetadataExtractor(const SandboxLimits& limits) {
   InitMetadataLibraries();
   worker_ = std::make_unique<SandboxWorker>(
-      [](std::string_view request, const SandboxSend& send) {
-        std::string path, hint;
-        if (!DecodeRequest(request, &path, &hint)) ::_exit(116);
-        ExtractAndSend(path, hint, send);
+      [](std::string_view hint, int fd, const SandboxSend& send) {
+        auto file = RandomAccessFile::FromDescriptor(fd);
+        if (!file.ok()) {
+          send(DumpForPipe(Unopened(file.status())));
+          return;
+        }
+        ExtractAndSend(*file, hint, send);
       },
       limits);
 }
@@ -283,7 +282,19 @@ void MetadataExtractor::StartNow() { worker_->StartNow(); }
 std::size_t MetadataExtractor::children_started() const { return worker_->children_started(); }
 
 Metadata MetadataExtractor::Extract(const std::filesystem::path& path, std::string_view name_hint) {
-  return Guarded(path, name_hint, [&] { return worker_->Call(EncodeRequest(path, name_hint)); });
+  auto file = RandomAccessFile::Open(path);
+  if (!file.ok()) return Unopened(file.status());
+  return Extract(*file, name_hint);
+}
+
+Metadata MetadataExtractor::Extract(int fd, std::string_view name_hint) {
+  auto file = RandomAccessFile::FromDescriptor(fd);
+  if (!file.ok()) return Unopened(file.status());
+  return Extract(*file, name_hint);
+}
+
+Metadata MetadataExtractor::Extract(const RandomAccessFile& file, std::string_view name_hint) {
+  return Guarded(file, name_hint, [&] { return worker_->Call(name_hint, file.fd()); });
 }
 
 }  // namespace metadata_internal

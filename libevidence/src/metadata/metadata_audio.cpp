@@ -16,6 +16,9 @@
 #include <taglib/vorbisfile.h>
 #include <taglib/wavfile.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -93,13 +96,24 @@ struct TagLibResult {
 
 std::string Utf8(const TagLib::String& s) { return s.to8Bit(true); }
 
-// Opens `path` read-only with the TagLib class for `reader` (chosen by content, never by file
-// name) and reads its properties and tags.
-TagLibResult ReadWithTagLib(const std::filesystem::path& path, Reader reader,
+// Reads `file` with the TagLib class for `reader` (chosen by content, never by file name): its
+// properties and tags.
+TagLibResult ReadWithTagLib(const RandomAccessFile& file, Reader reader,
                             const std::string& ogg_codec) {
   TagLibResult r;
-  TagLib::FileStream stream(path.c_str(), /*openReadOnly=*/true);
-  if (!stream.isOpen()) return r;
+  // TagLib's stream closes the descriptor it is given, so it gets a duplicate; that shares the
+  // file offset, which other readers may have moved.
+  int fd = ::fcntl(file.fd(), F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) return r;
+  if (::lseek(fd, 0, SEEK_SET) != 0) {
+    ::close(fd);
+    return r;
+  }
+  TagLib::FileStream stream(fd, /*openReadOnly=*/true);
+  if (!stream.isOpen()) {
+    ::close(fd);
+    return r;
+  }
   constexpr auto kStyle = TagLib::AudioProperties::Accurate;
   std::unique_ptr<TagLib::File> f;
   switch (reader) {
@@ -235,8 +249,7 @@ void InitAudioLibrary() {
   std::call_once(once, [] { TagLib::setDebugListener(&listener); });
 }
 
-void ExtractAudioVideo(const std::filesystem::path& path, const RandomAccessFile& file,
-                       Metadata& md) {
+void ExtractAudioVideo(const RandomAccessFile& file, Metadata& md) {
   InitAudioLibrary();
   Reader reader = ReaderFor(md.media_type);
   if (reader == Reader::kNone) return;
@@ -271,7 +284,7 @@ void ExtractAudioVideo(const std::filesystem::path& path, const RandomAccessFile
                        reader == Reader::kFlac || reader == Reader::kAiff || reader == Reader::kAsf;
   if (taglib_reader) {
     try {
-      tl = ReadWithTagLib(path, reader, ogg_codec);
+      tl = ReadWithTagLib(file, reader, ogg_codec);
     } catch (const std::exception& e) {
       md.errors.push_back("audio: taglib: " + CleanText(e.what()));
     } catch (...) {

@@ -17,7 +17,6 @@ void InitAudioLibrary();
 // audio or video file (by its libmagic type md.media_type) into md. For ISO BMFF files the kind
 // becomes "video" when there is a video track and "audio" otherwise. Types without a reader keep
 // their type only. Never throws.
-void ExtractAudioVideo(const std::filesystem::path& path, const RandomAccessFile& file,
-                       Metadata& md);
+void ExtractAudioVideo(const RandomAccessFile& file, Metadata& md);
 
 }  // namespace evidence::metadata_internal

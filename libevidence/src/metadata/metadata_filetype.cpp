@@ -4,7 +4,11 @@
 #include <archive_entry.h>
 #include <magic.h>
 
+#include <unistd.h>
+
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -34,10 +38,14 @@ class MagicDatabase {
     return db;
   }
 
-  Result<std::string> Detect(const std::filesystem::path& path) {
+  Result<std::string> Detect(const RandomAccessFile& file) {
     std::lock_guard<std::mutex> lock(mu_);
     if (!cookie_) return Status::Unsupported(load_error_);
-    const char* type = magic_file(cookie_.get(), path.c_str());
+    // libmagic reads from the descriptor's offset, which other readers of it may have moved.
+    if (::lseek(file.fd(), 0, SEEK_SET) != 0) {
+      return Status::IoError(std::string("libmagic: seek: ") + std::strerror(errno));
+    }
+    const char* type = magic_descriptor(cookie_.get(), file.fd());
     if (type == nullptr) {
       const char* err = magic_error(cookie_.get());
       return Status::IoError(std::string("libmagic: ") + (err != nullptr ? err : "unknown error"));
@@ -198,7 +206,7 @@ bool InList(const std::string_view (&list)[N], std::string_view v) {
 
 // Lists the names in a .zip without extracting anything and returns the WhatsApp chat file's
 // name, or "" when there is none.
-std::string FindWhatsAppChat(const std::filesystem::path& path, Metadata& md) {
+std::string FindWhatsAppChat(const RandomAccessFile& file, Metadata& md) {
   ArchiveReadPtr a(archive_read_new());
   if (!a) {
     md.errors.push_back("zip: cannot allocate a reader");
@@ -206,7 +214,9 @@ std::string FindWhatsAppChat(const std::filesystem::path& path, Metadata& md) {
   }
   // The seekable reader trusts the central directory and never inflates an entry to list it.
   archive_read_support_format_zip_seekable(a.get());
-  if (archive_read_open_filename(a.get(), path.c_str(), 64 * 1024) != ARCHIVE_OK) {
+  // From the start, whoever read the descriptor before (libarchive reads from its offset).
+  if (::lseek(file.fd(), 0, SEEK_SET) != 0 ||
+      archive_read_open_fd(a.get(), file.fd(), 64 * 1024) != ARCHIVE_OK) {
     const char* err = archive_error_string(a.get());
     md.errors.push_back("zip: " + CleanText(err != nullptr ? err : "cannot open"));
     return "";
@@ -246,8 +256,8 @@ std::string FindWhatsAppChat(const std::filesystem::path& path, Metadata& md) {
 
 }  // namespace
 
-Result<std::string> DetectMediaType(const std::filesystem::path& path) {
-  return MagicDatabase::Instance().Detect(path);
+Result<std::string> DetectMediaType(const RandomAccessFile& file) {
+  return MagicDatabase::Instance().Detect(file);
 }
 
 void PreloadMagic() { (void)MagicDatabase::Instance(); }
@@ -322,8 +332,7 @@ std::optional<ExportFormat> CallOrVoiceExport(std::string_view type, std::string
 
 }  // namespace
 
-void Classify(const std::filesystem::path& path, const RandomAccessFile& file,
-              std::string_view name_hint, Metadata& md) {
+void Classify(const RandomAccessFile& file, std::string_view name_hint, Metadata& md) {
   std::string ext;
   std::size_t dot = name_hint.find_last_of('.');
   std::size_t slash = name_hint.find_last_of("/\\");
@@ -363,7 +372,7 @@ void Classify(const std::filesystem::path& path, const RandomAccessFile& file,
   } else if (type == "application/vnd.ms-outlook") {
     set("email", "outlook-msg");
   } else if (type == "application/zip") {
-    std::string chat = FindWhatsAppChat(path, md);
+    std::string chat = FindWhatsAppChat(file, md);
     if (!chat.empty()) {
       set("message-export", "whatsapp-zip");
       md.fields["chat_file"] = chat;

@@ -12,10 +12,10 @@
 
 namespace evidence::metadata_internal {
 
-// The MIME type libmagic gives the content of `path` (MAGIC_MIME_TYPE), e.g. "image/jpeg". The
+// The MIME type libmagic gives the content of `file` (MAGIC_MIME_TYPE), e.g. "image/jpeg". The
 // default database is loaded once per process, on first use; calls are serialised. kIoError when
 // the file cannot be read, kUnsupported when the database cannot be loaded.
-Result<std::string> DetectMediaType(const std::filesystem::path& path);
+Result<std::string> DetectMediaType(const RandomAccessFile& file);
 
 // Loads the libmagic database now (it is loaded lazily otherwise), so that a forked child
 // inherits it instead of loading it again.
@@ -27,8 +27,7 @@ void PreloadMagic();
 // when libmagic only says text/plain), "image"/"audio"/"video"/"document"/"other" otherwise.
 // Records the recognised format in md.fields["format"], the extension of `name_hint` in
 // md.fields["extension"] and a disagreement between the two in md.fields["extension_mismatch"].
-void Classify(const std::filesystem::path& path, const RandomAccessFile& file,
-              std::string_view name_hint, Metadata& md);
+void Classify(const RandomAccessFile& file, std::string_view name_hint, Metadata& md);
 
 // Exposed for tests: the content checks Classify uses, on the first bytes of a file. (A WhatsApp
 // chat is told by the message code's own LooksLikeWhatsAppText, messages_internal.hpp.)

@@ -1,8 +1,12 @@
 #include "metadata_image.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <stdexcept>
 #include <utility>
 
 // Exiv2 0.27's interface is built on std::auto_ptr, deprecated since C++11.
@@ -41,10 +45,13 @@ int ExpectedExiv2Type(std::string_view media_type) {
   return -1;
 }
 
-// An Exiv2 exception message without the file path and with a lower-case first letter.
-std::string ExivMessage(const char* what, const std::filesystem::path& path) {
+// The name Exiv2 gives a memory source in its messages (MemIo::path()).
+constexpr std::string_view kExivSourceName = "MemIo";
+
+// An Exiv2 exception message without the source's name and with a lower-case first letter.
+std::string ExivMessage(const char* what) {
   std::string m = what != nullptr ? what : "unknown error";
-  const std::string p = path.string();
+  const std::string p(kExivSourceName);
   for (std::size_t at = 0; !p.empty() && (at = m.find(p, at)) != std::string::npos; at += 4) {
     m.replace(at, p.size(), "file");
   }
@@ -432,15 +439,52 @@ void Decide(std::string_view name_hint, bool is_png, Facts& facts, Metadata& md)
   }
 }
 
-void ReadAll(const std::filesystem::path& path, const RandomAccessFile& file,
-             std::string_view name_hint, int expected_type, Metadata& md) {
+// A read-only mapping of a whole file. Exiv2 0.27 opens files by path only; over a mapping of
+// the descriptor (MemIo reads it in place and copies only on a write, which never happens here)
+// it reads the same bytes, and a sandboxed child never needs a path.
+class ReadOnlyMapping {
+ public:
+  explicit ReadOnlyMapping(const RandomAccessFile& file) : size_(file.size()) {
+    if (size_ == 0) return;
+    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, file.fd(), 0);
+    if (p == MAP_FAILED) {
+      error_ = std::strerror(errno);
+    } else {
+      data_ = p;
+    }
+  }
+  ~ReadOnlyMapping() {
+    if (data_ != nullptr) ::munmap(data_, size_);
+  }
+  ReadOnlyMapping(const ReadOnlyMapping&) = delete;
+  ReadOnlyMapping& operator=(const ReadOnlyMapping&) = delete;
+
+  // Empty when the mapping worked (or the file is empty); why it failed otherwise.
+  const std::string& error() const { return error_; }
+  Exiv2::BasicIo::AutoPtr Io() const {
+    return Exiv2::BasicIo::AutoPtr(
+        new Exiv2::MemIo(static_cast<const Exiv2::byte*>(data_), static_cast<long>(size_)));
+  }
+
+ private:
+  std::size_t size_;
+  void* data_ = nullptr;
+  std::string error_;
+};
+
+void ReadAll(const RandomAccessFile& file, std::string_view name_hint, int expected_type,
+             Metadata& md) {
   Exiv2::ExifData exif;
   Exiv2::XmpData xmp;
   Exiv2::IptcData iptc;
   long width = 0, height = 0;
   bool parsed = false;
+  ReadOnlyMapping mapping(file);
   try {
-    Exiv2::BasicIo::AutoPtr io(new Exiv2::FileIo(path.string()));
+    if (!mapping.error().empty()) {
+      throw std::runtime_error("cannot map the file: " + mapping.error());
+    }
+    Exiv2::BasicIo::AutoPtr io = mapping.Io();
     int actual = Exiv2::ImageFactory::getType(*io);
     if (actual != expected_type) {
       md.errors.push_back("exif: the content is " + md.media_type +
@@ -453,7 +497,7 @@ void ReadAll(const std::filesystem::path& path, const RandomAccessFile& file,
         try {
           image->readMetadata();
         } catch (const std::exception& e) {
-          md.errors.push_back("exif: " + ExivMessage(e.what(), path));
+          md.errors.push_back("exif: " + ExivMessage(e.what()));
         }
         // What was read before a failure is kept: it is still what the file says.
         exif = image->exifData();
@@ -469,7 +513,7 @@ void ReadAll(const std::filesystem::path& path, const RandomAccessFile& file,
       }
     }
   } catch (const std::exception& e) {
-    md.errors.push_back("exif: " + ExivMessage(e.what(), path));
+    md.errors.push_back("exif: " + ExivMessage(e.what()));
   } catch (...) {
     md.errors.push_back("exif: unknown exception from exiv2");
   }
@@ -491,7 +535,7 @@ void ReadAll(const std::filesystem::path& path, const RandomAccessFile& file,
                                     static_cast<std::uint32_t>(heif->exif->size()));
           md.fields["exif_source"] = "heif Exif item (read by libevidence, decoded by exiv2)";
         } catch (const std::exception& e) {
-          md.errors.push_back("exif: heif Exif item: " + ExivMessage(e.what(), path));
+          md.errors.push_back("exif: heif Exif item: " + ExivMessage(e.what()));
         }
       }
     } else if (parsed) {
@@ -523,7 +567,7 @@ void ReadAll(const std::filesystem::path& path, const RandomAccessFile& file,
     ReadRawXmp(xmp, sink, md, facts);
     ReadRawIptc(iptc, sink, md);
   } catch (const std::exception& e) {
-    md.errors.push_back("exif: " + ExivMessage(e.what(), path));
+    md.errors.push_back("exif: " + ExivMessage(e.what()));
   } catch (...) {
     md.errors.push_back("exif: unknown exception while reading values");
   }
@@ -612,13 +656,12 @@ Result<std::vector<PngTextChunk>> ReadPngText(const RandomAccessFile& file, std:
   return out;
 }
 
-void ExtractImage(const std::filesystem::path& path, const RandomAccessFile& file,
-                  std::string_view name_hint, Metadata& md) {
+void ExtractImage(const RandomAccessFile& file, std::string_view name_hint, Metadata& md) {
   md.kind = "image";
   int expected = ExpectedExiv2Type(md.media_type);
   if (expected < 0) return;
   InitImageLibrary();
-  ReadAll(path, file, name_hint, expected, md);
+  ReadAll(file, name_hint, expected, md);
 }
 
 }  // namespace evidence::metadata_internal

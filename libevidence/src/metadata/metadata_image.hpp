@@ -23,8 +23,7 @@ void InitImageLibrary();
 // md.captured and refines md.kind ("photo", "screenshot" or "image"). Types Exiv2 is not trusted
 // with here (anything but JPEG, PNG, WebP, TIFF and HEIF/AVIF), and files Exiv2 itself would read
 // as another format, are left at kind "image" with their type only. Never throws.
-void ExtractImage(const std::filesystem::path& path, const RandomAccessFile& file,
-                  std::string_view name_hint, Metadata& md);
+void ExtractImage(const RandomAccessFile& file, std::string_view name_hint, Metadata& md);
 
 struct PngTextChunk {
   std::string keyword;

@@ -12,6 +12,7 @@
 
 #include "evidence/metadata.hpp"
 #include "evidence/status.hpp"
+#include "metadata_util.hpp"
 #include "sandbox.hpp"
 
 namespace evidence::metadata_internal {
@@ -19,6 +20,9 @@ namespace evidence::metadata_internal {
 // Detects, classifies and extracts in the calling process, with no isolation: a parser crash
 // or hang here is the caller's. `checkpoint`, when given, receives the result of type detection
 // and classification before any parser library runs. Never throws.
+Metadata ExtractMetadataInProcess(const RandomAccessFile& file, std::string_view name_hint,
+                                  const std::function<void(const Metadata&)>* checkpoint = nullptr);
+// The same for the file at `path`; one that cannot be opened gets that error only.
 Metadata ExtractMetadataInProcess(const std::filesystem::path& path, std::string_view name_hint,
                                   const std::function<void(const Metadata&)>* checkpoint = nullptr);
 
@@ -37,13 +41,19 @@ class MetadataExtractor {
   ~MetadataExtractor();
   MetadataExtractor(const MetadataExtractor&) = delete;
   MetadataExtractor& operator=(const MetadataExtractor&) = delete;
+  // The file is opened here, in the calling process; the child reads the descriptor it is
+  // handed with the request and never opens a path.
   Metadata Extract(const std::filesystem::path& path, std::string_view name_hint);
+  // The same for a file the caller holds open (a sealed memory file with an object's plaintext):
+  // the child reads `fd`, which the caller keeps.
+  Metadata Extract(int fd, std::string_view name_hint);
   // Starts the child before the first Extract (SandboxWorker::StartNow).
   void StartNow();
   // Children started so far (a crash or a time-out costs a restart).
   std::size_t children_started() const;
 
  private:
+  Metadata Extract(const RandomAccessFile& file, std::string_view name_hint);
   std::unique_ptr<SandboxWorker> worker_;
 };
 

@@ -262,6 +262,16 @@ Result<RandomAccessFile> RandomAccessFile::Open(const std::filesystem::path& pat
   // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below anyway.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return Status::IoError("open: " + std::string(std::strerror(errno)));
+  return Adopt(fd);
+}
+
+Result<RandomAccessFile> RandomAccessFile::FromDescriptor(int fd) {
+  int dup = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (dup < 0) return Status::IoError("open: " + std::string(std::strerror(errno)));
+  return Adopt(dup);
+}
+
+Result<RandomAccessFile> RandomAccessFile::Adopt(int fd) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
     int e = errno;

@@ -107,6 +107,9 @@ inline std::uint64_t Le64(const std::uint8_t* p) {
 class RandomAccessFile {
  public:
   static Result<RandomAccessFile> Open(const std::filesystem::path& path);
+  // Reads a duplicate of `fd`, which the caller keeps: a memory file handed to a sandboxed child,
+  // which never opens a path. kInvalidArgument when it is not a regular file.
+  static Result<RandomAccessFile> FromDescriptor(int fd);
 
   RandomAccessFile(RandomAccessFile&& other) noexcept;
   RandomAccessFile& operator=(RandomAccessFile&& other) noexcept;
@@ -119,9 +122,14 @@ class RandomAccessFile {
   bool ReadAt(std::uint64_t offset, void* buf, std::size_t n) const;
   // Up to `n` bytes from `offset` (fewer at the end of the file).
   Bytes ReadUpTo(std::uint64_t offset, std::size_t n) const;
+  // The descriptor, for the libraries that read from one themselves (libmagic, libarchive,
+  // TagLib). They move its file offset, which ReadAt does not use.
+  int fd() const { return fd_; }
 
  private:
   RandomAccessFile(int fd, std::uint64_t size) : fd_(fd), size_(size) {}
+  // Takes `fd` (closing it on failure) once it is known to be a regular file.
+  static Result<RandomAccessFile> Adopt(int fd);
   int fd_ = -1;
   std::uint64_t size_ = 0;
 };

@@ -249,10 +249,8 @@ ByteView FunctionCall::Blob(int i) const {
   return p ? ByteView(p, static_cast<std::size_t>(sqlite3_value_bytes(argv_[i]))) : ByteView();
 }
 void FunctionCall::ReturnText(std::string_view text) {
-  // SQLite makes a NULL pointer a NULL result, so an empty string (decrypted, say, from an empty
-  // column value) must point somewhere.
-  static const char kEmpty = 0;
-  sqlite3_result_text(ctx_, text.empty() ? &kEmpty : text.data(), static_cast<int>(text.size()),
+  // An empty text, not NULL: SQLite takes a null pointer for NULL.
+  sqlite3_result_text(ctx_, text.empty() ? "" : text.data(), static_cast<int>(text.size()),
                       SQLITE_TRANSIENT);
 }
 void FunctionCall::ReturnBlob(ByteView blob) {

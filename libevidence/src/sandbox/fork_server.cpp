@@ -34,63 +34,12 @@ constexpr std::int32_t kPoll = 'p';  // waitpid with WNOHANG
 
 // Sends `reply`, with `fd` (if >= 0) passed along as SCM_RIGHTS.
 bool SendReply(int control, const ForkReply& reply, int fd) {
-  struct iovec iov {};
-  iov.iov_base = const_cast<ForkReply*>(&reply);
-  iov.iov_len = sizeof reply;
-  struct msghdr msg {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(struct cmsghdr) char space[CMSG_SPACE(sizeof(int))];
-  if (fd >= 0) {
-    std::memset(space, 0, sizeof space);
-    msg.msg_control = space;
-    msg.msg_controllen = sizeof space;
-    struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  }
-  ssize_t w;
-  do {
-    w = ::sendmsg(control, &msg, MSG_NOSIGNAL);
-  } while (w < 0 && errno == EINTR);
-  if (w <= 0) return false;
-  // The descriptor went with the first byte; the rest, if the kernel took less, goes plainly.
-  const auto sent = static_cast<std::size_t>(w);
-  return sent == sizeof reply ||
-         WriteAll(control, reinterpret_cast<const char*>(&reply) + sent, sizeof reply - sent);
+  return WriteAllWithDescriptor(control, &reply, sizeof reply, fd);
 }
 
 // Reads a reply; a descriptor passed with it goes to `fd` (close-on-exec), or is closed.
 bool ReceiveReply(int control, ForkReply* reply, UniqueFd* fd) {
-  struct iovec iov {};
-  iov.iov_base = reply;
-  iov.iov_len = sizeof *reply;
-  struct msghdr msg {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(struct cmsghdr) char space[CMSG_SPACE(sizeof(int))];
-  msg.msg_control = space;
-  msg.msg_controllen = sizeof space;
-  ssize_t r;
-  do {
-    r = ::recvmsg(control, &msg, MSG_CMSG_CLOEXEC);
-  } while (r < 0 && errno == EINTR);
-  if (r <= 0) return false;
-  for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-        c->cmsg_len < CMSG_LEN(sizeof(int))) {
-      continue;
-    }
-    int received;
-    std::memcpy(&received, CMSG_DATA(c), sizeof received);
-    UniqueFd owned(received);
-    if (fd != nullptr) *fd = std::move(owned);
-  }
-  const auto got = static_cast<std::size_t>(r);
-  return got == sizeof *reply ||
-         ReadAll(control, reinterpret_cast<char*>(reply) + got, sizeof *reply - got);
+  return ReadAllWithDescriptor(control, reply, sizeof *reply, fd);
 }
 
 // The server's loop. It only makes system calls and runs `child_main` in the children it forks:

@@ -8,7 +8,8 @@ namespace evidence::metadata_internal {
 // long-lived extractor, so that there is one implementation of the sandbox to trust.
 SandboxOutcome RunSandboxed(const std::function<void(const SandboxSend&)>& work,
                             const SandboxLimits& limits) {
-  SandboxWorker worker([&work](std::string_view, const SandboxSend& send) { work(send); }, limits,
+  SandboxWorker worker([&work](std::string_view, int, const SandboxSend& send) { work(send); },
+                       limits,
                        /*max_requests=*/1);
   return worker.Call({});
 }

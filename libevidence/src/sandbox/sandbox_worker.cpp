@@ -90,7 +90,9 @@ rlim_t CpuSecondsUsed() {
   std::string request;
   for (;;) {
     unsigned char len[8];
-    if (!ReadAll(sock, len, sizeof len)) ::_exit(0);  // the parent is done with us
+    // The request's descriptor comes with its first bytes; it is closed when the request ends.
+    UniqueFd fd;
+    if (!ReadAllWithDescriptor(sock, len, sizeof len, &fd)) ::_exit(0);  // the parent is done
     std::uint64_t n = DecodeLength(len);
     if (n > kMaxRequestBytes) ::_exit(114);
     request.resize(n);
@@ -99,7 +101,7 @@ rlim_t CpuSecondsUsed() {
     if (cpu.rlim_max != RLIM_INFINITY && soft > cpu.rlim_max) ::_exit(115);
     SetLimit(RLIMIT_CPU, soft, cpu.rlim_max);
     try {
-      handler(request, send);
+      handler(request, fd.get(), send);
     } catch (...) {
       ::_exit(113);
     }
@@ -248,7 +250,7 @@ void SandboxWorker::Reap(SandboxOutcome* out, bool killed) {
   }
 }
 
-SandboxOutcome SandboxWorker::Call(std::string_view request) {
+SandboxOutcome SandboxWorker::Call(std::string_view request, int fd) {
   SandboxOutcome out;
   if (request.size() > kMaxRequestBytes) {
     out.detail = "request too large";
@@ -258,7 +260,7 @@ SandboxOutcome SandboxWorker::Call(std::string_view request) {
   if (pid_ < 0 && !Start(&out.detail)) return out;
   ++served_;
   std::string frame = Frame({}, request);
-  if (!WriteAll(sock_, frame.data(), frame.size())) {
+  if (!WriteAllWithDescriptor(sock_, frame.data(), frame.size(), fd)) {
     // The child died between requests (killed from outside): its answer is the way it ended.
     Reap(&out, false);
     return out;

@@ -20,7 +20,9 @@ namespace evidence::metadata_internal {
 class ForkServer;
 
 // Runs in the child for each request; reports with `send` (the parent keeps the last message).
-using SandboxHandler = std::function<void(std::string_view request, const SandboxSend& send)>;
+// `fd` is the descriptor the request came with, or -1; the child closes it after the request.
+using SandboxHandler =
+    std::function<void(std::string_view request, int fd, const SandboxSend& send)>;
 
 class SandboxWorker {
  public:
@@ -34,8 +36,10 @@ class SandboxWorker {
 
   // Serves one request. kExited with code 0 when the handler returned; otherwise what ended the
   // child (kSignaled, kTimedOut, kTooMuchOutput, kExited with the status of an early exit), or
-  // kNotStarted if no child could be started. Not thread-safe: one worker per thread.
-  SandboxOutcome Call(std::string_view request);
+  // kNotStarted if no child could be started. `fd` (if >= 0) goes to the child with the request
+  // (SCM_RIGHTS): a file it reads without opening a path; the caller keeps its own descriptor.
+  // Not thread-safe: one worker per thread.
+  SandboxOutcome Call(std::string_view request, int fd = -1);
 
   // Starts the fork server and, through it, the child now rather than at the first Call. Call it
   // while the process has one thread, from a thread that outlives the worker (the fork server

@@ -12,6 +12,7 @@
 #include <optional>
 #include <random>
 
+#include "memory_file.hpp"
 #include "status_macros.hpp"
 #include "stream_aead.hpp"
 #include "unique_fd.hpp"
@@ -22,6 +23,14 @@ namespace {
 
 // Large blocks keep syscalls and hashing efficient while memory stays flat whatever the file size.
 constexpr size_t kBlockSize = 1 << 20;
+
+// The largest plaintext a plaintext store copies into memory for the parsers; beyond it they read
+// the staged copy, which is the same plaintext on disk already. Big enough for photos, voice notes
+// and chats, so that most ingests take the path of an encrypted case; small enough that a video
+// does not pay for a copy it does not need (the copy added about a third to the ingest of a
+// 200 MiB file, docs/performance.md). An encrypted store has no copy on disk to fall back on, so
+// it holds every file's plaintext in memory (docs/architecture.md, "Plaintext for the parsers").
+constexpr std::uint64_t kPlaintextInMemoryLimit = 16u << 20;
 
 // Reading a source the user named: failures are about their input, not our environment.
 Status SourceStatus(int err, const fs::path& path, std::string_view what) {
@@ -98,8 +107,9 @@ std::uint64_t ObjectStore::StoredSize(std::uint64_t size) const {
 // identity at the end.
 class ObjectStore::Writer {
  public:
-  static Result<Writer> Start(const CaseKey* key, WritableFile* file) {
-    Writer w(key, file);
+  // `copy` (if given) receives the plaintext too, from the blocks that are hashed.
+  static Result<Writer> Start(const CaseKey* key, WritableFile* file, MemoryFile* copy) {
+    Writer w(key, file, copy);
     if (key != nullptr) {
       EVIDENCE_ASSIGN_OR_RETURN(
           StreamEncryptor enc,
@@ -113,6 +123,7 @@ class ObjectStore::Writer {
   Status Add(ByteView chunk) {
     hasher_.Update(chunk);
     size_ += chunk.size();
+    if (copy_ != nullptr) EVIDENCE_RETURN_IF_ERROR(copy_->Append(chunk));
     if (encryptor_) return encryptor_->Update(chunk);
     return file_->Append(chunk);
   }
@@ -127,24 +138,46 @@ class ObjectStore::Writer {
   std::uint64_t size() const { return size_; }
 
  private:
-  Writer(const CaseKey* key, WritableFile* file) : key_(key), file_(file) {}
+  Writer(const CaseKey* key, WritableFile* file, MemoryFile* copy)
+      : key_(key), file_(file), copy_(copy) {}
   const CaseKey* key_;
   WritableFile* file_;
+  MemoryFile* copy_;
   Sha256 hasher_;
   std::uint64_t size_ = 0;
   std::optional<StreamEncryptor> encryptor_;
 };
 
-Result<StagedObject> ObjectStore::Stage(const fs::path& source) const {
-  EVIDENCE_ASSIGN_OR_RETURN(UnsyncedObject u, CopyIn(source, /*sync=*/true));
+Result<StagedObject> ObjectStore::Stage(const fs::path& source, UniqueFd* plaintext) const {
+  EVIDENCE_ASSIGN_OR_RETURN(UnsyncedObject u, CopyIn(source, /*sync=*/true, plaintext));
   return u.staged;
 }
 
-Result<UnsyncedObject> ObjectStore::StageUnsynced(const fs::path& source) const {
-  return CopyIn(source, /*sync=*/false);
+Result<UnsyncedObject> ObjectStore::StageUnsynced(const fs::path& source,
+                                                  UniqueFd* plaintext) const {
+  return CopyIn(source, /*sync=*/false, plaintext);
 }
 
-Result<UnsyncedObject> ObjectStore::CopyIn(const fs::path& source, bool sync) const {
+Result<std::optional<MemoryFile>> ObjectStore::StartPlaintextCopy(UniqueFd* plaintext) const {
+  if (plaintext == nullptr) return std::optional<MemoryFile>();
+  EVIDENCE_ASSIGN_OR_RETURN(
+      MemoryFile copy, MemoryFile::Create(key_ != nullptr ? UINT64_MAX : kPlaintextInMemoryLimit));
+  return std::optional<MemoryFile>(std::move(copy));
+}
+
+Status ObjectStore::FinishPlaintextCopy(std::optional<MemoryFile>& copy, const StagedObject& staged,
+                                        UniqueFd* plaintext) const {
+  if (!copy) return Status::Ok();
+  EVIDENCE_ASSIGN_OR_RETURN(*plaintext, copy->Seal());
+  if (*plaintext) return Status::Ok();
+  // Over the limit, in a plaintext store only: the staged copy holds the same bytes.
+  plaintext->reset(::open(staged.temp_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!*plaintext) return ErrnoStatus(errno, staged.temp_path, "cannot read");
+  return Status::Ok();
+}
+
+Result<UnsyncedObject> ObjectStore::CopyIn(const fs::path& source, bool sync,
+                                           UniqueFd* plaintext) const {
   UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) return SourceStatus(errno, source, "cannot read");
   struct stat st;
@@ -160,9 +193,11 @@ Result<UnsyncedObject> ObjectStore::CopyIn(const fs::path& source, bool sync) co
   u.staged.temp_path = TempName(case_dir_ / "tmp");
   // Read-only from the start (the descriptor still writes): the object's final mode without a
   // chmod per file at commit.
+  EVIDENCE_ASSIGN_OR_RETURN(std::optional<MemoryFile> copy, StartPlaintextCopy(plaintext));
   EVIDENCE_ASSIGN_OR_RETURN(auto file, fs_.NewWritableFile(u.staged.temp_path, 0444));
   Status s = [&]() -> Status {
-    EVIDENCE_ASSIGN_OR_RETURN(Writer writer, Writer::Start(key_, file.get()));
+    EVIDENCE_ASSIGN_OR_RETURN(Writer writer,
+                              Writer::Start(key_, file.get(), copy ? &*copy : nullptr));
     std::uint8_t* buf = BlockBuffer();
     for (;;) {
       ssize_t n = ::read(in.get(), buf, kBlockSize);
@@ -181,6 +216,7 @@ Result<UnsyncedObject> ObjectStore::CopyIn(const fs::path& source, bool sync) co
   // Closed now even when the sync is the batch's (syncfs needs no descriptor): a worker may stage
   // hundreds of files ahead of the batch being committed.
   if (s.ok()) s = file->Close();
+  if (s.ok()) s = FinishPlaintextCopy(copy, u.staged, plaintext);
   if (!s.ok()) {
     file.reset();
     DiscardUnsynced(u);
@@ -239,14 +275,17 @@ Status ObjectStore::CommitBatch(std::vector<UnsyncedObject>& batch,
 }
 
 struct ObjectStore::Stager::State {
-  FileSystem* fs;
+  const ObjectStore* store;
   StagedObject staged;
+  std::optional<MemoryFile> copy;  // the plaintext for the parsers, when asked for
+  UniqueFd* plaintext = nullptr;   // where it goes
   std::unique_ptr<WritableFile> out;
-  std::optional<Writer> writer;
+  std::optional<Writer> writer;  // writes into `out` (and `copy`)
   ~State() {
     if (out == nullptr) return;  // finished
+    writer.reset();
     out.reset();
-    (void)fs->Remove(staged.temp_path);
+    (void)store->fs_.Remove(staged.temp_path);
   }
 };
 
@@ -266,22 +305,27 @@ Result<StagedObject> ObjectStore::Stager::Finish() {
   EVIDENCE_ASSIGN_OR_RETURN(state->staged.sha256, state->writer->Finish());
   EVIDENCE_RETURN_IF_ERROR(state->out->Sync());
   EVIDENCE_RETURN_IF_ERROR(state->out->Close());
+  EVIDENCE_RETURN_IF_ERROR(
+      state->store->FinishPlaintextCopy(state->copy, state->staged, state->plaintext));
   state->out.reset();
   return state->staged;
 }
 
-Result<ObjectStore::Stager> ObjectStore::BeginStage() const {
+Result<ObjectStore::Stager> ObjectStore::BeginStage(UniqueFd* plaintext) const {
   auto state = std::make_unique<Stager::State>();
-  state->fs = &fs_;
+  state->store = this;
+  state->plaintext = plaintext;
   state->staged.temp_path = TempName(case_dir_ / "tmp");
+  EVIDENCE_ASSIGN_OR_RETURN(state->copy, StartPlaintextCopy(plaintext));
   EVIDENCE_ASSIGN_OR_RETURN(state->out, fs_.NewWritableFile(state->staged.temp_path, 0444));
-  EVIDENCE_ASSIGN_OR_RETURN(Writer writer, Writer::Start(key_, state->out.get()));
+  EVIDENCE_ASSIGN_OR_RETURN(
+      Writer writer, Writer::Start(key_, state->out.get(), state->copy ? &*state->copy : nullptr));
   state->writer.emplace(std::move(writer));
   return Stager(std::move(state));
 }
 
-Result<StagedObject> ObjectStore::StageFrom(const Producer& producer) const {
-  EVIDENCE_ASSIGN_OR_RETURN(Stager stager, BeginStage());
+Result<StagedObject> ObjectStore::StageFrom(const Producer& producer, UniqueFd* plaintext) const {
+  EVIDENCE_ASSIGN_OR_RETURN(Stager stager, BeginStage(plaintext));
   EVIDENCE_RETURN_IF_ERROR(producer([&](ByteView chunk) { return stager.Add(chunk); }));
   return stager.Finish();
 }
@@ -552,25 +596,10 @@ Status ObjectStore::CopyOut(const Sha256Digest& digest, std::uint64_t size,
 }
 
 Result<UniqueFd> ObjectStore::PlaintextFile(const Sha256Digest& digest, std::uint64_t size) const {
-  UniqueFd fd(::memfd_create("evidence-object", MFD_CLOEXEC | MFD_ALLOW_SEALING));
-  if (!fd) return ErrnoStatus(errno, "memfd", "cannot create an anonymous file");
-  EVIDENCE_RETURN_IF_ERROR(Stream(digest, size, [&](ByteView chunk) -> Status {
-    while (!chunk.empty()) {
-      ssize_t n = ::write(fd.get(), chunk.data(), chunk.size());
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return ErrnoStatus(errno, "memfd", "cannot write");
-      }
-      chunk = chunk.subspan(static_cast<std::size_t>(n));
-    }
-    return Status::Ok();
-  }));
-  if (::fcntl(fd.get(), F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) !=
-          0 ||
-      ::lseek(fd.get(), 0, SEEK_SET) != 0) {
-    return ErrnoStatus(errno, "memfd", "cannot seal");
-  }
-  return fd;
+  EVIDENCE_ASSIGN_OR_RETURN(MemoryFile copy, MemoryFile::Create());
+  EVIDENCE_RETURN_IF_ERROR(
+      Stream(digest, size, [&](ByteView chunk) -> Status { return copy.Append(chunk); }));
+  return copy.Seal();
 }
 
 Result<std::vector<std::string>> ObjectStore::ListObjects() const {

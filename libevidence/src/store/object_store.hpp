@@ -3,14 +3,16 @@
 // SHA-256 and holds its bytes; given the case key, the store keeps every object encrypted at rest
 // (docs/case-format.md, "Encryption at rest"): named by HMAC-SHA-256 of the SHA-256 under the
 // naming subkey, holding the stream AEAD's ciphertext sealed with that name as its identity.
-// Either way callers speak of objects by their plaintext SHA-256 and size only. Ingest hands a
-// message export to its parser as a file: PlaintextFile gives it one in memory, never on disk.
+// Either way callers speak of objects by their plaintext SHA-256 and size only. The parsers and
+// the metadata sandbox get plaintext as a sealed memory file, never as a file on disk: Stage
+// fills one in the same pass that hashes, PlaintextFile one from a stored object.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -19,6 +21,7 @@
 #include "evidence/hash.hpp"
 #include "evidence/status.hpp"
 #include "file_system.hpp"
+#include "memory_file.hpp"
 #include "unique_fd.hpp"
 
 namespace evidence {
@@ -53,22 +56,30 @@ class ObjectStore {
   // memory) and, in an encrypted store, encrypting it in that pass too, and fsyncs the copy. Errors
   // reading the source are kInvalidArgument/kNotFound (bad input); errors writing are kIoError
   // (environment).
-  Result<StagedObject> Stage(const fs::path& source) const;
+  //
+  // With `plaintext`, the bytes staged are also put in a memory file for the parsers and the
+  // metadata sandbox (memfd_create), from the very blocks that are hashed, so they are the bytes
+  // of the SHA-256 recorded; it is sealed against change and rewound, and no plaintext reaches
+  // the disk on the way. In a plaintext store a file over 16 MiB is not held in memory:
+  // `*plaintext` is then the staged copy opened read-only, the same bytes on disk already. In an
+  // encrypted store every file is held in memory until `*plaintext` is closed.
+  Result<StagedObject> Stage(const fs::path& source, UniqueFd* plaintext = nullptr) const;
 
   // Like Stage, for bytes that come from elsewhere (an archive member): `producer` is called once
-  // and pushes the bytes, in order, into the sink it is given.
+  // and pushes the bytes, in order, into the sink it is given. `plaintext` as for Stage.
   using Producer = std::function<Status(const std::function<Status(ByteView)>& sink)>;
-  Result<StagedObject> StageFrom(const Producer& producer) const;
+  Result<StagedObject> StageFrom(const Producer& producer, UniqueFd* plaintext = nullptr) const;
 
   // Stage for bytes pushed in pieces by a caller that reads them itself (a received bundle's
   // payload, as libarchive hands it out): Add each block, then Finish for the staged copy,
   // hashed, encrypted in an encrypted store, and fsynced. A Stager dropped before Finish
   // removes its copy.
+  // `plaintext` as for StageFrom.
   class Stager;
-  Result<Stager> BeginStage() const;
+  Result<Stager> BeginStage(UniqueFd* plaintext = nullptr) const;
 
   // Stage without the fsync, for group commit. Thread-safe (one source per call).
-  Result<UnsyncedObject> StageUnsynced(const fs::path& source) const;
+  Result<UnsyncedObject> StageUnsynced(const fs::path& source, UniqueFd* plaintext = nullptr) const;
 
   // Makes a batch of staged copies durable and moves them to their content addresses: one
   // SyncFileSystem for all the copies, rename of each into place (read-only), then one more
@@ -130,10 +141,10 @@ class ObjectStore {
   // (by rename) when the hash matched. kVerificationFailed if the stored bytes no longer match.
   Status CopyOut(const Sha256Digest& digest, std::uint64_t size, const fs::path& dest) const;
 
-  // The object's plaintext in an anonymous memory file (memfd_create), checked as Stream checks
-  // it, then sealed against any change (F_SEAL_WRITE, _GROW, _SHRINK, _SEAL) and rewound: for a
-  // parser that needs a file, without a plaintext copy on disk. It lives in memory (and may reach
-  // swap) until the descriptor is closed; /proc/self/fd/N names it for code that wants a path.
+  // The object's plaintext in an anonymous memory file (memory_file.hpp), checked as Stream
+  // checks it, then sealed against any change and rewound: for a parser that needs a file,
+  // without a plaintext copy on disk. It lives in memory (and may reach swap) until the
+  // descriptor is closed; /proc/self/fd/N names it for code that wants a path.
   // kVerificationFailed as Stream; kIoError if the memory file cannot be made.
   Result<UniqueFd> PlaintextFile(const Sha256Digest& digest, std::uint64_t size) const;
 
@@ -143,7 +154,12 @@ class ObjectStore {
 
  private:
   // Copies `source` into tmp/ (hashing in the same pass), fsyncs the copy if `sync`, closes it.
-  Result<UnsyncedObject> CopyIn(const fs::path& source, bool sync) const;
+  Result<UnsyncedObject> CopyIn(const fs::path& source, bool sync, UniqueFd* plaintext) const;
+  // The memory file a Stage* call fills when the caller asked for `plaintext`, and its end:
+  // sealed into `*plaintext`, or the staged copy opened read-only when it passed the limit.
+  Result<std::optional<MemoryFile>> StartPlaintextCopy(UniqueFd* plaintext) const;
+  Status FinishPlaintextCopy(std::optional<MemoryFile>& copy, const StagedObject& staged,
+                             UniqueFd* plaintext) const;
   // Writes one object's bytes into `file` as they come, hashing the plaintext (and encrypting it
   // in an encrypted store): Add each block, then Finish for the digest.
   class Writer;
