@@ -84,6 +84,10 @@ TEST_F(Encrypt, ConvertedCaseVerifiesListsTheSameItemsAndHoldsNoPlaintext) {
   EXPECT_NE(log.out.find("case.encrypted"), std::string::npos) << log.out;
   ExpectNoPlaintext(case_dir());
   EXPECT_TRUE(fs::is_empty(case_dir() / "tmp"));
+  // No folder of objects/ is left empty by the plaintext objects (its name is a hash prefix).
+  for (const auto& e : fs::directory_iterator(case_dir() / "objects")) {
+    EXPECT_FALSE(fs::is_empty(e.path())) << e.path();
+  }
 }
 
 // The custody records a receive keeps (the sender's ledger and items, which name and describe

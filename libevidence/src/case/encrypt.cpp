@@ -153,6 +153,8 @@ Status RollForward(FileSystem& fsys, const fs::path& dir) {
                                   "\"");
       }
       EVIDENCE_RETURN_IF_ERROR(OverwriteAndRemove(fsys, dir / rel));
+      // An emptied objects/XX folder would still name the first byte of a plaintext SHA-256.
+      if (fs::is_empty((dir / rel).parent_path(), ec)) fs::remove((dir / rel).parent_path(), ec);
     }
   }
   EVIDENCE_RETURN_IF_ERROR(fsys.SyncFileSystem(dir));
