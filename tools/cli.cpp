@@ -152,7 +152,8 @@ void RememberCase(const Case& c) { g_plaintext_case = !c.info().encrypted; }
 void NotePlaintextCase(int exit_code) {
   if (!g_plaintext_case || (exit_code != kExitOk && exit_code != kExitNotVerified)) return;
   std::cerr << "evidence: note: this case is not encrypted at rest (it was made with "
-               "--no-passphrase): anyone who can read its folder can read its evidence\n";
+               "--no-passphrase): anyone who can read its folder can read its evidence; "
+               "`evidence encrypt` encrypts it\n";
 }
 
 Result<Case> OpenCase(const Globals& g) {

@@ -121,5 +121,6 @@ void AddKeyRotateCommand(CLI::App& app, Globals& g, Runner& run);
 void AddKeyPassphraseCommand(CLI::App& app, Globals& g, Runner& run);
 void AddTimestampCommands(CLI::App& app, Globals& g, Runner& run);
 void AddCallsCommands(CLI::App& app, Globals& g, Runner& run);
+void AddEncryptCommand(CLI::App& app, Globals& g, Runner& run);
 
 }  // namespace evidence::cli

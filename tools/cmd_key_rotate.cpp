@@ -94,7 +94,7 @@ void AddKeyPassphraseCommand(CLI::App& app, Globals& g, Runner& run) {
       if (!c->info().key_encrypted) {
         int code = ReportError(Status::InvalidArgument(
             "this case was made with --no-passphrase: its keys have no passphrase to change"));
-        PrintHint("nothing was changed");
+        PrintHint("nothing was changed; `evidence encrypt` gives the case a passphrase");
         return code;
       }
       auto old_pass =

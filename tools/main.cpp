@@ -47,6 +47,7 @@ int Run(int argc, char** argv) {
   AddKeyPassphraseCommand(app, g, run);
   AddTimestampCommands(app, g, run);
   AddCallsCommands(app, g, run);
+  AddEncryptCommand(app, g, run);
 
   try {
     app.parse(argc, argv);

@@ -208,6 +208,16 @@ class Case {
   // command needs to sign.
   static Result<Case> Open(const std::filesystem::path& dir, PassphraseProvider passphrase = {});
 
+  // Converts the plaintext case in `dir` into an encrypted one under `passphrase` (`evidence
+  // encrypt`, docs/case-format.md "Encrypting an existing case"): a new case key, every object,
+  // the ledger's evidence columns and the signing keys sealed, and a case.encrypted entry. Crash
+  // safe: the case is the plaintext one until one rename commits the encrypted one, which every
+  // Open then finishes. The plaintext files are overwritten with zeros and removed.
+  // kInvalidArgument when the case is already encrypted or the passphrase is empty;
+  // kVerificationFailed, naming the first failure, when the case does not verify;
+  // errors of Open and kIoError otherwise, the case left as it was unless the commit was reached.
+  static Status Encrypt(const std::filesystem::path& dir, const std::string& passphrase);
+
   Case(Case&&) noexcept;
   Case& operator=(Case&&) noexcept;
   ~Case();

@@ -16,9 +16,10 @@ namespace evidence {
 
 // The actions of docs/case-format.md. Anything else in a ledger is corruption.
 inline constexpr std::string_view kLedgerActions[] = {
-    "case.created",    "key.added",       "item.ingested",     "item.metadata",    "item.annotated",
-    "item.linked",     "item.accessed",   "incident.recorded", "incident.amended", "export.created",
-    "bundle.verified", "bundle.received", "timestamp.attached"};
+    "case.created",       "key.added",      "item.ingested",   "item.metadata",
+    "item.annotated",     "item.linked",    "item.accessed",   "incident.recorded",
+    "incident.amended",   "export.created", "bundle.verified", "bundle.received",
+    "timestamp.attached", "case.encrypted"};
 
 bool IsLedgerAction(std::string_view action);
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "case_encrypt.hpp"
 #include "case_state.hpp"
 #include "core_dumps.hpp"
 #include "entry_rows.hpp"
@@ -451,6 +452,8 @@ Result<UnlockedKeys> UnlockCaseKey(const fs::path& dir, const CaseInfo& info,
 }  // namespace
 
 Result<Case> Case::Open(const fs::path& dir, PassphraseProvider passphrase) {
+  // A conversion to an encrypted case cut short is finished or taken back first (encrypt.cpp).
+  EVIDENCE_RETURN_IF_ERROR(FinishEncryption(dir));
   EVIDENCE_ASSIGN_OR_RETURN(CaseInfo info, ParseCaseJson(dir));
   std::error_code ec;
   if (!fs::exists(LedgerPath(dir), ec)) {

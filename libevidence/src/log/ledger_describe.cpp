@@ -76,6 +76,10 @@ struct Describe {
     return "checkpoint " + std::to_string(p.checkpoint_size) + " existed at " + p.gen_time +
            " (TSA: " + p.tsa + ", " + p.token + ")";
   }
+  std::string operator()(const payload::CaseEncrypted& p) const {
+    return "case encrypted at rest: " + std::to_string(p.objects) + " objects, " +
+           std::to_string(p.entries) + " entries";
+  }
 };
 
 }  // namespace

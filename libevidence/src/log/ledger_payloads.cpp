@@ -515,6 +515,12 @@ Status Read(const Fields& f, TimestampAttached* p) {
   return f.Text("token_sha256", Rule::kSha256, &p->token_sha256);
 }
 
+Status Read(const Fields& f, CaseEncrypted* p) {
+  EVIDENCE_RETURN_IF_ERROR(f.Begin({"objects", "entries"}));
+  EVIDENCE_RETURN_IF_ERROR(f.Unsigned("objects", &p->objects));
+  return f.Unsigned("entries", &p->entries);
+}
+
 template <std::size_t I = 0>
 Result<Payload> ParseIndex(std::uint64_t seq, std::string_view action, const nlohmann::json& data) {
   if constexpr (I == std::variant_size_v<Payload>) {
@@ -558,6 +564,7 @@ template Result<ExportCreated> ParseAs(std::uint64_t, const nlohmann::json&);
 template Result<BundleVerified> ParseAs(std::uint64_t, const nlohmann::json&);
 template Result<BundleReceived> ParseAs(std::uint64_t, const nlohmann::json&);
 template Result<TimestampAttached> ParseAs(std::uint64_t, const nlohmann::json&);
+template Result<CaseEncrypted> ParseAs(std::uint64_t, const nlohmann::json&);
 
 Result<Payload> Parse(std::uint64_t seq, std::string_view action, const nlohmann::json& data) {
   return ParseIndex(seq, action, data);

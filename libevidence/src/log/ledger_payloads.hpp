@@ -188,10 +188,19 @@ struct TimestampAttached {
   std::string token_sha256;
 };
 
+// A plaintext case converted to an encrypted one (`evidence encrypt`): what was re-written under
+// the case key.
+struct CaseEncrypted {
+  static constexpr std::string_view kAction = "case.encrypted";
+  std::uint64_t objects = 0;  // objects re-written encrypted
+  std::uint64_t entries = 0;  // ledger entries before this one, copied with sealed columns
+};
+
 // One alternative per entry of kLedgerActions, in the same order.
-using Payload = std::variant<CaseCreated, KeyAdded, ItemIngested, ItemMetadata, ItemAnnotated,
-                             ItemLinked, ItemAccessed, IncidentRecorded, IncidentAmended,
-                             ExportCreated, BundleVerified, BundleReceived, TimestampAttached>;
+using Payload =
+    std::variant<CaseCreated, KeyAdded, ItemIngested, ItemMetadata, ItemAnnotated, ItemLinked,
+                 ItemAccessed, IncidentRecorded, IncidentAmended, ExportCreated, BundleVerified,
+                 BundleReceived, TimestampAttached, CaseEncrypted>;
 
 // Parses `data` of entry `seq` whose action is `action`. kCorruption naming the entry and the field
 // (or the unknown action).

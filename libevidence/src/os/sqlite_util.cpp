@@ -130,6 +130,10 @@ Statement& Statement::BindNull(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;
 }
+Statement& Statement::BindColumn(int index, const Statement& row, int col) {
+  sqlite3_bind_value(stmt_, index, sqlite3_column_value(row.stmt_, col));
+  return *this;
+}
 Statement& Statement::BindOptional(int index, const std::optional<std::string>& text) {
   return text ? Bind(index, std::string_view(*text)) : BindNull(index);
 }

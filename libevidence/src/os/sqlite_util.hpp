@@ -43,6 +43,9 @@ class Statement {
   Statement& BindBlob(int index, ByteView blob);
   Statement& BindNull(int index);
   Statement& BindOptional(int index, const std::optional<std::string>& text);
+  // Binds column `col` of `row`'s current row with its type and bytes as they are, for copying
+  // rows between databases without reading them as one type.
+  Statement& BindColumn(int index, const Statement& row, int col);
 
   // Advances: true when a row is ready, false when done. Errors come back as a Status.
   Result<bool> Step();
