@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks the evidence CLI against `openssl dgst -sha256`, `bsdtar` and `sha256sum` over the
-# same files and prints one Markdown table with the goals from the issues (PASS/MISS). Every row
-# is measured side by side in the same run; the figure is the median of 3 runs (1 with --quick).
+# same files and prints one Markdown table with the goals from the issues (PASS/MISS), then a
+# second table that sets each ingest and the export on an encrypted case beside the same command
+# on a plaintext case (issue 17). Every row is measured side by side in the same run; the figure
+# is the median of 3 runs (1 with --quick).
 #
 # usage: tests/bench/run.sh BUILD_DIR [--quick]
 #
@@ -49,9 +51,10 @@ trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 avail_kib=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
-# The corpora, three ingested copies and three plain copies of each (see measure_ingest and
-# measure_copy, both keep theirs until the section ends), the bundle and a margin.
-need_kib=$(((big_bytes * 8 + small_files * small_max * 4) / 1024 + (256 << 10)))
+# The corpora, three plaintext and three encrypted ingested copies and three plain copies of each
+# (see measure_ingest and measure_copy, all keep theirs until the section ends), two bundles and a
+# margin.
+need_kib=$(((big_bytes * 13 + small_files * small_max * 7) / 1024 + (256 << 10)))
 [ "$avail_kib" -ge "$need_kib" ] ||
   die "$work needs about $((need_kib >> 20)) GiB free, has $((avail_kib >> 20)) GiB"
 
@@ -74,13 +77,39 @@ measure() {
     die "measured command failed (see above)"
 }
 
+# Encrypted cases (issue 17) are opened with this passphrase, given to the commands on them only.
+bench_passphrase="bench passphrase, not a secret"
+# evidence_in CASE: sets ev_cmd to the command line that runs evidence on CASE, with the
+# passphrase when CASE is one of the encrypted ones (their folder names end in -enc).
+evidence_in() {
+  case "$1" in
+    *-enc) ev_cmd=(env "EVIDENCE_PASSPHRASE=$bench_passphrase" "$evidence" -C "$1") ;;
+    *) ev_cmd=("$evidence" -C "$1") ;;
+  esac
+}
+
 # Number of items the case records.
 count_items() {
-  "$evidence" -C "$1" --json list | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
+  evidence_in "$1"
+  # A plaintext case's note after every command would only clutter the progress.
+  "${ev_cmd[@]}" --json list 2> >(grep -v '^evidence: note: this case is not encrypted' >&2) |
+    python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
+}
+
+# init_case CASE: a fresh case, encrypted when its name ends in -enc.
+init_case() {
+  evidence_in "$1"
+  case "$1" in
+    *-enc) quietly "${ev_cmd[@]}" -q init ;;
+    *) quietly "${ev_cmd[@]}" -q init --no-passphrase ;;
+  esac
 }
 
 # Ingests CORPUS into a fresh case CASE and appends the measurement to RESULT_NAME. A run that
 # passes LIMIT seconds is stopped, and the benchmark fails: ingest runs whole, never projected.
+# A CASE whose name ends in -enc is made with a passphrase (encrypted at rest), any other with
+# --no-passphrase. Both are sampled for the peak RSS after the unlock (measure.py --sample-rss),
+# so that the sampling costs the two sides alike.
 measure_ingest() {
   local name="$1" corpus="$2" case_dir="$3" total="$4" limit="$5"
   # The previous run's case is moved aside, not deleted: ext4 skips inodes freed in the last
@@ -90,8 +119,9 @@ measure_ingest() {
     mkdir -p "$work/old-cases"
     mv "$case_dir" "$(mktemp -d "$work/old-cases/case-XXXXXX")/case"
   fi
-  quietly "$evidence" -C "$case_dir" -q init --no-passphrase
-  measure "$name" --limit "$limit" -- "$evidence" -C "$case_dir" -q add -r "$corpus"
+  init_case "$case_dir"
+  evidence_in "$case_dir"
+  measure "$name" --limit "$limit" --sample-rss -- "${ev_cmd[@]}" -q add -r "$corpus"
   local stopped finished
   stopped=$(tail -n 1 "$work/results/$name" | awk '{ print $3 }')
   [ "$stopped" -eq 0 ] || die "evidence add took longer than $limit s"
@@ -118,6 +148,17 @@ measure_copy() {
     sh "$corpus" "$dest"
   mkdir -p "$work/old-cases"
   mv "$dest" "$(mktemp -d "$work/old-cases/copy-XXXXXX")/copy"
+}
+
+# The cost of opening a case alone, appended to unlock.plain and unlock.enc: `list` on an empty
+# plaintext case and on an empty encrypted one. The difference is the unlock (one scrypt
+# derivation, docs/key-file.md), a fixed cost per command that the encrypted rows subtract.
+measure_unlock() {
+  [ -d "$work/empty-enc" ] || { init_case "$work/empty-plain" && init_case "$work/empty-enc"; }
+  evidence_in "$work/empty-plain"
+  measure unlock.plain --sample-rss -- "${ev_cmd[@]}" -q list
+  evidence_in "$work/empty-enc"
+  measure unlock.enc --sample-rss -- "${ev_cmd[@]}" -q list
 }
 
 # Column N (1-based) of RESULT_NAME: its median, and its maximum.
@@ -168,10 +209,12 @@ find "$work/small" -type f -exec cat {} + >/dev/null
 for run in $(seq "$runs"); do
   progress "ingest $big_label: run $run of $runs"
   measure_ingest ingest_big "$work/big" "$work/case-big" "$big_files" "$big_limit"
+  measure_ingest ingest_big.enc "$work/big" "$work/case-big-enc" "$big_files" "$big_limit"
+  measure_unlock
   measure_openssl ingest_big.openssl "$work/big"
   measure_copy ingest_big.copy "$work/big"
 done
-find "$work/case-big" -type f -exec cat {} + >/dev/null
+find "$work/case-big" "$work/case-big-enc" -type f -exec cat {} + >/dev/null
 for run in $(seq "$runs"); do
   progress "verify: run $run of $runs"
   measure verify_big -- "$evidence" -C "$work/case-big" -q verify
@@ -185,8 +228,10 @@ done
 # and openssl hashes the same payload files.
 for run in $(seq "$runs"); do
   progress "export $big_label: run $run of $runs"
-  rm -f "$work/bundle.tar" "$work/bsdtar.tar"
-  measure export_tar -- "$evidence" -C "$work/case-big" -q export --out "$work/bundle.tar"
+  rm -f "$work/bundle.tar" "$work/bundle-enc.tar" "$work/bsdtar.tar"
+  measure export_tar --sample-rss -- "$evidence" -C "$work/case-big" -q export --out "$work/bundle.tar"
+  evidence_in "$work/case-big-enc"
+  measure export_tar.enc --sample-rss -- "${ev_cmd[@]}" -q export --out "$work/bundle-enc.tar"
   measure export_tar.bsdtar --cwd "$work/big" -- bsdtar -cf "$work/bsdtar.tar" .
   rm -f "$work/bsdtar.tar"
   # The like-for-like reference: bsdtar, then an fsync of its output, as export does.
@@ -207,16 +252,19 @@ for run in $(seq "$runs"); do
   measure verify_bundle.openssl --cwd "$bag_dir" -- \
     find data -type f -exec openssl dgst -sha256 {} +
 done
-rm -rf "$work/bag" "$work/bundle.tar" "$work/case-big" "$work/old-cases"
+rm -rf "$work/bag" "$work/bundle.tar" "$work/bundle-enc.tar" "$work/case-big" "$work/case-big-enc" \
+  "$work/old-cases"
 
 # ---- ingest of many small files ----
 for run in $(seq "$runs"); do
   progress "ingest $small_files small files: run $run of $runs"
   measure_ingest ingest_small "$work/small" "$work/case-small" "$small_files" "$small_limit"
+  measure_ingest ingest_small.enc "$work/small" "$work/case-small-enc" "$small_files" "$small_limit"
+  measure_unlock
   measure_openssl ingest_small.openssl "$work/small"
   measure_copy ingest_small.copy "$work/small"
 done
-rm -rf "$work/case-small" "$work/old-cases"
+rm -rf "$work/case-small" "$work/case-small-enc" "$work/old-cases"
 
 # ---- report ----
 fsync_at_end=$(fsync_ms)
@@ -320,6 +368,56 @@ echo "Each run in seconds (evidence / other):" \
   "/ sha256sum -c $(samples verify_bundle.sha256sum)." \
   "Small corpus: $(awk -v b="$small_bytes" 'BEGIN { printf "%.0f MiB", b / 1048576 }');" \
   "bundle: $(awk -v b="$bundle_bytes" 'BEGIN { printf "%.0f MiB", b / 1048576 }')."
+
+# Encryption at rest (issue 17): each command on an encrypted case beside the same command on a
+# plaintext case, measured in the same runs. The unlock (the scrypt derivation, ~128 MiB) is a
+# fixed cost per command; the goal is about the work, so its time is subtracted and its memory
+# left out of the RSS that is judged (docs/performance.md, "Encryption at rest: how it is judged").
+unlock_plain=$(median unlock.plain 1)
+unlock_enc=$(median unlock.enc 1)
+positive_difference() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; print (d > 0) ? d : 0 }'; }
+unlock=$(positive_difference "$unlock_enc" "$unlock_plain")
+unlock_cpu=$(positive_difference "$(median unlock.enc 5)" "$(median unlock.plain 5)")
+echo
+echo "### Encryption at rest: encrypted case against plaintext case (issue 17)"
+echo
+echo "| benchmark | plaintext case | encrypted case | encrypted, unlock subtracted | ratio | ratio as measured |" \
+  "CPU time plaintext / encrypted, unlock subtracted (ratio) |" \
+  "peak RSS plaintext / encrypted / encrypted after the unlock | goal | result |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
+echo "| the unlock alone: \`list\` of an empty case |" \
+  "$(fmt "$unlock_plain" '%.2f s') | $(fmt "$unlock_enc" '%.2f s') | | |" \
+  "$(ratio "$unlock_enc" "$unlock_plain") |" \
+  "$(fmt "$(median unlock.plain 5)" '%.2f s') / $(fmt "$(median unlock.enc 5)" '%.2f s') as measured |" \
+  "$(mib "$(maximum unlock.plain 2)") / $(mib "$(maximum unlock.enc 2)") / $(mib "$(maximum unlock.enc 4)") |" \
+  "(subtracted: $(fmt "$unlock" '%.2f s')) | |"
+enc_rss_all=-1
+enc_row() {
+  local label="$1" name="$2" p e net rss_after cpu_p cpu_net
+  p=$(median "$name" 1)
+  e=$(median "$name.enc" 1)
+  net=$(awk -v e="$e" -v u="$unlock" 'BEGIN { print e - u }')
+  cpu_p=$(median "$name" 5)
+  cpu_net=$(awk -v e="$(median "$name.enc" 5)" -v u="$unlock_cpu" 'BEGIN { print e - u }')
+  rss_after=$(maximum "$name.enc" 4)
+  [ "$rss_after" -gt "$enc_rss_all" ] && enc_rss_all=$rss_after
+  echo "| $label | $(fmt "$p" '%.2f s') | $(fmt "$e" '%.2f s') | $(fmt "$net" '%.2f s') |" \
+    "$(ratio "$net" "$p") | $(ratio "$e" "$p") |" \
+    "$(fmt "$cpu_p" '%.2f s') / $(fmt "$cpu_net" '%.2f s') ($(ratio "$cpu_net" "$cpu_p")) |" \
+    "$(mib "$(maximum "$name" 2)") / $(mib "$(maximum "$name.enc" 2)") / $(mib "$rss_after") |" \
+    "<= 1.10x plaintext | $(verdict "$net" "<=" "$(awk -v p="$p" 'BEGIN { print 1.1 * p }')") |"
+}
+enc_row "ingest $big_label in $big_files files (\`add -r\`)" ingest_big
+enc_row "ingest $(grouped "$small_files") files of 4-64 KiB (\`add -r\`)" ingest_small
+enc_row "export the $big_label case to .tar (\`export\`)" export_tar
+echo "| peak RSS after the unlock, every encrypted run above | | | | | | | $(mib "$enc_rss_all") |" \
+  "< 128 MiB | $([ "$enc_rss_all" -ge 0 ] && verdict "$enc_rss_all" "<" $((128 << 10)) || echo "n/a") |"
+echo
+echo "Each run in seconds (plaintext / encrypted):" \
+  "ingest $(samples ingest_big) / $(samples ingest_big.enc);" \
+  "small files $(samples ingest_small) / $(samples ingest_small.enc);" \
+  "export $(samples export_tar) / $(samples export_tar.enc);" \
+  "the unlock alone $(samples unlock.plain) / $(samples unlock.enc)."
 rm -rf "$work"
 progress "done in $((SECONDS - start_seconds)) s"
 

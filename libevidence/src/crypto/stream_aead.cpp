@@ -67,6 +67,7 @@ Result<ossl::CipherCtxPtr> ObjectCipher(const SecretKey& content_key, const Salt
 // Sealed chunks are gathered into about 1 MiB before they go to the sink: a file written 64 KiB
 // at a time costs sixteen times the system calls.
 constexpr std::size_t kChunksPerWrite = 16;
+constexpr std::size_t kWriteBytes = kChunksPerWrite * (kChunkSize + kTagSize);
 
 struct StreamEncryptor::Impl {
   ossl::CipherCtxPtr ctx;
@@ -75,7 +76,9 @@ struct StreamEncryptor::Impl {
   std::uint64_t counter = 0;
   Bytes plain = Bytes(kChunkSize);
   std::size_t have = 0;
-  Bytes out = Bytes(kChunksPerWrite * (kChunkSize + kTagSize));
+  // Grown as chunks arrive, up to kWriteBytes: most evidence files are far smaller than 1 MiB, and
+  // an ingest of 20,000 of them would otherwise allocate and zero-fill 20 GiB it never uses.
+  Bytes out;
   std::size_t out_have = 0;
   bool done = false;
 
@@ -91,7 +94,10 @@ struct StreamEncryptor::Impl {
   // Seals `n` bytes at `src` as the next chunk.
   Status Seal(const std::uint8_t* src, std::size_t n, bool last) {
     if (counter >= kMaxChunks) return Status::InvalidArgument("stream encrypt: object too large");
-    if (out_have + n + kTagSize > out.size()) EVIDENCE_RETURN_IF_ERROR(Flush());
+    if (out_have + n + kTagSize > kWriteBytes) EVIDENCE_RETURN_IF_ERROR(Flush());
+    if (out_have + n + kTagSize > out.size()) {
+      out.resize(std::min(kWriteBytes, std::max(2 * out.size(), out_have + n + kTagSize)));
+    }
     std::uint8_t* dst = out.data() + out_have;
     Nonce nonce = ChunkNonce(prefix.data(), counter, last);
     int len = 0;
