@@ -2,12 +2,14 @@
 // that read it with an uncaught nlohmann::json::type_error (exit 134). Now the entry is named,
 // `verify` and the commands that read it exit 1, and nothing dies from a signal.
 #include <fcntl.h>
+#include <pty.h>
 #include <signal.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <memory>
 
@@ -87,8 +89,13 @@ TEST_F(TypeChangedLedgerField, WhatNullIsReportedNotACrash) {
 
 // A core dump of `evidence` could hold the decrypted key and the passphrase. The process is
 // started with core dumps allowed (soft limit raised to the hard one) in a folder where the kernel
-// would write one, stopped while it waits to read its passphrase from a FIFO, and killed with
-// SIGABRT: no core may be written.
+// would write one, on a pseudo-terminal of its own. Once it has printed its passphrase prompt it is
+// inside main and blocked reading the terminal; it is then killed with SIGABRT: no core may be
+// written.
+//
+// Regression: the test used to block the process on a FIFO given as --passphrase-file. Since the
+// passphrase file is opened without blocking and refused unless it is a regular file, the process
+// could exit on its own before the signal arrived, and the test failed at random.
 TEST(CoreDumps, EvidenceProcessNeverDumpsCore) {
   struct rlimit lim;
   ASSERT_EQ(getrlimit(RLIMIT_CORE, &lim), 0);
@@ -100,27 +107,34 @@ TEST(CoreDumps, EvidenceProcessNeverDumpsCore) {
                  << "); the kernel's own dump is what this test observes";
   }
   TempDir dir;
-  const fs::path fifo = dir.path() / "passphrase";
-  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
+  int master = -1;
+  pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+  ASSERT_GE(pid, 0) << "forkpty: " << std::strerror(errno);
   if (pid == 0) {
     struct rlimit allow = {lim.rlim_max, lim.rlim_max};
     setrlimit(RLIMIT_CORE, &allow);
     if (chdir(dir.path().c_str()) != 0) _exit(125);
-    execl(EVIDENCE_BIN, "evidence", "--passphrase-file", fifo.c_str(), "-C",
-          (dir.path() / "case").c_str(), "init", "--name", "n", "--owner", "o", nullptr);
+    unsetenv("EVIDENCE_PASSPHRASE");
+    execl(EVIDENCE_BIN, "evidence", "-C", (dir.path() / "case").c_str(), "init", "--name", "n",
+          "--owner", "o", nullptr);
     _exit(127);
   }
-  // Opening the FIFO for writing returns once the child has opened it to read the passphrase:
-  // main has run by then, and the child now blocks in read().
-  int w = open(fifo.c_str(), O_WRONLY);
-  ASSERT_GE(w, 0);
+  // Read the terminal until the prompt appears; read() fails with EIO if the child is gone.
+  std::string seen;
+  while (seen.find("assphrase") == std::string::npos) {
+    char buf[256];
+    ssize_t n = read(master, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    seen.append(buf, static_cast<std::size_t>(n));
+  }
+  EXPECT_NE(seen.find("assphrase"), std::string::npos)
+      << "no prompt; the terminal showed: " << seen;
   ASSERT_EQ(kill(pid, SIGABRT), 0);
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  close(w);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "status " << status;
+  close(master);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "status " << status << "; the terminal showed: " << seen;
   EXPECT_EQ(WTERMSIG(status), SIGABRT);
   EXPECT_FALSE(WCOREDUMP(status)) << "the kernel wrote a core dump of evidence";
   for (const auto& e : fs::directory_iterator(dir.path())) {
