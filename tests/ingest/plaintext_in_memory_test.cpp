@@ -104,5 +104,66 @@ TEST(PlaintextInMemory, NothingButStagedCopiesAppearsInTmpWhileFilesAreDescribed
   EXPECT_TRUE(found);
 }
 
+// A file larger than the plaintext an encrypted case may hold in memory (a long video on a small
+// computer) is still stored whole and verifies, but only its type is read: metadata read from a
+// cut file could be wrong without saying so, and a chat cut short would be recorded as the whole
+// conversation. The item says why in its warnings. Before the limit such a file held its whole
+// plaintext in memory, and a large enough one could exhaust it.
+TEST(PlaintextInMemory, PastTheLimitAnEncryptedCaseStoresTheFileWholeAndReadsOnlyItsType) {
+  testing::TempDir tmp;
+  CaseOptions o;
+  o.name = "small computer";
+  o.passphrase = "a passphrase for the case";
+  o.scrypt = ScryptParams{std::uint64_t{1} << 10, 8, 1};
+  auto c = Case::Create(tmp.path() / "case", o);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  fs::path in = tmp.path() / "input";
+  fs::create_directories(in);
+  testing::WriteJpegWithExif(in / "photo.jpg");
+  std::string chat;
+  for (int i = 0; i < 400; ++i) {
+    chat += "[20.06.19, 16:00:" + std::to_string(10 + i % 50) + "] Loris: message " +
+            std::to_string(i) + "\r\n";
+  }
+  testing::WriteFile(in / "WhatsApp Chat - Loris.txt", chat);
+  testing::WriteFile(in / "small.txt", "fits in memory\n");
+  const std::uint64_t limit = 1024;
+  ASSERT_GT(fs::file_size(in / "photo.jpg"), limit);
+  ASSERT_GT(chat.size(), limit);
+  c->LimitPlaintextInMemory(limit);
+
+  std::vector<IngestOutcome> seen;
+  Status s = c->IngestFiles({in / "photo.jpg", in / "small.txt"}, IngestOptions{},
+                            [&](const IngestOutcome& r) { seen.push_back(r); });
+  ASSERT_TRUE(s.ok()) << s.message();
+  auto single = c->Ingest(in / "WhatsApp Chat - Loris.txt", IngestOptions{});
+  ASSERT_TRUE(single.ok()) << single.status().message();
+  ASSERT_EQ(seen.size(), 2u);
+
+  auto items = c->Items();
+  ASSERT_TRUE(items.ok()) << items.status().message();
+  ASSERT_EQ(items->size(), 3u);
+  const Item& photo = (*items)[0];
+  const Item& small = (*items)[1];
+  const Item& chat_item = (*items)[2];
+  EXPECT_EQ(photo.kind, "photo");
+  EXPECT_EQ(photo.media_type, "image/jpeg");
+  EXPECT_FALSE(photo.captured) << "read from a cut file";
+  EXPECT_TRUE(photo.metadata.empty()) << photo.metadata.dump();
+  ASSERT_EQ(photo.warnings.size(), 1u);
+  EXPECT_NE(photo.warnings[0].find("metadata not read"), std::string::npos) << photo.warnings[0];
+  EXPECT_NE(photo.warnings[0].find("1.0 KiB"), std::string::npos) << photo.warnings[0];
+  EXPECT_EQ(seen[0].warnings, photo.warnings) << "the command shows it too";
+  EXPECT_TRUE(small.warnings.empty());
+  EXPECT_EQ(single->messages, 0u) << "a cut chat must not be recorded as the conversation";
+  ASSERT_EQ(chat_item.warnings.size(), 1u);
+  EXPECT_NE(chat_item.warnings[0].find("not read as messages"), std::string::npos);
+  EXPECT_EQ(photo.size, fs::file_size(in / "photo.jpg"));
+
+  auto report = c->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_TRUE(report->ok()) << "the objects are whole";
+}
+
 }  // namespace
 }  // namespace evidence

@@ -19,6 +19,7 @@
 #include "evidence/bytes.hpp"
 #include "evidence/hash.hpp"
 #include "file_system.hpp"
+#include "memory_file.hpp"
 #include "status_macros.hpp"
 #include "stream_aead.hpp"
 #include "testing.hpp"
@@ -582,6 +583,70 @@ TEST_F(EncryptedObjectStoreTest, OverTheMemoryLimitOnlyAPlaintextStoreFallsBackT
   EXPECT_EQ(DescriptorTarget(sealed_fd.get()).rfind("/memfd:evidence-plaintext", 0), 0u);
   EXPECT_EQ(ReadDescriptor(sealed_fd.get()), content);
   encrypted_.Discard(*sealed);
+}
+
+// An encrypted store has no plaintext copy on disk to fall back on, so past its limit it hands out
+// the head only, says so, and still hashes, encrypts and stores the whole file.
+TEST_F(EncryptedObjectStoreTest, PastItsPlaintextLimitAnEncryptedStoreHandsOutOnlyTheHead) {
+  EXPECT_GE(encrypted_.plaintext_limit(), 64u << 20) << "set from the memory available";
+  EXPECT_EQ(store_.plaintext_limit(), 16u << 20);
+  encrypted_.LimitPlaintextInMemory(100000);
+  std::string content = Content(300000, 'h');
+  fs::path source = tmp_ / "source-large";
+  WriteFile(source, content);
+  UniqueFd head_fd;
+  auto large = encrypted_.Stage(source, &head_fd);
+  ASSERT_TRUE(large.ok()) << large.status().message();
+  EXPECT_TRUE(large->plaintext_is_head);
+  EXPECT_EQ(large->size, content.size());
+  EXPECT_EQ(large->sha256, Sha256::Of(content));
+  EXPECT_EQ(ReadDescriptor(head_fd.get()), content.substr(0, 100000));
+  EXPECT_LT(::write(head_fd.get(), "x", 1), 0) << "the memory file must be sealed";
+  ASSERT_TRUE(encrypted_.Commit(*large).ok());
+  std::string back;
+  ASSERT_TRUE(GetEncrypted(*large, &back).ok());
+  EXPECT_EQ(back, content);
+
+  // Exactly at the limit the whole file is handed out.
+  std::string fits = Content(100000, 'f');
+  WriteFile(source, fits);
+  UniqueFd whole_fd;
+  auto whole = encrypted_.Stage(source, &whole_fd);
+  ASSERT_TRUE(whole.ok()) << whole.status().message();
+  EXPECT_FALSE(whole->plaintext_is_head);
+  EXPECT_EQ(ReadDescriptor(whole_fd.get()), fits);
+  encrypted_.Discard(*whole);
+}
+
+// Wherever the limit falls in the blocks appended, a memory file that keeps its head holds exactly
+// the first bytes, and no more memory than the head.
+TEST(MemoryFileTest, KeepingTheHeadCutsTheFileWhereverTheLimitFalls) {
+  std::string bytes(1000, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>('a' + i % 26);
+  struct Case {
+    std::vector<std::size_t> blocks;
+  };
+  for (const Case& c : {Case{{1000}}, Case{{100, 900}}, Case{{300, 300, 400}}, Case{{400, 600}},
+                        Case{{500, 500}}}) {
+    auto file = MemoryFile::Create(/*limit=*/400, /*keep_head=*/300);
+    ASSERT_TRUE(file.ok());
+    std::size_t at = 0;
+    for (std::size_t n : c.blocks) {
+      ASSERT_TRUE(file->Append(AsBytes(std::string_view(bytes).substr(at, n))).ok());
+      at += n;
+    }
+    EXPECT_TRUE(file->truncated());
+    auto fd = file->Seal();
+    ASSERT_TRUE(fd.ok() && *fd);
+    EXPECT_EQ(ReadDescriptor(fd->get()), bytes.substr(0, 300)) << c.blocks.size();
+  }
+  auto fits = MemoryFile::Create(/*limit=*/1000, /*keep_head=*/300);
+  ASSERT_TRUE(fits.ok());
+  ASSERT_TRUE(fits->Append(AsBytes(bytes)).ok());
+  EXPECT_FALSE(fits->truncated());
+  auto fd = fits->Seal();
+  ASSERT_TRUE(fd.ok());
+  EXPECT_EQ(ReadDescriptor(fd->get()), bytes);
 }
 
 TEST_F(EncryptedObjectStoreTest, FailedStageGivesNoPlaintext) {

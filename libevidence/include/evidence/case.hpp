@@ -231,6 +231,14 @@ class Case {
   // its entries, so no crash can leave entries that no checkpoint covers.
   Result<IngestOutcome> Ingest(const std::filesystem::path& file, const IngestOptions& options);
 
+  // The largest file whose whole plaintext an encrypted case holds in memory while it is
+  // ingested, for the metadata extractors and the message parsers (nothing is written to disk in
+  // clear). Past it the file is still stored whole and verifies, but only its type is read, and
+  // the item carries a warning saying so. Set when the case opens from the memory the system has
+  // available (docs/architecture.md, "Plaintext for the parsers"); a caller that knows better may
+  // change it. No effect on a plaintext case, whose parsers can read the staged copy instead.
+  void LimitPlaintextInMemory(std::uint64_t bytes);
+
   // Ingests `files` as Ingest does each, in that order, using every core: files are staged and
   // hashed in parallel, then recorded in batches (one group fsync and one transaction per batch of
   // up to 256 files or 0.5 s). Exhibit ids follow the order of `files`, never thread timing.

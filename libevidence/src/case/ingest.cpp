@@ -128,7 +128,7 @@ Status ExportRecorder::StoreMedia(const Attachment& member, MediaReader& reader)
   c.staged = &child;
   std::string base = member.name.substr(member.name.find_last_of('/') + 1);
   c.raw_name = base.empty() ? "attachment" : base;
-  c.desc = describer_.Describe(plaintext.get(), c.raw_name);
+  c.desc = DescribeStaged(s_, describer_, plaintext, child, c.raw_name);
   c.parent = parent_.exhibit;
   c.incident = parent_.incident;
   c.extra_entry_data = {{"member", member.name}};
@@ -254,6 +254,17 @@ Status RecordMetadata(CaseState& s, const std::string& exhibit, const Sha256Dige
   return s.AppendEntry("item.metadata", meta, exhibit, std::nullopt).status();
 }
 
+Description DescribeStaged(CaseState& s, Describer& describer, const UniqueFd& plaintext,
+                           const StagedObject& staged, std::string_view raw_name) {
+  Description desc = describer.Describe(plaintext.get(), raw_name);
+  if (!staged.plaintext_is_head) return desc;
+  Description head;
+  head.kind = desc.kind;
+  head.media_type = desc.media_type;
+  head.warnings.push_back(HeadOnlyWarning(staged.size, s.objects.plaintext_limit()));
+  return head;
+}
+
 Result<IngestOutcome> IngestOneFile(CaseState& s, const fs::path& file,
                                     const IngestOptions& options,
                                     const std::optional<std::string>& incident,
@@ -279,12 +290,14 @@ Result<IngestOutcome> IngestOneFile(CaseState& s, const fs::path& file,
     return out;
   }
 
-  Description desc = describer.Describe(plaintext.get(), raw_name);
+  Description desc = DescribeStaged(s, describer, plaintext, staged, raw_name);
   if (options.kind) desc.kind = *options.kind;
   out.kind = desc.kind;
   EVIDENCE_ASSIGN_OR_RETURN(fs::path plaintext_path, PlaintextPath(plaintext));
-  // A message export is parsed only if its format is recognised; --kind cannot make one.
-  auto format = DetectExportFormat(plaintext_path, raw_name);
+  // A message export is parsed only if its format is recognised; --kind cannot make one. A head
+  // is never parsed: a chat cut short would be recorded as the whole conversation.
+  Result<ExportFormat> format = Status::Unsupported("only the head of the file was read");
+  if (!staged.plaintext_is_head) format = DetectExportFormat(plaintext_path, raw_name);
   EVIDENCE_RETURN_IF_ERROR(objects.Commit(staged));
 
   Status recorded = [&]() -> Status {
@@ -313,6 +326,8 @@ Result<IngestOutcome> IngestOneFile(CaseState& s, const fs::path& file,
       ExportRecorder recorder(s, objects, describer, rec, out);
       EVIDENCE_ASSIGN_OR_RETURN(messages_summary,
                                 recorder.Record(*format, plaintext_path, options, desc));
+    } else if (staged.plaintext_is_head) {
+      // HeadOnlyWarning already says it was not read as messages.
     } else if (auto w = UnrecognisedExportWarning(format.status(), desc, raw_name)) {
       desc.warnings.push_back(std::move(*w));
     }
@@ -326,6 +341,10 @@ Result<IngestOutcome> IngestOneFile(CaseState& s, const fs::path& file,
   }();
   if (!recorded.ok()) return recorded.WithContext(file.string());
   return out;
+}
+
+void Case::LimitPlaintextInMemory(std::uint64_t bytes) {
+  if (s_->objects.encrypted()) s_->objects.LimitPlaintextInMemory(bytes);
 }
 
 Result<IngestOutcome> Case::Ingest(const fs::path& file, const IngestOptions& options) {

@@ -155,13 +155,20 @@ Prepared BatchIngest::PrepareFile(std::size_t i) {
     p.status = plaintext_path.status();
     return p;
   }
+  Describer& describer = *describers_[ThreadPool::CurrentWorker()];
+  if (p.object.staged.plaintext_is_head) {
+    // Never read as messages: a chat cut short would be recorded as the whole conversation.
+    p.desc = DescribeStaged(s_, describer, plaintext, p.object.staged, p.raw_name);
+    if (options_.kind) p.desc.kind = *options_.kind;
+    return p;
+  }
   // A message export is parsed only if its format is recognised; --kind cannot make one.
   auto format = DetectExportFormat(*plaintext_path, p.raw_name);
   if (format.ok()) {
     p.is_export = true;
     return p;
   }
-  p.desc = describers_[ThreadPool::CurrentWorker()]->Describe(plaintext.get(), p.raw_name);
+  p.desc = describer.Describe(plaintext.get(), p.raw_name);
   if (auto w = UnrecognisedExportWarning(format.status(), p.desc, p.raw_name)) {
     p.desc.warnings.push_back(std::move(*w));
   }

@@ -31,6 +31,13 @@ struct ItemRecord {
 // names a file on disk. kIoError when /proc is not there to give one.
 Result<fs::path> PlaintextPath(const UniqueFd& plaintext);
 
+// Describes a staged file from the plaintext the store handed out with it. When that plaintext is
+// only the file's head (an encrypted case, a file larger than the store's plaintext_limit()), only
+// the type is kept: metadata read from a cut file would be wrong or missing without saying so
+// (an MP4's index may come last), and the item carries HeadOnlyWarning instead.
+Description DescribeStaged(CaseState& s, Describer& describer, const UniqueFd& plaintext,
+                           const StagedObject& staged, std::string_view raw_name);
+
 // Appends the item.ingested entry and inserts the items row, inside the caller's transaction
 // (CaseState::Writer() first). CaseDoesNotVerify when the exhibit id was ingested before (a
 // deleted items row must not hand its number out again).

@@ -3,6 +3,8 @@
 #include <array>
 #include <cctype>
 
+#include "evidence/human_size.hpp"
+
 namespace evidence {
 
 namespace {
@@ -47,6 +49,13 @@ std::optional<std::string> UnrecognisedExportWarning(const Status& refused, cons
   if (!candidate) return std::nullopt;
   return "not read as messages: " + refused.message() + " (formats tried: " + TriedExportFormats() +
          ")";
+}
+
+std::string HeadOnlyWarning(std::uint64_t size, std::uint64_t limit) {
+  return "metadata not read and not read as messages: at " + HumanSize(size) +
+         " the file is larger than the " + HumanSize(limit) +
+         " an encrypted case may hold in memory on this computer (its type comes from its first "
+         "bytes; the file itself is stored whole and verifies)";
 }
 
 }  // namespace evidence

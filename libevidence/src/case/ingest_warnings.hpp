@@ -4,6 +4,7 @@
 // item.metadata entry ("warnings"); list, show, the report and --json show them from there.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,5 +27,10 @@ std::vector<std::string> ExportReadingWarnings(const Result<ExportSummary>& summ
 // photos, documents and everything else, which were never meant to be read as messages.
 std::optional<std::string> UnrecognisedExportWarning(const Status& refused, const Description& desc,
                                                      std::string_view raw_name);
+
+// For a file whose plaintext was too large to hold in memory in an encrypted case
+// (StagedObject::plaintext_is_head): says that its metadata was not read and that it was not read
+// as messages, and why. `size` is the file's, `limit` the store's plaintext_limit().
+std::string HeadOnlyWarning(std::uint64_t size, std::uint64_t limit);
 
 }  // namespace evidence

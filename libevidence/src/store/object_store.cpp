@@ -11,7 +11,9 @@
 #include <new>
 #include <optional>
 #include <random>
+#include <thread>
 
+#include "available_memory.hpp"
 #include "memory_file.hpp"
 #include "status_macros.hpp"
 #include "stream_aead.hpp"
@@ -29,8 +31,24 @@ constexpr size_t kBlockSize = 1 << 20;
 // and chats, so that most ingests take the path of an encrypted case; small enough that a video
 // does not pay for a copy it does not need (the copy added about a third to the ingest of a
 // 200 MiB file, docs/performance.md). An encrypted store has no copy on disk to fall back on, so
-// it holds every file's plaintext in memory (docs/architecture.md, "Plaintext for the parsers").
+// it holds a file's whole plaintext in memory up to a limit set by the memory available, and past
+// that limit the first 16 MiB only: enough for the file's type (docs/architecture.md, "Plaintext
+// for the parsers").
 constexpr std::uint64_t kPlaintextInMemoryLimit = 16u << 20;
+constexpr std::uint64_t kPlaintextHead = kPlaintextInMemoryLimit;
+constexpr std::uint64_t kMinimumPlaintextLimit = 64u << 20;
+// Where the available memory cannot be read.
+constexpr std::uint64_t kDefaultPlaintextLimit = 1u << 30;
+
+// The encrypted store's limit: the available memory shared between every file that may be held
+// at once (one per ingest worker, plus an export and one of its media members), so that staging
+// never pushes the system into swapping plaintext out, or into killing us.
+std::uint64_t EncryptedPlaintextLimit() {
+  std::optional<std::uint64_t> available = AvailableMemory();
+  if (!available) return kDefaultPlaintextLimit;
+  std::uint64_t at_once = std::max(1u, std::thread::hardware_concurrency()) + 2;
+  return std::max(kMinimumPlaintextLimit, *available / at_once);
+}
 
 // Reading a source the user named: failures are about their input, not our environment.
 Status SourceStatus(int err, const fs::path& path, std::string_view what) {
@@ -82,7 +100,10 @@ std::string RelativePathOfName(const std::string& hex) {
 }  // namespace
 
 ObjectStore::ObjectStore(fs::path case_dir, FileSystem& fs, const CaseKey* key)
-    : case_dir_(std::move(case_dir)), fs_(fs), key_(key) {}
+    : case_dir_(std::move(case_dir)),
+      fs_(fs),
+      key_(key),
+      plaintext_limit_(key != nullptr ? EncryptedPlaintextLimit() : kPlaintextInMemoryLimit) {}
 
 fs::path ObjectStore::PathFor(const Sha256Digest& digest) const {
   return case_dir_ / RelativePathFor(digest);
@@ -160,14 +181,17 @@ Result<UnsyncedObject> ObjectStore::StageUnsynced(const fs::path& source,
 
 Result<std::optional<MemoryFile>> ObjectStore::StartPlaintextCopy(UniqueFd* plaintext) const {
   if (plaintext == nullptr) return std::optional<MemoryFile>();
+  // A plaintext store drops a copy past its limit (the staged copy is the same bytes); an
+  // encrypted one has nothing to fall back on and keeps the head.
   EVIDENCE_ASSIGN_OR_RETURN(
-      MemoryFile copy, MemoryFile::Create(key_ != nullptr ? UINT64_MAX : kPlaintextInMemoryLimit));
+      MemoryFile copy, MemoryFile::Create(plaintext_limit_, key_ != nullptr ? kPlaintextHead : 0));
   return std::optional<MemoryFile>(std::move(copy));
 }
 
-Status ObjectStore::FinishPlaintextCopy(std::optional<MemoryFile>& copy, const StagedObject& staged,
+Status ObjectStore::FinishPlaintextCopy(std::optional<MemoryFile>& copy, StagedObject& staged,
                                         UniqueFd* plaintext) const {
   if (!copy) return Status::Ok();
+  staged.plaintext_is_head = copy->truncated();
   EVIDENCE_ASSIGN_OR_RETURN(*plaintext, copy->Seal());
   if (*plaintext) return Status::Ok();
   // Over the limit, in a plaintext store only: the staged copy holds the same bytes.

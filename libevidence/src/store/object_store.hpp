@@ -31,6 +31,10 @@ struct StagedObject {
   fs::path temp_path;
   Sha256Digest sha256{};
   std::uint64_t size = 0;
+  // The plaintext handed out for the parsers holds only the object's first bytes: an encrypted
+  // store staged a file larger than the plaintext it may hold in memory (plaintext_limit()).
+  // The object itself is whole; only what is read from it now is not.
+  bool plaintext_is_head = false;
 };
 
 // A staged copy, written and closed, whose sync is still to come: CommitBatch syncs it together
@@ -52,6 +56,13 @@ class ObjectStore {
 
   bool encrypted() const { return key_ != nullptr; }
 
+  // The largest file whose whole plaintext an encrypted store holds in memory for the parsers.
+  // Set when the store is made from the memory the system has available, shared between the
+  // files that may be staged at once (one per core, plus an export and one of its members), and
+  // never below 64 MiB. LimitPlaintextInMemory changes it (tests use a small one).
+  std::uint64_t plaintext_limit() const { return plaintext_limit_; }
+  void LimitPlaintextInMemory(std::uint64_t bytes) { plaintext_limit_ = bytes; }
+
   // Copies `source` into tmp/, hashing every byte in the same pass (one read of the source, flat
   // memory) and, in an encrypted store, encrypting it in that pass too, and fsyncs the copy. Errors
   // reading the source are kInvalidArgument/kNotFound (bad input); errors writing are kIoError
@@ -62,7 +73,9 @@ class ObjectStore {
   // of the SHA-256 recorded; it is sealed against change and rewound, and no plaintext reaches
   // the disk on the way. In a plaintext store a file over 16 MiB is not held in memory:
   // `*plaintext` is then the staged copy opened read-only, the same bytes on disk already. In an
-  // encrypted store every file is held in memory until `*plaintext` is closed.
+  // encrypted store a file is held in memory until `*plaintext` is closed, up to
+  // plaintext_limit(); past it `*plaintext` holds only the file's first 16 MiB and the staged
+  // object says so (`plaintext_is_head`).
   Result<StagedObject> Stage(const fs::path& source, UniqueFd* plaintext = nullptr) const;
 
   // Like Stage, for bytes that come from elsewhere (an archive member): `producer` is called once
@@ -158,7 +171,7 @@ class ObjectStore {
   // The memory file a Stage* call fills when the caller asked for `plaintext`, and its end:
   // sealed into `*plaintext`, or the staged copy opened read-only when it passed the limit.
   Result<std::optional<MemoryFile>> StartPlaintextCopy(UniqueFd* plaintext) const;
-  Status FinishPlaintextCopy(std::optional<MemoryFile>& copy, const StagedObject& staged,
+  Status FinishPlaintextCopy(std::optional<MemoryFile>& copy, StagedObject& staged,
                              UniqueFd* plaintext) const;
   // Writes one object's bytes into `file` as they come, hashing the plaintext (and encrypting it
   // in an encrypted store): Add each block, then Finish for the digest.
@@ -182,6 +195,7 @@ class ObjectStore {
   fs::path case_dir_;
   FileSystem& fs_;
   const CaseKey* key_;
+  std::uint64_t plaintext_limit_;
 };
 
 class ObjectStore::Stager {
