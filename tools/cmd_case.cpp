@@ -386,7 +386,10 @@ void AddMessagesCommand(CLI::App& app, Globals& g, Runner& run) {
         const Message& m = sm.message;
         std::cout << PrintableText(sm.item) << "#" << m.index << "  "
                   << PrintableText(m.time.value_or("(no time)")) << "  "
-                  << (m.system ? "(system)" : PrintableText(m.sender)) << ": ";
+                  << (m.system           ? "(system)"
+                      : m.sender.empty() ? "(no sender named)"
+                                         : PrintableText(m.sender))
+                  << ": ";
         // A call has no text of its own (a voicemail's transcript follows its type).
         if (m.call) std::cout << "[" << PrintableText(m.call->type) << " call] ";
         std::cout << PrintableText(m.text);

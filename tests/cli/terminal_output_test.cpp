@@ -89,6 +89,19 @@ TEST_F(TerminalOutput, TerminalEscapesInChatTextAreShownInert) {
   Inert({"report", "--format", "html"});
 }
 
+// Regression: an e-mail without a From line was listed as "  : Hey!", a line that reads as if the
+// text had been cut from its sender. The report said "(no sender named)"; `messages` now says so
+// too.
+TEST_F(TerminalOutput, RegressionMessageWithoutSenderWasListedWithAnEmptyName) {
+  fs::path file = WriteInput("note.eml",
+                             "Subject: hi\nDate: Mon, 2 Mar 2026 10:00:00 +0000\n"
+                             "Message-ID: <a@example.org>\n\nHey!\n");
+  Inert({"add", file.string()});
+  auto r = Inert({"messages"});
+  EXPECT_NE(r.out.find("  (no sender named): Hey!"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("  : Hey!"), std::string::npos) << r.out;
+}
+
 TEST_F(TerminalOutput, TerminalEscapesInFileNamesAreShownInert) {
   const std::string name = "evil\x1b[31m\nEX-0009  document  fake.txt";
   fs::path file = WriteInput(name, "some evidence");
