@@ -77,6 +77,8 @@ class AppProcess {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
+  void Signal(int sig) { kill(pid_, sig); }
+
   const std::string& first_line() const { return first_line_; }
   int port() const { return port_; }
   const std::string& token() const { return token_; }

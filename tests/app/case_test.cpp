@@ -156,5 +156,21 @@ TEST_F(AppCase, QuickExitLocksTheCase) {
   EXPECT_NE(next->body.find("Unlock your case"), std::string::npos) << next->body;
 }
 
+TEST_F(AppCase, CtrlCStopsTheAppAndExitsZero) {
+  ASSERT_EQ(Ev({"init", "--name", "C"}, {{"EVIDENCE_PASSPHRASE", kPass}}).exit_code, 0);
+  Start();
+  const std::string cookie = Login();
+  ASSERT_EQ(Post("/unlock", cookie, {{"passphrase", kPass}}, Csrf(cookie))->status, 303);
+  app().Signal(SIGINT);
+  EXPECT_EQ(app().Wait(), 0);
+  EXPECT_EQ(Ev({"verify"}, {{"EVIDENCE_PASSPHRASE", kPass}}).exit_code, 0);
+}
+
+TEST_F(AppCase, IdleMinutesBelowOneIsAUsageError) {
+  auto r = Ev({"app", "--no-open", "--idle-minutes", "0"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--idle-minutes"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace evidence::testing

@@ -47,6 +47,7 @@ struct Server::Impl {
   Session session;
   AppState state;
   std::atomic<bool> quit_requested{false};
+  std::atomic<bool> stop_requested{false};
   std::mutex idle_mu;
   std::condition_variable idle_cv;
   bool stopping = false;
@@ -101,11 +102,14 @@ void Server::Impl::Handle(const httplib::Request& req, httplib::Response& res) {
   route->handle(req, res, state);
 }
 
+// Also repeats a Stop() that came before httplib began listening (a Ctrl-C at once), which
+// httplib alone would ignore.
 void Server::Impl::IdleWatch() {
   std::unique_lock<std::mutex> lock(idle_mu);
   while (!stopping) {
     idle_cv.wait_for(lock, kIdleTick);
     if (stopping) break;
+    if (stop_requested) http.stop();
     std::lock_guard<std::mutex> session_lock(mu);
     session.LockIfIdle();
   }
@@ -180,6 +184,9 @@ bool Server::Serve() {
   return impl_->quit_requested;
 }
 
-void Server::Stop() { impl_->http.stop(); }
+void Server::Stop() {
+  impl_->stop_requested = true;
+  impl_->http.stop();
+}
 
 }  // namespace evidence::app
