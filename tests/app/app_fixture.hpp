@@ -21,15 +21,17 @@ namespace evidence::testing {
 // One running app. Its stdout's first line gives the port and the one-time token.
 class AppProcess {
  public:
-  AppProcess(const fs::path& case_dir, std::vector<std::string> extra_args = {}) {
-    std::vector<std::string> args = {EVIDENCE_BIN, "-C", case_dir.string(), "app", "--no-open",
-                                     "--port",     "0"};
-    args.insert(args.end(), extra_args.begin(), extra_args.end());
+  // `open`: without --no-open, so that the app starts a browser (a test puts a fake one on PATH
+  // through `env`).
+  AppProcess(const fs::path& case_dir, bool open = false,
+             const std::map<std::string, std::string>& env = {}) {
+    std::vector<std::string> args = {EVIDENCE_BIN, "-C", case_dir.string(), "app", "--port", "0"};
+    if (!open) args.push_back("--no-open");
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     std::vector<std::string> env_strings;
-    for (const auto& [k, v] : CliEnvironment()) env_strings.push_back(k + "=" + v);
+    for (const auto& [k, v] : CliEnvironment(env)) env_strings.push_back(k + "=" + v);
     std::vector<char*> envp;
     for (auto& e : env_strings) envp.push_back(e.data());
     envp.push_back(nullptr);
@@ -103,8 +105,8 @@ class AppProcess {
 // A CliTest whose case is served by a running app; Login() exchanges the token for the cookie.
 class AppTest : public CliTest {
  protected:
-  void Start(std::vector<std::string> extra_args = {}) {
-    app_.emplace(case_dir(), std::move(extra_args));
+  void Start(bool open = false, const std::map<std::string, std::string>& env = {}) {
+    app_.emplace(case_dir(), open, env);
     ASSERT_GT(app_->port(), 0) << "first line: " << app_->first_line();
     ASSERT_EQ(app_->token().size(), 64u) << app_->first_line();
   }
