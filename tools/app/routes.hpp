@@ -24,7 +24,9 @@ struct AppState {
 };
 
 enum class Access {
-  kPublic,   // holds nothing of the case: the assets and the neutral quick-exit page
+  // Holds nothing of the case: the assets and the neutral quick-exit page. Its handler runs
+  // without the session lock and must not touch AppState.
+  kPublic,
   kSession,  // needs the session cookie; a POST also the CSRF token and a same Origin
 };
 

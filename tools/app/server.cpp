@@ -32,7 +32,8 @@ struct Server::Impl {
     http.stop();
   }
 
-  // Every request goes through here, under one mutex: the guard's checks in order, then the route.
+  // Every request goes through here: the guard's checks in order, then the route, under one
+  // mutex for everything that touches the session or the case.
   void Handle(const httplib::Request& req, httplib::Response& res);
   // The token exchange of GET /?token=...; true when it answered.
   bool Redeem(const httplib::Request& req, httplib::Response& res);
@@ -83,12 +84,15 @@ bool Server::Impl::PostAllowed(const httplib::Request& req) const {
 }
 
 void Server::Impl::Handle(const httplib::Request& req, httplib::Response& res) {
-  std::lock_guard<std::mutex> lock(mu);
   if (!HostAllowed(req.get_header_value("Host"), port)) {
     return SendPage(res, RefusedPage(421), nullptr);
   }
-  if (Redeem(req, res)) return;
   const Route* route = FindRoute(req.method, req.path);
+  // Public routes touch nothing of the session, so they do not wait for the lock: the quick
+  // exit's neutral page appears at once even while a long check holds the case.
+  if (route != nullptr && route->access == Access::kPublic) return route->handle(req, res, state);
+  std::lock_guard<std::mutex> lock(mu);
+  if (Redeem(req, res)) return;
   if (route == nullptr) {
     return SendPage(res, HasSession(req) ? NotFoundPage() : ForbiddenPage(), nullptr);
   }
