@@ -39,8 +39,14 @@
     var words = p.trim().split(/\s+/).filter(function (w) { return w.length > 0; }).length;
     var kinds = 0;
     [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9\s]/].forEach(function (r) { if (r.test(p)) kinds++; });
+    if (/password|passwort|qwerty|123456|letmein|iloveyou|welcome|admin/i.test(p)) {
+      return 'Easy to guess: it contains one of the most common passwords. Use other words.';
+    }
     if (p.length < 10) {
       return 'Too short: a computer could guess this quickly. Use several words.';
+    }
+    if (words === 1 && p.length < 16) {
+      return 'Weak: one word, even with numbers or symbols, is guessed quickly. Use several words.';
     }
     if (words >= 4 && p.length >= 20) {
       return 'Strong: several words are hard to guess and easy to remember.';
