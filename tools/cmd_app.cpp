@@ -3,7 +3,9 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "app/browser.hpp"
