@@ -133,6 +133,8 @@ Result<std::unique_ptr<Server>> Server::Bind(ServerOptions options) {
   for (const auto& [name, value] : SecurityHeaders()) headers.emplace(name, value);
   p->http.set_default_headers(std::move(headers));
   p->http.set_payload_max_length(p->options.max_body);
+  // Stopping waits for the worker threads, and a worker waits out an idle keep-alive connection:
+  // a short one keeps "Lock and quit" and Ctrl-C prompt.
   p->http.set_keep_alive_timeout(1);
   auto handler = [p](const httplib::Request& req, httplib::Response& res) { p->Handle(req, res); };
   p->http.Get(".*", handler);
