@@ -122,5 +122,6 @@ void AddKeyPassphraseCommand(CLI::App& app, Globals& g, Runner& run);
 void AddTimestampCommands(CLI::App& app, Globals& g, Runner& run);
 void AddCallsCommands(CLI::App& app, Globals& g, Runner& run);
 void AddEncryptCommand(CLI::App& app, Globals& g, Runner& run);
+void AddAppCommand(CLI::App& app, Globals& g, Runner& run);
 
 }  // namespace evidence::cli

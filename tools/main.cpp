@@ -48,6 +48,7 @@ int Run(int argc, char** argv) {
   AddTimestampCommands(app, g, run);
   AddCallsCommands(app, g, run);
   AddEncryptCommand(app, g, run);
+  AddAppCommand(app, g, run);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,49 @@
+// The app's routing table: every path it answers, who may ask (anyone, or the session), and the
+// handler. A new page is one more row (docs/app.md "Adding a page").
+#pragma once
+
+#include <httplib.h>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "render.hpp"
+#include "session.hpp"
+
+namespace evidence::app {
+
+// What a handler works with. The server serialises requests, so handlers use it freely.
+struct AppState {
+  Session& session;
+  std::filesystem::path case_dir;
+  // Ends the app once the current response is sent ("Lock and quit").
+  std::function<void()> quit;
+};
+
+enum class Access {
+  // Holds nothing of the case: the assets and the neutral quick-exit page. Its handler runs
+  // without the session lock and must not touch AppState.
+  kPublic,
+  kSession,  // needs the session cookie; a POST also the CSRF token and a same Origin
+};
+
+struct Route {
+  std::string method;  // "GET" or "POST"; GET never changes anything
+  std::string path;    // exact, or a prefix when it ends with '/'
+  Access access;
+  std::function<void(const httplib::Request&, httplib::Response&, AppState&)> handle;
+};
+
+const std::vector<Route>& AppRoutes();
+// The route for `method` and `path`, or nullptr.
+const Route* FindRoute(std::string_view method, std::string_view path);
+
+// Sends `page` as HTML; `state` gives the layout its CSRF token (nullptr for a public page).
+void SendPage(httplib::Response& res, const Page& page, const AppState* state);
+// 303 See Other to `to`: after a POST, so that reloading does not repeat it.
+void SeeOther(httplib::Response& res, const std::string& to);
+
+}  // namespace evidence::app
