@@ -77,10 +77,8 @@ std::uint64_t Flag(int argc, char** argv, const std::string& name, std::uint64_t
 std::vector<std::string> AddItems(const fs::path& dir, evidence::sql::Database& db,
                                   evidence::LedgerWriter& writer, const std::string& actor,
                                   std::uint64_t count) {
-  auto insert = db.Prepare(
-      "INSERT INTO items(exhibit, number, sha256, size, name, kind, media_type, captured, "
-      "ingested, note, parent, entry_seq, metadata) "
-      "VALUES (?, ?, ?, ?, ?, 'document', 'text/plain', NULL, ?, NULL, NULL, ?, '{}')");
+  // The library's own statement: `items` is a view over the stored table (ledger_views.hpp).
+  auto insert = db.Prepare(evidence::kInsertItem);
   if (!insert.ok()) Fail("prepare", insert.status());
   std::vector<std::string> exhibits;
   for (std::uint64_t i = 0; i < count; ++i) {
@@ -106,8 +104,14 @@ std::vector<std::string> AddItems(const fs::path& dir, evidence::sql::Database& 
         .Bind(3, sha)
         .Bind(4, static_cast<std::int64_t>(content.size()))
         .BindBlob(5, evidence::AsBytes(name))
-        .Bind(6, e.time)
-        .Bind(7, static_cast<std::int64_t>(*seq));
+        .Bind(6, std::string_view("document"))
+        .Bind(7, std::string_view("text/plain"))
+        .BindNull(8)
+        .Bind(9, e.time)
+        .BindNull(10)
+        .BindNull(11)
+        .Bind(12, static_cast<std::int64_t>(*seq))
+        .Bind(13, std::string_view("{}"));
     if (auto st = insert->Run(); !st.ok()) Fail("insert item", st);
     exhibits.push_back(exhibit);
   }
