@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <functional>
@@ -35,6 +36,17 @@ inline Result<Case> OpenForSweep(const fs::path& dir, const SweepPassphrase& pas
   if (!passphrase) return Case::Open(dir);
   const std::string p = *passphrase;
   return Case::Open(dir, [p]() -> Result<std::string> { return p; });
+}
+
+// Where a sweep keeps its cases: /dev/shm when it is a folder we can write to. The fault injector
+// stands for the disk (what a crash keeps is its bookkeeping, not what the kernel flushed), so a
+// real disk adds nothing but time: a sweep copies, converts and removes a case a thousand times,
+// and on a shared disk each run mostly waited for fsync, discards and metadata writes.
+inline fs::path SweepScratchBase() {
+  const fs::path shm = "/dev/shm";
+  std::error_code ec;
+  if (fs::is_directory(shm, ec) && ::access(shm.c_str(), W_OK | X_OK) == 0) return shm;
+  return fs::temp_directory_path();
 }
 
 struct SweepStats {

@@ -1,5 +1,6 @@
 // Fault sweeps over the commands that write into a case: add (a photo; a WhatsApp zip export with
-// media children), incident add, export and receive. See sweep.hpp and docs/reliability.md.
+// media children), incident add, export, receive and encrypt. See sweep.hpp and
+// docs/reliability.md.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -62,6 +63,7 @@ class FaultSweep : public ::testing::Test {
   void SweepWhatsAppZipWithMedia();
   void SweepReceive();
   void SweepExport();
+  void MakeEncryptTemplate(const std::function<void(Case&)>& then);
 
   void Expect(const SweepStats& s) {
     EXPECT_GT(s.tried, 0u);
@@ -69,7 +71,7 @@ class FaultSweep : public ::testing::Test {
     EXPECT_GT(s.errors_reported, 0u);
   }
 
-  TempDir tmp_;
+  TempDir tmp_{SweepScratchBase()};
   std::optional<std::string> passphrase_;  // set: the template case is encrypted
 };
 
@@ -337,6 +339,255 @@ TEST_F(FaultSweep, TimestampAttach) {
                      EXPECT_EQ(c.Items()->size(), 1u);
                    }};
   Expect(Sweep(template_dir(), work(), cmd));
+}
+
+// `evidence encrypt` (Case::Encrypt): the conversion commits with one rename, so after a fault at
+// any operation, and the restart that opens the case again, the case is either the plaintext one
+// (opens without a passphrase, verifies, holds what it held) or the encrypted one (opens with the
+// passphrase, verifies, holds the same plus its case.encrypted entry, and no plaintext object, no
+// evidence in clear, no tmp/encrypt.* folder is left). A harness of its own: Encrypt opens the
+// case itself, and which passphrase the case opens with is what the sweep checks.
+constexpr const char* kEncryptPassphrase = "sweep passphrase";
+// Strings that are in the evidence and nowhere else: none may be on disk once encrypted.
+constexpr const char* kNoteText = "Quokkaline: he waited outside the school again";
+constexpr const char* kIncidentText = "Xylophone parcel left on the doorstep";
+
+class EncryptSweeper {
+ public:
+  explicit EncryptSweeper(fs::path template_dir) : template_dir_(std::move(template_dir)) {}
+
+  // What the conversion must carry over.
+  struct Content {
+    std::vector<std::string> items;    // exhibit, name, size, parent, note of each
+    std::vector<std::string> entries;  // canonical bytes of each ledger entry
+    std::size_t messages = 0;
+    std::size_t incidents = 0;
+  };
+
+  static ScryptParams Cheap() {
+    ScryptParams p;
+    p.n = 1 << 10;  // the sweep opens the encrypted case hundreds of times
+    return p;
+  }
+
+  // What the template holds, read before it is closed.
+  void ReadTemplate(Case& c) { Read(c, &before_); }
+  // Once the template is closed.
+  void ListTemplateObjects() { plaintext_objects_ = FilesOf(template_dir_ / "objects"); }
+
+  bool RunEncryptOnce(const fs::path& dir, const FaultPlan& plan, std::uint64_t* operations,
+                      bool* reported_error);
+
+ private:
+  static void Read(Case& c, Content* out) {
+    auto items = c.Items();
+    ASSERT_TRUE(items.ok()) << items.status().ToString();
+    for (const Item& it : *items) {
+      out->items.push_back(it.exhibit + " " + it.name + " " + std::to_string(it.size) + " " +
+                           it.parent.value_or("-") + " " + it.note);
+    }
+    auto log = c.Log(LogFilter{});
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    for (const LedgerEntry& e : *log) {
+      auto bytes = e.Encode();
+      ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+      out->entries.push_back(*bytes);
+    }
+    auto msgs = c.Messages(MessageFilter{});
+    ASSERT_TRUE(msgs.ok()) << msgs.status().ToString();
+    out->messages = msgs->size();
+    auto incidents = c.Incidents();
+    ASSERT_TRUE(incidents.ok()) << incidents.status().ToString();
+    out->incidents = incidents->size();
+  }
+
+  // Every regular file below `dir`, relative to it.
+  static std::set<std::string> FilesOf(const fs::path& dir) {
+    std::set<std::string> out;
+    for (const auto& e : fs::recursive_directory_iterator(dir)) {
+      if (e.is_regular_file()) out.insert(e.path().lexically_relative(dir).generic_string());
+    }
+    return out;
+  }
+
+  // The state of `dir` after a restart: plaintext or encrypted, whole; `encrypted` says which.
+  // Adds a gtest failure naming `where` otherwise.
+  void ExpectWholeCase(const fs::path& dir, const std::string& where, bool* encrypted) {
+    SCOPED_TRACE(where);
+    std::string without;
+    {
+      auto plain = Case::Open(dir);
+      if (plain.ok() && !plain->info().encrypted) {
+        *encrypted = false;
+        ExpectContent(*plain, false);
+        return;
+      }
+      without = plain.ok() ? "opens as encrypted" : plain.status().ToString();
+    }
+    *encrypted = true;
+    auto c = OpenForSweep(dir, std::string(kEncryptPassphrase));
+    ASSERT_TRUE(c.ok()) << "the case opens neither without the passphrase (" << without
+                        << ") nor with it: " << c.status().ToString();
+    ASSERT_TRUE(c->info().encrypted) << "it opens with the passphrase only, yet says plaintext";
+    ExpectContent(*c, true);
+  }
+
+  void ExpectContent(Case& c, bool encrypted) {
+    const std::string failures = VerifyFailures(c);
+    ASSERT_EQ(failures, "") << "verify of the " << (encrypted ? "encrypted" : "plaintext")
+                            << " case:\n"
+                            << failures;
+    Content now;
+    Read(c, &now);
+    EXPECT_EQ(now.items, before_.items);
+    EXPECT_EQ(now.messages, before_.messages);
+    EXPECT_EQ(now.incidents, before_.incidents);
+    std::error_code ec;
+    for (const char* left : {"encrypt.staging", "encrypt.ready"}) {
+      EXPECT_FALSE(fs::exists(c.dir() / "tmp" / left, ec)) << "tmp/" << left << " is left";
+    }
+    const std::set<std::string> objects = FilesOf(c.dir() / "objects");
+    if (!encrypted) {
+      EXPECT_EQ(now.entries, before_.entries);
+      EXPECT_EQ(objects, plaintext_objects_);
+      return;
+    }
+    ASSERT_EQ(now.entries.size(), before_.entries.size() + 1);
+    EXPECT_TRUE(std::equal(before_.entries.begin(), before_.entries.end(), now.entries.begin()));
+    EXPECT_NE(now.entries.back().find("\"action\":\"case.encrypted\""), std::string::npos)
+        << now.entries.back();
+    for (const std::string& o : plaintext_objects_) {
+      EXPECT_EQ(objects.count(o), 0u) << "plaintext object objects/" << o << " is left";
+    }
+    for (const std::string& f : FilesOf(c.dir())) {
+      const std::string bytes = ReadFile(c.dir() / f);
+      for (const char* text : {kNoteText, kIncidentText}) {
+        EXPECT_EQ(bytes.find(text), std::string::npos) << f << " holds \"" << text << "\"";
+      }
+    }
+  }
+
+  fs::path template_dir_;
+  Content before_;
+  std::set<std::string> plaintext_objects_;  // relative to objects/
+};
+
+// One conversion with `plan` on a fresh copy of the template, the restart, and the retry if the
+// case is still plaintext. Returns whether all held; `*reported_error` whether Encrypt said so.
+bool EncryptSweeper::RunEncryptOnce(const fs::path& dir, const FaultPlan& plan,
+                                    std::uint64_t* operations, bool* reported_error) {
+  CopyCase(template_dir_, dir);
+  Status st;
+  std::string what;
+  {
+    FaultInjector inj(plan);
+    st = Case::Encrypt(dir, kEncryptPassphrase, Cheap());
+    what = inj.injected_operation();
+    if (operations) *operations = inj.operations();
+    if (plan.mode == FaultMode::kCrash) inj.DropUnsyncedData();
+  }
+  *reported_error = !st.ok();
+  const std::string where = std::string("encrypt: fault ") + FaultModeName(plan.mode) + " (" +
+                            std::strerror(plan.error) + ") at operation " +
+                            std::to_string(plan.at) + " [" + what +
+                            "], command said: " + st.ToString();
+  bool encrypted = false;
+  ExpectWholeCase(dir, where + " (after the restart)", &encrypted);
+  if (::testing::Test::HasFailure()) return false;
+  if (st.ok() && !encrypted) {
+    ADD_FAILURE() << where << "\nEncrypt said ok, but the case is still plaintext";
+    return false;
+  }
+  if (!encrypted) {
+    Status again = Case::Encrypt(dir, kEncryptPassphrase, Cheap());
+    if (!again.ok()) {
+      ADD_FAILURE() << where << "\nthe retry failed: " << again.ToString();
+      return false;
+    }
+    ExpectWholeCase(dir, where + " (after the retry)", &encrypted);
+    if (!encrypted) ADD_FAILURE() << where << "\nthe retry said ok, but the case is plaintext";
+  }
+  return !::testing::Test::HasFailure();
+}
+
+// A plaintext case holding a photo, a WhatsApp zip with a photo, a text file with a note, an
+// incident and an item received with its custody record: every stage of the conversion (keys,
+// objects, ledger columns, messages, custody) has work to do. `then` runs on it last.
+void FaultSweep::MakeEncryptTemplate(const std::function<void(Case&)>& then) {
+  fs::path photo = Input("photo.jpg");
+  WriteJpegWithExif(photo);
+  fs::path note = Input("note.txt");
+  WriteFile(note, std::string(kNoteText) + "\n");
+  fs::path zip = Input("WhatsApp Chat - Loris.zip");
+  WriteZip(
+      zip,
+      {{"00000001-PHOTO-2019-06-20-16-00-15.jpg", RandomBytes(20000, 1)},
+       {"_chat.txt",
+        "[20.06.19, 16:00:10] Loris: Let me show you:\r\n"
+        "[20.06.19, 16:00:15] Loris: <attached: 00000001-PHOTO-2019-06-20-16-00-15.jpg>\r\n"}});
+  fs::path bundle = tmp_ / "sender.zip";
+  {
+    auto sender = Case::Create(tmp_ / "sender", Options("Sender"));
+    ASSERT_TRUE(sender.ok()) << sender.status().ToString();
+    fs::path wav = Input("voicemail.wav");
+    WriteWav(wav, 0.1);
+    ASSERT_TRUE(IngestAndSeal(*sender, wav).ok());
+    ExportOptions o;
+    o.out = bundle;
+    ASSERT_TRUE(sender->Export(o).ok());
+  }
+  MakeTemplate([&](Case& c) {
+    // First: received items keep their exhibit numbers.
+    auto received = c.Receive(bundle, "from the sender", VerifyBundleOptions{});
+    ASSERT_TRUE(received.ok()) << received.status().ToString();
+    ASSERT_TRUE(IngestAndSeal(c, photo).ok());
+    ASSERT_TRUE(IngestAndSeal(c, zip).ok());
+    IngestOptions with_note;
+    with_note.note = kNoteText;
+    auto r = c.Ingest(note, with_note);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    IncidentInput in;
+    in.at = "2026-03-14T18:20:00+00:00";
+    in.behaviours = {"gift"};
+    in.what = kIncidentText;
+    in.items = {"EX-0001"};
+    ASSERT_TRUE(c.RecordIncident(in).ok());
+    ASSERT_TRUE(c.Seal().ok());
+    then(c);
+  });
+}
+
+TEST_F(FaultSweep, Encrypt) {
+  EncryptSweeper sweeper(template_dir());
+  MakeEncryptTemplate([&](Case& c) { sweeper.ReadTemplate(c); });
+  ASSERT_FALSE(HasFatalFailure());
+  sweeper.ListTemplateObjects();
+  ASSERT_TRUE(fs::is_directory(template_dir() / "custody" / "1"));
+  SweepStats stats;
+  bool error = false;
+  if (!sweeper.RunEncryptOnce(work() / "clean", FaultPlan{}, &stats.operations, &error)) return;
+  ASSERT_FALSE(error);
+  ASSERT_GT(stats.operations, 0u);
+  const FaultPlan kinds[] = {
+      {0, FaultMode::kOnce, EIO}, {0, FaultMode::kFromThenOn, ENOSPC}, {0, FaultMode::kCrash, EIO}};
+  for (FaultPlan plan : kinds) {
+    for (std::uint64_t n = 1; n <= stats.operations; ++n) {
+      plan.at = n;
+      const fs::path dir =
+          work() / ("run-" + std::to_string(static_cast<int>(plan.mode)) + "-" + std::to_string(n));
+      stats.tried++;
+      const bool ok = sweeper.RunEncryptOnce(dir, plan, nullptr, &error);
+      if (error) stats.errors_reported++;
+      if (ok) stats.recovered++;
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+      if (!ok) break;  // one detailed failure per mode is enough to act on
+    }
+  }
+  std::cout << "[faults] encrypt: " << stats.operations << " operations in a clean run; "
+            << stats.tried << " injected faults tried (" << stats.errors_reported
+            << " reported as errors), " << stats.recovered << " recovered\n";
+  Expect(stats);
 }
 
 // Regressions found by the sweeps above.

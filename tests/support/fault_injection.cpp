@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <stdexcept>
 
 namespace evidence::testing {
@@ -16,25 +18,33 @@ namespace {
 
 FaultInjector* g_active = nullptr;  // the injector the VFS shim reports to
 
+// The injector stands for the disk: what a crash keeps is decided by its bookkeeping
+// (DropUnsyncedData), never by what the kernel flushed, so a sync is counted, can fail, and is
+// noted, but does not reach the real disk, where it would only cost time.
+constexpr bool kRealSync = false;
+
 fs::path Norm(const fs::path& p) { return p.lexically_normal(); }
 
 // ---------------------------------------------------------------------------------------------
 // The FileSystem seam.
 
+// A file being written: a new one (its unsynced tail is cut on a crash) or, `overwrite`, an
+// existing one rewritten from its start (its pre-image comes back on a crash until it is synced).
 class FaultFile : public WritableFile {
  public:
-  FaultFile(FaultInjector& inj, std::unique_ptr<WritableFile> base, fs::path path)
-      : inj_(inj), base_(std::move(base)), path_(std::move(path)) {}
+  FaultFile(FaultInjector& inj, std::unique_ptr<WritableFile> base, fs::path path,
+            bool overwrite = false)
+      : inj_(inj), base_(std::move(base)), path_(std::move(path)), overwrite_(overwrite) {}
   Status Append(ByteView data) override {
     if (int err = inj_.Check("append " + path_.string())) return ErrnoStatus(err, path_, "write");
     Status s = base_->Append(data);
-    if (s.ok()) inj_.NoteAppend(path_, data.size());
+    if (s.ok() && !overwrite_) inj_.NoteAppend(path_, data.size());
     return s;
   }
   Status Sync() override {
     if (int err = inj_.Check("fsync " + path_.string())) return ErrnoStatus(err, path_, "fsync");
-    Status s = base_->Sync();
-    if (s.ok()) inj_.NoteSync(path_);
+    Status s = kRealSync ? base_->Sync() : Status::Ok();
+    if (s.ok()) overwrite_ ? inj_.NoteOverwriteSync(path_) : inj_.NoteSync(path_);
     return s;
   }
   Status Close() override {
@@ -49,6 +59,7 @@ class FaultFile : public WritableFile {
   FaultInjector& inj_;
   std::unique_ptr<WritableFile> base_;
   fs::path path_;
+  bool overwrite_;
 };
 
 class FaultFileSystem : public FileSystem {
@@ -72,7 +83,7 @@ class FaultFileSystem : public FileSystem {
     if (int err = inj_.Check("fsync folder " + dir.string())) {
       return ErrnoStatus(err, dir, "fsync folder");
     }
-    Status s = base_.SyncDir(dir);
+    Status s = kRealSync ? base_.SyncDir(dir) : Status::Ok();
     if (s.ok()) inj_.NoteSyncDir(dir);
     return s;
   }
@@ -80,9 +91,18 @@ class FaultFileSystem : public FileSystem {
     if (int err = inj_.Check("syncfs " + path.string())) {
       return ErrnoStatus(err, path, "sync the file system of");
     }
-    Status s = base_.SyncFileSystem(path);
+    Status s = kRealSync ? base_.SyncFileSystem(path) : Status::Ok();
     if (s.ok()) inj_.NoteSyncFileSystem();
     return s;
+  }
+  Result<std::unique_ptr<WritableFile>> OpenForOverwrite(const fs::path& path) override {
+    if (int err = inj_.Check("open to overwrite " + path.string())) {
+      return ErrnoStatus(err, path, "open");
+    }
+    inj_.NoteOverwriteOpen(path);
+    auto f = base_.OpenForOverwrite(path);
+    if (!f.ok()) return f.status();
+    return std::unique_ptr<WritableFile>(new FaultFile(inj_, std::move(f).value(), path, true));
   }
   Status Remove(const fs::path& path) override {
     if (int err = inj_.Check("remove " + path.string())) return ErrnoStatus(err, path, "remove");
@@ -179,7 +199,7 @@ int ShimSync(sqlite3_file* f, int flags) {
       return SqlError(err, SQLITE_IOERR_FSYNC);
     }
   }
-  int rc = s->real->pMethods->xSync(s->real, flags);
+  int rc = kRealSync ? s->real->pMethods->xSync(s->real, flags) : SQLITE_OK;
   if (rc == SQLITE_OK && g_active) g_active->NoteSqlSync(*s->path);
   return rc;
 }
@@ -427,6 +447,22 @@ void FaultInjector::NoteRename(const fs::path& from, const fs::path& to) {
     files_.erase(Norm(from));
   }
   dir_events_.push_back({true, Norm(from), Norm(to), Norm(to).parent_path()});
+  // The file replaced is gone; undoing the rename brings back the one moved, not it.
+  overwritten_.erase(Norm(to));
+}
+void FaultInjector::NoteOverwriteOpen(const fs::path& path) {
+  std::lock_guard<std::mutex> l(mu_);
+  // The bytes last made durable: an earlier unsynced overwrite of the same file keeps its own.
+  if (overwritten_.count(Norm(path))) return;
+  std::error_code ec;
+  if (!fs::is_regular_file(fs::symlink_status(path, ec))) return;
+  std::ifstream in(path, std::ios::binary);
+  overwritten_[Norm(path)] =
+      std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+void FaultInjector::NoteOverwriteSync(const fs::path& path) {
+  std::lock_guard<std::mutex> l(mu_);
+  overwritten_.erase(Norm(path));
 }
 void FaultInjector::NoteSyncDir(const fs::path& dir) {
   std::lock_guard<std::mutex> l(mu_);
@@ -439,10 +475,12 @@ void FaultInjector::NoteSyncFileSystem() {
   for (auto& [path, f] : files_) f.synced = f.size;
   dir_events_.clear();
   sql_undo_.clear();
+  overwritten_.clear();
 }
 void FaultInjector::NoteRemove(const fs::path& path) {
   std::lock_guard<std::mutex> l(mu_);
   files_.erase(Norm(path));
+  overwritten_.erase(Norm(path));
 }
 void FaultInjector::NoteSqlWrite(const std::string& path, SqlUndo undo) {
   std::lock_guard<std::mutex> l(mu_);
@@ -486,9 +524,18 @@ void FaultInjector::DropUnsyncedData() {
       }
     });
   }
+  for (const auto& [path, pre_image] : overwritten_) {
+    if (!fs::exists(path, ec)) continue;
+    const std::string& bytes = pre_image;  // clang 14 cannot capture structured bindings
+    WithWritable(path, [&](int fd) {
+      (void)::pwrite(fd, bytes.data(), bytes.size(), 0);
+      (void)::ftruncate(fd, static_cast<off_t>(bytes.size()));
+    });
+  }
   files_.clear();
   dir_events_.clear();
   sql_undo_.clear();
+  overwritten_.clear();
 }
 
 }  // namespace evidence::testing

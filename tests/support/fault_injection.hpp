@@ -1,8 +1,8 @@
 // Fault injection for crash-safety tests (docs/reliability.md): one counter over every operation
 // that changes a case on disk — the library's FileSystem seam (create, append, fsync, close,
-// rename, folder fsync, syncfs, mkdir, remove) and SQLite's own writes (xWrite, xSync,
-// xTruncate through a VFS shim) — so a test can fail the Nth of them, or "crash" there and drop
-// what was not synced, the way LevelDB's fault_injection_test and SQLite's crash tests do.
+// rename, folder fsync, syncfs, mkdir, remove, open to overwrite) and SQLite's own writes (xWrite,
+// xSync, xTruncate through a VFS shim) — so a test can fail the Nth of them, or "crash" there and
+// drop what was not synced, the way LevelDB's fault_injection_test and SQLite's crash tests do.
 #pragma once
 
 #include <cerrno>
@@ -69,6 +69,10 @@ class FaultInjector {
   void NoteSyncDir(const std::filesystem::path& dir);
   void NoteSyncFileSystem();
   void NoteRemove(const std::filesystem::path& path);
+  // An existing file opened to be overwritten in place (FileSystem::OpenForOverwrite): its bytes
+  // are kept until it is synced, and written back by DropUnsyncedData.
+  void NoteOverwriteOpen(const std::filesystem::path& path);
+  void NoteOverwriteSync(const std::filesystem::path& path);
   struct SqlUndo {
     std::int64_t offset = 0;
     std::int64_t old_size = 0;
@@ -98,6 +102,7 @@ class FaultInjector {
   std::map<std::filesystem::path, FileState> files_;
   std::vector<DirEvent> dir_events_;
   std::map<std::string, std::vector<SqlUndo>> sql_undo_;
+  std::map<std::filesystem::path, std::string> overwritten_;  // path -> pre-image
   std::unique_ptr<FileSystem> fs_;
   std::unique_ptr<ScopedFileSystemOverride> override_;
 };

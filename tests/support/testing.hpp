@@ -11,10 +11,12 @@ namespace evidence::testing {
 
 namespace fs = std::filesystem;
 
-// A fresh folder under the system temp dir, removed (recursively, even if read-only) on scope exit.
+// A fresh folder under the system temp dir (or `base`), removed (recursively, even if read-only)
+// on scope exit.
 class TempDir {
  public:
   TempDir();
+  explicit TempDir(const fs::path& base);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;

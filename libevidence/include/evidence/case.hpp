@@ -216,7 +216,10 @@ class Case {
   // kInvalidArgument when the case is already encrypted or the passphrase is empty;
   // kVerificationFailed, naming the first failure, when the case does not verify;
   // errors of Open and kIoError otherwise, the case left as it was unless the commit was reached.
-  static Status Encrypt(const std::filesystem::path& dir, const std::string& passphrase);
+  // `params`: the scrypt cost of the new key files (tests that open the case hundreds of times
+  // lower it).
+  static Status Encrypt(const std::filesystem::path& dir, const std::string& passphrase,
+                        const ScryptParams& params = ScryptParams::Default());
 
   Case(Case&&) noexcept;
   Case& operator=(Case&&) noexcept;

@@ -24,6 +24,7 @@
 #include "evidence/key_file.hpp"
 #include "evidence/small_file.hpp"
 #include "fd_io.hpp"
+#include "file_system.hpp"
 #include "ledger_schema.hpp"
 #include "ledger_source.hpp"
 #include "ledger_views.hpp"
@@ -66,29 +67,26 @@ Result<UniqueFd> LockFolder(const fs::path& folder, bool wait) {
 // the blocks it held no longer keep the evidence in clear, as far as the file system rewrites
 // blocks in place (docs/case-format.md says where it does not). A missing file is fine (the step
 // ran before a crash); anything but a regular file is left to the rename or removal that follows.
-Status Overwrite(const fs::path& path) {
+Status Overwrite(FileSystem& fsys, const fs::path& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return Status::Ok();
     return ErrnoStatus(errno, path, "cannot stat");
   }
   if (!S_ISREG(st.st_mode)) return Status::Ok();
-  // Objects are read-only; the owner may make them writable for this last write.
-  if (::chmod(path.c_str(), 0600) != 0) return ErrnoStatus(errno, path, "cannot make writable");
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (!fd) return ErrnoStatus(errno, path, "cannot open");
+  EVIDENCE_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, fsys.OpenForOverwrite(path));
   const Bytes zeros(64 * 1024, 0);
   for (off_t left = st.st_size; left > 0;) {
     const auto n = static_cast<std::size_t>(std::min<off_t>(left, zeros.size()));
-    EVIDENCE_RETURN_IF_ERROR(WriteAll(fd.get(), ByteView(zeros.data(), n), path));
+    EVIDENCE_RETURN_IF_ERROR(file->Append(ByteView(zeros.data(), n)));
     left -= static_cast<off_t>(n);
   }
-  if (::fsync(fd.get()) != 0) return ErrnoStatus(errno, path, "cannot sync");
-  return Status::Ok();
+  EVIDENCE_RETURN_IF_ERROR(file->Sync());
+  return file->Close();
 }
 
 Status OverwriteAndRemove(FileSystem& fsys, const fs::path& path) {
-  EVIDENCE_RETURN_IF_ERROR(Overwrite(path));
+  EVIDENCE_RETURN_IF_ERROR(Overwrite(fsys, path));
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(path, ec))) return Status::Ok();
   return fsys.Remove(path);
@@ -121,17 +119,17 @@ Status RollForward(FileSystem& fsys, const fs::path& dir) {
   }
   for (const fs::path& file : FilesBelow(ready / "keys")) {
     const fs::path dest = dir / "keys" / file.filename();
-    EVIDENCE_RETURN_IF_ERROR(Overwrite(dest));
+    EVIDENCE_RETURN_IF_ERROR(Overwrite(fsys, dest));
     EVIDENCE_RETURN_IF_ERROR(fsys.Rename(file, dest));
   }
   for (const fs::path& file : FilesBelow(ready / "custody")) {
     const fs::path dest = dir / file.lexically_relative(ready);
-    EVIDENCE_RETURN_IF_ERROR(Overwrite(dest));
+    EVIDENCE_RETURN_IF_ERROR(Overwrite(fsys, dest));
     EVIDENCE_RETURN_IF_ERROR(fsys.Rename(file, dest));
   }
   if (fs::exists(ready / "ledger.sqlite", ec)) {
     const std::string ledger = LedgerPath(dir).string();
-    EVIDENCE_RETURN_IF_ERROR(Overwrite(ledger));
+    EVIDENCE_RETURN_IF_ERROR(Overwrite(fsys, ledger));
     for (const char* journal : {"-wal", "-shm", "-journal"}) {
       EVIDENCE_RETURN_IF_ERROR(OverwriteAndRemove(fsys, ledger + journal));
     }
@@ -384,7 +382,8 @@ Status FinishEncryption(const fs::path& dir) {
 // Builds the encrypted case in the staging folder while holding the plaintext ledger's write
 // lock (no command writes to it meanwhile), then commits by renaming the folder. The plaintext
 // case is closed before RollForward overwrites its files.
-Status Case::Encrypt(const fs::path& dir, const std::string& passphrase) {
+Status Case::Encrypt(const fs::path& dir, const std::string& passphrase,
+                     const ScryptParams& params) {
   if (passphrase.empty()) {
     return Status::InvalidArgument("the passphrase is empty");
   }
@@ -416,8 +415,7 @@ Status Case::Encrypt(const fs::path& dir, const std::string& passphrase) {
     EVIDENCE_RETURN_IF_ERROR(fsys.CreateDir(staging / "keys", 0700));
     EVIDENCE_RETURN_IF_ERROR(fsys.CreateDir(staging / "objects", 0700));
 
-    EVIDENCE_ASSIGN_OR_RETURN(seal::Kek kek,
-                              seal::Kek::ForSealing(passphrase, ScryptParams::Default()));
+    EVIDENCE_ASSIGN_OR_RETURN(seal::Kek kek, seal::Kek::ForSealing(passphrase, params));
     EVIDENCE_ASSIGN_OR_RETURN(CaseKey generated, CaseKey::Generate());
     auto key = std::make_shared<const CaseKey>(std::move(generated));
     EVIDENCE_RETURN_IF_ERROR(StageKeys(fsys, s, *key, kek, passphrase, staging / "keys"));

@@ -78,6 +78,17 @@ class PosixFileSystem : public FileSystem {
   Status SyncFileSystem(const fs::path& path) override {
     return SyncThrough(path, ::syncfs, "sync the file system of");
   }
+  Result<std::unique_ptr<WritableFile>> OpenForOverwrite(const fs::path& path) override {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return ErrnoStatus(errno, path, "stat");
+    // chmod follows a symbolic link; only a regular file of the case is made writable.
+    if (!S_ISREG(st.st_mode))
+      return Status::InvalidArgument(path.string() + ": not a regular file");
+    if (::chmod(path.c_str(), 0600) != 0) return ErrnoStatus(errno, path, "make writable");
+    int fd = ::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return ErrnoStatus(errno, path, "open");
+    return std::unique_ptr<WritableFile>(new PosixWritableFile(fd, path));
+  }
   Status Remove(const fs::path& path) override {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoStatus(errno, path, "remove");
     return Status::Ok();

@@ -42,6 +42,10 @@ class FileSystem {
   // new files, renames (syncfs(2); Linux reports writeback errors through it since 5.8). One
   // call stands for an fsync of every file and folder a batch of hundreds of files touched.
   virtual Status SyncFileSystem(const fs::path& path) = 0;
+  // Opens the existing regular file `path` for writing from its first byte, without truncating
+  // it or following a symbolic link, after making it writable by its owner (objects are
+  // read-only): what overwriting a file in place needs. Appends then replace its bytes in order.
+  virtual Result<std::unique_ptr<WritableFile>> OpenForOverwrite(const fs::path& path) = 0;
   virtual Status Remove(const fs::path& path) = 0;
   virtual Status CreateDir(const fs::path& dir, unsigned mode) = 0;
 };
