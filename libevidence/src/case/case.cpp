@@ -348,19 +348,18 @@ Result<NewKeys> SealNewKeys(FileSystem& fsys, const fs::path& dir, const CaseInf
     return out;
   }
   if (passphrase->empty()) return Status::InvalidArgument("the passphrase is empty");
-  EVIDENCE_ASSIGN_OR_RETURN(seal::Kek kek, seal::Kek::ForSealing(*passphrase, options.scrypt));
+  // The unlocker keeps the KEK it seals with, so that a `key rotate` in this process seals with
+  // it too, and init costs one scrypt derivation.
+  out.unlocker = std::make_unique<seal::Unlocker>(*passphrase);
+  EVIDENCE_ASSIGN_OR_RETURN(out.kek, out.unlocker->KekForSealing(options.scrypt));
   EVIDENCE_ASSIGN_OR_RETURN(CaseKey case_key, CaseKey::Generate());
-  EVIDENCE_ASSIGN_OR_RETURN(std::string sealed_case_key, SealCaseKey(case_key, info.uuid, kek));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string sealed_case_key,
+                            SealCaseKey(case_key, info.uuid, *out.kek));
   EVIDENCE_ASSIGN_OR_RETURN(std::string sealed,
-                            SealSigningKeyWith(key, info.key_name, info.uuid, &kek));
+                            SealSigningKeyWith(key, info.key_name, info.uuid, out.kek));
   EVIDENCE_RETURN_IF_ERROR(WriteFileAtomically(fsys, CaseKeyPath(dir), sealed_case_key, 0600));
   EVIDENCE_RETURN_IF_ERROR(
       WriteFileAtomically(fsys, KeyFilePath(dir, info.key_name), sealed, 0600));
-  // The unlocker derives the same KEK again from the salt just used, so that a `key rotate` in
-  // this process seals with it; cheap next to the rest of init, and it keeps one way to hold a
-  // KEK.
-  out.unlocker = std::make_unique<seal::Unlocker>(*passphrase);
-  EVIDENCE_ASSIGN_OR_RETURN(out.kek, out.unlocker->KekFor(kek.salt(), kek.params()));
   out.case_key = std::make_shared<const CaseKey>(std::move(case_key));
   return out;
 }

@@ -81,6 +81,10 @@ class Unlocker {
   // The KEK for `salt` and `params`, derived on first use. The pointer lives as long as the
   // unlocker.
   Result<const Kek*> KekFor(const Salt& salt, const ScryptParams& params);
+  // A KEK with a fresh random salt, for sealing new key files (Kek::ForSealing, with its
+  // errors), kept like the ones KekFor derives: a case created in this process seals and later
+  // re-seals (`key rotate`) with one derivation. The pointer lives as long as the unlocker.
+  Result<const Kek*> KekForSealing(const ScryptParams& params);
   // How many scrypt derivations were made (a test's view of "one unlock").
   int derivations() const { return derivations_; }
 
