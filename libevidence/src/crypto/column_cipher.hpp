@@ -10,6 +10,7 @@
 
 #include "evidence/bytes.hpp"
 #include "evidence/status.hpp"
+#include "gcm.hpp"
 #include "secret_key.hpp"
 
 namespace evidence {
@@ -17,7 +18,7 @@ namespace evidence {
 class ColumnCipher {
  public:
   // The bytes a sealed value adds to its plaintext: the nonce and the tag.
-  static constexpr std::size_t kOverhead = 12 + 16;
+  static constexpr std::size_t kOverhead = gcm::kNonceSize + gcm::kTagSize;
 
   // `key` (the ledger-column subkey) must outlive the cipher.
   explicit ColumnCipher(const SecretKey& key) : key_(&key) {}

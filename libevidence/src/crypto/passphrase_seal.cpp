@@ -103,7 +103,8 @@ Result<Bytes> Kek::Seal(const Nonce& nonce, std::string_view aad, ByteView secre
 
 Status Kek::Open(const Nonce& nonce, std::string_view aad, ByteView sealed,
                  std::span<std::uint8_t> out) const {
-  if (sealed.size() != out.size() + kTagSize) return Status::Corruption("sealed key: wrong length");
+  if (sealed.size() != out.size() + gcm::kTagSize)
+    return Status::Corruption("sealed key: wrong length");
   EVIDENCE_ASSIGN_OR_RETURN(bool opened, gcm::Open(key_.bytes(InsecureSecretKeyAccess::Get()),
                                                    nonce, AsBytes(aad), sealed, out));
   if (!opened) return Status::InvalidArgument("wrong passphrase");

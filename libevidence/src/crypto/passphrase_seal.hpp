@@ -16,17 +16,16 @@
 #include "evidence/bytes.hpp"
 #include "evidence/key_file.hpp"
 #include "evidence/status.hpp"
+#include "gcm.hpp"
 #include "secret_key.hpp"
 
 namespace evidence::seal {
 
 inline constexpr std::size_t kSaltSize = 16;
-inline constexpr std::size_t kNonceSize = 12;
-inline constexpr std::size_t kTagSize = 16;
 inline constexpr std::string_view kEncrypted = "scrypt-aes-256-gcm";
 
 using Salt = std::array<std::uint8_t, kSaltSize>;
-using Nonce = std::array<std::uint8_t, kNonceSize>;
+using Nonce = std::array<std::uint8_t, gcm::kNonceSize>;
 
 // Why `params` are out of range, or an empty string. Sealing (the caller's mistake) and opening (a
 // file we do not support) pick their own code.
