@@ -107,6 +107,36 @@ TEST(CaseKey, OnePassphraseOpensTheSigningKeyAndTheCaseKeyWithOneDerivation) {
   EXPECT_TRUE(OpenSigningKey(signing_text, kUuid, std::string("pw")).ok());
 }
 
+// What `init` does: the unlocker derives the KEK it seals both key files with, and keeps it, so
+// that opening them again in the same process (a `key rotate` re-seals with it) costs nothing more.
+TEST(CaseKey, KekForSealingSealsAndReopensBothKeysWithOneDerivation) {
+  SigningKey signing = std::move(SigningKey::Generate().value());
+  CaseKey key = std::move(CaseKey::Generate().value());
+  seal::Unlocker unlocker("pw");
+  auto kek = unlocker.KekForSealing(Fast());
+  ASSERT_TRUE(kek.ok()) << kek.status().message();
+  std::string signing_text = SealSigningKeyWith(signing, "alice", kUuid, *kek).value();
+  std::string case_text = SealCaseKey(key, kUuid, **kek).value();
+  EXPECT_EQ(unlocker.derivations(), 1);
+
+  const seal::Kek* used = nullptr;
+  auto opened_case = OpenCaseKey(case_text, kUuid, unlocker, &used);
+  ASSERT_TRUE(opened_case.ok()) << opened_case.status().message();
+  EXPECT_EQ(used, *kek);
+  EXPECT_EQ(HexRoot(*opened_case), HexRoot(key));
+  auto opened_signing = OpenSigningKeyWith(signing_text, kUuid, &unlocker);
+  ASSERT_TRUE(opened_signing.ok()) << opened_signing.status().message();
+  EXPECT_TRUE(opened_signing->public_key() == signing.public_key());
+  EXPECT_EQ(unlocker.derivations(), 1);
+
+  // The files are ordinary sealed files: another process opens both with its own derivation.
+  seal::Unlocker later("pw");
+  EXPECT_TRUE(OpenCaseKey(case_text, kUuid, later).ok());
+  EXPECT_TRUE(OpenSigningKeyWith(signing_text, kUuid, &later).ok());
+  EXPECT_EQ(later.derivations(), 1);
+  EXPECT_EQ(seal::Unlocker("").KekForSealing(Fast()).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(CaseKey, RewrapChangesThePassphraseAndKeepsTheKeys) {
   SigningKey signing = std::move(SigningKey::Generate().value());
   CaseKey key = std::move(CaseKey::Generate().value());

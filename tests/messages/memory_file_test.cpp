@@ -9,24 +9,13 @@
 #include <vector>
 
 #include "evidence/messages.hpp"
-#include "memory_file.hpp"
+#include "memory_copy.hpp"
 #include "testing.hpp"
 
 namespace evidence {
 namespace {
 
 namespace fs = std::filesystem;
-
-// `path`'s bytes in a sealed memory file.
-UniqueFd MemoryCopyOf(const fs::path& path) {
-  auto copy = MemoryFile::Create();
-  EXPECT_TRUE(copy.ok()) << copy.status().ToString();
-  std::string bytes = testing::ReadFile(path);
-  EXPECT_TRUE(copy->Append(AsBytes(bytes)).ok());
-  auto fd = copy->Seal();
-  EXPECT_TRUE(fd.ok()) << fd.status().ToString();
-  return std::move(*fd);
-}
 
 // Everything a user sees of a parse: the format, the summary, and every message.
 std::string Transcript(const fs::path& path, const std::string& name, const ParseOptions& options) {
@@ -62,7 +51,7 @@ TEST(ExportFromMemory, WhatsAppAndSmsExportsParseTheSameAsFromTheirFiles) {
     SCOPED_TRACE(sample);
     const fs::path path = *dir / "messages" / sample;
     const std::string name = path.filename().string();
-    UniqueFd memory = MemoryCopyOf(path);
+    UniqueFd memory = testing::MemoryCopyOf(testing::ReadFile(path));
     const fs::path in_memory = "/proc/self/fd/" + std::to_string(memory.get());
     const std::string from_file = Transcript(path, name, options);
     EXPECT_EQ(from_file.find("refused"), std::string::npos) << from_file;

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "describe.hpp"
-#include "memory_file.hpp"
+#include "memory_copy.hpp"
 #include "sandbox_worker.hpp"
 #include "testing.hpp"
 
@@ -18,15 +18,6 @@ namespace evidence {
 namespace {
 
 namespace fs = std::filesystem;
-
-UniqueFd MemoryCopyOf(const std::string& bytes) {
-  auto copy = MemoryFile::Create();
-  EXPECT_TRUE(copy.ok()) << copy.status().ToString();
-  EXPECT_TRUE(copy->Append(AsBytes(bytes)).ok());
-  auto fd = copy->Seal();
-  EXPECT_TRUE(fd.ok()) << fd.status().ToString();
-  return std::move(*fd);
-}
 
 std::string Shown(const Description& d) {
   return "kind " + d.kind + "\ntype " + d.media_type + "\ncaptured " + d.captured.value_or("-") +
@@ -52,7 +43,7 @@ TEST(DescribeFromMemory, JpegHeicPngWavMp3AndM4aSamplesGiveTheSameMetadataAsThei
     const fs::path path = *dir / sample;
     const std::string name = path.filename().string();
     Description from_file = describer.Describe(path, name);
-    UniqueFd memory = MemoryCopyOf(testing::ReadFile(path));
+    UniqueFd memory = testing::MemoryCopyOf(testing::ReadFile(path));
     Description from_memory = describer.Describe(memory.get(), name);
     EXPECT_EQ(Shown(from_memory), Shown(from_file));
     // Something was read, not two empty descriptions alike.
@@ -66,7 +57,7 @@ TEST(DescribeFromMemory, SameDescriptorDescribedTwiceGivesTheSameMetadata) {
   // next reader must still start at the beginning.
   auto dir = testing::SamplesDir();
   if (!dir) GTEST_SKIP() << "EVIDENCE_SAMPLES not set";
-  UniqueFd memory = MemoryCopyOf(testing::ReadFile(*dir / "audio/id3v1v2-combined.mp3"));
+  UniqueFd memory = testing::MemoryCopyOf(testing::ReadFile(*dir / "audio/id3v1v2-combined.mp3"));
   Describer describer;
   Description first = describer.Describe(memory.get(), "a.mp3");
   Description second = describer.Describe(memory.get(), "a.mp3");
@@ -99,7 +90,7 @@ TEST(SandboxWorker, ChildReadsTheDescriptorHandedWithTheRequest) {
         send(std::string(request) + ":" + std::string(buf, n > 0 ? static_cast<size_t>(n) : 0));
       },
       SandboxLimits{});
-  UniqueFd memory = MemoryCopyOf("bytes in memory");
+  UniqueFd memory = testing::MemoryCopyOf("bytes in memory");
   EXPECT_EQ(worker.Call("first", memory.get()).last_message, "first:bytes in memory");
   // A request without one gets none: the descriptor of the last request was closed.
   EXPECT_EQ(worker.Call("second").last_message, "no descriptor for second");

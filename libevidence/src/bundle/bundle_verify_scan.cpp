@@ -202,10 +202,10 @@ class SinkMember {
     if (sink_ == nullptr) return true;
     return Keep(sink_->Append(AsBytes(block)));
   }
-  bool End(const std::string& rel, const PayloadFile& file) {
+  bool End(const std::string& rel) {
     if (sink_ == nullptr) return true;
     open_ = false;
-    return Keep(sink_->End(rel, file));
+    return Keep(sink_->End(rel));
   }
 
  private:
@@ -450,7 +450,7 @@ class Scanner {
     }
     if (payload) {
       out_->payload[rel] = PayloadFile{DigestHex(hash.Finish()), size};
-      if (!sink.End(rel, out_->payload[rel])) return false;
+      if (!sink.End(rel)) return false;
     } else {
       LearnFromTagFile(rel, content, &declared_);
       out_->tag_files[rel] = std::move(content);

@@ -50,8 +50,9 @@ class PayloadSink {
   virtual ~PayloadSink() = default;
   virtual Status Begin(const std::string& rel) = 0;
   virtual Status Append(ByteView block) = 0;
-  // `file` is the member's SHA-256 and size, as the scan computed them over the same blocks.
-  virtual Status End(const std::string& rel, const PayloadFile& file) = 0;
+  // The member was read to its end. Its hash is not passed: a sink that keeps the bytes checks
+  // them by its own hash of what it kept (receive compares that with the verified item's).
+  virtual Status End(const std::string& rel) = 0;
   virtual void Abandon() = 0;
 };
 

@@ -333,8 +333,7 @@ Status RecordCaseCreated(CaseState& state, const PublicKey& pub) {
 // a passphrase the case key, both sealed under one KEK so that one derivation opens both.
 struct NewKeys {
   std::shared_ptr<const CaseKey> case_key;  // null: a plaintext case
-  std::unique_ptr<seal::Unlocker> unlocker;
-  const seal::Kek* kek = nullptr;
+  CaseUnlock unlock;
 };
 Result<NewKeys> SealNewKeys(FileSystem& fsys, const fs::path& dir, const CaseInfo& info,
                             const SigningKey& key, const CaseOptions& options) {
@@ -348,19 +347,18 @@ Result<NewKeys> SealNewKeys(FileSystem& fsys, const fs::path& dir, const CaseInf
     return out;
   }
   if (passphrase->empty()) return Status::InvalidArgument("the passphrase is empty");
-  EVIDENCE_ASSIGN_OR_RETURN(seal::Kek kek, seal::Kek::ForSealing(*passphrase, options.scrypt));
+  // The unlocker keeps the KEK it seals with, so that a `key rotate` in this process seals with
+  // it too, and init costs one scrypt derivation.
+  out.unlock.unlocker = std::make_unique<seal::Unlocker>(*passphrase);
+  EVIDENCE_ASSIGN_OR_RETURN(out.unlock.kek, out.unlock.unlocker->KekForSealing(options.scrypt));
   EVIDENCE_ASSIGN_OR_RETURN(CaseKey case_key, CaseKey::Generate());
-  EVIDENCE_ASSIGN_OR_RETURN(std::string sealed_case_key, SealCaseKey(case_key, info.uuid, kek));
+  EVIDENCE_ASSIGN_OR_RETURN(std::string sealed_case_key,
+                            SealCaseKey(case_key, info.uuid, *out.unlock.kek));
   EVIDENCE_ASSIGN_OR_RETURN(std::string sealed,
-                            SealSigningKeyWith(key, info.key_name, info.uuid, &kek));
+                            SealSigningKeyWith(key, info.key_name, info.uuid, out.unlock.kek));
   EVIDENCE_RETURN_IF_ERROR(WriteFileAtomically(fsys, CaseKeyPath(dir), sealed_case_key, 0600));
   EVIDENCE_RETURN_IF_ERROR(
       WriteFileAtomically(fsys, KeyFilePath(dir, info.key_name), sealed, 0600));
-  // The unlocker derives the same KEK again from the salt just used, so that a `key rotate` in
-  // this process seals with it; cheap next to the rest of init, and it keeps one way to hold a
-  // KEK.
-  out.unlocker = std::make_unique<seal::Unlocker>(*passphrase);
-  EVIDENCE_ASSIGN_OR_RETURN(out.kek, out.unlocker->KekFor(kek.salt(), kek.params()));
   out.case_key = std::make_shared<const CaseKey>(std::move(case_key));
   return out;
 }
@@ -397,8 +395,7 @@ Result<Case> Case::Create(const fs::path& dir, const CaseOptions& options) {
   state->info = info;
   state->key_file = KeyFilePath(dir, info.key_name);
   state->signing_key = std::move(key);
-  state->unlocker = std::move(keys.unlocker);
-  state->case_kek = keys.kek;
+  state->unlock = std::move(keys.unlock);
   EVIDENCE_RETURN_IF_ERROR(RecordCaseCreated(*state, pub));
   // case.json is written last: a folder without it is not a case, so a failed init is never
   // mistaken for one.
@@ -414,8 +411,7 @@ namespace {
 // same KEK (one scrypt derivation for both).
 struct UnlockedKeys {
   std::shared_ptr<const CaseKey> case_key;  // null: a plaintext case
-  std::unique_ptr<seal::Unlocker> unlocker;
-  const seal::Kek* kek = nullptr;
+  CaseUnlock unlock;
 };
 
 // Asks the passphrase once and opens the case key with it. Nothing is written.
@@ -441,9 +437,9 @@ Result<UnlockedKeys> UnlockCaseKey(const fs::path& dir, const CaseInfo& info,
   }
   {
     EVIDENCE_ASSIGN_OR_RETURN(std::string pass, passphrase());
-    out.unlocker = std::make_unique<seal::Unlocker>(std::move(pass));
+    out.unlock.unlocker = std::make_unique<seal::Unlocker>(std::move(pass));
   }
-  auto case_key = OpenCaseKey(case_key_text, info.uuid, *out.unlocker, &out.kek);
+  auto case_key = OpenCaseKey(case_key_text, info.uuid, *out.unlock.unlocker, &out.unlock.kek);
   if (!case_key.ok()) return case_key.status().WithContext(case_key_file.string());
   out.case_key = std::make_shared<const CaseKey>(std::move(case_key).value());
   return out;
@@ -482,8 +478,8 @@ Result<Case> Case::Open(const fs::path& dir, PassphraseProvider passphrase) {
   info.key_encrypted = key_info.encrypted;
   if (info.key_encrypted) DisableCoreDumps();  // before any passphrase is asked for
   std::optional<SigningKey> signing_key;
-  if (unlocked.unlocker) {
-    auto key = OpenSigningKeyWith(key_text, info.uuid, unlocked.unlocker.get());
+  if (unlocked.unlock.unlocker) {
+    auto key = OpenSigningKeyWith(key_text, info.uuid, unlocked.unlock.unlocker.get());
     if (!key.ok()) return key.status().WithContext(key_file.string());
     signing_key = std::move(key).value();
   }
@@ -492,8 +488,7 @@ Result<Case> Case::Open(const fs::path& dir, PassphraseProvider passphrase) {
   state->key_file = std::move(key_file);
   state->passphrase = std::move(passphrase);
   state->signing_key = std::move(signing_key);
-  state->unlocker = std::move(unlocked.unlocker);
-  state->case_kek = unlocked.kek;
+  state->unlock = std::move(unlocked.unlock);
   return Case(std::move(state));
 }
 

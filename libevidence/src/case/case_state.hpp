@@ -35,6 +35,13 @@ namespace evidence {
 // How long a writer waits for another process's lock before giving up with kBusy.
 inline constexpr int kLockTimeoutMs = 5000;
 
+// The passphrase typed when an encrypted case opened (or was created) and the KEK it gave for the
+// case key's salt, which seals a rotated signing key so that one unlock still opens both.
+struct CaseUnlock {
+  std::unique_ptr<seal::Unlocker> unlocker;
+  const seal::Kek* kek = nullptr;  // owned by `unlocker`
+};
+
 struct CaseState {
   fs::path dir;
   CaseInfo info;
@@ -42,10 +49,7 @@ struct CaseState {
   // the connection's functions as well (ledger_views.hpp), and declared before `db` so that it
   // outlives it here too.
   std::shared_ptr<const CaseKey> case_key;
-  // The passphrase typed when an encrypted case opened and the KEK it gave for the case key's
-  // salt, which seals a rotated signing key so that one unlock still opens both.
-  std::unique_ptr<seal::Unlocker> unlocker;
-  const seal::Kek* case_kek = nullptr;
+  CaseUnlock unlock;  // empty for a plaintext case
   sql::Database db;
   FileSystem* fs = &FileSystem::Default();
   ObjectStore objects;

@@ -207,17 +207,10 @@ Result<std::uint64_t> RecordItem(CaseState& s, const ItemRecord& r) {
   if (r.incident) data["incident"] = *r.incident;
   if (r.parent) data["parent"] = *r.parent;
   for (const auto& [k, v] : r.extra_entry_data.items()) data[k] = v;
-  // Numbers come from the items cache; one whose row was deleted must not be handed out again
-  // (an index lookup, O(log n)). The unary + keeps SQLite off the index on `action`, which it
-  // otherwise picks: that walks every item.ingested entry for each new item, so an ingest of n
-  // files did O(n^2) work (20,000 small files: minutes instead of seconds).
-  EVIDENCE_ASSIGN_OR_RETURN(auto taken, s.db.Prepare("SELECT seq FROM entries WHERE item = ? AND "
-                                                     "+action = 'item.ingested' LIMIT 1"));
-  taken.Bind(1, r.exhibit);
-  EVIDENCE_ASSIGN_OR_RETURN(bool is_taken, taken.Step());
-  if (is_taken) {
-    return CaseDoesNotVerify(r.exhibit + " is already ingested by entry " +
-                             std::to_string(taken.ColumnInt(0)) + " but has no items row");
+  EVIDENCE_ASSIGN_OR_RETURN(std::optional<std::uint64_t> taken, s.catalog.IngestedBy(r.exhibit));
+  if (taken) {
+    return CaseDoesNotVerify(r.exhibit + " is already ingested by entry " + std::to_string(*taken) +
+                             " but has no items row");
   }
   EVIDENCE_ASSIGN_OR_RETURN(std::uint64_t seq,
                             s.AppendEntry("item.ingested", data, r.exhibit, r.incident));

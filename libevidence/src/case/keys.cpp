@@ -25,8 +25,8 @@ Result<std::string> SealRotatedKey(CaseState& s, const SigningKey& fresh,
     return Status::InvalidArgument(
         "the case is encrypted: its signing key is always sealed with the case's passphrase");
   }
-  if (s.case_kek == nullptr) return Status::InvalidArgument("the case is locked");
-  return SealSigningKeyWith(fresh, s.info.key_name, s.info.uuid, s.case_kek);
+  if (s.unlock.kek == nullptr) return Status::InvalidArgument("the case is locked");
+  return SealSigningKeyWith(fresh, s.info.key_name, s.info.uuid, s.unlock.kek);
 }
 
 }  // namespace

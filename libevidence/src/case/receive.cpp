@@ -44,14 +44,11 @@ class StagedPayload : public bundle_internal::PayloadSink {
 
   Status Append(ByteView block) override { return stager_->Add(block); }
 
-  Status End(const std::string& rel, const bundle_internal::PayloadFile& file) override {
+  Status End(const std::string& rel) override {
     ObjectStore::Stager stager = std::move(*stager_);
     stager_.reset();
     EVIDENCE_ASSIGN_OR_RETURN(StagedObject staged, stager.Finish());
     staged_[rel] = staged;
-    // Take compares the bytes' own hash with the verified item's; the manifest's is only what
-    // the bundle claims.
-    (void)file;
     return Status::Ok();
   }
 

@@ -1,5 +1,6 @@
 #include "case_key.hpp"
 
+#include "gcm.hpp"
 #include "openssl_util.hpp"
 #include "signing_key_file.hpp"
 #include "status_macros.hpp"
@@ -64,9 +65,9 @@ Result<ParsedCaseKeyFile> Parse(std::string_view text) {
     return Status::Corruption("case key file: the secret is not valid base64");
   }
   f.secret = std::move(*secret_bytes);
-  if (f.secret.size() != SecretKey::kSize + seal::kTagSize) {
+  if (f.secret.size() != SecretKey::kSize + gcm::kTagSize) {
     return Status::Corruption("case key file: the secret is " + std::to_string(f.secret.size()) +
-                              " bytes, not " + std::to_string(SecretKey::kSize + seal::kTagSize));
+                              " bytes, not " + std::to_string(SecretKey::kSize + gcm::kTagSize));
   }
   const std::size_t checked = in.offset();
   EVIDENCE_ASSIGN_OR_RETURN(std::string_view checksum, in.Field("checksum"));

@@ -32,8 +32,7 @@ Result<Bytes> ColumnCipher::Seal(std::string_view column, std::string_view row,
   if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) {
     return Status::IoError("random nonce: " + ossl::DrainErrors());
   }
-  EVIDENCE_ASSIGN_OR_RETURN(Bytes sealed, gcm::Seal(key_->bytes(InsecureSecretKeyAccess::Get()),
-                                                    out, AssociatedData(column, row), plain));
+  EVIDENCE_ASSIGN_OR_RETURN(Bytes sealed, cipher_.Seal(out, AssociatedData(column, row), plain));
   out.insert(out.end(), sealed.begin(), sealed.end());
   return out;
 }
@@ -42,10 +41,9 @@ Result<std::optional<Bytes>> ColumnCipher::Open(std::string_view column, std::st
                                                 ByteView sealed) const {
   if (sealed.size() < kOverhead) return std::optional<Bytes>();
   Bytes plain(sealed.size() - kOverhead);
-  EVIDENCE_ASSIGN_OR_RETURN(
-      bool opened,
-      gcm::Open(key_->bytes(InsecureSecretKeyAccess::Get()), sealed.first(gcm::kNonceSize),
-                AssociatedData(column, row), sealed.subspan(gcm::kNonceSize), plain));
+  EVIDENCE_ASSIGN_OR_RETURN(bool opened,
+                            cipher_.Open(sealed.first(gcm::kNonceSize), AssociatedData(column, row),
+                                         sealed.subspan(gcm::kNonceSize), plain));
   if (!opened) return std::optional<Bytes>();
   return std::optional<Bytes>(std::move(plain));
 }

@@ -10,6 +10,7 @@
 
 #include "evidence/bytes.hpp"
 #include "evidence/status.hpp"
+#include "gcm.hpp"
 #include "secret_key.hpp"
 
 namespace evidence {
@@ -17,10 +18,14 @@ namespace evidence {
 class ColumnCipher {
  public:
   // The bytes a sealed value adds to its plaintext: the nonce and the tag.
-  static constexpr std::size_t kOverhead = 12 + 16;
+  static constexpr std::size_t kOverhead = gcm::kNonceSize + gcm::kTagSize;
 
-  // `key` (the ledger-column subkey) must outlive the cipher.
-  explicit ColumnCipher(const SecretKey& key) : key_(&key) {}
+  // `key` (the ledger-column subkey) must outlive the cipher. Seal and Open reuse one keyed
+  // OpenSSL context each (gcm::Cipher), so a cipher is used by one thread at a time: the ledger's
+  // SQL functions hold one per connection, which is opened without SQLite's own mutex
+  // (SQLITE_OPEN_NOMUTEX) and so is used by one thread at a time already.
+  explicit ColumnCipher(const SecretKey& key)
+      : cipher_(key.bytes(InsecureSecretKeyAccess::Get())) {}
 
   // nonce || ciphertext || tag of `plain`, for the value of `column` in the row `row`. kIoError
   // when OpenSSL or its RNG fails.
@@ -32,7 +37,8 @@ class ColumnCipher {
                                     ByteView sealed) const;
 
  private:
-  const SecretKey* key_;
+  // Its contexts change with every call, not the values the cipher stands for; hence mutable.
+  mutable gcm::Cipher cipher_;
 };
 
 }  // namespace evidence

@@ -6,6 +6,7 @@
 
 #include "evidence/hash.hpp"
 #include "evidence/signing.hpp"
+#include "gcm.hpp"
 #include "openssl_util.hpp"
 #include "passphrase_seal.hpp"
 #include "signing_key_file.hpp"
@@ -21,8 +22,8 @@ constexpr std::string_view kFile = "key file";
 // Nothing legitimate comes near this; it bounds the work done on a file that is not a key file.
 constexpr std::size_t kMaxFileSize = 64 * 1024;
 
+using gcm::kTagSize;
 using seal::kEncrypted;
-using seal::kTagSize;
 
 // The header lines up to (not including) "secret:", in their fixed order.
 std::string HeaderText(std::string_view key_name, std::string_view case_uuid,

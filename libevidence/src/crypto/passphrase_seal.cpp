@@ -103,7 +103,8 @@ Result<Bytes> Kek::Seal(const Nonce& nonce, std::string_view aad, ByteView secre
 
 Status Kek::Open(const Nonce& nonce, std::string_view aad, ByteView sealed,
                  std::span<std::uint8_t> out) const {
-  if (sealed.size() != out.size() + kTagSize) return Status::Corruption("sealed key: wrong length");
+  if (sealed.size() != out.size() + gcm::kTagSize)
+    return Status::Corruption("sealed key: wrong length");
   EVIDENCE_ASSIGN_OR_RETURN(bool opened, gcm::Open(key_.bytes(InsecureSecretKeyAccess::Get()),
                                                    nonce, AsBytes(aad), sealed, out));
   if (!opened) return Status::InvalidArgument("wrong passphrase");
@@ -112,15 +113,29 @@ Status Kek::Open(const Nonce& nonce, std::string_view aad, ByteView sealed,
 
 Unlocker::~Unlocker() { OPENSSL_cleanse(passphrase_.data(), passphrase_.size()); }
 
+namespace {
+std::string KekId(const Salt& salt, const ScryptParams& params) {
+  return HexEncode(salt) + "/" + std::to_string(params.n) + "/" + std::to_string(params.r) + "/" +
+         std::to_string(params.p);
+}
+}  // namespace
+
 Result<const Kek*> Unlocker::KekFor(const Salt& salt, const ScryptParams& params) {
-  std::string id = HexEncode(salt) + "/" + std::to_string(params.n) + "/" +
-                   std::to_string(params.r) + "/" + std::to_string(params.p);
+  const std::string id = KekId(salt, params);
   auto it = keks_.find(id);
   if (it == keks_.end()) {
     EVIDENCE_ASSIGN_OR_RETURN(Kek kek, Kek::Derive(passphrase_, salt, params));
     ++derivations_;
     it = keks_.emplace(id, std::make_unique<Kek>(std::move(kek))).first;
   }
+  return it->second.get();
+}
+
+Result<const Kek*> Unlocker::KekForSealing(const ScryptParams& params) {
+  EVIDENCE_ASSIGN_OR_RETURN(Kek kek, Kek::ForSealing(passphrase_, params));
+  ++derivations_;
+  const std::string id = KekId(kek.salt(), kek.params());
+  auto it = keks_.insert_or_assign(id, std::make_unique<Kek>(std::move(kek))).first;
   return it->second.get();
 }
 

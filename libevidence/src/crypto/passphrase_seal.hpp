@@ -16,17 +16,16 @@
 #include "evidence/bytes.hpp"
 #include "evidence/key_file.hpp"
 #include "evidence/status.hpp"
+#include "gcm.hpp"
 #include "secret_key.hpp"
 
 namespace evidence::seal {
 
 inline constexpr std::size_t kSaltSize = 16;
-inline constexpr std::size_t kNonceSize = 12;
-inline constexpr std::size_t kTagSize = 16;
 inline constexpr std::string_view kEncrypted = "scrypt-aes-256-gcm";
 
 using Salt = std::array<std::uint8_t, kSaltSize>;
-using Nonce = std::array<std::uint8_t, kNonceSize>;
+using Nonce = std::array<std::uint8_t, gcm::kNonceSize>;
 
 // Why `params` are out of range, or an empty string. Sealing (the caller's mistake) and opening (a
 // file we do not support) pick their own code.
@@ -81,6 +80,10 @@ class Unlocker {
   // The KEK for `salt` and `params`, derived on first use. The pointer lives as long as the
   // unlocker.
   Result<const Kek*> KekFor(const Salt& salt, const ScryptParams& params);
+  // A KEK with a fresh random salt, for sealing new key files (Kek::ForSealing, with its
+  // errors), kept like the ones KekFor derives: a case created in this process seals and later
+  // re-seals (`key rotate`) with one derivation. The pointer lives as long as the unlocker.
+  Result<const Kek*> KekForSealing(const ScryptParams& params);
   // How many scrypt derivations were made (a test's view of "one unlock").
   int derivations() const { return derivations_; }
 

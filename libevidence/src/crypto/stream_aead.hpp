@@ -23,6 +23,7 @@
 
 #include "evidence/bytes.hpp"
 #include "evidence/status.hpp"
+#include "gcm.hpp"
 #include "openssl_util.hpp"
 #include "secret_key.hpp"
 
@@ -34,7 +35,7 @@ namespace stream_aead {
 // one chunk (flat memory whatever the object's size), and a damaged object is located to within
 // 64 KiB. It is also what age and Tink use, so the trade-offs are well trodden.
 inline constexpr std::size_t kChunkSize = 64 * 1024;
-inline constexpr std::size_t kTagSize = 16;
+inline constexpr std::size_t kTagSize = gcm::kTagSize;
 inline constexpr std::uint8_t kVersion = 1;
 inline constexpr std::size_t kSaltSize = 32;
 inline constexpr std::size_t kNoncePrefixSize = 7;

@@ -42,6 +42,20 @@ Result<std::int64_t> Catalog::LastExhibitNumber(const std::string& prefix) const
   return st.ColumnInt(0);
 }
 
+// The unary + keeps SQLite off the index on `action`, which it otherwise picks over the one on
+// `item`: that walks every item.ingested entry for each new item, so an ingest of n files did
+// O(n^2) work (20,000 small files: minutes instead of seconds).
+const char* const kIngestedEntryOfExhibit =
+    "SELECT seq FROM entries WHERE item = ? AND +action = 'item.ingested' LIMIT 1";
+
+Result<std::optional<std::uint64_t>> Catalog::IngestedBy(const std::string& exhibit) const {
+  EVIDENCE_ASSIGN_OR_RETURN(auto st, db_->Prepare(kIngestedEntryOfExhibit));
+  st.Bind(1, exhibit);
+  EVIDENCE_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<std::uint64_t>();
+  return std::optional<std::uint64_t>(static_cast<std::uint64_t>(st.ColumnInt(0)));
+}
+
 Status Catalog::InsertItem(const CatalogItem& item) {
   EVIDENCE_ASSIGN_OR_RETURN(auto insert, db_->Prepare(kInsertItem));
   insert.Bind(1, item.exhibit)

@@ -56,6 +56,9 @@ struct CatalogMessage {
   std::int64_t rowid = 0;
 };
 
+// The statement of Catalog::IngestedBy, named so that a test can check SQLite's plan for it.
+extern const char* const kIngestedEntryOfExhibit;
+
 class Catalog {
  public:
   // `objects` names the objects: the items.sha256 column holds an object's name, its SHA-256 or
@@ -70,6 +73,11 @@ class Catalog {
   // The highest exhibit number in use for `prefix` (0 when none). Numbers count per prefix, so
   // exhibits received from another case keep that case's ids without taking ours.
   Result<std::int64_t> LastExhibitNumber(const std::string& prefix) const;
+
+  // The seq of the item.ingested entry that took `exhibit`, if any. Numbers come from the items
+  // rows (LastExhibitNumber); one whose row was deleted must not be handed out again, so every
+  // new item asks this, and it must stay an index lookup (kIngestedEntryOfExhibit).
+  Result<std::optional<std::uint64_t>> IngestedBy(const std::string& exhibit) const;
 
   // Inserts one items row. kIoError / kCorruption from SQLite (a taken exhibit id is a
   // constraint failure).
