@@ -73,7 +73,8 @@ def install_axe():
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.common.exceptions import (JavascriptException, NoAlertPresentException,
+                                            StaleElementReferenceException, TimeoutException)
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
@@ -184,18 +185,25 @@ class AppBrowserTest(unittest.TestCase):
     # --- waiting and looking -------------------------------------------------------------
 
     def wait_for(self, condition, what):
-        return WebDriverWait(self.driver, WAIT_SECONDS).until(
-            lambda d: condition(d), message='waited for ' + what)
+        # A condition may look at a page that the browser is leaving: its elements go stale
+        # and its script context away, and the next poll sees the new page.
+        return WebDriverWait(self.driver, WAIT_SECONDS,
+                             ignored_exceptions=(StaleElementReferenceException,
+                                                 JavascriptException)).until(
+            condition, message='waited for ' + what)
 
     def heading(self):
-        found = self.driver.find_elements(By.CSS_SELECTOR, 'main h1')
-        return found[0].text if found else ''
+        """The page's h1 as shown, read in one step so that it cannot go stale."""
+        return self.driver.execute_script(
+            'var h = document.querySelector("main h1"); return h ? h.innerText.trim() : "";')
 
     def wait_for_heading(self, text):
-        self.wait_for(lambda d: self.heading() == text and
-                      d.execute_script('return document.readyState') == 'complete',
-                      'the page headed %r (now %r at %s)' % (text, self.heading(),
-                                                              self.driver.current_url))
+        try:
+            self.wait_for(lambda d: d.execute_script('return document.readyState') == 'complete'
+                          and self.heading() == text, 'the page headed %r' % text)
+        except TimeoutException as e:
+            raise AssertionError('waited for the page headed %r; it is %r at %s' %
+                                 (text, self.heading(), self.driver.current_url)) from e
 
     def assert_no_alert(self):
         with self.assertRaises(NoAlertPresentException):
@@ -227,13 +235,18 @@ class AppBrowserTest(unittest.TestCase):
 
     def look_at(self, page):
         """axe, the 320 px layout and the screenshots of the page now shown, named `page`."""
+        self.wait_for(lambda d: d.execute_script('return document.readyState') == 'complete',
+                      page + ' to finish loading')
         self.assertEqual(self.driver.title, 'Notes', page + ': the window title is neutral')
         self.shoot(page, WIDE)
         self.run_axe(page, WIDE)
         self.driver.execute_cdp_cmd('Emulation.setDeviceMetricsOverride', {
             'width': NARROW, 'height': 640, 'deviceScaleFactor': 1, 'mobile': True})
         try:
-            self.wait_for(lambda d: d.execute_script('return window.innerWidth') == NARROW,
+            # The layout viewport; a mobile browser widens innerWidth to fit a page that is too
+            # wide, which is what the check below is there to catch.
+            self.wait_for(lambda d: d.execute_script(
+                'return document.documentElement.clientWidth') == NARROW,
                           'the page to be %d px wide' % NARROW)
             scroll, client = self.driver.execute_script(
                 'var e = document.documentElement; return [e.scrollWidth, e.clientWidth];')
