@@ -19,6 +19,8 @@ packages=(
   # util-linux for `script`, which gives `age -p` the terminal it reads a passphrase from
   age util-linux
   chromium python3-jsonschema
+  # the app's browser tests (tests/app/browser): WebDriver for the system Chromium, and its client
+  chromium-driver python3-selenium
   # evidence app: the local web server and its page templates (header-only)
   libcpp-httplib-dev libkainjow-mustache-dev
   # clang, its libFuzzer and sanitizer runtimes, llvm-symbolizer: make test-asan, the fuzz targets

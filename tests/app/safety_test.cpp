@@ -116,6 +116,26 @@ TEST_F(AppSafety, PostFromAForeignOriginIsRefused) {
   EXPECT_FALSE(fs::exists(case_dir())) << "nothing was created";
 }
 
+// The browser's own form post, as Chromium sends it under `Referrer-Policy: no-referrer`
+// (app_browser.* found every form refused): Origin "null", Sec-Fetch-Site "same-origin".
+TEST_F(AppSafety, RegressionFormPostWithNullOriginFromTheAppsOwnPageIsAccepted) {
+  const std::string cookie = Login();
+  const std::string csrf = Csrf(cookie);
+  ASSERT_FALSE(csrf.empty());
+  const httplib::Params form = {
+      {"csrf", csrf}, {"passphrase", "p q r s"}, {"passphrase_again", "p q r s"}};
+  auto foreign = app().Client().Post(
+      "/create", {{"Cookie", cookie}, {"Origin", "null"}, {"Sec-Fetch-Site", "cross-site"}}, form);
+  ASSERT_TRUE(foreign);
+  EXPECT_EQ(foreign->status, 403);
+  EXPECT_FALSE(fs::exists(case_dir())) << "nothing was created";
+  auto own = app().Client().Post(
+      "/create", {{"Cookie", cookie}, {"Origin", "null"}, {"Sec-Fetch-Site", "same-origin"}}, form);
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->status, 303);
+  EXPECT_TRUE(fs::exists(case_dir())) << "the case was created";
+}
+
 TEST_F(AppSafety, StateChangingPathsRefuseGet) {
   const std::string cookie = Login();
   for (const char* path : {"/create", "/unlock", "/check", "/lock-and-quit", "/quick-exit"}) {

@@ -95,9 +95,19 @@ TEST(AppGuard, HostMustBeLoopbackWithThePort) {
   EXPECT_FALSE(HostAllowed("127.0.0.1:80800", 8080));
   EXPECT_FALSE(HostAllowed("attacker.example:8080", 8080));
   EXPECT_FALSE(HostAllowed("", 8080));
-  EXPECT_FALSE(OriginAllowed("http://127.0.0.1:8080/", 8080));
-  EXPECT_FALSE(OriginAllowed("null", 8080));
-  EXPECT_TRUE(OriginAllowed("http://localhost:8080", 8080));
+  EXPECT_FALSE(OriginAllowed("http://127.0.0.1:8080/", "", 8080));
+  EXPECT_FALSE(OriginAllowed("null", "", 8080));
+  EXPECT_TRUE(OriginAllowed("http://localhost:8080", "", 8080));
+}
+
+// Chromium sends `Origin: null` on the app's own form posts because every page says
+// `Referrer-Policy: no-referrer`; Sec-Fetch-Site tells the app's own page from anyone else.
+TEST(AppGuard, RegressionNullOriginOfTheAppsOwnFormIsAllowed) {
+  EXPECT_TRUE(OriginAllowed("null", "same-origin", 8080));
+  EXPECT_FALSE(OriginAllowed("null", "cross-site", 8080));
+  EXPECT_FALSE(OriginAllowed("null", "same-site", 8080));
+  EXPECT_FALSE(OriginAllowed("null", "none", 8080));
+  EXPECT_FALSE(OriginAllowed("http://evil.example", "same-origin", 8080));
 }
 
 TEST(AppGuard, CookieValueFindsTheNamedCookie) {

@@ -19,7 +19,8 @@ std::string_view Trim(std::string_view s) {
 
 bool HostAllowed(std::string_view host, int port) { return IsLoopbackAuthority(host, port); }
 
-bool OriginAllowed(std::string_view origin, int port) {
+bool OriginAllowed(std::string_view origin, std::string_view fetch_site, int port) {
+  if (origin == "null") return fetch_site == "same-origin";
   constexpr std::string_view kScheme = "http://";
   if (!origin.starts_with(kScheme)) return false;
   origin.remove_prefix(kScheme.size());

@@ -18,10 +18,14 @@ inline constexpr std::string_view kSessionCookie = "evidence_session";
 // 127.0.0.1, and is refused.
 bool HostAllowed(std::string_view host, int port);
 
-// The `Origin` of a state-changing request: exactly "http://127.0.0.1:PORT" or
-// "http://localhost:PORT". A missing Origin is refused too: every browser the app supports sends
-// one on POST.
-bool OriginAllowed(std::string_view origin, int port);
+// The `Origin` and `Sec-Fetch-Site` of a state-changing request: an Origin of exactly
+// "http://127.0.0.1:PORT" or "http://localhost:PORT", or an Origin of "null" with a
+// Sec-Fetch-Site of "same-origin". The app's `Referrer-Policy: no-referrer` makes the browser
+// send "null" as the Origin of its own pages' form posts and beacons (the Fetch standard's
+// "serialize a request origin"); Sec-Fetch-Site, which no page can set, says whether that request
+// came from the app's own origin. A sandboxed frame or another site gets "cross-site", and a
+// missing Origin is refused: every browser the app supports sends one on POST.
+bool OriginAllowed(std::string_view origin, std::string_view fetch_site, int port);
 
 // The value of cookie `name` in a `Cookie` header ("a=1; b=2"), or nullopt.
 std::optional<std::string> CookieValue(std::string_view cookie_header, std::string_view name);

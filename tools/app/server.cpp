@@ -77,7 +77,10 @@ bool Server::Impl::Redeem(const httplib::Request& req, httplib::Response& res) {
 }
 
 bool Server::Impl::PostAllowed(const httplib::Request& req) const {
-  if (!OriginAllowed(req.get_header_value("Origin"), port)) return false;
+  if (!OriginAllowed(req.get_header_value("Origin"), req.get_header_value("Sec-Fetch-Site"),
+                     port)) {
+    return false;
+  }
   std::string csrf = req.get_header_value("X-CSRF-Token");
   if (csrf.empty() && req.has_param("csrf")) csrf = req.get_param_value("csrf");
   return session.CsrfMatches(csrf);
