@@ -173,6 +173,21 @@ TEST_F(AppEvidence, JpegIsServedAsImageJpegWithNosniffAndTheAccessIsRecorded) {
   EXPECT_EQ(Ev({"verify"}).exit_code, 0);
 }
 
+TEST_F(AppEvidence, VoicemailGetsAPlayerAndIsServedAsAudio) {
+  const fs::path wav = WriteInput("voicemail.wav", "");
+  WriteWav(wav, 0.5);
+  AddThenStart({wav});
+  auto page = Get("/evidence/EX-0001");
+  EXPECT_NE(page.body.find("<audio controls preload=\"none\" src=\"/evidence/EX-0001/file\""),
+            std::string::npos)
+      << page.body;
+  auto res = Get("/evidence/EX-0001/file");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.get_header_value("Content-Type"), "audio/wav");
+  EXPECT_FALSE(res.has_header("Content-Disposition"));
+  EXPECT_EQ(res.body, ReadAll(wav));
+}
+
 TEST_F(AppEvidence, EncryptedCaseServesTheOriginalBytes) {
   constexpr const char* kPass = "correct horse battery staple";
   const fs::path photo = Photo("gift.jpg");

@@ -1,8 +1,8 @@
 #include "evidence_views.hpp"
 
 #include <algorithm>
-#include <array>
 #include <set>
+#include <span>
 
 #include "evidence/ledger.hpp"
 
@@ -100,16 +100,41 @@ bool LooksLikeExhibit(std::string_view id) {
   return true;
 }
 
-bool IsInertImage(std::string_view media_type) {
-  static constexpr std::array<std::string_view, 4> kTypes = {"image/jpeg", "image/png", "image/gif",
-                                                             "image/webp"};
-  return std::find(kTypes.begin(), kTypes.end(), media_type) != kTypes.end();
+namespace {
+
+struct Alias {
+  std::string_view sniffed;
+  std::string_view served;
+};
+
+std::string_view Lookup(std::span<const Alias> table, std::string_view media_type) {
+  for (const Alias& a : table) {
+    if (a.sniffed == media_type) return a.served;
+  }
+  return {};
 }
 
-bool IsInertAudio(std::string_view media_type) {
-  static constexpr std::array<std::string_view, 5> kTypes = {"audio/mpeg", "audio/ogg", "audio/wav",
-                                                             "audio/mp4", "audio/aac"};
-  return std::find(kTypes.begin(), kTypes.end(), media_type) != kTypes.end();
+}  // namespace
+
+std::string_view InertImageType(std::string_view media_type) {
+  static constexpr Alias kTypes[] = {{"image/jpeg", "image/jpeg"},
+                                     {"image/png", "image/png"},
+                                     {"image/gif", "image/gif"},
+                                     {"image/webp", "image/webp"}};
+  return Lookup(kTypes, media_type);
+}
+
+// Only the formats of the brief's list (MP3, Ogg, WAV, MP4/M4A audio, AAC), under every name
+// libmagic gives them.
+std::string_view InertAudioType(std::string_view media_type) {
+  static constexpr Alias kTypes[] = {
+      {"audio/mpeg", "audio/mpeg"},        {"audio/ogg", "audio/ogg"},
+      {"audio/wav", "audio/wav"},          {"audio/x-wav", "audio/wav"},
+      {"audio/wave", "audio/wav"},         {"audio/vnd.wave", "audio/wav"},
+      {"audio/mp4", "audio/mp4"},          {"audio/x-m4a", "audio/mp4"},
+      {"audio/aac", "audio/aac"},          {"audio/x-aac", "audio/aac"},
+      {"audio/x-hx-aac-adts", "audio/aac"}};
+  return Lookup(kTypes, media_type);
 }
 
 }  // namespace evidence::app

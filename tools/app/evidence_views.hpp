@@ -55,8 +55,13 @@ Result<std::vector<CustodyLine>> GatherCustody(const Case& c, std::string_view t
 bool LooksLikeExhibit(std::string_view id);
 
 // Media types the browser shows without running anything (docs/app.md "Evidence files"): only
-// these are served under their own type, shown as a picture or played.
-bool IsInertImage(std::string_view media_type);
-bool IsInertAudio(std::string_view media_type);
+// these are served under their own type, shown as a picture or played. `media_type` is the one
+// sniffed at ingest (libmagic's name); the result is the standard name browsers know for the same
+// format (libmagic says "audio/x-wav" for a WAV file, browsers play "audio/wav"), or empty when
+// the type is not one of them.
+std::string_view InertImageType(std::string_view media_type);
+std::string_view InertAudioType(std::string_view media_type);
+inline bool IsInertImage(std::string_view t) { return !InertImageType(t).empty(); }
+inline bool IsInertAudio(std::string_view t) { return !InertAudioType(t).empty(); }
 
 }  // namespace evidence::app

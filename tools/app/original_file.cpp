@@ -86,7 +86,8 @@ Result<std::shared_ptr<OriginalFile>> OpenOriginal(Case& c, const Item& item) {
 }
 
 std::string ServedContentType(std::string_view media_type) {
-  if (IsInertImage(media_type) || IsInertAudio(media_type)) return std::string(media_type);
+  if (auto t = InertImageType(media_type); !t.empty()) return std::string(t);
+  if (auto t = InertAudioType(media_type); !t.empty()) return std::string(t);
   return "application/octet-stream";
 }
 

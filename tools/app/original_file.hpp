@@ -39,8 +39,9 @@ class OriginalFile {
 // (the caller tells the person to use `evidence extract`); the library's errors otherwise.
 Result<std::shared_ptr<OriginalFile>> OpenOriginal(Case& c, const Item& item);
 
-// The Content-Type the original is served with: its sniffed media type when the browser renders
-// that type inertly (an image or audio), application/octet-stream for everything else.
+// The Content-Type the original is served with: its sniffed media type (under its standard name)
+// when the browser renders that type inertly (an image or audio), application/octet-stream for
+// everything else.
 std::string ServedContentType(std::string_view media_type);
 // Whether the original is served as a download, never rendered: every type but the inert ones.
 bool ServedAsAttachment(std::string_view media_type);
