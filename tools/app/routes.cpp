@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "assets.hpp"
+#include "evidence_handlers.hpp"
 #include "pages.hpp"
 #include "views.hpp"
 
@@ -176,6 +177,9 @@ const std::vector<Route>& AppRoutes() {
       {"POST", "/check", Access::kSession, CheckNowHandler},
       {"POST", "/lock-and-quit", Access::kSession, LockAndQuit},
       {"POST", "/quick-exit", Access::kSession, QuickExit},
+      {"GET", "/evidence", Access::kSession, ShowEvidence},
+      {"GET", "/evidence/", Access::kSession, ShowItemOrFile},
+      {"GET", "/custody", Access::kSession, ShowCustody},
       {"GET", "/bye", Access::kPublic, Bye},
       {"GET", "/assets/", Access::kPublic, ServeAsset},
   };

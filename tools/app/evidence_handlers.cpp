@@ -1,0 +1,89 @@
+#include "evidence_handlers.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "evidence_pages.hpp"
+#include "evidence_views.hpp"
+#include "original_file.hpp"
+#include "pages.hpp"
+
+namespace evidence::app {
+
+namespace {
+
+// The filters are a few words; longer input is cut rather than refused.
+constexpr std::size_t kMaxQuery = 200;
+constexpr std::size_t kChunk = 64 * 1024;
+
+std::string Param(const httplib::Request& req, const char* name) {
+  std::string v = req.has_param(name) ? req.get_param_value(name) : std::string();
+  if (v.size() > kMaxQuery) v.resize(kMaxQuery);
+  return v;
+}
+
+void SendProblem(httplib::Response& res, AppState& st, const Status& s) {
+  if (s.code() == StatusCode::kNotFound) return SendPage(res, NotFoundPage(), &st);
+  SendPage(res, ProblemPage(s.message()), &st);
+}
+
+// Streams the unlinked copy in chunks, so that a long video is never held whole by the server.
+void SendOriginal(httplib::Response& res, const Item& item, std::shared_ptr<OriginalFile> file) {
+  res.status = 200;
+  if (ServedAsAttachment(item.media_type)) {
+    res.set_header("Content-Disposition", AttachmentDisposition(item.raw_name));
+  }
+  res.set_content_provider(file->size(), ServedContentType(item.media_type),
+                           [file](size_t offset, size_t length, httplib::DataSink& sink) {
+                             std::string buf(std::min(length, kChunk), '\0');
+                             const ssize_t n = pread(file->fd(), buf.data(), buf.size(),
+                                                     static_cast<off_t>(offset));
+                             // A short copy cannot be completed honestly: end the response so that
+                             // it is incomplete.
+                             if (n <= 0) return false;
+                             return sink.write(buf.data(), static_cast<size_t>(n));
+                           });
+}
+
+void ShowFile(httplib::Response& res, AppState& st, const Item& item) {
+  auto file = OpenOriginal(*st.session.unlocked(), item);
+  if (!file.ok()) return SendProblem(res, st, file.status());
+  SendOriginal(res, item, std::move(file).value());
+}
+
+}  // namespace
+
+void ShowEvidence(const httplib::Request& req, httplib::Response& res, AppState& st) {
+  if (!st.session.unlocked()) return SeeOther(res, "/");
+  auto list = GatherEvidence(*st.session.unlocked(), {Param(req, "q"), Param(req, "kind")});
+  if (!list.ok()) return SendProblem(res, st, list.status());
+  SendPage(res, EvidencePage(*list), &st);
+}
+
+void ShowItemOrFile(const httplib::Request& req, httplib::Response& res, AppState& st) {
+  if (!st.session.unlocked()) return SeeOther(res, "/");
+  std::string_view rest = std::string_view(req.path).substr(std::string_view("/evidence/").size());
+  const bool file = rest.ends_with("/file");
+  if (file) rest.remove_suffix(std::string_view("/file").size());
+  if (!LooksLikeExhibit(rest)) return SendPage(res, NotFoundPage(), &st);
+  if (file) {
+    auto item = st.session.unlocked()->GetItem(rest);
+    if (!item.ok()) return SendProblem(res, st, item.status());
+    return ShowFile(res, st, *item);
+  }
+  auto view = GatherItem(*st.session.unlocked(), rest);
+  if (!view.ok()) return SendProblem(res, st, view.status());
+  SendPage(res, ItemPage(*view), &st);
+}
+
+void ShowCustody(const httplib::Request& req, httplib::Response& res, AppState& st) {
+  if (!st.session.unlocked()) return SeeOther(res, "/");
+  const std::string q = Param(req, "q");
+  auto lines = GatherCustody(*st.session.unlocked(), q);
+  if (!lines.ok()) return SendProblem(res, st, lines.status());
+  SendPage(res, CustodyPage(*lines, q), &st);
+}
+
+}  // namespace evidence::app
