@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "assets.hpp"
+#include "diary.hpp"
 #include "pages.hpp"
 #include "views.hpp"
 
@@ -176,6 +177,14 @@ const std::vector<Route>& AppRoutes() {
       {"POST", "/check", Access::kSession, CheckNowHandler},
       {"POST", "/lock-and-quit", Access::kSession, LockAndQuit},
       {"POST", "/quick-exit", Access::kSession, QuickExit},
+      {"GET", "/diary", Access::kSession, DiaryList},
+      {"GET", "/diary/new", Access::kSession, NewIncidentForm},
+      {"POST", "/diary/new", Access::kSession, RecordIncidentPost},
+      {"GET", "/diary/", Access::kSession, IncidentGet},
+      {"POST", "/diary/", Access::kSession, AmendIncidentPost},
+      {"GET", "/report", Access::kSession, ReportPage},
+      {"GET", "/report/view", Access::kSession, ReportView},
+      {"GET", "/report/download", Access::kSession, ReportDownload},
       {"GET", "/bye", Access::kPublic, Bye},
       {"GET", "/assets/", Access::kPublic, ServeAsset},
   };
