@@ -152,6 +152,58 @@ TEST_F(AppDiary, PostWithoutCsrfIsRefusedAndRecordsNothing) {
   EXPECT_EQ(Snapshot(), before);
 }
 
+TEST_F(AppDiary, UnknownIncidentIsNotFound) {
+  auto page = Get("/diary/INC-0042");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 404);
+  auto amend = Post("/diary/INC-0042/amend", cookie_, {{"what", "x"}, {"reason", "y"}}, csrf_);
+  ASSERT_TRUE(amend);
+  EXPECT_EQ(amend->status, 404);
+}
+
+// The form's local time is read in the app's time zone, as the CLI reads --at; a time the clocks
+// showed twice is asked about, and the offset box answers.
+class AppDiaryInLondon : public AppTest {};
+
+TEST_F(AppDiaryInLondon, ATimeTheClocksShowedTwiceAsksForTheOffset) {
+  InitCase();
+  Start(false, {{"TZ", "Europe/London"}});
+  const std::string cookie = Login();
+  const std::string csrf = Csrf(cookie);
+  httplib::Params form = {{"at", "2026-10-25T01:30"}, {"behaviours", "following"}, {"what", "x"}};
+  auto asked = Post("/diary/new", cookie, form, csrf);
+  ASSERT_TRUE(asked);
+  EXPECT_EQ(asked->status, 400);
+  EXPECT_NE(asked->body.find("When it happened: "), std::string::npos) << asked->body;
+  EXPECT_NE(asked->body.find("showed this time twice"), std::string::npos) << asked->body;
+  EXPECT_NE(asked->body.find("value=\"2026-10-25T01:30\""), std::string::npos) << "kept";
+  form.emplace("offset", "+01:00");
+  auto res = Post("/diary/new", cookie, form, csrf);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 303) << res->body;
+  auto cli = Ev({"--json", "incident", "show", "INC-0001"});
+  EXPECT_NE(cli.out.find("2026-10-25T01:30:00+01:00"), std::string::npos) << cli.out;
+}
+
+TEST(AppReportPolicy, AllowsExactlyTheStylesTheDocumentCarries) {
+  // sha256 of "p{color:red}" and of "width:1%", in base64, as a browser computes them.
+  const std::string csp = app::ReportPolicy(
+      "<style>p{color:red}</style><td style=\"width:1%\">a</td><td style=\"width:1%\">b</td>");
+  EXPECT_NE(csp.find("style-src 'sha256-p0bF+un5yUb9MBO6xRb8kPHlY2BdpHVtLiFkDrZPF64=' "
+                     "'unsafe-hashes' 'sha256-y25PQCBQ+KUm+9FtV6ITj+an4RqbmS6abkQWP7JeM3I='"),
+            std::string::npos)
+      << csp;
+  EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << csp;
+  EXPECT_EQ(csp.find("script-src"), std::string::npos) << "default-src 'none' forbids script";
+  EXPECT_NE(csp.find("default-src 'none'"), std::string::npos) << csp;
+  EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
+  // One hash for the block, one for the attribute value given twice.
+  std::size_t hashes = 0;
+  for (std::size_t at = 0; (at = csp.find("'sha256-", at)) != std::string::npos; ++at) ++hashes;
+  EXPECT_EQ(hashes, 2u) << csp;
+  EXPECT_NE(app::ReportPolicy("<p>no style</p>").find("style-src 'none'"), std::string::npos);
+}
+
 TEST(AppBehaviours, EveryBehaviourHasADescription) {
   for (std::string_view b : kBehaviours) {
     EXPECT_FALSE(app::BehaviourDescription(b).empty()) << b;
