@@ -185,6 +185,27 @@ TEST_F(AppDiaryInLondon, ATimeTheClocksShowedTwiceAsksForTheOffset) {
   EXPECT_NE(cli.out.find("2026-10-25T01:30:00+01:00"), std::string::npos) << cli.out;
 }
 
+TEST_F(AppDiaryInLondon, ACorrectedDateTakesTheOffsetOfItsOwnDay) {
+  InitCase();
+  ASSERT_EQ(
+      Ev({"incident", "add", "--at", "2026-01-10 18:00", "--behaviour", "gift", "--what", "x"},
+         {{"TZ", "Europe/London"}})
+          .exit_code,
+      0);
+  Start(false, {{"TZ", "Europe/London"}});
+  const std::string cookie = Login();
+  const std::string csrf = Csrf(cookie);
+  auto form = app().Client().Get("/diary/INC-0001/amend", {{"Cookie", cookie}});
+  ASSERT_TRUE(form);
+  EXPECT_NE(form->body.find("value=\"2026-01-10T18:00\""), std::string::npos) << form->body;
+  auto res = Post("/diary/INC-0001/amend", cookie,
+                  {{"at", "2026-07-10T18:00"}, {"offset", ""}, {"reason", "wrong month"}}, csrf);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 303) << res->body;
+  auto cli = Ev({"--json", "incident", "show", "INC-0001"});
+  EXPECT_NE(cli.out.find("\"at\": \"2026-07-10T18:00:00+01:00\""), std::string::npos) << cli.out;
+}
+
 TEST(AppReportPolicy, AllowsExactlyTheStylesTheDocumentCarries) {
   // sha256 of "p{color:red}" and of "width:1%", in base64, as a browser computes them.
   const std::string csp = app::ReportPolicy(

@@ -22,6 +22,7 @@ struct IncidentForm {
   std::string at_local;  // datetime-local: "2026-03-14T18:20"
   std::string offset;    // "", "Z" or "+01:00": for a time the clocks showed twice
   std::string until_local;
+  std::string until_offset;
   std::string what;
   std::string where;
   std::string witnesses;  // one a line
@@ -54,6 +55,7 @@ IncidentForm ReadForm(const httplib::Request& req) {
   f.at_local = Trim(Field(req, "at"));
   f.offset = Trim(Field(req, "offset"));
   f.until_local = Trim(Field(req, "until"));
+  f.until_offset = Trim(Field(req, "until_offset"));
   f.what = Field(req, "what");
   f.where = Field(req, "where");
   f.witnesses = Field(req, "witnesses");
@@ -152,6 +154,7 @@ void SetFormFields(const IncidentForm& f, mustache::data* d) {
   d->set("at", f.at_local);
   d->set("offset", f.offset);
   d->set("until", f.until_local);
+  d->set("until_offset", f.until_offset);
   d->set("what", f.what);
   d->set("where", f.where);
   d->set("witnesses", f.witnesses);
@@ -227,7 +230,7 @@ Page AmendPage(const Incident& inc, const IncidentForm& f, const std::string& er
 IncidentForm FormOf(const Incident& inc) {
   IncidentForm f;
   std::tie(f.at_local, f.offset) = SplitTime(inc.at);
-  if (inc.until) f.until_local = SplitTime(*inc.until).first;
+  if (inc.until) std::tie(f.until_local, f.until_offset) = SplitTime(*inc.until);
   f.what = inc.what;
   f.where = inc.where;
   f.witnesses = Join(inc.witnesses, "\n");
@@ -236,15 +239,19 @@ IncidentForm FormOf(const Incident& inc) {
 }
 
 // Only what the person changed: a field the form did not send, or sent as it stands, is left
-// alone, so that saving a correction of one word does not rewrite the rest.
+// alone, so that saving a correction of one word does not rewrite the rest. The form shows no
+// offset (IncidentGet): a changed time is read in this computer's zone unless one is typed, so a
+// corrected date in summer does not keep a winter offset.
 IncidentChanges ChangesFrom(const IncidentForm& f, const Incident& inc) {
   IncidentChanges ch;
   const IncidentForm now = FormOf(inc);
-  if (!f.at_local.empty() && Compose(f.at_local, f.offset) != Compose(now.at_local, now.offset)) {
+  if (!f.at_local.empty() &&
+      (f.at_local != now.at_local || (!f.offset.empty() && f.offset != now.offset))) {
     ch.at = Compose(f.at_local, f.offset);
   }
-  if (!f.until_local.empty() && f.until_local != now.until_local) {
-    ch.until = Compose(f.until_local, f.offset);
+  if (!f.until_local.empty() && (f.until_local != now.until_local ||
+                                 (!f.until_offset.empty() && f.until_offset != now.until_offset))) {
+    ch.until = Compose(f.until_local, f.until_offset);
   }
   if (f.behaviours_sent && std::set(f.behaviours.begin(), f.behaviours.end()) !=
                                std::set(inc.behaviours.begin(), inc.behaviours.end())) {
@@ -321,7 +328,7 @@ void RecordIncidentPost(const httplib::Request& req, httplib::Response& res, App
   }
   IncidentInput in;
   in.at = Compose(f.at_local, f.offset);
-  if (!f.until_local.empty()) in.until = Compose(f.until_local, f.offset);
+  if (!f.until_local.empty()) in.until = Compose(f.until_local, f.until_offset);
   in.behaviours = f.behaviours;
   in.what = f.what;
   in.where = f.where;
@@ -344,7 +351,12 @@ void IncidentGet(const httplib::Request& req, httplib::Response& res, AppState& 
     if (inc.status().code() == StatusCode::kNotFound) return SendPage(res, NotFoundPage(), &st);
     return SendPage(res, ProblemPage(inc.status().message()), &st);
   }
-  if (amend) return SendPage(res, AmendPage(*inc, FormOf(*inc), ""), &st);
+  if (amend) {
+    IncidentForm f = FormOf(*inc);
+    f.offset.clear();
+    f.until_offset.clear();
+    return SendPage(res, AmendPage(*inc, f, ""), &st);
+  }
   SendPage(res, IncidentPage(*inc), &st);
 }
 
