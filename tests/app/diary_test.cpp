@@ -52,6 +52,7 @@ TEST_F(AppDiary, RecordThroughTheFormShowsInTheListAndTheCli) {
   ASSERT_TRUE(list);
   EXPECT_NE(list->body.find("INC-0001"), std::string::npos) << list->body;
   EXPECT_NE(list->body.find("Flowers left on the doorstep"), std::string::npos);
+  EXPECT_NE(list->body.find("2026-03-14 18:20 "), std::string::npos) << "the time, readable";
   auto one = Get("/diary/INC-0001");
   ASSERT_TRUE(one);
   EXPECT_NE(one->body.find("href=\"/evidence/EX-0001\""), std::string::npos) << one->body;

@@ -84,6 +84,15 @@ std::pair<std::string, std::string> SplitTime(const std::string& at) {
   return {local, offset};
 }
 
+// A stored time as a person reads it: "2026-03-14 18:20 +00:00", "2026-12-03 12:54:50 UTC".
+std::string Readable(const std::string& at) {
+  auto [local, offset] = SplitTime(at);
+  std::replace(local.begin(), local.end(), 'T', ' ');
+  local = local.substr(0, local.find('.'));
+  if (offset.empty()) return local;
+  return local + " " + (offset == "Z" ? "UTC" : offset);
+}
+
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -185,8 +194,8 @@ Page NewIncidentPage(const IncidentForm& f, const std::vector<Item>& items,
 
 mustache::data AccountData(const IncidentAccount& a) {
   mustache::data d;
-  d.set("at", a.at);
-  if (a.until) d.set("until", *a.until);
+  d.set("at", Readable(a.at));
+  if (a.until) d.set("until", Readable(*a.until));
   d.set("behaviours", Join(a.behaviours, ", "));
   d.set("what", a.what);
   if (!a.where.empty()) d.set("where", a.where);
@@ -206,7 +215,7 @@ Page IncidentPage(const Incident& inc) {
     mustache::data row = AccountData(v);
     row.set("original", i == 0);
     row.set("number", std::to_string(i + 1));
-    row.set("recorded", v.recorded);
+    row.set("recorded", Readable(v.recorded));
     if (!v.reason.empty()) row.set("reason", v.reason);
     versions.push_back(row);
   }
@@ -294,7 +303,7 @@ void DiaryList(const httplib::Request&, httplib::Response& res, AppState& st) {
   for (auto it = all->rbegin(); it != all->rend(); ++it) {
     mustache::data row;
     row.set("id", it->id);
-    row.set("at", it->at);
+    row.set("at", Readable(it->at));
     row.set("behaviours", Join(it->behaviours, ", "));
     row.set("what", Short(it->what));
     row.set("amended", it->versions.size() > 1);
