@@ -4,6 +4,7 @@
 
 #include "assets.hpp"
 #include "evidence_handlers.hpp"
+#include "diary.hpp"
 #include "pages.hpp"
 #include "views.hpp"
 
@@ -180,6 +181,14 @@ const std::vector<Route>& AppRoutes() {
       {"GET", "/evidence", Access::kSession, ShowEvidence},
       {"GET", "/evidence/", Access::kSession, ShowItemOrFile},
       {"GET", "/custody", Access::kSession, ShowCustody},
+      {"GET", "/diary", Access::kSession, DiaryList},
+      {"GET", "/diary/new", Access::kSession, NewIncidentForm},
+      {"POST", "/diary/new", Access::kSession, RecordIncidentPost},
+      {"GET", "/diary/", Access::kSession, IncidentGet},
+      {"POST", "/diary/", Access::kSession, AmendIncidentPost},
+      {"GET", "/report", Access::kSession, ReportPage},
+      {"GET", "/report/view", Access::kSession, ReportView},
+      {"GET", "/report/download", Access::kSession, ReportDownload},
       {"GET", "/bye", Access::kPublic, Bye},
       {"GET", "/assets/", Access::kPublic, ServeAsset},
   };

@@ -75,8 +75,22 @@
     }
   }
 
+  // The report is its own document (its styles are allowed there by hash): the Print button
+  // opens it and prints it once it has loaded. Without this script the link just opens it.
+  function setUpPrintReport() {
+    var link = document.getElementById('print-report');
+    if (!link) return;
+    link.addEventListener('click', function (e) {
+      var w = window.open(link.getAttribute('href'));
+      if (!w) return;
+      e.preventDefault();
+      w.addEventListener('load', function () { w.print(); });
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     setUpQuickExit();
     setUpStrength();
+    setUpPrintReport();
   });
 })();
