@@ -20,8 +20,8 @@ std::string ReadAll(const fs::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// A private folder on a memory-only file system, given to the app as XDG_RUNTIME_DIR so that a
-// test can see what the app leaves there.
+// A private folder on a memory-only file system, given to the app as XDG_RUNTIME_DIR: the app
+// must leave nothing there (an original reaches the browser from a sealed memory file).
 class RuntimeDir {
  public:
   RuntimeDir() {
@@ -40,7 +40,8 @@ class RuntimeDir {
 
 // The response head exactly as sent: httplib's client percent-decodes header values, which would
 // hide whether the server encoded a name.
-std::string RawHead(int port, const std::string& path, const std::string& cookie) {
+std::string RawHead(int port, const std::string& path, const std::string& cookie,
+                    const std::string& form_body = "") {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return "";
   sockaddr_in addr{};
@@ -49,8 +50,15 @@ std::string RawHead(int port, const std::string& path, const std::string& cookie
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   std::string out;
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    const std::string req = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                            "\r\nCookie: " + cookie + "\r\nConnection: close\r\n\r\n";
+    const std::string host = "127.0.0.1:" + std::to_string(port);
+    std::string req = (form_body.empty() ? "GET " : "POST ") + path + " HTTP/1.1\r\nHost: " + host +
+                      "\r\nCookie: " + cookie + "\r\nConnection: close\r\n";
+    if (!form_body.empty()) {
+      req += "Origin: http://" + host +
+             "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+             std::to_string(form_body.size()) + "\r\n";
+    }
+    req += "\r\n" + form_body;
     if (write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size())) {
       char buf[4096];
       ssize_t n;
@@ -138,27 +146,39 @@ TEST_F(AppEvidence, HostileFileNameIsEscapedOnListItemAndCustodyPages) {
   }
 }
 
+// An SVG or HTML file is never rendered: GET sends the browser back to the item page, and the
+// original leaves only as a download (a POST, whose access the ledger records).
 TEST_F(AppEvidence, SvgAndHtmlAreServedAsAttachmentsWithOctetStream) {
   const std::string svg =
       "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
   AddThenStart({WriteInput("x.svg", svg), WriteInput("page one.html", "<script>1</script>")});
-  auto s = Get("/evidence/EX-0001/file");
-  EXPECT_EQ(s.status, 200);
-  EXPECT_EQ(s.get_header_value("Content-Type"), "application/octet-stream");
-  EXPECT_EQ(s.get_header_value("Content-Disposition"), "attachment; filename*=UTF-8''x.svg");
-  EXPECT_EQ(s.get_header_value("X-Content-Type-Options"), "nosniff");
-  EXPECT_EQ(s.body, svg);
-  auto h = Get("/evidence/EX-0002/file");
-  EXPECT_EQ(h.get_header_value("Content-Type"), "application/octet-stream");
-  EXPECT_NE(RawHead(app().port(), "/evidence/EX-0002/file", cookie_)
+  auto shown = Get("/evidence/EX-0001/file");
+  EXPECT_EQ(shown.status, 303);
+  EXPECT_EQ(shown.get_header_value("Location"), "/evidence/EX-0001");
+  EXPECT_EQ(shown.body.find("<svg"), std::string::npos);
+  const std::string csrf = Csrf(cookie_);
+  auto s = Post("/evidence/EX-0001/download", cookie_, {}, csrf);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->status, 200);
+  EXPECT_EQ(s->get_header_value("Content-Type"), "application/octet-stream");
+  EXPECT_EQ(s->get_header_value("Content-Disposition"), "attachment; filename*=UTF-8''x.svg");
+  EXPECT_EQ(s->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(s->body, svg);
+  EXPECT_NE(RawHead(app().port(), "/evidence/EX-0002/download", cookie_, "csrf=" + csrf)
                 .find("\r\nContent-Disposition: attachment; filename*=UTF-8''page%20one.html\r\n"),
             std::string::npos);
+  auto refused = Post("/evidence/EX-0001/download", cookie_, {}, "");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403) << "a download without the CSRF token";
   auto page = Get("/evidence/EX-0001");
   EXPECT_EQ(page.body.find("src=\"/evidence/EX-0001/file\""), std::string::npos)
       << "an SVG is never shown as a picture";
 }
 
-TEST_F(AppEvidence, JpegIsServedAsImageJpegWithNosniffAndTheAccessIsRecorded) {
+// Showing a picture (a thumbnail, the item page) records nothing: a list of fifty photos must not
+// write fifty entries into the custody log, and GET never changes the case. A download does: the
+// bytes are about to leave the case, as with `evidence extract`.
+TEST_F(AppEvidence, JpegIsShownWithoutARecordAndADownloadIsRecorded) {
   const fs::path photo = Photo("gift.jpg");
   AddThenStart({photo});
   auto res = Get("/evidence/EX-0001/file");
@@ -167,9 +187,18 @@ TEST_F(AppEvidence, JpegIsServedAsImageJpegWithNosniffAndTheAccessIsRecorded) {
   EXPECT_EQ(res.get_header_value("X-Content-Type-Options"), "nosniff");
   EXPECT_FALSE(res.has_header("Content-Disposition"));
   EXPECT_EQ(res.body, ReadAll(photo));
-  EXPECT_TRUE(RuntimeDirIsEmpty()) << "the memory-only copy is gone once served";
-  auto log = Ev({"log", "--action", "item.accessed"});
-  EXPECT_NE(log.out.find("EX-0001"), std::string::npos) << log.out << log.err;
+  EXPECT_TRUE(RuntimeDirIsEmpty()) << "no copy anywhere on the way";
+  auto before = Ev({"log", "--action", "item.accessed"});
+  EXPECT_EQ(before.out.find("EX-0001"), std::string::npos) << before.out;
+
+  auto down = Post("/evidence/EX-0001/download", cookie_, {}, Csrf(cookie_));
+  ASSERT_TRUE(down);
+  EXPECT_EQ(down->status, 200);
+  EXPECT_EQ(down->get_header_value("Content-Disposition"), "attachment; filename*=UTF-8''gift.jpg");
+  EXPECT_EQ(down->body, ReadAll(photo));
+  auto after = Ev({"log", "--action", "item.accessed"});
+  EXPECT_NE(after.out.find("EX-0001 download to a download from evidence app"), std::string::npos)
+      << after.out << after.err;
   EXPECT_EQ(Ev({"verify"}).exit_code, 0);
 }
 

@@ -4,6 +4,7 @@
 #include "evidence/case.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <string>
 #include <vector>
@@ -140,6 +141,40 @@ TEST_F(CaseTest, ChangedObjectFailsVerifyNamingTheExhibit) {
   std::string all;
   for (const auto& f : report->failures) all += f + "\n";
   EXPECT_NE(all.find("EX-0001"), std::string::npos) << all;
+}
+
+// OpenOriginal hands out the checked bytes in a sealed memory file; showing records nothing, a
+// download records its access, and a changed object is refused before any byte is handed out.
+TEST_F(CaseTest, OpenOriginalGivesTheCheckedBytesAndRecordsOnlyADownload) {
+  auto out = case_->Ingest(Source("photo.txt", "original bytes"), IngestOptions{});
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  const std::size_t entries = Actions().size();
+  auto fd = case_->OpenOriginal("EX-0001");
+  ASSERT_TRUE(fd.ok()) << fd.status().message();
+  std::string bytes(64, '\0');
+  ssize_t n = ::pread(*fd, bytes.data(), bytes.size(), 0);
+  EXPECT_EQ(std::string(bytes.data(), n > 0 ? static_cast<std::size_t>(n) : 0), "original bytes");
+  EXPECT_LT(::write(*fd, "x", 1), 0) << "sealed against change";
+  ::close(*fd);
+  EXPECT_EQ(Actions().size(), entries) << "showing is not recorded";
+
+  auto down = case_->OpenOriginal("EX-0001", std::string("a download from a test"));
+  ASSERT_TRUE(down.ok()) << down.status().message();
+  ::close(*down);
+  ASSERT_EQ(Actions().size(), entries + 1);
+  EXPECT_EQ(Actions().back(), "item.accessed");
+
+  std::string hex = DigestHex(out->sha256);
+  fs::path object = case_->dir() / "objects" / hex.substr(0, 2) / hex.substr(2);
+  fs::permissions(object, fs::perms::owner_write, fs::perm_options::add);
+  WriteFile(object, "altered bytes!");
+  auto refused = case_->OpenOriginal("EX-0001", std::string("a download from a test"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kVerificationFailed) << refused.status().message();
+  EXPECT_NE(refused.status().message().find("EX-0001"), std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(Actions().size(), entries + 1) << "a refused download records nothing";
+  EXPECT_EQ(case_->OpenOriginal("EX-9999").status().code(), StatusCode::kNotFound);
 }
 
 TEST_F(CaseTest, ReopenedCaseShowsTheSameItems) {

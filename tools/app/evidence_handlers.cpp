@@ -30,9 +30,10 @@ void SendProblem(httplib::Response& res, AppState& st, const Status& s) {
 }
 
 // Streams the unlinked copy in chunks, so that a long video is never held whole by the server.
-void SendOriginal(httplib::Response& res, const Item& item, std::shared_ptr<OriginalFile> file) {
+void SendOriginal(httplib::Response& res, const Item& item, std::shared_ptr<OriginalFile> file,
+                  bool attachment) {
   res.status = 200;
-  if (ServedAsAttachment(item.media_type)) {
+  if (attachment) {
     res.set_header("Content-Disposition", AttachmentDisposition(item.raw_name));
   }
   res.set_content_provider(file->size(), ServedContentType(item.media_type),
@@ -47,11 +48,18 @@ void SendOriginal(httplib::Response& res, const Item& item, std::shared_ptr<Orig
                            });
 }
 
+// GET: an original the browser shows inertly (a picture, a voicemail), which records nothing.
+// Every other type leaves the case only as a download, by POST (DownloadOriginal), because the
+// library records that access and GET never changes the case.
 void ShowFile(httplib::Response& res, AppState& st, const Item& item) {
-  auto file = OpenOriginal(*st.session.unlocked(), item);
+  if (ServedAsAttachment(item.media_type)) return SeeOther(res, "/evidence/" + item.exhibit);
+  auto file = OpenOriginal(*st.session.unlocked(), item, std::nullopt);
   if (!file.ok()) return SendProblem(res, st, file.status());
-  SendOriginal(res, item, std::move(file).value());
+  SendOriginal(res, item, std::move(file).value(), /*attachment=*/false);
 }
+
+// Where a download goes, as the custody log words it.
+constexpr const char* kDownloadedTo = "a download from evidence app";
 
 }  // namespace
 
@@ -76,6 +84,19 @@ void ShowItemOrFile(const httplib::Request& req, httplib::Response& res, AppStat
   auto view = GatherItem(*st.session.unlocked(), rest);
   if (!view.ok()) return SendProblem(res, st, view.status());
   SendPage(res, ItemPage(*view), &st);
+}
+
+void DownloadOriginal(const httplib::Request& req, httplib::Response& res, AppState& st) {
+  if (!st.session.unlocked()) return SeeOther(res, "/");
+  std::string_view rest = std::string_view(req.path).substr(std::string_view("/evidence/").size());
+  if (!rest.ends_with("/download")) return SendPage(res, NotFoundPage(), &st);
+  rest.remove_suffix(std::string_view("/download").size());
+  if (!LooksLikeExhibit(rest)) return SendPage(res, NotFoundPage(), &st);
+  auto item = st.session.unlocked()->GetItem(rest);
+  if (!item.ok()) return SendProblem(res, st, item.status());
+  auto file = OpenOriginal(*st.session.unlocked(), *item, std::string(kDownloadedTo));
+  if (!file.ok()) return SendProblem(res, st, file.status());
+  SendOriginal(res, *item, std::move(file).value(), /*attachment=*/true);
 }
 
 void ShowCustody(const httplib::Request& req, httplib::Response& res, AppState& st) {

@@ -13,6 +13,8 @@ void ShowEvidence(const httplib::Request& req, httplib::Response& res, AppState&
 // GET /evidence/<exhibit> and GET /evidence/<exhibit>/file
 void ShowItemOrFile(const httplib::Request& req, httplib::Response& res, AppState& st);
 // GET /custody?q=...
+// POST /evidence/<exhibit>/download: the original as an attachment, its access recorded.
+void DownloadOriginal(const httplib::Request& req, httplib::Response& res, AppState& st);
 void ShowCustody(const httplib::Request& req, httplib::Response& res, AppState& st);
 
 }  // namespace evidence::app

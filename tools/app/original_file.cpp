@@ -1,58 +1,14 @@
 #include "original_file.hpp"
 
-#include <fcntl.h>
-#include <linux/magic.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <optional>
 
 #include "evidence_views.hpp"
 
 namespace evidence::app {
 
-namespace fs = std::filesystem;
-
 namespace {
-
-bool MemoryOnly(const fs::path& dir) {
-  struct statfs s {};
-  if (statfs(dir.c_str(), &s) != 0) return false;
-  return s.f_type == TMPFS_MAGIC || s.f_type == RAMFS_MAGIC;
-}
-
-// The user's runtime folder (private, in memory on systemd systems), else /dev/shm.
-std::optional<fs::path> MemoryFolder() {
-  if (const char* x = std::getenv("XDG_RUNTIME_DIR"); x != nullptr && *x == '/') {
-    if (MemoryOnly(x)) return fs::path(x);
-  }
-  if (MemoryOnly("/dev/shm")) return fs::path("/dev/shm");
-  return std::nullopt;
-}
-
-// A 0700 folder of its own under `parent`, removed with whatever is left in it.
-class PrivateFolder {
- public:
-  static std::optional<PrivateFolder> Make(const fs::path& parent) {
-    std::string tmpl = (parent / "evidence-app-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) return std::nullopt;
-    return PrivateFolder(tmpl);
-  }
-  PrivateFolder(PrivateFolder&& o) noexcept : path_(std::move(o.path_)) { o.path_.clear(); }
-  PrivateFolder(const PrivateFolder&) = delete;
-  ~PrivateFolder() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  explicit PrivateFolder(fs::path p) : path_(std::move(p)) {}
-  fs::path path_;
-};
 
 bool AttrChar(unsigned char ch) {
   if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
@@ -67,22 +23,11 @@ OriginalFile::~OriginalFile() {
   if (fd_ >= 0) close(fd_);
 }
 
-Result<std::shared_ptr<OriginalFile>> OpenOriginal(Case& c, const Item& item) {
-  auto parent = MemoryFolder();
-  if (!parent) {
-    return Status::Unsupported(
-        "this computer has no memory-only folder to open the original through, and the app "
-        "never writes it to disk; use `evidence extract` in a terminal");
-  }
-  auto folder = PrivateFolder::Make(*parent);
-  if (!folder) return Status::IoError(parent->string() + ": cannot make a private folder");
-  auto path = c.Extract(item.exhibit, folder->path(), /*overwrite=*/false);
-  if (!path.ok()) return path.status();
-  const int fd = open(path->c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return Status::IoError(item.exhibit + ": cannot open the extracted copy");
-  auto file = std::make_shared<OriginalFile>(fd, item.size);
-  // The folder (and the copy's name) goes now; the bytes live only as long as the descriptor.
-  return file;
+Result<std::shared_ptr<OriginalFile>> OpenOriginal(Case& c, const Item& item,
+                                                   const std::optional<std::string>& handed_to) {
+  auto fd = c.OpenOriginal(item.exhibit, handed_to);
+  if (!fd.ok()) return fd.status();
+  return std::make_shared<OriginalFile>(*fd, item.size);
 }
 
 std::string ServedContentType(std::string_view media_type) {

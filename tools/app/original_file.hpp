@@ -1,14 +1,11 @@
-// Reading an item's original bytes for the browser (GET /evidence/<exhibit>/file).
-//
-// The public API hands an original out only through Case::Extract, which writes it into a folder
-// and records an item.accessed entry. So that no plaintext copy ever lands on a disk, the app
-// extracts into a private folder on a memory-only file system (tmpfs), opens the copy, and
-// removes the file and its folder at once: what remains is the open descriptor, whose memory is
-// freed when the response has been sent (docs/app.md "Evidence files").
+// Reading an item's original bytes for the browser (GET /evidence/<exhibit>/file, POST
+// /evidence/<exhibit>/download), through Case::OpenOriginal: the checked bytes in a sealed memory
+// file, never a copy on disk (docs/app.md "Evidence files").
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,7 +15,7 @@
 
 namespace evidence::app {
 
-// An open, already unlinked copy of an original. Closes the descriptor when destroyed.
+// An original in a sealed memory file. Closes the descriptor when destroyed.
 class OriginalFile {
  public:
   OriginalFile(int fd, std::uint64_t size) : fd_(fd), size_(size) {}
@@ -34,10 +31,10 @@ class OriginalFile {
   std::uint64_t size_;
 };
 
-// Extracts `item` (checked against its hash by the library, and recorded as an access) through a
-// memory-only folder. kUnsupported when this computer has no memory-only folder the app may use
-// (the caller tells the person to use `evidence extract`); the library's errors otherwise.
-Result<std::shared_ptr<OriginalFile>> OpenOriginal(Case& c, const Item& item);
+// Opens `item`'s original as the library checks it. With `handed_to` the bytes are a download
+// and the library records the access; without, they are only shown and nothing is recorded.
+Result<std::shared_ptr<OriginalFile>> OpenOriginal(Case& c, const Item& item,
+                                                   const std::optional<std::string>& handed_to);
 
 // The Content-Type the original is served with: its sniffed media type (under its standard name)
 // when the browser renders that type inertly (an image or audio), application/octet-stream for

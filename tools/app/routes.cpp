@@ -3,8 +3,8 @@
 #include <memory>
 
 #include "assets.hpp"
-#include "evidence_handlers.hpp"
 #include "diary.hpp"
+#include "evidence_handlers.hpp"
 #include "pages.hpp"
 #include "views.hpp"
 
@@ -180,6 +180,7 @@ const std::vector<Route>& AppRoutes() {
       {"POST", "/quick-exit", Access::kSession, QuickExit},
       {"GET", "/evidence", Access::kSession, ShowEvidence},
       {"GET", "/evidence/", Access::kSession, ShowItemOrFile},
+      {"POST", "/evidence/", Access::kSession, DownloadOriginal},
       {"GET", "/custody", Access::kSession, ShowCustody},
       {"GET", "/diary", Access::kSession, DiaryList},
       {"GET", "/diary/new", Access::kSession, NewIncidentForm},

@@ -327,6 +327,18 @@ class Case {
   // never returned in its place); kCorruption when there is none.
   Result<std::string> LatestCheckpoint() const;
 
+  // An original's bytes in an anonymous memory file, sealed against change, for a program that
+  // shows or hands out the original without a copy on disk (the app). The item is the one the
+  // signed ledger records, and the object is read, decrypted and re-hashed before the descriptor
+  // is returned, so what is read from it is the evidence; a failed check is kVerificationFailed
+  // naming the item. The caller owns the descriptor and closes it; the original is held in
+  // memory until then. With `handed_to` (where the copy goes, in words) an item.accessed entry
+  // with purpose "download" is recorded, as Extract records one: the bytes are about to leave the
+  // case. Without it nothing is recorded: showing an original is not a custody event, any more
+  // than `show` or the report are.
+  Result<int> OpenOriginal(std::string_view exhibit,
+                           const std::optional<std::string>& handed_to = std::nullopt);
+
   // Copies an original out to `dest_dir` under its original name, after checking its hash, and
   // records an item.accessed entry. kAlreadyExists if the file exists and !overwrite.
   Result<std::filesystem::path> Extract(std::string_view exhibit,

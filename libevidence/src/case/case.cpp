@@ -648,6 +648,48 @@ Result<std::string> Case::LatestCheckpoint() const {
   return head->note;
 }
 
+namespace {
+
+// Appends the item.accessed entry of a copy of `item` handed out for `purpose` to `to`, inside the
+// caller's transaction. The item must be the one the signed ledger names, not whatever the tables
+// say now, so its item.ingested entry is read verified first.
+Status RecordAccess(CaseState& s, const Item& item, const char* purpose, const std::string& to) {
+  EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter * writer, s.Writer());
+  EVIDENCE_ASSIGN_OR_RETURN(LedgerEntry ingested, writer->ReadVerified(item.entry_seq));
+  auto says = [&](const char* field, const std::string& want) {
+    auto it = ingested.data.find(field);
+    return it != ingested.data.end() && it->is_string() && it->get<std::string>() == want;
+  };
+  if (ingested.action != "item.ingested" || !says("item", item.exhibit) ||
+      !says("sha256", DigestHex(item.sha256))) {
+    return CaseDoesNotVerify(item.exhibit + ": entry " + std::to_string(item.entry_seq) +
+                             " does not record this item as it reads");
+  }
+  nlohmann::json data = {
+      {"item", item.exhibit}, {"sha256", DigestHex(item.sha256)}, {"purpose", purpose}, {"to", to}};
+  return s.AppendEntry("item.accessed", data, item.exhibit, std::nullopt).status();
+}
+
+}  // namespace
+
+Result<int> Case::OpenOriginal(std::string_view exhibit,
+                               const std::optional<std::string>& handed_to) {
+  EVIDENCE_ASSIGN_OR_RETURN(Item item, GetItem(exhibit));
+  if (!handed_to) {
+    auto fd = s_->objects.PlaintextFile(item.sha256, item.size);
+    if (!fd.ok()) return fd.status().WithContext(item.exhibit);
+    return fd->release();
+  }
+  // As Extract: the access is committed only once the bytes are read and checked.
+  EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
+  EVIDENCE_RETURN_IF_ERROR(RecordAccess(*s_, item, "download", *handed_to));
+  auto fd = s_->objects.PlaintextFile(item.sha256, item.size);
+  if (!fd.ok()) return fd.status().WithContext(item.exhibit);
+  EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
+  EVIDENCE_RETURN_IF_ERROR(txn.Commit());
+  return fd->release();
+}
+
 Result<fs::path> Case::Extract(std::string_view exhibit, const fs::path& dest_dir, bool overwrite) {
   EVIDENCE_ASSIGN_OR_RETURN(Item item, GetItem(exhibit));
   std::error_code ec;
@@ -664,24 +706,8 @@ Result<fs::path> Case::Extract(std::string_view exhibit, const fs::path& dest_di
   // complete and checked, so the ledger never claims an access that did not happen (nor misses
   // one).
   EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
-  // The copy handed out must be the one the signed ledger names, not whatever the tables say now.
-  EVIDENCE_ASSIGN_OR_RETURN(LedgerWriter * writer, s_->Writer());
-  EVIDENCE_ASSIGN_OR_RETURN(LedgerEntry ingested, writer->ReadVerified(item.entry_seq));
-  auto says = [&](const char* field, const std::string& want) {
-    auto it = ingested.data.find(field);
-    return it != ingested.data.end() && it->is_string() && it->get<std::string>() == want;
-  };
-  if (ingested.action != "item.ingested" || !says("item", item.exhibit) ||
-      !says("sha256", DigestHex(item.sha256))) {
-    return CaseDoesNotVerify(item.exhibit + ": entry " + std::to_string(item.entry_seq) +
-                             " does not record this item as it reads");
-  }
-  nlohmann::json data = {{"item", item.exhibit},
-                         {"sha256", DigestHex(item.sha256)},
-                         {"purpose", "extract"},
-                         {"to", LossyUtf8(fs::absolute(dest, ec).string())}};
   EVIDENCE_RETURN_IF_ERROR(
-      s_->AppendEntry("item.accessed", data, item.exhibit, std::nullopt).status());
+      RecordAccess(*s_, item, "extract", LossyUtf8(fs::absolute(dest, ec).string())));
   if (overwrite) (void)s_->fs->Remove(dest);
   Status copied = s_->objects.CopyOut(item.sha256, item.size, dest);
   if (!copied.ok()) return copied.WithContext(item.exhibit);
