@@ -13,9 +13,11 @@ std::string TemplateText(std::string_view name) {
 
 }  // namespace
 
-std::string Render(const Page& page, std::string_view csrf) {
+std::string Render(const Page& page, std::string_view csrf, bool unlocked) {
   kainjow::mustache::data data = page.data;
   if (!csrf.empty()) data.set("csrf", std::string(csrf));
+  // The case's pages are links only once a case is open: before, each would lead back here.
+  data.set("unlocked", unlocked);
   data.set("body", TemplateText(page.template_name));
   kainjow::mustache::mustache layout(TemplateText("layout"));
   // The templates are part of the binary and tested; an error here is a bug, shown as such

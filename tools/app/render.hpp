@@ -17,6 +17,7 @@ struct Page {
 // The page's template rendered inside layout.mustache. `csrf` is the session's CSRF token for the
 // layout's forms (the quick exit), empty for a request without a session. Every value is
 // HTML-escaped by `{{name}}`; the templates never use the unescaped forms (a test checks).
-std::string Render(const Page& page, std::string_view csrf);
+// `unlocked`: a case is open, so the layout links to its pages.
+std::string Render(const Page& page, std::string_view csrf, bool unlocked);
 
 }  // namespace evidence::app

@@ -207,7 +207,8 @@ const Route* FindRoute(std::string_view method, std::string_view path) {
 
 void SendPage(httplib::Response& res, const Page& page, const AppState* state) {
   res.status = page.status;
-  res.set_content(Render(page, state ? state->session.csrf() : std::string_view{}),
+  res.set_content(Render(page, state ? state->session.csrf() : std::string_view{},
+                         state != nullptr && state->session.is_unlocked()),
                   "text/html; charset=utf-8");
 }
 

@@ -67,6 +67,7 @@ class Session {
   void Hold(Case c);
   // The unlocked case, or nullptr when locked.
   Case* unlocked() { return case_ ? &*case_ : nullptr; }
+  bool is_unlocked() const { return case_.has_value(); }
   // Destroys the unlocked Case (which wipes its key material) and forgets the last check.
   void Lock();
 
