@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "evidence_pages.hpp"
 #include "evidence_views.hpp"
@@ -58,6 +60,16 @@ void ShowFile(httplib::Response& res, AppState& st, const Item& item) {
   SendOriginal(res, item, std::move(file).value(), /*attachment=*/false);
 }
 
+// The exhibit id of `/evidence/<id><suffix>`, checked for shape before the case is asked; nullopt
+// for any other path.
+std::optional<std::string_view> ExhibitIn(std::string_view path, std::string_view suffix) {
+  std::string_view rest = path.substr(std::string_view("/evidence/").size());
+  if (!rest.ends_with(suffix)) return std::nullopt;
+  rest.remove_suffix(suffix.size());
+  if (!LooksLikeExhibit(rest)) return std::nullopt;
+  return rest;
+}
+
 // Where a download goes, as the custody log words it.
 constexpr const char* kDownloadedTo = "a download from evidence app";
 
@@ -72,27 +84,23 @@ void ShowEvidence(const httplib::Request& req, httplib::Response& res, AppState&
 
 void ShowItemOrFile(const httplib::Request& req, httplib::Response& res, AppState& st) {
   if (!st.session.unlocked()) return SeeOther(res, "/");
-  std::string_view rest = std::string_view(req.path).substr(std::string_view("/evidence/").size());
-  const bool file = rest.ends_with("/file");
-  if (file) rest.remove_suffix(std::string_view("/file").size());
-  if (!LooksLikeExhibit(rest)) return SendPage(res, NotFoundPage(), &st);
-  if (file) {
-    auto item = st.session.unlocked()->GetItem(rest);
+  if (auto id = ExhibitIn(req.path, "/file")) {
+    auto item = st.session.unlocked()->GetItem(*id);
     if (!item.ok()) return SendProblem(res, st, item.status());
     return ShowFile(res, st, *item);
   }
-  auto view = GatherItem(*st.session.unlocked(), rest);
+  auto id = ExhibitIn(req.path, "");
+  if (!id) return SendPage(res, NotFoundPage(), &st);
+  auto view = GatherItem(*st.session.unlocked(), *id);
   if (!view.ok()) return SendProblem(res, st, view.status());
   SendPage(res, ItemPage(*view), &st);
 }
 
 void DownloadOriginal(const httplib::Request& req, httplib::Response& res, AppState& st) {
   if (!st.session.unlocked()) return SeeOther(res, "/");
-  std::string_view rest = std::string_view(req.path).substr(std::string_view("/evidence/").size());
-  if (!rest.ends_with("/download")) return SendPage(res, NotFoundPage(), &st);
-  rest.remove_suffix(std::string_view("/download").size());
-  if (!LooksLikeExhibit(rest)) return SendPage(res, NotFoundPage(), &st);
-  auto item = st.session.unlocked()->GetItem(rest);
+  auto id = ExhibitIn(req.path, "/download");
+  if (!id) return SendPage(res, NotFoundPage(), &st);
+  auto item = st.session.unlocked()->GetItem(*id);
   if (!item.ok()) return SendProblem(res, st, item.status());
   auto file = OpenOriginal(*st.session.unlocked(), *item, std::string(kDownloadedTo));
   if (!file.ok()) return SendProblem(res, st, file.status());
