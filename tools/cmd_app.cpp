@@ -86,8 +86,8 @@ void AddAppCommand(CLI::App& app, Globals& g, Runner& run) {
       ->check(CLI::Range(0, 65535));
   cmd->add_flag("--no-open", f->no_open, "only print the address; open no browser");
   cmd->add_option("--idle-minutes", f->idle_minutes,
-                  "lock the case after this many minutes without use (default 15)")
-      ->check(CLI::PositiveNumber);
+                  "lock the case after this many minutes without use (default 15)");
+  // At least 1 is checked in RunApp: CLI11's range check would print its limits as doubles.
   cmd->callback([&g, &run, f] { run = [&g, f]() -> int { return RunApp(g, *f); }; });
 }
 
