@@ -18,6 +18,7 @@ A missing browser, driver or selenium is a failure with the package to install, 
 a skipped test must not look like a passed one.
 """
 
+import http.client
 import json
 import os
 import re
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import urllib.parse
 
 AXE_VERSION = '4.14.1'
 # axe's impacts that fail the test (WCAG 2.1 AA asks for none of these); lesser ones are printed.
@@ -317,6 +319,63 @@ class AppBrowserTest(unittest.TestCase):
                              env=tool_environment(self.home, {'EVIDENCE_PASSPHRASE': PASSPHRASE}),
                              timeout=WAIT_SECONDS, check=False)
         self.assertEqual(run.returncode, 0, 'evidence verify:\n' + run.stdout)
+
+    # --- the CLI beside the app, and plain HTTP with the browser's session ----------------
+
+    def evidence_cli(self, *args, expect=0):
+        """Runs `evidence -C CASE ARGS...` with the passphrase in its environment, as a person
+        would in a terminal beside the app (the app holds the case open; SQLite's lock
+        serialises the writers). Asserts the exit status; returns stdout."""
+        run = subprocess.run([self.binary, '-C', self.case_dir] + list(args),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=tool_environment(self.home, {'EVIDENCE_PASSPHRASE': PASSPHRASE}),
+                             timeout=WAIT_SECONDS * 3, check=False)
+        self.assertEqual(run.returncode, expect, 'evidence %s:\n%s%s' %
+                         (' '.join(args), run.stdout, run.stderr))
+        return run.stdout
+
+    def sample_evidence(self):
+        """{'photo': a JPEG with camera and GPS, 'voicemail': audio}: real files from
+        $EVIDENCE_SAMPLES when it is set (their sources: SOURCES.md there), else the files
+        `evidence-make-samples` ($EVIDENCE_MAKE_SAMPLES) generates into the test's folder."""
+        samples = os.environ.get('EVIDENCE_SAMPLES')
+        if samples:
+            return {'photo': os.path.join(samples, 'images', 'DSCN0010.jpg'),
+                    'voicemail': os.path.join(samples, 'audio', 'silence-44-s.mp3')}
+        tool = os.environ.get('EVIDENCE_MAKE_SAMPLES', '')
+        if not os.access(tool, os.X_OK):
+            fail_setup('EVIDENCE_MAKE_SAMPLES is not evidence-make-samples: %r' % tool)
+        out = os.path.join(self.tmp.name, 'generated')
+        if not os.path.isdir(out):
+            subprocess.run([tool, out], check=True, timeout=WAIT_SECONDS,
+                           stdout=subprocess.DEVNULL)
+        return {'photo': os.path.join(out, 'gift-on-doorstep.jpg'),
+                'voicemail': os.path.join(out, 'voicemail-2026-03-02.wav')}
+
+    def csrf_token(self):
+        return self.driver.execute_script(
+            'var m = document.querySelector("meta[name=csrf-token]");'
+            'return m ? m.getAttribute("content") : "";')
+
+    def http(self, method, path, form=None):
+        """One request outside the browser with the browser's session cookie (WebDriver sees
+        HttpOnly cookies); a form is posted with the app's own Origin. Returns (status,
+        headers with lower-case names, body); redirects are not followed."""
+        cookie = '; '.join('%s=%s' % (c['name'], c['value']) for c in self.driver.get_cookies())
+        host = self.app.base[len('http://'):]
+        headers = {'Cookie': cookie, 'Host': host}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers.update({'Origin': self.app.base,
+                            'Content-Type': 'application/x-www-form-urlencoded'})
+        conn = http.client.HTTPConnection(host, timeout=WAIT_SECONDS)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            res = conn.getresponse()
+            return (res.status, {k.lower(): v for k, v in res.getheaders()}, res.read())
+        finally:
+            conn.close()
 
 
 def main():
