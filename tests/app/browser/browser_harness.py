@@ -335,13 +335,16 @@ class AppBrowserTest(unittest.TestCase):
         return run.stdout
 
     def sample_evidence(self):
-        """{'photo': a JPEG with camera and GPS, 'voicemail': audio}: real files from
+        """{'photo': a JPEG with camera and GPS, 'voicemail': audio, 'chat': a WhatsApp export
+        (a .zip with media from the samples)}: real files from
         $EVIDENCE_SAMPLES when it is set (their sources: SOURCES.md there), else the files
         `evidence-make-samples` ($EVIDENCE_MAKE_SAMPLES) generates into the test's folder."""
         samples = os.environ.get('EVIDENCE_SAMPLES')
         if samples:
             return {'photo': os.path.join(samples, 'images', 'DSCN0010.jpg'),
-                    'voicemail': os.path.join(samples, 'audio', 'silence-44-s.mp3')}
+                    'voicemail': os.path.join(samples, 'audio', 'silence-44-s.mp3'),
+                    'chat': os.path.join(samples, 'messages', 'whatsapp',
+                                         'whatsapp-chat-parser-example_with_media.zip')}
         tool = os.environ.get('EVIDENCE_MAKE_SAMPLES', '')
         if not os.access(tool, os.X_OK):
             fail_setup('EVIDENCE_MAKE_SAMPLES is not evidence-make-samples: %r' % tool)
@@ -350,7 +353,8 @@ class AppBrowserTest(unittest.TestCase):
             subprocess.run([tool, out], check=True, timeout=WAIT_SECONDS,
                            stdout=subprocess.DEVNULL)
         return {'photo': os.path.join(out, 'gift-on-doorstep.jpg'),
-                'voicemail': os.path.join(out, 'voicemail-2026-03-02.wav')}
+                'voicemail': os.path.join(out, 'voicemail-2026-03-02.wav'),
+                'chat': os.path.join(out, 'whatsapp-chat.txt')}
 
     def csrf_token(self):
         return self.driver.execute_script(
