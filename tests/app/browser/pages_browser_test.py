@@ -8,7 +8,8 @@ import json
 import os
 import shutil
 
-from browser_harness import (HOSTILE_NAME, NARROW, PHONE, WIDE, AppBrowserTest, By, main)
+from browser_harness import (HOSTILE_NAME, NARROW, PHONE, WIDE, ActionChains, AppBrowserTest, By,
+                             Keys, main)
 
 # The stalker's files: a name that is markup, and two types a browser would run if it rendered them.
 HOSTILE_JPEG = HOSTILE_NAME + '.jpg'
@@ -62,6 +63,35 @@ class PagesBrowser(AppBrowserTest):
     def shown_item_names(self):
         return [a.text for a in self.driver.find_elements(By.CSS_SELECTOR, 'ul.items li a')]
 
+    def assert_keyboard_reaches_everything(self, page):
+        """Tab from the top of the page reaches every control, each with a visible focus
+        outline (WCAG 2.1.1 and 2.4.7)."""
+        controls = ('Array.from(document.querySelectorAll("a[href], button, select, textarea, '
+                    'input:not([type=hidden])")).filter(function (e) {'
+                    '  return e.getClientRects().length > 0; })')
+        count = self.driver.execute_script('return %s.length;' % controls)
+        self.driver.execute_script('if (document.activeElement) document.activeElement.blur();')
+        reached, unseen, last = set(), [], None
+        # A date field takes one Tab for each of its parts, and a player's buttons are not in
+        # the list: both keep or move focus without reaching a new control.
+        for _ in range(count * 6 + 10):
+            ActionChains(self.driver).send_keys(Keys.TAB).perform()
+            index, outlined, html = self.driver.execute_script(
+                'var e = document.activeElement, s = getComputedStyle(e);'
+                'return [%s.indexOf(e), s.outlineStyle !== "none" && '
+                '  parseFloat(s.outlineWidth) > 0, e.outerHTML.slice(0, 100)];' % controls)
+            if index < 0 or index == last:
+                continue
+            if index in reached:
+                break  # round again
+            last = index
+            reached.add(index)
+            if not outlined:
+                unseen.append(html)
+        if len(reached) != count or unseen:
+            self.problems.append('%s: Tab reached %d of %d controls; focus not visible on %s' %
+                                 (page, len(reached), count, unseen))
+
     def write_file(self, name, content):
         path = os.path.join(self.tmp.name, 'input', name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -86,6 +116,7 @@ class PagesBrowser(AppBrowserTest):
         self.assertEqual(self.driver.find_element(By.CSS_SELECTOR, 'img.thumb').get_attribute(
             'alt'), 'Picture ' + photo['exhibit'])
         self.look_at('evidence-list')
+        self.assert_keyboard_reaches_everything('evidence-list')
 
         self.driver.find_element(By.CSS_SELECTOR, '#kind option[value="%s"]' %
                                  voicemail['kind']).click()
@@ -137,6 +168,7 @@ class PagesBrowser(AppBrowserTest):
                          'the browser cannot play the voicemail')
         self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, 'main img'), [])
         self.look_at('evidence-item-voicemail')
+        self.assert_keyboard_reaches_everything('evidence-item-voicemail')
 
         self.go('Custody log', 'Custody log')
         entries = self.driver.find_elements(By.CSS_SELECTOR, 'ul.custody li')
@@ -144,8 +176,8 @@ class PagesBrowser(AppBrowserTest):
         seqs = [int(e.find_element(By.CLASS_NAME, 'seq').text.lstrip('#')) for e in entries]
         self.assertEqual(seqs, sorted(seqs, reverse=True), 'newest first')
         self.look_at('custody')
-        self.fill('q', os.path.basename(samples['voicemail']).upper())
-        self.driver.find_element(By.CSS_SELECTOR, 'form.filter button').click()
+        self.assert_keyboard_reaches_everything('custody')
+        self.fill('q', os.path.basename(samples['voicemail']).upper() + Keys.ENTER)
         self.wait_for(lambda d: 'q=' in d.current_url, 'the searched log')
         found = self.driver.find_elements(By.CSS_SELECTOR, 'ul.custody li')
         self.assertGreaterEqual(len(found), 1)
@@ -229,6 +261,7 @@ class PagesBrowser(AppBrowserTest):
         self.look_at('diary-empty')
         self.go('Record an incident', 'Record an incident')
         self.look_at('diary-new')
+        self.assert_keyboard_reaches_everything('diary-new')
         # datetime-local takes its value from script: what is typed into it depends on the
         # browser's locale.
         self.driver.execute_script('document.getElementById("at").value = "2026-03-01T07:50";')
@@ -247,8 +280,8 @@ class PagesBrowser(AppBrowserTest):
         self.assertTrue(self.driver.find_element(By.ID, 'i-' + photo['exhibit']).is_selected())
         self.look_at('diary-new-refused')
 
-        self.driver.find_element(By.CSS_SELECTOR, 'label[for="b-gift"]').click()
-        self.driver.find_element(By.CSS_SELECTOR, 'label[for="b-visit-home"]').click()
+        self.driver.find_element(By.ID, 'b-gift').send_keys(Keys.SPACE)
+        self.driver.find_element(By.ID, 'b-visit-home').send_keys(Keys.SPACE)
         self.driver.find_element(By.CSS_SELECTOR, 'form.stack button[type=submit]').click()
         self.wait_for(lambda d: d.current_url.startswith(self.app.base + '/diary/INC-'),
                       'the incident recorded')
@@ -262,6 +295,7 @@ class PagesBrowser(AppBrowserTest):
         self.assertEqual(self.driver.find_element(By.ID, 'what').get_attribute('value'),
                          'A wrapped box on the doorstep again; no note.')
         self.look_at('diary-amend')
+        self.assert_keyboard_reaches_everything('diary-amend')
         self.fill('reason', 'remembered the card inside')
         self.fill('what', 'A wrapped box on the doorstep again; a card inside said "see you".')
         self.driver.find_element(By.CSS_SELECTOR, 'form.stack button[type=submit]').click()
