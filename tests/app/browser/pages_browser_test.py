@@ -211,6 +211,11 @@ class PagesBrowser(AppBrowserTest):
         self.go('Custody log', 'Custody log')
         self.assertIn(HOSTILE_JPEG, self.main_text())
         self.assert_no_injected_markup()
+        self.driver.get(self.app.base + '/diary/new')
+        self.wait_for_heading('Record an incident')
+        self.assertIn(HOSTILE_JPEG, self.driver.find_element(
+            By.CSS_SELECTOR, 'label[for="i-%s"]' % items[HOSTILE_JPEG]['exhibit']).text)
+        self.assert_no_injected_markup()
 
         for name, media in (('invitation.html', 'text/html'), ('drawing.svg', 'image/svg')):
             item = items[name]
