@@ -324,6 +324,18 @@ class PagesBrowser(AppBrowserTest):
 
         self.go('Pattern report', 'Pattern report')
         self.look_at('report')
+        # Print opens the report in a window of its own (and prints it there once loaded).
+        app_window = self.driver.current_window_handle
+        self.driver.find_element(By.ID, 'print-report').click()
+        self.wait_for(lambda d: len(d.window_handles) == 2, 'the report in a new window')
+        self.driver.switch_to.window([h for h in self.driver.window_handles
+                                      if h != app_window][0])
+        self.wait_for(lambda d: d.current_url == self.app.base + '/report/view' and
+                      d.execute_script('return document.readyState') == 'complete',
+                      'the report to load in its window')
+        self.assertIn(incident, self.driver.find_element(By.TAG_NAME, 'body').text)
+        self.driver.close()
+        self.driver.switch_to.window(app_window)
         status, headers, body = self.http('GET', '/report/download')
         self.assertEqual(status, 200)
         self.assertTrue(headers.get('content-disposition', '').startswith('attachment'), headers)
