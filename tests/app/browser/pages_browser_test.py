@@ -170,6 +170,14 @@ class PagesBrowser(AppBrowserTest):
         self.look_at('evidence-item-voicemail')
         self.assert_keyboard_reaches_everything('evidence-item-voicemail')
 
+        # An exhibit the case does not have, and one that is not an exhibit id at all.
+        for missing in ('/evidence/JS-9999', '/evidence/%3Cimg%20src%3Dx%3E', '/diary/INC-9999'):
+            self.driver.get(self.app.base + missing)
+            self.wait_for_heading('There is no such page')
+            self.assert_no_alert()
+        self.look_at('evidence-not-found')
+        self.go('Go to the start page', 'Harassment by J')
+
         self.go('Custody log', 'Custody log')
         entries = self.driver.find_elements(By.CSS_SELECTOR, 'ul.custody li')
         self.assertGreaterEqual(len(entries), 4, 'case created and three items added')
