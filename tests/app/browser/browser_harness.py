@@ -11,6 +11,8 @@ CTest runs one test method per ctest test (tests/app/browser/CMakeLists.txt) wit
   EVIDENCE_BIN        the built `evidence` binary
   EVIDENCE_AXE_DIR    the npm prefix that holds axe-core (see --install-axe)
   EVIDENCE_SHOTS_DIR  where the screenshots go
+  EVIDENCE_MAKE_SAMPLES  evidence-make-samples, for generated evidence (sample_evidence)
+and, from ctest's own environment, EVIDENCE_SAMPLES (the shared real samples) when it is set.
 Any test file run with `--install-axe` puts the pinned axe-core into EVIDENCE_AXE_DIR once; it does
 nothing when it is already there, so later runs need no network.
 
