@@ -1,5 +1,10 @@
 // Hand over and Check a bundle (docs/app.md "Hand over", "Check a bundle"), against the real
 // binary: the bundle the page hands over is the one `evidence verify-bundle` accepts.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "app_fixture.hpp"
@@ -176,6 +181,177 @@ TEST_F(AppHandover, HandOverNeedsTheCsrfTokenAndTheSameOrigin) {
   ASSERT_TRUE(steal);
   EXPECT_EQ(steal->status, 403);
   EXPECT_EQ(BundlesInCase().size(), 1u) << "a refused download leaves the bundle waiting";
+}
+
+// An officer's own case, served by the app, and a bundle from another case made with the CLI.
+class AppCheckBundle : public AppHandover {
+ protected:
+  void SetUp() override {
+    const fs::path victim = tmp().path() / "victim";
+    auto r = RunEvidence({"-C", victim.string(), "init", "--name", "Victim", "--owner",
+                          "Victim Person", "--no-passphrase"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = RunEvidence(
+        {"-C", victim.string(), "add", WriteInput("threat.txt", "you will regret this").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    bundle_ = tmp().path() / "handed.tar";
+    r = RunEvidence({"-C", victim.string(), "export", "--out", bundle_.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto key = RunEvidence({"-C", victim.string(), "--json", "key", "show"});
+    fingerprint_ = nlohmann::json::parse(key.out).at("fingerprint");
+    InitCase();
+    Start();
+    cookie_ = Login();
+    ASSERT_EQ(Get("/").status, 200);
+    csrf_ = Csrf(cookie_);
+  }
+
+  httplib::Response Upload(const std::string& bytes, const std::string& fingerprint,
+                           const std::string& csrf, const std::string& origin) {
+    httplib::MultipartFormDataItems form;
+    if (!csrf.empty()) form.push_back({"csrf", csrf, "", ""});
+    form.push_back({"fingerprint", fingerprint, "", ""});
+    form.push_back({"bundle", bytes, "handed.tar", "application/x-tar"});
+    auto res =
+        app().Client().Post("/check-bundle", {{"Cookie", cookie_}, {"Origin", origin}}, form);
+    EXPECT_TRUE(res);
+    return res ? *res : httplib::Response{};
+  }
+
+  httplib::Response Upload(const std::string& bytes, const std::string& fingerprint = "") {
+    return Upload(bytes, fingerprint, csrf_, app().origin());
+  }
+
+  bool NothingWaits() {
+    std::error_code ec;
+    return !fs::exists(case_dir() / "app-check", ec) || fs::is_empty(case_dir() / "app-check");
+  }
+
+  fs::path bundle_;
+  std::string fingerprint_;
+};
+
+TEST_F(AppCheckBundle, GoodBundleShowsEveryCheckPassed) {
+  auto form = Get("/check-bundle");
+  EXPECT_EQ(form.status, 200);
+  EXPECT_NE(form.body.find("enctype=\"multipart/form-data\""), std::string::npos);
+  auto res = Upload(ReadFile(bundle_), fingerprint_);
+  EXPECT_EQ(res.status, 200) << res.body;
+  EXPECT_NE(res.body.find("This bundle verifies"), std::string::npos) << res.body;
+  EXPECT_NE(res.body.find(", 0 failed"), std::string::npos);
+  EXPECT_EQ(res.body.find("FAILED"), std::string::npos);
+  EXPECT_NE(res.body.find(fingerprint_), std::string::npos);
+  EXPECT_NE(res.body.find("Receive into this case"), std::string::npos);
+  EXPECT_EQ(Ev({"log"}).out.find("bundle.received"), std::string::npos)
+      << "a check records nothing";
+  auto forget = PostForm("/check-bundle/forget", {});
+  EXPECT_EQ(forget.status, 303);
+  EXPECT_TRUE(NothingWaits());
+}
+
+TEST_F(AppCheckBundle, WithoutAFingerprintTheSignerIsUnconfirmed) {
+  auto res = Upload(ReadFile(bundle_));
+  EXPECT_EQ(res.status, 200) << res.body;
+  EXPECT_NE(res.body.find("is not confirmed"), std::string::npos) << res.body;
+  EXPECT_NE(res.body.find(fingerprint_), std::string::npos);
+}
+
+TEST_F(AppCheckBundle, TamperedPayloadByteShowsTheFailingCheckNamingTheFile) {
+  std::string bytes = ReadFile(bundle_);
+  const auto at = bytes.find("you will regret this");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] ^= 0x01;
+  auto res = Upload(bytes, fingerprint_);
+  EXPECT_EQ(res.status, 200) << res.body;
+  EXPECT_NE(res.body.find("does NOT verify"), std::string::npos) << res.body;
+  const auto failed = res.body.find("FAILED");
+  ASSERT_NE(failed, std::string::npos);
+  const std::string line = res.body.substr(failed, res.body.find("</li>", failed) - failed);
+  EXPECT_NE(line.find("threat.txt"), std::string::npos) << line;
+  EXPECT_EQ(res.body.find("Receive into this case"), std::string::npos);
+}
+
+TEST_F(AppCheckBundle, ReceiveImportsTheItemsAndRemovesTheUpload) {
+  ASSERT_EQ(Upload(ReadFile(bundle_), fingerprint_).status, 200);
+  EXPECT_FALSE(NothingWaits());
+  auto res = PostForm("/check-bundle/receive",
+                      {{"fingerprint", fingerprint_}, {"note", "from the victim, by hand"}});
+  EXPECT_EQ(res.status, 200) << res.body;
+  EXPECT_NE(res.body.find("href=\"/evidence/EX-0001\""), std::string::npos) << res.body;
+  EXPECT_TRUE(NothingWaits());
+  EXPECT_NE(Ev({"list"}).out.find("threat.txt"), std::string::npos);
+  auto log = Ev({"log"});
+  EXPECT_NE(log.out.find("bundle.received"), std::string::npos) << log.out;
+  EXPECT_EQ(Ev({"verify"}).exit_code, 0);
+}
+
+TEST_F(AppCheckBundle, UploadNeedsTheCsrfTokenAndTheSameOriginAndStoresNothingWithout) {
+  auto no_csrf = Upload(ReadFile(bundle_), "", "", app().origin());
+  EXPECT_EQ(no_csrf.status, 403);
+  EXPECT_TRUE(NothingWaits());
+  auto cross = Upload(ReadFile(bundle_), "", csrf_, "http://evil.example");
+  EXPECT_EQ(cross.status, 403);
+  EXPECT_TRUE(NothingWaits());
+  ASSERT_EQ(Upload(ReadFile(bundle_), fingerprint_).status, 200);
+  auto receive = Post("/check-bundle/receive", cookie_, {{"note", "x"}}, "");
+  ASSERT_TRUE(receive);
+  EXPECT_EQ(receive->status, 403);
+  EXPECT_EQ(Ev({"log"}).out.find("bundle.received"), std::string::npos);
+}
+
+TEST_F(AppCheckBundle, AFileThatIsNotABundleIsRefusedInWordsAndLeavesNothing) {
+  auto res = Upload("<script>alert(1)</script> is not a bundle");
+  EXPECT_EQ(res.status, 400) << res.body;
+  EXPECT_NE(res.body.find("Nothing was stored"), std::string::npos) << res.body;
+  EXPECT_EQ(res.body.find("<script>alert"), std::string::npos);
+  EXPECT_TRUE(NothingWaits());
+}
+
+TEST_F(AppCheckBundle, AgeBundleOpensWithItsPassphraseAndIsReceived) {
+  const fs::path victim = tmp().path() / "victim";
+  const fs::path locked = tmp().path() / "handed.tar.age";
+  const fs::path pass_file = WriteInput("pass.txt", "read to the officer by phone\n");
+  auto r = RunEvidence({"-C", victim.string(), "export", "--out", locked.string(),
+                        "--encrypt-passphrase", "--bundle-passphrase-file", pass_file.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  httplib::MultipartFormDataItems form = {
+      {"csrf", csrf_, "", ""},
+      {"fingerprint", fingerprint_, "", ""},
+      {"bundle_passphrase", "read to the officer by phone", "", ""},
+      {"bundle", ReadFile(locked), "handed.tar.age", "application/octet-stream"}};
+  auto res =
+      app().Client().Post("/check-bundle", {{"Cookie", cookie_}, {"Origin", app().origin()}}, form);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_NE(res->body.find("This bundle verifies"), std::string::npos) << res->body;
+  auto received = PostForm(
+      "/check-bundle/receive",
+      {{"fingerprint", fingerprint_}, {"bundle_passphrase", "read to the officer by phone"}});
+  EXPECT_EQ(received.status, 200) << received.body;
+  EXPECT_NE(received.body.find("EX-0001"), std::string::npos) << received.body;
+}
+
+TEST_F(AppCheckBundle, UploadOverTheLimitIsRefusedBeforeItIsRead) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(app().port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string host = "127.0.0.1:" + std::to_string(app().port());
+  const std::string req = "POST /check-bundle HTTP/1.1\r\nHost: " + host +
+                          "\r\nCookie: " + cookie_ + "\r\nOrigin: http://" + host +
+                          "\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                          "Content-Length: 9000000000\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(write(fd, req.data(), req.size()), static_cast<ssize_t>(req.size()));
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  close(fd);
+  EXPECT_TRUE(out.starts_with("HTTP/1.1 413")) << out.substr(0, 200);
+  EXPECT_TRUE(NothingWaits());
 }
 
 }  // namespace
