@@ -141,6 +141,37 @@ TEST_F(AppHandover, PassphraseBundleOpensWithThePassphrase) {
   EXPECT_EQ(wrong.exit_code, 2) << wrong.out << wrong.err;
 }
 
+TEST_F(AppHandover, AgeKeyBundleOpensWithTheOfficersIdentity) {
+  AddThenStart();
+  const fs::path key = tmp().path() / "officer.txt";
+  auto gen = RunProgram({"/usr/bin/age-keygen", "-o", key.string()});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  auto pub = RunProgram({"/usr/bin/age-keygen", "-y", key.string()});
+  ASSERT_EQ(pub.exit_code, 0) << pub.err;
+  const std::string recipient = pub.out.substr(0, pub.out.find('\n'));
+  const std::string done =
+      HandOver({{"what", "everything"}, {"travel", "age"}, {"age_recipients", recipient}});
+  const fs::path bundle = Download(done, "handed.zip.age");
+  auto v = RunEvidence(
+      {"verify-bundle", bundle.string(), "-i", key.string(), "--fingerprint", Fingerprint()});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  auto plain = RunProgram({"/usr/bin/age", "-d", "-i", key.string(), "-o",
+                           (tmp().path() / "opened.zip").string(), bundle.string()});
+  EXPECT_EQ(plain.exit_code, 0) << plain.err << " (the reference age opens it too)";
+}
+
+TEST_F(AppHandover, AnAgeSecretKeyIsRefusedWithoutBeingShown) {
+  AddThenStart();
+  const std::string secret =
+      "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ";
+  auto res = PostForm("/handover",
+                      {{"what", "everything"}, {"travel", "age"}, {"age_recipients", secret}});
+  EXPECT_EQ(res.status, 400);
+  EXPECT_NE(res.body.find("secret key"), std::string::npos) << res.body;
+  EXPECT_EQ(res.body.find(secret), std::string::npos) << "the secret is not echoed";
+  EXPECT_EQ(Ev({"log"}).out.find("export.created"), std::string::npos);
+}
+
 TEST_F(AppHandover, MismatchedBundlePassphrasesRecordNothing) {
   AddThenStart();
   auto res = PostForm("/handover", {{"what", "everything"},

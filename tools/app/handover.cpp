@@ -107,6 +107,21 @@ std::string Short(const std::string& what) {
   return s.substr(0, cut) + "...";
 }
 
+// The recipients box as typed, less any age secret key pasted by mistake: a refusal must not
+// show the secret half again.
+std::string WithoutSecretKeys(const std::string& text) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    const std::string line = text.substr(start, nl - start);
+    if (Trim(line).find("AGE-SECRET-KEY-") == std::string::npos) out += line + "\n";
+    start = nl + 1;
+  }
+  return out;
+}
+
 Page FormPage(const Case& c, const HandoverChoice& ch, const std::string& error) {
   Page p{"handover"};
   mustache::data items{mustache::data::type::list};
@@ -139,7 +154,7 @@ Page FormPage(const Case& c, const HandoverChoice& ch, const std::string& error)
   p.data.set("travel_zip", ch.travel == "zip");
   p.data.set("travel_passphrase", ch.travel == "passphrase");
   p.data.set("travel_age", ch.travel == "age");
-  p.data.set("age_recipients", ch.age_recipients);
+  p.data.set("age_recipients", WithoutSecretKeys(ch.age_recipients));
   if (!error.empty()) {
     p.data.set("error", error);
     p.status = 400;
