@@ -385,5 +385,27 @@ TEST_F(AppCheckBundle, UploadOverTheLimitIsRefusedBeforeItIsRead) {
   EXPECT_TRUE(NothingWaits());
 }
 
+TEST_F(AppCheckBundle, HostileNamesInABundleAreShownAsText) {
+  const fs::path victim = tmp().path() / "hostile";
+  auto r = RunEvidence({"-C", victim.string(), "init", "--name", "<script>alert(1)</script>",
+                        "--owner", "Victim Person", "--no-passphrase"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = RunEvidence({"-C", victim.string(), "add",
+                   WriteInput("<img src=x onerror=alert(1)>.txt", "a payload to flip").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const fs::path bundle = tmp().path() / "hostile.tar";
+  r = RunEvidence({"-C", victim.string(), "export", "--out", bundle.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string bytes = ReadFile(bundle);
+  const auto at = bytes.find("a payload to flip");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] ^= 0x01;  // a failing line names the file
+  auto res = Upload(bytes);
+  EXPECT_EQ(res.status, 200) << res.body;
+  EXPECT_NE(res.body.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos) << res.body;
+  EXPECT_EQ(res.body.find("<img src=x"), std::string::npos);
+  EXPECT_EQ(res.body.find("<script>alert"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace evidence::testing
