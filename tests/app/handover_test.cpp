@@ -5,6 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "app_fixture.hpp"
@@ -405,6 +408,40 @@ TEST_F(AppCheckBundle, HostileNamesInABundleAreShownAsText) {
   EXPECT_NE(res.body.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos) << res.body;
   EXPECT_EQ(res.body.find("<img src=x"), std::string::npos);
   EXPECT_EQ(res.body.find("<script>alert"), std::string::npos);
+}
+
+TEST_F(AppCheckBundle, AnUploadCutShortLeavesNothing) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(app().port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string host = "127.0.0.1:" + std::to_string(app().port());
+  const std::string body = "--x\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrf_ +
+                           "\r\n--x\r\nContent-Disposition: form-data; name=\"bundle\"; "
+                           "filename=\"b.tar\"\r\nContent-Type: application/x-tar\r\n\r\n" +
+                           ReadFile(bundle_).substr(0, 4000);
+  const std::string req = "POST /check-bundle HTTP/1.1\r\nHost: " + host +
+                          "\r\nCookie: " + cookie_ + "\r\nOrigin: http://" + host +
+                          "\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                          "Content-Length: " +
+                          std::to_string(body.size() + 100000) + "\r\n\r\n" + body;
+  ASSERT_EQ(write(fd, req.data(), req.size()), static_cast<ssize_t>(req.size()));
+  // The start of the bundle is stored as it arrives, while the rest is awaited.
+  const fs::path part = case_dir() / "app-check" / "bundle.part";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!fs::exists(part) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_TRUE(fs::exists(part));
+  shutdown(fd, SHUT_WR);  // the browser went away mid-upload
+  // The session's requests are served one at a time: this one is answered only once the upload's
+  // handler has finished with the broken body.
+  EXPECT_EQ(Get("/").status, 200) << "the app goes on serving";
+  close(fd);
+  EXPECT_TRUE(NothingWaits());
 }
 
 }  // namespace
