@@ -196,6 +196,29 @@ TEST_F(AppHandover, NothingTickedIsRefusedInWords) {
   EXPECT_EQ(Ev({"log"}).out.find("export.created"), std::string::npos);
 }
 
+TEST_F(AppHandover, OnlyTheTickedItemIsHandedOver) {
+  AddThenStart();
+  auto r = Ev({"add", WriteInput("private.txt", "not for anyone").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string done = HandOver({{"what", "chosen"}, {"items", "EX-0001"}, {"travel", "zip"}});
+  EXPECT_NE(Get(done).body.find("Items of evidence: 1."), std::string::npos);
+  const fs::path bundle = Download(done, "one.zip");
+  auto v =
+      RunEvidence({"--json", "verify-bundle", bundle.string(), "--fingerprint", Fingerprint()});
+  ASSERT_EQ(v.exit_code, 0) << v.out << v.err;
+  EXPECT_EQ(nlohmann::json::parse(v.out).at("items"), 1) << v.out;
+  EXPECT_EQ(ReadFile(bundle).find("private.txt"), std::string::npos);
+}
+
+TEST_F(AppHandover, TicksWithEverythingAreAskedAboutNotHandedOver) {
+  AddThenStart();
+  auto res =
+      PostForm("/handover", {{"what", "everything"}, {"items", "EX-0001"}, {"travel", "zip"}});
+  EXPECT_EQ(res.status, 400);
+  EXPECT_NE(res.body.find("Only what I tick below"), std::string::npos) << res.body;
+  EXPECT_EQ(Ev({"log"}).out.find("export.created"), std::string::npos);
+}
+
 TEST_F(AppHandover, HandOverNeedsTheCsrfTokenAndTheSameOrigin) {
   AddThenStart();
   httplib::Params form = {{"what", "everything"}, {"travel", "zip"}};

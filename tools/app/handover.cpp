@@ -282,7 +282,9 @@ Page DonePage(const Case& c, const fs::path& case_dir, const LedgerEntry& e) {
   if (auto r = JsonString(e.data, "recipient"); !r.empty()) p.data.set("recipient", r);
   p.data.set("fingerprint", fingerprint);
   p.data.set("fingerprint_rows", FingerprintRows(fingerprint));
-  std::string file = top + ".zip";
+  // Once downloaded, the app no longer knows the file's name (.zip or .zip.age): the commands
+  // then say FILE.
+  std::string file = "FILE";
   if (auto staged = StagedBundle(case_dir, top)) {
     std::error_code ec;
     file = staged->filename().string();
@@ -321,6 +323,13 @@ void HandoverPost(const httplib::Request& req, httplib::Response& res, AppState&
     SendPage(res, FormPage(*c, ch, why + ". Nothing was handed over."), &st);
   };
   ExportOptions opt;
+  // Handing over more than meant cannot be undone: ticks with "everything" are a question, not a
+  // choice.
+  if (ch.everything && (!ch.items.empty() || !ch.incidents.empty())) {
+    return refuse(
+        "You ticked some entries but chose \"Everything in the case\": please choose "
+        "\"Only what I tick below\", or untick them");
+  }
   if (!ch.everything) {
     if (ch.items.empty() && ch.incidents.empty()) {
       return refuse(
