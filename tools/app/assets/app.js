@@ -106,8 +106,19 @@
     });
   }
 
+  // Hand over: ticking an entry means "only what I tick" (the server refuses ticks with
+  // "everything" rather than hand over more than meant).
+  function setUpHandoverChoice() {
+    var chosen = document.getElementById('what-chosen');
+    if (!chosen) return;
+    document.querySelectorAll('input[name="items"], input[name="incidents"]').forEach(function (box) {
+      box.addEventListener('change', function () { if (box.checked) chosen.checked = true; });
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     setUpQuickExit();
+    setUpHandoverChoice();
     setUpStrength();
     setUpPrintReport();
     setUpDropZone();
