@@ -375,7 +375,7 @@ void HandoverDownload(const httplib::Request& req, httplib::Response& res, AppSt
   if (!entry.ok()) return SendProblem(res, st, entry.status());
   auto staged = StagedBundle(st.case_dir, JsonString(entry->data, "bundle"));
   if (!staged) return SeeOther(res, "/handover/done/" + std::to_string(*seq));
-  const int fd = open(staged->c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = open(staged->c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   struct stat sb {};
   if (fd < 0 || fstat(fd, &sb) != 0) {
     if (fd >= 0) close(fd);
