@@ -7,7 +7,7 @@ CMAKE_ARGS ?=
 ASAN_BUILD ?= $(BUILD)-asan
 FUZZ_SECONDS ?= 300
 
-.PHONY: all deps build demo test test-hostile test-asan asan-configure fuzz-smoke fuzz bench install clean
+.PHONY: all deps build demo app test test-hostile test-asan asan-configure fuzz-smoke fuzz bench install clean
 
 all: build
 
@@ -21,6 +21,15 @@ build: deps
 # Creates a case in a temporary folder from generated sample evidence and runs the main job.
 demo: build
 	@scripts/demo.sh $(BUILD)
+
+# The app (docs/app.md) on the demo case: the demo makes it once in $(BUILD)/demo, quietly, then
+# the app opens it. The case is locked with the demo's passphrase, printed here to type in.
+DEMO_DIR = $(BUILD)/demo
+app: build
+	@[ -f $(DEMO_DIR)/case/case.json ] || { rm -rf $(DEMO_DIR) && \
+	  EVIDENCE_DEMO_DIR=$(DEMO_DIR) scripts/demo.sh $(BUILD) >/dev/null; }
+	@echo "make app: the demo case is $(DEMO_DIR)/case; its passphrase is: demo passphrase, not for real cases"
+	@$(BUILD)/tools/evidence -C $(DEMO_DIR)/case app
 
 # The suite, then the CI-sized fuzz run (which builds the clang ASan build). `.ci/run` adds the
 # whole suite under the sanitizers (`make test-asan`), reusing that build.

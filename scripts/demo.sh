@@ -10,7 +10,14 @@ for f in "$ev" "$make_samples"; do
   [ -x "$f" ] || { echo "demo: $f is missing; run 'make build' first" >&2; exit 2; }
 done
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/evidence-demo.XXXXXX")
+# `make app` names a folder (EVIDENCE_DEMO_DIR) so that it can open the demo case afterwards;
+# otherwise each run gets a fresh temporary one.
+if [ -n "${EVIDENCE_DEMO_DIR:-}" ]; then
+  work=$EVIDENCE_DEMO_DIR
+  mkdir -p "$work"
+else
+  work=$(mktemp -d "${TMPDIR:-/tmp}/evidence-demo.XXXXXX")
+fi
 samples="$work/samples"
 case_dir="$work/case"
 # The demo key is encrypted like a real one; the passphrase comes from the environment here only

@@ -3,8 +3,10 @@
 #include <memory>
 
 #include "assets.hpp"
+#include "bundle_check.hpp"
 #include "diary.hpp"
 #include "evidence_handlers.hpp"
+#include "handover.hpp"
 #include "pages.hpp"
 #include "views.hpp"
 
@@ -190,6 +192,13 @@ const std::vector<Route>& AppRoutes() {
       {"GET", "/report", Access::kSession, ReportPage},
       {"GET", "/report/view", Access::kSession, ReportView},
       {"GET", "/report/download", Access::kSession, ReportDownload},
+      {"GET", "/handover", Access::kSession, HandoverForm},
+      {"POST", "/handover", Access::kSession, HandoverPost},
+      {"GET", "/handover/done/", Access::kSession, HandoverDone},
+      {"POST", "/handover/download/", Access::kSession, HandoverDownload},
+      {"GET", "/check-bundle", Access::kSession, CheckBundleForm},
+      {"POST", "/check-bundle/receive", Access::kSession, CheckBundleReceive},
+      {"POST", "/check-bundle/forget", Access::kSession, CheckBundleForget},
       {"GET", "/bye", Access::kPublic, Bye},
       {"GET", "/assets/", Access::kPublic, ServeAsset},
   };

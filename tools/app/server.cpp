@@ -2,11 +2,14 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
+#include "bundle_check.hpp"
 #include "guard.hpp"
 #include "pages.hpp"
 #include "routes.hpp"
@@ -35,6 +38,10 @@ struct Server::Impl {
   // Every request goes through here: the guard's checks in order, then the route, under one
   // mutex for everything that touches the session or the case.
   void Handle(const httplib::Request& req, httplib::Response& res);
+  // The bundle upload of "Check a bundle", whose body is streamed (bundle_check.hpp): the same
+  // checks on its headers before a byte is read, the CSRF field as the form arrives.
+  void HandleUpload(const httplib::Request& req, httplib::Response& res,
+                    const httplib::ContentReader& reader);
   // The token exchange of GET /?token=...; true when it answered.
   bool Redeem(const httplib::Request& req, httplib::Response& res);
   bool HasSession(const httplib::Request& req) const;
@@ -109,6 +116,23 @@ void Server::Impl::Handle(const httplib::Request& req, httplib::Response& res) {
   route->handle(req, res, state);
 }
 
+void Server::Impl::HandleUpload(const httplib::Request& req, httplib::Response& res,
+                                const httplib::ContentReader& reader) {
+  res.set_header("Connection", "close");  // a refused body is left unread
+  if (!HostAllowed(req.get_header_value("Host"), port)) {
+    return SendPage(res, RefusedPage(421), nullptr);
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  if (!HasSession(req)) return SendPage(res, ForbiddenPage(), nullptr);
+  if (!OriginAllowed(req.get_header_value("Origin"), req.get_header_value("Sec-Fetch-Site"),
+                     port)) {
+    return SendPage(res, RefusedPage(403), nullptr);
+  }
+  session.Touch();
+  CheckBundleUpload(req, res, reader, state,
+                    [this](std::string_view csrf) { return session.CsrfMatches(csrf); });
+}
+
 // Also repeats a Stop() that came before httplib began listening (a Ctrl-C at once), which
 // httplib alone would ignore.
 void Server::Impl::IdleWatch() {
@@ -135,11 +159,31 @@ Result<std::unique_ptr<Server>> Server::Bind(ServerOptions options) {
   httplib::Headers headers;
   for (const auto& [name, value] : SecurityHeaders()) headers.emplace(name, value);
   p->http.set_default_headers(std::move(headers));
-  p->http.set_payload_max_length(p->options.max_body);
+  // httplib's limit is one for all routes: it is the bundle upload's, and every other route is
+  // held to the forms' limit before its body is read.
+  p->http.set_payload_max_length(std::max<std::size_t>(p->options.max_body, kMaxBundleUpload));
+  p->http.set_pre_routing_handler([p](const httplib::Request& req, httplib::Response& res) {
+    if (req.path == kCheckBundlePath && req.method == "POST") {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    const std::string length = req.get_header_value("Content-Length");
+    std::size_t n = 0;
+    auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), n);
+    const bool malformed = ec != std::errc() || end != length.data() + length.size();
+    const bool too_long = req.has_header("Transfer-Encoding") ||
+                          (!length.empty() && (malformed || n > p->options.max_body));
+    if (!too_long) return httplib::Server::HandlerResponse::Unhandled;
+    res.set_header("Connection", "close");
+    SendPage(res, RefusedPage(413), nullptr);
+    return httplib::Server::HandlerResponse::Handled;
+  });
   // Stopping waits for the worker threads, and a worker waits out an idle keep-alive connection:
   // a short one keeps "Lock and quit" and Ctrl-C prompt.
   p->http.set_keep_alive_timeout(1);
   auto handler = [p](const httplib::Request& req, httplib::Response& res) { p->Handle(req, res); };
+  p->http.Post(std::string(kCheckBundlePath),
+               [p](const httplib::Request& req, httplib::Response& res,
+                   const httplib::ContentReader& reader) { p->HandleUpload(req, res, reader); });
   p->http.Get(".*", handler);
   p->http.Post(".*", handler);
   // What httplib answers itself (another method, a body over the limit, a malformed request)

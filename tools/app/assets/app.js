@@ -88,9 +88,39 @@
     });
   }
 
+  // "Check a bundle": a file dropped on the zone becomes the file input's choice, and the form
+  // is sent as if it had been picked. Without this script the picker still works.
+  function setUpDropZone() {
+    var zone = document.getElementById('drop-zone');
+    var input = document.getElementById('bundle');
+    if (!zone || !input) return;
+    ['dragenter', 'dragover'].forEach(function (name) {
+      zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.add('dragging'); });
+    });
+    ['dragleave', 'drop'].forEach(function (name) {
+      zone.addEventListener(name, function () { zone.classList.remove('dragging'); });
+    });
+    zone.addEventListener('drop', function (e) {
+      e.preventDefault();
+      if (e.dataTransfer && e.dataTransfer.files.length === 1) input.files = e.dataTransfer.files;
+    });
+  }
+
+  // Hand over: ticking an entry means "only what I tick" (the server refuses ticks with
+  // "everything" rather than hand over more than meant).
+  function setUpHandoverChoice() {
+    var chosen = document.getElementById('what-chosen');
+    if (!chosen) return;
+    document.querySelectorAll('input[name="items"], input[name="incidents"]').forEach(function (box) {
+      box.addEventListener('change', function () { if (box.checked) chosen.checked = true; });
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     setUpQuickExit();
+    setUpHandoverChoice();
     setUpStrength();
     setUpPrintReport();
+    setUpDropZone();
   });
 })();
