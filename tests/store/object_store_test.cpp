@@ -403,6 +403,80 @@ TEST_F(EncryptedObjectStoreTest, SwappedObjectsAreNamedAsEachOther) {
                 encrypted_.RelativePathFor(a.sha256) + " (objects swapped or copied over)");
 }
 
+// Export reads an encrypted store without the SHA-256 re-hash (ReadCheck::kTagsWhereEncrypted,
+// docs/case-format.md "What each read checks"): every damage the re-hash would catch is still
+// caught, by a tag or the identity, and named the same way.
+TEST_F(EncryptedObjectStoreTest, ReadingOnTheTagsAloneStillNamesEveryDamage) {
+  auto read_on_tags = [&](const StagedObject& o) {
+    std::string whole(o.size, '\0');
+    return encrypted_.ReadInto(
+        o.sha256, std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(whole.data()), o.size),
+        ReadCheck::kTagsWhereEncrypted);
+  };
+  auto stream_on_tags = [&](const StagedObject& o) {
+    return encrypted_.Stream(
+        o.sha256, o.size, [](ByteView) { return Status::Ok(); }, ReadCheck::kTagsWhereEncrypted);
+  };
+  const std::size_t chunk = stream_aead::kChunkSize + stream_aead::kTagSize;
+
+  StagedObject flipped = PutEncrypted(Content(200000, 'f'));
+  std::string bytes = ReadFile(encrypted_.PathFor(flipped.sha256));
+  ASSERT_TRUE(read_on_tags(flipped).ok());
+  bytes[stream_aead::kHeaderSize + chunk + 9] ^= 0x04;
+  Overwrite(encrypted_.PathFor(flipped.sha256), bytes);
+  for (const Status& s : {read_on_tags(flipped), stream_on_tags(flipped)}) {
+    EXPECT_EQ(s.code(), StatusCode::kVerificationFailed);
+    EXPECT_EQ(
+        s.message().rfind(
+            encrypted_.RelativePathFor(flipped.sha256) + ": chunk 1 failed authentication", 0),
+        0u)
+        << s.message();
+  }
+
+  StagedObject reordered = PutEncrypted(Content(3 * stream_aead::kChunkSize, 'r'));
+  bytes = ReadFile(encrypted_.PathFor(reordered.sha256));
+  std::string first = bytes.substr(stream_aead::kHeaderSize, chunk);
+  bytes.replace(stream_aead::kHeaderSize, chunk,
+                bytes.substr(stream_aead::kHeaderSize + chunk, chunk));
+  bytes.replace(stream_aead::kHeaderSize + chunk, chunk, first);
+  Overwrite(encrypted_.PathFor(reordered.sha256), bytes);
+  EXPECT_EQ(read_on_tags(reordered).code(), StatusCode::kVerificationFailed);
+
+  // Whole objects swapped, then one object's header put before another's chunks: the lengths
+  // are right, so only the identity and the tags can tell.
+  StagedObject a = PutEncrypted(Content(1000, 'a'));
+  StagedObject b = PutEncrypted(Content(1000, 'b'));
+  std::string bytes_a = ReadFile(encrypted_.PathFor(a.sha256));
+  std::string bytes_b = ReadFile(encrypted_.PathFor(b.sha256));
+  Overwrite(encrypted_.PathFor(a.sha256), bytes_b);
+  Overwrite(encrypted_.PathFor(b.sha256), bytes_a);
+  Status swapped = read_on_tags(a);
+  EXPECT_EQ(swapped.message(), encrypted_.RelativePathFor(a.sha256) + " holds the bytes of " +
+                                   encrypted_.RelativePathFor(b.sha256) +
+                                   " (objects swapped or copied over)");
+  std::string spliced =
+      bytes_a.substr(0, stream_aead::kHeaderSize) + bytes_b.substr(stream_aead::kHeaderSize);
+  Overwrite(encrypted_.PathFor(a.sha256), spliced);
+  EXPECT_EQ(read_on_tags(a).code(), StatusCode::kVerificationFailed) << "another object's chunk";
+}
+
+// A plaintext store has no tags: the same request re-hashes, and a flipped byte is still caught.
+TEST_F(ObjectStoreTest, ReadingOnTheTagsInAPlaintextStoreStillReHashes) {
+  StagedObject o = Put("the original words");
+  fs::path path = store_.PathFor(o.sha256);
+  fs::permissions(path, fs::perms::owner_write, fs::perm_options::add);
+  std::string bytes = ReadFile(path);
+  bytes[4] ^= 0x01;
+  WriteFile(path, bytes);
+  std::string whole(o.size, '\0');
+  Status s = store_.ReadInto(
+      o.sha256, std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(whole.data()), o.size),
+      ReadCheck::kTagsWhereEncrypted);
+  EXPECT_EQ(s.code(), StatusCode::kVerificationFailed);
+  EXPECT_EQ(s.message(), store_.RelativePathFor(o.sha256) +
+                             " no longer matches its SHA-256; nothing was copied");
+}
+
 TEST_F(EncryptedObjectStoreTest, PlaintextAndEncryptedStoresNeverConfuseEachOther) {
   std::string content = Content(500);
   StagedObject plain = Put(content);

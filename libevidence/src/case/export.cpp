@@ -521,11 +521,13 @@ struct TempGuard {
 };
 
 // Writes every payload file in manifest order, each re-checked on the way out: a bundle never
-// carries bytes that are not the evidence. Objects up to kPrefetchBytes are read and re-hashed
-// whole by the pool, ahead of the writer, so that hashing uses every core; the writer takes them
-// in manifest order and writes exactly the bytes that were hashed. Larger objects are streamed
-// (and hashed) here, in blocks. The prefetch buffers are reused: each is faulted in once, and
-// objects are read straight into them.
+// carries bytes that are not the evidence. The check is the re-hash in a plaintext case, and every
+// chunk's tag with the sealed identity in an encrypted one (ReadCheck::kTagsWhereEncrypted;
+// docs/case-format.md, "What each read checks"). Objects up to kPrefetchBytes are read and
+// checked whole by the pool, ahead of the writer, so that the checks use every core; the writer
+// takes them in manifest order and writes exactly the bytes that were checked. Larger objects are
+// streamed (and checked) here, in blocks. The prefetch buffers are reused: each is faulted in once,
+// and objects are read straight into them.
 Status WritePayload(BundleWriter& w, const std::string& top, const std::vector<Item>& chosen,
                     const Payload& payload, const ObjectStore& objects) {
   std::vector<const Item*> in_manifest_order;
@@ -564,7 +566,8 @@ Status WritePayload(BundleWriter& w, const std::string& top, const std::vector<I
         const Item* it = in_manifest_order[i];
         if (it->size > kPrefetchBytes) return l;
         l.buffer = take_buffer();
-        l.status = objects.ReadInto(it->sha256, {l.buffer.get(), it->size});
+        l.status = objects.ReadInto(it->sha256, {l.buffer.get(), it->size},
+                                    ReadCheck::kTagsWhereEncrypted);
         return l;
       },
       [&](std::size_t i, Loaded l) {
@@ -575,8 +578,9 @@ Status WritePayload(BundleWriter& w, const std::string& top, const std::vector<I
           Status st = l.status;
           if (st.ok() && l.buffer) st = w.Data(ByteView(l.buffer.get(), it->size), path);
           if (st.ok() && !l.buffer) {
-            st = objects.Stream(it->sha256, it->size,
-                                [&](ByteView chunk) { return w.Data(chunk, path); });
+            st = objects.Stream(
+                it->sha256, it->size, [&](ByteView chunk) { return w.Data(chunk, path); },
+                ReadCheck::kTagsWhereEncrypted);
           }
           if (!st.ok()) payload_status = st.WithContext(it->exhibit);
         }

@@ -479,10 +479,10 @@ Result<UniqueFd> ObjectStore::CheckedOpen(const Sha256Digest& digest, std::uint6
 // A missing object is kNotFound; `check` gets the digest and size of what was read.
 Status ObjectStore::ReadObject(const Sha256Digest& digest, std::uint64_t size, ObjectCheck* check,
                                const std::function<Status(ByteView)>& sink,
-                               std::span<std::uint8_t> into) const {
+                               std::span<std::uint8_t> into, ReadCheck how) const {
   EVIDENCE_ASSIGN_OR_RETURN(UniqueFd in, CheckedOpen(digest, size));
   ::posix_fadvise(in.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
-  if (key_ != nullptr) return ReadEncrypted(digest, std::move(in), size, check, sink, into);
+  if (key_ != nullptr) return ReadEncrypted(digest, std::move(in), size, check, sink, into, how);
   fs::path path = PathFor(digest);
   Sha256 hasher;
   std::uint8_t* block = BlockBuffer();
@@ -518,18 +518,19 @@ Status ObjectStore::ReadObject(const Sha256Digest& digest, std::uint64_t size, O
 }
 
 // Decrypts the object in `in` (already opened and of the right length) block by block; the
-// plaintext of each chunk whose tag checked is hashed, copied into `into` while it has room and
-// passed to `sink`. The decryptor's errors are named after the object; an identity that is another
-// object's name is named as that object.
+// plaintext of each chunk whose tag checked is hashed (unless `how` leaves that to the tags),
+// copied into `into` while it has room and passed to `sink`. The decryptor's errors are named
+// after the object; an identity that is another object's name is named as that object.
 Status ObjectStore::ReadEncrypted(const Sha256Digest& digest, UniqueFd in, std::uint64_t size,
                                   ObjectCheck* check, const std::function<Status(ByteView)>& sink,
-                                  std::span<std::uint8_t> into) const {
+                                  std::span<std::uint8_t> into, ReadCheck how) const {
   const std::string rel = RelativePathFor(digest);
   const std::uint64_t stored = StoredSize(size);
+  const bool rehash = how == ReadCheck::kRehash;
   Sha256 hasher;
   StreamDecryptor decryptor(
       key_->object_encryption(), KeyedName(*key_, digest), [&](ByteView plain) -> Status {
-        hasher.Update(plain);
+        if (rehash) hasher.Update(plain);
         if (check->size < into.size()) {
           std::size_t n = std::min<std::size_t>(plain.size(), into.size() - check->size);
           std::copy(plain.begin(), plain.begin() + n, into.begin() + check->size);
@@ -569,7 +570,9 @@ Status ObjectStore::ReadEncrypted(const Sha256Digest& digest, UniqueFd in, std::
     return Status::VerificationFailed(rel + " changed length while it was read");
   }
   if (Status s = decryptor.Finish(); !s.ok()) return named(s);
-  check->sha256 = hasher.Finish();
+  // Without the re-hash, the digest the bytes stand for is the one whose keyed name the last
+  // chunk sealed, which the decryptor has just checked.
+  check->sha256 = rehash ? hasher.Finish() : digest;
   return Status::Ok();
 }
 
@@ -580,14 +583,15 @@ Result<ObjectCheck> ObjectStore::Rehash(const Sha256Digest& digest, std::uint64_
 }
 
 Status ObjectStore::Stream(const Sha256Digest& digest, std::uint64_t size,
-                           const std::function<Status(ByteView)>& sink) const {
+                           const std::function<Status(ByteView)>& sink, ReadCheck how) const {
   ObjectCheck check;
-  return CheckedRead(digest, &check, ReadObject(digest, size, &check, sink, {}));
+  return CheckedRead(digest, &check, ReadObject(digest, size, &check, sink, {}, how));
 }
 
-Status ObjectStore::ReadInto(const Sha256Digest& digest, std::span<std::uint8_t> out) const {
+Status ObjectStore::ReadInto(const Sha256Digest& digest, std::span<std::uint8_t> out,
+                             ReadCheck how) const {
   ObjectCheck check;
-  return CheckedRead(digest, &check, ReadObject(digest, out.size(), &check, nullptr, out));
+  return CheckedRead(digest, &check, ReadObject(digest, out.size(), &check, nullptr, out, how));
 }
 
 Status ObjectStore::CheckedRead(const Sha256Digest& digest, const ObjectCheck* check,

@@ -48,6 +48,20 @@ struct ObjectCheck {
   std::uint64_t size = 0;
 };
 
+// What a read of an object checks besides its length (docs/case-format.md, "What each read
+// checks").
+enum class ReadCheck {
+  // The plaintext is hashed again and must match the object's SHA-256; in an encrypted store
+  // every chunk's tag and the sealed identity are checked as well. Every read but export's.
+  kRehash,
+  // In an encrypted store: every chunk's tag and the sealed identity (the keyed name of the
+  // SHA-256), without hashing the plaintext again. Only someone holding the case key can make a
+  // stream that passes, and that key also signs the ledger. Export reads this way: its bundle's
+  // manifest is checked again by whoever receives it. In a plaintext store, which has no tags,
+  // the same as kRehash.
+  kTagsWhereEncrypted,
+};
+
 class ObjectStore {
  public:
   // `key` (if given) encrypts every object read and written; it must outlive the store. Without
@@ -142,13 +156,16 @@ class ObjectStore {
   // block, kVerificationFailed if the bytes no longer match `digest` (the sink has then seen bytes
   // that are not the evidence, and must discard what it made of them). kVerificationFailed too if
   // the object is missing.
+  // `check` kTagsWhereEncrypted leaves the hashing out where the tags check the bytes instead.
   Status Stream(const Sha256Digest& digest, std::uint64_t size,
-                const std::function<Status(ByteView)>& sink) const;
+                const std::function<Status(ByteView)>& sink,
+                ReadCheck check = ReadCheck::kRehash) const;
 
   // Reads a whole object into `out`, which holds exactly its recorded size, hashing it on the
   // way: the checks of Stream. For callers that hold whole objects anyway: no copy through an
   // intermediate buffer.
-  Status ReadInto(const Sha256Digest& digest, std::span<std::uint8_t> out) const;
+  Status ReadInto(const Sha256Digest& digest, std::span<std::uint8_t> out,
+                  ReadCheck check = ReadCheck::kRehash) const;
 
   // Copies an object of `size` bytes to `dest`, checking its hash on the way; `dest` only appears
   // (by rename) when the hash matched. kVerificationFailed if the stored bytes no longer match.
@@ -179,7 +196,7 @@ class ObjectStore {
   // ReadObject for an encrypted store: decrypts on the way.
   Status ReadEncrypted(const Sha256Digest& digest, UniqueFd in, std::uint64_t size,
                        ObjectCheck* check, const std::function<Status(ByteView)>& sink,
-                       std::span<std::uint8_t> into) const;
+                       std::span<std::uint8_t> into, ReadCheck how) const;
   // Opens the object for reading without following a symbolic link anywhere below the case
   // folder and without blocking, then requires a regular file of `size` bytes. kNotFound if it
   // is missing, kVerificationFailed if it is something else.
@@ -187,8 +204,8 @@ class ObjectStore {
   // Reads and hashes an object of `size` bytes, passing each block to `sink` (if any); the
   // first bytes go straight into `into` (if not empty).
   Status ReadObject(const Sha256Digest& digest, std::uint64_t size, ObjectCheck* check,
-                    const std::function<Status(ByteView)>& sink,
-                    std::span<std::uint8_t> into) const;
+                    const std::function<Status(ByteView)>& sink, std::span<std::uint8_t> into,
+                    ReadCheck how = ReadCheck::kRehash) const;
   // The result of a read that must match `digest`: a missing or changed object is
   // kVerificationFailed.
   Status CheckedRead(const Sha256Digest& digest, const ObjectCheck* check, Status read) const;
