@@ -6,6 +6,7 @@
 #include "diary.hpp"
 #include "evidence_handlers.hpp"
 #include "pages.hpp"
+#include "upload.hpp"
 #include "views.hpp"
 
 namespace evidence::app {
@@ -190,6 +191,7 @@ const std::vector<Route>& AppRoutes() {
       {"GET", "/report", Access::kSession, ReportPage},
       {"GET", "/report/view", Access::kSession, ReportView},
       {"GET", "/report/download", Access::kSession, ReportDownload},
+      {"GET", "/add", Access::kSession, AddEvidencePage},
       {"GET", "/bye", Access::kPublic, Bye},
       {"GET", "/assets/", Access::kPublic, ServeAsset},
   };
@@ -201,6 +203,20 @@ const Route* FindRoute(std::string_view method, std::string_view path) {
     if (r.method != method) continue;
     const bool prefix = r.path.size() > 1 && r.path.back() == '/';
     if (prefix ? path.starts_with(r.path) : path == r.path) return &r;
+  }
+  return nullptr;
+}
+
+const std::vector<StreamRoute>& AppStreamRoutes() {
+  static const std::vector<StreamRoute> routes = {
+      {"/add/upload", UploadFile},
+  };
+  return routes;
+}
+
+const StreamRoute* FindStreamRoute(std::string_view path) {
+  for (const StreamRoute& r : AppStreamRoutes()) {
+    if (path == r.path) return &r;
   }
   return nullptr;
 }

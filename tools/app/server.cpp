@@ -2,9 +2,11 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "guard.hpp"
@@ -25,7 +27,7 @@ struct Server::Impl {
   Impl(ServerOptions o, SessionSecrets secrets)
       : options(std::move(o)),
         session(std::move(secrets), options.idle_limit, options.clock),
-        state{session, options.case_dir, [this] { Quit(); }} {}
+        state{session, options.case_dir, [this] { Quit(); }, options.max_upload} {}
 
   void Quit() {
     quit_requested = true;
@@ -35,6 +37,12 @@ struct Server::Impl {
   // Every request goes through here: the guard's checks in order, then the route, under one
   // mutex for everything that touches the session or the case.
   void Handle(const httplib::Request& req, httplib::Response& res);
+  // Every POST comes here with its body still unread: a stream route gets it as it arrives, after
+  // the checks; any other gets it read whole, up to options.max_body, then goes to Handle.
+  void HandlePost(const httplib::Request& req, httplib::Response& res,
+                  const httplib::ContentReader& reader);
+  void HandleStream(const StreamRoute& route, const httplib::Request& req, httplib::Response& res,
+                    const httplib::ContentReader& reader);
   // The token exchange of GET /?token=...; true when it answered.
   bool Redeem(const httplib::Request& req, httplib::Response& res);
   bool HasSession(const httplib::Request& req) const;
@@ -74,6 +82,73 @@ bool Server::Impl::Redeem(const httplib::Request& req, httplib::Response& res) {
   // The redirect takes the token out of the address bar and the browser's history.
   SeeOther(res, "/");
   return true;
+}
+
+namespace {
+
+// Reads what is left of a refused request's body and throws it away, as httplib does with a body
+// over its limit, so that the client gets the answer rather than a broken connection.
+void Drain(const httplib::Request& req, const httplib::ContentReader& reader) {
+  if (req.is_multipart_form_data()) {
+    reader([](const httplib::MultipartFormData&) { return true; },
+           [](const char*, size_t) { return true; });
+  } else {
+    reader([](const char*, size_t) { return true; });
+  }
+}
+
+}  // namespace
+
+void Server::Impl::HandlePost(const httplib::Request& req, httplib::Response& res,
+                              const httplib::ContentReader& reader) {
+  if (const StreamRoute* route = FindStreamRoute(req.path)) {
+    return HandleStream(*route, req, res, reader);
+  }
+  const std::size_t limit = options.max_body;
+  if (req.is_multipart_form_data() ||
+      req.get_header_value<std::uint64_t>("Content-Length") > limit) {
+    Drain(req, reader);
+    return SendPage(res, RefusedPage(req.is_multipart_form_data() ? 415 : 413), nullptr);
+  }
+  httplib::Request form = req;
+  bool too_big = false;
+  bool whole = reader([&](const char* data, size_t n) {
+    too_big = form.body.size() + n > limit;
+    if (!too_big) form.body.append(data, n);
+    return !too_big;
+  });
+  if (too_big) return SendPage(res, RefusedPage(413), nullptr);
+  if (!whole) return SendPage(res, RefusedPage(400), nullptr);
+  if (form.get_header_value("Content-Type").starts_with("application/x-www-form-urlencoded")) {
+    httplib::detail::parse_query_text(form.body, form.params);
+  }
+  Handle(form, res);
+}
+
+void Server::Impl::HandleStream(const StreamRoute& route, const httplib::Request& req,
+                                httplib::Response& res, const httplib::ContentReader& reader) {
+  if (!HostAllowed(req.get_header_value("Host"), port)) {
+    Drain(req, reader);
+    return SendPage(res, RefusedPage(421), nullptr);
+  }
+  std::unique_lock<std::mutex> lock(mu);
+  std::optional<Page> refused;
+  if (!HasSession(req)) {
+    refused = ForbiddenPage();
+  } else if (!OriginAllowed(req.get_header_value("Origin"), req.get_header_value("Sec-Fetch-Site"),
+                            port) ||
+             !session.CsrfMatches(req.get_header_value("X-CSRF-Token"))) {
+    refused = RefusedPage(403);
+  }
+  if (refused) {
+    lock.unlock();  // a refused body is no reason to keep the session waiting
+    Drain(req, reader);
+    return SendPage(res, *refused, nullptr);
+  }
+  session.Touch();
+  route.handle(req, res, reader, state);
+  // A long upload is the person at work, not idle.
+  session.Touch();
 }
 
 bool Server::Impl::PostAllowed(const httplib::Request& req) const {
@@ -135,13 +210,28 @@ Result<std::unique_ptr<Server>> Server::Bind(ServerOptions options) {
   httplib::Headers headers;
   for (const auto& [name, value] : SecurityHeaders()) headers.emplace(name, value);
   p->http.set_default_headers(std::move(headers));
-  p->http.set_payload_max_length(p->options.max_body);
+  // What httplib itself reads of a body: an upload streamed to its handler. Forms are bounded by
+  // max_body in HandlePost.
+  p->http.set_payload_max_length(
+      std::max<std::uint64_t>(p->options.max_body, p->options.max_upload));
   // Stopping waits for the worker threads, and a worker waits out an idle keep-alive connection:
   // a short one keeps "Lock and quit" and Ctrl-C prompt.
   p->http.set_keep_alive_timeout(1);
   auto handler = [p](const httplib::Request& req, httplib::Response& res) { p->Handle(req, res); };
   p->http.Get(".*", handler);
-  p->http.Post(".*", handler);
+  p->http.Post(".*",
+               [p](const httplib::Request& req, httplib::Response& res,
+                   const httplib::ContentReader& reader) { p->HandlePost(req, res, reader); });
+  // Other methods that carry a body would have it read whole before any check: refuse them
+  // without keeping it.
+  auto no_body = [](const httplib::Request& req, httplib::Response& res,
+                    const httplib::ContentReader& reader) {
+    Drain(req, reader);
+    SendPage(res, RefusedPage(405), nullptr);
+  };
+  p->http.Put(".*", no_body);
+  p->http.Patch(".*", no_body);
+  p->http.Delete(".*", no_body);
   // What httplib answers itself (another method, a body over the limit, a malformed request)
   // still gets a page, and the default headers.
   p->http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
