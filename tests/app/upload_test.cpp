@@ -313,5 +313,16 @@ TEST_F(AppUpload, FormsStayBoundedAndMultipartIsRefused) {
   EXPECT_EQ(check->status, 303) << "an ordinary form still works";
 }
 
+class AppUploadOption : public AppTest {};
+
+TEST_F(AppUploadOption, MaxUploadOutsideItsRangeIsAUsageError) {
+  InitCase();
+  for (const char* bad : {"0", "1048577"}) {
+    auto r = Ev({"app", "--no-open", "--max-upload-mib", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
+    EXPECT_NE(r.err.find("--max-upload-mib"), std::string::npos) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace evidence::testing
