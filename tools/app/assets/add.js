@@ -50,12 +50,11 @@
   function entryFor(file) {
     counter += 1;
     var li = document.createElement('li');
-    var name = document.createElement('span');
+    // The file's name is its bar's label.
+    var name = document.createElement('label');
     name.className = 'file-name';
+    name.htmlFor = 'upload-' + counter;
     name.textContent = file.name;
-    var label = document.createElement('label');
-    label.htmlFor = 'upload-' + counter;
-    label.textContent = 'Sending ' + file.name;
     var bar = document.createElement('progress');
     bar.id = 'upload-' + counter;
     bar.max = 100;
@@ -64,7 +63,6 @@
     var result = document.createElement('div');
     result.className = 'result';
     li.appendChild(name);
-    li.appendChild(label);
     li.appendChild(bar);
     li.appendChild(result);
     list.appendChild(li);
