@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cstdint>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -20,6 +21,9 @@ struct AppFlags {
   int port = 0;
   bool no_open = false;
   int idle_minutes = 15;
+  // Each uploaded file's limit; 4 GiB takes a long phone video and stops a mistaken drop of a
+  // whole disk image from filling the disk.
+  std::int64_t max_upload_mib = 4096;
 };
 
 // SIGINT and SIGTERM are taken by one thread that stops the server, so that every other thread,
@@ -55,10 +59,15 @@ int RunApp(const Globals& g, const AppFlags& f) {
   if (f.idle_minutes < 1) {
     return ReportError(Status::InvalidArgument("--idle-minutes: must be at least 1"));
   }
+  if (f.max_upload_mib < 1 || f.max_upload_mib > (std::int64_t{1} << 20)) {
+    return ReportError(
+        Status::InvalidArgument("--max-upload-mib: must be from 1 to 1048576 (1 TiB)"));
+  }
   app::ServerOptions opt;
   opt.case_dir = CaseDir(g);
   opt.port = f.port;
   opt.idle_limit = std::chrono::minutes(f.idle_minutes);
+  opt.max_upload = static_cast<std::uint64_t>(f.max_upload_mib) << 20;
   auto server = app::Server::Bind(opt);
   if (!server.ok()) return ReportError(server.status(), {{"port", "--port"}});
   // Blocked before any thread starts, so that every thread inherits the mask.
@@ -87,6 +96,8 @@ void AddAppCommand(CLI::App& app, Globals& g, Runner& run) {
   cmd->add_flag("--no-open", f->no_open, "only print the address; open no browser");
   cmd->add_option("--idle-minutes", f->idle_minutes,
                   "lock the case after this many minutes without use (default 15)");
+  cmd->add_option("--max-upload-mib", f->max_upload_mib,
+                  "the largest file the Add evidence page takes, in MiB (default 4096)");
   // At least 1 is checked in RunApp: CLI11's range check would print its limits as doubles.
   cmd->callback([&g, &run, f] { run = [&g, f]() -> int { return RunApp(g, *f); }; });
 }

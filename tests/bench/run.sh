@@ -12,7 +12,8 @@
 # about 9 GiB there and takes a few minutes on 2 cores; --quick (64 MiB, 2,000 small files) under
 # a minute. Progress goes to stderr, the report to stdout.
 # Then tests/bench/ledger.sh (a 1,000,000-entry ledger, message-export parsing) prints its own
-# table; it needs BUILD_DIR/tests/bench/evidence-ledger-bench as well.
+# table; it needs BUILD_DIR/tests/bench/evidence-ledger-bench as well. Last, tests/bench/upload.sh
+# (the app's upload against `evidence add`, curl) prints its own.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -426,3 +427,9 @@ echo
 ledger_args=("$build")
 [ "$quick" -eq 1 ] && ledger_args+=(--quick)
 "$here/ledger.sh" "${ledger_args[@]}"
+
+# The app's upload against `evidence add` (issue 18): its own file and table (upload.sh).
+echo
+upload_args=("$build")
+[ "$quick" -eq 1 ] && upload_args+=(--quick)
+"$here/upload.sh" "${upload_args[@]}"

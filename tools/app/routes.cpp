@@ -8,6 +8,7 @@
 #include "evidence_handlers.hpp"
 #include "handover.hpp"
 #include "pages.hpp"
+#include "upload.hpp"
 #include "views.hpp"
 
 namespace evidence::app {
@@ -192,6 +193,7 @@ const std::vector<Route>& AppRoutes() {
       {"GET", "/report", Access::kSession, ReportPage},
       {"GET", "/report/view", Access::kSession, ReportView},
       {"GET", "/report/download", Access::kSession, ReportDownload},
+      {"GET", "/add", Access::kSession, AddEvidencePage},
       {"GET", "/handover", Access::kSession, HandoverForm},
       {"POST", "/handover", Access::kSession, HandoverPost},
       {"GET", "/handover/done/", Access::kSession, HandoverDone},
@@ -210,6 +212,20 @@ const Route* FindRoute(std::string_view method, std::string_view path) {
     if (r.method != method) continue;
     const bool prefix = r.path.size() > 1 && r.path.back() == '/';
     if (prefix ? path.starts_with(r.path) : path == r.path) return &r;
+  }
+  return nullptr;
+}
+
+const std::vector<StreamRoute>& AppStreamRoutes() {
+  static const std::vector<StreamRoute> routes = {
+      {"/add/upload", UploadFile},
+  };
+  return routes;
+}
+
+const StreamRoute* FindStreamRoute(std::string_view path) {
+  for (const StreamRoute& r : AppStreamRoutes()) {
+    if (path == r.path) return &r;
   }
   return nullptr;
 }

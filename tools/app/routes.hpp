@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -21,6 +22,8 @@ struct AppState {
   std::filesystem::path case_dir;
   // Ends the app once the current response is sent ("Lock and quit").
   std::function<void()> quit;
+  // The largest file one upload may bring (evidence app --max-upload-mib).
+  std::uint64_t max_upload = 0;
 };
 
 enum class Access {
@@ -38,6 +41,20 @@ struct Route {
 };
 
 const std::vector<Route>& AppRoutes();
+
+// A POST whose body its handler reads as it arrives (an upload), instead of the server reading it
+// whole first. Always Access::kSession; its CSRF token must come in the X-CSRF-Token header, since
+// the checks run before any of the body is read.
+struct StreamRoute {
+  std::string path;  // exact
+  std::function<void(const httplib::Request&, httplib::Response&, const httplib::ContentReader&,
+                     AppState&)>
+      handle;
+};
+
+const std::vector<StreamRoute>& AppStreamRoutes();
+// The stream route for a POST to `path`, or nullptr.
+const StreamRoute* FindStreamRoute(std::string_view path);
 // The route for `method` and `path`, or nullptr.
 const Route* FindRoute(std::string_view method, std::string_view path);
 

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "bundle_check.hpp"
@@ -28,7 +28,7 @@ struct Server::Impl {
   Impl(ServerOptions o, SessionSecrets secrets)
       : options(std::move(o)),
         session(std::move(secrets), options.idle_limit, options.clock),
-        state{session, options.case_dir, [this] { Quit(); }} {}
+        state{session, options.case_dir, [this] { Quit(); }, options.max_upload} {}
 
   void Quit() {
     quit_requested = true;
@@ -38,10 +38,17 @@ struct Server::Impl {
   // Every request goes through here: the guard's checks in order, then the route, under one
   // mutex for everything that touches the session or the case.
   void Handle(const httplib::Request& req, httplib::Response& res);
-  // The bundle upload of "Check a bundle", whose body is streamed (bundle_check.hpp): the same
-  // checks on its headers before a byte is read, the CSRF field as the form arrives.
-  void HandleUpload(const httplib::Request& req, httplib::Response& res,
+  // Every POST comes here with its body still unread: a stream route gets it as it arrives, after
+  // the checks; any other gets it read whole, up to options.max_body, then goes to Handle.
+  void HandlePost(const httplib::Request& req, httplib::Response& res,
+                  const httplib::ContentReader& reader);
+  void HandleStream(const StreamRoute& route, const httplib::Request& req, httplib::Response& res,
                     const httplib::ContentReader& reader);
+  // The bundle upload of "Check a bundle", a multipart form streamed to its handler
+  // (bundle_check.hpp): the checks of HandleStream on its headers before a byte is read, and its
+  // CSRF field, which the form sends first, as the form arrives (it works without JavaScript).
+  void HandleBundleUpload(const httplib::Request& req, httplib::Response& res,
+                          const httplib::ContentReader& reader);
   // The token exchange of GET /?token=...; true when it answered.
   bool Redeem(const httplib::Request& req, httplib::Response& res);
   bool HasSession(const httplib::Request& req) const;
@@ -83,6 +90,91 @@ bool Server::Impl::Redeem(const httplib::Request& req, httplib::Response& res) {
   return true;
 }
 
+namespace {
+
+// Reads what is left of a refused request's body and throws it away, as httplib does with a body
+// over its limit, so that the client gets the answer rather than a broken connection.
+void Drain(const httplib::Request& req, const httplib::ContentReader& reader) {
+  if (req.is_multipart_form_data()) {
+    reader([](const httplib::MultipartFormData&) { return true; },
+           [](const char*, size_t) { return true; });
+  } else {
+    reader([](const char*, size_t) { return true; });
+  }
+}
+
+}  // namespace
+
+void Server::Impl::HandlePost(const httplib::Request& req, httplib::Response& res,
+                              const httplib::ContentReader& reader) {
+  if (const StreamRoute* route = FindStreamRoute(req.path)) {
+    return HandleStream(*route, req, res, reader);
+  }
+  if (req.path == kCheckBundlePath) return HandleBundleUpload(req, res, reader);
+  const std::size_t limit = options.max_body;
+  if (req.is_multipart_form_data() ||
+      req.get_header_value<std::uint64_t>("Content-Length") > limit) {
+    Drain(req, reader);
+    return SendPage(res, RefusedPage(req.is_multipart_form_data() ? 415 : 413), nullptr);
+  }
+  httplib::Request form = req;
+  bool too_big = false;
+  bool whole = reader([&](const char* data, size_t n) {
+    too_big = form.body.size() + n > limit;
+    if (!too_big) form.body.append(data, n);
+    return !too_big;
+  });
+  if (too_big) return SendPage(res, RefusedPage(413), nullptr);
+  if (!whole) return SendPage(res, RefusedPage(400), nullptr);
+  if (form.get_header_value("Content-Type").starts_with("application/x-www-form-urlencoded")) {
+    httplib::detail::parse_query_text(form.body, form.params);
+  }
+  Handle(form, res);
+}
+
+void Server::Impl::HandleStream(const StreamRoute& route, const httplib::Request& req,
+                                httplib::Response& res, const httplib::ContentReader& reader) {
+  if (!HostAllowed(req.get_header_value("Host"), port)) {
+    Drain(req, reader);
+    return SendPage(res, RefusedPage(421), nullptr);
+  }
+  std::unique_lock<std::mutex> lock(mu);
+  std::optional<Page> refused;
+  if (!HasSession(req)) {
+    refused = ForbiddenPage();
+  } else if (!OriginAllowed(req.get_header_value("Origin"), req.get_header_value("Sec-Fetch-Site"),
+                            port) ||
+             !session.CsrfMatches(req.get_header_value("X-CSRF-Token"))) {
+    refused = RefusedPage(403);
+  }
+  if (refused) {
+    lock.unlock();  // a refused body is no reason to keep the session waiting
+    Drain(req, reader);
+    return SendPage(res, *refused, nullptr);
+  }
+  session.Touch();
+  route.handle(req, res, reader, state);
+  // A long upload is the person at work, not idle.
+  session.Touch();
+}
+
+void Server::Impl::HandleBundleUpload(const httplib::Request& req, httplib::Response& res,
+                                      const httplib::ContentReader& reader) {
+  res.set_header("Connection", "close");  // a refused body is left unread
+  if (!HostAllowed(req.get_header_value("Host"), port)) {
+    return SendPage(res, RefusedPage(421), nullptr);
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  if (!HasSession(req)) return SendPage(res, ForbiddenPage(), nullptr);
+  if (!OriginAllowed(req.get_header_value("Origin"), req.get_header_value("Sec-Fetch-Site"),
+                     port)) {
+    return SendPage(res, RefusedPage(403), nullptr);
+  }
+  session.Touch();
+  CheckBundleUpload(req, res, reader, state,
+                    [this](std::string_view csrf) { return session.CsrfMatches(csrf); });
+}
+
 bool Server::Impl::PostAllowed(const httplib::Request& req) const {
   if (!OriginAllowed(req.get_header_value("Origin"), req.get_header_value("Sec-Fetch-Site"),
                      port)) {
@@ -116,23 +208,6 @@ void Server::Impl::Handle(const httplib::Request& req, httplib::Response& res) {
   route->handle(req, res, state);
 }
 
-void Server::Impl::HandleUpload(const httplib::Request& req, httplib::Response& res,
-                                const httplib::ContentReader& reader) {
-  res.set_header("Connection", "close");  // a refused body is left unread
-  if (!HostAllowed(req.get_header_value("Host"), port)) {
-    return SendPage(res, RefusedPage(421), nullptr);
-  }
-  std::lock_guard<std::mutex> lock(mu);
-  if (!HasSession(req)) return SendPage(res, ForbiddenPage(), nullptr);
-  if (!OriginAllowed(req.get_header_value("Origin"), req.get_header_value("Sec-Fetch-Site"),
-                     port)) {
-    return SendPage(res, RefusedPage(403), nullptr);
-  }
-  session.Touch();
-  CheckBundleUpload(req, res, reader, state,
-                    [this](std::string_view csrf) { return session.CsrfMatches(csrf); });
-}
-
 // Also repeats a Stop() that came before httplib began listening (a Ctrl-C at once), which
 // httplib alone would ignore.
 void Server::Impl::IdleWatch() {
@@ -159,33 +234,29 @@ Result<std::unique_ptr<Server>> Server::Bind(ServerOptions options) {
   httplib::Headers headers;
   for (const auto& [name, value] : SecurityHeaders()) headers.emplace(name, value);
   p->http.set_default_headers(std::move(headers));
-  // httplib's limit is one for all routes: it is the bundle upload's, and every other route is
-  // held to the forms' limit before its body is read.
-  p->http.set_payload_max_length(std::max<std::size_t>(p->options.max_body, kMaxBundleUpload));
-  p->http.set_pre_routing_handler([p](const httplib::Request& req, httplib::Response& res) {
-    if (req.path == kCheckBundlePath && req.method == "POST") {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
-    const std::string length = req.get_header_value("Content-Length");
-    std::size_t n = 0;
-    auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), n);
-    const bool malformed = ec != std::errc() || end != length.data() + length.size();
-    const bool too_long = req.has_header("Transfer-Encoding") ||
-                          (!length.empty() && (malformed || n > p->options.max_body));
-    if (!too_long) return httplib::Server::HandlerResponse::Unhandled;
-    res.set_header("Connection", "close");
-    SendPage(res, RefusedPage(413), nullptr);
-    return httplib::Server::HandlerResponse::Handled;
-  });
+  // What httplib itself reads of a body: an upload streamed to its handler, which holds it to its
+  // own limit (max_upload for evidence, kMaxBundleUpload for a bundle to check). Forms are bounded
+  // by max_body in HandlePost.
+  p->http.set_payload_max_length(
+      std::max<std::uint64_t>({p->options.max_body, p->options.max_upload, kMaxBundleUpload}));
   // Stopping waits for the worker threads, and a worker waits out an idle keep-alive connection:
   // a short one keeps "Lock and quit" and Ctrl-C prompt.
   p->http.set_keep_alive_timeout(1);
   auto handler = [p](const httplib::Request& req, httplib::Response& res) { p->Handle(req, res); };
-  p->http.Post(std::string(kCheckBundlePath),
-               [p](const httplib::Request& req, httplib::Response& res,
-                   const httplib::ContentReader& reader) { p->HandleUpload(req, res, reader); });
   p->http.Get(".*", handler);
-  p->http.Post(".*", handler);
+  p->http.Post(".*",
+               [p](const httplib::Request& req, httplib::Response& res,
+                   const httplib::ContentReader& reader) { p->HandlePost(req, res, reader); });
+  // Other methods that carry a body would have it read whole before any check: refuse them
+  // without keeping it.
+  auto no_body = [](const httplib::Request& req, httplib::Response& res,
+                    const httplib::ContentReader& reader) {
+    Drain(req, reader);
+    SendPage(res, RefusedPage(405), nullptr);
+  };
+  p->http.Put(".*", no_body);
+  p->http.Patch(".*", no_body);
+  p->http.Delete(".*", no_body);
   // What httplib answers itself (another method, a body over the limit, a malformed request)
   // still gets a page, and the default headers.
   p->http.set_error_handler([](const httplib::Request&, httplib::Response& res) {

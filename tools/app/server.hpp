@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -17,8 +18,11 @@ struct ServerOptions {
   int port = 0;  // 0: any free port
   std::chrono::minutes idle_limit{15};
   Clock clock = [] { return std::chrono::steady_clock::now(); };
-  // Every form of the app is small; an upload page will raise this for its own route.
+  // Every form of the app is small: the most the server reads of a form's body. Uploads
+  // (StreamRoute) are streamed instead, up to max_upload each.
   std::size_t max_body = 64 * 1024;
+  // The largest file one upload may bring (--max-upload-mib, docs/app.md "Add evidence").
+  std::uint64_t max_upload = std::uint64_t{4096} << 20;
 };
 
 class Server {

@@ -40,6 +40,7 @@ struct LedgerEntry;
 struct ReceiveOutcome;
 struct ReportData;
 struct VerifyBundleOptions;
+class Upload;
 
 // Supplies the passphrase of the case's keys: when an encrypted case opens, or when a plaintext
 // case whose signing key alone is sealed first signs.
@@ -233,6 +234,14 @@ class Case {
   // reported as a duplicate and records nothing. The transaction also signs a checkpoint over
   // its entries, so no crash can leave entries that no checkpoint covers.
   Result<IngestOutcome> Ingest(const std::filesystem::path& file, const IngestOptions& options);
+
+  // Begins ingesting a file whose bytes the caller receives in pieces (upload.hpp): `name` is the
+  // file's name as its sender gave it (a browser's), recorded as Ingest records a file's name.
+  // Only its last component is kept (after the last '/' or '\\'); kInvalidArgument (argument
+  // "name") when that is empty, "." or "..", holds a NUL byte or is longer than 255 bytes, which no
+  // file name on disk could be. kNotFound for an unknown options.incident. Nothing is written to
+  // the case until Upload::Finish, except the staged copy in tmp/ that the Upload removes.
+  Result<Upload> BeginUpload(std::string name, const IngestOptions& options);
 
   // The largest file whose whole plaintext an encrypted case holds in memory while it is
   // ingested, for the metadata extractors and the message parsers (nothing is written to disk in

@@ -258,18 +258,13 @@ Description DescribeStaged(CaseState& s, Describer& describer, const UniqueFd& p
   return head;
 }
 
-Result<IngestOutcome> IngestOneFile(CaseState& s, const fs::path& file,
-                                    const IngestOptions& options,
-                                    const std::optional<std::string>& incident,
-                                    Describer& describer) {
+Result<IngestOutcome> RecordStagedFile(CaseState& s, const StagedObject& staged,
+                                       const UniqueFd& plaintext, const std::string& raw_name,
+                                       const fs::path& source, const IngestOptions& options,
+                                       const std::optional<std::string>& incident,
+                                       Describer& describer) {
   IngestOutcome out;
-  out.source = file;
-  std::string raw_name = file.filename().string();
-  if (raw_name.empty()) return Status::InvalidArgument(file.string() + ": not a file name");
-
-  // The plaintext the describer and the export parsers read: in memory, never on disk.
-  UniqueFd plaintext;
-  EVIDENCE_ASSIGN_OR_RETURN(StagedObject staged, s.objects.Stage(file, &plaintext));
+  out.source = source;
   // Every staged copy is discarded, and every object this call adds is removed again unless the
   // transaction commits, so a failed ingest leaves the case as it was.
   StagedObjects objects(s.objects);
@@ -332,8 +327,20 @@ Result<IngestOutcome> IngestOneFile(CaseState& s, const fs::path& file,
     objects.Keep();
     return txn.Commit();
   }();
-  if (!recorded.ok()) return recorded.WithContext(file.string());
+  if (!recorded.ok()) return recorded.WithContext(source.string());
   return out;
+}
+
+Result<IngestOutcome> IngestOneFile(CaseState& s, const fs::path& file,
+                                    const IngestOptions& options,
+                                    const std::optional<std::string>& incident,
+                                    Describer& describer) {
+  std::string raw_name = file.filename().string();
+  if (raw_name.empty()) return Status::InvalidArgument(file.string() + ": not a file name");
+  // The plaintext the describer and the export parsers read: in memory, never on disk.
+  UniqueFd plaintext;
+  EVIDENCE_ASSIGN_OR_RETURN(StagedObject staged, s.objects.Stage(file, &plaintext));
+  return RecordStagedFile(s, staged, plaintext, raw_name, file, options, incident, describer);
 }
 
 void Case::LimitPlaintextInMemory(std::uint64_t bytes) {

@@ -47,6 +47,18 @@ Result<std::uint64_t> RecordItem(CaseState& s, const ItemRecord& record);
 Status RecordMetadata(CaseState& s, const std::string& exhibit, const Sha256Digest& sha256,
                       const Description& desc, const nlohmann::json& messages);
 
+// Records a file already staged (ObjectStore::Stage, or a Stager fed by an Upload) as
+// Case::Ingest documents it, given the plaintext the store handed out with it: a duplicate is
+// reported and the copy discarded; otherwise it is described with `describer` (also used for
+// every media member of a message export) and recorded in one transaction sealed by a
+// checkpoint. `raw_name` is the name recorded; `source` goes into the outcome and names the file
+// in errors. The staged copy is discarded, and every object added removed, unless it commits.
+Result<IngestOutcome> RecordStagedFile(CaseState& s, const StagedObject& staged,
+                                       const UniqueFd& plaintext, const std::string& raw_name,
+                                       const fs::path& source, const IngestOptions& options,
+                                       const std::optional<std::string>& incident,
+                                       Describer& describer);
+
 // Ingests one file as Case::Ingest documents it: stages it, describes it with `describer` (also
 // used for every media member of a message export), and records it in one transaction sealed by
 // a checkpoint. `incident` is an incident id already checked to exist. On failure nothing stays.

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# The app's upload against `evidence add` (issue 18): one file of 512 MiB (64 MiB with --quick)
+# sent to the Add evidence route of a running `evidence app` (one POST, streamed, as the page's
+# script sends it) beside `evidence add` of the same bytes into a fresh case, both plaintext and
+# encrypted, and the app's peak RSS (VmHWM, reset after the unlock: the passphrase's key derivation
+# is not counted) over the upload. Prints one Markdown table with the
+# goals (PASS/MISS): the upload at no less than 80% of the speed of `add`, the app under 128 MiB.
+# Each time is the median of 3 runs (1 with --quick); the peak RSS is the largest.
+# Called by run.sh (`make bench`); runs on its own too.
+#
+# usage: tests/bench/upload.sh BUILD_DIR [--quick]
+#
+# Needs BUILD_DIR/tools/evidence and BUILD_DIR/tests/evidence-make-samples (built), python3 and
+# curl. Works in BUILD_DIR/bench-upload-work (about 4 times the file's size), removed at the end.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+bench_name=bench-upload
+# shellcheck source=tests/bench/common.sh
+. "$here/common.sh"
+parse_bench_args "$@"
+make_samples="$build/tests/evidence-make-samples"
+require_built "evidence_cli evidence-make-samples" "$evidence" "$make_samples"
+command -v python3 >/dev/null || die "python3 is not installed"
+command -v curl >/dev/null || die "curl is not installed"
+
+if [ "$quick" -eq 1 ]; then
+  size=$((64 << 20)) label="64 MiB" runs=1
+else
+  size=$((512 << 20)) label="512 MiB" runs=3
+fi
+work="$build/bench-upload-work"
+rm -rf "$work"
+mkdir -p "$work"
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+export HOME="$work/home" XDG_DATA_HOME="$work/home/data"
+unset EVIDENCE_CASE
+pass="a passphrase for the benchmark"
+
+"$make_samples" --corpus "$work/input" --files 1 --total-bytes "$size" >/dev/null
+file="$work/input/file-0000.bin"
+
+# seconds COMMAND...: the wall time of the command, in seconds.
+seconds() {
+  python3 -c 'import subprocess, sys, time
+t = time.monotonic()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print("%.2f" % (time.monotonic() - t))' "$@"
+}
+
+# add_time MODE: `evidence add` of the file into a fresh case (plain or encrypted), less the time
+# `list` takes to open the same empty case (in an encrypted case mostly the passphrase's key
+# derivation): the app opened its case before the upload, so neither side counts opening it.
+add_time() {
+  local dir="$work/add-$1" open added
+  if [ "$1" = plain ]; then
+    "$evidence" -C "$dir" init --name bench --no-passphrase >/dev/null 2>&1
+  else
+    EVIDENCE_PASSPHRASE="$pass" "$evidence" -C "$dir" init --name bench >/dev/null 2>&1
+  fi
+  open=$(EVIDENCE_PASSPHRASE="$pass" seconds "$evidence" -C "$dir" list)
+  added=$(EVIDENCE_PASSPHRASE="$pass" seconds "$evidence" -C "$dir" add "$file")
+  python3 -c "print('%.2f' % ($added - $open))"
+  rm -rf "$dir"
+}
+
+# upload MODE: starts the app on a fresh case, opens it as the page does, sends the file, and
+# prints "seconds peak_rss_kib".
+upload() {
+  local dir="$work/app-$1"
+  if [ "$1" = plain ]; then
+    "$evidence" -C "$dir" init --name bench --no-passphrase >/dev/null 2>&1
+  else
+    EVIDENCE_PASSPHRASE="$pass" "$evidence" -C "$dir" init --name bench >/dev/null 2>&1
+  fi
+  python3 - "$evidence" "$dir" "$file" "$1" "$pass" <<'PY'
+import re, subprocess, sys, time, urllib.parse
+evidence, case_dir, path, mode, passphrase = sys.argv[1:]
+app = subprocess.Popen([evidence, '-C', case_dir, 'app', '--no-open', '--port', '0'],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+try:
+    m = re.fullmatch(r'evidence app: open (http://127\.0\.0\.1:\d+)/\?token=([0-9a-f]+)\n',
+                     app.stdout.readline())
+    base, token = m.group(1), m.group(2)
+    jar = case_dir + '.cookies'
+    def curl(*args):
+        return subprocess.run(['curl', '-sS', '-b', jar, '-c', jar] + list(args), check=True,
+                              stdout=subprocess.PIPE, text=True).stdout
+    curl('-o', '/dev/null', base + '/?token=' + token)
+    page = curl(base + '/')
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+    if mode != 'plain':
+        curl('-o', '/dev/null', '-H', 'Origin: ' + base, '--data-urlencode', 'csrf=' + csrf,
+             '--data-urlencode', 'passphrase=' + passphrase, base + '/unlock')
+    # The peak from here on: the unlock's key derivation is not the upload's (Linux >= 4.0).
+    with open('/proc/%d/clear_refs' % app.pid, 'w') as f:
+        f.write('5')
+    t = time.monotonic()
+    answer = curl('-H', 'Origin: ' + base, '-H', 'X-CSRF-Token: ' + csrf,
+                  '-H', 'Content-Type: application/octet-stream', '-H', 'Expect:',
+                  # -T streams the file as a browser does (--data-binary reads it whole first).
+                  '-X', 'POST', '-T', path,
+                  base + '/add/upload?name=' + urllib.parse.quote('file-0000.bin'))
+    took = time.monotonic() - t
+    if '"exhibit":"' not in answer or '"duplicate":false' not in answer:
+        sys.exit('the upload failed: ' + answer)
+    with open('/proc/%d/status' % app.pid) as f:
+        hwm = int(re.search(r'VmHWM:\s+(\d+) kB', f.read()).group(1))
+    print('%.2f %d' % (took, hwm))
+finally:
+    app.terminate()
+    app.wait()
+PY
+  rm -rf "$dir"
+}
+
+verdict() { python3 -c 'import sys; print("PASS" if eval(sys.argv[1]) else "MISS")' "$1"; }
+
+echo "## Upload through the app ($label, $(nproc) cores, median of $runs)"
+echo
+echo "| case | \`evidence add\` s, opening the case subtracted | upload s | upload / add speed | goal ≥ 0.80 | app peak RSS | goal < 128 MiB |"
+echo "|---|---|---|---|---|---|---|"
+median() { python3 -c 'import statistics, sys; print("%.2f" % statistics.median(map(float, sys.argv[1:])))' "$@"; }
+
+for mode in plain encrypted; do
+  adds=() ups=() hwm=0
+  for ((run = 1; run <= runs; run++)); do
+    echo "bench-upload: $mode, run $run of $runs" >&2
+    adds+=("$(add_time "$mode")")
+    read -r up peak < <(upload "$mode")
+    ups+=("$up")
+    [ "$peak" -gt "$hwm" ] && hwm=$peak
+  done
+  added=$(median "${adds[@]}")
+  up=$(median "${ups[@]}")
+  echo "bench-upload: $mode: add ${adds[*]} s, upload ${ups[*]} s" >&2
+  ratio=$(python3 -c "print('%.2f' % ($added / $up))")
+  mib=$(python3 -c "print('%.1f' % ($hwm / 1024))")
+  echo "| $mode | $added | $up | $ratio | $(verdict "$ratio >= 0.80") | $mib MiB | $(verdict "$mib < 128") |"
+done
