@@ -203,10 +203,21 @@ mustache::data AccountData(const IncidentAccount& a) {
   return d;
 }
 
-Page IncidentPage(const Incident& inc) {
+// `items`: the case's exhibits, of which those not linked yet are offered to add.
+Page IncidentPage(const Incident& inc, const std::vector<Item>& items) {
   Page p{"incident"};
   p.data = AccountData(inc);
   p.data.set("id", inc.id);
+  mustache::data to_add{mustache::data::type::list};
+  for (const Item& it : items) {
+    if (std::find(inc.items.begin(), inc.items.end(), it.exhibit) != inc.items.end()) continue;
+    mustache::data d;
+    d.set("exhibit", it.exhibit);
+    d.set("name", it.name);
+    to_add.push_back(d);
+  }
+  p.data.set("can_add", !to_add.is_empty_list());
+  p.data.set("to_add", to_add);
   p.data.set("amended", inc.versions.size() > 1);
   p.data.set("items", Strings(inc.items));
   mustache::data versions{mustache::data::type::list};
@@ -366,7 +377,9 @@ void IncidentGet(const httplib::Request& req, httplib::Response& res, AppState& 
     f.until_offset.clear();
     return SendPage(res, AmendPage(*inc, f, ""), &st);
   }
-  SendPage(res, IncidentPage(*inc), &st);
+  auto items = c->Items();
+  if (!items.ok()) return SendPage(res, ProblemPage(items.status().message()), &st);
+  SendPage(res, IncidentPage(*inc, *items), &st);
 }
 
 void AmendIncidentPost(const httplib::Request& req, httplib::Response& res, AppState& st) {

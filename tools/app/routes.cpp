@@ -5,6 +5,7 @@
 #include "assets.hpp"
 #include "diary.hpp"
 #include "evidence_handlers.hpp"
+#include "message_pages.hpp"
 #include "pages.hpp"
 #include "views.hpp"
 
@@ -190,6 +191,10 @@ const std::vector<Route>& AppRoutes() {
       {"GET", "/report", Access::kSession, ReportPage},
       {"GET", "/report/view", Access::kSession, ReportView},
       {"GET", "/report/download", Access::kSession, ReportDownload},
+      {"GET", "/messages", Access::kSession, MessagesList},
+      {"GET", "/messages/", Access::kSession, ConversationGet},
+      {"POST", "/messages/", Access::kSession, LinkMessagesPost},
+      {"POST", "/link", Access::kSession, LinkItemsPost},
       {"GET", "/bye", Access::kPublic, Bye},
       {"GET", "/assets/", Access::kPublic, ServeAsset},
   };
