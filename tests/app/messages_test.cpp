@@ -151,10 +151,15 @@ TEST_F(AppMessages, LinkingSelectedMessagesRecordsTheLinkAndVerifies) {
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 303) << res->body;
   EXPECT_EQ(res->get_header_value("Location"), "/diary/INC-0001");
-  EXPECT_TRUE(Has(Page("/diary/INC-0001"), "href=\"/evidence/EX-0001\""));
+  const std::string inc = Page("/diary/INC-0001");
+  EXPECT_TRUE(Has(inc, "href=\"/evidence/EX-0001\""));
+  EXPECT_TRUE(Has(inc, "Linked messages")) << inc;
+  EXPECT_TRUE(Has(inc, "<blockquote class=\"message-text\">message number 5</blockquote>"));
+  EXPECT_TRUE(Has(inc, "<blockquote class=\"message-text\">message number 7</blockquote>"));
+  EXPECT_FALSE(Has(inc, "message number 6<")) << "only those chosen";
   auto log = Ev({"log", "--incident", "INC-0001"});
   EXPECT_EQ(log.exit_code, 0) << log.err;
-  EXPECT_TRUE(Has(log.out, "item.linked")) << log.out;
+  EXPECT_TRUE(Has(log.out, "EX-0001 messages 5,7 linked to INC-0001")) << log.out;
   auto verify = Ev({"verify"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
 }
@@ -171,6 +176,19 @@ TEST_F(AppMessages, LinkingNeedsTheCsrfTokenAndASelection) {
   res = Post("/link", cookie_, {{"incident", "INC-0001"}, {"exhibit", "EX-0002"}}, "");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(Ev({"log"}).out, before) << "nothing was recorded";
+}
+
+TEST_F(AppMessages, AMessageNumberTheExportDoesNotHoldIsRefusedInWords) {
+  const std::string before = Ev({"log"}).out;
+  auto res = Post("/messages/EX-0001/link", cookie_,
+                  {{"incident", "INC-0001"}, {"m", "5"}, {"m", "452"}}, csrf_);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_TRUE(Has(res->body, "EX-0001 has no message 452 (it holds 452)")) << res->body;
+  res = Post("/messages/EX-0001/link", cookie_, {{"incident", "INC-0001"}, {"m", "five"}}, csrf_);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
   EXPECT_EQ(Ev({"log"}).out, before) << "nothing was recorded";
 }
 

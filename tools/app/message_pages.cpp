@@ -241,7 +241,7 @@ void LinkMessagesPost(const httplib::Request& req, httplib::Response& res, AppSt
   }
   const std::string incident = Param(req, "incident");
   if (incident.empty()) return SendNotLinked(res, st, "Please choose a diary entry.", back);
-  Status s = c->LinkItems(incident, {*exhibit});
+  Status s = c->LinkMessages(incident, *exhibit, indices);
   if (!s.ok()) return SendNotLinked(res, st, s.message(), back);
   SeeOther(res, "/diary/" + incident);
 }
