@@ -54,7 +54,8 @@ nlohmann::json Valid(std::string_view action) {
     return {{"item", "EX-0001"}, {"sha256", kHex64}, {"purpose", "extract"}, {"to", "/tmp/a.jpg"}};
   }
   if (action == "item.linked") {
-    return {{"item", "EX-0001"}, {"incident", "INC-0001"}, {"sha256", kHex64}};
+    return {
+        {"item", "EX-0001"}, {"incident", "INC-0001"}, {"sha256", kHex64}, {"messages", {0, 2}}};
   }
   if (action == "incident.recorded") {
     return {{"incident", "INC-0001"},
@@ -188,6 +189,25 @@ TEST(LedgerPayloads, EveryFieldOfTheWrongTypeIsRefused) {
       }
     }
   }
+}
+
+TEST(LedgerPayloads, LinkedMessagesAreOptionalNonEmptyAndStrictlyIncreasing) {
+  auto d = Valid("item.linked");
+  d.erase("messages");
+  EXPECT_TRUE(Parse(7, "item.linked", d).ok()) << "without: the whole item";
+  d["messages"] = nlohmann::json::array();
+  EXPECT_EQ(ErrorOf("item.linked", d), "entry 7 (item.linked): field \"messages\": is empty");
+  for (const nlohmann::json& bad : {nlohmann::json({2, 1}), nlohmann::json({1, 1})}) {
+    d["messages"] = bad;
+    EXPECT_EQ(ErrorOf("item.linked", d),
+              "entry 7 (item.linked): field \"messages\": expected strictly increasing message "
+              "numbers");
+  }
+  d["messages"] = {0, -1};
+  EXPECT_NE(ErrorOf("item.linked", d).find("field \"messages\""), std::string::npos);
+  auto p = Parse(7, "item.linked", Valid("item.linked"));
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(std::get<ItemLinked>(*p).messages, (std::vector<std::uint64_t>{0, 2}));
 }
 
 TEST(LedgerPayloads, UnknownFieldIsRefused) {

@@ -7,6 +7,8 @@
 #include "behaviours.hpp"
 #include "evidence/incident.hpp"
 #include "evidence/report.hpp"
+#include "message_pages.hpp"
+#include "message_views.hpp"
 #include "pages.hpp"
 #include "report_view.hpp"
 
@@ -203,10 +205,34 @@ mustache::data AccountData(const IncidentAccount& a) {
   return d;
 }
 
-Page IncidentPage(const Incident& inc) {
+// `items`: the case's exhibits, of which those not linked yet are offered to add. `quoted`: its
+// linked messages, quoted with their time and sender.
+Page IncidentPage(const Incident& inc, const std::vector<Item>& items,
+                  const std::vector<QuotedMessage>& quoted) {
   Page p{"incident"};
   p.data = AccountData(inc);
   p.data.set("id", inc.id);
+  mustache::data messages{mustache::data::type::list};
+  for (const QuotedMessage& q : quoted) {
+    mustache::data d;
+    d.set("item", q.item);
+    d.set("time", q.message.time.value_or("(no time)"));
+    d.set("who", SenderInWords(q.message));
+    d.set("text", q.message.text);
+    messages.push_back(d);
+  }
+  p.data.set("has_messages", !quoted.empty());
+  p.data.set("messages", messages);
+  mustache::data to_add{mustache::data::type::list};
+  for (const Item& it : items) {
+    if (std::find(inc.items.begin(), inc.items.end(), it.exhibit) != inc.items.end()) continue;
+    mustache::data d;
+    d.set("exhibit", it.exhibit);
+    d.set("name", it.name);
+    to_add.push_back(d);
+  }
+  p.data.set("can_add", !to_add.is_empty_list());
+  p.data.set("to_add", to_add);
   p.data.set("amended", inc.versions.size() > 1);
   p.data.set("items", Strings(inc.items));
   mustache::data versions{mustache::data::type::list};
@@ -366,7 +392,11 @@ void IncidentGet(const httplib::Request& req, httplib::Response& res, AppState& 
     f.until_offset.clear();
     return SendPage(res, AmendPage(*inc, f, ""), &st);
   }
-  SendPage(res, IncidentPage(*inc), &st);
+  auto items = c->Items();
+  if (!items.ok()) return SendPage(res, ProblemPage(items.status().message()), &st);
+  auto quoted = GatherLinkedMessages(*c, *inc);
+  if (!quoted.ok()) return SendPage(res, ProblemPage(quoted.status().message()), &st);
+  SendPage(res, IncidentPage(*inc, *items, *quoted), &st);
 }
 
 void AmendIncidentPost(const httplib::Request& req, httplib::Response& res, AppState& st) {

@@ -140,6 +140,15 @@ Page ItemPage(const ItemView& v) {
   p.data.set("audio", IsInertAudio(it.media_type));
   p.data.set("download", !IsInertImage(it.media_type) && !IsInertAudio(it.media_type));
   p.data.set("history", Lines(v.history));
+  mustache::data link_to{mustache::data::type::list};
+  for (const IncidentChoice& i : v.link_to) {
+    mustache::data d;
+    d.set("id", i.id);
+    d.set("label", i.label);
+    link_to.push_back(d);
+  }
+  p.data.set("link_to", link_to);
+  p.data.set("can_link", !v.link_to.empty());
   return p;
 }
 

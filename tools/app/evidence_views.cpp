@@ -59,12 +59,15 @@ Result<ItemView> GatherItem(const Case& c, std::string_view exhibit) {
   f.item = item->exhibit;
   auto entries = c.Log(f);
   if (!entries.ok()) return entries.status();
-  ItemView v{std::move(item).value(), {}};
+  ItemView v{std::move(item).value(), {}, {}};
   for (const LedgerEntry& e : *entries) {
     auto line = Line(e);
     if (!line.ok()) return line.status();
     v.history.push_back(std::move(line).value());
   }
+  auto incidents = c.Incidents();
+  if (!incidents.ok()) return incidents.status();
+  v.link_to = IncidentChoices(*incidents, v.item.exhibit);
   return v;
 }
 

@@ -11,6 +11,7 @@
 #include "evidence/case.hpp"
 #include "evidence/item.hpp"
 #include "evidence/status.hpp"
+#include "message_views.hpp"
 
 namespace evidence::app {
 
@@ -40,7 +41,8 @@ struct CustodyLine {
 
 struct ItemView {
   Item item;
-  std::vector<CustodyLine> history;  // the entries about the item, oldest first
+  std::vector<CustodyLine> history;     // the entries about the item, oldest first
+  std::vector<IncidentChoice> link_to;  // the diary entries it is not linked to yet
 };
 
 // kNotFound for an exhibit the case does not have.

@@ -7,6 +7,7 @@
 #include "diary.hpp"
 #include "evidence_handlers.hpp"
 #include "handover.hpp"
+#include "message_pages.hpp"
 #include "pages.hpp"
 #include "upload.hpp"
 #include "views.hpp"
@@ -201,6 +202,10 @@ const std::vector<Route>& AppRoutes() {
       {"GET", "/check-bundle", Access::kSession, CheckBundleForm},
       {"POST", "/check-bundle/receive", Access::kSession, CheckBundleReceive},
       {"POST", "/check-bundle/forget", Access::kSession, CheckBundleForget},
+      {"GET", "/messages", Access::kSession, MessagesList},
+      {"GET", "/messages/", Access::kSession, ConversationGet},
+      {"POST", "/messages/", Access::kSession, LinkMessagesPost},
+      {"POST", "/link", Access::kSession, LinkItemsPost},
       {"GET", "/bye", Access::kPublic, Bye},
       {"GET", "/assets/", Access::kPublic, ServeAsset},
   };

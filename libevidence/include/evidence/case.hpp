@@ -287,6 +287,14 @@ class Case {
   // kNotFound for an unknown incident or exhibit, recording nothing.
   Status LinkItems(std::string_view incident, const std::vector<std::string>& exhibits);
 
+  // Links messages of the export `exhibit` (their Message::index) to an incident: one item.linked
+  // entry naming them (docs/diary.md "Linking messages"), which also links the export. Messages
+  // already linked to it are skipped; nothing is recorded when none is left. kNotFound for an
+  // unknown incident or exhibit; kInvalidArgument (argument "messages") for an empty list or an
+  // index the export does not hold; nothing is recorded then.
+  Status LinkMessages(std::string_view incident, std::string_view exhibit,
+                      const std::vector<std::uint64_t>& indices);
+
   // Messages parsed out of exports, in export order.
   Result<std::vector<StoredMessage>> Messages(const MessageFilter& filter) const;
   // Calls parsed out of call logs (messages whose `call` is set), in export order.

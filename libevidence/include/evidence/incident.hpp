@@ -102,12 +102,21 @@ struct IncidentVersion : IncidentAccount {
   std::string reason;    // why it was amended; "" for the original or when none was given
 };
 
+// One message linked to an incident (Case::LinkMessages): the export's exhibit and the
+// message's Message::index in it. What it says is read from the case (Case::Messages).
+struct LinkedMessage {
+  std::string item;
+  std::uint64_t index = 0;
+};
+
 // An incident as its entries build it: the current account (the latest version's), its id, the
 // exhibits linked to it and every version.
 struct Incident : IncidentAccount {
   std::string id;                         // INC-0001
   std::vector<std::string> items;         // linked exhibits, in link order
   std::vector<IncidentVersion> versions;  // original first, then each amendment
+  // Messages linked one by one, in link order, each once; their exports are in `items` too.
+  std::vector<LinkedMessage> messages;
 };
 
 // The JSON form used by `incident show --json` and a bundle's incidents.json.

@@ -306,7 +306,7 @@ std::map<std::string, Incident> SignedIncidents(const Records& r, Checks& c) {
         c.Fail("ledger", EntryName(r, seq), p.status().message());
         continue;
       }
-      fold.Linked(p->incident, p->item);
+      fold.Linked(p->incident, p->item, p->messages);
     } else if (e.action == payload::ItemIngested::kAction) {
       // A malformed item.ingested entry is reported by CheckItems.
       auto p = payload::ParseAs<payload::ItemIngested>(e);

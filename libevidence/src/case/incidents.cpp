@@ -96,7 +96,7 @@ Result<std::vector<Incident>> Case::Incidents() const {
     } else if (const auto* am = std::get_if<payload::IncidentAmended>(&p)) {
       fold.Amended(*am, e.seq, e.time);
     } else if (const auto* link = std::get_if<payload::ItemLinked>(&p)) {
-      fold.Linked(link->incident, link->item);
+      fold.Linked(link->incident, link->item, link->messages);
     } else if (const auto* ing = std::get_if<payload::ItemIngested>(&p); ing && ing->incident) {
       fold.Linked(*ing->incident, ing->item);
     }
@@ -234,6 +234,41 @@ Status Case::LinkItems(std::string_view incident, const std::vector<std::string>
         {"item", item.exhibit}, {"incident", inc.id}, {"sha256", DigestHex(item.sha256)}};
     EVIDENCE_RETURN_IF_ERROR(s_->AppendEntry("item.linked", link, item.exhibit, inc.id).status());
   }
+  EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
+  return txn.Commit();
+}
+
+Status Case::LinkMessages(std::string_view incident, std::string_view exhibit,
+                          const std::vector<std::uint64_t>& indices) {
+  EVIDENCE_ASSIGN_OR_RETURN(Incident inc, GetIncident(incident));
+  EVIDENCE_ASSIGN_OR_RETURN(Item item, GetItem(exhibit));
+  if (indices.empty()) {
+    return Status::InvalidArgument("no message to link").AboutArgument("messages");
+  }
+  MessageFilter f;
+  f.item = item.exhibit;
+  EVIDENCE_ASSIGN_OR_RETURN(auto held, Messages(f));
+  std::set<std::uint64_t> wanted(indices.begin(), indices.end());
+  for (std::uint64_t index : wanted) {
+    const bool exists = std::any_of(
+        held.begin(), held.end(), [&](const StoredMessage& m) { return m.message.index == index; });
+    if (!exists) {
+      return Status::InvalidArgument(item.exhibit + " has no message " + std::to_string(index) +
+                                     " (it holds " + std::to_string(held.size()) + ")")
+          .AboutArgument("messages");
+    }
+  }
+  for (const LinkedMessage& m : inc.messages) {
+    if (m.item == item.exhibit) wanted.erase(m.index);
+  }
+  if (wanted.empty()) return Status::Ok();
+  EVIDENCE_RETURN_IF_ERROR(Unlock());
+  EVIDENCE_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(s_->db));
+  nlohmann::json link = {{"item", item.exhibit},
+                         {"incident", inc.id},
+                         {"sha256", DigestHex(item.sha256)},
+                         {"messages", std::vector<std::uint64_t>(wanted.begin(), wanted.end())}};
+  EVIDENCE_RETURN_IF_ERROR(s_->AppendEntry("item.linked", link, item.exhibit, inc.id).status());
   EVIDENCE_RETURN_IF_ERROR(s_->SealLocked());
   return txn.Commit();
 }

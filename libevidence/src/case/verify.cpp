@@ -127,6 +127,7 @@ struct EntryChecks {
       if (!ingested.count(link->item)) {
         Fail(label + ": links exhibit " + link->item + ", which no earlier entry ingests");
       }
+      CheckLinkedMessages(label, *link);
     } else if (const auto* meta = std::get_if<payload::ItemMetadata>(&p); meta && meta->messages) {
       message_digests[meta->item] = {meta->messages->sha256, meta->messages->count};
     } else if (const auto* received = std::get_if<payload::BundleReceived>(&p)) {
@@ -137,6 +138,25 @@ struct EntryChecks {
       if (ingested.count(in->item))
         Fail(label + ": exhibit " + in->item + " is ingested a second time");
       ingested[in->item] = {position, in->sha256, in->size, in->name};
+    }
+  }
+
+  // A link to messages names only messages its export holds: message numbers run from 0 to one
+  // less than the count the export's signed item.metadata entry recorded (docs/diary.md).
+  void CheckLinkedMessages(const std::string& label, const payload::ItemLinked& link) {
+    if (link.messages.empty()) return;
+    auto it = message_digests.find(link.item);
+    if (it == message_digests.end()) {
+      Fail(label + ": links messages of exhibit " + link.item +
+           ", which no earlier entry records as holding messages");
+      return;
+    }
+    for (std::uint64_t index : link.messages) {
+      if (index >= it->second.second) {
+        Fail(label + ": links message " + std::to_string(index) + " of exhibit " + link.item +
+             ", which holds " + std::to_string(it->second.second) + " messages");
+        return;
+      }
     }
   }
 };

@@ -38,11 +38,19 @@ void IncidentFold::Amended(const payload::IncidentAmended& p, std::uint64_t seq,
   inc.versions.push_back(VersionOf(inc, seq, time, p.kAction, p.reason.value_or("")));
 }
 
-void IncidentFold::Linked(const std::string& incident, const std::string& item) {
+void IncidentFold::Linked(const std::string& incident, const std::string& item,
+                          const std::vector<std::uint64_t>& messages) {
   auto it = by_id_.find(incident);
   if (it == by_id_.end()) return;
   auto& items = it->second.items;
   if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
+  auto& linked = it->second.messages;
+  for (std::uint64_t index : messages) {
+    if (std::none_of(linked.begin(), linked.end(),
+                     [&](const LinkedMessage& m) { return m.item == item && m.index == index; })) {
+      linked.push_back({item, index});
+    }
+  }
 }
 
 }  // namespace evidence

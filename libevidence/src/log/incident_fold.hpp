@@ -20,8 +20,9 @@ class IncidentFold {
   // A second record of the same id replaces the first (verify reports it).
   void Recorded(const payload::IncidentRecorded& p, std::uint64_t seq, const std::string& time);
   void Amended(const payload::IncidentAmended& p, std::uint64_t seq, const std::string& time);
-  // Links `item` once, in first-link order.
-  void Linked(const std::string& incident, const std::string& item);
+  // Links `item` once, in first-link order, and each of its `messages` (Message::index) once.
+  void Linked(const std::string& incident, const std::string& item,
+              const std::vector<std::uint64_t>& messages = {});
 
   // By id.
   std::map<std::string, Incident>& incidents() { return by_id_; }

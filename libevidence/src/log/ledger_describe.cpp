@@ -41,7 +41,13 @@ struct Describe {
     return (p.item ? *p.item + " " : std::string()) + "note: " + p.note;
   }
   std::string operator()(const payload::ItemLinked& p) const {
-    return p.item + " linked to " + p.incident;
+    if (p.messages.empty()) return p.item + " linked to " + p.incident;
+    std::string numbers;
+    for (std::uint64_t m : p.messages) {
+      numbers += (numbers.empty() ? "" : ",") + std::to_string(m);
+    }
+    return p.item + (p.messages.size() == 1 ? " message " : " messages ") + numbers +
+           " linked to " + p.incident;
   }
   std::string operator()(const payload::ItemAccessed& p) const {
     return p.item + " " + p.purpose + " to " + p.to;

@@ -421,10 +421,20 @@ Status Read(const Fields& f, ItemAccessed* p) {
 }
 
 Status Read(const Fields& f, ItemLinked* p) {
-  EVIDENCE_RETURN_IF_ERROR(f.Begin({"item", "incident", "sha256"}));
+  EVIDENCE_RETURN_IF_ERROR(f.Begin({"item", "incident", "sha256", "messages"}));
   EVIDENCE_RETURN_IF_ERROR(f.Text("item", Rule::kExhibit, &p->item));
   EVIDENCE_RETURN_IF_ERROR(f.Text("incident", Rule::kIncident, &p->incident));
-  return f.Text("sha256", Rule::kSha256, &p->sha256);
+  EVIDENCE_RETURN_IF_ERROR(f.Text("sha256", Rule::kSha256, &p->sha256));
+  if (!f.Has("messages")) return Status::Ok();
+  EVIDENCE_RETURN_IF_ERROR(f.UnsignedList("messages", &p->messages));
+  // One spelling per set of messages: a link names at least one, each once, in order.
+  if (p->messages.empty()) return f.Error("messages", "is empty");
+  for (std::size_t i = 1; i < p->messages.size(); ++i) {
+    if (p->messages[i] <= p->messages[i - 1]) {
+      return f.Error("messages", "expected strictly increasing message numbers");
+    }
+  }
+  return Status::Ok();
 }
 
 Status Read(const Fields& f, IncidentRecorded* p) {

@@ -125,6 +125,9 @@ struct ItemLinked {
   std::string item;
   std::string incident;
   std::string sha256;
+  // Which messages of the export `item` the link is about (Message::index), strictly increasing;
+  // empty when the wire has no "messages": the whole item.
+  std::vector<std::uint64_t> messages;
 };
 
 // The account's fields are those of IncidentAccount (incident.hpp); `where` is optional on the
