@@ -1,18 +1,21 @@
 #!/usr/bin/python3
-"""The issue's end-to-end flow in a real browser, as far as the pages exist (harness and
-conventions: browser_harness.py): create a case, add evidence, record an incident linked to the
-photo and amend it, open the report, hand a bundle over and check it, Quick exit, and verify the
-case from the CLI.
+"""The issue's end-to-end flow in a real browser, all through the pages (harness and conventions:
+browser_harness.py): create a case, add a photo, a voicemail and WhatsApp exports on the Add
+evidence page (answering the date-order question), record an incident linked to the photo and
+amend it, open the report, hand a bundle over on the Hand over page and download it, check it with
+`evidence verify-bundle --fingerprint` (the fingerprint the page shows), Quick exit, and verify
+the case from the CLI. With EVIDENCE_SAMPLES set the photo, voicemail and WhatsApp .zip are real
+samples; otherwise `evidence-make-samples` generates them (sample_evidence)."""
 
-Two steps stand in for pages not built yet, each one method so that the page replaces it alone:
-`add_evidence` (the upload page) and `hand_over` (the hand-over page)."""
-
-import json
 import os
+import re
 import subprocess
 
-from browser_harness import (PASSPHRASE, WAIT_SECONDS, AppBrowserTest, By, main,
-                             tool_environment)
+# Their helpers are reused as functions; the modules, not their classes, are imported so that
+# this file runs only its own test.
+import handover_browser_test as handover
+import upload_browser_test as upload
+from browser_harness import WAIT_SECONDS, AppBrowserTest, By, main, tool_environment
 
 FIRST_ACCOUNT = 'A wrapped box on the doorstep again; no note.'
 AMENDED_ACCOUNT = 'A wrapped box on the doorstep again; a card inside said "see you".'
@@ -29,8 +32,8 @@ class FlowBrowser(AppBrowserTest):
         incident = self.record_incident(photo['exhibit'])
         self.amend_incident(incident)
         self.open_report(incident, photo['exhibit'])
-        bundle = self.hand_over()
-        self.check_bundle(bundle)
+        bundle, fingerprint = self.hand_over()
+        self.check_bundle(bundle, fingerprint)
         self.quick_exit()
         self.assert_locked()
         self.verify_from_cli()
@@ -45,20 +48,44 @@ class FlowBrowser(AppBrowserTest):
         self.create_case(look=False)
 
     def add_evidence(self, paths):
-        """STAND-IN for the upload page: locks the case with Quick exit, adds `paths` with
-        `evidence add`, and unlocks it through the page again. The upload page replaces this
-        whole method (file input, the date-order question, progress to 100%). Returns {file
-        name: the item as `evidence --json list` gives it}."""
-        self.quick_exit()
-        self.evidence_cli('add', *paths)
-        self.fill('passphrase', PASSPHRASE)
-        self.driver.find_element(By.CSS_SELECTOR, 'form[action="/unlock"] button').click()
-        self.wait_for_heading('Harassment by J')
-        items = {it['name']: it for it in json.loads(self.evidence_cli('--json', 'list'))}
+        """Chooses `paths` and a generated WhatsApp export with ambiguous dates through the Add
+        evidence page's file input, answers the date-order question (day first), and waits until
+        every progress bar and the total reach 100% and each file is added; the Evidence page
+        then lists them. Returns {file name: {'exhibit': the number the page gave it}}."""
+        ambiguous = upload.UploadBrowser.write(self, 'WhatsApp Chat - Loris.zip',
+                                               upload.UploadBrowser.chat_zip(self))
+        files = list(paths) + [ambiguous]
+        self.driver.find_element(By.CSS_SELECTOR, 'nav a[href="/add"]').click()
+        self.wait_for_heading('Add evidence')
+        self.driver.find_element(By.ID, 'add-files').send_keys('\n'.join(files))
+        self.wait_for(lambda d: d.find_elements(By.CSS_SELECTOR, 'button[data-date-order]'),
+                      'the date-order question')
+
+        def all_done(d):
+            # The real export may ask too; every export's dates are read day first.
+            for button in d.find_elements(By.CSS_SELECTOR, 'button[data-date-order="day-first"]'):
+                button.click()
+                return False
+            rows = upload.UploadBrowser.results(self)
+            total = d.execute_script('return document.getElementById("add-total").value')
+            return (len(rows) == len(files) and all(r[1] for r in rows) and
+                    all(r[3] == 100 for r in rows) and total == 100)
+        self.wait_for(all_done, 'every file and the total to reach 100%')
+        self.assert_no_alert()
+        items = {}
+        for name, outcome, text, _ in upload.UploadBrowser.results(self):
+            self.assertEqual(outcome, 'added', (name, text))
+            exhibit = re.match(r'^Added as (JS-\d{4})\.', text)
+            self.assertTrue(exhibit, (name, text))
+            items[name] = {'exhibit': exhibit.group(1)}
+        self.assertEqual(sorted(items), sorted(os.path.basename(f) for f in files))
+        loris = [r[2] for r in upload.UploadBrowser.results(self)
+                 if r[0] == 'WhatsApp Chat - Loris.zip']
+        self.assertIn('2 messages', loris[0])
         self.driver.find_element(By.LINK_TEXT, 'Evidence').click()
         self.wait_for_heading('Evidence')
         main_text = self.driver.find_element(By.TAG_NAME, 'main').text
-        for path in paths:
+        for path in files:
             self.assertIn(os.path.basename(path), main_text, 'the Evidence page lists it')
         return items
 
@@ -111,17 +138,28 @@ class FlowBrowser(AppBrowserTest):
         self.wait_for_heading('Harassment by J')
 
     def hand_over(self):
-        """STAND-IN for the hand-over page: `evidence export` beside the app. The hand-over page
-        replaces this method (choose, recipient, download, the fingerprint). Returns the bundle's
-        path."""
-        bundle = os.path.join(self.tmp.name, 'for-the-police.zip')
-        self.evidence_cli('export', '--out', bundle, '--recipient', 'PC Smith')
-        return bundle
+        """Hands everything over to PC Smith through the Hand over page and downloads the bundle
+        into the test's own folder. Returns the bundle's path and the fingerprint the page
+        shows."""
+        self.driver.get(self.app.base + '/')
+        self.wait_for_heading('Harassment by J')
+        self.driver.find_element(By.LINK_TEXT, 'Hand over').click()
+        self.wait_for_heading('Hand over your evidence')
+        self.fill('recipient', 'PC 1234 Smith')
+        self.driver.find_element(By.CSS_SELECTOR, 'form[action="/handover"] button').click()
+        self.wait_for_heading('Your bundle is ready')
+        fingerprint = self.driver.find_element(
+            By.CSS_SELECTOR, 'section[aria-labelledby="fingerprint-heading"] code').text
+        self.assertTrue(fingerprint, 'the page shows the fingerprint')
+        folder = handover.HandoverBrowser.downloads(self)
+        self.driver.find_element(By.ID, 'download-bundle').click()
+        return handover.HandoverBrowser.wait_for_download(self, folder), fingerprint
 
-    def check_bundle(self, bundle):
-        run = subprocess.run([self.binary, 'verify-bundle', bundle], stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True, env=tool_environment(self.home),
-                             timeout=WAIT_SECONDS * 3, check=False)
+    def check_bundle(self, bundle, fingerprint):
+        run = subprocess.run([self.binary, 'verify-bundle', bundle, '--fingerprint', fingerprint],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             env=tool_environment(self.home), timeout=WAIT_SECONDS * 3,
+                             check=False)
         self.assertEqual(run.returncode, 0, 'evidence verify-bundle:\n' + run.stdout)
 
     def quick_exit(self):
