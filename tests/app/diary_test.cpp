@@ -1,7 +1,6 @@
 // The diary pages: recording and amending incidents through the forms, and the pattern report,
 // against the real binary and the CLI.
 #include "app_fixture.hpp"
-#include "behaviours.hpp"
 #include "evidence/incident.hpp"
 #include "report_view.hpp"
 
@@ -226,9 +225,13 @@ TEST(AppReportPolicy, AllowsExactlyTheStylesTheDocumentCarries) {
   EXPECT_NE(app::ReportPolicy("<p>no style</p>").find("style-src 'none'"), std::string::npos);
 }
 
-TEST(AppBehaviours, EveryBehaviourHasADescription) {
+// The form explains each behaviour in the library's words, the same as `incident behaviours`.
+TEST_F(AppDiary, FormDescribesEveryBehaviourInTheLibrarysWords) {
+  auto form = Get("/diary/new");
+  ASSERT_TRUE(form);
   for (std::string_view b : kBehaviours) {
-    EXPECT_FALSE(app::BehaviourDescription(b).empty()) << b;
+    ASSERT_FALSE(BehaviourDescription(b).empty()) << b;
+    EXPECT_NE(form->body.find(std::string(BehaviourDescription(b))), std::string::npos) << b;
   }
 }
 
