@@ -112,6 +112,7 @@ footer { margin-top: 28px; padding-top: 6px; border-top: 1px solid #cfd6de; font
   table.meta, table.meta tbody, table.meta tr, table.meta th, table.meta td,
   table.fields, table.fields tbody, table.fields tr, table.fields th, table.fields td {
     display: block; width: auto; }
+  .anchor table.meta th, .incident table.fields th { width: auto; }
   table.meta td, table.fields td { border-top: 0; }
   table.meta tr + tr th, table.fields tr + tr th { border-top: 0; }
   .incident { padding: 8px 8px 6px; }

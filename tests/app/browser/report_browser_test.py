@@ -81,6 +81,16 @@ class ReportBrowser(AppBrowserTest):
         self.assert_no_problems()
 
     def check_layout(self, page, width):
+        if width < WIDE:
+            # A phone shows a key/value table as stacked rows: each label as wide as its table.
+            narrow = self.driver.execute_script(
+                'return Array.from(document.querySelectorAll("table.meta th, table.fields th"))'
+                '  .filter(function (th) { return th.getBoundingClientRect().width + 1 <'
+                '    th.closest("table").getBoundingClientRect().width; })'
+                '  .map(function (th) { return th.textContent; });')
+            if narrow:
+                self.problems.append('%s at %d px: labels beside their values, not above: %s' %
+                                     (page, width, narrow))
         broken = self.driver.execute_script(BROKEN_WORDS, 'th, table.meta td, table.fields td')
         if broken:
             self.problems.append('%s at %d px: words broken across lines: %s' %
