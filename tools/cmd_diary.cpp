@@ -1,4 +1,5 @@
 // The incident diary: incident add/list/show/amend and link.
+#include <algorithm>
 #include <iostream>
 
 #include "cli.hpp"
@@ -208,11 +209,26 @@ void AddIncidentAmendCommand(CLI::App* incident, Globals& g, Runner& run) {
   });
 }
 
-void AddIncidentBehavioursCommand(CLI::App* incident, Runner& run) {
+// Each word with what it is for (the library's words, as the app's form shows them), the
+// descriptions lined up after the longest word.
+void AddIncidentBehavioursCommand(CLI::App* incident, Globals& g, Runner& run) {
   auto* cmd = incident->add_subcommand("behaviours", "list the behaviours an incident can have");
-  cmd->callback([&run] {
-    run = []() -> int {
-      for (auto b : kBehaviours) std::cout << b << "\n";
+  cmd->callback([&g, &run] {
+    run = [&g]() -> int {
+      if (g.json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (auto b : kBehaviours) {
+          out.push_back({{"behaviour", std::string(b)},
+                         {"description", std::string(BehaviourDescription(b))}});
+        }
+        PrintJson(out);
+        return kExitOk;
+      }
+      std::size_t width = 0;
+      for (auto b : kBehaviours) width = std::max(width, b.size());
+      for (auto b : kBehaviours) {
+        std::cout << b << std::string(width - b.size() + 2, ' ') << BehaviourDescription(b) << "\n";
+      }
       return kExitOk;
     };
   });
@@ -251,7 +267,7 @@ void AddDiaryCommands(CLI::App& app, Globals& g, Runner& run) {
   AddIncidentListCommand(incident, g, run);
   AddIncidentShowCommand(incident, g, run);
   AddIncidentAmendCommand(incident, g, run);
-  AddIncidentBehavioursCommand(incident, run);
+  AddIncidentBehavioursCommand(incident, g, run);
   AddLinkCommand(app, g, run);
 }
 

@@ -1,7 +1,6 @@
 // The diary pages: recording and amending incidents through the forms, and the pattern report,
 // against the real binary and the CLI.
 #include "app_fixture.hpp"
-#include "behaviours.hpp"
 #include "evidence/incident.hpp"
 #include "report_view.hpp"
 
@@ -226,9 +225,36 @@ TEST(AppReportPolicy, AllowsExactlyTheStylesTheDocumentCarries) {
   EXPECT_NE(app::ReportPolicy("<p>no style</p>").find("style-src 'none'"), std::string::npos);
 }
 
-TEST(AppBehaviours, EveryBehaviourHasADescription) {
+// The nav says which page is shown: the link of the page itself is aria-current="page", the
+// link a page was reached from is aria-current="true", and no other link is marked.
+TEST_F(AppDiary, NavMarksTheCurrentPage) {
+  auto count = [](const std::string& body) {
+    std::size_t n = 0;
+    for (std::size_t at = 0; (at = body.find("aria-current=", at)) != std::string::npos; ++at) n++;
+    return n;
+  };
+  for (const auto& [path, link] : std::vector<std::pair<std::string, std::string>>{
+           {"/", "<a href=\"/\" aria-current=\"page\">Home</a>"},
+           {"/evidence", "<a href=\"/evidence\" aria-current=\"page\">Evidence</a>"},
+           {"/evidence/EX-0001", "<a href=\"/evidence\" aria-current=\"true\">Evidence</a>"},
+           {"/custody", "<a href=\"/custody\" aria-current=\"page\">Custody log</a>"},
+           {"/diary", "<a href=\"/diary\" aria-current=\"page\">Diary</a>"},
+           {"/diary/new", "<a href=\"/diary\" aria-current=\"true\">Diary</a>"}}) {
+    auto page = Get(path);
+    ASSERT_TRUE(page) << path;
+    ASSERT_EQ(page->status, 200) << path;
+    EXPECT_NE(page->body.find(link), std::string::npos) << path << "\n" << page->body;
+    EXPECT_EQ(count(page->body), 1u) << path;
+  }
+}
+
+// The form explains each behaviour in the library's words, the same as `incident behaviours`.
+TEST_F(AppDiary, FormDescribesEveryBehaviourInTheLibrarysWords) {
+  auto form = Get("/diary/new");
+  ASSERT_TRUE(form);
   for (std::string_view b : kBehaviours) {
-    EXPECT_FALSE(app::BehaviourDescription(b).empty()) << b;
+    ASSERT_FALSE(BehaviourDescription(b).empty()) << b;
+    EXPECT_NE(form->body.find(std::string(BehaviourDescription(b))), std::string::npos) << b;
   }
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "evidence/hash.hpp"
+#include "evidence/incident.hpp"
 #include "evidence/ledger.hpp"
 #include "fixtures.hpp"
 #include "testing.hpp"
@@ -196,6 +197,77 @@ TEST_F(CaseTest, OpenRefusesAFolderThatIsNotACase) {
   EXPECT_TRUE(opened.status().code() == StatusCode::kNotFound ||
               opened.status().code() == StatusCode::kInvalidArgument)
       << opened.status().message();
+}
+
+// A call log of three calls (one missed), as SMS Backup & Restore writes it.
+constexpr const char* kThreeCalls =
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<calls count=\"3\">\n"
+    "  <call number=\"+15550000001\" duration=\"0\" date=\"1772470800000\" type=\"3\" />\n"
+    "  <call number=\"+15550000001\" duration=\"20\" date=\"1772471100000\" type=\"1\" />\n"
+    "  <call number=\"+15550000002\" duration=\"75\" date=\"1772560800000\" type=\"2\" />\n"
+    "</calls>\n";
+
+// Counts agrees with what Items, Incidents, Messages and Calls load, in a plaintext case and in
+// an encrypted one (whose counts come from the columns stored in the clear).
+void ExpectCountsOfAFilledCase(const fs::path& dir, std::optional<std::string> passphrase) {
+  CaseOptions o;
+  o.name = "counted";
+  o.passphrase = std::move(passphrase);
+  o.scrypt.n = 1024;  // opened once: the default cost only slows the test
+  auto created = Case::Create(dir / "case", o);
+  ASSERT_TRUE(created.ok()) << created.status().message();
+  Case c = std::move(created).value();
+
+  auto empty = c.Counts();
+  ASSERT_TRUE(empty.ok()) << empty.status().message();
+  EXPECT_EQ(empty->items, 0u);
+  EXPECT_EQ(empty->incidents, 0u);
+  EXPECT_EQ(empty->messages, 0u);
+  EXPECT_EQ(empty->calls, 0u);
+
+  testing::WriteWhatsAppExport(dir / "WhatsApp Chat with Daniel Marsh.txt");
+  WriteFile(dir / "calls.xml", kThreeCalls);
+  WriteFile(dir / "note.txt", "He was outside again at 22:10.\n");
+  for (const char* name : {"WhatsApp Chat with Daniel Marsh.txt", "calls.xml", "note.txt"}) {
+    auto in = c.Ingest(dir / name, IngestOptions{});
+    ASSERT_TRUE(in.ok()) << name << ": " << in.status().message();
+  }
+  IncidentInput incident;
+  incident.at = "2026-03-01T07:50:00Z";
+  incident.behaviours = {"gift"};
+  incident.what = "A box on the doorstep.";
+  for (int i = 0; i < 2; ++i) {
+    auto id = c.RecordIncident(incident);
+    ASSERT_TRUE(id.ok()) << id.status().message();
+  }
+  IncidentChanges amended;  // an amendment is not another incident
+  amended.where = "home";
+  amended.reason = "forgot the place";
+  ASSERT_TRUE(c.AmendIncident("INC-0001", amended).ok());
+
+  auto counts = c.Counts();
+  ASSERT_TRUE(counts.ok()) << counts.status().message();
+  EXPECT_EQ(counts->items, 3u);
+  EXPECT_EQ(counts->incidents, 2u);
+  EXPECT_EQ(counts->calls, 3u);
+  // The encryption notice (a system line) and every message of both people.
+  EXPECT_EQ(counts->messages,
+            static_cast<std::uint64_t>(1 + testing::kWhatsAppExportSenderMessages +
+                                       testing::kWhatsAppExportRecipientMessages));
+  EXPECT_EQ(counts->items, c.Items()->size());
+  EXPECT_EQ(counts->incidents, c.Incidents()->size());
+  EXPECT_EQ(counts->calls, c.Calls(CallFilter{})->size());
+  EXPECT_EQ(counts->messages + counts->calls, c.Messages(MessageFilter{})->size());
+}
+
+TEST(CaseCounts, PlaintextCaseCountsWhatItHolds) {
+  TempDir tmp;
+  ExpectCountsOfAFilledCase(tmp.path(), std::nullopt);
+}
+
+TEST(CaseCounts, EncryptedCaseCountsWhatItHolds) {
+  TempDir tmp;
+  ExpectCountsOfAFilledCase(tmp.path(), "counted passphrase");
 }
 
 }  // namespace

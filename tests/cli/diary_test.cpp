@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "evidence/incident.hpp"
 
 namespace evidence::testing {
 namespace {
@@ -184,6 +185,29 @@ TEST_F(Diary, LinkAndAddWithIncident) {
   EXPECT_EQ(Ev({"link", "INC-0001", "EX-0001"}).exit_code, 0);
   EXPECT_EQ(Snapshot(), before);
   EXPECT_EQ(Ev({"verify"}).exit_code, 0);
+}
+
+// `incident behaviours` gives each word with what it is for, in the library's words (the app's
+// form shows the same), and needs no case.
+TEST_F(CliTest, IncidentBehavioursSaysWhatEachWordIsFor) {
+  auto text = Ev({"incident", "behaviours"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  std::size_t lines = 0;
+  for (std::size_t at = 0; (at = text.out.find('\n', at)) != std::string::npos; ++at) lines++;
+  EXPECT_EQ(lines, std::size(kBehaviours)) << text.out;
+  // Descriptions line up after the longest word, complaints-to-authorities (25 letters).
+  const std::string gift =
+      "\ngift" + std::string(25 - 4 + 2, ' ') + "an unwanted gift or item left or sent\n";
+  EXPECT_NE(text.out.find(gift), std::string::npos) << text.out;
+  auto j = Ev({"--json", "incident", "behaviours"});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  auto list = json::parse(j.out);
+  ASSERT_EQ(list.size(), std::size(kBehaviours));
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    EXPECT_EQ(list[i]["behaviour"], std::string(kBehaviours[i]));
+    EXPECT_EQ(list[i]["description"], std::string(BehaviourDescription(kBehaviours[i])));
+    EXPECT_FALSE(list[i]["description"].get<std::string>().empty()) << kBehaviours[i];
+  }
 }
 
 }  // namespace

@@ -44,9 +44,9 @@ void ExpectOnlySafeMarkup(const std::string& html) {
       "tbody",   "tr",      "th",     "td",     "span",  "br",   "div",   "ul",
       "li",      "article", "strong", "footer", "svg",   "line", "rect",  "text"};
   static const std::set<std::string> kAttrs = {
-      "lang",    "charset", "http-equiv", "content",    "name",   "class",      "style",
-      "colspan", "viewbox", "role",       "aria-label", "x",      "y",          "x1",
-      "x2",      "y1",      "y2",         "width",      "height", "text-anchor"};
+      "lang",    "charset", "http-equiv", "content",    "name",   "class",       "style",
+      "colspan", "viewbox", "role",       "aria-label", "x",      "y",           "x1",
+      "x2",      "y1",      "y2",         "width",      "height", "text-anchor", "tabindex"};
   size_t i = 0;
   const std::string doctype = "<!DOCTYPE html>";
   ASSERT_EQ(html.compare(0, doctype.size(), doctype), 0);
@@ -177,6 +177,29 @@ TEST(HtmlReport, SecurityPolicyAndPrintStyles) {
   size_t svgs = 0;
   for (size_t at = 0; (at = html.find("<svg ", at)) != std::string::npos; ++at) svgs++;
   EXPECT_EQ(svgs, 4u);
+}
+
+// A phone shows the report 320 px wide: a table of several columns scrolls inside a region the
+// keyboard can focus (and a screen reader can name) rather than pushing the page sideways.
+TEST(HtmlReport, WideTablesScrollInsideALabelledRegion) {
+  std::string html = Html(RealisticCase());
+  const std::string region = "tabindex=\"0\">\n<table";
+  size_t wide = 0;
+  for (size_t at = 0; (at = html.find("<table", at)) != std::string::npos; ++at) {
+    if (html.compare(at, 20, "<table class=\"meta\">") == 0 ||
+        html.compare(at, 22, "<table class=\"fields\">") == 0) {
+      continue;
+    }
+    wide++;
+    ASSERT_GE(at + 6, region.size());
+    EXPECT_EQ(html.compare(at + 6 - region.size(), region.size(), region), 0)
+        << html.substr(at >= 120 ? at - 120 : 0, 200);
+    size_t open = html.rfind("<div class=\"scroll\" role=\"region\" aria-label=\"", at);
+    ASSERT_NE(open, std::string::npos);
+    EXPECT_EQ(html.compare(html.find("</table>", at), 15, "</table>\n</div>"), 0);
+  }
+  EXPECT_GE(wide, 3u) << "the timeline, the messages and the exhibits";
+  EXPECT_NE(html.find("@media (max-width: 36em)"), std::string::npos);
 }
 
 TEST(HtmlReport, HeaderCarriesCaseWindowAndIntegrityAnchor) {

@@ -4,7 +4,6 @@
 #include <set>
 
 #include "assets.hpp"
-#include "behaviours.hpp"
 #include "evidence/incident.hpp"
 #include "evidence/report.hpp"
 #include "message_pages.hpp"

@@ -67,6 +67,7 @@ Page HomePage(const HomeView& v) {
   p.data.set("items", Plural(v.items, "item", "items"));
   p.data.set("incidents", Plural(v.incidents, "diary entry", "diary entries"));
   p.data.set("messages", Plural(v.messages, "message", "messages"));
+  if (v.calls > 0) p.data.set("calls", Plural(v.calls, "call", "calls"));
   p.data.set("empty", v.items == 0 && v.incidents == 0);
   if (v.last_check) {
     const VerifyReport& r = v.last_check->report;

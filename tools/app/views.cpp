@@ -9,15 +9,13 @@ Result<HomeView> GatherHome(const Case& c, const std::optional<VerifyOutcome>& l
   v.case_name = c.info().name;
   v.owner = c.info().owner;
   v.encrypted = c.info().encrypted;
-  auto items = c.Items();
-  if (!items.ok()) return items.status();
-  v.items = items->size();
-  auto incidents = c.Incidents();
-  if (!incidents.ok()) return incidents.status();
-  v.incidents = incidents->size();
-  auto messages = c.Messages(MessageFilter{});
-  if (!messages.ok()) return messages.status();
-  v.messages = messages->size();
+  // Counted, not loaded: a case may hold many thousands of messages.
+  auto counts = c.Counts();
+  if (!counts.ok()) return counts.status();
+  v.items = counts->items;
+  v.incidents = counts->incidents;
+  v.messages = counts->messages;
+  v.calls = counts->calls;
   v.last_check = last_check;
   return v;
 }

@@ -19,6 +19,7 @@ struct HomeView {
   std::size_t items = 0;
   std::size_t incidents = 0;
   std::size_t messages = 0;
+  std::size_t calls = 0;
   std::optional<VerifyOutcome> last_check;
 };
 

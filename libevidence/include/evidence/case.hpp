@@ -117,6 +117,14 @@ struct CallFilter {
   std::optional<std::string> until;
 };
 
+// How much a case holds, counted without reading what it holds (Case::Counts).
+struct CaseCounts {
+  std::uint64_t items = 0;      // exhibits, as Case::Items() lists them
+  std::uint64_t incidents = 0;  // diary entries, as Case::Incidents() lists them
+  std::uint64_t messages = 0;   // messages parsed out of exports, calls not included
+  std::uint64_t calls = 0;      // calls parsed out of call logs (items of kind "calls")
+};
+
 struct LogFilter {
   std::optional<std::string> item;
   std::optional<std::string> incident;
@@ -299,6 +307,12 @@ class Case {
   Result<std::vector<StoredMessage>> Messages(const MessageFilter& filter) const;
   // Calls parsed out of call logs (messages whose `call` is set), in export order.
   Result<std::vector<StoredMessage>> Calls(const CallFilter& filter) const;
+
+  // The numbers a summary shows, one SQL count each over the ledger's structure columns, which
+  // are not encrypted (docs/case-format.md): no entry, message or object is read or decrypted, so
+  // it stays fast with very many messages. Only the kind of each item is decrypted, to tell call
+  // logs apart. The rows counted are the index `verify` checks against the signed ledger.
+  Result<CaseCounts> Counts() const;
 
   // All incidents ordered by `at`, folded from the ledger.
   Result<std::vector<Incident>> Incidents() const;

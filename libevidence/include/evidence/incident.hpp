@@ -50,6 +50,11 @@ inline constexpr std::string_view kBehaviours[] = {"phone-call",
 
 bool IsBehaviour(std::string_view b);
 
+// What `behaviour` (a word of kBehaviours) is for, in plain words for a person choosing, as
+// docs/diary.md's table gives it ("an unwanted gift or item left or sent"); "" for a word that
+// is not in kBehaviours. The CLI (`incident behaviours`) and the app show the same words.
+std::string_view BehaviourDescription(std::string_view behaviour);
+
 // The account of an incident: the fields a diary entry records and an amendment may change.
 // It is written once, here: the ledger payloads, the case's fold of its entries, a bundle's
 // incidents.json and the report all hold these fields through this struct. Times are RFC 3339

@@ -35,7 +35,8 @@ body { margin: 0; color: #1b1f24; background: #fff;
   font-family: "DejaVu Sans", "Liberation Sans", "Helvetica Neue", Arial, sans-serif;
   font-size: 10.5pt; line-height: 1.45; }
 main { max-width: 190mm; margin: 0 auto; padding: 14mm 12mm 18mm; }
-h1 { font-size: 19pt; line-height: 1.2; margin: 2px 0 10px; color: #14304f; }
+h1 { font-size: 19pt; line-height: 1.2; margin: 2px 0 10px; color: #14304f;
+  overflow-wrap: anywhere; }
 h2 { font-size: 13pt; color: #14304f; margin: 26px 0 8px; padding-bottom: 3px;
   border-bottom: 1.5px solid #14304f; break-after: avoid; page-break-after: avoid; }
 h3 { font-size: 11pt; margin: 0 0 4px; color: #14304f; break-after: avoid; }
@@ -51,6 +52,12 @@ p { margin: 4px 0 8px; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 9pt; }
 th, td { border: 1px solid #cfd6de; padding: 4px 6px; text-align: left; vertical-align: top;
   overflow-wrap: anywhere; }
+th { overflow-wrap: normal; }
+.scroll { overflow-x: auto; margin: 6px 0 12px; }
+.scroll:focus { outline: 3px solid #14304f; outline-offset: 2px; }
+.scroll > table { margin: 0; }
+table.timeline, table.exhibits { min-width: 36em; }
+table.by-day { min-width: 28em; }
 thead th { background: #e9eef4; font-weight: 600; }
 thead { display: table-header-group; }
 tr, table.exhibits tbody { break-inside: avoid; page-break-inside: avoid; }
@@ -99,12 +106,24 @@ tr.day { break-after: avoid; page-break-after: avoid; }
 .amended-note { font-size: 9pt; color: #8a4b00; font-weight: 600; }
 footer { margin-top: 28px; padding-top: 6px; border-top: 1px solid #cfd6de; font-size: 8.5pt;
   color: #56606b; }
+@media (max-width: 36em) {
+  main { padding: 12px 12px 18px; }
+  .figures { grid-template-columns: repeat(2, 1fr); }
+  table.meta, table.meta tbody, table.meta tr, table.meta th, table.meta td,
+  table.fields, table.fields tbody, table.fields tr, table.fields th, table.fields td {
+    display: block; width: auto; }
+  .anchor table.meta th, .incident table.fields th { width: auto; }
+  table.meta td, table.fields td { border-top: 0; }
+  table.meta tr + tr th, table.fields tr + tr th { border-top: 0; }
+  .incident { padding: 8px 8px 6px; }
+}
 @page { size: A4; margin: 14mm 12mm 16mm; }
 @media print {
   body { font-size: 9.5pt; }
   main { max-width: none; margin: 0; padding: 0; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h2 { margin-top: 18px; }
+  .scroll { overflow: visible; }
 }
 )css";
 
@@ -274,6 +293,13 @@ std::string Excerpt(std::string_view text, size_t max, bool* more, bool* mid_lin
   return std::string(text.substr(0, end));
 }
 
+// A table too wide for a phone scrolls inside this region instead of the page scrolling
+// sideways; the region takes the keyboard's focus so that it can be scrolled without a mouse,
+// and its label says what it holds. On paper it shows the table whole (the print styles).
+std::string ScrollRegion(std::string_view label) {
+  return "<div class=\"scroll\" role=\"region\" aria-label=\"" + E(label) + "\" tabindex=\"0\">\n";
+}
+
 void Header(const ReportData& data, std::string* out) {
   // A table cell starts a sentence: "From ...", "Up to ...", "The whole case".
   std::string window = PeriodCovered(data, HtmlEscape);
@@ -348,9 +374,9 @@ void Timeline(const ReportData& data, std::string* out) {
   *out +=
       "<p class=\"note\">Incidents from the diary, capture times from the metadata of "
       "exhibits, and messages from parsed exports, in order of the local time written.</p>\n";
-  *out +=
-      "<table class=\"timeline\">\n<thead><tr><th style=\"width:13%\">Time</th>"
-      "<th style=\"width:17%\">Entry</th><th>Details</th></tr></thead>\n<tbody>\n";
+  *out += ScrollRegion("Timeline") +
+          "<table class=\"timeline\">\n<thead><tr><th style=\"width:13%\">Time</th>"
+          "<th style=\"width:17%\">Entry</th><th>Details</th></tr></thead>\n<tbody>\n";
   std::optional<std::string> day;
   for (const auto& row : rows) {
     bool readable = IsReportTime(row.time);
@@ -393,7 +419,7 @@ void Timeline(const ReportData& data, std::string* out) {
               "</td></tr>\n";
     }
   }
-  *out += "</tbody>\n</table>\n</section>\n";
+  *out += "</tbody>\n</table>\n</div>\n</section>\n";
 }
 
 void VersionHtml(const IncidentVersion& v, size_t index, bool current, std::string* out) {
@@ -488,23 +514,23 @@ void Messages(const ReportData& data, const ReportSummary& s, std::string* out) 
     }
     *out += BarChart(top, "Messages by sender", "message", "messages");
   }
-  *out +=
-      "<table>\n<thead><tr><th>Sender</th><th class=\"num\">Messages"
-      "</th></tr></thead>\n<tbody>\n";
+  *out += ScrollRegion("Messages by sender") +
+          "<table>\n<thead><tr><th>Sender</th><th class=\"num\">Messages"
+          "</th></tr></thead>\n<tbody>\n";
   for (const auto& [sender, n] : s.messages_by_sender) {
     *out += "<tr><td>" + SenderHtml(sender) + "</td><td class=\"num\">" + Num(n) + "</td></tr>\n";
   }
-  *out += "</tbody>\n</table>\n";
+  *out += "</tbody>\n</table>\n</div>\n";
 
-  *out +=
-      "<h3>By day and sender</h3>\n<table>\n<thead><tr><th style=\"width:18%\">Date</th>"
-      "<th>Sender</th><th style=\"width:18%\">Export</th><th class=\"num\">Messages</th>"
-      "</tr></thead>\n<tbody>\n";
+  *out += "<h3>By day and sender</h3>\n" + ScrollRegion("Messages by day and sender") +
+          "<table class=\"by-day\">\n<thead><tr><th style=\"width:18%\">Date</th>"
+          "<th>Sender</th><th style=\"width:18%\">Export</th><th class=\"num\">Messages</th>"
+          "</tr></thead>\n<tbody>\n";
   for (const auto* mc : MessageCountsByDay(data)) {
     *out += "<tr><td class=\"nowrap\">" + E(mc->date) + "</td><td>" + SenderHtml(mc->sender) +
             "</td><td>" + E(mc->item) + "</td><td class=\"num\">" + Num(mc->count) + "</td></tr>\n";
   }
-  *out += "</tbody>\n</table>\n</section>\n";
+  *out += "</tbody>\n</table>\n</div>\n</section>\n";
 }
 
 std::string CallPartyHtml(const std::string& number, const std::string& contact) {
@@ -522,25 +548,25 @@ void Calls(const ReportData& data, const ReportSummary& s, std::string* out) {
     *out += "<li>" + E(CallCountSentence(*cc)) + " <span class=\"muted\">(" + E(cc->item) +
             ")</span></li>\n";
   }
-  *out +=
-      "</ul>\n<h3>By number</h3>\n<table>\n<thead><tr><th>Number</th>"
-      "<th class=\"num\">Calls</th><th class=\"num\">Missed</th></tr></thead>\n<tbody>\n";
+  *out += "</ul>\n<h3>By number</h3>\n" + ScrollRegion("Calls by number") +
+          "<table>\n<thead><tr><th>Number</th>"
+          "<th class=\"num\">Calls</th><th class=\"num\">Missed</th></tr></thead>\n<tbody>\n";
   for (const auto& t : s.calls_by_number) {
     *out += "<tr><td>" + E(t.key) + "</td><td class=\"num\">" + Num(t.calls) +
             "</td><td class=\"num\">" + Num(t.missed) + "</td></tr>\n";
   }
-  *out += "</tbody>\n</table>\n";
-  *out +=
-      "<h3>By day and number</h3>\n<table>\n<thead><tr><th style=\"width:18%\">Date</th>"
-      "<th>Number</th><th style=\"width:18%\">Call log</th><th class=\"num\">Calls</th>"
-      "<th class=\"num\">Missed</th></tr></thead>\n<tbody>\n";
+  *out += "</tbody>\n</table>\n</div>\n";
+  *out += "<h3>By day and number</h3>\n" + ScrollRegion("Calls by day and number") +
+          "<table class=\"by-day\">\n<thead><tr><th style=\"width:18%\">Date</th>"
+          "<th>Number</th><th style=\"width:18%\">Call log</th><th class=\"num\">Calls</th>"
+          "<th class=\"num\">Missed</th></tr></thead>\n<tbody>\n";
   for (const auto* cc : CallCountsByDay(data)) {
     *out += "<tr><td class=\"nowrap\">" + E(cc->date) + "</td><td>" +
             CallPartyHtml(cc->number, cc->contact) + "</td><td>" + E(cc->item) +
             "</td><td class=\"num\">" + Num(cc->calls) + "</td><td class=\"num\">" +
             Num(cc->missed) + "</td></tr>\n";
   }
-  *out += "</tbody>\n</table>\n</section>\n";
+  *out += "</tbody>\n</table>\n</div>\n</section>\n";
 }
 
 void Exhibits(const ReportData& data, std::string* out) {
@@ -553,11 +579,11 @@ void Exhibits(const ReportData& data, std::string* out) {
       "<p class=\"note\">Capture times come from each file&#39;s own metadata; ingest times "
       "are when the file entered the case. The SHA-256 identifies the exact bytes of the "
       "original.</p>\n";
-  *out +=
-      "<table class=\"exhibits\">\n<thead><tr><th style=\"width:12%\">Exhibit</th><th>Name</th>"
-      "<th style=\"width:17%\">Kind</th><th style=\"width:19%\">Captured</th>"
-      "<th style=\"width:19%\">Ingested</th><th class=\"num\" style=\"width:13%\">Size (bytes)"
-      "</th></tr></thead>\n";
+  *out += ScrollRegion("Exhibits") +
+          "<table class=\"exhibits\">\n<thead><tr><th style=\"width:12%\">Exhibit</th><th>Name</th>"
+          "<th style=\"width:17%\">Kind</th><th style=\"width:19%\">Captured</th>"
+          "<th style=\"width:19%\">Ingested</th><th class=\"num\" style=\"width:13%\">Size (bytes)"
+          "</th></tr></thead>\n";
   // One tbody per exhibit, so that its two rows stay together on a printed page.
   for (const auto& it : data.items) {
     *out +=
@@ -580,7 +606,7 @@ void Exhibits(const ReportData& data, std::string* out) {
     }
     *out += "</tbody>\n";
   }
-  *out += "</table>\n</section>\n";
+  *out += "</table>\n</div>\n</section>\n";
 }
 
 }  // namespace
