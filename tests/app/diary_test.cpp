@@ -239,7 +239,12 @@ TEST_F(AppDiary, NavMarksTheCurrentPage) {
            {"/evidence/EX-0001", "<a href=\"/evidence\" aria-current=\"true\">Evidence</a>"},
            {"/custody", "<a href=\"/custody\" aria-current=\"page\">Custody log</a>"},
            {"/diary", "<a href=\"/diary\" aria-current=\"page\">Diary</a>"},
-           {"/diary/new", "<a href=\"/diary\" aria-current=\"true\">Diary</a>"}}) {
+           {"/diary/new", "<a href=\"/diary\" aria-current=\"true\">Diary</a>"},
+           {"/add", "<a href=\"/add\" aria-current=\"page\">Add evidence</a>"},
+           {"/messages", "<a href=\"/messages\" aria-current=\"page\">Messages</a>"},
+           {"/handover", "<a href=\"/handover\" aria-current=\"page\">Hand over</a>"},
+           {"/check-bundle",
+            "<a href=\"/check-bundle\" aria-current=\"page\">Check a bundle</a>"}}) {
     auto page = Get(path);
     ASSERT_TRUE(page) << path;
     ASSERT_EQ(page->status, 200) << path;

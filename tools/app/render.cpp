@@ -29,6 +29,15 @@ constexpr NavPlace kNavPlaces[] = {
     {"incident_new", "/diary", false},
     {"incident_amend", "/diary", false},
     {"report", "/diary", false},
+    {"add", "/add", true},
+    {"messages", "/messages", true},
+    {"conversation", "/messages", false},
+    {"not_linked", "/messages", false},
+    {"handover", "/handover", true},
+    {"handover_done", "/handover", false},
+    {"check_bundle", "/check-bundle", true},
+    {"check_result", "/check-bundle", false},
+    {"check_received", "/check-bundle", false},
 };
 
 // Adds aria-current to the layout's nav link for `template_name`. The layout is our own markup,
