@@ -11,6 +11,7 @@
 #include "evidence/bundle.hpp"
 #include "evidence/human_size.hpp"
 #include "pages.hpp"
+#include "text_input.hpp"
 
 namespace evidence::app {
 
@@ -77,12 +78,6 @@ std::string InPageWords(std::string text) {
     }
   }
   return text;
-}
-
-std::string Trim(std::string s) {
-  s.erase(0, s.find_first_not_of(" \t\r\n"));
-  s.erase(s.find_last_not_of(" \t\r\n") + 1);
-  return s;
 }
 
 // The options of `verify-bundle --fingerprint F --bundle-passphrase`, from the form.

@@ -10,6 +10,7 @@
 #include "message_views.hpp"
 #include "pages.hpp"
 #include "report_view.hpp"
+#include "text_input.hpp"
 
 namespace evidence::app {
 
@@ -32,24 +33,6 @@ struct IncidentForm {
   std::vector<std::string> items;
   bool behaviours_sent = false;
 };
-
-std::string Field(const httplib::Request& req, const char* name) {
-  return req.has_param(name) ? req.get_param_value(name) : std::string();
-}
-
-std::vector<std::string> Fields(const httplib::Request& req, const char* name) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < req.get_param_value_count(name); ++i) {
-    out.push_back(req.get_param_value(name, i));
-  }
-  return out;
-}
-
-std::string Trim(std::string s) {
-  s.erase(0, s.find_first_not_of(" \t\r\n"));
-  s.erase(s.find_last_not_of(" \t\r\n") + 1);
-  return s;
-}
 
 IncidentForm ReadForm(const httplib::Request& req) {
   IncidentForm f;

@@ -5,18 +5,11 @@
 #include <span>
 
 #include "evidence/ledger.hpp"
+#include "text_input.hpp"
 
 namespace evidence::app {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char ch) {
-    return static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
-  });
-  return out;
-}
 
 // `needle` is already lower case.
 bool Contains(std::string_view haystack, const std::string& needle) {

@@ -16,6 +16,7 @@
 #include "evidence/incident.hpp"
 #include "evidence/ledger.hpp"
 #include "pages.hpp"
+#include "text_input.hpp"
 
 namespace evidence::app {
 
@@ -52,24 +53,6 @@ std::optional<fs::path> StagedBundle(const fs::path& case_dir, const std::string
     if (name.starts_with(top + ".") && it->is_regular_file(ec)) return it->path();
   }
   return std::nullopt;
-}
-
-std::string Field(const httplib::Request& req, const char* name) {
-  return req.has_param(name) ? req.get_param_value(name) : std::string();
-}
-
-std::vector<std::string> Fields(const httplib::Request& req, const char* name) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < req.get_param_value_count(name); ++i) {
-    out.push_back(req.get_param_value(name, i));
-  }
-  return out;
-}
-
-std::string Trim(std::string s) {
-  s.erase(0, s.find_first_not_of(" \t\r\n"));
-  s.erase(s.find_last_not_of(" \t\r\n") + 1);
-  return s;
 }
 
 // What the form sent, and shows again after a refusal (never the passphrase).

@@ -9,6 +9,7 @@
 #include "handover.hpp"
 #include "message_pages.hpp"
 #include "pages.hpp"
+#include "text_input.hpp"
 #include "upload.hpp"
 #include "views.hpp"
 
@@ -17,12 +18,6 @@ namespace evidence::app {
 namespace fs = std::filesystem;
 
 namespace {
-
-// The passphrases and the fields of the create form are short; the server's body limit is the
-// hard bound (server.cpp).
-std::string Field(const httplib::Request& req, const std::string& name) {
-  return req.has_param(name) ? req.get_param_value(name) : std::string();
-}
 
 // Where the case folder stands, for a session with no case unlocked.
 enum class Found { kNoCase, kNeedsPassphrase, kOpened, kProblem };
