@@ -129,7 +129,9 @@ TEST_F(AppUpload, PageHasThePickersTheBarsAndItsScript) {
   auto page = app().Client().Get("/add", {{"Cookie", cookie_}});
   ASSERT_TRUE(page);
   EXPECT_EQ(page->status, 200);
-  EXPECT_NE(page->body.find("<a href=\"/add\">Add evidence</a>"), std::string::npos) << "nav";
+  EXPECT_NE(page->body.find("<a href=\"/add\" aria-current=\"page\">Add evidence</a>"),
+            std::string::npos)
+      << "nav, marked as the page shown";
   EXPECT_NE(page->body.find("<label for=\"add-files\">"), std::string::npos);
   EXPECT_NE(page->body.find("<input type=\"file\" id=\"add-files\" multiple>"), std::string::npos);
   EXPECT_NE(page->body.find("webkitdirectory"), std::string::npos);
