@@ -280,7 +280,8 @@ void CheckBundleUpload(const httplib::Request& req, httplib::Response& res,
   if (!opt.ok()) return fail("Passphrase: " + opt.status().message() + ".", 400);
   auto report = VerifyBundle(Uploaded(st.case_dir), *opt);
   if (!report.ok()) {
-    const std::string& arg = report.status().argument();
+    // A copy: status() of a failed Result is a temporary, and argument() a part of it.
+    const std::string arg = report.status().argument();
     std::string box = arg == "fingerprint"      ? "Fingerprint: "
                       : arg == "age_identities" ? "Passphrase: "
                                                 : u.filename + ": ";
