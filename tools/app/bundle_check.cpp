@@ -172,8 +172,8 @@ struct Upload {
 };
 
 // Reads the form, storing the "bundle" part in `path` as it arrives; false when it stopped early.
-bool ReadUpload(const httplib::ContentReader& reader, const fs::path& path,
-                const std::function<bool(std::string_view)>& csrf_ok, Upload* u) {
+bool ReadUpload(const httplib::ContentReader& reader, const fs::path& path, const Session& session,
+                Upload* u) {
   return reader(
       [&](const httplib::MultipartFormData& part) {
         u->part = part.name;
@@ -182,7 +182,7 @@ bool ReadUpload(const httplib::ContentReader& reader, const fs::path& path,
           u->error = "Please check one bundle at a time.";
           return false;
         }
-        if (!csrf_ok(u->fields["csrf"])) {
+        if (!session.CsrfMatches(u->fields["csrf"])) {
           u->refused = true;
           return false;
         }
@@ -235,8 +235,7 @@ void CheckBundleForm(const httplib::Request&, httplib::Response& res, AppState& 
 // Whatever goes wrong, the half-stored upload is removed before the answer is sent: a failed
 // upload leaves nothing in the case.
 void CheckBundleUpload(const httplib::Request& req, httplib::Response& res,
-                       const httplib::ContentReader& reader, AppState& st,
-                       const std::function<bool(std::string_view)>& csrf_ok) {
+                       const httplib::ContentReader& reader, AppState& st) {
   // The body may be left unread: the connection cannot be used again.
   res.set_header("Connection", "close");
   if (st.session.unlocked() == nullptr) return SeeOther(res, "/");
@@ -255,7 +254,7 @@ void CheckBundleUpload(const httplib::Request& req, httplib::Response& res,
   }
   const fs::path part = CheckDir(st.case_dir) / "bundle.part";
   Upload u;
-  const bool read = ReadUpload(reader, part, csrf_ok, &u);
+  const bool read = ReadUpload(reader, part, st.session, &u);
   const bool closed = u.fd.Close();
   std::string pass = u.fields["bundle_passphrase"];
   explicit_bzero(u.fields["bundle_passphrase"].data(), u.fields["bundle_passphrase"].size());

@@ -21,12 +21,11 @@ inline constexpr std::uint64_t kMaxBundleUpload = std::uint64_t{4} << 30;
 
 // GET /check-bundle
 void CheckBundleForm(const httplib::Request& req, httplib::Response& res, AppState& st);
-// POST /check-bundle, after the server checked the Host, the cookie and the Origin: reads the
-// multipart form as a stream. `csrf_ok` checks the form's CSRF field, which comes before the file:
-// without it nothing is stored.
+// POST /check-bundle, a stream route (CsrfIn::kFormField) after the server checked the Host, the
+// cookie and the Origin: reads the multipart form as a stream. The form's CSRF field comes before
+// the file: without a matching one nothing is stored.
 void CheckBundleUpload(const httplib::Request& req, httplib::Response& res,
-                       const httplib::ContentReader& reader, AppState& st,
-                       const std::function<bool(std::string_view)>& csrf_ok);
+                       const httplib::ContentReader& reader, AppState& st);
 // POST /check-bundle/receive and /check-bundle/forget
 void CheckBundleReceive(const httplib::Request& req, httplib::Response& res, AppState& st);
 void CheckBundleForget(const httplib::Request& req, httplib::Response& res, AppState& st);

@@ -219,6 +219,7 @@ const Route* FindRoute(std::string_view method, std::string_view path) {
 const std::vector<StreamRoute>& AppStreamRoutes() {
   static const std::vector<StreamRoute> routes = {
       {"/add/upload", UploadFile},
+      {std::string(kCheckBundlePath), CheckBundleUpload, CsrfIn::kFormField},
   };
   return routes;
 }
@@ -240,6 +241,15 @@ void SendPage(httplib::Response& res, const Page& page, const AppState* state) {
 void SeeOther(httplib::Response& res, const std::string& to) {
   res.status = 303;
   res.set_header("Location", to);
+}
+
+void Drain(const httplib::Request& req, const httplib::ContentReader& reader) {
+  if (req.is_multipart_form_data()) {
+    reader([](const httplib::MultipartFormData&) { return true; },
+           [](const char*, size_t) { return true; });
+  } else {
+    reader([](const char*, size_t) { return true; });
+  }
 }
 
 }  // namespace evidence::app

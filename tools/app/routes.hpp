@@ -42,14 +42,25 @@ struct Route {
 
 const std::vector<Route>& AppRoutes();
 
+// Where a stream route's CSRF token comes from.
+enum class CsrfIn {
+  // The X-CSRF-Token header, checked with the Host, cookie and Origin before any of the body is
+  // read (the Add evidence page's script sends it).
+  kHeader,
+  // The form's `csrf` field, which the form sends before its file: the handler checks it
+  // (Session::CsrfMatches) before it stores a byte, so that a plain HTML form works without script.
+  kFormField,
+};
+
 // A POST whose body its handler reads as it arrives (an upload), instead of the server reading it
-// whole first. Always Access::kSession; its CSRF token must come in the X-CSRF-Token header, since
-// the checks run before any of the body is read.
+// whole first. Always Access::kSession: the Host, cookie and Origin are checked before any of the
+// body is read, and the CSRF token as `csrf` says.
 struct StreamRoute {
   std::string path;  // exact
   std::function<void(const httplib::Request&, httplib::Response&, const httplib::ContentReader&,
                      AppState&)>
       handle;
+  CsrfIn csrf = CsrfIn::kHeader;
 };
 
 const std::vector<StreamRoute>& AppStreamRoutes();
@@ -62,5 +73,8 @@ const Route* FindRoute(std::string_view method, std::string_view path);
 void SendPage(httplib::Response& res, const Page& page, const AppState* state);
 // 303 See Other to `to`: after a POST, so that reloading does not repeat it.
 void SeeOther(httplib::Response& res, const std::string& to);
+// Reads what is left of a refused request's body and throws it away, as httplib does with a body
+// over its own limit, so that the client gets the answer rather than a broken connection.
+void Drain(const httplib::Request& req, const httplib::ContentReader& reader);
 
 }  // namespace evidence::app

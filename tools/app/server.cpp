@@ -44,11 +44,6 @@ struct Server::Impl {
                   const httplib::ContentReader& reader);
   void HandleStream(const StreamRoute& route, const httplib::Request& req, httplib::Response& res,
                     const httplib::ContentReader& reader);
-  // The bundle upload of "Check a bundle", a multipart form streamed to its handler
-  // (bundle_check.hpp): the checks of HandleStream on its headers before a byte is read, and its
-  // CSRF field, which the form sends first, as the form arrives (it works without JavaScript).
-  void HandleBundleUpload(const httplib::Request& req, httplib::Response& res,
-                          const httplib::ContentReader& reader);
   // The token exchange of GET /?token=...; true when it answered.
   bool Redeem(const httplib::Request& req, httplib::Response& res);
   bool HasSession(const httplib::Request& req) const;
@@ -90,27 +85,11 @@ bool Server::Impl::Redeem(const httplib::Request& req, httplib::Response& res) {
   return true;
 }
 
-namespace {
-
-// Reads what is left of a refused request's body and throws it away, as httplib does with a body
-// over its limit, so that the client gets the answer rather than a broken connection.
-void Drain(const httplib::Request& req, const httplib::ContentReader& reader) {
-  if (req.is_multipart_form_data()) {
-    reader([](const httplib::MultipartFormData&) { return true; },
-           [](const char*, size_t) { return true; });
-  } else {
-    reader([](const char*, size_t) { return true; });
-  }
-}
-
-}  // namespace
-
 void Server::Impl::HandlePost(const httplib::Request& req, httplib::Response& res,
                               const httplib::ContentReader& reader) {
   if (const StreamRoute* route = FindStreamRoute(req.path)) {
     return HandleStream(*route, req, res, reader);
   }
-  if (req.path == kCheckBundlePath) return HandleBundleUpload(req, res, reader);
   const std::size_t limit = options.max_body;
   if (req.is_multipart_form_data() ||
       req.get_header_value<std::uint64_t>("Content-Length") > limit) {
@@ -144,7 +123,8 @@ void Server::Impl::HandleStream(const StreamRoute& route, const httplib::Request
     refused = ForbiddenPage();
   } else if (!OriginAllowed(req.get_header_value("Origin"), req.get_header_value("Sec-Fetch-Site"),
                             port) ||
-             !session.CsrfMatches(req.get_header_value("X-CSRF-Token"))) {
+             (route.csrf == CsrfIn::kHeader &&
+              !session.CsrfMatches(req.get_header_value("X-CSRF-Token")))) {
     refused = RefusedPage(403);
   }
   if (refused) {
@@ -156,23 +136,6 @@ void Server::Impl::HandleStream(const StreamRoute& route, const httplib::Request
   route.handle(req, res, reader, state);
   // A long upload is the person at work, not idle.
   session.Touch();
-}
-
-void Server::Impl::HandleBundleUpload(const httplib::Request& req, httplib::Response& res,
-                                      const httplib::ContentReader& reader) {
-  res.set_header("Connection", "close");  // a refused body is left unread
-  if (!HostAllowed(req.get_header_value("Host"), port)) {
-    return SendPage(res, RefusedPage(421), nullptr);
-  }
-  std::lock_guard<std::mutex> lock(mu);
-  if (!HasSession(req)) return SendPage(res, ForbiddenPage(), nullptr);
-  if (!OriginAllowed(req.get_header_value("Origin"), req.get_header_value("Sec-Fetch-Site"),
-                     port)) {
-    return SendPage(res, RefusedPage(403), nullptr);
-  }
-  session.Touch();
-  CheckBundleUpload(req, res, reader, state,
-                    [this](std::string_view csrf) { return session.CsrfMatches(csrf); });
 }
 
 bool Server::Impl::PostAllowed(const httplib::Request& req) const {

@@ -25,12 +25,6 @@ void SendError(httplib::Response& res, int status, const std::string& message,
   SendJson(res, status, body);
 }
 
-// Reads what is left of a refused request's body and throws it away, as httplib does with a body
-// over its own limit, so that the browser gets the answer rather than a broken connection.
-void Drain(const httplib::ContentReader& reader) {
-  reader([](const char*, size_t) { return true; });
-}
-
 int HttpStatusFor(const Status& s) {
   switch (s.code()) {
     case StatusCode::kInvalidArgument:
@@ -67,7 +61,7 @@ void UploadFile(const httplib::Request& req, httplib::Response& res,
                 const httplib::ContentReader& reader, AppState& st) {
   Case* c = st.session.unlocked();
   if (c == nullptr) {
-    Drain(reader);
+    Drain(req, reader);
     return SendError(res, 409, "The case is locked. Unlock it and add the file again.");
   }
   // Neither of these two is read: a body without a length may never end, and one over the limit
@@ -90,7 +84,7 @@ void UploadFile(const httplib::Request& req, httplib::Response& res,
   if (req.has_param("date_order") && !req.get_param_value("date_order").empty()) {
     auto order = ParseDateOrder(req.get_param_value("date_order"));
     if (!order.ok()) {
-      Drain(reader);
+      Drain(req, reader);
       return SendError(res, 400, order.status().message(), "date_order");
     }
     options.date_order = *order;
@@ -98,7 +92,7 @@ void UploadFile(const httplib::Request& req, httplib::Response& res,
   std::string name = req.has_param("name") ? req.get_param_value("name") : std::string();
   auto upload = c->BeginUpload(name, options);
   if (!upload.ok()) {
-    Drain(reader);
+    Drain(req, reader);
     return SendError(res, HttpStatusFor(upload.status()), upload.status().message(),
                      upload.status().argument());
   }
