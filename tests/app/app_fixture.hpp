@@ -2,10 +2,13 @@
 // with httplib::Client as a browser would be.
 #pragma once
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,6 +103,55 @@ class AppProcess {
   std::string first_line_;
   int port_ = 0;
   std::string token_;
+};
+
+// A socket to the app, for requests httplib::Client will not send: a body cut off midway, a
+// length the body never reaches, a response head read exactly as sent.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = fd_ >= 0 && connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~RawConnection() { Close(); }
+  bool connected() const { return connected_; }
+  bool Send(const std::string& bytes) {
+    size_t at = 0;
+    while (at < bytes.size()) {
+      ssize_t n = write(fd_, bytes.data() + at, bytes.size() - at);
+      if (n <= 0) return false;
+      at += static_cast<size_t>(n);
+    }
+    return true;
+  }
+  // Everything up to the end of the response head.
+  std::string ReadHead() {
+    std::string out;
+    char ch;
+    while (out.find("\r\n\r\n") == std::string::npos && read(fd_, &ch, 1) == 1) out += ch;
+    return out;
+  }
+  // Everything until the server closes the connection.
+  std::string ReadAll() {
+    std::string out;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd_, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+    return out;
+  }
+  // No more bytes from this side: the client went away mid-request.
+  void EndSending() { shutdown(fd_, SHUT_WR); }
+  void Close() {
+    if (fd_ >= 0) close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
 };
 
 // A CliTest whose case is served by a running app; Login() exchanges the token for the cookie.

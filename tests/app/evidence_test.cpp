@@ -1,9 +1,6 @@
 // The Evidence list, the item page, the item's original and the Custody log (docs/app.md
 // "Evidence" and "Custody log"), against the real binary on a case filled through the CLI.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "app_fixture.hpp"
@@ -42,30 +39,18 @@ class RuntimeDir {
 // hide whether the server encoded a name.
 std::string RawHead(int port, const std::string& path, const std::string& cookie,
                     const std::string& form_body = "") {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return "";
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string out;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    const std::string host = "127.0.0.1:" + std::to_string(port);
-    std::string req = (form_body.empty() ? "GET " : "POST ") + path + " HTTP/1.1\r\nHost: " + host +
-                      "\r\nCookie: " + cookie + "\r\nConnection: close\r\n";
-    if (!form_body.empty()) {
-      req += "Origin: http://" + host +
-             "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
-             std::to_string(form_body.size()) + "\r\n";
-    }
-    req += "\r\n" + form_body;
-    if (write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size())) {
-      char buf[4096];
-      ssize_t n;
-      while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-    }
+  RawConnection raw(port);
+  if (!raw.connected()) return "";
+  const std::string host = "127.0.0.1:" + std::to_string(port);
+  std::string req = (form_body.empty() ? "GET " : "POST ") + path + " HTTP/1.1\r\nHost: " + host +
+                    "\r\nCookie: " + cookie + "\r\nConnection: close\r\n";
+  if (!form_body.empty()) {
+    req += "Origin: http://" + host +
+           "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+           std::to_string(form_body.size()) + "\r\n";
   }
-  close(fd);
+  req += "\r\n" + form_body;
+  const std::string out = raw.Send(req) ? raw.ReadAll() : std::string();
   return out.substr(0, out.find("\r\n\r\n"));
 }
 

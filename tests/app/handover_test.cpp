@@ -1,8 +1,5 @@
 // Hand over and Check a bundle (docs/app.md "Hand over", "Check a bundle"), against the real
 // binary: the bundle the page hands over is the one `evidence verify-bundle` accepts.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -389,24 +386,16 @@ TEST_F(AppCheckBundle, AgeBundleOpensWithItsPassphraseAndIsReceived) {
 }
 
 TEST_F(AppCheckBundle, UploadOverTheLimitIsRefusedBeforeItIsRead) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(app().port()));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  RawConnection raw(app().port());
+  ASSERT_TRUE(raw.connected());
   const std::string host = "127.0.0.1:" + std::to_string(app().port());
   const std::string req = "POST /check-bundle HTTP/1.1\r\nHost: " + host +
                           "\r\nCookie: " + cookie_ + "\r\nOrigin: http://" + host +
                           "\r\nContent-Type: multipart/form-data; boundary=x\r\n"
                           "Content-Length: 9000000000\r\nConnection: close\r\n\r\n";
-  ASSERT_EQ(write(fd, req.data(), req.size()), static_cast<ssize_t>(req.size()));
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  close(fd);
+  ASSERT_TRUE(raw.Send(req));
+  const std::string out = raw.ReadAll();
+  raw.Close();
   EXPECT_TRUE(out.starts_with("HTTP/1.1 413")) << out.substr(0, 200);
   EXPECT_TRUE(NothingWaits());
 }
@@ -434,13 +423,8 @@ TEST_F(AppCheckBundle, HostileNamesInABundleAreShownAsText) {
 }
 
 TEST_F(AppCheckBundle, AnUploadCutShortLeavesNothing) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(app().port()));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  RawConnection raw(app().port());
+  ASSERT_TRUE(raw.connected());
   const std::string host = "127.0.0.1:" + std::to_string(app().port());
   const std::string body = "--x\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrf_ +
                            "\r\n--x\r\nContent-Disposition: form-data; name=\"bundle\"; "
@@ -451,7 +435,7 @@ TEST_F(AppCheckBundle, AnUploadCutShortLeavesNothing) {
                           "\r\nContent-Type: multipart/form-data; boundary=x\r\n"
                           "Content-Length: " +
                           std::to_string(body.size() + 100000) + "\r\n\r\n" + body;
-  ASSERT_EQ(write(fd, req.data(), req.size()), static_cast<ssize_t>(req.size()));
+  ASSERT_TRUE(raw.Send(req));
   // The start of the bundle is stored as it arrives, while the rest is awaited.
   const fs::path part = case_dir() / "app-check" / "bundle.part";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -459,11 +443,11 @@ TEST_F(AppCheckBundle, AnUploadCutShortLeavesNothing) {
     std::this_thread::yield();
   }
   ASSERT_TRUE(fs::exists(part));
-  shutdown(fd, SHUT_WR);  // the browser went away mid-upload
+  raw.EndSending();  // the browser went away mid-upload
   // The session's requests are served one at a time: this one is answered only once the upload's
   // handler has finished with the broken body.
   EXPECT_EQ(Get("/").status, 200) << "the app goes on serving";
-  close(fd);
+  raw.Close();
   EXPECT_TRUE(NothingWaits());
 }
 

@@ -1,9 +1,6 @@
 // The Add evidence page's uploads (docs/app.md "Add evidence"), against the real binary: each file
 // is streamed into the case through Case::BeginUpload, and a refused, cut-off or oversized upload
 // leaves the case exactly as it was.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -31,45 +28,6 @@ std::string PercentEncode(const std::string& s) {
   }
   return out;
 }
-
-// A socket to the app, for requests httplib::Client will not send: a body cut off midway, a
-// length the body never reaches.
-class RawConnection {
- public:
-  explicit RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = fd_ >= 0 && connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~RawConnection() { Close(); }
-  bool connected() const { return connected_; }
-  bool Send(const std::string& bytes) {
-    size_t at = 0;
-    while (at < bytes.size()) {
-      ssize_t n = write(fd_, bytes.data() + at, bytes.size() - at);
-      if (n <= 0) return false;
-      at += static_cast<size_t>(n);
-    }
-    return true;
-  }
-  // Everything up to the end of the response head.
-  std::string ReadHead() {
-    std::string out;
-    char ch;
-    while (out.find("\r\n\r\n") == std::string::npos && read(fd_, &ch, 1) == 1) out += ch;
-    return out;
-  }
-  void Close() {
-    if (fd_ >= 0) close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-  bool connected_ = false;
-};
 
 class AppUpload : public AppTest {
  protected:

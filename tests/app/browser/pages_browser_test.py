@@ -8,8 +8,7 @@ import json
 import os
 import shutil
 
-from browser_harness import (HOSTILE_NAME, NARROW, PHONE, WIDE, ActionChains, AppBrowserTest, By,
-                             Keys, main)
+from browser_harness import HOSTILE_NAME, ActionChains, AppBrowserTest, By, Keys, main
 
 # The stalker's files: a name that is markup, and two types a browser would run if it rendered them.
 HOSTILE_JPEG = HOSTILE_NAME + '.jpg'
@@ -358,23 +357,6 @@ class PagesBrowser(AppBrowserTest):
         self.assertIn(photo['exhibit'], text)
         self.look_at_document('report-view')
         self.assert_no_problems()
-
-    def look_at_document(self, page):
-        """look_at for a document that is not an app page (its title is its own)."""
-        self.shoot(page, WIDE)
-        self.run_axe(page, WIDE)
-        try:
-            self.narrow_to(PHONE)
-            self.shoot(page, PHONE)
-            self.narrow_to(NARROW)
-            scroll, client = self.driver.execute_script(
-                'var e = document.documentElement; return [e.scrollWidth, e.clientWidth];')
-            if scroll > client:
-                self.problems.append('%s at %d px: scrolls sideways (%d > %d)' %
-                                     (page, NARROW, scroll, client))
-            self.run_axe(page, NARROW)
-        finally:
-            self.driver.execute_cdp_cmd('Emulation.clearDeviceMetricsOverride', {})
 
 
 if __name__ == '__main__':
