@@ -2,6 +2,7 @@
 
 #include "evidence/hash.hpp"
 #include "evidence/human_size.hpp"
+#include "pages.hpp"
 
 namespace evidence::app {
 
@@ -20,10 +21,6 @@ std::string StringField(const nlohmann::json& obj, const char* key) {
   if (!obj.is_object()) return "";
   auto it = obj.find(key);
   return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::string Count(std::size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 mustache::data Pair(const std::string& term, const std::string& value) {
@@ -105,7 +102,7 @@ Page EvidencePage(const EvidenceList& list) {
   p.data.set("kinds", kinds);
   p.data.set("q", list.query.text);
   p.data.set("shown",
-             std::to_string(list.items.size()) + " of " + Count(list.total, "item", "items"));
+             std::to_string(list.items.size()) + " of " + Plural(list.total, "item", "items"));
   return p;
 }
 
@@ -117,7 +114,7 @@ Page ItemPage(const ItemView& v) {
   mustache::data facts{mustache::data::type::list};
   facts.push_back(Pair("Kind", it.kind));
   facts.push_back(Pair("Media type", it.media_type));
-  facts.push_back(Pair("Size", HumanSize(it.size) + " (" + Count(it.size, "byte", "bytes") + ")"));
+  facts.push_back(Pair("Size", HumanSize(it.size) + " (" + Plural(it.size, "byte", "bytes") + ")"));
   facts.push_back(Pair("SHA-256", DigestHex(it.sha256)));
   facts.push_back(Pair("Captured", it.captured.value_or("unknown")));
   facts.push_back(Pair("Added to the case", it.ingested));
@@ -157,7 +154,7 @@ Page CustodyPage(const std::vector<CustodyLine>& lines, std::string_view query) 
   p.data.set("entries", Lines(lines));
   p.data.set("none", lines.empty());
   p.data.set("q", std::string(query));
-  p.data.set("count", Count(lines.size(), "record", "records"));
+  p.data.set("count", Plural(lines.size(), "record", "records"));
   return p;
 }
 

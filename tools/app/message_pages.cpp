@@ -66,10 +66,6 @@ std::string PageHref(const ConversationView& v, std::size_t page) {
   return href;
 }
 
-std::string Count(std::size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
 mustache::data Choices(const std::vector<IncidentChoice>& incidents) {
   mustache::data list{mustache::data::type::list};
   for (const IncidentChoice& i : incidents) {
@@ -123,8 +119,8 @@ Page ConversationsPage(const std::vector<Conversation>& conversations) {
     d.set("exhibit", c.exhibit);
     d.set("name", c.name);
     d.set("kind", c.kind);
-    std::string count = Count(c.messages - c.calls, "message", "messages");
-    if (c.calls > 0) count += ", " + Count(c.calls, "call", "calls");
+    std::string count = Plural(c.messages - c.calls, "message", "messages");
+    if (c.calls > 0) count += ", " + Plural(c.calls, "call", "calls");
     d.set("count", count);
     if (!c.first.empty()) {
       d.set("first", c.first);
@@ -171,9 +167,9 @@ Page ConversationPage(const ConversationView& v, const std::vector<IncidentChoic
     shown = "Showing " + std::to_string(first) + " to " +
             std::to_string(first + v.messages.size() - 1) + " of ";
   }
-  shown += v.matching == v.total ? Count(v.total, "message", "messages")
+  shown += v.matching == v.total ? Plural(v.total, "message", "messages")
                                  : std::to_string(v.matching) + " matching (of " +
-                                       Count(v.total, "message", "messages") + ")";
+                                       Plural(v.total, "message", "messages") + ")";
   p.data.set("shown", shown + ".");
   p.data.set("paged", v.pages > 1);
   p.data.set("page", std::to_string(v.query.page));

@@ -16,11 +16,11 @@ mustache::data Strings(const std::vector<std::string>& items) {
   return list;
 }
 
+}  // namespace
+
 std::string Plural(std::size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
-
-}  // namespace
 
 std::string WhenChecked(std::chrono::system_clock::time_point at,
                         std::chrono::system_clock::time_point now) {

@@ -34,6 +34,9 @@ Page LockedPage();
 // The neutral page of the quick exit.
 Page ByePage();
 
+// "1 message", "3 messages": a count with its noun, as every page words one.
+std::string Plural(std::size_t n, const char* one, const char* many);
+
 // "today at 14:02" or "on 2026-12-01 at 14:02", local time.
 std::string WhenChecked(std::chrono::system_clock::time_point at,
                         std::chrono::system_clock::time_point now);
