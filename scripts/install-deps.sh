@@ -25,7 +25,13 @@ packages=(
   libcpp-httplib-dev libkainjow-mustache-dev
   # clang, its libFuzzer and sanitizer runtimes, llvm-symbolizer: make test-asan, the fuzz targets
   clang-14 libclang-rt-14-dev llvm-14
+  # tests/bench/upload.sh sends its upload with curl
+  curl
 )
+# npm installs the pinned axe-core for the browser tests (into the build tree). Debian's package
+# only when no npm is there at all: a Node.js from elsewhere (e.g. NodeSource's nodejs, which
+# carries its own npm and conflicts with Debian's) must not be replaced by apt.
+command -v npm >/dev/null || packages+=(npm)
 # Extra packages named on the command line.
 packages+=("$@")
 
