@@ -2,22 +2,12 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include "evidence/time.hpp"
-#include "text_input.hpp"
 
 namespace evidence::app {
 
 namespace {
-
-// `needle` is already lower case.
-bool Mentions(const Message& m, const std::string& needle) {
-  if (Lower(m.text).find(needle) != std::string::npos) return true;
-  return std::any_of(m.attachments.begin(), m.attachments.end(), [&](const Attachment& a) {
-    return Lower(a.name).find(needle) != std::string::npos;
-  });
-}
 
 // The bound as `messages --since/--until` passes it to the library (tools/cli.cpp TimeBounds):
 // a date alone as an upper bound is the end of that local day.
@@ -77,25 +67,20 @@ Result<std::vector<QuotedMessage>> GatherLinkedMessages(const Case& c, const Inc
 }
 
 Result<std::vector<Conversation>> GatherConversations(const Case& c) {
-  auto all = c.Messages(MessageFilter{});
-  if (!all.ok()) return all.status();
-  std::map<std::string, Conversation> by_item;
-  for (const StoredMessage& sm : *all) {
-    Conversation& conv = by_item[sm.item];
-    conv.exhibit = sm.item;
-    ++conv.messages;
-    if (sm.message.call) ++conv.calls;
-    if (sm.message.time) {
-      if (conv.first.empty()) conv.first = *sm.message.time;
-      conv.last = *sm.message.time;
-    }
-  }
+  auto exports = c.MessageExports();
+  if (!exports.ok()) return exports.status();
   std::vector<Conversation> out;
-  for (auto& [exhibit, conv] : by_item) {
-    auto item = c.GetItem(exhibit);
+  for (const MessageExport& e : *exports) {
+    auto item = c.GetItem(e.item);
     if (!item.ok()) return item.status();
+    Conversation conv;
+    conv.exhibit = e.item;
     conv.name = item->name;
     conv.kind = item->kind;
+    conv.messages = e.messages;
+    conv.calls = e.calls;
+    conv.first = e.first.value_or("");
+    conv.last = e.last.value_or("");
     out.push_back(std::move(conv));
   }
   return out;
@@ -105,42 +90,32 @@ Result<ConversationView> GatherConversation(const Case& c, std::string_view exhi
                                             MessageQuery query) {
   auto item = c.GetItem(exhibit);
   if (!item.ok()) return item.status();
-  MessageFilter f;
-  f.item = item->exhibit;
-  if (!query.sender.empty()) f.sender = query.sender;
-  if (Status s = Bound(query.from, false, &f.since); !s.ok()) return s;
-  if (Status s = Bound(query.to, true, &f.until); !s.ok()) return s;
-  auto selected = c.Messages(f);
-  if (!selected.ok()) return selected.status();
+  MessageSearch search;
+  search.filter.item = item->exhibit;
+  if (!query.sender.empty()) search.filter.sender = query.sender;
+  if (Status s = Bound(query.from, false, &search.filter.since); !s.ok()) return s;
+  if (Status s = Bound(query.to, true, &search.filter.until); !s.ok()) return s;
+  if (!query.text.empty()) search.text = query.text;
+  search.limit = kMessagesPerPage;
+  query.page = std::max<std::size_t>(query.page, 1);
+  search.offset = (query.page - 1) * kMessagesPerPage;
+  auto found = c.SearchMessages(search);
+  if (!found.ok()) return found.status();
   ConversationView page;
-  // The sender list and the total need the whole export; without a filter it is the same read.
-  std::vector<StoredMessage> whole;
-  if (f.sender || f.since || f.until) {
-    MessageFilter whole_export;
-    whole_export.item = item->exhibit;
-    auto all = c.Messages(whole_export);
-    if (!all.ok()) return all.status();
-    whole = std::move(all).value();
-  }
-  const std::vector<StoredMessage>& every = whole.empty() ? *selected : whole;
-  std::set<std::string> senders;
-  for (const StoredMessage& sm : every) {
-    if (!sm.message.sender.empty()) senders.insert(sm.message.sender);
-  }
-  page.total = every.size();
-  page.senders.assign(senders.begin(), senders.end());
-  const std::string text = Lower(query.text);
-  std::vector<Message> matching;
-  for (StoredMessage& sm : *selected) {
-    if (text.empty() || Mentions(sm.message, text)) matching.push_back(std::move(sm.message));
-  }
-  page.matching = matching.size();
   page.pages =
-      std::max<std::size_t>(1, (matching.size() + kMessagesPerPage - 1) / kMessagesPerPage);
-  query.page = std::clamp<std::size_t>(query.page, 1, page.pages);
-  const std::size_t begin = (query.page - 1) * kMessagesPerPage;
-  const std::size_t end = std::min(matching.size(), begin + kMessagesPerPage);
-  for (std::size_t i = begin; i < end; ++i) page.messages.push_back(std::move(matching[i]));
+      std::max<std::size_t>(1, (found->matching + kMessagesPerPage - 1) / kMessagesPerPage);
+  if (query.page > page.pages) {
+    // Past the last page (an old link after a narrower filter) shows the last: a second pass,
+    // only then.
+    query.page = page.pages;
+    search.offset = (query.page - 1) * kMessagesPerPage;
+    found = c.SearchMessages(search);
+    if (!found.ok()) return found.status();
+  }
+  page.matching = found->matching;
+  page.total = found->total;
+  page.senders = std::move(found->senders);
+  for (StoredMessage& sm : found->messages) page.messages.push_back(std::move(sm.message));
   page.item = std::move(item).value();
   page.query = std::move(query);
   return page;

@@ -7,6 +7,7 @@
 // kBusy.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -106,6 +107,31 @@ struct MessageFilter {
   std::optional<std::string> sender;  // case-insensitive substring
   std::optional<std::string> since;   // compared with the message time as written
   std::optional<std::string> until;
+};
+
+// A search through messages one page at a time (Case::SearchMessages): the app's conversation
+// pages, which open as fast with 10,000 messages as with 200.
+struct MessageSearch {
+  MessageFilter filter;
+  std::optional<std::string> text;  // case-insensitive substring of the text or an attachment name
+  std::size_t offset = 0;           // counted among the messages the search selects
+  std::size_t limit = 200;
+};
+
+struct MessagePage {
+  std::vector<StoredMessage> messages;  // at most `limit` of the selected, from `offset` on
+  std::uint64_t matching = 0;           // every message the search selects
+  std::uint64_t total = 0;              // every message of filter.item (of the case without one)
+  std::vector<std::string> senders;     // each sender named among `total` once, sorted
+};
+
+// An export that holds messages, summed up (Case::MessageExports).
+struct MessageExport {
+  std::string item;
+  std::uint64_t messages = 0;  // calls included
+  std::uint64_t calls = 0;
+  std::optional<std::string> first;  // the first and the last message time as written, in
+  std::optional<std::string> last;   // export order; none when no message has a time
 };
 
 // Calls are stored as messages (Message::call set); this selects among them.
@@ -305,6 +331,13 @@ class Case {
 
   // Messages parsed out of exports, in export order.
   Result<std::vector<StoredMessage>> Messages(const MessageFilter& filter) const;
+  // One page of the messages a search selects, in export order, with the counts and senders a
+  // page shows, from one pass that holds no more than the page: memory does not grow with the
+  // export. An offset past the last match gives no messages and the counts. The same reading and
+  // filters as Messages.
+  Result<MessagePage> SearchMessages(const MessageSearch& search) const;
+  // Every export with at least one message, in exhibit order, summed without holding a message.
+  Result<std::vector<MessageExport>> MessageExports() const;
   // Calls parsed out of call logs (messages whose `call` is set), in export order.
   Result<std::vector<StoredMessage>> Calls(const CallFilter& filter) const;
 

@@ -1,5 +1,7 @@
 // Messages parsed out of exports: reading them back, and their share of the pattern report.
+#include <functional>
 #include <map>
+#include <set>
 
 #include "case_state.hpp"
 #include "evidence/canonical_json.hpp"
@@ -107,42 +109,113 @@ std::optional<std::int64_t> InstantOf(const std::optional<std::string>& t) {
   return p->unix_ms;
 }
 
+// ASCII letters in lower case, other bytes (UTF-8 included) unchanged: a case-insensitive search
+// for the words people type, without a locale.
+std::string Lower(std::string t) {
+  for (char& c : t) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return t;
+}
+
+// A MessageFilter (and a search's text), read once: which of the messages it selects. It applies
+// to the message as recorded (the JSON its item.metadata entry hashes), never to the index
+// columns beside it, so that an edited column cannot hide a message.
+class Selection {
+ public:
+  explicit Selection(const MessageFilter& f, const std::optional<std::string>& text = {}) {
+    if (f.sender) sender_ = Lower(*f.sender);
+    if (text) text_ = Lower(*text);
+    if (f.since) since_ = InstantOf(f.since);
+    if (f.until) until_ = InstantOf(f.until);
+    bounded_ = f.since || f.until;
+  }
+
+  bool Selects(const Message& m) const {
+    if (sender_ && Lower(m.sender).find(*sender_) == std::string::npos) return false;
+    if (text_ && !Mentions(m)) return false;
+    if (bounded_) {
+      auto t = InstantOf(m.time);
+      if (!t || (since_ && *t < *since_) || (until_ && *t > *until_)) return false;
+    }
+    return true;
+  }
+
+ private:
+  bool Mentions(const Message& m) const {
+    if (Lower(m.text).find(*text_) != std::string::npos) return true;
+    for (const Attachment& a : m.attachments) {
+      if (Lower(a.name).find(*text_) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  std::optional<std::string> sender_, text_;
+  std::optional<std::int64_t> since_, until_;
+  bool bounded_ = false;
+};
+
+// Every stored message of `item` (of the case without one), read and typed, in export order.
+Status ForEachStored(const Catalog& catalog, const std::optional<std::string>& item,
+                     const std::function<Status(StoredMessage&)>& visit) {
+  return catalog.ForEachMessage(item, [&](const CatalogMessage& row) -> Status {
+    auto j = nlohmann::json::parse(row.message, nullptr, false);
+    if (j.is_discarded()) return Status::Corruption("messages: a stored message is not valid JSON");
+    EVIDENCE_ASSIGN_OR_RETURN(Message parsed, FromJson(j, "a message of " + row.item + " (row " +
+                                                              std::to_string(row.rowid) + ")"));
+    StoredMessage m{row.item, std::move(parsed)};
+    return visit(m);
+  });
+}
+
 }  // namespace
 
 Result<std::vector<StoredMessage>> Case::Messages(const MessageFilter& f) const {
   EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
-  // Filters apply to the message as recorded (the JSON its item.metadata entry hashes), never to
-  // the index columns beside it, so that an edited column cannot hide a message.
-  auto lower = [](std::string t) {
-    for (char& c : t) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return t;
-  };
-  const std::optional<std::string> sender =
-      f.sender ? std::optional(lower(*f.sender)) : std::nullopt;
-  std::optional<std::int64_t> since, until;
-  if (f.since) since = InstantOf(f.since);
-  if (f.until) until = InstantOf(f.until);
+  const Selection selection(f);
   std::vector<StoredMessage> out;
-  EVIDENCE_RETURN_IF_ERROR(
-      s_->catalog.ForEachMessage(f.item, [&](const CatalogMessage& row) -> Status {
-        auto j = nlohmann::json::parse(row.message, nullptr, false);
-        if (j.is_discarded())
-          return Status::Corruption("messages: a stored message is not valid JSON");
-        EVIDENCE_ASSIGN_OR_RETURN(
-            Message parsed,
-            FromJson(j, "a message of " + row.item + " (row " + std::to_string(row.rowid) + ")"));
-        StoredMessage m{row.item, std::move(parsed)};
-        if (sender && lower(m.message.sender).find(*sender) == std::string::npos)
-          return Status::Ok();
-        if (since || until) {
-          auto t = InstantOf(m.message.time);
-          if (!t || (since && *t < *since) || (until && *t > *until)) return Status::Ok();
-        }
-        out.push_back(std::move(m));
-        return Status::Ok();
-      }));
+  EVIDENCE_RETURN_IF_ERROR(ForEachStored(s_->catalog, f.item, [&](StoredMessage& m) {
+    if (selection.Selects(m.message)) out.push_back(std::move(m));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<MessagePage> Case::SearchMessages(const MessageSearch& search) const {
+  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
+  const Selection selection(search.filter, search.text);
+  MessagePage page;
+  std::set<std::string> senders;
+  EVIDENCE_RETURN_IF_ERROR(ForEachStored(s_->catalog, search.filter.item, [&](StoredMessage& m) {
+    ++page.total;
+    if (!m.message.sender.empty()) senders.insert(m.message.sender);
+    if (!selection.Selects(m.message)) return Status::Ok();
+    if (page.matching >= search.offset && page.messages.size() < search.limit) {
+      page.messages.push_back(std::move(m));
+    }
+    ++page.matching;
+    return Status::Ok();
+  }));
+  page.senders.assign(senders.begin(), senders.end());
+  return page;
+}
+
+Result<std::vector<MessageExport>> Case::MessageExports() const {
+  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
+  std::map<std::string, MessageExport> by_item;
+  EVIDENCE_RETURN_IF_ERROR(ForEachStored(s_->catalog, std::nullopt, [&](StoredMessage& m) {
+    MessageExport& e = by_item[m.item];
+    e.item = m.item;
+    ++e.messages;
+    if (m.message.call) ++e.calls;
+    if (m.message.time) {
+      if (!e.first) e.first = m.message.time;
+      e.last = m.message.time;
+    }
+    return Status::Ok();
+  }));
+  std::vector<MessageExport> out;
+  for (auto& [item, e] : by_item) out.push_back(std::move(e));
   return out;
 }
 
@@ -152,14 +225,8 @@ Result<std::vector<StoredMessage>> Case::Calls(const CallFilter& f) const {
   mf.since = f.since;
   mf.until = f.until;
   EVIDENCE_ASSIGN_OR_RETURN(auto all, Messages(mf));
-  auto lower = [](std::string t) {
-    for (char& c : t) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return t;
-  };
   const std::optional<std::string> number =
-      f.number ? std::optional(lower(*f.number)) : std::nullopt;
+      f.number ? std::optional(Lower(*f.number)) : std::nullopt;
   std::vector<StoredMessage> out;
   for (auto& sm : all) {
     if (!sm.message.call) continue;
@@ -167,8 +234,8 @@ Result<std::vector<StoredMessage>> Case::Calls(const CallFilter& f) const {
     if (f.type && !(c.type == *f.type || (*f.type == "missed" && IsMissedCallType(c.type)))) {
       continue;
     }
-    if (number && lower(c.number).find(*number) == std::string::npos &&
-        lower(c.contact).find(*number) == std::string::npos) {
+    if (number && Lower(c.number).find(*number) == std::string::npos &&
+        Lower(c.contact).find(*number) == std::string::npos) {
       continue;
     }
     out.push_back(std::move(sm));
