@@ -86,32 +86,14 @@ rm -rf "$work/case"
 
 # ---- message exports ----
 progress "writing a $whatsapp_mb MB WhatsApp export and a $mbox_mb MB mbox"
-python3 - "$work/chat.txt" "$whatsapp_mb" "$work/inbox.mbox" "$mbox_mb" <<'PY'
+python3 - "$here" "$work/chat.txt" "$whatsapp_mb" "$work/inbox.mbox" "$mbox_mb" <<'PY'
 import datetime, random, sys
+sys.path.insert(0, sys.argv.pop(1))
+from chat_corpus import sentence, write_whatsapp
 
 rng = random.Random(8)
-words = ("why are you ignoring me I saw you at the station today please stop messaging "
-         "I just want to explain you never gave me a chance wait after work").split()
-
-def sentence(n):
-    return " ".join(rng.choice(words) for _ in range(n))
-
-# WhatsApp (day first: days past the 12th settle the order), with some multi-line messages.
 path, limit = sys.argv[1], int(sys.argv[2]) * 1000 * 1000
-t = datetime.datetime(2024, 1, 1, 8, 0)
-count = 0
-with open(path, "w", encoding="utf-8") as out:
-    size = 0
-    while size < limit:
-        t += datetime.timedelta(minutes=rng.randint(1, 9))
-        sender = "Daniel Marsh" if rng.random() < 0.7 else "Alex Doe"
-        text = sentence(rng.randint(3, 25))
-        if rng.random() < 0.05:
-            text += "\n" + sentence(rng.randint(3, 12))
-        line = f"{t:%d/%m/%Y, %H:%M} - {sender}: {text}\n"
-        out.write(line)
-        size += len(line.encode())
-        count += 1
+count = write_whatsapp(path, rng, max_bytes=limit)
 with open(path + ".count", "w") as out:
     out.write(f"{count}\n")
 
@@ -124,7 +106,7 @@ with open(path, "w", encoding="ascii") as out:
     while size < limit:
         n += 1
         t += datetime.timedelta(minutes=rng.randint(5, 90))
-        body = "\n".join(sentence(12) for _ in range(rng.randint(10, 150)))
+        body = "\n".join(sentence(rng, 12) for _ in range(rng.randint(10, 150)))
         mail = (f"From stalker@example.net {t:%a %b %d %H:%M:%S %Y}\n"
                 f"From: Daniel Marsh <stalker@example.net>\n"
                 f"To: Alex Doe <alex@example.org>\n"
@@ -158,14 +140,14 @@ measure mbox -- "$evidence" -C "$work/case-mbox" -q add "$work/inbox.mbox"
 rm -rf "$work/case-mbox" "$work/inbox.mbox"
 
 progress "writing a $telegram_mb MB Telegram Desktop export"
-python3 - "$work/result.json" "$telegram_mb" <<'PY'
+python3 - "$here" "$work/result.json" "$telegram_mb" <<'PY'
 import datetime, json, random, sys
+sys.path.insert(0, sys.argv.pop(1))
+from chat_corpus import sentence
 
 # Telegram Desktop's own layout (one-space indent), with entity arrays, edits, replies, photos and
 # service messages in the proportions of a real harassment chat.
 rng = random.Random(19)
-words = ("why are you ignoring me I saw you at the station today please stop messaging "
-         "I just want to explain you never gave me a chance wait after work").split()
 path, limit = sys.argv[1], int(sys.argv[2]) * 1000 * 1000
 t = datetime.datetime(2024, 1, 1, 8, 0, tzinfo=datetime.timezone.utc)
 people = [("Daniel Marsh", "user4242"), ("Alex Doe", "user7")]
@@ -195,7 +177,7 @@ with open(path, "w", encoding="utf-8") as out:
             if rng.random() < 0.03:
                 m.update(photo=f"photos/photo_{count}@{t:%d-%m-%Y_%H-%M-%S}.jpg", width=1280,
                          height=960)
-            text = " ".join(rng.choice(words) for _ in range(rng.randint(3, 25)))
+            text = sentence(rng, rng.randint(3, 25))
             if rng.random() < 0.1:
                 parts = [{"type": "bold", "text": "stop"}, " " + text]
                 m["text"] = parts

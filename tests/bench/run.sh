@@ -13,7 +13,8 @@
 # a minute. Progress goes to stderr, the report to stdout.
 # Then tests/bench/ledger.sh (a 1,000,000-entry ledger, message-export parsing) prints its own
 # table; it needs BUILD_DIR/tests/bench/evidence-ledger-bench as well. Last, tests/bench/upload.sh
-# (the app's upload against `evidence add`, curl) prints its own.
+# (the app's upload against `evidence add`, curl) and tests/bench/conversation.sh (a conversation
+# of 10,000 messages in the app) print theirs.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -422,14 +423,12 @@ echo "Each run in seconds (plaintext / encrypted):" \
 rm -rf "$work"
 progress "done in $((SECONDS - start_seconds)) s"
 
-# Ledger scale (1,000,000 entries) and parser memory: their own corpora and table (ledger.sh).
-echo
-ledger_args=("$build")
-[ "$quick" -eq 1 ] && ledger_args+=(--quick)
-"$here/ledger.sh" "${ledger_args[@]}"
-
-# The app's upload against `evidence add` (issue 18): its own file and table (upload.sh).
-echo
-upload_args=("$build")
-[ "$quick" -eq 1 ] && upload_args+=(--quick)
-"$here/upload.sh" "${upload_args[@]}"
+# Each of these makes its own corpus and prints its own table: ledger scale (1,000,000 entries)
+# and parser memory (ledger.sh); the app's upload against `evidence add` (upload.sh) and a
+# conversation of 10,000 messages in the app (conversation.sh), both issue 18.
+sub_args=("$build")
+[ "$quick" -eq 1 ] && sub_args+=(--quick)
+for part in ledger upload conversation; do
+  echo
+  "$here/$part.sh" "${sub_args[@]}"
+done

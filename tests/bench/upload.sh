@@ -74,43 +74,23 @@ upload() {
   else
     EVIDENCE_PASSPHRASE="$pass" "$evidence" -C "$dir" init --name bench >/dev/null 2>&1
   fi
-  python3 - "$evidence" "$dir" "$file" "$1" "$pass" <<'PY'
-import re, subprocess, sys, time, urllib.parse
-evidence, case_dir, path, mode, passphrase = sys.argv[1:]
-app = subprocess.Popen([evidence, '-C', case_dir, 'app', '--no-open', '--port', '0'],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-try:
-    m = re.fullmatch(r'evidence app: open (http://127\.0\.0\.1:\d+)/\?token=([0-9a-f]+)\n',
-                     app.stdout.readline())
-    base, token = m.group(1), m.group(2)
-    jar = case_dir + '.cookies'
-    def curl(*args):
-        return subprocess.run(['curl', '-sS', '-b', jar, '-c', jar] + list(args), check=True,
-                              stdout=subprocess.PIPE, text=True).stdout
-    curl('-o', '/dev/null', base + '/?token=' + token)
-    page = curl(base + '/')
-    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
-    if mode != 'plain':
-        curl('-o', '/dev/null', '-H', 'Origin: ' + base, '--data-urlencode', 'csrf=' + csrf,
-             '--data-urlencode', 'passphrase=' + passphrase, base + '/unlock')
-    # The peak from here on: the unlock's key derivation is not the upload's (Linux >= 4.0).
-    with open('/proc/%d/clear_refs' % app.pid, 'w') as f:
-        f.write('5')
+  python3 - "$here" "$evidence" "$dir" "$file" "$1" "$pass" <<'PY'
+import sys, time, urllib.parse
+sys.path.insert(0, sys.argv[1])
+from app_client import App
+evidence, case_dir, path, mode, passphrase = sys.argv[2:]
+with App(evidence, case_dir, None if mode == 'plain' else passphrase) as app:
+    app.reset_peak_rss()
     t = time.monotonic()
-    answer = curl('-H', 'Origin: ' + base, '-H', 'X-CSRF-Token: ' + csrf,
-                  '-H', 'Content-Type: application/octet-stream', '-H', 'Expect:',
-                  # -T streams the file as a browser does (--data-binary reads it whole first).
-                  '-X', 'POST', '-T', path,
-                  base + '/add/upload?name=' + urllib.parse.quote('file-0000.bin'))
+    answer = app.curl('-H', 'Origin: ' + app.base, '-H', 'X-CSRF-Token: ' + app.csrf,
+                      '-H', 'Content-Type: application/octet-stream', '-H', 'Expect:',
+                      # -T streams the file as a browser does (--data-binary reads it whole).
+                      '-X', 'POST', '-T', path,
+                      app.base + '/add/upload?name=' + urllib.parse.quote('file-0000.bin'))
     took = time.monotonic() - t
     if '"exhibit":"' not in answer or '"duplicate":false' not in answer:
         sys.exit('the upload failed: ' + answer)
-    with open('/proc/%d/status' % app.pid) as f:
-        hwm = int(re.search(r'VmHWM:\s+(\d+) kB', f.read()).group(1))
-    print('%.2f %d' % (took, hwm))
-finally:
-    app.terminate()
-    app.wait()
+    print('%.2f %d' % (took, app.peak_rss_kib()))
 PY
   rm -rf "$dir"
 }
