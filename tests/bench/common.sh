@@ -37,3 +37,17 @@ require_built() {
     [ -x "$tool" ] || die "$tool is missing; build it first: cmake --build $build --target $targets"
   done
 }
+
+# use_app_work_dir DIR: a fresh work folder for the app's benchmarks, removed when the script
+# ends, with HOME inside it (nothing the app or the CLI keeps lands outside) and no case named by
+# the environment; sets work and pass (the passphrase of the encrypted cases).
+use_app_work_dir() {
+  work="$1"
+  rm -rf "$work"
+  mkdir -p "$work"
+  trap 'rm -rf "$work"' EXIT
+  trap 'exit 130' INT TERM
+  export HOME="$work/home" XDG_DATA_HOME="$work/home/data"
+  unset EVIDENCE_CASE
+  pass="a passphrase for the benchmark"
+}

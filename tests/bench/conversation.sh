@@ -25,14 +25,7 @@ command -v curl >/dev/null || die "curl is not installed"
 runs=5
 [ "$quick" -eq 1 ] && runs=1
 messages=10000
-work="$build/bench-conversation-work"
-rm -rf "$work"
-mkdir -p "$work"
-trap 'rm -rf "$work"' EXIT
-trap 'exit 130' INT TERM
-export HOME="$work/home" XDG_DATA_HOME="$work/home/data"
-unset EVIDENCE_CASE
-pass="a passphrase for the benchmark"
+use_app_work_dir "$build/bench-conversation-work"
 
 python3 - "$here" "$work/chat.txt" "$messages" <<'PY'
 import random, sys

@@ -29,14 +29,7 @@ if [ "$quick" -eq 1 ]; then
 else
   size=$((512 << 20)) label="512 MiB" runs=3
 fi
-work="$build/bench-upload-work"
-rm -rf "$work"
-mkdir -p "$work"
-trap 'rm -rf "$work"' EXIT
-trap 'exit 130' INT TERM
-export HOME="$work/home" XDG_DATA_HOME="$work/home/data"
-unset EVIDENCE_CASE
-pass="a passphrase for the benchmark"
+use_app_work_dir "$build/bench-upload-work"
 
 "$make_samples" --corpus "$work/input" --files 1 --total-bytes "$size" >/dev/null
 file="$work/input/file-0000.bin"
