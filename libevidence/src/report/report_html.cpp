@@ -458,7 +458,7 @@ void QuotedMessagesHtml(const ReportData& data, const Incident& inc, std::string
   *out +=
       "<div class=\"quotes\">\n<h4>Linked messages (" + Num(it->second.size()) + ")</h4>\n<ul>\n";
   for (const LinkedMessageQuote& q : it->second) {
-    *out += "<li><p class=\"quote-head\">" + E(q.item) + " message " + Num(q.index);
+    *out += "<li><p class=\"quote-head\">" + E(q.item) + " message " + std::to_string(q.index);
     if (!q.found) {
       *out +=
           " &#183; <span class=\"warning\">not in the case; evidence verify names the "

@@ -173,7 +173,7 @@ void QuotedMessages(const ReportData& data, const Incident& inc, std::string* ou
   *out += "**Linked messages (" + Num(it->second.size()) + ")**\n\n" +
           "| Export | Message | Time | Sender | Text |\n|---|--:|---|---|---|\n";
   for (const LinkedMessageQuote& q : it->second) {
-    *out += "| " + C(q.item) + " | " + Num(q.index) + " | ";
+    *out += "| " + C(q.item) + " | " + std::to_string(q.index) + " | ";
     if (!q.found) {
       *out += "*not in the case; evidence verify names the link* | | |\n";
       continue;
