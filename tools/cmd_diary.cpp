@@ -1,6 +1,8 @@
 // The incident diary: incident add/list/show/amend and link.
 #include <algorithm>
+#include <cstdint>
 #include <iostream>
+#include <string_view>
 
 #include "cli.hpp"
 #include "evidence/incident.hpp"
@@ -73,9 +75,19 @@ void AddIncidentOptions(CLI::App* cmd, IncidentArgs& a, bool amend) {
   }
 }
 
-// Every value comes from the ledger, so it is printed inert (a line break in an account shows as
-// \x0a rather than as a line that could pass for output).
-void PrintIncident(const Incident& inc) {
+// One linked message a line, as `messages` shows it: "EX-0001#130  2026-03-14T18:20:00  Alex:
+// text".
+std::string QuoteLine(const LinkedMessageQuote& q) {
+  auto p = [](std::string_view s) { return PrintableText(s); };
+  std::string line = p(q.item) + "#" + std::to_string(q.index) + "  ";
+  if (!q.found) return line + "(not in the case; `evidence verify` names the link)";
+  return line + (q.time ? p(*q.time) : "(no time)") + "  " +
+         (q.sender.empty() ? "(no sender named)" : p(q.sender)) + ": " + p(q.text);
+}
+
+// Every value comes from the ledger or an export, so it is printed inert (a line break in an
+// account or a message shows as \x0a rather than as a line that could pass for output).
+void PrintIncident(const Incident& inc, const std::vector<LinkedMessageQuote>& quotes) {
   auto p = [](std::string_view s) { return PrintableText(s); };
   std::cout << "incident:   " << p(inc.id) << "\n"
             << "when:       " << p(inc.at) << (inc.until ? " until " + p(*inc.until) : "") << "\n"
@@ -84,6 +96,9 @@ void PrintIncident(const Incident& inc) {
             << "witnesses:  " << (inc.witnesses.empty() ? "-" : p(Join(inc.witnesses))) << "\n"
             << "evidence:   " << (inc.items.empty() ? "-" : p(Join(inc.items))) << "\n"
             << "what:       " << p(inc.what) << "\n";
+  for (std::size_t i = 0; i < quotes.size(); ++i) {
+    std::cout << (i == 0 ? "messages:   " : "            ") << QuoteLine(quotes[i]) << "\n";
+  }
   if (inc.versions.size() > 1) {
     std::cout << "history (the original first; nothing is ever overwritten):\n";
     for (const auto& v : inc.versions) {
@@ -97,6 +112,20 @@ void PrintIncident(const Incident& inc) {
       std::cout << "    behaviours: " << p(Join(v.behaviours)) << "\n";
     }
   }
+}
+
+// The incident as `incident show` gives it: in text, or with --json each linked message quoted.
+int ShowIncident(const Case& c, const Globals& g, std::string_view id) {
+  auto inc = c.GetIncident(id);
+  if (!inc.ok()) return ReportError(inc.status());
+  auto quotes = c.QuoteMessages(inc->messages);
+  if (!quotes.ok()) return ReportError(quotes.status());
+  if (g.json) {
+    PrintJson(IncidentToJson(*inc, *quotes));
+  } else {
+    PrintIncident(*inc, *quotes);
+  }
+  return kExitOk;
 }
 
 void AddIncidentAddCommand(CLI::App* incident, Globals& g, Runner& run) {
@@ -164,14 +193,7 @@ void AddIncidentShowCommand(CLI::App* incident, Globals& g, Runner& run) {
     run = [&g, id]() -> int {
       auto c = OpenCase(g);
       if (!c.ok()) return ReportError(c.status());
-      auto inc = c->GetIncident(*id);
-      if (!inc.ok()) return ReportError(inc.status());
-      if (g.json) {
-        PrintJson(IncidentToJson(*inc));
-      } else {
-        PrintIncident(*inc);
-      }
-      return kExitOk;
+      return ShowIncident(*c, g, *id);
     };
   });
 }
@@ -234,22 +256,112 @@ void AddIncidentBehavioursCommand(CLI::App* incident, Globals& g, Runner& run) {
   });
 }
 
+// The message numbers of --messages: "130,131" and ranges "130-135", in any mix. kInvalidArgument
+// (argument "messages") for anything else, a range whose end is before its start, or more than
+// kMaxLinkedMessages numbers, which no incident needs and which would only fill memory.
+constexpr std::uint64_t kMaxLinkedMessages = 100000;
+
+Result<std::uint64_t> MessageNumber(const std::string& text, const std::string& part) {
+  const bool digits =
+      !text.empty() && text.size() <= 19 &&
+      std::all_of(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+  if (!digits) {
+    return Status::InvalidArgument("\"" + part +
+                                   "\" is not a message number or range (e.g. 130,131 or 130-135)")
+        .AboutArgument("messages");
+  }
+  return std::stoull(text);
+}
+
+Result<std::vector<std::uint64_t>> ParseMessageNumbers(const std::string& list) {
+  std::vector<std::uint64_t> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t comma = list.find(',', start);
+    std::string part = list.substr(start, comma == std::string::npos ? comma : comma - start);
+    part.erase(0, part.find_first_not_of(' '));
+    part.erase(part.find_last_not_of(' ') + 1);
+    std::size_t dash = part.find('-');
+    auto first = MessageNumber(part.substr(0, dash), part);
+    if (!first.ok()) return first.status();
+    auto last = dash == std::string::npos ? first : MessageNumber(part.substr(dash + 1), part);
+    if (!last.ok()) return last.status();
+    if (*last < *first) {
+      return Status::InvalidArgument("\"" + part + "\" ends before it starts")
+          .AboutArgument("messages");
+    }
+    if (*last - *first >= kMaxLinkedMessages - out.size()) {
+      return Status::InvalidArgument("more than " + std::to_string(kMaxLinkedMessages) +
+                                     " messages at once")
+          .AboutArgument("messages");
+    }
+    for (std::uint64_t n = *first; n <= *last; ++n) out.push_back(n);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+// "130,131,140": the numbers of `exhibit`'s messages linked to `inc`, in order.
+std::string LinkedNumbers(const Incident& inc, const std::string& exhibit) {
+  std::vector<std::uint64_t> numbers;
+  for (const LinkedMessage& m : inc.messages) {
+    if (m.item == exhibit) numbers.push_back(m.index);
+  }
+  std::sort(numbers.begin(), numbers.end());
+  std::string out;
+  for (std::uint64_t n : numbers) out += (out.empty() ? "" : ",") + std::to_string(n);
+  return out;
+}
+
+// `link INCIDENT EXPORT --messages LIST`: one entry naming the messages (Case::LinkMessages).
+int RunLinkMessages(const Globals& g, const std::string& id, const std::vector<std::string>& items,
+                    const std::string& list) {
+  if (items.size() != 1) {
+    return ReportError(Status::InvalidArgument(
+        "--messages: give exactly one exhibit, the export that holds the messages"));
+  }
+  auto numbers = ParseMessageNumbers(list);
+  if (!numbers.ok()) return ReportError(numbers.status(), {{"messages", "--messages"}});
+  auto c = OpenCase(g);
+  if (!c.ok()) return ReportError(c.status());
+  if (Status s = c->LinkMessages(id, items.front(), *numbers); !s.ok()) {
+    return ReportError(s, {{"messages", "--messages"}});
+  }
+  if (g.json) return ShowIncident(*c, g, id);
+  auto inc = c->GetIncident(id);
+  if (!inc.ok()) return ReportError(inc.status());
+  // The exhibit as the case spells it, whatever case the user typed it in.
+  auto item = c->GetItem(items.front());
+  if (!item.ok()) return ReportError(item.status());
+  if (!g.quiet) {
+    std::cout << PrintableText(inc->id) << ": " << PrintableText(item->exhibit) << " messages "
+              << LinkedNumbers(*inc, item->exhibit) << "\n";
+  }
+  return kExitOk;
+}
+
 void AddLinkCommand(CLI::App& app, Globals& g, Runner& run) {
-  auto* cmd = app.add_subcommand("link", "link exhibits to an incident");
+  auto* cmd =
+      app.add_subcommand("link", "link exhibits, or messages of one export, to an incident");
   auto id = std::make_shared<std::string>();
   auto items = std::make_shared<std::vector<std::string>>();
+  auto messages = std::make_shared<std::string>();
   cmd->add_option("incident", *id, "incident id")->required();
   cmd->add_option("items", *items, "exhibit ids")->required();
-  cmd->callback([&g, &run, id, items] {
-    run = [&g, id, items]() -> int {
+  cmd->add_option("--messages", *messages,
+                  "link these messages of the one export given (numbers as `messages` shows "
+                  "them: 130,131 or 130-135)");
+  cmd->callback([&g, &run, id, items, messages, cmd] {
+    run = [&g, id, items, messages, cmd]() -> int {
+      if (cmd->count("--messages") > 0) return RunLinkMessages(g, *id, *items, *messages);
       auto c = OpenCase(g);
       if (!c.ok()) return ReportError(c.status());
       if (Status s = c->LinkItems(*id, *items); !s.ok()) return ReportError(s);
+      if (g.json) return ShowIncident(*c, g, *id);
       auto inc = c->GetIncident(*id);
       if (!inc.ok()) return ReportError(inc.status());
-      if (g.json) {
-        PrintJson(IncidentToJson(*inc));
-      } else if (!g.quiet) {
+      if (!g.quiet) {
         std::cout << PrintableText(inc->id) << ": " << PrintableText(Join(inc->items)) << "\n";
       }
       return kExitOk;

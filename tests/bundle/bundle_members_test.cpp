@@ -93,5 +93,48 @@ TEST(BundleMembers, IncidentVersionsMustBeANonEmptyArrayOfObjects) {
       << wrong.status().message();
 }
 
+// An incident as IncidentToJson writes it, with `messages` (a JSON value, or "" for none).
+std::string IncidentWithMessages(const std::string& messages) {
+  return R"([{"id": "INC-0001", "at": "2026-03-01T07:50:00+00:00", "until": null,
+      "behaviours": ["gift"], "what": "w", "where": "", "witnesses": [], "items": ["EX-0001"],)" +
+         (messages.empty() ? std::string() : "\"messages\": " + messages + ",") +
+         R"("versions": [{"entry": 3, "recorded": "2026-03-01T08:00:00.000Z",
+      "action": "incident.recorded", "at": "2026-03-01T07:50:00+00:00", "behaviours": ["gift"],
+      "what": "w", "where": "", "witnesses": []}]}])";
+}
+
+TEST(BundleMembers, IncidentMessagesAreReadWhenListed) {
+  auto listed = ParseIncidentsJson(IncidentWithMessages(
+      R"([{"item": "EX-0001", "index": 130}, {"item": "EX-0001", "index": 2}])"));
+  ASSERT_TRUE(listed.ok()) << listed.status().message();
+  EXPECT_TRUE((*listed)[0].lists_messages);
+  ASSERT_EQ((*listed)[0].messages.size(), 2u);
+  EXPECT_EQ((*listed)[0].messages[0].item, "EX-0001");
+  EXPECT_EQ((*listed)[0].messages[0].index, 130u);
+  auto none = ParseIncidentsJson(IncidentWithMessages("[]"));
+  ASSERT_TRUE(none.ok()) << none.status().message();
+  EXPECT_TRUE((*none)[0].lists_messages);
+  // A file without the key reads as it always did: nothing listed, nothing to compare.
+  auto absent = ParseIncidentsJson(IncidentWithMessages(""));
+  ASSERT_TRUE(absent.ok()) << absent.status().message();
+  EXPECT_FALSE((*absent)[0].lists_messages);
+  EXPECT_TRUE((*absent)[0].messages.empty());
+}
+
+TEST(BundleMembers, IncidentMessagesOfTheWrongShapeNameTheField) {
+  for (const std::string bad :
+       {R"({})", R"([1])", R"([{"item": "EX-0001"}])", R"([{"item": "EX-0001", "index": -1}])",
+        R"([{"item": 5, "index": 1}])"}) {
+    SCOPED_TRACE(bad);
+    auto r = ParseIncidentsJson(IncidentWithMessages(bad));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+    EXPECT_NE(r.status().message().find("evidence/incidents.json element 0 (INC-0001): "
+                                        "\"messages\""),
+              std::string::npos)
+        << r.status().message();
+  }
+}
+
 }  // namespace
 }  // namespace evidence::bundle_internal

@@ -16,6 +16,9 @@ Mutations (--mutate, repeatable):
   items-field:EX:F:JSON  items.json sets field F of EX to the JSON value (DELETE removes it),
                          properly signed: a sender editing the convenience copy
   incidents-field:INC:F:JSON  the same for an incident of incidents.json
+  linked-messages:N,M... EX-0002 is an export of 3 messages (its item.metadata entry) and INC-0001
+                         links its messages N, M... (an item.linked entry and incidents.json);
+                         a number of 3 or more is beyond the export (properly signed)
   older-checkpoint       evidence/checkpoint is an older signed checkpoint (size N-1)
   proof-bit:SEQ          one bit of entry SEQ's inclusion path changed (properly signed)
   consistency-bit        one bit of the consistency proof changed (needs --consistency)
@@ -367,12 +370,22 @@ def build(args):
         if exhibit not in case.items:
             case.ingest(exhibit, name, content(exhibit, size), kind, media, metadata=meta)
     case.ingest("EX-0004", b"not disclosed.txt", b"never exported\n", "document", "text/plain")
+    ex2_sha = hashlib.sha256(case.items["EX-0002"]["content"]).hexdigest()
+    linked_messages = [sorted(int(n) for n in spec.split(","))
+                       for spec in mutations.get("linked-messages", [])]
+    if linked_messages:
+        case.append("item.metadata", {"item": "EX-0002", "sha256": ex2_sha, "metadata": {},
+                                      "messages": {"format": "whatsapp-text", "count": 3,
+                                                   "sha256": "0" * 64, "complete": True}})
     inc = case.append("incident.recorded", {
         "incident": "INC-0001", "at": "2026-03-02T21:15:00+00:00", "behaviours": ["visit-home"],
         "what": "He waited outside the house.", "where": "home", "witnesses": ["a neighbour"]})
     link = case.append("item.linked", {"incident": "INC-0001", "item": "EX-0002",
                                        "sha256": hashlib.sha256(
                                            case.items["EX-0002"]["content"]).hexdigest()})
+    for numbers in linked_messages:
+        case.append("item.linked", {"incident": "INC-0001", "item": "EX-0002", "sha256": ex2_sha,
+                                    "messages": numbers})
     amend = case.append("incident.amended", {"incident": "INC-0001",
                                              "changes": {"what": "He waited outside the house "
                                                                  "for an hour."},
@@ -438,6 +451,9 @@ def build(args):
                        "what": "He waited outside the house for an hour.", "where": "home",
                        "witnesses": ["a neighbour"], "reason": "remembered"}]}]
     assert link in disclosed
+    if linked_messages:
+        incidents[0]["messages"] = [{"item": "EX-0002", "index": n}
+                                    for numbers in linked_messages for n in numbers]
 
     def edit(rows, key, spec):
         ident, field, value = spec.split(":", 2)

@@ -12,6 +12,7 @@
 #include "evidence/incident.hpp"
 #include "evidence/ledger.hpp"
 #include "evidence/merkle.hpp"
+#include "evidence/report.hpp"
 #include "fixtures.hpp"
 #include "testing.hpp"
 
@@ -100,6 +101,61 @@ TEST_F(LinkMessagesTest, UnknownMessageIncidentOrExhibitIsRefusedAndRecordsNothi
   EXPECT_EQ(case_->LinkMessages("INC-0001", "EX-0001", {}).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(case_->LinkMessages("INC-0009", "EX-0001", {0}).code(), StatusCode::kNotFound);
   EXPECT_EQ(case_->LinkMessages("INC-0001", "EX-0009", {0}).code(), StatusCode::kNotFound);
+  EXPECT_TRUE(Links().empty());
+}
+
+TEST_F(LinkMessagesTest, QuotesGiveWhatEachLinkedMessageSaysInLinkOrder) {
+  ASSERT_TRUE(case_->LinkMessages("INC-0001", "EX-0001", {2}).ok());
+  ASSERT_TRUE(case_->LinkMessages("INC-0001", "EX-0001", {0}).ok());
+  auto inc = case_->GetIncident("INC-0001");
+  ASSERT_TRUE(inc.ok());
+  std::vector<LinkedMessage> links = inc->messages;
+  links.push_back({"EX-0001", 9});  // a link the case cannot quote (verify names such a link)
+  auto quotes = case_->QuoteMessages(links);
+  ASSERT_TRUE(quotes.ok()) << quotes.status().message();
+  ASSERT_EQ(quotes->size(), 3u);
+  EXPECT_EQ((*quotes)[0].index, 2u);
+  EXPECT_TRUE((*quotes)[0].found);
+  EXPECT_EQ((*quotes)[0].sender, "Sam");
+  EXPECT_EQ((*quotes)[0].text, "Please stop.");
+  EXPECT_EQ((*quotes)[0].time.value_or(""), "2026-03-14T18:40:00");
+  EXPECT_EQ((*quotes)[1].text, "Why are you ignoring me?");
+  EXPECT_FALSE((*quotes)[2].found);
+  EXPECT_EQ((*quotes)[2].text, "");
+}
+
+TEST_F(LinkMessagesTest, TheReportQuotesThemUnderTheirIncident) {
+  IncidentInput other;
+  other.at = "2026-03-15T09:00:00Z";
+  other.behaviours = {"messaging-app"};
+  other.what = "More the next morning";
+  ASSERT_TRUE(case_->RecordIncident(other).ok());
+  ASSERT_TRUE(case_->LinkMessages("INC-0002", "EX-0001", {1}).ok());
+  ASSERT_TRUE(case_->LinkMessages("INC-0001", "EX-0001", {0, 2}).ok());
+  auto data = case_->GatherReport(std::nullopt, std::nullopt);
+  ASSERT_TRUE(data.ok()) << data.status().message();
+  ASSERT_EQ(data->quoted_messages.size(), 2u);
+  const auto& first = data->quoted_messages.at("INC-0001");
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].text, "Why are you ignoring me?");
+  EXPECT_EQ(first[1].text, "Please stop.");
+  ASSERT_EQ(data->quoted_messages.at("INC-0002").size(), 1u);
+  EXPECT_EQ(data->quoted_messages.at("INC-0002")[0].text, "I can see your light is on");
+  // A window without INC-0002 quotes only INC-0001's.
+  auto window = case_->GatherReport(std::nullopt, std::string("2026-03-14T23:59:59Z"));
+  ASSERT_TRUE(window.ok());
+  EXPECT_EQ(window->quoted_messages.count("INC-0002"), 0u);
+  EXPECT_EQ(window->quoted_messages.at("INC-0001").size(), 2u);
+}
+
+TEST_F(LinkMessagesTest, AnItemWithoutMessagesIsRefused) {
+  const fs::path note = tmp_ / "note.txt";
+  WriteFile(note, "not a chat\n");
+  ASSERT_TRUE(case_->Ingest(note, IngestOptions{}).ok());
+  auto s = case_->LinkMessages("INC-0001", "EX-0002", {0});
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "EX-0002 holds no messages");
+  EXPECT_EQ(s.argument(), "messages");
   EXPECT_TRUE(Links().empty());
 }
 

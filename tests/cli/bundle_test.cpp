@@ -377,6 +377,57 @@ TEST_F(HostileBundle, EditedIncidentsJsonFieldFailsVerify) {
       << v.out;
 }
 
+// An independent writer's bundle whose INC-0001 links messages 0 and 2 of a 3-message export
+// verifies; bundles whose incidents.json has no "messages" (every other one make_bundle.py
+// writes) verify as the tests above show.
+TEST_F(HostileBundle, LinkedMessagesListedAsTheEntriesGiveThemVerify) {
+  auto v = RunEvidence({"verify-bundle", Make("m-ok.tar", {"linked-messages:0,2"}).string()});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  EXPECT_NE(v.out.find("ok    incident  INC-0001"), std::string::npos) << v.out;
+}
+
+TEST_F(HostileBundle, EditedLinkedMessagesFailVerifyNamingTheIncident) {
+  const std::vector<std::pair<std::string, std::string>> edits = {
+      {"linked-messages:0,2", R"([{"item":"EX-0002","index":1}])"},
+      {"linked-messages:0,2", "[]"},
+      {"linked-messages:0,2",
+       R"([{"item":"EX-0002","index":0},{"item":"EX-0002","index":0},{"item":"EX-0002","index":2}])"},
+      {"linked-messages:0,2", R"([{"item":"EX-0001","index":0},{"item":"EX-0002","index":2}])"},
+      // A list where the entries give none.
+      {"", R"([{"item":"EX-0002","index":0}])"}};
+  int n = 0;
+  for (const auto& [linked, value] : edits) {
+    SCOPED_TRACE(value);
+    std::vector<std::string> mutations = {"incidents-field:INC-0001:messages:" + value};
+    if (!linked.empty()) mutations.push_back(linked);
+    auto v = RunEvidence(
+        {"verify-bundle", Make("m-" + std::to_string(n++) + ".tar", mutations).string()});
+    EXPECT_EQ(v.exit_code, 1) << v.out;
+    EXPECT_NE(v.out.find("FAIL  incident  INC-0001: \"messages\" is "), std::string::npos) << v.out;
+  }
+  auto wrong = RunEvidence(
+      {"verify-bundle",
+       Make("m-type.tar", {"incidents-field:INC-0001:messages:[{\"item\":1}]"}).string()});
+  EXPECT_EQ(wrong.exit_code, 1) << wrong.out;
+  EXPECT_NE(wrong.out.find("evidence/incidents.json element 0 (INC-0001): \"messages\" element 0: "
+                           "\"item\" is number"),
+            std::string::npos)
+      << wrong.out;
+}
+
+// The sender's own entries link a message its export does not hold: listed faithfully in
+// incidents.json, it still fails, as `verify` fails it in the sender's case.
+TEST_F(HostileBundle, LinkedMessageBeyondTheExportFailsVerifyNamingTheEntry) {
+  auto v = RunEvidence({"verify-bundle", Make("m-beyond.tar", {"linked-messages:0,7"}).string()});
+  EXPECT_EQ(v.exit_code, 1) << v.out;
+  auto at = v.out.find("FAIL  incident  INC-0001: entry ");
+  ASSERT_NE(at, std::string::npos) << v.out;
+  std::string line = v.out.substr(at, v.out.find('\n', at) - at);
+  EXPECT_NE(line.find("links message 7 of exhibit EX-0002, which holds 3 messages"),
+            std::string::npos)
+      << v.out;
+}
+
 TEST_F(HostileBundle, ReceiveFailingAfterStagingLeavesNoOrphanObjectOrCustodyFolder) {
   fs::path bundle = Make("ok.tar");
   InitOfficer(/*locked=*/true);

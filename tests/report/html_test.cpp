@@ -20,7 +20,8 @@ const std::vector<std::string> kHostileFields = {
     "case-name",    "case-uuid",     "owner",           "since",     "until",      "fingerprint",
     "incident-id",  "what",          "where",           "witness-1", "witness-2",  "linked-item",
     "amended-what", "amended-where", "amended-witness", "reason",    "exhibit",    "item-name",
-    "kind",         "media-type",    "sender",          "export",    "event-item", "event-summary"};
+    "kind",         "media-type",    "sender",          "export",    "event-item", "event-summary",
+    "quote-sender", "quote-text",    "quote-time"};
 
 std::string Html(const ReportData& d) {
   auto r = RenderReport(d, ReportFormat::kHtml);

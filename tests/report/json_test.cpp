@@ -92,6 +92,12 @@ ReportData FullyFilled() {
   d.events.push_back({"2026-02-31T10:00:00", "capture", "EX-0002", "photo card.jpg"});
   d.call_counts.push_back({"2026-03-02", "+15550000001", "Alex", "EX-0005", 43, 38});
   d.call_counts.push_back({"2026-03-03", "(withheld)", "", "EX-0005", 1, 0});
+  // A linked message the case does not hold, and one without a time.
+  LinkedMessageQuote missing;
+  missing.item = "EX-0004";
+  missing.index = 999;
+  d.quoted_messages["INC-0005"].push_back(missing);
+  d.quoted_messages["INC-0005"].push_back(testing::Quote("EX-0004", 3, std::nullopt, "", "hi"));
   return d;
 }
 

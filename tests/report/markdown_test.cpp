@@ -70,8 +70,9 @@ TEST(MarkdownReport, HostileTextIsEscapedEverywhere) {
   EXPECT_EQ(Unescaped(md, '['), 0u);
   // Code spans are the report's own (root hash and one per exhibit), never the user's.
   EXPECT_EQ(Unescaped(md, '`'), 2u * (1 + HostileCase().items.size()));
-  for (const auto& field : {"case-name", "owner", "what", "where", "witness-1", "reason",
-                            "item-name", "sender", "event-summary", "incident-id"}) {
+  for (const auto& field :
+       {"case-name", "owner", "what", "where", "witness-1", "reason", "item-name", "sender",
+        "event-summary", "incident-id", "quote-sender", "quote-text", "quote-time"}) {
     EXPECT_NE(md.find(MarkdownCell(testing::Hostile(field))), std::string::npos) << field;
   }
 }

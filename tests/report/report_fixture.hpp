@@ -56,6 +56,19 @@ inline evidence::Incident Incident(std::string id, std::string at,
   return inc;
 }
 
+inline LinkedMessageQuote Quote(std::string item, std::uint64_t index,
+                                std::optional<std::string> time, std::string sender,
+                                std::string text) {
+  LinkedMessageQuote q;
+  q.item = std::move(item);
+  q.index = index;
+  q.found = true;
+  q.time = std::move(time);
+  q.sender = std::move(sender);
+  q.text = std::move(text);
+  return q;
+}
+
 inline ReportItem Item(std::string exhibit, std::string name, std::string kind,
                        std::string media_type, std::uint64_t size, char hash_digit,
                        std::optional<std::string> captured, std::string ingested) {
@@ -129,6 +142,11 @@ inline ReportData RealisticCase() {
       Incident("INC-0010", "2026-04-01T23:45:00+01:00", {"phone-call", "voicemail", "threat"},
                "Voicemail at night: \"You can't hide from me.\"", "Home", {}, {"EX-0006"}, 120));
 
+  d.incidents[4].messages = {{"EX-0004", 130}, {"EX-0004", 141}};
+  d.quoted_messages["INC-0005"] = {
+      Quote("EX-0004", 130, "2026-03-11T22:31:00", "Alex", "Why are you ignoring me?"),
+      Quote("EX-0004", 141, "2026-03-11T23:29:00", "Alex", "You will regret this.")};
+
   d.items.push_back(Item("EX-0001", "flowers-doorstep.jpg", "photo", "image/jpeg", 2348112, 'a',
                          "2026-03-09T07:58:12+00:00", "2026-03-09T09:00:03.120Z"));
   d.items.push_back(Item("EX-0002", "card.jpg", "photo", "image/jpeg", 1184332, 'b',
@@ -188,6 +206,10 @@ inline ReportData HostileCase() {
                                  Hostile("amended-where"), {Hostile("amended-witness")},
                                  Hostile("reason")));
   inc.what = inc.versions.back().what;
+  inc.messages = {{"EX-0004", 7}, {"EX-0004", 8}};
+  d.quoted_messages[inc.id] = {Quote("EX-0004", 7, "2026-03-12T10:05:00", Hostile("quote-sender"),
+                                     Hostile("quote-text") + "\n" + kMarkdownLines),
+                               Quote("EX-0004", 8, Hostile("quote-time"), "Alex", "fine")};
   d.incidents.insert(d.incidents.begin() + 5, inc);
   d.items.push_back(Item(Hostile("exhibit"), Hostile("item-name"), Hostile("kind"),
                          Hostile("media-type"), 77, '0', std::nullopt, "2026-03-12T11:00:00.000Z"));

@@ -38,6 +38,8 @@ struct Incident;
 struct IncidentChanges;
 struct IncidentInput;
 struct LedgerEntry;
+struct LinkedMessage;
+struct LinkedMessageQuote;
 struct ReceiveOutcome;
 struct ReportData;
 struct VerifyBundleOptions;
@@ -324,8 +326,9 @@ class Case {
   // Links messages of the export `exhibit` (their Message::index) to an incident: one item.linked
   // entry naming them (docs/diary.md "Linking messages"), which also links the export. Messages
   // already linked to it are skipped; nothing is recorded when none is left. kNotFound for an
-  // unknown incident or exhibit; kInvalidArgument (argument "messages") for an empty list or an
-  // index the export does not hold; nothing is recorded then.
+  // unknown incident or exhibit; kInvalidArgument (argument "messages") for an empty list, an
+  // exhibit that holds no messages or an index the export does not hold ("EX-0001 has no message
+  // 3 (it holds 3)"); nothing is recorded then.
   Status LinkMessages(std::string_view incident, std::string_view exhibit,
                       const std::vector<std::uint64_t>& indices);
 
@@ -338,6 +341,11 @@ class Case {
   Result<MessagePage> SearchMessages(const MessageSearch& search) const;
   // Every export with at least one message, in exhibit order, summed without holding a message.
   Result<std::vector<MessageExport>> MessageExports() const;
+  // What each linked message (Incident::messages) says, in the order of `links`, each export read
+  // once. A message the case does not hold comes back with `found` false rather than failing:
+  // the incident is still shown, and `verify` names the link.
+  Result<std::vector<LinkedMessageQuote>> QuoteMessages(
+      const std::vector<LinkedMessage>& links) const;
   // Calls parsed out of call logs (messages whose `call` is set), in export order.
   Result<std::vector<StoredMessage>> Calls(const CallFilter& filter) const;
 

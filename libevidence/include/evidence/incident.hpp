@@ -114,6 +114,17 @@ struct LinkedMessage {
   std::uint64_t index = 0;
 };
 
+// A linked message with what the case holds of it (Case::QuoteMessages): what `incident show`,
+// the pattern report and the app quote under the incident.
+struct LinkedMessageQuote : LinkedMessage {
+  // False when the case holds no such message (verify names the link); the fields below are then
+  // empty.
+  bool found = false;
+  std::optional<std::string> time;  // as the export wrote it (Message::time)
+  std::string sender;               // "" when the export names no sender
+  std::string text;
+};
+
 // An incident as its entries build it: the current account (the latest version's), its id, the
 // exhibits linked to it and every version.
 struct Incident : IncidentAccount {
@@ -124,8 +135,14 @@ struct Incident : IncidentAccount {
   std::vector<LinkedMessage> messages;
 };
 
-// The JSON form used by `incident show --json` and a bundle's incidents.json.
+// The JSON form used by `incident list --json` and a bundle's incidents.json; each linked message
+// is {"item", "index"}.
 nlohmann::json IncidentToJson(const Incident& incident);
+// The same with each linked message quoted (`incident show --json`): {"item", "index", "time"
+// (when the export gives one), "sender", "text"}, only "item" and "index" for a message the case
+// does not hold; the report's JSON quotes them alike. `quotes`: incident.messages', in order.
+nlohmann::json IncidentToJson(const Incident& incident,
+                              const std::vector<LinkedMessageQuote>& quotes);
 
 }  // namespace evidence
 EVIDENCE_PUBLIC_END

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -80,7 +81,10 @@ struct ReportData {
   std::string checkpoint_root;    // 64 lower-case hex digits
   std::string key_fingerprint;
   std::vector<Incident> incidents;  // ordered by `at`; at least one version each
-  std::vector<ReportItem> items;    // ordered by exhibit
+  // What each incident's linked messages (Incident::messages) say, by incident id, in link order
+  // (Case::QuoteMessages): every format quotes them under the incident.
+  std::map<std::string, std::vector<LinkedMessageQuote>> quoted_messages;
+  std::vector<ReportItem> items;  // ordered by exhibit
   std::vector<ReportMessageCount> message_counts;
   std::vector<ReportCallCount> call_counts;
   std::vector<ReportEvent> events;  // not necessarily ordered

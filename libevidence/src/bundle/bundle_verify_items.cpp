@@ -280,10 +280,18 @@ void CheckItems(const ScanResult& s, const std::map<std::string, std::string>* m
 
 namespace {
 
-// An incident as its disclosed entries build it, version by version (the fold Case::Incidents
-// uses).
-std::map<std::string, Incident> SignedIncidents(const Records& r, Checks& c) {
+// The incidents as their disclosed entries build them, version by version (the fold
+// Case::Incidents uses), and by incident what those entries get wrong: a link to a message
+// beyond the count its export's disclosed item.metadata entry records (as `verify` checks it).
+struct SignedDiary {
+  std::map<std::string, Incident> incidents;
+  std::map<std::string, std::vector<std::string>> problems;
+};
+
+SignedDiary SignedIncidents(const Records& r, Checks& c) {
   IncidentFold fold;
+  SignedDiary diary;
+  std::map<std::string, std::uint64_t> message_counts;  // by exhibit, from item.metadata so far
   for (const auto& [seq, d] : r.entries) {
     const LedgerEntry& e = d.entry;
     if (e.action == payload::IncidentRecorded::kAction) {
@@ -307,13 +315,33 @@ std::map<std::string, Incident> SignedIncidents(const Records& r, Checks& c) {
         continue;
       }
       fold.Linked(p->incident, p->item, p->messages);
+      auto count = message_counts.find(p->item);
+      if (count == message_counts.end()) continue;  // the bundle does not say how many it holds
+      if (std::string beyond = MessageBeyondExport(*p, count->second); !beyond.empty()) {
+        diary.problems[p->incident].push_back("entry " + std::to_string(seq) + " " + beyond);
+      }
     } else if (e.action == payload::ItemIngested::kAction) {
-      // A malformed item.ingested entry is reported by CheckItems.
+      // A malformed item.ingested or item.metadata entry is reported by CheckItems.
       auto p = payload::ParseAs<payload::ItemIngested>(e);
       if (p.ok() && p->incident) fold.Linked(*p->incident, p->item);
+    } else if (e.action == payload::ItemMetadata::kAction) {
+      auto p = payload::ParseAs<payload::ItemMetadata>(e);
+      if (p.ok() && p->messages) message_counts[p->item] = p->messages->count;
     }
   }
-  return std::move(fold.incidents());
+  diary.incidents = std::move(fold.incidents());
+  return diary;
+}
+
+// The linked messages as JSON in (exhibit, number) order, so that the file's list and the
+// entries' compare whatever order each was written in; a message listed twice still differs.
+nlohmann::json SortedMessages(const std::vector<LinkedMessage>& messages) {
+  std::vector<std::pair<std::string, std::uint64_t>> pairs;
+  for (const auto& m : messages) pairs.emplace_back(m.item, m.index);
+  std::sort(pairs.begin(), pairs.end());
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [item, index] : pairs) out.push_back({{"item", item}, {"index", index}});
+  return out;
 }
 
 // A version's reason: "" (none given) shows as null, as the file omits it.
@@ -321,7 +349,8 @@ nlohmann::json Reason(const std::string& reason) {
   return reason.empty() ? nlohmann::json() : nlohmann::json(reason);
 }
 
-void CompareIncident(const Incident& b, const Incident& s, std::vector<std::string>* problems) {
+void CompareIncident(const BundleIncident& b, const Incident& s,
+                     std::vector<std::string>* problems) {
   auto differ = [&](const std::string& field, const nlohmann::json& bundle,
                     const nlohmann::json& signed_) {
     if (bundle == signed_) return;
@@ -340,6 +369,7 @@ void CompareIncident(const Incident& b, const Incident& s, std::vector<std::stri
     differ("items", std::vector<std::string>(bi.begin(), bi.end()),
            std::vector<std::string>(si.begin(), si.end()));
   }
+  if (b.lists_messages) differ("messages", SortedMessages(b.messages), SortedMessages(s.messages));
   if (b.versions.size() != s.versions.size()) {
     problems->push_back(std::string(kIncidents) + " has " + std::to_string(b.versions.size()) +
                         " versions, the disclosed entries " + std::to_string(s.versions.size()));
@@ -370,7 +400,8 @@ void CompareIncident(const Incident& b, const Incident& s, std::vector<std::stri
 
 void CheckIncidents(const ScanResult& s, const Records& main, std::set<std::string>* ids,
                     Checks& c) {
-  std::map<std::string, Incident> signed_incidents = SignedIncidents(main, c);
+  SignedDiary diary = SignedIncidents(main, c);
+  const std::map<std::string, Incident>& signed_incidents = diary.incidents;
   auto tag = s.tag_files.find(kIncidents);
   if (tag == s.tag_files.end()) {
     c.Fail("incident", kIncidents, "missing from the bundle");
@@ -381,7 +412,7 @@ void CheckIncidents(const ScanResult& s, const Records& main, std::set<std::stri
     c.Fail("incident", kIncidents, WithoutMember(parsed.status().message(), kIncidents));
     return;
   }
-  for (const Incident& inc : *parsed) {
+  for (const BundleIncident& inc : *parsed) {
     if (!ids->insert(inc.id).second) {
       c.Fail("incident", inc.id, "appears twice in evidence/incidents.json");
       continue;
@@ -391,7 +422,7 @@ void CheckIncidents(const ScanResult& s, const Records& main, std::set<std::stri
       c.Fail("incident", inc.id, "no disclosed incident.recorded entry records it");
       continue;
     }
-    std::vector<std::string> problems;
+    std::vector<std::string> problems = diary.problems[inc.id];
     CompareIncident(inc, sig->second, &problems);
     if (!problems.empty()) {
       c.Fail("incident", inc.id, Join(problems, "; "));

@@ -58,13 +58,33 @@ Result<std::vector<BundleItem>> ParseItemsJson(std::string_view text) {
   return out;
 }
 
-Result<std::vector<Incident>> ParseIncidentsJson(std::string_view text) {
+namespace {
+
+// "messages" of one incidents.json element, when it has one.
+void ParseLinkedMessages(const nlohmann::json& element, BundleIncident* inc, JsonFields* f) {
+  if (!element.is_object() || !element.contains("messages")) return;
+  const nlohmann::json* messages = f->Array("messages");
+  if (messages == nullptr) return;
+  inc->lists_messages = true;
+  for (std::size_t k = 0; k < messages->size() && f->ok(); ++k) {
+    JsonFields m((*messages)[k], "element " + std::to_string(k));
+    LinkedMessage link;
+    link.item = m.Str("item");
+    link.index = m.U64("index");
+    if (!m.ok()) f->Problem("messages", m.problem());
+    inc->messages.push_back(std::move(link));
+  }
+}
+
+}  // namespace
+
+Result<std::vector<BundleIncident>> ParseIncidentsJson(std::string_view text) {
   auto doc = ParseArray(text, kIncidents);
   if (!doc.ok()) return doc.status();
-  std::vector<Incident> out;
+  std::vector<BundleIncident> out;
   for (std::size_t i = 0; i < doc->size(); ++i) {
     JsonFields f((*doc)[i], Element(kIncidents, i));
-    Incident inc;
+    BundleIncident inc;
     inc.id = f.Str("id");
     if (f.ok()) f.Rename(Element(kIncidents, i) + " (" + inc.id + ")");
     inc.at = f.Str("at");
@@ -74,6 +94,7 @@ Result<std::vector<Incident>> ParseIncidentsJson(std::string_view text) {
     inc.where = f.Str("where");
     inc.witnesses = f.Strings("witnesses");
     inc.items = f.Strings("items");
+    ParseLinkedMessages((*doc)[i], &inc, &f);
     const nlohmann::json* versions = f.Array("versions");
     if (versions != nullptr && versions->empty()) f.Problem("versions", "is empty");
     if (!f.ok()) return f.status();

@@ -186,9 +186,14 @@ struct BundleItem {
 // integer" (or "not a JSON array", "not JSON").
 Result<std::vector<BundleItem>> ParseItemsJson(std::string_view text);
 
-// Each element as an Incident (incident.hpp), the form IncidentToJson writes: a version's absent
-// "reason" reads as "".
-Result<std::vector<Incident>> ParseIncidentsJson(std::string_view text);
+// One element of evidence/incidents.json: an Incident (incident.hpp) in the form IncidentToJson
+// writes, a version's absent "reason" read as "". "messages" ([{"item", "index"}]) may be absent
+// (docs/bundle.md): `lists_messages` is false then, and the incident's messages are not compared.
+struct BundleIncident : Incident {
+  bool lists_messages = false;
+};
+
+Result<std::vector<BundleIncident>> ParseIncidentsJson(std::string_view text);
 
 // One element of proofs.json "entries"; `problem` is set (and the rest unusable) when the element
 // is malformed, so that the check of its ledger line can name it.

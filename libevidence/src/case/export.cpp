@@ -306,6 +306,7 @@ Result<std::string> SelectionReport(const Case& c, const ExportOptions& opt, con
   report.since = opt.since;
   report.until = opt.until;
   std::erase_if(report.incidents, [&](const Incident& r) { return !incidents.count(r.id); });
+  std::erase_if(report.quoted_messages, [&](const auto& q) { return !incidents.count(q.first); });
   std::erase_if(report.items, [&](const ReportItem& r) { return !items.count(r.exhibit); });
   std::erase_if(report.events, [&](const ReportEvent& e) { return !items.count(e.item); });
   std::erase_if(report.message_counts,

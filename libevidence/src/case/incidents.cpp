@@ -248,11 +248,15 @@ Status Case::LinkMessages(std::string_view incident, std::string_view exhibit,
   MessageFilter f;
   f.item = item.exhibit;
   EVIDENCE_ASSIGN_OR_RETURN(auto held, Messages(f));
+  if (held.empty()) {
+    return Status::InvalidArgument(item.exhibit + " holds no messages").AboutArgument("messages");
+  }
+  // A set, so that linking a long range of a long chat stays one pass over each.
+  std::set<std::uint64_t> held_indices;
+  for (const StoredMessage& m : held) held_indices.insert(m.message.index);
   std::set<std::uint64_t> wanted(indices.begin(), indices.end());
   for (std::uint64_t index : wanted) {
-    const bool exists = std::any_of(
-        held.begin(), held.end(), [&](const StoredMessage& m) { return m.message.index == index; });
-    if (!exists) {
+    if (!held_indices.count(index)) {
       return Status::InvalidArgument(item.exhibit + " has no message " + std::to_string(index) +
                                      " (it holds " + std::to_string(held.size()) + ")")
           .AboutArgument("messages");

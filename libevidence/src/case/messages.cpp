@@ -5,6 +5,7 @@
 
 #include "case_state.hpp"
 #include "evidence/canonical_json.hpp"
+#include "evidence/incident.hpp"
 #include "evidence/time.hpp"
 #include "status_macros.hpp"
 
@@ -216,6 +217,33 @@ Result<std::vector<MessageExport>> Case::MessageExports() const {
   }));
   std::vector<MessageExport> out;
   for (auto& [item, e] : by_item) out.push_back(std::move(e));
+  return out;
+}
+
+Result<std::vector<LinkedMessageQuote>> Case::QuoteMessages(
+    const std::vector<LinkedMessage>& links) const {
+  std::map<std::string, std::map<std::uint64_t, Message>> by_export;
+  for (const LinkedMessage& link : links) by_export[link.item];
+  for (auto& [exhibit, messages] : by_export) {
+    MessageFilter f;
+    f.item = exhibit;
+    EVIDENCE_ASSIGN_OR_RETURN(auto held, Messages(f));
+    for (StoredMessage& sm : held) messages[sm.message.index] = std::move(sm.message);
+  }
+  std::vector<LinkedMessageQuote> out;
+  out.reserve(links.size());
+  for (const LinkedMessage& link : links) {
+    LinkedMessageQuote q;
+    static_cast<LinkedMessage&>(q) = link;
+    const auto& messages = by_export[link.item];
+    if (auto it = messages.find(link.index); it != messages.end()) {
+      q.found = true;
+      q.time = it->second.time;
+      q.sender = it->second.sender;
+      q.text = it->second.text;
+    }
+    out.push_back(std::move(q));
+  }
   return out;
 }
 

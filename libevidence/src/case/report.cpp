@@ -1,5 +1,7 @@
 // Case::GatherReport: the case's side of the pattern report. Rendering is report.cpp's.
 #include <algorithm>
+#include <cstddef>
+#include <iterator>
 #include <set>
 
 #include "case_state.hpp"
@@ -49,10 +51,21 @@ Result<ReportData> Case::GatherReport(const std::optional<std::string>& since,
 
   EVIDENCE_ASSIGN_OR_RETURN(auto incidents, Incidents());
   std::set<std::string> linked;
+  std::vector<LinkedMessage> links;  // every incident's, so that each export is read once
   for (auto& inc : incidents) {
     if (!w.Contains(inc.at)) continue;
     linked.insert(inc.items.begin(), inc.items.end());
+    links.insert(links.end(), inc.messages.begin(), inc.messages.end());
     data.incidents.push_back(std::move(inc));
+  }
+  EVIDENCE_ASSIGN_OR_RETURN(auto quotes, QuoteMessages(links));
+  auto quote = quotes.begin();
+  for (const auto& inc : data.incidents) {
+    if (inc.messages.empty()) continue;
+    auto end = quote + static_cast<std::ptrdiff_t>(inc.messages.size());
+    data.quoted_messages[inc.id].assign(std::make_move_iterator(quote),
+                                        std::make_move_iterator(end));
+    quote = end;
   }
 
   EVIDENCE_ASSIGN_OR_RETURN(auto items, Items());

@@ -11,6 +11,7 @@
 #include "entry_rows.hpp"
 #include "evidence/canonical_json.hpp"
 #include "evidence/merkle.hpp"
+#include "incident_fold.hpp"
 #include "item_fold.hpp"
 #include "ledger_check.hpp"
 #include "ledger_payloads.hpp"
@@ -151,12 +152,8 @@ struct EntryChecks {
            ", which no earlier entry records as holding messages");
       return;
     }
-    for (std::uint64_t index : link.messages) {
-      if (index >= it->second.second) {
-        Fail(label + ": links message " + std::to_string(index) + " of exhibit " + link.item +
-             ", which holds " + std::to_string(it->second.second) + " messages");
-        return;
-      }
+    if (std::string beyond = MessageBeyondExport(link, it->second.second); !beyond.empty()) {
+      Fail(label + ": " + beyond);
     }
   }
 };

@@ -83,6 +83,25 @@ nlohmann::json IncidentToJson(const Incident& inc) {
                       {"what", inc.what},   {"where", inc.where},  {"witnesses", inc.witnesses},
                       {"items", inc.items}, {"versions", versions}};
   j["until"] = inc.until ? nlohmann::json(*inc.until) : nlohmann::json();
+  nlohmann::json messages = nlohmann::json::array();
+  for (const auto& m : inc.messages) messages.push_back({{"item", m.item}, {"index", m.index}});
+  j["messages"] = std::move(messages);
+  return j;
+}
+
+nlohmann::json IncidentToJson(const Incident& inc, const std::vector<LinkedMessageQuote>& quotes) {
+  nlohmann::json j = IncidentToJson(inc);
+  nlohmann::json messages = nlohmann::json::array();
+  for (const auto& q : quotes) {
+    nlohmann::json m = {{"item", q.item}, {"index", q.index}};
+    if (q.found) {
+      if (q.time) m["time"] = *q.time;
+      m["sender"] = q.sender;
+      m["text"] = q.text;
+    }
+    messages.push_back(std::move(m));
+  }
+  j["messages"] = std::move(messages);
   return j;
 }
 

@@ -53,4 +53,14 @@ void IncidentFold::Linked(const std::string& incident, const std::string& item,
   }
 }
 
+std::string MessageBeyondExport(const payload::ItemLinked& link, std::uint64_t count) {
+  for (std::uint64_t index : link.messages) {
+    if (index >= count) {
+      return "links message " + std::to_string(index) + " of exhibit " + link.item +
+             ", which holds " + std::to_string(count) + " messages";
+    }
+  }
+  return "";
+}
+
 }  // namespace evidence

@@ -31,4 +31,10 @@ class IncidentFold {
   std::map<std::string, Incident> by_id_;
 };
 
+// The first message of `link` that its export does not hold, as a finding: "links message 999
+// of exhibit EX-0001, which holds 452 messages", where `count` is the number of messages the
+// export's signed item.metadata entry records (numbers run from 0 to count - 1, docs/diary.md
+// "Linking messages"). "" when it holds them all. `verify` and `verify-bundle` both say it so.
+std::string MessageBeyondExport(const payload::ItemLinked& link, std::uint64_t count);
+
 }  // namespace evidence

@@ -104,6 +104,11 @@ tr.day { break-after: avoid; page-break-after: avoid; }
 .version { border-top: 1px dashed #b8c4d2; margin-top: 6px; padding-top: 6px; }
 .version.amendment h4 { color: #8a4b00; }
 .amended-note { font-size: 9pt; color: #8a4b00; font-weight: 600; }
+.quotes { border-top: 1px dashed #b8c4d2; margin-top: 6px; padding-top: 6px; }
+.quotes ul { list-style: none; margin: 4px 0; padding: 0; }
+.quotes li { border-left: 3px solid #9fb3c8; padding: 2px 0 2px 8px; margin: 0 0 6px; }
+.quote-head { margin: 0; font-size: 9pt; color: #333b44; }
+.quote-head .warning { color: #8a1c1c; }
 footer { margin-top: 28px; padding-top: 6px; border-top: 1px solid #cfd6de; font-size: 8.5pt;
   color: #56606b; }
 @media (max-width: 36em) {
@@ -441,6 +446,32 @@ void VersionHtml(const IncidentVersion& v, size_t index, bool current, std::stri
       "</table>\n<div class=\"what\">" + OrNone(v.what, "no account given") + "</div>\n</div>\n";
 }
 
+std::string SenderHtml(std::string_view sender) {
+  return sender.empty() ? "<span class=\"muted\">(no sender named)</span>" : E(sender);
+}
+
+// The messages linked to the incident, each as the export gave it: where it is in the export,
+// when, who sent it, and its text whole.
+void QuotedMessagesHtml(const ReportData& data, const Incident& inc, std::string* out) {
+  auto it = data.quoted_messages.find(inc.id);
+  if (it == data.quoted_messages.end() || it->second.empty()) return;
+  *out +=
+      "<div class=\"quotes\">\n<h4>Linked messages (" + Num(it->second.size()) + ")</h4>\n<ul>\n";
+  for (const LinkedMessageQuote& q : it->second) {
+    *out += "<li><p class=\"quote-head\">" + E(q.item) + " message " + std::to_string(q.index);
+    if (!q.found) {
+      *out +=
+          " &#183; <span class=\"warning\">not in the case; evidence verify names the "
+          "link</span></p></li>\n";
+      continue;
+    }
+    *out += " &#183; " + (q.time ? WhenHtml(*q.time) : "<span class=\"muted\">no time</span>") +
+            " &#183; " + SenderHtml(q.sender) + "</p><div class=\"what\">" +
+            OrNone(q.text, "no text") + "</div></li>\n";
+  }
+  *out += "</ul>\n</div>\n";
+}
+
 void Incidents(const ReportData& data, std::string* out) {
   *out += "<section>\n<h2>Incidents</h2>\n";
   if (data.incidents.empty()) {
@@ -470,13 +501,10 @@ void Incidents(const ReportData& data, std::string* out) {
         VersionHtml(inc.versions[i], i, i + 1 == inc.versions.size(), out);
       }
     }
+    QuotedMessagesHtml(data, inc, out);
     *out += "</article>\n";
   }
   *out += "</section>\n";
-}
-
-std::string SenderHtml(std::string_view sender) {
-  return sender.empty() ? "<span class=\"muted\">(no sender named)</span>" : E(sender);
 }
 
 void Messages(const ReportData& data, const ReportSummary& s, std::string* out) {

@@ -71,9 +71,23 @@ Json Summary(const ReportSummary& summary) {
   return s;
 }
 
-Json IncidentJson(const Incident& inc) {
+// A linked message: where it is and, when the case holds it, what it says.
+Json QuoteJson(const LinkedMessageQuote& q) {
+  Json j = Json{{"item", q.item}, {"index", q.index}};
+  if (!q.found) return j;
+  if (q.time) j["time"] = *q.time;
+  j["sender"] = q.sender;
+  j["text"] = q.text;
+  return j;
+}
+
+Json IncidentJson(const ReportData& data, const Incident& inc) {
   Json versions = Json::array();
   for (const auto& v : inc.versions) versions.push_back(Version(v));
+  Json messages = Json::array();
+  if (auto q = data.quoted_messages.find(inc.id); q != data.quoted_messages.end()) {
+    for (const auto& m : q->second) messages.push_back(QuoteJson(m));
+  }
   Json i = Json{{"id", inc.id}, {"at", inc.at}};
   if (inc.until) i["until"] = *inc.until;
   i.update(Json{{"behaviours", Strings(inc.behaviours)},
@@ -81,7 +95,8 @@ Json IncidentJson(const Incident& inc) {
                 {"where", inc.where},
                 {"witnesses", Strings(inc.witnesses)},
                 {"items", Strings(inc.items)},
-                {"versions", versions}});
+                {"versions", versions},
+                {"messages", messages}});
   return i;
 }
 
@@ -142,7 +157,7 @@ std::string RenderJson(const ReportData& data, const ReportSummary& summary) {
                         {"key_fingerprint", data.key_fingerprint}};
   j["summary"] = Summary(summary);
   j["incidents"] = Json::array();
-  for (const auto& inc : data.incidents) j["incidents"].push_back(IncidentJson(inc));
+  for (const auto& inc : data.incidents) j["incidents"].push_back(IncidentJson(data, inc));
   j["items"] = Json::array();
   for (const auto& it : data.items) j["items"].push_back(ItemJson(it));
   j["message_counts"] = MessageCounts(data);

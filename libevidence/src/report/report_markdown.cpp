@@ -166,7 +166,25 @@ void Version(const IncidentVersion& v, size_t index, bool current, std::string* 
   *out += Quote(v.what) + "\n";
 }
 
-void IncidentInFull(const Incident& inc, std::string* out) {
+// The messages linked to the incident, one table row each, the text on one line.
+void QuotedMessages(const ReportData& data, const Incident& inc, std::string* out) {
+  auto it = data.quoted_messages.find(inc.id);
+  if (it == data.quoted_messages.end() || it->second.empty()) return;
+  *out += "**Linked messages (" + Num(it->second.size()) + ")**\n\n" +
+          "| Export | Message | Time | Sender | Text |\n|---|--:|---|---|---|\n";
+  for (const LinkedMessageQuote& q : it->second) {
+    *out += "| " + C(q.item) + " | " + std::to_string(q.index) + " | ";
+    if (!q.found) {
+      *out += "*not in the case; evidence verify names the link* | | |\n";
+      continue;
+    }
+    *out += (q.time ? When(*q.time) : "*no time*") + " | " + SenderCell(q.sender) + " | " +
+            CellOr(q.text, "no text") + " |\n";
+  }
+  *out += "\n";
+}
+
+void IncidentInFull(const ReportData& data, const Incident& inc, std::string* out) {
   *out += "### " + C(inc.id) + " · " + Span(inc.at, inc.until) + "\n\n";
   *out += "| | |\n|---|---|\n";
   *out += "| Behaviours | " + List(inc.behaviours, "none") + " |\n";
@@ -177,6 +195,7 @@ void IncidentInFull(const Incident& inc, std::string* out) {
     const auto& v = inc.versions.front();
     *out += "| Recorded | " + When(v.recorded) + ", ledger entry " + Num(v.entry_seq) + " |\n\n";
     *out += Quote(inc.what) + "\n";
+    QuotedMessages(data, inc, out);
     return;
   }
   *out += "\n**Amended " + Num(inc.versions.size() - 1) +
@@ -185,12 +204,13 @@ void IncidentInFull(const Incident& inc, std::string* out) {
   for (size_t i = 0; i < inc.versions.size(); ++i) {
     Version(inc.versions[i], i, i + 1 == inc.versions.size(), out);
   }
+  QuotedMessages(data, inc, out);
 }
 
 void Incidents(const ReportData& data, std::string* out) {
   *out += "## Incidents\n\n";
   if (data.incidents.empty()) *out += "No incidents in the period covered.\n\n";
-  for (const auto& inc : data.incidents) IncidentInFull(inc, out);
+  for (const auto& inc : data.incidents) IncidentInFull(data, inc, out);
 }
 
 void Messages(const ReportData& data, const ReportSummary& s, std::string* out) {
