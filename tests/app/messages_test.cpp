@@ -157,6 +157,12 @@ TEST_F(AppMessages, LinkingSelectedMessagesRecordsTheLinkAndVerifies) {
   EXPECT_TRUE(Has(inc, "<blockquote class=\"message-text\">message number 5</blockquote>"));
   EXPECT_TRUE(Has(inc, "<blockquote class=\"message-text\">message number 7</blockquote>"));
   EXPECT_FALSE(Has(inc, "message number 6<")) << "only those chosen";
+  EXPECT_TRUE(Has(inc, "EX-0001</a> message 5 ")) << "each quote says which message it is";
+  // The pattern report in the page quotes them too (Case::QuoteMessages, docs/report.md).
+  const std::string report = Page("/report/view");
+  EXPECT_TRUE(Has(report, "EX-0001 message 5")) << report;
+  EXPECT_TRUE(Has(report, "EX-0001 message 7")) << report;
+  EXPECT_FALSE(Has(report, "EX-0001 message 6")) << report;
   auto log = Ev({"log", "--incident", "INC-0001"});
   EXPECT_EQ(log.exit_code, 0) << log.err;
   EXPECT_TRUE(Has(log.out, "EX-0001 messages 5,7 linked to INC-0001")) << log.out;

@@ -381,7 +381,8 @@ TEST_F(HostileBundle, EditedIncidentsJsonFieldFailsVerify) {
 // verifies; bundles whose incidents.json has no "messages" (every other one make_bundle.py
 // writes) verify as the tests above show.
 TEST_F(HostileBundle, LinkedMessagesListedAsTheEntriesGiveThemVerify) {
-  auto v = RunEvidence({"verify-bundle", Make("m-ok.tar", {"linked-messages:0,2"}).string()});
+  auto v = RunEvidence(
+      {"verify-bundle", Make("m-ok.tar", {"linked-messages:0,2"}).string(), "--verbose"});
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
   EXPECT_NE(v.out.find("ok    incident  INC-0001"), std::string::npos) << v.out;
 }

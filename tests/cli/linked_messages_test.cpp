@@ -137,7 +137,7 @@ TEST_F(LinkedMessages, BundleListsThemAndVerifies) {
   const fs::path out = tmp().path() / "handover.zip";
   auto e = Ev({"export", "--out", out.string(), "--incident", "INC-0001"});
   ASSERT_EQ(e.exit_code, 0) << e.err;
-  auto v = RunEvidence({"verify-bundle", out.string()});
+  auto v = RunEvidence({"verify-bundle", out.string(), "--verbose"});
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
   EXPECT_NE(v.out.find("ok    incident  INC-0001"), std::string::npos) << v.out;
 

@@ -190,17 +190,19 @@ mustache::data AccountData(const IncidentAccount& a) {
 // `items`: the case's exhibits, of which those not linked yet are offered to add. `quoted`: its
 // linked messages, quoted with their time and sender.
 Page IncidentPage(const Incident& inc, const std::vector<Item>& items,
-                  const std::vector<QuotedMessage>& quoted) {
+                  const std::vector<LinkedMessageQuote>& quoted) {
   Page p{"incident"};
   p.data = AccountData(inc);
   p.data.set("id", inc.id);
   mustache::data messages{mustache::data::type::list};
-  for (const QuotedMessage& q : quoted) {
+  for (const LinkedMessageQuote& q : quoted) {
     mustache::data d;
     d.set("item", q.item);
-    d.set("time", q.message.time.value_or("(no time)"));
-    d.set("who", SenderInWords(q.message));
-    d.set("text", q.message.text);
+    d.set("number", std::to_string(q.index));
+    d.set("found", q.found);
+    d.set("time", q.time.value_or("(no time)"));
+    d.set("who", q.sender.empty() ? "(no sender named)" : q.sender);
+    d.set("text", q.text);
     messages.push_back(d);
   }
   p.data.set("has_messages", !quoted.empty());
@@ -376,7 +378,7 @@ void IncidentGet(const httplib::Request& req, httplib::Response& res, AppState& 
   }
   auto items = c->Items();
   if (!items.ok()) return SendPage(res, ProblemPage(items.status().message()), &st);
-  auto quoted = GatherLinkedMessages(*c, *inc);
+  auto quoted = c->QuoteMessages(inc->messages);
   if (!quoted.ok()) return SendPage(res, ProblemPage(quoted.status().message()), &st);
   SendPage(res, IncidentPage(*inc, *items, *quoted), &st);
 }

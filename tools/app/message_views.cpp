@@ -1,7 +1,6 @@
 #include "message_views.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include "evidence/time.hpp"
 
@@ -42,26 +41,6 @@ std::vector<IncidentChoice> IncidentChoices(const std::vector<Incident>& inciden
       continue;
     }
     out.push_back({it->id, it->at.substr(0, 10) + ", " + FirstWords(it->what)});
-  }
-  return out;
-}
-
-Result<std::vector<QuotedMessage>> GatherLinkedMessages(const Case& c, const Incident& incident) {
-  std::map<std::string, std::map<std::uint64_t, Message>> by_item;
-  for (const LinkedMessage& m : incident.messages) by_item[m.item];
-  for (auto& [exhibit, messages] : by_item) {
-    MessageFilter f;
-    f.item = exhibit;
-    auto all = c.Messages(f);
-    if (!all.ok()) return all.status();
-    for (StoredMessage& sm : *all) messages[sm.message.index] = std::move(sm.message);
-  }
-  std::vector<QuotedMessage> out;
-  for (const LinkedMessage& m : incident.messages) {
-    auto& messages = by_item[m.item];
-    auto it = messages.find(m.index);
-    // Verify checks that every linked message exists; one that does not is left out here.
-    if (it != messages.end()) out.push_back({m.item, m.index, it->second});
   }
   return out;
 }

@@ -61,15 +61,6 @@ struct IncidentChoice {
 std::vector<IncidentChoice> IncidentChoices(const std::vector<Incident>& incidents,
                                             std::string_view exhibit = {});
 
-// A message linked to an incident, as the incident page quotes it.
-struct QuotedMessage {
-  std::string item;
-  std::uint64_t index = 0;
-  Message message;
-};
-// The incident's linked messages (Incident::messages) in link order, read from their exports.
-Result<std::vector<QuotedMessage>> GatherLinkedMessages(const Case& c, const Incident& incident);
-
 // kNotFound for an exhibit the case does not have; kInvalidArgument (argument "from" or "to")
 // for a bound the library cannot read.
 Result<ConversationView> GatherConversation(const Case& c, std::string_view exhibit,

@@ -222,25 +222,29 @@ Result<std::vector<MessageExport>> Case::MessageExports() const {
 
 Result<std::vector<LinkedMessageQuote>> Case::QuoteMessages(
     const std::vector<LinkedMessage>& links) const {
-  std::map<std::string, std::map<std::uint64_t, Message>> by_export;
-  for (const LinkedMessage& link : links) by_export[link.item];
-  for (auto& [exhibit, messages] : by_export) {
-    MessageFilter f;
-    f.item = exhibit;
-    EVIDENCE_ASSIGN_OR_RETURN(auto held, Messages(f));
-    for (StoredMessage& sm : held) messages[sm.message.index] = std::move(sm.message);
+  EVIDENCE_RETURN_IF_ERROR(s_->CheckLedger());
+  // Only the linked messages are kept, each export read once: an incident quoting two messages
+  // of a long export holds two.
+  std::map<std::string, std::map<std::uint64_t, std::optional<Message>>> wanted;
+  for (const LinkedMessage& link : links) wanted[link.item][link.index];
+  for (auto& [exhibit, messages] : wanted) {
+    EVIDENCE_RETURN_IF_ERROR(ForEachStored(s_->catalog, exhibit, [&](StoredMessage& m) {
+      if (auto it = messages.find(m.message.index); it != messages.end()) {
+        it->second = std::move(m.message);
+      }
+      return Status::Ok();
+    }));
   }
   std::vector<LinkedMessageQuote> out;
   out.reserve(links.size());
   for (const LinkedMessage& link : links) {
     LinkedMessageQuote q;
     static_cast<LinkedMessage&>(q) = link;
-    const auto& messages = by_export[link.item];
-    if (auto it = messages.find(link.index); it != messages.end()) {
+    if (const std::optional<Message>& m = wanted[link.item][link.index]) {
       q.found = true;
-      q.time = it->second.time;
-      q.sender = it->second.sender;
-      q.text = it->second.text;
+      q.time = m->time;
+      q.sender = m->sender;
+      q.text = m->text;
     }
     out.push_back(std::move(q));
   }
