@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "evidence/case.hpp"
+#include "evidence/upload.hpp"
 #include "fault_injection.hpp"
 #include "fixtures.hpp"
 #include "testing.hpp"
@@ -155,6 +156,67 @@ TEST(DiskFull, SeamEnospcIsAnIoErrorNamingTheFileAndRecordsNothing) {
     EXPECT_TRUE(v->ok());
     EXPECT_TRUE(c->Items()->empty());
   }
+}
+
+// Regression: an upload of more than one block writes on a thread of its own (Upload,
+// src/case/upload.cpp). A disk that fills up there must still come back to the caller, from an
+// Add or from Finish, and leave the case as it was.
+TEST(DiskFull, UploadFailingOnItsStagingThreadLeavesTheCaseAsItWas) {
+  TempDir tmp;
+  {
+    CaseOptions o;
+    o.name = "Full";
+    ASSERT_TRUE(Case::Create(tmp / "case", o).ok());
+  }
+  const std::string bytes(6u << 20, 'v');
+  // In 64 KiB pieces, as a socket hands them out; the first failure is the answer.
+  auto upload = [&](Case& c) {
+    auto up = c.BeginUpload("video.mp4", {});
+    if (!up.ok()) return up.status();
+    Status st;
+    for (std::size_t at = 0; at < bytes.size() && st.ok(); at += 65536) {
+      st = up->Add(AsBytes(std::string_view(bytes).substr(at, 65536)));
+    }
+    if (st.ok()) st = up->Finish().status();
+    EXPECT_EQ(up->Add(AsBytes(std::string_view("more"))).code(), StatusCode::kInvalidArgument)
+        << "a finished or failed upload is spent";
+    return st;
+  };
+  std::uint64_t third_append = 0;
+  {
+    fs::copy(tmp / "case", tmp / "count", fs::copy_options::recursive);
+    FaultInjector count;
+    auto c = Case::Open(tmp / "count");
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE(upload(*c).ok());
+    const auto trace = count.trace();
+    int appends = 0;
+    for (std::size_t i = 0; i < trace.size() && third_append == 0; ++i) {
+      if (trace[i].rfind("append ", 0) == 0 && ++appends == 3) third_append = i + 1;
+    }
+  }
+  ASSERT_NE(third_append, 0u);
+  Status failed;
+  {
+    // Only that write fails, so that removing the staged copy can succeed, as it does on a
+    // full disk.
+    FaultInjector inj({third_append, FaultMode::kOnce, ENOSPC});
+    auto c = Case::Open(tmp / "case");
+    ASSERT_TRUE(c.ok());
+    failed = upload(*c);
+  }
+  EXPECT_EQ(failed.code(), StatusCode::kIoError) << failed.ToString();
+  EXPECT_NE(failed.message().find("no space left on device"), std::string::npos)
+      << failed.ToString();
+  auto c = Case::Open(tmp / "case");
+  ASSERT_TRUE(c.ok());
+  auto v = c->Verify();
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->ok());
+  EXPECT_TRUE(c->Items()->empty());
+  std::string left;
+  for (const auto& e : fs::directory_iterator(tmp / "case" / "tmp")) left += e.path().string() + " ";
+  EXPECT_TRUE(left.empty()) << left;
 }
 
 }  // namespace

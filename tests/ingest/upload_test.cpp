@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "evidence/case.hpp"
+#include "evidence/hash.hpp"
 #include "fixtures.hpp"
 #include "testing.hpp"
 
@@ -122,6 +123,38 @@ TEST(Upload, EqualsIngestOfTheSameFile) {
   auto report = uploaded.Verify();
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok()) << (report->failures.empty() ? "" : report->failures[0]);
+}
+
+// Past one block the stager runs on the upload's own thread (src/case/upload.cpp): the blocks it
+// is handed, in uneven pieces that straddle their edges, must come out whole and in order.
+TEST(Upload, ManyBlocksInUnevenPiecesKeepEveryByteInOrder) {
+  for (bool encrypted : {false, true}) {
+    SCOPED_TRACE(encrypted ? "encrypted" : "plaintext");
+    testing::TempDir tmp;
+    Case c = MakeCase(tmp.path() / "case", encrypted);
+    std::string bytes;
+    std::uint32_t x = 12345;
+    while (bytes.size() < (7u << 20) + 4099) {
+      x = x * 1103515245u + 12345u;
+      bytes.push_back(static_cast<char>(x >> 24));
+    }
+    auto up = c.BeginUpload("recording.bin", {});
+    ASSERT_TRUE(up.ok()) << up.status().message();
+    const std::size_t pieces[] = {1, 4096, 65537, 1u << 20, 3u << 20, 777};
+    std::size_t at = 0;
+    for (std::size_t i = 0; at < bytes.size(); ++i) {
+      const std::size_t n = std::min(pieces[i % std::size(pieces)], bytes.size() - at);
+      ASSERT_TRUE(up->Add(AsBytes(std::string_view(bytes).substr(at, n))).ok());
+      at += n;
+    }
+    auto done = up->Finish();
+    ASSERT_TRUE(done.ok()) << done.status().message();
+    EXPECT_EQ(done->size, bytes.size());
+    EXPECT_EQ(DigestHex(done->sha256), DigestHex(Sha256::Of(std::string_view(bytes))));
+    auto report = c.Verify();  // re-reads the stored copy and hashes its plaintext
+    ASSERT_TRUE(report.ok());
+    EXPECT_TRUE(report->ok()) << (report->failures.empty() ? "" : report->failures[0]);
+  }
 }
 
 TEST(Upload, AbandonedMidwayLeavesTheCaseAsItWasAndVerifying) {

@@ -8,9 +8,11 @@
 //
 // The bytes are hashed and, in an encrypted case, encrypted as they arrive, into a staged copy
 // inside the case's tmp/ folder; no plaintext reaches the disk in an encrypted case, and the
-// upload holds at most one block (1 MiB) of it in the process besides the memory file the parsers
-// read (ObjectStore, "Plaintext for the parsers" in docs/architecture.md). An Upload destroyed
-// before Finish, or whose Add or Finish failed, leaves nothing in the case.
+// upload holds at most three blocks (3 MiB) of it in the process besides the memory file the
+// parsers read (ObjectStore, "Plaintext for the parsers" in docs/architecture.md). A file larger
+// than one block is hashed, encrypted and written on a thread of the upload's own while the
+// caller receives the next block; a disk failure there is returned by the next Add or by Finish.
+// An Upload destroyed before Finish, or whose Add or Finish failed, leaves nothing in the case.
 //
 // Thread safety: as the Case it came from, which must outlive it and must not be used for anything
 // else between BeginUpload and Finish (Finish records in the case's ledger).
