@@ -53,7 +53,7 @@ asan-configure: deps
 # drives under the sanitizers here; in CI's time budget they would buy nothing (docs/testing.md).
 test-asan: asan-configure
 	@cmake --build $(ASAN_BUILD) -j$(JOBS)
-	@cd $(ASAN_BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 900 -E '^app_browser\.'
+	@cd $(ASAN_BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 900 -E '^(app_browser|architecture)\.'
 
 # Every fuzz target for a fixed number of executions, replaying tests/fuzz/regressions/ (docs/fuzzing.md).
 fuzz-smoke: asan-configure

@@ -220,7 +220,15 @@ TEST_F(MutationMatrix, EveryFieldOfEveryActionForgedNeverCrashesAndNeverVerifies
         fs::create_directories(copy.path() / "out");
         Forge(c / "ledger.sqlite", e.seq, *bytes);
         ++mutations;
-        for (auto args : commands) {
+        // Every reader refuses a forged ledger at the same check (ledger_check.hpp) before it
+        // reads anything else, so all thirteen commands on all three forgeries of a field ran
+        // that one check 39 times. Each field meets every command with one of the three kinds,
+        // in turn; its other two kinds go to `verify` and to one reader, also in turn.
+        const bool every_command = kind == static_cast<int>(fields % 3);
+        const std::size_t reader = 1 + mutations % (commands.size() - 1);
+        for (std::size_t ci = 0; ci < commands.size(); ++ci) {
+          if (!every_command && ci != 0 && ci != reader) continue;
+          auto args = commands[ci];
           for (auto& arg : args) {
             if (arg.rfind("OUT", 0) == 0) arg = (copy.path() / "out").string() + arg.substr(3);
           }
@@ -251,9 +259,9 @@ TEST_F(MutationMatrix, EveryFieldOfEveryActionForgedNeverCrashesAndNeverVerifies
       }
     }
   }
-  std::cout << "mutation matrix: " << mutations << " mutations x " << commands.size()
-            << " commands (" << runs << " runs), " << crashes << " crashes, " << named
-            << " forged entries named by verify\n";
+  std::cout << "mutation matrix: " << mutations << " mutations of " << fields << " fields, "
+            << runs << " runs of " << commands.size() << " commands, " << crashes << " crashes, "
+            << named << " forged entries named by verify\n";
   for (const auto& [cmd, counts] : exits) {
     std::cout << "  " << cmd << ":";
     for (const auto& [code, n] : counts) std::cout << " exit " << code << " x" << n;
