@@ -11,11 +11,18 @@ FUZZ_SECONDS ?= 300
 
 all: build
 
+# Line tables only (-g1): backtraces, perf and the sanitizers' reports name the function and the
+# line, and the builds take about a third less time than with full debug information (-g), which
+# CI pays twice. For a debugger's view of variables, pass full -g in CMAKE_ARGS, e.g.
+#   make build CMAKE_ARGS="-DCMAKE_CXX_FLAGS_RELWITHDEBINFO='-O2 -g -DNDEBUG'"
+RELEASE_FLAGS = "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" \
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"
+
 deps:
 	@scripts/install-deps.sh
 
 build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(RELEASE_FLAGS) $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
 # Creates a case in a temporary folder from generated sample evidence and runs the main job.
@@ -42,10 +49,12 @@ test: build
 test-hostile: build
 	@scripts/test-hostile.sh $(BUILD)
 
-# Debug keeps assertions; -O1 is what ASan recommends for speed (and what makes fuzzing useful).
+# Debug keeps assertions; -O1 is what ASan recommends for speed (and what makes fuzzing useful);
+# line tables are all its reports need (see RELEASE_FLAGS).
 asan-configure: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang-14 \
-	  -DCMAKE_CXX_COMPILER=clang++-14 "-DCMAKE_C_FLAGS_DEBUG=-g -O1" "-DCMAKE_CXX_FLAGS_DEBUG=-g -O1" \
+	  -DCMAKE_CXX_COMPILER=clang++-14 "-DCMAKE_C_FLAGS_DEBUG=-gline-tables-only -O1" \
+	  "-DCMAKE_CXX_FLAGS_DEBUG=-gline-tables-only -O1" \
 	  -DEVIDENCE_SANITIZE=ON -DEVIDENCE_FUZZ=ON -DEVIDENCE_BUILD_BENCHMARKS=OFF $(CMAKE_ARGS) >/dev/null
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer, but for the browser tests:

@@ -25,6 +25,8 @@ packages=(
   libcpp-httplib-dev libkainjow-mustache-dev
   # clang, its libFuzzer and sanitizer runtimes, llvm-symbolizer: make test-asan, the fuzz targets
   clang-14 libclang-rt-14-dev llvm-14
+  # lld: both builds link with it, several times faster than the GNU linker (CMakeLists.txt)
+  lld
   # tests/bench/upload.sh sends its upload with curl
   curl
 )
