@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "evidence/case.hpp"
+#include "evidence/time.hpp"
 #include "testing.hpp"
 
 namespace evidence {
@@ -164,6 +165,70 @@ INSTANTIATE_TEST_SUITE_P(PlaintextAndEncrypted, MessageSearchTest, ::testing::Bo
                          [](const ::testing::TestParamInfo<bool>& p) {
                            return p.param ? "Encrypted" : "Plaintext";
                          });
+
+// Regression for the date filter's hour cache (Selection in src/case/messages.cpp): a zone-less
+// chat time is placed once per local hour, and an hour with a change of the clocks in it is read
+// in full each time. Around the changes of Europe/London (on the hour) and of Lord Howe Island
+// (half an hour, at 02:00), every message a filter selects is one whose own reading
+// (ParseUserTime) is inside the bounds, and every such message is selected.
+TEST(MessageDateFilter, AroundChangesOfTheClocksSelectsWhatEachTimeReads) {
+  struct Zone {
+    const char* tz;
+    const char* spring;  // day of the change forward, DD/MM/YYYY
+    const char* autumn;  // day of the change back
+  };
+  for (const Zone& zone : {Zone{"Europe/London", "29/03/2026", "25/10/2026"},
+                           Zone{"Australia/Lord_Howe", "04/10/2026", "05/04/2026"}}) {
+    SCOPED_TRACE(zone.tz);
+    testing::WithTz tz(zone.tz);
+    TempDir tmp;
+    CaseOptions o;
+    o.name = "clocks";
+    auto c = Case::Create(tmp.path() / "case", o);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    // Every 5 minutes from 00:00 to 03:55 on both days (the 25th and later settle the order).
+    std::string chat;
+    for (const char* day : {zone.spring, zone.autumn}) {
+      for (int m = 0; m < 4 * 60; m += 5) {
+        char line[96];
+        std::snprintf(line, sizeof line, "%s, %02d:%02d - Daniel Marsh: at %02d:%02d\n", day,
+                      m / 60, m % 60, m / 60, m % 60);
+        chat += line;
+      }
+    }
+    chat += "30/12/2026, 09:00 - Daniel Marsh: still here\n";
+    const fs::path file = tmp.path() / "WhatsApp Chat with Daniel Marsh.txt";
+    WriteFile(file, chat);
+    auto in = c->Ingest(file, IngestOptions{});
+    ASSERT_TRUE(in.ok()) << in.status().message();
+    auto all = c->Messages({});
+    ASSERT_TRUE(all.ok()) << all.status().message();
+    ASSERT_EQ(all->size(), 2u * 48 + 1);
+    // Bounds every 10 minutes across both nights, each an hour wide, as instants.
+    std::vector<std::int64_t> starts;
+    for (const StoredMessage& m : *all) {
+      auto t = ParseUserTime(*m.message.time);
+      ASSERT_TRUE(t.ok()) << *m.message.time;
+      if (m.message.index % 2 == 0) starts.push_back(t->unix_ms - 7 * 60 * 1000);
+    }
+    for (std::int64_t since : starts) {
+      const std::int64_t until = since + 60 * 60 * 1000;
+      MessageFilter f;
+      f.since = FormatUtc(since);
+      f.until = FormatUtc(until);
+      auto got = c->Messages(f);
+      ASSERT_TRUE(got.ok()) << got.status().message();
+      std::vector<std::uint64_t> want;
+      for (const StoredMessage& m : *all) {
+        const std::int64_t t = ParseUserTime(*m.message.time)->unix_ms;
+        if (t >= since && t <= until) want.push_back(m.message.index);
+      }
+      std::vector<std::uint64_t> selected;
+      for (const StoredMessage& m : *got) selected.push_back(m.message.index);
+      EXPECT_EQ(selected, want) << "from " << *f.since << " to " << *f.until;
+    }
+  }
+}
 
 }  // namespace
 }  // namespace evidence

@@ -1,6 +1,8 @@
 // Helpers shared by every test program: temporary folders, files, and the real `evidence` binary.
 #pragma once
 
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -79,5 +81,31 @@ std::optional<fs::path> SamplesDir();
 // else the vectors/ folder beside EVIDENCE_SAMPLES (CI lays shared/samples and shared/vectors
 // side by side).
 std::optional<fs::path> VectorsDir();
+
+// Sets TZ (and tzset) for its lifetime, restoring the previous value afterwards: local times are
+// read in that zone meanwhile.
+class WithTz {
+ public:
+  explicit WithTz(const char* tz) {
+    const char* old = std::getenv("TZ");
+    had_ = old != nullptr;
+    if (had_) old_ = old;
+    setenv("TZ", tz, 1);
+    tzset();
+  }
+  ~WithTz() {
+    if (had_)
+      setenv("TZ", old_.c_str(), 1);
+    else
+      unsetenv("TZ");
+    tzset();
+  }
+  WithTz(const WithTz&) = delete;
+  WithTz& operator=(const WithTz&) = delete;
+
+ private:
+  bool had_ = false;
+  std::string old_;
+};
 
 }  // namespace evidence::testing

@@ -5,31 +5,12 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "testing.hpp"
+
 namespace evidence {
 namespace {
 
-// Runs a body with TZ set, restoring the previous value afterwards.
-class WithTz {
- public:
-  explicit WithTz(const char* tz) {
-    const char* old = std::getenv("TZ");
-    had_ = old != nullptr;
-    if (had_) old_ = old;
-    setenv("TZ", tz, 1);
-    tzset();
-  }
-  ~WithTz() {
-    if (had_)
-      setenv("TZ", old_.c_str(), 1);
-    else
-      unsetenv("TZ");
-    tzset();
-  }
-
- private:
-  bool had_ = false;
-  std::string old_;
-};
+using testing::WithTz;
 
 TEST(ParseUserTime, WithOffset) {
   auto t = ParseUserTime("2026-03-14T18:20+01:00");
