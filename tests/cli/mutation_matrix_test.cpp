@@ -259,9 +259,9 @@ TEST_F(MutationMatrix, EveryFieldOfEveryActionForgedNeverCrashesAndNeverVerifies
       }
     }
   }
-  std::cout << "mutation matrix: " << mutations << " mutations of " << fields << " fields, "
-            << runs << " runs of " << commands.size() << " commands, " << crashes << " crashes, "
-            << named << " forged entries named by verify\n";
+  std::cout << "mutation matrix: " << mutations << " mutations of " << fields << " fields, " << runs
+            << " runs of " << commands.size() << " commands, " << crashes << " crashes, " << named
+            << " forged entries named by verify\n";
   for (const auto& [cmd, counts] : exits) {
     std::cout << "  " << cmd << ":";
     for (const auto& [code, n] : counts) std::cout << " exit " << code << " x" << n;

@@ -215,7 +215,8 @@ TEST(DiskFull, UploadFailingOnItsStagingThreadLeavesTheCaseAsItWas) {
   EXPECT_TRUE(v->ok());
   EXPECT_TRUE(c->Items()->empty());
   std::string left;
-  for (const auto& e : fs::directory_iterator(tmp / "case" / "tmp")) left += e.path().string() + " ";
+  for (const auto& e : fs::directory_iterator(tmp / "case" / "tmp"))
+    left += e.path().string() + " ";
   EXPECT_TRUE(left.empty()) << left;
 }
 

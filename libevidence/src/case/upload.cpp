@@ -97,8 +97,8 @@ class StagingThread {
       writing_ = true;
       lock.unlock();
       cv_.notify_all();
-      Status st = failure_.ok() ? stager_.Add(ByteView(working.data(), working.size()))
-                                : Status::Ok();
+      Status st =
+          failure_.ok() ? stager_.Add(ByteView(working.data(), working.size())) : Status::Ok();
       lock.lock();
       writing_ = false;
       if (!st.ok() && failure_.ok()) failure_ = std::move(st);
