@@ -18,7 +18,6 @@ namespace {
 
 // The filters are a few words; longer input is cut rather than refused.
 constexpr std::size_t kMaxQuery = 200;
-constexpr std::size_t kChunk = 64 * 1024;
 
 std::string Param(const httplib::Request& req, const char* name) {
   std::string v = req.has_param(name) ? req.get_param_value(name) : std::string();
@@ -32,32 +31,22 @@ void SendProblem(httplib::Response& res, AppState& st, const Status& s) {
 }
 
 // Streams the unlinked copy in chunks, so that a long video is never held whole by the server.
-void SendOriginal(httplib::Response& res, const Item& item, std::shared_ptr<OriginalFile> file,
-                  bool attachment) {
-  res.status = 200;
+void SendOriginal(const httplib::Request& req, httplib::Response& res, const Item& item,
+                  std::shared_ptr<OriginalFile> file, bool attachment) {
   if (attachment) {
     res.set_header("Content-Disposition", AttachmentDisposition(item.raw_name));
   }
-  res.set_content_provider(file->size(), ServedContentType(item.media_type),
-                           [file](size_t offset, size_t length, httplib::DataSink& sink) {
-                             std::string buf(std::min(length, kChunk), '\0');
-                             const ssize_t n = pread(file->fd(), buf.data(), buf.size(),
-                                                     static_cast<off_t>(offset));
-                             // A short copy cannot be completed honestly: end the response so that
-                             // it is incomplete.
-                             if (n <= 0) return false;
-                             return sink.write(buf.data(), static_cast<size_t>(n));
-                           });
+  SendFile(req, res, std::move(file), ServedContentType(item.media_type));
 }
 
 // GET: an original the browser shows inertly (a picture, a voicemail), which records nothing.
 // Every other type leaves the case only as a download, by POST (DownloadOriginal), because the
 // library records that access and GET never changes the case.
-void ShowFile(httplib::Response& res, AppState& st, const Item& item) {
+void ShowFile(const httplib::Request& req, httplib::Response& res, AppState& st, const Item& item) {
   if (ServedAsAttachment(item.media_type)) return SeeOther(res, "/evidence/" + item.exhibit);
   auto file = OpenOriginal(*st.session.unlocked(), item, std::nullopt);
   if (!file.ok()) return SendProblem(res, st, file.status());
-  SendOriginal(res, item, std::move(file).value(), /*attachment=*/false);
+  SendOriginal(req, res, item, std::move(file).value(), /*attachment=*/false);
 }
 
 // The exhibit id of `/evidence/<id><suffix>`, checked for shape before the case is asked; nullopt
@@ -87,7 +76,7 @@ void ShowItemOrFile(const httplib::Request& req, httplib::Response& res, AppStat
   if (auto id = ExhibitIn(req.path, "/file")) {
     auto item = st.session.unlocked()->GetItem(*id);
     if (!item.ok()) return SendProblem(res, st, item.status());
-    return ShowFile(res, st, *item);
+    return ShowFile(req, res, st, *item);
   }
   auto id = ExhibitIn(req.path, "");
   if (!id) return SendPage(res, NotFoundPage(), &st);
@@ -104,7 +93,7 @@ void DownloadOriginal(const httplib::Request& req, httplib::Response& res, AppSt
   if (!item.ok()) return SendProblem(res, st, item.status());
   auto file = OpenOriginal(*st.session.unlocked(), *item, std::string(kDownloadedTo));
   if (!file.ok()) return SendProblem(res, st, file.status());
-  SendOriginal(res, *item, std::move(file).value(), /*attachment=*/true);
+  SendOriginal(req, res, *item, std::move(file).value(), /*attachment=*/true);
 }
 
 void ShowCustody(const httplib::Request& req, httplib::Response& res, AppState& st) {

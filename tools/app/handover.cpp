@@ -15,6 +15,7 @@
 #include "evidence/human_size.hpp"
 #include "evidence/incident.hpp"
 #include "evidence/ledger.hpp"
+#include "original_file.hpp"
 #include "pages.hpp"
 #include "text_input.hpp"
 
@@ -24,8 +25,6 @@ namespace fs = std::filesystem;
 namespace mustache = kainjow::mustache;
 
 namespace {
-
-constexpr std::size_t kChunk = 64 * 1024;
 
 // Where a bundle waits between the export and its download: inside the case folder, never in
 // /tmp or the person's home (docs/app.md "Hand over", which says why). One bundle at a time.
@@ -366,19 +365,10 @@ void HandoverDownload(const httplib::Request& req, httplib::Response& res, AppSt
   }
   std::error_code ec;
   fs::remove_all(StagingDir(st.case_dir), ec);
-  auto owned = std::make_shared<int>(fd);
-  res.status = 200;
   res.set_header("Content-Disposition",
                  "attachment; filename=\"" + staged->filename().string() + "\"");
-  res.set_content_provider(
-      static_cast<std::size_t>(sb.st_size), "application/octet-stream",
-      [owned](size_t offset, size_t length, httplib::DataSink& sink) {
-        std::string buf(std::min(length, kChunk), '\0');
-        const ssize_t n = pread(*owned, buf.data(), buf.size(), static_cast<off_t>(offset));
-        if (n <= 0) return false;
-        return sink.write(buf.data(), static_cast<size_t>(n));
-      },
-      [owned](bool) { close(*owned); });
+  SendFile(req, res, std::make_shared<OriginalFile>(fd, static_cast<std::uint64_t>(sb.st_size)),
+           "application/octet-stream");
 }
 
 }  // namespace evidence::app

@@ -3,6 +3,8 @@
 // file, never a copy on disk (docs/app.md "Evidence files").
 #pragma once
 
+#include <httplib.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -15,7 +17,8 @@
 
 namespace evidence::app {
 
-// An original in a sealed memory file. Closes the descriptor when destroyed.
+// A file the app sends: an original in a sealed memory file, or a hand-over bundle. Closes the
+// descriptor when destroyed.
 class OriginalFile {
  public:
   OriginalFile(int fd, std::uint64_t size) : fd_(fd), size_(size) {}
@@ -35,6 +38,14 @@ class OriginalFile {
 // and the library records the access; without, they are only shown and nothing is recorded.
 Result<std::shared_ptr<OriginalFile>> OpenOriginal(Case& c, const Item& item,
                                                    const std::optional<std::string>& handed_to);
+
+// Sends `file`'s bytes as the response, in 64 KiB reads, never held whole. A Range header of one
+// byte range is answered 206 with that part (a voicemail's player seeks with "bytes=N-"), its end
+// cut to the file's; one that starts past the end gets 416 and "Content-Range: bytes */SIZE"
+// (RFC 9110, 14.4); any other Range header is ignored and the whole file sent. The server clears
+// httplib's own reading of ranges (server.cpp), so this is the only place ranges are served.
+void SendFile(const httplib::Request& req, httplib::Response& res,
+              std::shared_ptr<OriginalFile> file, const std::string& content_type);
 
 // The Content-Type the original is served with: its sniffed media type (under its standard name)
 // when the browser renders that type inertly (an image or audio), application/octet-stream for

@@ -205,6 +205,15 @@ Result<std::unique_ptr<Server>> Server::Bind(ServerOptions options) {
   // Stopping waits for the worker threads, and a worker waits out an idle keep-alive connection:
   // a short one keeps "Lock and quit" and Ctrl-C prompt.
   p->http.set_keep_alive_timeout(1);
+  // httplib 0.11 cuts every response by the Range header it parsed, pages and error pages
+  // included, answering 200 where a handler set that status and a length near 2^64 for a range
+  // past the end. The app serves byte ranges itself, of a file only (SendFile), so httplib's
+  // parsed copy is cleared before any handler runs. The Request is httplib's own non-const object
+  // (only the handlers' view of it is const), so clearing it through const_cast is well defined.
+  p->http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    const_cast<httplib::Request&>(req).ranges.clear();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   auto handler = [p](const httplib::Request& req, httplib::Response& res) { p->Handle(req, res); };
   p->http.Get(".*", handler);
   p->http.Post(".*",
