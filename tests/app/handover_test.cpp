@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app_fixture.hpp"
+#include "evidence/age.hpp"
 
 namespace evidence::testing {
 namespace {
@@ -381,6 +382,46 @@ TEST_F(AppCheckBundle, AgeBundleOpensWithItsPassphraseAndIsReceived) {
   auto received = PostForm(
       "/check-bundle/receive",
       {{"fingerprint", fingerprint_}, {"bundle_passphrase", "read to the officer by phone"}});
+  EXPECT_EQ(received.status, 200) << received.body;
+  EXPECT_NE(received.body.find("EX-0001"), std::string::npos) << received.body;
+}
+
+// A bundle locked to the officer's own age key (`export --encrypt-to age1...`) opens with the key
+// pasted into the passphrase box: the whole identity file, run together on one line as a
+// one-line box leaves it, or the key alone; a passphrase does not open it.
+TEST_F(AppCheckBundle, AgeBundleOpensWithTheOfficersSecretKeyAndIsReceived) {
+  auto officer = AgeIdentity::Generate();
+  ASSERT_TRUE(officer.ok());
+  const fs::path victim = tmp().path() / "victim";
+  const fs::path locked = tmp().path() / "to-officer.tar.age";
+  auto r = RunEvidence({"-C", victim.string(), "export", "--out", locked.string(), "--encrypt-to",
+                        officer->Recipient()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string key_file =
+      "# created: 2026-12-04T04:30:00Z# public key: " + officer->Recipient() +
+      officer->SecretKeyText();
+  auto check = [&](const std::string& box) {
+    httplib::MultipartFormDataItems form = {
+        {"csrf", csrf_, "", ""},
+        {"fingerprint", fingerprint_, "", ""},
+        {"bundle_passphrase", box, "", ""},
+        {"bundle", ReadFile(locked), "to-officer.tar.age", "application/octet-stream"}};
+    auto res = app().Client().Post("/check-bundle",
+                                   {{"Cookie", cookie_}, {"Origin", app().origin()}}, form);
+    EXPECT_TRUE(res);
+    return res ? *res : httplib::Response{};
+  };
+  auto wrong = check("not the key");
+  EXPECT_EQ(wrong.body.find("This bundle verifies"), std::string::npos) << wrong.body;
+  auto res = check(officer->SecretKeyText());
+  EXPECT_EQ(res.status, 200) << res.body;
+  EXPECT_NE(res.body.find("This bundle verifies"), std::string::npos) << res.body;
+  res = check(key_file);
+  EXPECT_EQ(res.status, 200) << res.body;
+  EXPECT_NE(res.body.find("This bundle verifies"), std::string::npos) << res.body;
+  EXPECT_EQ(res.body.find(officer->SecretKeyText()), std::string::npos) << "never shown back";
+  auto received = PostForm("/check-bundle/receive",
+                           {{"fingerprint", fingerprint_}, {"bundle_passphrase", key_file}});
   EXPECT_EQ(received.status, 200) << received.body;
   EXPECT_NE(received.body.find("EX-0001"), std::string::npos) << received.body;
 }

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <charconv>
 #include <map>
 
@@ -80,12 +81,28 @@ std::string InPageWords(std::string text) {
   return text;
 }
 
-// The options of `verify-bundle --fingerprint F --bundle-passphrase`, from the form.
+// What the passphrase box holds for a locked bundle: an age secret key ("AGE-SECRET-KEY-1...",
+// alone or pasted with the rest of its identity file, whose lines a one-line box runs together),
+// as `verify-bundle -i FILE` takes it, or else the passphrase, as `--bundle-passphrase`.
+Result<AgeIdentity> IdentityFrom(const std::string& text) {
+  constexpr std::string_view kKey = "AGE-SECRET-KEY-1";
+  const auto at = text.find(kKey);
+  if (at == std::string::npos) return AgeIdentity::Passphrase(text);
+  auto end = at + kKey.size();
+  while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end]))) ++end;
+  std::string key = text.substr(at, end - at);
+  auto id = AgeIdentity::Parse(key);
+  explicit_bzero(key.data(), key.size());
+  return id;
+}
+
+// The options of `verify-bundle --fingerprint F` with `--bundle-passphrase` or `-i`, from the
+// form. The passphrase box is wiped.
 Result<VerifyBundleOptions> OptionsFrom(const std::string& fingerprint, std::string* passphrase) {
   VerifyBundleOptions opt;
   if (!fingerprint.empty()) opt.fingerprint = fingerprint;
   if (!passphrase->empty()) {
-    auto id = AgeIdentity::Passphrase(*passphrase);
+    auto id = IdentityFrom(*passphrase);
     explicit_bzero(passphrase->data(), passphrase->size());
     if (!id.ok()) return id.status();
     opt.age_identities.push_back(*id);
