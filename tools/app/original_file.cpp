@@ -36,7 +36,8 @@ std::optional<std::uint64_t> Number(std::string_view s) {
 // suffix, cannot be satisfied.
 Part RangeOf(const httplib::Request& req, std::uint64_t size) {
   if (!req.has_header("Range")) return {};
-  std::string_view v = req.get_header_value("Range");
+  const std::string header = req.get_header_value("Range");
+  std::string_view v = header;
   if (!v.starts_with("bytes=")) return {};
   v.remove_prefix(6);
   const auto dash = v.find('-');

@@ -267,7 +267,8 @@ Result<std::vector<LinkedMessageQuote>> Case::QuoteMessages(
   // of a long export holds two.
   std::map<std::string, std::map<std::uint64_t, std::optional<Message>>> wanted;
   for (const LinkedMessage& link : links) wanted[link.item][link.index];
-  for (auto& [exhibit, messages] : wanted) {
+  for (auto& [exhibit, held] : wanted) {
+    auto& messages = held;  // a lambda may not capture a structured binding (clang 14)
     EVIDENCE_RETURN_IF_ERROR(ForEachStored(s_->catalog, exhibit, [&](StoredMessage& m) {
       if (auto it = messages.find(m.message.index); it != messages.end()) {
         it->second = std::move(m.message);
