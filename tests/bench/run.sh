@@ -133,6 +133,20 @@ measure_ingest() {
   [ "$finished" -eq "$total" ] || die "evidence add recorded $finished items for $total files"
 }
 
+# measure_ingest into a plaintext case (NAME, CASE_DIR) and an encrypted one (NAME.enc,
+# CASE_DIR-enc), which take turns at going first from run to run, so that neither always finds
+# the machine as the other left it.
+measure_ingest_pair() {
+  local name="$1" corpus="$2" case_dir="$3" total="$4" limit="$5"
+  if [ $((run % 2)) -eq 1 ]; then
+    measure_ingest "$name" "$corpus" "$case_dir" "$total" "$limit"
+    measure_ingest "$name.enc" "$corpus" "$case_dir-enc" "$total" "$limit"
+  else
+    measure_ingest "$name.enc" "$corpus" "$case_dir-enc" "$total" "$limit"
+    measure_ingest "$name" "$corpus" "$case_dir" "$total" "$limit"
+  fi
+}
+
 # One openssl process over every file of CORPUS, named relative to it (short command line).
 measure_openssl() {
   local name="$1" corpus="$2"
@@ -212,15 +226,7 @@ find "$work/small" -type f -exec cat {} + >/dev/null
 # ---- ingest of the large corpus, and verify of the case it made ----
 for run in $(seq "$runs"); do
   progress "ingest $big_label: run $run of $runs"
-  # The two cases take turns at going first, so neither always finds the machine as the other
-  # left it.
-  if [ $((run % 2)) -eq 1 ]; then
-    measure_ingest ingest_big "$work/big" "$work/case-big" "$big_files" "$big_limit"
-    measure_ingest ingest_big.enc "$work/big" "$work/case-big-enc" "$big_files" "$big_limit"
-  else
-    measure_ingest ingest_big.enc "$work/big" "$work/case-big-enc" "$big_files" "$big_limit"
-    measure_ingest ingest_big "$work/big" "$work/case-big" "$big_files" "$big_limit"
-  fi
+  measure_ingest_pair ingest_big "$work/big" "$work/case-big" "$big_files" "$big_limit"
   measure_unlock
   measure_openssl ingest_big.openssl "$work/big"
   measure_copy ingest_big.copy "$work/big"
@@ -292,13 +298,7 @@ rm -rf "$work/bag" "$work/bundle.tar" "$work/case-big" "$work/case-big-enc" \
 # ---- ingest of many small files ----
 for run in $(seq "$runs"); do
   progress "ingest $small_files small files: run $run of $runs"
-  if [ $((run % 2)) -eq 1 ]; then
-    measure_ingest ingest_small "$work/small" "$work/case-small" "$small_files" "$small_limit"
-    measure_ingest ingest_small.enc "$work/small" "$work/case-small-enc" "$small_files" "$small_limit"
-  else
-    measure_ingest ingest_small.enc "$work/small" "$work/case-small-enc" "$small_files" "$small_limit"
-    measure_ingest ingest_small "$work/small" "$work/case-small" "$small_files" "$small_limit"
-  fi
+  measure_ingest_pair ingest_small "$work/small" "$work/case-small" "$small_files" "$small_limit"
   measure_unlock
   measure_openssl ingest_small.openssl "$work/small"
   measure_copy ingest_small.copy "$work/small"
