@@ -291,15 +291,6 @@ std::pair<std::string, bool> IncidentPath(const std::string& path) {
   return {rest, amend};
 }
 
-// The first line of the account, cut at a character boundary.
-std::string Short(const std::string& what) {
-  std::string s = what.substr(0, what.find('\n'));
-  if (s.size() <= 80) return s;
-  std::size_t cut = 77;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return s.substr(0, cut) + "...";
-}
-
 }  // namespace
 
 void DiaryList(const httplib::Request&, httplib::Response& res, AppState& st) {
@@ -315,7 +306,7 @@ void DiaryList(const httplib::Request&, httplib::Response& res, AppState& st) {
     row.set("id", it->id);
     row.set("at", Readable(it->at));
     row.set("behaviours", Join(it->behaviours, ", "));
-    row.set("what", Short(it->what));
+    row.set("what", FirstLine(it->what, 80));
     row.set("amended", it->versions.size() > 1);
     rows.push_back(row);
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "evidence/time.hpp"
+#include "text_input.hpp"
 
 namespace evidence::app {
 
@@ -20,15 +21,6 @@ Status Bound(const std::string& text, bool upper, std::optional<std::string>* ou
   return Status::Ok();
 }
 
-// The first line of the account, cut at a character boundary.
-std::string FirstWords(const std::string& what) {
-  std::string s = what.substr(0, what.find('\n'));
-  if (s.size() <= 60) return s;
-  std::size_t cut = 57;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return s.substr(0, cut) + "...";
-}
-
 }  // namespace
 
 std::vector<IncidentChoice> IncidentChoices(const std::vector<Incident>& incidents,
@@ -40,7 +32,7 @@ std::vector<IncidentChoice> IncidentChoices(const std::vector<Incident>& inciden
         std::find(it->items.begin(), it->items.end(), exhibit) != it->items.end()) {
       continue;
     }
-    out.push_back({it->id, it->at.substr(0, 10) + ", " + FirstWords(it->what)});
+    out.push_back({it->id, it->at.substr(0, 10) + ", " + FirstLine(it->what, 60)});
   }
   return out;
 }

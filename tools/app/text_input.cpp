@@ -30,4 +30,12 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+std::string FirstLine(std::string_view text, std::size_t max_bytes) {
+  std::string s(text.substr(0, text.find('\n')));
+  if (s.size() <= max_bytes) return s;
+  std::size_t cut = max_bytes >= 3 ? max_bytes - 3 : 0;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut) + "...";
+}
+
 }  // namespace evidence::app

@@ -1,5 +1,6 @@
-// What the person typed, as the handlers read it: a form field, every value of a repeated field,
-// text without the spaces around it, and the lower case the searches and filters compare in.
+// Text in and out of the pages: a form field, every value of a repeated field, text without the
+// spaces around it, the lower case the searches and filters compare in, and the short first line
+// a list shows of a longer text.
 #pragma once
 
 #include <string>
@@ -19,5 +20,8 @@ std::string Trim(std::string s);
 // ASCII letters in lower case; other bytes (UTF-8 included) unchanged, so that a search is
 // case-insensitive for the words of the pages' language without a locale.
 std::string Lower(std::string_view s);
+// The first line of `text`, cut at a character boundary and ended with "..." when longer than
+// `max_bytes` (the whole at most `max_bytes`), as a list of diary entries shows each account.
+std::string FirstLine(std::string_view text, std::size_t max_bytes);
 
 }  // namespace evidence::app
