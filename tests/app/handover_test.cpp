@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <thread>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -124,6 +125,30 @@ TEST_F(AppHandover, TheExportFileIsNotLeftInTheCaseFolderAfterTheDownload) {
   EXPECT_EQ(second.status, 303) << "nothing left to download";
 }
 
+// A bundle leaves the case's encryption: the page offers a locked one first, and a form that says
+// nothing of how it travels is not made into a plain archive.
+TEST_F(AppHandover, ThePageOffersAPassphraseLockedBundleFirstAndNeverAPlainOneUnasked) {
+  AddThenStart();
+  auto form = Get("/handover");
+  ASSERT_EQ(form.status, 200);
+  const std::size_t locked = form.body.find("id=\"travel-passphrase\"");
+  const std::size_t plain = form.body.find("id=\"travel-zip\"");
+  ASSERT_NE(locked, std::string::npos) << form.body;
+  ASSERT_NE(plain, std::string::npos) << form.body;
+  EXPECT_LT(locked, plain) << "the locked bundle comes first";
+  const std::string checked = form.body.substr(locked, form.body.find('>', locked) - locked);
+  EXPECT_NE(checked.find("checked"), std::string::npos) << checked;
+  EXPECT_EQ(form.body.substr(plain, form.body.find('>', plain) - plain).find("checked"),
+            std::string::npos);
+
+  auto refused = PostForm("/handover", {{"what", "everything"}});
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("please choose a passphrase for the bundle"), std::string::npos)
+      << refused.body;
+  EXPECT_EQ(BundlesInCase(), std::vector<std::string>{});
+  EXPECT_EQ(Ev({"log"}).out.find("export.created"), std::string::npos);
+}
+
 TEST_F(AppHandover, PassphraseBundleOpensWithThePassphrase) {
   AddThenStart();
   const std::string pass = "read to the officer by phone";
@@ -206,6 +231,42 @@ TEST_F(AppHandover, OnlyTheTickedItemIsHandedOver) {
   ASSERT_EQ(v.exit_code, 0) << v.out << v.err;
   EXPECT_EQ(nlohmann::json::parse(v.out).at("items"), 1) << v.out;
   EXPECT_EQ(ReadFile(bundle).find("private.txt"), std::string::npos);
+}
+
+// The window is `export --since/--until`: the diary entries of those days, not the evidence added
+// today, and dates that hold nothing or run backwards are refused before anything is recorded.
+TEST_F(AppHandover, OnlyWhatHappenedBetweenTheDatesIsHandedOver) {
+  AddThenStart();
+  for (const char* at : {"2026-01-05 10:00", "2026-03-14 09:00"}) {
+    auto r = Ev({"incident", "add", "--at", at, "--behaviour", "gift", "--what",
+                 std::string("left at the door on ") + at});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  for (const auto& [from, until, why] :
+       {std::tuple{"", "", "Please give the first day, the last day, or both"},
+        std::tuple{"2026-03-31", "2026-03-01", "The first day is after the last day"},
+        std::tuple{"2026-02-01", "2026-02-28", "Nothing in the case happened between those dates"},
+        std::tuple{"2026-13-40", "", "The first day: "}}) {
+    auto res = PostForm("/handover",
+                        {{"what", "window"}, {"from", from}, {"until", until}, {"travel", "zip"}});
+    EXPECT_EQ(res.status, 400) << from << " " << until;
+    EXPECT_NE(res.body.find(why), std::string::npos) << res.body;
+  }
+  auto ticked = PostForm(
+      "/handover",
+      {{"what", "window"}, {"from", "2026-03-01"}, {"items", "EX-0001"}, {"travel", "zip"}});
+  EXPECT_EQ(ticked.status, 400);
+  EXPECT_EQ(Ev({"log"}).out.find("export.created"), std::string::npos);
+
+  const std::string done = HandOver(
+      {{"what", "window"}, {"from", "2026-03-01"}, {"until", "2026-03-31"}, {"travel", "zip"}});
+  EXPECT_NE(Get(done).body.find("Items of evidence: 0. Diary entries: 1."), std::string::npos);
+  const fs::path bundle = Download(done, "march.zip");
+  auto v =
+      RunEvidence({"--json", "verify-bundle", bundle.string(), "--fingerprint", Fingerprint()});
+  ASSERT_EQ(v.exit_code, 0) << v.out << v.err;
+  const std::string archive = ReadFile(bundle);
+  EXPECT_EQ(archive.find("threat.txt"), std::string::npos) << "added today, outside the window";
 }
 
 TEST_F(AppHandover, TicksWithEverythingAreAskedAboutNotHandedOver) {

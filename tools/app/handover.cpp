@@ -9,12 +9,15 @@
 #include <chrono>
 #include <ctime>
 #include <memory>
+#include <tuple>
 
 #include "evidence/age.hpp"
 #include "evidence/bundle.hpp"
 #include "evidence/human_size.hpp"
 #include "evidence/incident.hpp"
 #include "evidence/ledger.hpp"
+#include "evidence/report.hpp"
+#include "evidence/time.hpp"
 #include "original_file.hpp"
 #include "pages.hpp"
 #include "text_input.hpp"
@@ -56,37 +59,66 @@ std::optional<fs::path> StagedBundle(const fs::path& case_dir, const std::string
 
 // What the form sent, and shows again after a refusal (never the passphrase).
 struct HandoverChoice {
-  bool everything = true;
+  // Everything, the ticked entries, or what happened between two dates (`export --since/--until`).
+  enum class What { kEverything, kChosen, kWindow };
+  What what = What::kEverything;
   std::vector<std::string> items;
   std::vector<std::string> incidents;
+  std::string from;   // the window's first day, as typed (YYYY-MM-DD)
+  std::string until;  // its last day
   std::string recipient;
-  std::string travel = "zip";  // "zip", "passphrase" or "age"
+  // "passphrase", "age" or "zip". A bundle leaves the case's protection, so the form offers a
+  // locked one first, and a form that names no way gets the passphrase's (which it must then give).
+  std::string travel = "passphrase";
   std::string age_recipients;  // one age1... a line
 };
 
 HandoverChoice ReadChoice(const httplib::Request& req) {
   HandoverChoice c;
-  c.everything = Field(req, "what") != "chosen";
+  const std::string what = Field(req, "what");
+  if (what == "chosen") c.what = HandoverChoice::What::kChosen;
+  if (what == "window") c.what = HandoverChoice::What::kWindow;
+  c.from = Trim(Field(req, "from"));
+  c.until = Trim(Field(req, "until"));
   c.items = Fields(req, "items");
   c.incidents = Fields(req, "incidents");
   c.recipient = Trim(Field(req, "recipient"));
   const std::string travel = Field(req, "travel");
-  if (travel == "passphrase" || travel == "age") c.travel = travel;
+  if (travel == "zip" || travel == "age") c.travel = travel;
   c.age_recipients = Field(req, "age_recipients");
   return c;
 }
 
-bool Has(const std::vector<std::string>& v, const std::string& x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
+// The dates as `export --since/--until` reads them (a date alone as the end is the whole of
+// that local day), refused in words if they are not dates, are the wrong way round, or hold
+// nothing: an empty bundle would still be recorded as handed over.
+Status WindowOf(const Case& c, const HandoverChoice& ch, ExportOptions* opt) {
+  if (ch.from.empty() && ch.until.empty()) {
+    return Status::InvalidArgument("Please give the first day, the last day, or both");
+  }
+  for (auto [text, bound, upper, name] :
+       {std::tuple{&ch.from, &opt->since, false, "The first day"},
+        std::tuple{&ch.until, &opt->until, true, "The last day"}}) {
+    if (text->empty()) continue;
+    auto ms = ParseTimeBound(*text, upper);
+    if (!ms.ok()) return Status::InvalidArgument(std::string(name) + ": " + ms.status().message());
+    *bound = FormatUtc(*ms);
+  }
+  if (opt->since && opt->until && *opt->since > *opt->until) {
+    return Status::InvalidArgument("The first day is after the last day");
+  }
+  auto window = c.GatherReport(opt->since, opt->until);
+  if (!window.ok()) return window.status();
+  if (window->items.empty() && window->incidents.empty()) {
+    return Status::InvalidArgument(
+        "Nothing in the case happened between those dates (no diary entry, and no evidence "
+        "captured or added then)");
+  }
+  return Status::Ok();
 }
 
-// The first line of an account, cut at a character boundary.
-std::string Short(const std::string& what) {
-  std::string s = what.substr(0, what.find('\n'));
-  if (s.size() <= 60) return s;
-  std::size_t cut = 57;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return s.substr(0, cut) + "...";
+bool Has(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
 }
 
 // The recipients box as typed, less any age secret key pasted by mistake: a refusal must not
@@ -123,7 +155,7 @@ Page FormPage(const Case& c, const HandoverChoice& ch, const std::string& error)
       mustache::data row;
       row.set("id", inc.id);
       row.set("at", inc.at.substr(0, 16));
-      row.set("what", Short(inc.what));
+      row.set("what", FirstLine(inc.what, 60));
       row.set("checked", Has(ch.incidents, inc.id));
       incidents.push_back(row);
     }
@@ -131,7 +163,11 @@ Page FormPage(const Case& c, const HandoverChoice& ch, const std::string& error)
   }
   p.data.set("items", items);
   p.data.set("incidents", incidents);
-  p.data.set("everything", ch.everything);
+  p.data.set("everything", ch.what == HandoverChoice::What::kEverything);
+  p.data.set("chosen", ch.what == HandoverChoice::What::kChosen);
+  p.data.set("window", ch.what == HandoverChoice::What::kWindow);
+  p.data.set("from", ch.from);
+  p.data.set("until", ch.until);
   p.data.set("recipient", ch.recipient);
   p.data.set("travel_zip", ch.travel == "zip");
   p.data.set("travel_passphrase", ch.travel == "passphrase");
@@ -305,21 +341,30 @@ void HandoverPost(const httplib::Request& req, httplib::Response& res, AppState&
     SendPage(res, FormPage(*c, ch, why + ". Nothing was handed over."), &st);
   };
   ExportOptions opt;
-  // Handing over more than meant cannot be undone: ticks with "everything" are a question, not a
-  // choice.
-  if (ch.everything && (!ch.items.empty() || !ch.incidents.empty())) {
+  // Handing over more than meant cannot be undone: ticks with "everything" or dates are a
+  // question, not a choice.
+  const bool ticked = !ch.items.empty() || !ch.incidents.empty();
+  if (ch.what == HandoverChoice::What::kEverything && ticked) {
     return refuse(
         "You ticked some entries but chose \"Everything in the case\": please choose "
         "\"Only what I tick below\", or untick them");
   }
-  if (!ch.everything) {
-    if (ch.items.empty() && ch.incidents.empty()) {
+  if (ch.what == HandoverChoice::What::kChosen) {
+    if (!ticked) {
       return refuse(
           "Please tick the evidence or the diary entries to hand over, or choose "
           "everything");
     }
     opt.items = ch.items;
     opt.incidents = ch.incidents;
+  }
+  if (ch.what == HandoverChoice::What::kWindow) {
+    if (ticked) {
+      return refuse(
+          "You ticked some entries but chose the dates: please choose \"Only what I tick "
+          "below\", or untick them");
+    }
+    if (Status s = WindowOf(*c, ch, &opt); !s.ok()) return refuse(s.message());
   }
   opt.recipient = ch.recipient;
   auto recipients = TravelRecipients(req, ch);

@@ -2,9 +2,9 @@
 """The issue's end-to-end flow in a real browser, all through the pages (harness and conventions:
 browser_harness.py): create a case, add a photo, a voicemail and WhatsApp exports on the Add
 evidence page (answering the date-order question), record an incident linked to the photo and
-amend it, open the report, hand a bundle over on the Hand over page and download it, check it with
-`evidence verify-bundle --fingerprint` (the fingerprint the page shows), Quick exit, and verify
-the case from the CLI. With EVIDENCE_SAMPLES set the photo, voicemail and WhatsApp .zip are real
+amend it, open the report, hand a bundle locked with a passphrase over on the Hand over page and
+download it, check it with `evidence verify-bundle --fingerprint` (the fingerprint the page shows,
+and the passphrase), Quick exit, and verify the case from the CLI. With EVIDENCE_SAMPLES set the photo, voicemail and WhatsApp .zip are real
 samples; otherwise `evidence-make-samples` generates them (sample_evidence)."""
 
 import os
@@ -18,6 +18,7 @@ import upload_browser_test as upload
 from browser_harness import WAIT_SECONDS, AppBrowserTest, By, main, tool_environment
 
 FIRST_ACCOUNT = 'A wrapped box on the doorstep again; no note.'
+BUNDLE_PASSPHRASE = 'read out by phone'
 AMENDED_ACCOUNT = 'A wrapped box on the doorstep again; a card inside said "see you".'
 
 
@@ -146,6 +147,10 @@ class FlowBrowser(AppBrowserTest):
         self.driver.find_element(By.LINK_TEXT, 'Hand over').click()
         self.wait_for_heading('Hand over your evidence')
         self.fill('recipient', 'PC 1234 Smith')
+        # The page offers the bundle locked with a passphrase first, for email or post.
+        self.assertTrue(self.driver.find_element(By.ID, 'travel-passphrase').is_selected())
+        self.fill('bundle_passphrase', BUNDLE_PASSPHRASE)
+        self.fill('bundle_passphrase_again', BUNDLE_PASSPHRASE)
         self.driver.find_element(By.CSS_SELECTOR, 'form[action="/handover"] button').click()
         self.wait_for_heading('Your bundle is ready')
         fingerprint = self.driver.find_element(
@@ -158,7 +163,9 @@ class FlowBrowser(AppBrowserTest):
     def check_bundle(self, bundle, fingerprint):
         run = subprocess.run([self.binary, 'verify-bundle', bundle, '--fingerprint', fingerprint],
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                             env=tool_environment(self.home), timeout=WAIT_SECONDS * 3,
+                             env=tool_environment(
+                                 self.home, {'EVIDENCE_BUNDLE_PASSPHRASE': BUNDLE_PASSPHRASE}),
+                             timeout=WAIT_SECONDS * 3,
                              check=False)
         self.assertEqual(run.returncode, 0, 'evidence verify-bundle:\n' + run.stdout)
 

@@ -32,7 +32,7 @@ class HandoverBrowser(AppBrowserTest):
     def wait_for_download(self, folder):
         def finished(_):
             names = os.listdir(folder)
-            done = [n for n in names if n.endswith('.zip')]
+            done = [n for n in names if n.endswith('.zip') or n.endswith('.age')]
             return done if done and not any(n.endswith('.crdownload') for n in names) else None
         return os.path.join(folder, self.wait_for(finished, 'the bundle to be downloaded')[0])
 
@@ -43,6 +43,8 @@ class HandoverBrowser(AppBrowserTest):
         self.assertIn('threat.txt', self.driver.find_element(By.TAG_NAME, 'main').text)
         self.look_at('handover')
         self.fill('recipient', 'PC 1234 Smith')
+        # Handed over in person: the plain .zip, which the page offers last.
+        self.driver.find_element(By.ID, 'travel-zip').click()
         self.driver.find_element(By.CSS_SELECTOR, 'form[action="/handover"] button').click()
         self.wait_for_heading('Your bundle is ready')
         self.look_at('handover-done')
@@ -84,8 +86,17 @@ class HandoverBrowser(AppBrowserTest):
         self.look_at('check-bundle')
         self.fill('fingerprint', fingerprint)
         self.driver.find_element(By.ID, 'bundle').send_keys(bundle)
+        # The bar's values as the page shows them, kept where the answer's page can read them.
+        self.driver.execute_script(
+            "sessionStorage.setItem('bar', '');"
+            "new MutationObserver(function () {"
+            "  sessionStorage.setItem('bar', sessionStorage.getItem('bar') + ' ' +"
+            "                         document.getElementById('check-bar').value);"
+            "}).observe(document.getElementById('check-bar'), {attributes: true});")
         self.driver.find_element(By.CSS_SELECTOR, 'form[action="/check-bundle"] button').click()
         self.wait_for_heading('What the check found')
+        shown = self.driver.execute_script("return sessionStorage.getItem('bar')").split()
+        self.assertEqual(shown[-1:], ['100'], 'the progress bar reached 100%%: %s' % shown)
         self.assertIn('This bundle verifies', self.driver.find_element(By.TAG_NAME, 'main').text)
         self.look_at('check-result')
         self.fill('note', 'received from the victim by hand')

@@ -1,5 +1,7 @@
-// The app's only script (the Content-Security-Policy allows no other): the quick exit and the
-// passphrase strength hint. Every page works without it.
+// The script of every page (the Content-Security-Policy allows only the app's own files; add.js
+// is the Add evidence page's): the quick exit, the passphrase strength hint, printing the report,
+// Check a bundle's drop zone and progress bar, and the hand-over's ticks. Every page works
+// without it.
 'use strict';
 
 (function () {
@@ -106,13 +108,65 @@
     });
   }
 
-  // Hand over: ticking an entry means "only what I tick" (the server refuses ticks with
-  // "everything" rather than hand over more than meant).
+  // "Check a bundle": a large bundle takes a while to send, so the form is sent by script with a
+  // progress bar, and the page the server answers (the checklist, or the form with its error)
+  // replaces this one as a normal submission's would. Without this script the form is sent as
+  // it is, without a bar.
+  function setUpCheckProgress() {
+    var form = document.getElementById('check-bundle-form');
+    var box = document.getElementById('check-progress');
+    var bar = document.getElementById('check-bar');
+    var status = document.getElementById('check-status');
+    var button = document.getElementById('check-submit');
+    if (!form || !box || !bar || !status || !window.FormData || !window.XMLHttpRequest) return;
+    function show(p) {
+      bar.value = p;
+      bar.textContent = p + '%';
+    }
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', form.getAttribute('action'));
+      xhr.upload.addEventListener('progress', function (ev) {
+        if (ev.lengthComputable && ev.total > 0) show(Math.min(100, Math.round(ev.loaded * 100 / ev.total)));
+      });
+      xhr.upload.addEventListener('load', function () {
+        show(100);
+        status.textContent = 'Sent. Checking every file of the bundle; this can take a minute.';
+      });
+      xhr.addEventListener('load', function () {
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+      });
+      xhr.addEventListener('error', function () {
+        button.disabled = false;
+        status.textContent = 'The bundle could not be sent (the app may have stopped or locked). ' +
+                             'Nothing was stored. Please try again.';
+      });
+      button.disabled = true;
+      box.hidden = false;
+      show(0);
+      status.textContent = 'Sending the bundle.';
+      xhr.send(new FormData(form));
+    });
+  }
+
+  // Hand over: ticking an entry means "only what I tick", and typing a date "only between two
+  // dates" (the server refuses ticks with either of the others rather than hand over more than
+  // meant).
   function setUpHandoverChoice() {
     var chosen = document.getElementById('what-chosen');
+    var window_ = document.getElementById('what-window');
     if (!chosen) return;
     document.querySelectorAll('input[name="items"], input[name="incidents"]').forEach(function (box) {
       box.addEventListener('change', function () { if (box.checked) chosen.checked = true; });
+    });
+    ['from', 'until'].forEach(function (id) {
+      var day = document.getElementById(id);
+      if (day && window_) {
+        day.addEventListener('change', function () { if (day.value) window_.checked = true; });
+      }
     });
   }
 
@@ -122,5 +176,6 @@
     setUpStrength();
     setUpPrintReport();
     setUpDropZone();
+    setUpCheckProgress();
   });
 })();
