@@ -224,8 +224,14 @@ TEST_F(MutationMatrix, EveryFieldOfEveryActionForgedNeverCrashesAndNeverVerifies
         // reads anything else, so all thirteen commands on all three forgeries of a field ran
         // that one check 39 times. Each field meets every command with one of the three kinds,
         // in turn; its other two kinds go to `verify` and to one reader, also in turn.
-        const bool every_command = kind == static_cast<int>(fields % 3);
         const std::size_t reader = 1 + mutations % (commands.size() - 1);
+#ifdef EVIDENCE_SANITIZED
+        // Under the sanitizers, each field's one forgery goes to `verify` and to one reader, in
+        // turn: every reader still meets a forged ledger several times.
+        const bool every_command = false;
+#else
+        const bool every_command = kind == static_cast<int>(fields % 3);
+#endif
         for (std::size_t ci = 0; ci < commands.size(); ++ci) {
           if (!every_command && ci != 0 && ci != reader) continue;
           auto args = commands[ci];
