@@ -8,6 +8,9 @@
 
 #include "evidence/messages.hpp"
 #include "messages_internal.hpp"
+// Both JSON readers' headers in one file: see JsonHeadShapesOfTheTwoReadersAreTwoTypes.
+#include "messages_json.hpp"
+#include "messages_json_records.hpp"
 
 namespace evidence {
 namespace {
@@ -59,6 +62,24 @@ TEST(Regression, EmailDateWarningCutUtf8) {
   for (const auto& w : summary->warnings) {
     EXPECT_EQ(evidence::LossyUtf8(w), w);
   }
+}
+
+// Two structs of the JSON readers' detection, with different members, had one name
+// (messages_internal::JsonHeadShape): an ODR violation, which let the linker take one struct's
+// inline copy or destructor for the other's objects. This file includes both headers, so the
+// clash would not build again; each scanner still fills its own shape.
+TEST(Regression, JsonHeadShapesOfTheTwoReadersAreTwoTypes) {
+  const std::string head = R"({"messages": [{"id": "1", "type": "message", "from": "A"}]})";
+  const messages_internal::JsonHeadShape shape = messages_internal::ScanJsonHead(head);
+  EXPECT_TRUE(shape.root_object);
+  EXPECT_EQ(shape.KindOf("messages"), 'a');
+  EXPECT_TRUE(shape.FirstMessageHas("from"));
+  EXPECT_EQ(shape.first_message_type, "message");
+  const messages_internal::RecordHeadShape records =
+      messages_internal::ReadRecordHeadShape(head, "messages");
+  EXPECT_TRUE(records.object);
+  EXPECT_TRUE(messages_internal::HasKey(records.top_keys, "messages"));
+  EXPECT_TRUE(messages_internal::HasKey(records.first_record_keys, "from"));
 }
 
 }  // namespace

@@ -274,7 +274,7 @@ Result<ExportSummary> Parse(const ParseOptions& options, const MessageCallback& 
 }  // namespace
 
 bool LooksLikeGoogleChatJson(std::string_view head) {
-  const JsonHeadShape shape = ReadJsonHeadShape(head, "messages");
+  const RecordHeadShape shape = ReadRecordHeadShape(head, "messages");
   return shape.object && HasKey(shape.first_record_keys, "creator") &&
          HasKey(shape.first_record_keys, "created_date");
 }

@@ -271,7 +271,7 @@ Status Run(Input&& input, std::string_view label, std::string_view array_key,
 // Records the shape of the head; stops (returns false) once the first record is complete.
 class HeadHandler {
  public:
-  explicit HeadHandler(std::string_view array_key, JsonHeadShape* shape)
+  explicit HeadHandler(std::string_view array_key, RecordHeadShape* shape)
       : array_key_(array_key), shape_(shape) {}
 
   bool null() { return Scalar(); }
@@ -332,7 +332,7 @@ class HeadHandler {
   }
 
   std::string array_key_;
-  JsonHeadShape* shape_;
+  RecordHeadShape* shape_;
   int level_ = 0;
   std::string top_key_;
   bool in_array_ = false;
@@ -394,8 +394,8 @@ bool HasKey(const std::vector<std::string>& keys, std::string_view key) {
   return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
-JsonHeadShape ReadJsonHeadShape(std::string_view head, std::string_view array_key) {
-  JsonHeadShape shape;
+RecordHeadShape ReadRecordHeadShape(std::string_view head, std::string_view array_key) {
+  RecordHeadShape shape;
   if (SkipBomAndSpace(head).substr(0, 1) != "{") return shape;
   HeadHandler handler(array_key, &shape);
   try {

@@ -88,7 +88,7 @@ Result<ExportSummary> RunRecordExport(RecordExport& s, const JsonRecordSource& r
 // What the first bytes of a JSON file show, for detection: the top level is an object, the keys
 // of the top level seen so far, and the keys of the first object in the top-level array
 // `array_key` (complete, or as far as the head reaches).
-struct JsonHeadShape {
+struct RecordHeadShape {
   bool object = false;
   std::vector<std::string> top_keys;
   std::vector<std::string> first_record_keys;
@@ -96,10 +96,10 @@ struct JsonHeadShape {
   // ("participants": [{"name": ...}]), as "array/key".
   std::vector<std::string> first_element_keys;
 };
-// True when `keys` (one of JsonHeadShape's lists) holds `key`.
+// True when `keys` (one of RecordHeadShape's lists) holds `key`.
 bool HasKey(const std::vector<std::string>& keys, std::string_view key);
 
-JsonHeadShape ReadJsonHeadShape(std::string_view head, std::string_view array_key);
+RecordHeadShape ReadRecordHeadShape(std::string_view head, std::string_view array_key);
 
 // Skips a UTF-8 BOM and white space.
 std::string_view SkipBomAndSpace(std::string_view head);

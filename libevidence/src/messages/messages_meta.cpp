@@ -170,7 +170,7 @@ std::string RepairMetaMojibake(std::string_view text) {
 }
 
 bool LooksLikeMetaMessagesJson(std::string_view head) {
-  const JsonHeadShape shape = ReadJsonHeadShape(head, "messages");
+  const RecordHeadShape shape = ReadRecordHeadShape(head, "messages");
   if (!shape.object) return false;
   if (HasKey(shape.first_record_keys, "sender_name") &&
       HasKey(shape.first_record_keys, "timestamp_ms")) {
