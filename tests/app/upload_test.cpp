@@ -120,7 +120,7 @@ TEST_F(AppUpload, FileIsAddedAsAnExhibitAndTheCaseVerifies) {
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   nlohmann::json item = nlohmann::json::parse(shown.out);
   EXPECT_EQ(item["name"], "photo.jpg");
-  EXPECT_EQ(item["sha256"], DigestHex(Sha256::Of(ReadFile(photo))));
+  EXPECT_EQ(item["sha256"], Sha256OfFile(photo));
 }
 
 TEST_F(AppUpload, SameBytesAgainAreAlreadyInTheCase) {

@@ -23,8 +23,6 @@ CaseOptions Options(const std::string& owner = "Test Owner") {
   return o;
 }
 
-std::string Sha(const fs::path& p) { return DigestHex(Sha256::Of(std::string_view(ReadFile(p)))); }
-
 std::size_t CountEntries(Case& c, const std::string& action) {
   LogFilter f;
   f.action = action;
@@ -85,7 +83,7 @@ TEST_F(FaultSweep, AddPhoto) {
   MakeTemplate();
   fs::path photo = Input("IMG_0042.jpg");
   WriteJpegWithExif(photo);
-  const std::string sha = Sha(photo);
+  const std::string sha = Sha256OfFile(photo);
   SweepCommand cmd{"add (photo)", [&](Case& c, int) { return IngestAndSeal(c, photo); },
                    [&](Case& c, bool reported_ok) {
                      auto items = c.Items();
@@ -276,7 +274,7 @@ void FaultSweep::SweepReceive() {
     ASSERT_TRUE(sender->Export(o).ok());
   }
   MakeTemplate();
-  const std::set<std::string> shas = {Sha(photo), Sha(wav)};
+  const std::set<std::string> shas = {Sha256OfFile(photo), Sha256OfFile(wav)};
   SweepCommand cmd{"receive",
                    [&](Case& c, int) {
                      return c.Receive(bundle, "from the victim", VerifyBundleOptions{}).status();

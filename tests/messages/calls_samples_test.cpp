@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collect.hpp"
 #include "evidence/messages.hpp"
 #include "evidence/time.hpp"
 #include "testing.hpp"
@@ -20,20 +21,10 @@
 namespace evidence {
 namespace {
 
-struct Run {
-  Result<ExportFormat> format = Status::Unsupported("not run");
-  Result<ExportSummary> summary = Status::Unsupported("not run");
-  std::vector<Message> messages;
-};
+using testing::Parsed;
 
-Run ParseSample(const std::filesystem::path& path) {
-  Run run;
-  run.format = DetectExportFormat(path, path.filename().string());
-  run.summary = ParseExport(path, path.filename().string(), ParseOptions{}, [&](Message&& m) {
-    run.messages.push_back(std::move(m));
-    return Status::Ok();
-  });
-  return run;
+Parsed ParseCallsSample(const std::filesystem::path& path) {
+  return testing::DetectAndCollect(path, path.filename().string());
 }
 
 std::string UtcDate(const std::string& time) {
@@ -45,7 +36,7 @@ std::string UtcDate(const std::string& time) {
 void CheckEntry(const std::filesystem::path& dir, const std::string& name,
                 const nlohmann::json& truth) {
   SCOPED_TRACE(name);
-  const Run run = ParseSample(dir / "messages" / name);
+  const Parsed run = ParseCallsSample(dir / "messages" / name);
   ASSERT_TRUE(run.format.ok()) << run.format.status().ToString();
   ASSERT_TRUE(run.summary.ok()) << run.summary.status().ToString();
   const std::string kind = truth.value("kind", "");
@@ -142,7 +133,7 @@ void CheckEntry(const std::filesystem::path& dir, const std::string& name,
   }
 }
 
-void CheckFamily(const std::string& prefix) {
+void CheckCallsFamily(const std::string& prefix) {
   auto dir = testing::SamplesDir();
   if (!dir) GTEST_SKIP() << "EVIDENCE_SAMPLES not set";
   std::ifstream in(*dir / "messages" / "truth.json");
@@ -158,8 +149,8 @@ void CheckFamily(const std::string& prefix) {
   EXPECT_GT(checked, 0);
 }
 
-TEST(CallsSamples, CallLogs) { CheckFamily("calls/"); }
-TEST(CallsSamples, GoogleVoice) { CheckFamily("googlevoice/"); }
+TEST(CallsSamples, CallLogs) { CheckCallsFamily("calls/"); }
+TEST(CallsSamples, GoogleVoice) { CheckCallsFamily("googlevoice/"); }
 
 }  // namespace
 }  // namespace evidence

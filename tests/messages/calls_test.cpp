@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "collect.hpp"
 #include "evidence/messages.hpp"
 #include "messages_internal.hpp"
 #include "testing.hpp"
@@ -16,24 +17,16 @@ namespace mi = messages_internal;
 using testing::TempDir;
 using testing::WriteFile;
 
-struct Parsed {
-  Result<ExportSummary> summary = Status::Unsupported("not run");
-  std::vector<Message> messages;
-};
+using testing::Parsed;
 
-Parsed Parse(const std::filesystem::path& path) {
-  Parsed p;
-  p.summary = ParseExport(path, path.filename().string(), ParseOptions{}, [&](Message&& m) {
-    p.messages.push_back(std::move(m));
-    return Status::Ok();
-  });
-  return p;
+Parsed ParseCalls(const std::filesystem::path& path) {
+  return testing::CollectExport(path, path.filename().string());
 }
 
-Parsed ParseText(const std::string& name, const std::string& text) {
+Parsed ParseCallsText(const std::string& name, const std::string& text) {
   TempDir dir;
   WriteFile(dir / name, text);
-  return Parse(dir / name);
+  return ParseCalls(dir / name);
 }
 
 const char kModern[] =
@@ -56,7 +49,7 @@ const char kModern[] =
     "</calls>\n";
 
 TEST(CallLogXml, EveryTypeWithheldNumbersAndSeconds) {
-  Parsed p = ParseText("calls-2023.xml", kModern);
+  Parsed p = ParseCallsText("calls-2023.xml", kModern);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   EXPECT_EQ(p.summary->format, ExportFormat::kCallLogXml);
   ASSERT_EQ(p.messages.size(), 7u);
@@ -97,12 +90,13 @@ TEST(CallLogXml, EveryTypeWithheldNumbersAndSeconds) {
 }
 
 TEST(CallLogXml, OldBareFormAndDeclaredCountMismatch) {
-  Parsed p = ParseText("calls.xml",
-                       "<calls count=\"3\">\n"
-                       "<call number=\"123\" duration=\"5\" date=\"1312563906092\" type=\"1\"/>\n"
-                       "<call number=\"456\" duration=\"x\" date=\"soon\" type=\"2\"/>\n"
-                       "<note/>\n"
-                       "</calls>\n");
+  Parsed p =
+      ParseCallsText("calls.xml",
+                     "<calls count=\"3\">\n"
+                     "<call number=\"123\" duration=\"5\" date=\"1312563906092\" type=\"1\"/>\n"
+                     "<call number=\"456\" duration=\"x\" date=\"soon\" type=\"2\"/>\n"
+                     "<note/>\n"
+                     "</calls>\n");
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.messages.size(), 2u);
   EXPECT_FALSE(p.messages[1].time.has_value());
@@ -114,7 +108,7 @@ TEST(CallLogXml, OldBareFormAndDeclaredCountMismatch) {
 TEST(CallLogXml, TruncatedLogKeepsTheCallsBeforeTheCut) {
   std::string text = kModern;
   text.resize(text.find("type=\"4\""));
-  Parsed p = ParseText("calls.xml", text);
+  Parsed p = ParseCallsText("calls.xml", text);
   ASSERT_FALSE(p.summary.ok());
   EXPECT_EQ(p.summary.status().code(), StatusCode::kCorruption);
   EXPECT_NE(p.summary.status().message().find("line"), std::string::npos);
@@ -124,7 +118,7 @@ TEST(CallLogXml, TruncatedLogKeepsTheCallsBeforeTheCut) {
 }
 
 TEST(SuperBackup, AllLogsWithNameAndDur) {
-  Parsed p = ParseText(
+  Parsed p = ParseCallsText(
       "calllog.xml",
       "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<alllogs count=\"2\">\n"
       "  <log number=\"+15550000003\" time=\"Mar 2, 2026 10:00:00 PM\" date=\"1772488800000\" "
@@ -150,7 +144,7 @@ std::string VoicePage(const std::string& body, const std::string& title) {
 }
 
 TEST(GoogleVoice, VoicemailWithTranscriptDurationAndAudio) {
-  Parsed p = ParseText(
+  Parsed p = ParseCallsText(
       "Sam - Voicemail - 2026-03-02T22_00_00Z.html",
       VoicePage("<div class=\"haudio\"><span class=\"album\">Call Log for\n</span>"
                 "<div class=\"contributor vcard\">Voicemail from\n<a class=\"tel\" "
@@ -183,7 +177,7 @@ TEST(GoogleVoice, VoicemailWithTranscriptDurationAndAudio) {
 }
 
 TEST(GoogleVoice, CallWithoutLabelTakesItsKindFromTheHeading) {
-  Parsed p = ParseText(
+  Parsed p = ParseCallsText(
       "x.html", VoicePage("<div class=\"haudio\"><div class=\"contributor vcard\">Placed call to\n"
                           "<a class=\"tel\" href=\"tel:\"><span class=\"fn\"></span></a></div>"
                           "<abbr class=\"published\" title=\"2013-07-29T13:56:11Z\">x</abbr></div>",
@@ -197,7 +191,7 @@ TEST(GoogleVoice, CallWithoutLabelTakesItsKindFromTheHeading) {
 }
 
 TEST(GoogleVoice, TextThreadKeepsLineBreaksMarkupAsTextAndAttachments) {
-  Parsed p = ParseText(
+  Parsed p = ParseCallsText(
       "Sam - Text - 2026.html",
       VoicePage("<div class=\"hChatLog hfeed\">\n<div class=\"message\"><abbr class=\"dt\" "
                 "title=\"2026-03-02T14:00:00.100-08:00\">x</abbr>:\n<cite class=\"sender "
@@ -242,7 +236,7 @@ TEST(GoogleVoice, APageLargerThanTheCapIsRefusedNotLoaded) {
   std::string page = VoicePage("<div class=\"hChatLog hfeed\">", "Sam");
   page.append(static_cast<size_t>(mi::kMaxGoogleVoicePageBytes), ' ');
   WriteFile(dir / "big.html", page);
-  Parsed p = Parse(dir / "big.html");
+  Parsed p = ParseCalls(dir / "big.html");
   ASSERT_FALSE(p.summary.ok());
   EXPECT_EQ(p.summary.status().code(), StatusCode::kUnsupported);
   EXPECT_NE(p.summary.status().message().find("MiB"), std::string::npos);
@@ -252,7 +246,7 @@ TEST(GoogleVoice, DeeplyNestedMarkupIsWalkedWithoutRecursion) {
   std::string body = "<div class=\"hChatLog\"><div class=\"message\"><q>";
   for (int i = 0; i < 100000; ++i) body += "<span>";
   body += "deep</q></div></div>";
-  Parsed p = ParseText("deep.html", VoicePage(body, "Sam"));
+  Parsed p = ParseCallsText("deep.html", VoicePage(body, "Sam"));
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
 }
 
@@ -260,7 +254,7 @@ TEST(GoogleVoice, DeeplyNestedMarkupIsWalkedWithoutRecursion) {
 // UTF-8 sequence, so the summary carried invalid UTF-8.
 TEST(GoogleVoice, RegressionWarningCutInsideAUtf8Sequence) {
   const std::string time = std::string(39, 'x') + "\xC3\xA9";
-  Parsed p = ParseText(
+  Parsed p = ParseCallsText(
       "x.html", VoicePage("<div class=\"haudio\"><div class=\"contributor vcard\">Missed call "
                           "from <a class=\"tel\" href=\"tel:1\"></a></div><abbr "
                           "class=\"published\" title=\"" +

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collect.hpp"
 #include "evidence/messages.hpp"
 #include "testing.hpp"
 
@@ -26,20 +27,10 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct SampleRun {
-  Result<ExportFormat> format = Status::Unsupported("not run");
-  Result<ExportSummary> summary = Status::Unsupported("not run");
-  std::vector<Message> messages;
-};
+using testing::Parsed;
 
-SampleRun ParseSample(const fs::path& path) {
-  SampleRun run;
-  run.format = DetectExportFormat(path, path.filename().string());
-  run.summary = ParseExport(path, path.filename().string(), {}, [&](Message&& m) {
-    run.messages.push_back(std::move(m));
-    return Status::Ok();
-  });
-  return run;
+Parsed ParseChatSample(const fs::path& path) {
+  return testing::DetectAndCollect(path, path.filename().string());
 }
 
 // The calendar date of a message in the zone truth.json uses for its format.
@@ -59,7 +50,7 @@ size_t CountIf(const std::vector<Message>& messages, bool (*pred)(const Message&
   return static_cast<size_t>(std::count_if(messages.begin(), messages.end(), pred));
 }
 
-void CheckFamily(const std::string& family, ExportFormat expected_format) {
+void CheckChatFamily(const std::string& family, ExportFormat expected_format) {
   auto dir = testing::SamplesDir();
   if (!dir) GTEST_SKIP() << "EVIDENCE_SAMPLES not set";
   const json truth = LoadTruth(*dir);
@@ -69,7 +60,7 @@ void CheckFamily(const std::string& family, ExportFormat expected_format) {
     if (file.rfind(family + "/", 0) != 0) continue;
     SCOPED_TRACE(file);
     ++checked;
-    SampleRun run = ParseSample(*dir / "messages" / file);
+    Parsed run = ParseChatSample(*dir / "messages" / file);
     ASSERT_TRUE(run.format.ok()) << run.format.status().ToString();
     EXPECT_EQ(*run.format, expected_format);
     ASSERT_TRUE(run.summary.ok()) << run.summary.status().ToString();
@@ -138,9 +129,9 @@ void CheckFamily(const std::string& family, ExportFormat expected_format) {
   EXPECT_GT(checked, 0u) << "no truth.json entry under " << family << "/";
 }
 
-TEST(ChatJsonSamples, TelegramTruth) { CheckFamily("telegram", ExportFormat::kTelegramJson); }
+TEST(ChatJsonSamples, TelegramTruth) { CheckChatFamily("telegram", ExportFormat::kTelegramJson); }
 
-TEST(ChatJsonSamples, DiscordTruth) { CheckFamily("discord", ExportFormat::kDiscordJson); }
+TEST(ChatJsonSamples, DiscordTruth) { CheckChatFamily("discord", ExportFormat::kDiscordJson); }
 
 // Every Telegram and Discord sample, with or without a truth entry, is recognised and yields
 // messages, each with a time and valid indexes.
@@ -152,7 +143,7 @@ TEST(ChatJsonSamples, EveryFileParses) {
     for (const auto& entry : fs::directory_iterator(*dir / "messages" / family)) {
       if (entry.path().extension() != ".json") continue;
       SCOPED_TRACE(entry.path().string());
-      SampleRun run = ParseSample(entry.path());
+      Parsed run = ParseChatSample(entry.path());
       ASSERT_TRUE(run.format.ok()) << run.format.status().ToString();
       EXPECT_EQ(*run.format, format);
       ASSERT_TRUE(run.summary.ok()) << run.summary.status().ToString();
@@ -170,7 +161,7 @@ TEST(ChatJsonSamples, EveryFileParses) {
 TEST(ChatJsonSamples, TelegramShapes) {
   auto dir = testing::SamplesDir();
   if (!dir) GTEST_SKIP() << "EVIDENCE_SAMPLES not set";
-  SampleRun batch = ParseSample(*dir / "messages/telegram/chatminer_batch_export.json");
+  Parsed batch = ParseChatSample(*dir / "messages/telegram/chatminer_batch_export.json");
   ASSERT_TRUE(batch.summary.ok()) << batch.summary.status().ToString();
   ASSERT_EQ(batch.messages.size(), 2u);
   EXPECT_EQ(batch.messages[0].extra.value("chat", ""), "Chatname");
@@ -178,7 +169,7 @@ TEST(ChatJsonSamples, TelegramShapes) {
   EXPECT_EQ(batch.messages[1].text, "Link:https://telegram.org/");
   EXPECT_EQ(batch.summary->fields.value("layout", ""), "account");
 
-  SampleRun dm = ParseSample(*dir / "messages/telegram/chatanalytics_DM_2A_7M.json");
+  Parsed dm = ParseChatSample(*dir / "messages/telegram/chatanalytics_DM_2A_7M.json");
   ASSERT_TRUE(dm.summary.ok()) << dm.summary.status().ToString();
   ASSERT_EQ(dm.messages.size(), 8u);
   EXPECT_TRUE(dm.messages[0].system);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "collect.hpp"
 #include "evidence/messages.hpp"
 #include "messages_internal.hpp"
 #include "testing.hpp"
@@ -15,22 +16,11 @@ namespace {
 using testing::TempDir;
 using testing::WriteFile;
 
-struct Parsed {
-  Result<ExportFormat> format = Status::Unsupported("not run");
-  Result<ExportSummary> summary = Status::Unsupported("not run");
-  std::vector<Message> messages;
-};
+using testing::Parsed;
 
-Parsed Parse(const TempDir& dir, const std::string& content) {
-  const auto path = dir / "channel.json";
-  WriteFile(path, content);
-  Parsed p;
-  p.format = DetectExportFormat(path, "channel.json");
-  p.summary = ParseExport(path, "channel.json", {}, [&](Message&& m) {
-    p.messages.push_back(std::move(m));
-    return Status::Ok();
-  });
-  return p;
+Parsed ParseDiscord(const TempDir& dir, const std::string& content) {
+  WriteFile(dir / "channel.json", content);
+  return testing::DetectAndCollect(dir / "channel.json", "channel.json");
 }
 
 std::string Author(const std::string& id, const std::string& name, const std::string& nick) {
@@ -71,7 +61,7 @@ TEST(Discord, DirectMessagesWithCallsAndDuplicates) {
           "timestampEdited": null, "callEndedTimestamp": "2024-03-01T22:04:11.500+00:00",
           "isPinned": false, "content": "Started a call that lasted 4 minutes.", "author": )" +
       kDan + R"(, "attachments": [], "embeds": [], "reactions": [], "mentions": []})";
-  Parsed p = Parse(
+  Parsed p = ParseDiscord(
       dir,
       Export("DirectTextChat",
              Msg("1", "Default", "2024-03-01T21:00:00.123+00:00", "answer me", kDan) + "," +
@@ -136,7 +126,7 @@ TEST(Discord, GuildChannelWithEditsAttachmentsAndEmbeds) {
                         "sourceUrl": "https://cdn.example/stickers/7.png?size=160"}],
           "reactions": [{"emoji": {"id": "", "name": "\ud83d\ude21"}, "count": 2}],
           "mentions": [{"id": "222", "name": "alex"}]})";
-  Parsed p = Parse(
+  Parsed p = ParseDiscord(
       dir, Export("GuildTextChat",
                   Msg("9", "GuildMemberJoin", "2024-03-02T09:00:00.000+00:00", "Joined the server.",
                       kDan) +
@@ -194,21 +184,21 @@ TEST(Discord, DamagedInput) {
                  Msg("3", "Default", "2024-03-01T21:02:00.000+00:00", "three", kDan),
              3);
   {
-    Parsed p = Parse(dir, whole);
+    Parsed p = ParseDiscord(dir, whole);
     ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
     ASSERT_EQ(p.messages.size(), 3u);
     EXPECT_FALSE(p.messages[1].time.has_value());
     EXPECT_FALSE(p.summary->warnings.empty());
   }
   {  // Cut inside the third message: the first two are kept, the error names the byte.
-    Parsed p = Parse(dir, whole.substr(0, whole.find("three")));
+    Parsed p = ParseDiscord(dir, whole.substr(0, whole.find("three")));
     ASSERT_FALSE(p.summary.ok());
     EXPECT_EQ(p.summary.status().code(), StatusCode::kCorruption);
     EXPECT_NE(p.summary.status().message().find("discord: byte "), std::string::npos);
     EXPECT_EQ(p.messages.size(), 2u);
   }
   {  // Wrong types everywhere: no crash, no exception, every entry accounted for.
-    Parsed p = Parse(dir, R"({"guild": {"name": 5}, "channel": {"type": []}, "messages": [
+    Parsed p = ParseDiscord(dir, R"({"guild": {"name": 5}, "channel": {"type": []}, "messages": [
         1, {"id": 5, "type": null, "timestamp": 3, "content": {"x": 1}, "author": "me",
             "attachments": {}, "embeds": [1, {"fields": [2]}], "stickers": [null],
             "reactions": [{"emoji": 1}], "mentions": [3], "reference": 4}], "messageCount": "x"})");

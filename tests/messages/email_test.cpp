@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "collect.hpp"
 #include "evidence/bytes.hpp"
 #include "evidence/hash.hpp"
 #include "evidence/messages.hpp"
@@ -17,19 +18,11 @@ using messages_internal::ParseRfc5322Date;
 using testing::TempDir;
 using testing::WriteFile;
 
-struct Parsed {
-  Result<ExportSummary> summary = Status::Unsupported("not run");
-  std::vector<Message> messages;
-};
+using testing::Parsed;
 
-Parsed Parse(const std::filesystem::path& path, std::string hint = "") {
-  Parsed p;
+Parsed ParseEmail(const std::filesystem::path& path, std::string hint = "") {
   if (hint.empty()) hint = path.filename().string();
-  p.summary = ParseExport(path, hint, {}, [&](Message&& m) {
-    p.messages.push_back(std::move(m));
-    return Status::Ok();
-  });
-  return p;
+  return testing::CollectExport(path, hint);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -105,7 +98,7 @@ TEST(Email, EmlWithAttachment) {
   ASSERT_TRUE(format.ok()) << format.status().ToString();
   EXPECT_EQ(*format, ExportFormat::kEml);
 
-  Parsed p = Parse(path);
+  Parsed p = ParseEmail(path);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.messages.size(), 1u);
   const Message& m = p.messages[0];
@@ -155,7 +148,7 @@ TEST(Email, MboxWithThreeMessages) {
   auto format = DetectExportFormat(path, "inbox.mbox");
   ASSERT_TRUE(format.ok());
   EXPECT_EQ(*format, ExportFormat::kMbox);
-  Parsed p = Parse(path);
+  Parsed p = ParseEmail(path);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.messages.size(), 3u);
   EXPECT_EQ(p.summary->format, ExportFormat::kMbox);
@@ -193,7 +186,7 @@ TEST(Email, UnmungedFromLineInABodyDoesNotSplitTheMessage) {
             "\n"
             "Second.\n"
             "From here on: the last line of the file.\n");
-  Parsed p = Parse(path);
+  Parsed p = ParseEmail(path);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.messages.size(), 2u);
   EXPECT_EQ(p.messages[0].text,
@@ -225,7 +218,7 @@ TEST(Email, MalformedMessageDoesNotSwallowTheNext) {
             "Date: Fri, 26 Sep 2025 10:19:40 -0700\n"
             "\n"
             "Second.\n");
-  Parsed p = Parse(path);
+  Parsed p = ParseEmail(path);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.messages.size(), 2u);
   EXPECT_EQ(p.messages[1].sender, "b@example.org");
@@ -238,7 +231,7 @@ TEST(Email, BadDateKeepsTheRawHeader) {
   WriteFile(
       path,
       "From: x@example.org\r\nDate: Pn, 29 paX 2007 21:13:00 +0100\r\nSubject: s\r\n\r\nbody\r\n");
-  Parsed p = Parse(path);
+  Parsed p = ParseEmail(path);
   ASSERT_TRUE(p.summary.ok());
   ASSERT_EQ(p.messages.size(), 1u);
   EXPECT_FALSE(p.messages[0].time.has_value());
@@ -255,7 +248,7 @@ TEST(Email, MislabelledUtf8AndHtmlOnlyBodies) {
             "From: x@example.org\nDate: Sun, 13 May 2018 12:32:22 +0800\n"
             "Content-Type: text/plain; charset=\"GB2312\"\nContent-Transfer-Encoding: 8bit\n\n"
             "\u4F60\u597D\n");
-  Parsed p = Parse(utf8);
+  Parsed p = ParseEmail(utf8);
   ASSERT_TRUE(p.summary.ok());
   EXPECT_EQ(p.messages[0].text, "\u4F60\u597D\n");
   EXPECT_TRUE(p.messages[0].extra.contains("charset_note"));
@@ -264,7 +257,7 @@ TEST(Email, MislabelledUtf8AndHtmlOnlyBodies) {
   WriteFile(html,
             "From: x@example.org\nDate: Sun, 13 May 2018 12:32:22 +0800\n"
             "Content-Type: text/html; charset=utf-8\n\n<p>Hello</p>\n");
-  Parsed h = Parse(html);
+  Parsed h = ParseEmail(html);
   ASSERT_TRUE(h.summary.ok());
   EXPECT_EQ(h.messages[0].text, "<p>Hello</p>\n");
   EXPECT_EQ(h.messages[0].extra["body_format"], "html");
@@ -280,7 +273,7 @@ TEST(Email, EmlWithMboxFromLineFollowsTheNameHint) {
   auto as_mbox = DetectExportFormat(path, "");
   ASSERT_TRUE(as_mbox.ok());
   EXPECT_EQ(*as_mbox, ExportFormat::kMbox);
-  Parsed p = Parse(path);
+  Parsed p = ParseEmail(path);
   ASSERT_TRUE(p.summary.ok());
   EXPECT_EQ(p.summary->format, ExportFormat::kEml);
   ASSERT_EQ(p.messages.size(), 1u);

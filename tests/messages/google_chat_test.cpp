@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "collect.hpp"
 #include "evidence/messages.hpp"
 #include "messages_internal.hpp"
 #include "testing.hpp"
@@ -19,18 +20,12 @@ using messages_internal::ParseGoogleChatDate;
 using testing::TempDir;
 using testing::WriteFile;
 
-struct Parsed {
-  Result<ExportSummary> summary = Status::Unsupported("not run");
-  std::vector<Message> messages;
-};
+using testing::Parsed;
 
-Parsed ParseBytes(const std::string& bytes) {
-  Parsed p;
-  p.summary = ParseGoogleChatBuffer(bytes, {}, [&](Message&& m) {
-    p.messages.push_back(std::move(m));
-    return Status::Ok();
+Parsed ParseGoogleChat(const std::string& bytes) {
+  return testing::Collect([&](const messages_internal::MessageCallback& cb) {
+    return ParseGoogleChatBuffer(bytes, {}, cb);
   });
-  return p;
 }
 
 const char* kSpace = R"({
@@ -126,7 +121,7 @@ TEST(GoogleChat, ParsesSpace) {
 }
 
 TEST(GoogleChat, BadDateIsKeptWithAWarning) {
-  Parsed p = ParseBytes(
+  Parsed p = ParseGoogleChat(
       R"({"messages": [{"creator": {"name": "A"}, "created_date": "soon", "text": "x"},
                        {"creator": "not an object", "text": 5}]})");
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
@@ -147,14 +142,14 @@ TEST(GoogleChat, DetectionNeedsCreatorAndDate) {
 
 TEST(GoogleChat, TruncatedAndHostileInput) {
   const std::string whole = kSpace;
-  Parsed cut = ParseBytes(whole.substr(0, whole.find("\"attached_files\"")));
+  Parsed cut = ParseGoogleChat(whole.substr(0, whole.find("\"attached_files\"")));
   ASSERT_FALSE(cut.summary.ok());
   EXPECT_EQ(cut.summary.status().code(), StatusCode::kCorruption);
   EXPECT_EQ(cut.messages.size(), 1u);
   for (const std::string& bytes :
        {std::string("{\"messages\": [\"\\ud800\"]}"), std::string("\xFF\xFE{}"),
         std::string("{\"messages\": [{\"text\": \"\xC3\x28\"}]}"), std::string(50000, '{')}) {
-    Parsed p = ParseBytes(bytes);
+    Parsed p = ParseGoogleChat(bytes);
     EXPECT_FALSE(p.summary.ok());
   }
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "collect.hpp"
 #include "evidence/messages.hpp"
 #include "messages_internal.hpp"
 #include "testing.hpp"
@@ -22,29 +23,16 @@ using messages_internal::ParseIMessageTimestamp;
 using testing::TempDir;
 using testing::WriteFile;
 
-struct Parsed {
-  Result<ExportSummary> summary = Status::Unsupported("not run");
-  std::vector<Message> messages;
-};
+using testing::Parsed;
 
-template <typename Fn>
-Parsed Collect(Fn&& parse) {
-  Parsed p;
-  p.summary = parse([&](Message&& m) {
-    p.messages.push_back(std::move(m));
-    return Status::Ok();
-  });
-  return p;
-}
-
-Parsed ParseText(const std::string& bytes, ParseOptions options = {}) {
-  return Collect([&](const messages_internal::MessageCallback& cb) {
+Parsed ParseIMessageText(const std::string& bytes, ParseOptions options = {}) {
+  return testing::Collect([&](const messages_internal::MessageCallback& cb) {
     return ParseIMessageTextBuffer(bytes, options, cb);
   });
 }
 
-Parsed ParseHtml(const std::string& bytes) {
-  return Collect([&](const messages_internal::MessageCallback& cb) {
+Parsed ParseIMessageHtml(const std::string& bytes) {
+  return testing::Collect([&](const messages_internal::MessageCallback& cb) {
     return ParseIMessageHtmlBuffer(bytes, {}, cb);
   });
 }
@@ -107,7 +95,7 @@ TEST(IMessageText, ParsesBlocksRepliesAndAnnouncements) {
   EXPECT_EQ(*format, ExportFormat::kIMessageText);
   EXPECT_EQ(ExportFormatName(*format), "imessage-text");
 
-  Parsed p = ParseText(kText);
+  Parsed p = ParseIMessageText(kText);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.messages.size(), 7u);
   EXPECT_TRUE(p.summary->warnings.empty()) << p.summary->warnings.front();
@@ -155,7 +143,7 @@ TEST(IMessageText, ParsesBlocksRepliesAndAnnouncements) {
 
 TEST(IMessageText, StampInsideABodyIsText) {
   // Without a blank line before it, a stamp-like line is part of the message.
-  Parsed p = ParseText(
+  Parsed p = ParseIMessageText(
       "\xEF\xBB\xBFMay 17, 2022  5:29:42 PM\nMe\nsee you at\nMay 17, 2022  5:29:42 PM Me\n\n");
   ASSERT_TRUE(p.summary.ok());
   ASSERT_EQ(p.messages.size(), 1u);
@@ -178,7 +166,7 @@ TEST(IMessageText, HostileInputStaysBounded) {
   std::string hostile = "May 17, 2022  5:29:42 PM\nMe\n" + std::string(10000, 'x') + "\n";
   for (int i = 0; i < 200; ++i) hostile += "    May 17, 2022  5:29:42 PM\n    Me\n    r\n";
   hostile += std::string(5000, '\n') + "garbage\n\xFF\xFE\n";
-  Parsed p = ParseText(hostile, options);
+  Parsed p = ParseIMessageText(hostile, options);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.messages.size(), 201u);
   EXPECT_LE(p.messages[0].text.size(), 64u);
@@ -187,7 +175,7 @@ TEST(IMessageText, HostileInputStaysBounded) {
     EXPECT_EQ(evidence::LossyUtf8(m.text), m.text);
   }
   EXPECT_EQ(p.messages.back().text, "r");
-  Parsed empty = ParseText("");
+  Parsed empty = ParseIMessageText("");
   ASSERT_TRUE(empty.summary.ok());
   EXPECT_TRUE(empty.messages.empty());
 }
@@ -223,7 +211,7 @@ TEST(IMessageHtml, ExtractsTextOnly) {
   ASSERT_TRUE(format.ok()) << format.status().ToString();
   EXPECT_EQ(*format, ExportFormat::kIMessageHtml);
 
-  Parsed p = ParseHtml(kHtml);
+  Parsed p = ParseIMessageHtml(kHtml);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.messages.size(), 3u);
   const Message& first = p.messages[0];
@@ -251,8 +239,9 @@ TEST(IMessageHtml, ExtractsTextOnly) {
 TEST(Regression, IMessageDateRawCutUtf8) {
   std::string stamp(255, 'x');
   stamp += "\xE2\x82\xAC\xE2\x82\xAC";
-  Parsed p = ParseHtml("<div class=\"message\"><div class=\"sent\"><p><span class=\"timestamp\">" +
-                       stamp + "</span></p></div></div>");
+  Parsed p =
+      ParseIMessageHtml("<div class=\"message\"><div class=\"sent\"><p><span class=\"timestamp\">" +
+                        stamp + "</span></p></div></div>");
   ASSERT_TRUE(p.summary.ok());
   ASSERT_EQ(p.messages.size(), 1u);
   EXPECT_NO_THROW((void)p.messages[0].extra.dump());
@@ -276,7 +265,7 @@ TEST(IMessageHtml, DetectionIsNarrow) {
 
 TEST(IMessageHtml, TruncatedAndHostileInput) {
   const std::string whole = kHtml;
-  Parsed cut = ParseHtml(whole.substr(0, whole.find("tonight")));
+  Parsed cut = ParseIMessageHtml(whole.substr(0, whole.find("tonight")));
   ASSERT_TRUE(cut.summary.ok()) << cut.summary.status().ToString();
   ASSERT_EQ(cut.messages.size(), 1u);
   EXPECT_EQ(cut.messages[0].text, "I see you <script>");
@@ -287,13 +276,13 @@ TEST(IMessageHtml, TruncatedAndHostileInput) {
   for (int i = 0; i < 5000; ++i)
     deep +=
         "<div class=\"replies\"><div class=\"reply\"><div class=\"message\"><div class=\"sent\">";
-  Parsed nested = ParseHtml(deep);
+  Parsed nested = ParseIMessageHtml(deep);
   EXPECT_TRUE(nested.summary.ok());
 
-  Parsed garbage = ParseHtml(std::string("\x00\xFF<div class=\"message\">\x80", 25));
+  Parsed garbage = ParseIMessageHtml(std::string("\x00\xFF<div class=\"message\">\x80", 25));
   EXPECT_TRUE(garbage.summary.ok() || garbage.summary.status().code() == StatusCode::kCorruption);
 
-  Parsed huge = ParseHtml(std::string((64u << 20) + 1, ' '));
+  Parsed huge = ParseIMessageHtml(std::string((64u << 20) + 1, ' '));
   ASSERT_FALSE(huge.summary.ok());
   EXPECT_EQ(huge.summary.status().code(), StatusCode::kUnsupported);
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "collect.hpp"
 #include "evidence/messages.hpp"
 #include "messages_internal.hpp"
 #include "messages_json_records.hpp"
@@ -19,18 +20,12 @@ using messages_internal::RepairMetaMojibake;
 using testing::TempDir;
 using testing::WriteFile;
 
-struct Parsed {
-  Result<ExportSummary> summary = Status::Unsupported("not run");
-  std::vector<Message> messages;
-};
+using testing::Parsed;
 
-Parsed ParseBytes(const std::string& bytes, ParseOptions options = {}) {
-  Parsed p;
-  p.summary = ParseMetaMessagesBuffer(bytes, options, [&](Message&& m) {
-    p.messages.push_back(std::move(m));
-    return Status::Ok();
+Parsed ParseMeta(const std::string& bytes, ParseOptions options = {}) {
+  return testing::Collect([&](const messages_internal::MessageCallback& cb) {
+    return ParseMetaMessagesBuffer(bytes, options, cb);
   });
-  return p;
 }
 
 // "Zoë 😀" as Meta writes it: each UTF-8 byte escaped as a code point.
@@ -139,7 +134,7 @@ TEST(Meta, OtherJsonIsNotClaimed) {
 }
 
 TEST(Meta, SecondsTimestampAndMissingTime) {
-  Parsed p = ParseBytes(
+  Parsed p = ParseMeta(
       "{\"messages\": [{\"sender_name\": \"A\", \"timestamp\": 1400000000, \"content\": \"old\"},"
       "{\"sender_name\": \"B\", \"content\": \"no time\"},"
       "{\"sender_name\": \"C\", \"timestamp_ms\": 1.5e12, \"content\": \"float\"}, 7]}");
@@ -155,7 +150,7 @@ TEST(Meta, SecondsTimestampAndMissingTime) {
 TEST(Meta, TruncatedFileIsCorruptionNamingTheOffsetAndKeepsEarlierMessages) {
   const std::string whole = Thread();
   const std::string cut = whole.substr(0, whole.find("\"is_unsent\"") + 5);
-  Parsed p = ParseBytes(cut);
+  Parsed p = ParseMeta(cut);
   ASSERT_FALSE(p.summary.ok());
   EXPECT_EQ(p.summary.status().code(), StatusCode::kCorruption);
   EXPECT_NE(p.summary.status().message().find("messenger: byte "), std::string::npos)
@@ -168,7 +163,7 @@ TEST(Meta, HostileInputIsRefusedCleanly) {
        {std::string("[1, 2, 3]"), std::string("{\"messages\": "), std::string("{} trailing"),
         std::string(100000, '['), "{\"messages\": [" + std::string(5000, '[') + "]}",
         std::string("\"just a string\"")}) {
-    Parsed p = ParseBytes(bytes);
+    Parsed p = ParseMeta(bytes);
     EXPECT_FALSE(p.summary.ok()) << bytes.substr(0, 40);
     if (!p.summary.ok()) {
       EXPECT_EQ(p.summary.status().code(), StatusCode::kCorruption);
@@ -200,7 +195,7 @@ TEST(JsonRecords, OversizedOrDeepRecordIsCorruption) {
 TEST(Meta, LongTextIsCutAndFlagged) {
   ParseOptions options;
   options.max_text_bytes = 8;
-  Parsed p = ParseBytes(
+  Parsed p = ParseMeta(
       "{\"messages\": [{\"sender_name\": \"A\", \"timestamp_ms\": 1, \"content\": "
       "\"0123456789abcdef\"}]}",
       options);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "collect.hpp"
 #include "evidence/messages.hpp"
 #include "testing.hpp"
 
@@ -24,20 +25,12 @@ struct Expected {
   DateOrder order = DateOrder::kUnknown;  // given only where the file cannot prove it
 };
 
-struct SampleRun {
-  Result<ExportSummary> summary = Status::Unsupported("not run");
-  std::vector<Message> messages;
-};
+using testing::Parsed;
 
-SampleRun ParseSample(const std::filesystem::path& path, DateOrder order) {
-  SampleRun run;
+Parsed ParseSample(const std::filesystem::path& path, DateOrder order) {
   ParseOptions options;
   options.date_order = order;
-  run.summary = ParseExport(path, path.filename().string(), options, [&](Message&& m) {
-    run.messages.push_back(std::move(m));
-    return Status::Ok();
-  });
-  return run;
+  return testing::CollectExport(path, path.filename().string(), options);
 }
 
 std::string TimeOf(const Message& m) { return m.time ? *m.time : ""; }
@@ -51,7 +44,7 @@ void CheckAll(const std::vector<Expected>& table) {
     auto format = DetectExportFormat(path, path.filename().string());
     ASSERT_TRUE(format.ok()) << format.status().ToString();
     EXPECT_EQ(*format, e.format);
-    SampleRun run = ParseSample(path, e.order);
+    Parsed run = ParseSample(path, e.order);
     ASSERT_TRUE(run.summary.ok()) << run.summary.status().ToString();
     EXPECT_EQ(run.summary->message_count, e.count);
     ASSERT_EQ(run.messages.size(), e.count);
@@ -136,7 +129,7 @@ TEST(Samples, WhatsAppAmbiguousOrderIsRefusedWithoutTheOption) {
   for (const char* file : {"android_group.txt", "chatanalytics_2A_5M.txt",
                            "chatanalytics_4A_11M.txt", "chatanalytics_4A_11M.zip"}) {
     SCOPED_TRACE(file);
-    SampleRun run = ParseSample(*dir / "messages/whatsapp" / file, DateOrder::kUnknown);
+    Parsed run = ParseSample(*dir / "messages/whatsapp" / file, DateOrder::kUnknown);
     ASSERT_FALSE(run.summary.ok());
     EXPECT_EQ(run.summary.status().code(), StatusCode::kInvalidArgument);
     EXPECT_TRUE(run.messages.empty());
@@ -147,9 +140,8 @@ TEST(Samples, WhatsAppDetails) {
   auto dir = testing::SamplesDir();
   if (!dir) GTEST_SKIP() << "EVIDENCE_SAMPLES not set";
   {
-    SampleRun run =
-        ParseSample(*dir / "messages/whatsapp/whatsapp-chat-parser-example_with_media.zip",
-                    DateOrder::kUnknown);
+    Parsed run = ParseSample(*dir / "messages/whatsapp/whatsapp-chat-parser-example_with_media.zip",
+                             DateOrder::kUnknown);
     ASSERT_TRUE(run.summary.ok());
     EXPECT_EQ(run.summary->fields["media_count"], 4);
     // "[20.06.19, 16:00:15] Loris: <attached: 00000001-PHOTO-2019-06-20-16-00-15.jpg>"; the member
@@ -165,7 +157,7 @@ TEST(Samples, WhatsAppDetails) {
     EXPECT_EQ(run.messages[23].text, "Come on...\ndon't be so mysterious and show us!");
   }
   {
-    SampleRun run =
+    Parsed run =
         ParseSample(*dir / "messages/whatsapp/ios_EN_media_Elon_Musk.txt", DateOrder::kUnknown);
     ASSERT_TRUE(run.summary.ok());
     EXPECT_EQ(run.messages[0].extra["attributed_to"], "Elon Musk");
@@ -174,8 +166,7 @@ TEST(Samples, WhatsAppDetails) {
     EXPECT_FALSE(run.messages[2].attachments[0].size.has_value());  // a .txt carries no media
   }
   {
-    SampleRun run =
-        ParseSample(*dir / "messages/whatsapp/android_EN_media.txt", DateOrder::kUnknown);
+    Parsed run = ParseSample(*dir / "messages/whatsapp/android_EN_media.txt", DateOrder::kUnknown);
     ASSERT_TRUE(run.summary.ok());
     // "23/03/2022, 13:32 - Elon: IMG-20220323-WA0002.jpg (file attached)" (line 11).
     const Message& m = run.messages[8];
@@ -195,7 +186,7 @@ TEST(Samples, OtherChatAppsAreRefused) {
     auto format = DetectExportFormat(path, path.filename().string());
     ASSERT_FALSE(format.ok());
     EXPECT_EQ(format.status().code(), StatusCode::kUnsupported);
-    SampleRun run = ParseSample(path, DateOrder::kUnknown);
+    Parsed run = ParseSample(path, DateOrder::kUnknown);
     EXPECT_EQ(run.summary.status().code(), StatusCode::kUnsupported);
   }
 }
@@ -222,8 +213,7 @@ TEST(Samples, SmsDetails) {
   auto dir = testing::SamplesDir();
   if (!dir) GTEST_SKIP() << "EVIDENCE_SAMPLES not set";
   {
-    SampleRun run =
-        ParseSample(*dir / "messages/sms/sample_mms_attachments.xml", DateOrder::kUnknown);
+    Parsed run = ParseSample(*dir / "messages/sms/sample_mms_attachments.xml", DateOrder::kUnknown);
     ASSERT_TRUE(run.summary.ok());
     ASSERT_EQ(run.messages[0].attachments.size(), 1u);
     const Attachment& png = run.messages[0].attachments[0];
@@ -234,7 +224,7 @@ TEST(Samples, SmsDetails) {
     EXPECT_EQ(run.messages[0].text, "Here is an image attachment");
   }
   {
-    SampleRun run = ParseSample(*dir / "messages/sms/smsrst_mms_jpeg.xml", DateOrder::kUnknown);
+    Parsed run = ParseSample(*dir / "messages/sms/smsrst_mms_jpeg.xml", DateOrder::kUnknown);
     ASSERT_TRUE(run.summary.ok());
     ASSERT_EQ(run.summary->warnings.size(), 1u);  // count="2" but five records
     const Message& mms = run.messages[3];
@@ -247,7 +237,7 @@ TEST(Samples, SmsDetails) {
               "c6544fd4320010d1476852b4c7f49f63e5e69b02bb5df4dccc88598167afbec2");
   }
   {
-    SampleRun run = ParseSample(*dir / "messages/sms/corrupt_attachments.xml", DateOrder::kUnknown);
+    Parsed run = ParseSample(*dir / "messages/sms/corrupt_attachments.xml", DateOrder::kUnknown);
     ASSERT_TRUE(run.summary.ok());
     EXPECT_EQ(run.summary->warnings.size(), 2u);
     EXPECT_FALSE(run.messages[0].attachments[0].sha256.has_value());
@@ -259,7 +249,7 @@ TEST(Samples, SmsTruncatedBackup) {
   if (!dir) GTEST_SKIP() << "EVIDENCE_SAMPLES not set";
   // sms_and_mms.xml stops inside its tenth <mms> (line 136, 135 newlines): 41 <sms> and 8 complete
   // <mms> come before the cut.
-  SampleRun run = ParseSample(*dir / "messages/sms/sms_and_mms.xml", DateOrder::kUnknown);
+  Parsed run = ParseSample(*dir / "messages/sms/sms_and_mms.xml", DateOrder::kUnknown);
   ASSERT_FALSE(run.summary.ok());
   EXPECT_EQ(run.summary.status().code(), StatusCode::kCorruption);
   EXPECT_NE(run.summary.status().message().find("line 136"), std::string::npos)
@@ -333,14 +323,14 @@ TEST(Samples, EmailDetails) {
   auto dir = testing::SamplesDir();
   if (!dir) GTEST_SKIP() << "EVIDENCE_SAMPLES not set";
   {
-    SampleRun run =
+    Parsed run =
         ParseSample(*dir / "messages/email/raw_email_with_bad_date.eml", DateOrder::kUnknown);
     ASSERT_TRUE(run.summary.ok());
     EXPECT_EQ(run.messages[0].extra["date_raw"], "Pn, 29 paX 2007 21:13:00 +0100");
     EXPECT_EQ(run.messages[0].extra["date_error"], "unparsable Date header");
   }
   {
-    SampleRun run =
+    Parsed run =
         ParseSample(*dir / "messages/email/emlparser_sample_attachments.eml", DateOrder::kUnknown);
     ASSERT_TRUE(run.summary.ok());
     const auto& a = run.messages[0].attachments;
@@ -352,15 +342,14 @@ TEST(Samples, EmailDetails) {
     EXPECT_EQ(a[2].name, "test.csv");
   }
   {
-    SampleRun run =
+    Parsed run =
         ParseSample(*dir / "messages/email/attachment_nonascii_filename.eml", DateOrder::kUnknown);
     ASSERT_TRUE(run.summary.ok());
     ASSERT_EQ(run.messages[0].attachments.size(), 1u);
     EXPECT_EQ(run.messages[0].attachments[0].name, "ci\u00EBle.txt");
   }
   {
-    SampleRun run =
-        ParseSample(*dir / "messages/email/japanese_shift_jis.eml", DateOrder::kUnknown);
+    Parsed run = ParseSample(*dir / "messages/email/japanese_shift_jis.eml", DateOrder::kUnknown);
     ASSERT_TRUE(run.summary.ok());
     EXPECT_EQ(run.messages[0].text.rfind("\u3042\u3044\u3046\u3048\u304A", 0), 0u);  // あいうえお
   }
@@ -373,7 +362,7 @@ TEST(Samples, OutlookMsgIsUnsupported) {
   auto format = DetectExportFormat(path, path.filename().string());
   ASSERT_FALSE(format.ok());
   EXPECT_EQ(format.status().code(), StatusCode::kUnsupported);
-  SampleRun run = ParseSample(path, DateOrder::kUnknown);
+  Parsed run = ParseSample(path, DateOrder::kUnknown);
   EXPECT_EQ(run.summary.status().code(), StatusCode::kUnsupported);
   EXPECT_TRUE(run.messages.empty());
 }

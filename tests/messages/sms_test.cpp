@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "collect.hpp"
 #include "evidence/bytes.hpp"
 #include "evidence/hash.hpp"
 #include "evidence/messages.hpp"
@@ -15,18 +16,10 @@ namespace {
 using testing::TempDir;
 using testing::WriteFile;
 
-struct Parsed {
-  Result<ExportSummary> summary = Status::Unsupported("not run");
-  std::vector<Message> messages;
-};
+using testing::Parsed;
 
-Parsed Parse(const std::filesystem::path& path, ParseOptions options = {}) {
-  Parsed p;
-  p.summary = ParseExport(path, path.filename().string(), options, [&](Message&& m) {
-    p.messages.push_back(std::move(m));
-    return Status::Ok();
-  });
-  return p;
+Parsed ParseSms(const std::filesystem::path& path, ParseOptions options = {}) {
+  return testing::CollectExport(path, path.filename().string(), options);
 }
 
 std::string Png() {
@@ -95,7 +88,7 @@ TEST(SmsBackup, SmsAndMmsWithAttachmentsAndBothDateUnits) {
   ASSERT_TRUE(format.ok()) << format.status().ToString();
   EXPECT_EQ(*format, ExportFormat::kSmsBackupXml);
 
-  Parsed p = Parse(path);
+  Parsed p = ParseSms(path);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.messages.size(), 4u);
   EXPECT_TRUE(p.summary->warnings.empty());
@@ -154,7 +147,7 @@ TEST(SmsBackup, UndecodablePartIsAWarningNotAFailure) {
                          "<part ct=\"text/plain\" text=\"caption\" /></parts>\n"
                          "  </mms>\n",
                          1));
-  Parsed p = Parse(path);
+  Parsed p = ParseSms(path);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.messages.size(), 1u);
   ASSERT_EQ(p.messages[0].attachments.size(), 1u);
@@ -171,7 +164,7 @@ TEST(SmsBackup, BadDateKeepsTheRecord) {
   const auto path = dir / "sms.xml";
   WriteFile(path,
             Backup("  <sms address=\"+1555\" date=\"yesterday\" type=\"1\" body=\"x\" />\n", 1));
-  Parsed p = Parse(path);
+  Parsed p = ParseSms(path);
   ASSERT_TRUE(p.summary.ok());
   ASSERT_EQ(p.messages.size(), 1u);
   EXPECT_FALSE(p.messages[0].time.has_value());
@@ -184,7 +177,7 @@ TEST(SmsBackup, CountMismatchIsAWarning) {
   TempDir dir;
   const auto path = dir / "sms.xml";
   WriteFile(path, Backup(Records(), 7));
-  Parsed p = Parse(path);
+  Parsed p = ParseSms(path);
   ASSERT_TRUE(p.summary.ok());
   ASSERT_EQ(p.summary->warnings.size(), 1u);
   EXPECT_NE(p.summary->warnings[0].find("declares 7"), std::string::npos);
@@ -196,7 +189,7 @@ TEST(SmsBackup, UnknownRecordsAreCountedAsUnread) {
   TempDir dir;
   const auto path = dir / "sms.xml";
   WriteFile(path, Backup(Records() + "  <call number=\"+15550000001\" />\n", 0));
-  Parsed p = Parse(path);
+  Parsed p = ParseSms(path);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   EXPECT_EQ(p.summary->read_count, p.messages.size() + 1);
   EXPECT_EQ(p.summary->read_unit, "records");
@@ -213,7 +206,7 @@ TEST(SmsBackup, TruncatedFileNamesTheLine) {
   const std::string whole = Backup(Records(), 4);
   const auto path = dir / "sms.xml";
   WriteFile(path, whole.substr(0, whole.find("<addrs>", whole.find("<mms"))));
-  Parsed p = Parse(path);
+  Parsed p = ParseSms(path);
   ASSERT_FALSE(p.summary.ok());
   EXPECT_EQ(p.summary.status().code(), StatusCode::kCorruption);
   const std::string msg = p.summary.status().message();
@@ -245,7 +238,7 @@ TEST(SmsBackup, EntityExpansionIsBounded) {
       "]>\n<smses count=\"1\"><sms address=\"1\" date=\"1600000000000\" type=\"1\" "
       "body=\"&a12;\" /></smses>\n";
   WriteFile(path, dtd);
-  Parsed p = Parse(path);
+  Parsed p = ParseSms(path);
   // libxml2 refuses the amplification; either way nothing explodes.
   if (p.summary.ok()) {
     ASSERT_EQ(p.messages.size(), 1u);

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collect.hpp"
 #include "evidence/messages.hpp"
 #include "testing.hpp"
 
@@ -19,18 +20,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct ParsedRun {
-  Result<ExportSummary> summary = Status::Unsupported("not run");
-  std::vector<Message> messages;
-};
+using testing::Parsed;
 
-ParsedRun ParseFile(const fs::path& path) {
-  ParsedRun run;
-  run.summary = ParseExport(path, path.filename().string(), ParseOptions{}, [&](Message&& m) {
-    run.messages.push_back(std::move(m));
-    return Status::Ok();
-  });
-  return run;
+Parsed ParseSocialSample(const fs::path& path) {
+  return testing::CollectExport(path, path.filename().string());
 }
 
 bool IsMine(ExportFormat f) {
@@ -70,7 +63,7 @@ TEST(SocialSamples, EveryTruthEntry) {
     auto format = DetectExportFormat(path, path.filename().string());
     ASSERT_TRUE(format.ok()) << format.status().ToString();
     EXPECT_EQ(*format, FamilyFormat(family, path));
-    ParsedRun run = ParseFile(path);
+    Parsed run = ParseSocialSample(path);
     ASSERT_TRUE(run.summary.ok()) << run.summary.status().ToString();
     EXPECT_EQ(run.summary->message_count, run.messages.size());
 

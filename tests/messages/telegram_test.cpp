@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "collect.hpp"
 #include "evidence/messages.hpp"
 #include "messages_internal.hpp"
 #include "messages_json.hpp"
@@ -17,22 +18,11 @@ namespace {
 using testing::TempDir;
 using testing::WriteFile;
 
-struct Parsed {
-  Result<ExportFormat> format = Status::Unsupported("not run");
-  Result<ExportSummary> summary = Status::Unsupported("not run");
-  std::vector<Message> messages;
-};
+using testing::Parsed;
 
-Parsed Parse(const TempDir& dir, const std::string& content, ParseOptions options = {}) {
-  const auto path = dir / "result.json";
-  WriteFile(path, content);
-  Parsed p;
-  p.format = DetectExportFormat(path, "result.json");
-  p.summary = ParseExport(path, "result.json", options, [&](Message&& m) {
-    p.messages.push_back(std::move(m));
-    return Status::Ok();
-  });
-  return p;
+Parsed ParseTelegram(const TempDir& dir, const std::string& content, ParseOptions options = {}) {
+  WriteFile(dir / "result.json", content);
+  return testing::DetectAndCollect(dir / "result.json", "result.json", options);
 }
 
 const char kChat[] = R"json({
@@ -68,7 +58,7 @@ const char kChat[] = R"json({
 
 TEST(Telegram, SingleChat) {
   TempDir dir;
-  Parsed p = Parse(dir, kChat);
+  Parsed p = ParseTelegram(dir, kChat);
   ASSERT_TRUE(p.format.ok()) << p.format.status().ToString();
   EXPECT_EQ(*p.format, ExportFormat::kTelegramJson);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
@@ -128,7 +118,7 @@ TEST(Telegram, SingleChat) {
 
 TEST(Telegram, FullAccountExport) {
   TempDir dir;
-  Parsed p = Parse(dir, R"({
+  Parsed p = ParseTelegram(dir, R"({
  "about": "Here is the data you requested. Remember: Telegram is ad free...",
  "personal_information": {"user_id": 7, "first_name": "Alex", "last_name": "Doe",
                           "phone_number": "+44 0000"},
@@ -197,7 +187,7 @@ TEST(Telegram, TruncatedFileKeepsWhatCameBefore) {
   TempDir dir;
   std::string cut = kChat;
   cut.resize(cut.find("{\"id\": 4,") + 20);
-  Parsed p = Parse(dir, cut);
+  Parsed p = ParseTelegram(dir, cut);
   ASSERT_TRUE(p.format.ok());
   ASSERT_FALSE(p.summary.ok());
   EXPECT_EQ(p.summary.status().code(), StatusCode::kCorruption);
@@ -212,7 +202,7 @@ TEST(Telegram, HostileInput) {
   {  // Nesting deeper than any export: refused, not recursed into.
     std::string deep = R"({"name": "A", "type": "personal_chat", "id": 1, "messages": [{"x": )";
     for (int i = 0; i < 100000; ++i) deep += '[';
-    Parsed p = Parse(dir, deep);
+    Parsed p = ParseTelegram(dir, deep);
     ASSERT_FALSE(p.summary.ok());
     EXPECT_EQ(p.summary.status().code(), StatusCode::kCorruption);
     EXPECT_NE(p.summary.status().message().find("nesting"), std::string::npos);
@@ -222,11 +212,12 @@ TEST(Telegram, HostileInput) {
     options.max_text_bytes = 1000;
     std::string long_text(5000, 'a');
     long_text += "\xC3\xA9";  // é, so the cut must respect UTF-8
-    Parsed p = Parse(dir,
-                     R"({"type": "personal_chat", "messages": [{"type": "message", "date": )"
-                     R"("2024-01-01T00:00:00", "from": "A", "text": ")" +
-                         long_text + "\"}]}",
-                     options);
+    Parsed p =
+        ParseTelegram(dir,
+                      R"({"type": "personal_chat", "messages": [{"type": "message", "date": )"
+                      R"("2024-01-01T00:00:00", "from": "A", "text": ")" +
+                          long_text + "\"}]}",
+                      options);
     ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
     ASSERT_EQ(p.messages.size(), 1u);
     EXPECT_EQ(p.messages[0].text.size(), 1000u);
@@ -234,7 +225,7 @@ TEST(Telegram, HostileInput) {
     EXPECT_FALSE(p.summary->warnings.empty());
   }
   {  // Entries that are not objects, wrong types and impossible dates never stop the parse.
-    Parsed p = Parse(dir, R"({"type": "personal_chat", "id": "x", "messages": [
+    Parsed p = ParseTelegram(dir, R"({"type": "personal_chat", "id": "x", "messages": [
         7, "text", null,
         {"type": "message", "date": "2024-02-30T00:00:00", "from": ["A"], "text": {"a": 1}},
         {"type": "message", "date_unixtime": "99999999999999", "from": 5, "text": [1, {"text": 2}]},
@@ -248,15 +239,15 @@ TEST(Telegram, HostileInput) {
     EXPECT_GE(p.summary->warnings.size(), 5u);
   }
   {  // The top level must be an object; trailing garbage after it is damage.
-    Parsed p = Parse(dir, std::string(kChat) + "garbage");
+    Parsed p = ParseTelegram(dir, std::string(kChat) + "garbage");
     ASSERT_FALSE(p.summary.ok());
     EXPECT_EQ(p.summary.status().code(), StatusCode::kCorruption);
     EXPECT_EQ(p.messages.size(), 6u);
   }
   {  // Invalid UTF-8 inside a string is malformed JSON: refused with its offset.
-    Parsed p = Parse(dir,
-                     "{\"type\": \"personal_chat\", \"messages\": [{\"type\": \"message\", "
-                     "\"date\": \"2024-01-01T00:00:00\", \"text\": \"\xFF\"}]}");
+    Parsed p = ParseTelegram(dir,
+                             "{\"type\": \"personal_chat\", \"messages\": [{\"type\": \"message\", "
+                             "\"date\": \"2024-01-01T00:00:00\", \"text\": \"\xFF\"}]}");
     ASSERT_FALSE(p.summary.ok());
     EXPECT_EQ(p.summary.status().code(), StatusCode::kCorruption);
   }
@@ -304,7 +295,7 @@ TEST(JsonStream, TokenLimit) {
 // Without "text", the text comes from text_entities; with it, text_entities is not needed.
 TEST(Telegram, TextFromEntitiesAlone) {
   TempDir dir;
-  Parsed p = Parse(dir, R"({"type": "private_group", "messages": [
+  Parsed p = ParseTelegram(dir, R"({"type": "private_group", "messages": [
       {"type": "message", "date": "2024-01-01T00:00:00", "from": "A",
        "text_entities": [{"type": "plain", "text": "see "},
                          {"type": "text_link", "text": "this", "href": "https://x.example"}]}]})");

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "collect.hpp"
 #include "evidence/hash.hpp"
 #include "evidence/messages.hpp"
 #include "fixtures.hpp"
@@ -20,22 +21,11 @@ using testing::TempDir;
 using testing::WriteFile;
 using testing::WriteZip;
 
-struct Parsed {
-  Result<ExportSummary> summary = Status::Unsupported("not run");
-  std::vector<Message> messages;
-};
+using testing::Parsed;
 
-Parsed Parse(const std::filesystem::path& path, ParseOptions options = {},
-             const MediaSink* sink = nullptr) {
-  Parsed p;
-  p.summary = ParseExport(
-      path, path.filename().string(), options,
-      [&](Message&& m) {
-        p.messages.push_back(std::move(m));
-        return Status::Ok();
-      },
-      sink);
-  return p;
+Parsed ParseWhatsApp(const std::filesystem::path& path, ParseOptions options = {},
+                     const MediaSink* sink = nullptr) {
+  return testing::CollectExport(path, path.filename().string(), options, sink);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,7 +184,7 @@ TEST(WhatsAppText, BracketedTwoDigitYearWithoutSecondsYieldsItsMessages) {
   auto format = DetectExportFormat(path, "chat.txt");
   ASSERT_TRUE(format.ok()) << format.status().ToString();
   EXPECT_EQ(*format, ExportFormat::kWhatsAppText);
-  Parsed p = Parse(path);
+  Parsed p = ParseWhatsApp(path);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.messages.size(), 3u);
   EXPECT_EQ(*p.messages[0].time, "2019-01-20T11:23:00");
@@ -212,7 +202,7 @@ TEST(WhatsAppText, EarlyIosColonLayout) {
   WriteFile(path,
             "25/10/2015, 20:49:25: Ann: one\n"
             "25/10/2015, 20:50:01: Bob: two: with a colon\n");
-  Parsed p = Parse(path);
+  Parsed p = ParseWhatsApp(path);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.messages.size(), 2u);
   EXPECT_EQ(p.messages[1].sender, "Bob");
@@ -233,7 +223,7 @@ TEST(WhatsAppText, UnreadLinesAreCountedAndTheFirstIsNamed) {
             "\n");
   ParseOptions options;
   options.date_order = DateOrder::kDayFirst;
-  Parsed p = Parse(path, options);
+  Parsed p = ParseWhatsApp(path, options);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.messages.size(), 2u);
   EXPECT_NE(p.messages[1].text.find("13:37:00 p.m.] Jane: three"), std::string::npos);
@@ -254,7 +244,7 @@ TEST(WhatsAppText, CleanExportNeedsNoWarning) {
             "second line of one\n"
             "\n"
             "21/01/2019, 11:24 - B: two\n");
-  Parsed p = Parse(path);
+  Parsed p = ParseWhatsApp(path);
   ASSERT_TRUE(p.summary.ok());
   EXPECT_EQ(p.summary->unparsed_count, 0u);
   EXPECT_TRUE(p.summary->first_unparsed.empty());
@@ -279,7 +269,7 @@ TEST(WhatsAppText, AndroidDayFirst24Hour) {
   ASSERT_TRUE(format.ok()) << format.status().ToString();
   EXPECT_EQ(*format, ExportFormat::kWhatsAppText);
 
-  Parsed p = Parse(path);
+  Parsed p = ParseWhatsApp(path);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.messages.size(), 7u);
   EXPECT_EQ(p.summary->message_count, 7u);
@@ -325,7 +315,7 @@ TEST(WhatsAppText, IosMonthFirst12HourWithMarks) {
             "\u200E[3/14/20, 6:22:30\u202FPM] Bob: \u200E<attached: "
             "00000012-PHOTO-2020-03-14-18-22-30.jpg>\r\n"
             "[3/15/20, 12:00:00\u202FAM] Ann: midnight\r\n");
-  Parsed p = Parse(path);
+  Parsed p = ParseWhatsApp(path);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.messages.size(), 4u);
   EXPECT_EQ(p.summary->fields["layout"], "ios");
@@ -362,14 +352,14 @@ TEST(WhatsAppText, AmbiguousDateOrderNeedsTheOption) {
 
   ParseOptions day_first;
   day_first.date_order = DateOrder::kDayFirst;
-  Parsed d = Parse(path, day_first);
+  Parsed d = ParseWhatsApp(path, day_first);
   ASSERT_TRUE(d.summary.ok());
   EXPECT_EQ(*d.messages[0].time, "2020-02-01T10:00:00");
   EXPECT_EQ(d.summary->fields["date_order_source"], "option");
 
   ParseOptions month_first;
   month_first.date_order = DateOrder::kMonthFirst;
-  Parsed m = Parse(path, month_first);
+  Parsed m = ParseWhatsApp(path, month_first);
   ASSERT_TRUE(m.summary.ok());
   EXPECT_EQ(*m.messages[0].time, "2020-01-02T10:00:00");
   EXPECT_EQ(*m.messages[1].time, "2020-03-04T11:00:00");
@@ -383,7 +373,7 @@ TEST(WhatsAppText, OrderProvenByTheFileWinsOverTheOption) {
             "13/02/2020, 11:00 - Bob: two\n");
   ParseOptions options;
   options.date_order = DateOrder::kMonthFirst;
-  Parsed p = Parse(path, options);
+  Parsed p = ParseWhatsApp(path, options);
   ASSERT_TRUE(p.summary.ok());
   EXPECT_EQ(*p.messages[0].time, "2020-02-01T10:00:00");
   EXPECT_EQ(p.summary->fields["date_order_source"], "file");
@@ -397,7 +387,7 @@ TEST(WhatsAppText, ContradictoryDatesAreCorruption) {
   WriteFile(path,
             "13/02/2020, 10:00 - Alice: one\n"
             "02/13/2020, 11:00 - Bob: two\n");
-  Parsed p = Parse(path);
+  Parsed p = ParseWhatsApp(path);
   ASSERT_FALSE(p.summary.ok());
   EXPECT_EQ(p.summary.status().code(), StatusCode::kCorruption);
   EXPECT_NE(p.summary.status().message().find("line 1"), std::string::npos);
@@ -411,7 +401,7 @@ TEST(WhatsAppText, ImpossibleDateNamesItsLine) {
   WriteFile(path,
             "13/02/2020, 10:00 - Alice: one\n"
             "31/04/2020, 11:00 - Bob: there is no 31 April\n");
-  Parsed p = Parse(path);
+  Parsed p = ParseWhatsApp(path);
   ASSERT_FALSE(p.summary.ok());
   EXPECT_EQ(p.summary.status().code(), StatusCode::kCorruption);
   EXPECT_NE(p.summary.status().message().find("whatsapp: line 2"), std::string::npos)
@@ -424,7 +414,7 @@ TEST(WhatsAppText, KeepsFileOrderForOutOfOrderStamps) {
   WriteFile(path,
             "20/01/2021, 12:05 - A: later\n"
             "20/01/2021, 12:01 - B: earlier");  // no final newline
-  Parsed p = Parse(path);
+  Parsed p = ParseWhatsApp(path);
   ASSERT_TRUE(p.summary.ok());
   ASSERT_EQ(p.messages.size(), 2u);
   EXPECT_EQ(p.messages[0].text, "later");
@@ -458,7 +448,7 @@ TEST(WhatsAppText, LongTextIsCutAndFlagged) {
   WriteFile(path, body);
   ParseOptions options;
   options.max_text_bytes = 1001;
-  Parsed p = Parse(path, options);
+  Parsed p = ParseWhatsApp(path, options);
   ASSERT_TRUE(p.summary.ok());
   ASSERT_EQ(p.messages.size(), 2u);
   EXPECT_LE(p.messages[0].text.size(), 1001u);
@@ -475,7 +465,7 @@ TEST(WhatsAppText, HostileBytesAreSanitisedNotFatal) {
   WriteFile(path, body);
   ParseOptions options;
   options.max_text_bytes = 4096;
-  Parsed p = Parse(path, options);
+  Parsed p = ParseWhatsApp(path, options);
   ASSERT_TRUE(p.summary.ok()) << p.summary.status().ToString();
   ASSERT_EQ(p.messages.size(), 1u);
   EXPECT_EQ(p.messages[0].text.substr(0, 19), "bad \xEF\xBF\xBD( bytes \xEF\xBF\xBD\n");
@@ -590,7 +580,7 @@ TEST(WhatsAppZip, DecompressionBombIsAnError) {
   const auto path = dir / "bomb.zip";
   WriteZip(path, {{"_chat.txt", kZipChat},
                   {"00000001-PHOTO-2019-06-20-16-00-15.jpg", std::string(16 << 20, '\0')}});
-  Parsed p = Parse(path);
+  Parsed p = ParseWhatsApp(path);
   ASSERT_FALSE(p.summary.ok());
   EXPECT_EQ(p.summary.status().code(), StatusCode::kCorruption);
   EXPECT_NE(p.summary.status().message().find("decompression bomb"), std::string::npos)
@@ -604,7 +594,7 @@ TEST(WhatsAppZip, MemberSizeLimitIsAnError) {
            {{"_chat.txt", kZipChat}, {"00000001-PHOTO-2019-06-20-16-00-15.jpg", "0123456789"}});
   ParseOptions options;
   options.max_member_bytes = 8;
-  Parsed p = Parse(path, options);
+  Parsed p = ParseWhatsApp(path, options);
   ASSERT_FALSE(p.summary.ok());
   EXPECT_EQ(p.summary.status().code(), StatusCode::kCorruption);
   EXPECT_NE(p.summary.status().message().find("limit"), std::string::npos);
@@ -628,7 +618,7 @@ TEST(WhatsAppZip, TruncatedZipIsCorruption) {
   const std::string bytes = testing::ReadFile(whole);
   const auto cut = dir / "cut.zip";
   WriteFile(cut, bytes.substr(0, bytes.size() / 2));
-  Parsed p = Parse(cut);
+  Parsed p = ParseWhatsApp(cut);
   ASSERT_FALSE(p.summary.ok());
   EXPECT_EQ(p.summary.status().code(), StatusCode::kCorruption) << p.summary.status().ToString();
   EXPECT_EQ(p.summary.status().message().rfind("zip: ", 0), 0u) << p.summary.status().message();

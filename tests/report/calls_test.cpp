@@ -23,12 +23,6 @@ ReportData WithCalls() {
   return d;
 }
 
-std::string Render(const ReportData& d, ReportFormat f) {
-  auto r = RenderReport(d, f);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : "";
-}
-
 TEST(CallsReport, SummaryCountsCallsAndMissedPerDayAndNumber) {
   const ReportSummary s = Summarize(WithCalls());
   EXPECT_EQ(s.calls, 46u);
@@ -45,17 +39,17 @@ TEST(CallsReport, SummaryCountsCallsAndMissedPerDayAndNumber) {
 TEST(CallsReport, EveryFormatSaysHowManyCallsOnADayWereMissed) {
   const ReportData d = WithCalls();
   const std::string sentence = "43 calls on 2 March 2026 with +15550000001";
-  const std::string html = Render(d, ReportFormat::kHtml);
+  const std::string html = testing::Rendered(d, ReportFormat::kHtml);
   EXPECT_NE(html.find("<h2>Calls</h2>"), std::string::npos);
   EXPECT_NE(html.find(sentence + " (Alex), 38 of them missed"), std::string::npos);
   EXPECT_NE(html.find("2 calls on 2 March 2026 with (withheld), all of them missed"),
             std::string::npos);
-  const std::string md = Render(d, ReportFormat::kMarkdown);
+  const std::string md = testing::Rendered(d, ReportFormat::kMarkdown);
   EXPECT_NE(md.find("## Calls"), std::string::npos);
   EXPECT_NE(md.find("38 of them missed"), std::string::npos);
   EXPECT_NE(md.find("| 2026-03-02 | +15550000001 | Alex | EX-0005 | 43 | 38 |"), std::string::npos)
       << md;
-  const auto j = nlohmann::json::parse(Render(d, ReportFormat::kJson));
+  const auto j = nlohmann::json::parse(testing::Rendered(d, ReportFormat::kJson));
   EXPECT_EQ(j["summary"]["calls"], 46);
   EXPECT_EQ(j["summary"]["missed_calls"], 40);
   ASSERT_EQ(j["call_counts"].size(), 3u);
@@ -68,9 +62,9 @@ TEST(CallsReport, EveryFormatSaysHowManyCallsOnADayWereMissed) {
 
 TEST(CallsReport, NoCallLogNoCallsSection) {
   const ReportData d = RealisticCase();
-  EXPECT_EQ(Render(d, ReportFormat::kHtml).find("<h2>Calls</h2>"), std::string::npos);
-  EXPECT_EQ(Render(d, ReportFormat::kMarkdown).find("## Calls"), std::string::npos);
-  const auto j = nlohmann::json::parse(Render(d, ReportFormat::kJson));
+  EXPECT_EQ(testing::Rendered(d, ReportFormat::kHtml).find("<h2>Calls</h2>"), std::string::npos);
+  EXPECT_EQ(testing::Rendered(d, ReportFormat::kMarkdown).find("## Calls"), std::string::npos);
+  const auto j = nlohmann::json::parse(testing::Rendered(d, ReportFormat::kJson));
   EXPECT_TRUE(j["call_counts"].empty());
   EXPECT_EQ(j["summary"]["calls"], 0);
 }
@@ -78,10 +72,10 @@ TEST(CallsReport, NoCallLogNoCallsSection) {
 TEST(CallsReport, HostileNumbersAndContactsStayText) {
   ReportData d = RealisticCase();
   d.call_counts = {{"2026-03-02", Hostile("number"), Hostile("contact"), "EX-0005", 3, 1}};
-  const std::string html = Render(d, ReportFormat::kHtml);
+  const std::string html = testing::Rendered(d, ReportFormat::kHtml);
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   EXPECT_EQ(html.find("<img src=x"), std::string::npos);
-  const std::string md = Render(d, ReportFormat::kMarkdown);
+  const std::string md = testing::Rendered(d, ReportFormat::kMarkdown);
   EXPECT_EQ(md.find("<script>"), std::string::npos);
 }
 

@@ -23,11 +23,7 @@ const std::vector<std::string> kHostileFields = {
     "kind",         "media-type",    "sender",          "export",    "event-item", "event-summary",
     "quote-sender", "quote-text",    "quote-time"};
 
-std::string Html(const ReportData& d) {
-  auto r = RenderReport(d, ReportFormat::kHtml);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : std::string();
-}
+std::string Html(const ReportData& d) { return testing::Rendered(d, ReportFormat::kHtml); }
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -13,12 +13,6 @@ namespace {
 using nlohmann::json;
 using testing::RealisticCase;
 
-std::string Render(const ReportData& d, ReportFormat f) {
-  auto r = RenderReport(d, f);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : std::string();
-}
-
 // The part of `text` from `start` to the next `end` after it.
 std::string Between(const std::string& text, const std::string& start, const std::string& end) {
   auto a = text.find(start);
@@ -37,7 +31,7 @@ ReportData WithScriptInAMessage() {
 }
 
 TEST(LinkedMessagesReport, HtmlQuotesThemInsideTheirIncidentEscaped) {
-  std::string html = Render(WithScriptInAMessage(), ReportFormat::kHtml);
+  std::string html = testing::Rendered(WithScriptInAMessage(), ReportFormat::kHtml);
   std::string incident = Between(html, "<article class=\"incident\">\n<h3>INC-0005", "</article>");
   ASSERT_FALSE(incident.empty()) << html;
   EXPECT_NE(incident.find("<h4>Linked messages (3)</h4>"), std::string::npos) << incident;
@@ -57,7 +51,7 @@ TEST(LinkedMessagesReport, HtmlQuotesThemInsideTheirIncidentEscaped) {
 }
 
 TEST(LinkedMessagesReport, MarkdownQuotesThemInATableUnderTheirIncident) {
-  std::string md = Render(WithScriptInAMessage(), ReportFormat::kMarkdown);
+  std::string md = testing::Rendered(WithScriptInAMessage(), ReportFormat::kMarkdown);
   std::string incident = Between(md, "### INC-0005", "### INC-0006");
   ASSERT_FALSE(incident.empty()) << md;
   EXPECT_NE(incident.find("**Linked messages (3)**\n\n| Export | Message | Time | Sender | Text |"),
@@ -74,7 +68,7 @@ TEST(LinkedMessagesReport, MarkdownQuotesThemInATableUnderTheirIncident) {
 }
 
 TEST(LinkedMessagesReport, JsonQuotesThemInTheIncident) {
-  json j = json::parse(Render(WithScriptInAMessage(), ReportFormat::kJson));
+  json j = json::parse(testing::Rendered(WithScriptInAMessage(), ReportFormat::kJson));
   const json& inc = j["incidents"][4];
   ASSERT_EQ(inc["id"], "INC-0005");
   ASSERT_EQ(inc["messages"].size(), 3u);

@@ -16,11 +16,7 @@ using report_internal::MarkdownText;
 using testing::HostileCase;
 using testing::RealisticCase;
 
-std::string Markdown(const ReportData& d) {
-  auto r = RenderReport(d, ReportFormat::kMarkdown);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : std::string();
-}
+std::string Markdown(const ReportData& d) { return testing::Rendered(d, ReportFormat::kMarkdown); }
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;

@@ -3,12 +3,21 @@
 // every free-text field carries markup, script, quotes, pipes and links.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
 
 #include "evidence/report.hpp"
 
 namespace evidence::testing {
+
+// The report in format `f`, or "" after a test failure naming why it could not be rendered.
+inline std::string Rendered(const ReportData& d, ReportFormat f) {
+  auto r = RenderReport(d, f);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : std::string();
+}
 
 inline constexpr char kScript[] = "<script>alert(1)</script>";
 inline constexpr char kImg[] = "<img src=x onerror=alert(1)>";

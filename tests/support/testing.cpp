@@ -12,6 +12,9 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
+
+#include "evidence/hash.hpp"
 
 extern char** environ;
 
@@ -48,6 +51,10 @@ std::string ReadFile(const fs::path& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::string Sha256OfFile(const fs::path& path) {
+  return DigestHex(Sha256::Of(std::string_view(ReadFile(path))));
 }
 
 void WriteFile(const fs::path& path, const std::string& content) {

@@ -30,6 +30,8 @@ class TempDir {
 };
 
 std::string ReadFile(const fs::path& path);
+// The SHA-256 of a file's bytes, in lower-case hex (as `list --json` and manifests show it).
+std::string Sha256OfFile(const fs::path& path);
 void WriteFile(const fs::path& path, const std::string& content);
 
 struct RunResult {

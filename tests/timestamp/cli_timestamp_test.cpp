@@ -11,10 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Sha256File(const fs::path& p) {
-  return DigestHex(Sha256::Of(std::string_view(ReadFile(p))));
-}
-
 class TimestampCli : public CliTest {
  protected:
   void SetUp() override {
@@ -86,7 +82,7 @@ TEST_F(TimestampCli, RequestAttachVerifyAndOpensslAgrees) {
   EXPECT_EQ(d["checkpoint_size"], size);
   EXPECT_EQ(d["imprint"], hex);
   EXPECT_EQ(d["checkpoint_sha256"], DigestHex(Sha256::Of(std::string_view(note))));
-  EXPECT_EQ(d["token_sha256"], Sha256File(stored));
+  EXPECT_EQ(d["token_sha256"], Sha256OfFile(stored));
   EXPECT_EQ(d["token"], "timestamps/" + std::to_string(size) + ".tsr");
   EXPECT_FALSE(d["serial"].get<std::string>().empty());
   EXPECT_FALSE(d["chain_checked"].get<bool>());
