@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "bundle_check.hpp"
+#include "connection.hpp"
 #include "guard.hpp"
 #include "pages.hpp"
 #include "routes.hpp"
@@ -51,7 +52,7 @@ struct Server::Impl {
   void IdleWatch();
 
   ServerOptions options;
-  httplib::Server http;
+  HttpServer http;
   int port = 0;
   std::mutex mu;  // guards session and every Case call
   Session session;
