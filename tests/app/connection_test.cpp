@@ -136,8 +136,8 @@ class HttpServerTest : public ::testing::Test {
     server_.Get("/hello", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("hello", "text/plain");
     });
-    server_.Post("/count", [this](const httplib::Request&, httplib::Response& res,
-                                  const httplib::ContentReader& reader) {
+    server_.Post("/count", [](const httplib::Request&, httplib::Response& res,
+                              const httplib::ContentReader& reader) {
       std::size_t bytes = 0;
       std::uint64_t sum = 0;
       reader([&](const char* data, size_t n) {
