@@ -118,6 +118,12 @@ class RawConnection {
   }
   ~RawConnection() { Close(); }
   bool connected() const { return connected_; }
+  // Each later read gives up after `seconds` without a byte, so that a server that never answers
+  // or never closes fails a test instead of hanging it.
+  void LimitEachRead(int seconds) {
+    timeval limit{seconds, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  }
   bool Send(const std::string& bytes) {
     size_t at = 0;
     while (at < bytes.size()) {
@@ -134,14 +140,17 @@ class RawConnection {
     while (out.find("\r\n\r\n") == std::string::npos && read(fd_, &ch, 1) == 1) out += ch;
     return out;
   }
-  // Everything until the server closes the connection.
+  // Everything until the server closes the connection (or a read gives up: see ended()).
   std::string ReadAll() {
     std::string out;
     char buf[4096];
     ssize_t n;
     while ((n = read(fd_, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+    ended_ = n == 0;
     return out;
   }
+  // Whether the last ReadAll ended because the server closed the connection.
+  bool ended() const { return ended_; }
   // No more bytes from this side: the client went away mid-request.
   void EndSending() { shutdown(fd_, SHUT_WR); }
   void Close() {
@@ -152,6 +161,7 @@ class RawConnection {
  private:
   int fd_;
   bool connected_ = false;
+  bool ended_ = false;
 };
 
 // A CliTest whose case is served by a running app; Login() exchanges the token for the cookie.

@@ -3,9 +3,7 @@
 // from the same buffer.
 #include "connection.hpp"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,6 +13,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "app_fixture.hpp"
 
 namespace evidence::app {
 namespace {
@@ -158,28 +158,13 @@ class HttpServerTest : public ::testing::Test {
     if (thread_.joinable()) thread_.join();
   }
 
-  int Connect() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port_));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    // A server that never answers fails the test instead of hanging it.
-    timeval limit{10, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-    return fd;
-  }
-
-  // Everything the server sends on `fd` until it closes the connection; "(no end)" is appended
-  // when it did not close it within the socket's receive limit.
-  static std::string ReadToEnd(int fd) {
-    std::string out;
-    char buf[65536];
-    ssize_t n;
-    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<std::size_t>(n));
-    if (n < 0) out += "(no end)";
-    return out;
+  // A connection to the server whose reads give up after 10 s: a server that never answers
+  // fails the test instead of hanging it.
+  std::unique_ptr<testing::RawConnection> Connect() const {
+    auto conn = std::make_unique<testing::RawConnection>(port_);
+    EXPECT_TRUE(conn->connected());
+    conn->LimitEachRead(10);
+    return conn;
   }
 
   static int Count(const std::string& text, const std::string& what) {
@@ -196,13 +181,12 @@ class HttpServerTest : public ::testing::Test {
 // Requests sent back to back in one write are each answered on the one connection: the bytes
 // of the second one, received with the first, wait in the connection's buffer.
 TEST_F(HttpServerTest, AnswersRequestsSentTogetherOnOneConnection) {
-  int fd = Connect();
-  SendAll(fd,
-          "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-          "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-          "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-  const std::string answers = ReadToEnd(fd);
-  ::close(fd);
+  auto conn = Connect();
+  ASSERT_TRUE(
+      conn->Send("GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                 "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                 "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+  const std::string answers = conn->ReadAll();
   EXPECT_EQ(Count(answers, "HTTP/1.1 200 OK"), 3) << answers;
   EXPECT_EQ(Count(answers, "hello"), 3) << answers;
 }
@@ -219,18 +203,18 @@ TEST_F(HttpServerTest, StreamsALargeBodyToTheHandlerWhole) {
 }
 
 TEST_F(HttpServerTest, StopEndsAnIdleKeepAliveConnection) {
-  int fd = Connect();
-  SendAll(fd, "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-  char buf[4096];
-  ASSERT_GT(::recv(fd, buf, sizeof buf, 0), 0);
+  auto conn = Connect();
+  ASSERT_TRUE(conn->Send("GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  ASSERT_NE(conn->ReadHead(), "");
   // The connection now waits for a next request; stopping the server must not wait for it.
   auto stopped = std::async(std::launch::async, [this] {
     server_.stop();
     thread_.join();
   });
   EXPECT_EQ(stopped.wait_for(std::chrono::seconds(10)), std::future_status::ready);
-  EXPECT_EQ(ReadToEnd(fd), "");
-  ::close(fd);
+  // What is left of the first answer, its body, and then the end of the connection.
+  EXPECT_EQ(conn->ReadAll(), "hello");
+  EXPECT_TRUE(conn->ended());
 }
 
 }  // namespace

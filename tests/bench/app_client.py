@@ -7,6 +7,18 @@ import re
 import subprocess
 
 
+def reset_peak_rss(pid):
+    """From here on the process's VmHWM counts anew (Linux >= 4.0): a key derivation before it is
+    left out."""
+    with open('/proc/%d/clear_refs' % pid, 'w') as f:
+        f.write('5')
+
+
+def peak_rss_kib(pid):
+    with open('/proc/%d/status' % pid) as f:
+        return int(re.search(r'VmHWM:\s+(\d+) kB', f.read()).group(1))
+
+
 class App:
     def __init__(self, evidence, case_dir, passphrase=None):
         self.proc = subprocess.Popen([evidence, '-C', case_dir, 'app', '--no-open', '--port', '0'],
@@ -45,13 +57,11 @@ class App:
         return float(took), body
 
     def reset_peak_rss(self):
-        """From here on VmHWM counts anew (Linux >= 4.0): the unlock's key derivation is left out."""
-        with open('/proc/%d/clear_refs' % self.proc.pid, 'w') as f:
-            f.write('5')
+        """The unlock's key derivation is left out of the peak from here on."""
+        reset_peak_rss(self.proc.pid)
 
     def peak_rss_kib(self):
-        with open('/proc/%d/status' % self.proc.pid) as f:
-            return int(re.search(r'VmHWM:\s+(\d+) kB', f.read()).group(1))
+        return peak_rss_kib(self.proc.pid)
 
     def close(self):
         self.proc.terminate()

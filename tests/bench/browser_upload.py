@@ -29,6 +29,8 @@ except ImportError as e:
     sys.exit('browser_upload: selenium is missing (%s): run scripts/install-deps.sh as root '
              '(Debian: python3-selenium)' % e)
 
+from app_client import peak_rss_kib, reset_peak_rss
+
 TIMEOUT = 300
 
 
@@ -97,9 +99,7 @@ def main():
             wait.until(lambda d: not d.find_elements(By.ID, 'passphrase'))
         driver.get(base + '/add')
         chosen = driver.find_element(By.ID, 'add-files')
-        # From here on the app's VmHWM counts anew: the unlock's key derivation is left out.
-        with open('/proc/%d/clear_refs' % app.pid, 'w') as f:
-            f.write('5')
+        reset_peak_rss(app.pid)  # the unlock's key derivation is left out
         browser = descendants(driver.service.process.pid)
         app_cpu, browser_cpu = cpu_seconds(app.pid), sum(map(cpu_seconds, browser))
         started = time.monotonic()
@@ -120,9 +120,7 @@ def main():
         browser_cpu = sum(map(cpu_seconds, browser)) - browser_cpu
         if not re.fullmatch(r'Added as EX-\d+\..*', answer):
             sys.exit('browser_upload: the upload failed: ' + answer)
-        with open('/proc/%d/status' % app.pid) as f:
-            peak = int(re.search(r'VmHWM:\s+(\d+) kB', f.read()).group(1))
-        print('%.2f %d %.2f %.2f' % (took, peak, app_cpu, browser_cpu))
+        print('%.2f %d %.2f %.2f' % (took, peak_rss_kib(app.pid), app_cpu, browser_cpu))
     finally:
         if driver is not None:
             driver.quit()

@@ -55,23 +55,6 @@ subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subpr
 print("%.2f" % (time.monotonic() - t))' "$@"
 }
 
-# add_time MODE: `evidence add` of the file into a fresh case (plain or encrypted), less the time
-# `list` takes to open the same empty case (in an encrypted case mostly the passphrase's key
-# derivation): the app opened its case before the upload, so neither side counts opening it.
-add_time() {
-  local dir="$work/add-$1" open added
-  if [ "$1" = plain ]; then
-    "$evidence" -C "$dir" init --name bench --no-passphrase >/dev/null 2>&1
-  else
-    EVIDENCE_PASSPHRASE="$pass" "$evidence" -C "$dir" init --name bench >/dev/null 2>&1
-  fi
-  open=$(EVIDENCE_PASSPHRASE="$pass" seconds "$evidence" -C "$dir" list)
-  sync
-  added=$(EVIDENCE_PASSPHRASE="$pass" seconds "$evidence" -C "$dir" add "$file")
-  python3 -c "print('%.2f' % ($added - $open))"
-  rm -rf "$dir"
-}
-
 # new_case MODE DIR: a fresh plaintext or encrypted case in DIR.
 new_case() {
   if [ "$1" = plain ]; then
@@ -80,6 +63,20 @@ new_case() {
     EVIDENCE_PASSPHRASE="$pass" "$evidence" -C "$2" init --name bench >/dev/null 2>&1
   fi
 }
+
+# add_time MODE: `evidence add` of the file into a fresh case (plain or encrypted), less the time
+# `list` takes to open the same empty case (in an encrypted case mostly the passphrase's key
+# derivation): the app opened its case before the upload, so neither side counts opening it.
+add_time() {
+  local dir="$work/add-$1" open added
+  new_case "$1" "$dir"
+  open=$(EVIDENCE_PASSPHRASE="$pass" seconds "$evidence" -C "$dir" list)
+  sync
+  added=$(EVIDENCE_PASSPHRASE="$pass" seconds "$evidence" -C "$dir" add "$file")
+  python3 -c "print('%.2f' % ($added - $open))"
+  rm -rf "$dir"
+}
+
 
 # upload MODE: starts the app on a fresh case, opens it as the page does, sends the file with
 # curl, and prints "seconds peak_rss_kib".
